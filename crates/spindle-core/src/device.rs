@@ -1,0 +1,67 @@
+//! The contract between the kernel and a stimulating device (spike, current and Poisson
+//! generators).
+//!
+//! A device computes what it emits for a range of steps once per update; the partitions that
+//! own its targets then write those events into their own input buffers, so delivery needs no
+//! locks. Events with a random count (Poisson) are drawn per connection from a stream keyed by
+//! (seed, device id, target id), which makes every target's train independent of the thread
+//! count.
+
+use crate::time::Step;
+use std::fmt;
+
+/// What kind of event a device sends, which decides the target's input channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Spike,
+    Current,
+}
+
+/// One event with a fixed value. The target adds `(weight · factor) · multiplicity` to the
+/// channel slot of step `stamp + delay − 1`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Emission {
+    pub stamp: Step,
+    pub factor: f64,
+    pub multiplicity: u32,
+}
+
+/// A step in which every target independently receives a Poisson-distributed number of spikes
+/// with mean `lambda` (as one event of that multiplicity).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PoissonEmission {
+    pub stamp: Step,
+    pub lambda: f64,
+}
+
+/// The output of one device for one update range.
+#[derive(Clone, Debug, Default)]
+pub struct Emissions {
+    pub fixed: Vec<Emission>,
+    pub poisson: Vec<PoissonEmission>,
+}
+
+impl Emissions {
+    pub fn clear(&mut self) {
+        self.fixed.clear();
+        self.poisson.clear();
+    }
+}
+
+/// A stimulating device.
+pub trait StimulusDevice: Send + Sync + fmt::Debug {
+    /// NEST's model name.
+    fn model_name(&self) -> &str;
+
+    fn event_kind(&self) -> EventKind;
+
+    /// Whether the device emits [`PoissonEmission`]s, so that each of its connections needs a
+    /// random stream of its own.
+    fn draws_per_target(&self) -> bool {
+        false
+    }
+
+    /// Append the events of the updates of steps `from .. to` (stamps `from + 1 ..= to`).
+    /// Called with consecutive ranges; a device may keep a cursor.
+    fn emit(&mut self, from: Step, to: Step, out: &mut Emissions);
+}

@@ -1,0 +1,72 @@
+//! Typed errors of network construction and simulation.
+//!
+//! Rejections carry NEST's exception name (`BadProperty`, `IncompatibleReceptorType`, …) so
+//! that front ends can report them the way NEST users know them.
+
+use crate::NodeId;
+use thiserror::Error;
+
+/// A model's or device's refusal of a parameter or connection, in NEST's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{kind}: {message}")]
+pub struct Rejection {
+    /// NEST's exception name, e.g. `BadProperty`.
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(kind: &'static str, message: impl Into<String>) -> Rejection {
+        Rejection {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_property(message: impl Into<String>) -> Rejection {
+        Rejection::new("BadProperty", message)
+    }
+}
+
+/// Errors raised while a network is being built.
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error("node {0} does not exist")]
+    UnknownNode(NodeId),
+    #[error("cannot connect node {source_id} ({source_model}) to node {target} ({target_model}): {reason}")]
+    Connect {
+        source_id: NodeId,
+        source_model: String,
+        target: NodeId,
+        target_model: String,
+        reason: Rejection,
+    },
+    #[error("BadDelay: delay of {delay_steps} steps between node {source_id} and node {target}: delay must be greater than or equal to resolution")]
+    BadDelay {
+        source_id: NodeId,
+        target: NodeId,
+        delay_steps: i64,
+    },
+    #[error("delay of {delay_steps} steps between node {source_id} and node {target} exceeds the largest supported delay of {max} steps")]
+    DelayTooLong {
+        source_id: NodeId,
+        target: NodeId,
+        delay_steps: i64,
+        max: i64,
+    },
+    #[error("too many nodes: node ids are limited to {max}")]
+    TooManyNodes { max: u64 },
+    #[error("threads must be at least 1")]
+    NoThreads,
+    #[error("could not start the worker thread pool: {0}")]
+    ThreadPool(String),
+}
+
+/// Errors raised while a simulation runs.
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error("recording failed: {0}")]
+    Recording(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("the simulation was interrupted at {at_ms} ms")]
+    Interrupted { at_ms: f64 },
+}

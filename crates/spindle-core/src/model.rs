@@ -1,0 +1,105 @@
+//! The contract between the kernel and a neuron model.
+//!
+//! A model is split in two: a [`NeuronModel`] holds one population's validated parameters and
+//! answers connection-time questions (which input channel does receptor 3 map to? what can be
+//! recorded?), and a [`NeuronChunk`] holds the state of a contiguous run of that population's
+//! neurons as structure-of-arrays and advances all of them by one step. The kernel dispatches
+//! once per chunk and step, never once per neuron.
+
+use crate::error::Rejection;
+use crate::time::{Step, TimeGrid};
+use std::fmt;
+
+/// Where an incoming connection's events land in the target's input buffers, and the weight
+/// that is added per unit event (models may transform the connection weight, e.g. a parrot
+/// ignores it and `iaf_cond_exp` routes negative weights as |w| to its inhibitory channel).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct InputChannel {
+    pub channel: u16,
+    pub weight: f64,
+}
+
+/// One recordable quantity: NEST name and unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recordable {
+    pub name: String,
+    pub unit: &'static str,
+}
+
+impl Recordable {
+    pub fn new(name: impl Into<String>, unit: &'static str) -> Recordable {
+        Recordable {
+            name: name.into(),
+            unit,
+        }
+    }
+}
+
+/// A population's model: validated parameters plus the connection-time contract.
+pub trait NeuronModel: Send + Sync + fmt::Debug {
+    /// NEST's model name, e.g. `glif_cond`.
+    fn model_name(&self) -> &str;
+
+    /// Number of input channels per neuron (spike ports and current inputs).
+    fn n_channels(&self) -> usize;
+
+    /// The channel that a spike connection with this `receptor_type` and weight feeds, or
+    /// NEST's rejection.
+    fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection>;
+
+    /// The channel that a current connection (dc/step current generator) feeds.
+    fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection>;
+
+    /// Whether a multimeter may connect with this `receptor_type` (NEST accepts port 0 only).
+    fn accepts_multimeter(&self, receptor: i64) -> Result<(), Rejection> {
+        if receptor == 0 {
+            Ok(())
+        } else {
+            Err(Rejection::new(
+                "UnknownReceptorType",
+                format!(
+                    "Receptor type {receptor} is not available in {}.",
+                    self.model_name()
+                ),
+            ))
+        }
+    }
+
+    /// The table of recordables; [`NeuronChunk::recordable`] takes an index into it.
+    fn recordables(&self) -> Vec<Recordable>;
+
+    /// Warnings about accepted but surprising connections (e.g. a negative conductance weight).
+    fn connection_warning(&self, _receptor: i64, _weight: f64) -> Option<String> {
+        None
+    }
+
+    /// The state of `n` neurons with this model's parameters and initial state.
+    fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk>;
+}
+
+/// Spikes emitted during one step by a chunk: (local neuron index, multiplicity).
+pub type Emitted = Vec<(u32, u32)>;
+
+/// The state of a contiguous run of neurons of one model, stored as arrays.
+pub trait NeuronChunk: Send {
+    fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// NEST's per-run hook: recompute derived constants (propagators, refractory step counts)
+    /// for this grid. Called before every run; must not change the state.
+    fn prepare(&mut self, grid: &TimeGrid);
+
+    /// Advance every neuron from `t_step` to `t_{step+1}`.
+    ///
+    /// `input[c * n + i]` is the summed input of channel `c` for neuron `i` that arrives at the
+    /// end of this step (spec §1.4). Spikes detected in this step are pushed as
+    /// `(local index, multiplicity)`; the kernel stamps them `step + 1`.
+    fn update(&mut self, step: Step, input: &[f64], emitted: &mut Emitted);
+
+    /// The current value of recordable `index` (into [`NeuronModel::recordables`]) of neuron
+    /// `neuron`.
+    fn recordable(&self, index: usize, neuron: usize) -> f64;
+}

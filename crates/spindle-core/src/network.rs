@@ -1,0 +1,417 @@
+//! Building a network: nodes, connections and their validation.
+//!
+//! [`NetworkBuilder`] collects nodes (neuron populations, stimulating devices, spike recorders
+//! and multimeters, numbered 1, 2, … in creation order as NEST numbers them) and connections.
+//! Each connection is checked against the target when it is made, as NEST's `Connect` does, and
+//! counts towards the delay extrema. [`NetworkBuilder::build`] then splits the neurons into one
+//! partition per worker thread and hands each partition the connections that target it.
+
+use crate::device::{EventKind, StimulusDevice};
+use crate::error::{BuildError, Rejection};
+use crate::model::NeuronModel;
+use crate::recording::{MultimeterSpec, SpikeRecorderSpec};
+use crate::simulation::Simulation;
+use crate::time::{Step, TimeGrid};
+use crate::NodeId;
+use std::collections::HashMap;
+
+/// The synapse parameters of one connection (`static_synapse`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Synapse {
+    pub weight: f64,
+    /// Delay in whole steps (≥ 1).
+    pub delay: Step,
+    pub receptor: i64,
+}
+
+/// The largest delay in steps: delays are stored as `u16`.
+pub const MAX_DELAY_STEPS: Step = u16::MAX as Step;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Neurons(usize),
+    Stimulus(usize),
+    SpikeRecorder(usize),
+    Multimeter(usize),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NodeRange {
+    pub first: u32,
+    pub count: u32,
+    pub role: Role,
+}
+
+#[derive(Debug)]
+pub(crate) struct Population {
+    pub model: Box<dyn NeuronModel>,
+    pub first: u32,
+    pub count: u32,
+}
+
+/// A neuron → neuron connection as made, before it is distributed to partitions.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawSynapse {
+    pub source: u32,
+    pub target: u32,
+    pub channel: u16,
+    pub delay: u16,
+    pub weight: f64,
+}
+
+/// A stimulating device → neuron connection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawDeviceSynapse {
+    pub device: u32,
+    pub target: u32,
+    pub channel: u16,
+    pub delay: u16,
+    pub weight: f64,
+    /// How many earlier connections join the same device and target (keys the random stream).
+    pub occurrence: u32,
+}
+
+/// A node → spike recorder connection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RecorderInput {
+    pub recorder: usize,
+    pub source: u32,
+    pub occurrence: u32,
+}
+
+/// Collects nodes and connections; [`NetworkBuilder::build`] makes a [`Simulation`].
+#[derive(Debug)]
+pub struct NetworkBuilder {
+    pub(crate) grid: TimeGrid,
+    pub(crate) seed: u64,
+    pub(crate) ranges: Vec<NodeRange>,
+    pub(crate) next_id: u32,
+    pub(crate) populations: Vec<Population>,
+    pub(crate) stimuli: Vec<(NodeId, Box<dyn StimulusDevice>)>,
+    pub(crate) spike_recorders: Vec<(NodeId, SpikeRecorderSpec)>,
+    pub(crate) multimeters: Vec<(NodeId, MultimeterSpec, Vec<NodeId>)>,
+    pub(crate) synapses: Vec<RawSynapse>,
+    pub(crate) device_synapses: Vec<RawDeviceSynapse>,
+    pub(crate) recorder_inputs: Vec<RecorderInput>,
+    pub(crate) min_delay: Option<Step>,
+    pub(crate) max_delay: Option<Step>,
+    warnings: Vec<String>,
+    /// Connections made so far per (device, target) and (recorder, source) pair; only looked
+    /// up, never iterated.
+    pair_counts: HashMap<(u8, u64, u32), u32>,
+}
+
+impl NetworkBuilder {
+    pub fn new(grid: TimeGrid, seed: u64) -> NetworkBuilder {
+        NetworkBuilder {
+            grid,
+            seed,
+            ranges: Vec::new(),
+            next_id: 1,
+            populations: Vec::new(),
+            stimuli: Vec::new(),
+            spike_recorders: Vec::new(),
+            multimeters: Vec::new(),
+            synapses: Vec::new(),
+            device_synapses: Vec::new(),
+            recorder_inputs: Vec::new(),
+            min_delay: None,
+            max_delay: None,
+            warnings: Vec::new(),
+            pair_counts: HashMap::new(),
+        }
+    }
+
+    pub fn grid(&self) -> TimeGrid {
+        self.grid
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    fn add_range(&mut self, count: u32, role: Role) -> Result<NodeId, BuildError> {
+        let first = self.next_id;
+        let next = u64::from(first) + u64::from(count);
+        if next > u64::from(u32::MAX) {
+            return Err(BuildError::TooManyNodes {
+                max: u64::from(u32::MAX) - 1,
+            });
+        }
+        self.next_id = next as u32;
+        if count > 0 {
+            self.ranges.push(NodeRange { first, count, role });
+        }
+        Ok(NodeId(first))
+    }
+
+    /// Create `n` neurons of one model; returns the first id (the ids are consecutive).
+    pub fn add_neurons(
+        &mut self,
+        model: Box<dyn NeuronModel>,
+        n: u32,
+    ) -> Result<NodeId, BuildError> {
+        let index = self.populations.len();
+        let first = self.add_range(n, Role::Neurons(index))?;
+        self.populations.push(Population {
+            model,
+            first: first.0,
+            count: n,
+        });
+        Ok(first)
+    }
+
+    pub fn add_stimulus(&mut self, device: Box<dyn StimulusDevice>) -> Result<NodeId, BuildError> {
+        let id = self.add_range(1, Role::Stimulus(self.stimuli.len()))?;
+        self.stimuli.push((id, device));
+        Ok(id)
+    }
+
+    pub fn add_spike_recorder(&mut self, spec: SpikeRecorderSpec) -> Result<NodeId, BuildError> {
+        let id = self.add_range(1, Role::SpikeRecorder(self.spike_recorders.len()))?;
+        self.spike_recorders.push((id, spec));
+        Ok(id)
+    }
+
+    pub fn add_multimeter(&mut self, spec: MultimeterSpec) -> Result<NodeId, BuildError> {
+        let id = self.add_range(1, Role::Multimeter(self.multimeters.len()))?;
+        self.multimeters.push((id, spec, Vec::new()));
+        Ok(id)
+    }
+
+    /// The number of nodes created so far.
+    pub fn node_count(&self) -> u32 {
+        self.next_id - 1
+    }
+
+    /// The number of connections made so far (every kind).
+    pub fn connection_count(&self) -> usize {
+        self.synapses.len()
+            + self.device_synapses.len()
+            + self.recorder_inputs.len()
+            + self.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
+    }
+
+    /// Warnings collected while connecting (accepted but surprising input).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    pub(crate) fn role(&self, id: NodeId) -> Option<Role> {
+        let i = self.ranges.partition_point(|r| r.first <= id.0);
+        let r = self.ranges.get(i.checked_sub(1)?)?;
+        (id.0 < r.first + r.count).then_some(r.role)
+    }
+
+    /// NEST's model name of a node.
+    pub fn model_name(&self, id: NodeId) -> Option<&str> {
+        Some(match self.role(id)? {
+            Role::Neurons(p) => self.populations[p].model.model_name(),
+            Role::Stimulus(d) => self.stimuli[d].1.model_name(),
+            Role::SpikeRecorder(_) => "spike_recorder",
+            Role::Multimeter(_) => "multimeter",
+        })
+    }
+
+    /// The neuron model of a node, if it is a neuron.
+    pub fn neuron_model(&self, id: NodeId) -> Option<&dyn NeuronModel> {
+        match self.role(id)? {
+            Role::Neurons(p) => Some(self.populations[p].model.as_ref()),
+            _ => None,
+        }
+    }
+
+    fn note_delay(&mut self, source: NodeId, target: NodeId, delay: Step) -> Result<u16, BuildError> {
+        if delay < 1 {
+            return Err(BuildError::BadDelay {
+                source_id: source,
+                target,
+                delay_steps: delay,
+            });
+        }
+        if delay > MAX_DELAY_STEPS {
+            return Err(BuildError::DelayTooLong {
+                source_id: source,
+                target,
+                delay_steps: delay,
+                max: MAX_DELAY_STEPS,
+            });
+        }
+        self.min_delay = Some(self.min_delay.map_or(delay, |d| d.min(delay)));
+        self.max_delay = Some(self.max_delay.map_or(delay, |d| d.max(delay)));
+        Ok(delay as u16)
+    }
+
+    fn reject(&self, source: NodeId, target: NodeId, reason: Rejection) -> BuildError {
+        BuildError::Connect {
+            source_id: source,
+            source_model: self.model_name(source).unwrap_or("?").to_string(),
+            target,
+            target_model: self.model_name(target).unwrap_or("?").to_string(),
+            reason,
+        }
+    }
+
+    /// Connect `source` to `target`, with NEST's checks for the pair of node kinds.
+    pub fn connect(&mut self, source: NodeId, target: NodeId, syn: Synapse) -> Result<(), BuildError> {
+        let src = self.role(source).ok_or(BuildError::UnknownNode(source))?;
+        let tgt = self.role(target).ok_or(BuildError::UnknownNode(target))?;
+        match (src, tgt) {
+            (Role::Neurons(_), Role::Neurons(p)) => {
+                let model = &self.populations[p].model;
+                let input = model
+                    .spike_input(syn.receptor, syn.weight)
+                    .map_err(|r| self.reject(source, target, r))?;
+                if let Some(w) = model.connection_warning(syn.receptor, syn.weight) {
+                    self.warn_once(w);
+                }
+                let delay = self.note_delay(source, target, syn.delay)?;
+                self.synapses.push(RawSynapse {
+                    source: source.0,
+                    target: target.0,
+                    channel: input.channel,
+                    delay,
+                    weight: input.weight,
+                });
+            }
+            (Role::Stimulus(d), Role::Neurons(p)) => {
+                let model = &self.populations[p].model;
+                let input = match self.stimuli[d].1.event_kind() {
+                    EventKind::Spike => model.spike_input(syn.receptor, syn.weight),
+                    EventKind::Current => model.current_input(syn.receptor, syn.weight),
+                }
+                .map_err(|r| self.reject(source, target, r))?;
+                if self.stimuli[d].1.event_kind() == EventKind::Spike {
+                    if let Some(w) = model.connection_warning(syn.receptor, syn.weight) {
+                        self.warn_once(w);
+                    }
+                }
+                let delay = self.note_delay(source, target, syn.delay)?;
+                let occurrence = self.next_occurrence(0, d as u64, target.0);
+                self.device_synapses.push(RawDeviceSynapse {
+                    device: d as u32,
+                    target: target.0,
+                    channel: input.channel,
+                    delay,
+                    weight: input.weight,
+                    occurrence,
+                });
+            }
+            (Role::Neurons(_), Role::SpikeRecorder(r)) | (Role::Stimulus(_), Role::SpikeRecorder(r)) => {
+                if let Role::Stimulus(d) = src {
+                    if self.stimuli[d].1.event_kind() != EventKind::Spike {
+                        return Err(self.reject(
+                            source,
+                            target,
+                            Rejection::new(
+                                "IllegalConnection",
+                                "spike_recorder accepts only spike events; a current generator cannot be recorded by it.",
+                            ),
+                        ));
+                    }
+                }
+                self.note_delay(source, target, syn.delay)?;
+                let occurrence = self.next_occurrence(1, r as u64, source.0);
+                self.recorder_inputs.push(RecorderInput {
+                    recorder: r,
+                    source: source.0,
+                    occurrence,
+                });
+            }
+            (Role::Multimeter(m), Role::Neurons(p)) => {
+                let model = &self.populations[p].model;
+                model
+                    .accepts_multimeter(syn.receptor)
+                    .map_err(|r| self.reject(source, target, r))?;
+                let available = model.recordables();
+                for name in &self.multimeters[m].1.record_from {
+                    if !available.iter().any(|r| &r.name == name) {
+                        let names: Vec<&str> = available.iter().map(|r| r.name.as_str()).collect();
+                        return Err(self.reject(
+                            source,
+                            target,
+                            Rejection::bad_property(format!(
+                                "Cannot record {name} from {}: its recordables are {}.",
+                                model.model_name(),
+                                names.join(", ")
+                            )),
+                        ));
+                    }
+                }
+                if self.multimeters[m].2.contains(&target) {
+                    return Err(self.reject(
+                        source,
+                        target,
+                        Rejection::new(
+                            "IllegalConnection",
+                            "the multimeter already records this node; a node can be recorded once per multimeter.",
+                        ),
+                    ));
+                }
+                self.note_delay(source, target, syn.delay)?;
+                self.multimeters[m].2.push(target);
+            }
+            (Role::SpikeRecorder(_), _) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "a spike_recorder receives spikes and sends none: connect the neurons to the recorder (pre = neurons, post = recorder).",
+                    ),
+                ))
+            }
+            (_, Role::Multimeter(_)) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "a multimeter sends requests and receives none: connect the multimeter to the neurons (pre = multimeter, post = neurons).",
+                    ),
+                ))
+            }
+            (Role::Multimeter(_), _) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "a multimeter can only record from neurons.",
+                    ),
+                ))
+            }
+            (_, Role::Stimulus(_)) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "stimulating devices do not accept incoming connections.",
+                    ),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn next_occurrence(&mut self, kind: u8, a: u64, b: u32) -> u32 {
+        let n = self.pair_counts.entry((kind, a, b)).or_insert(0);
+        *n += 1;
+        *n - 1
+    }
+
+    fn warn_once(&mut self, w: String) {
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+
+    /// Split the network into `threads` partitions and prepare it to run.
+    pub fn build(self, threads: usize) -> Result<Simulation, BuildError> {
+        if threads == 0 {
+            return Err(BuildError::NoThreads);
+        }
+        Simulation::from_builder(self, threads)
+    }
+}

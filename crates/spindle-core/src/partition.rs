@@ -1,0 +1,203 @@
+//! One worker thread's share of the network.
+//!
+//! A [`Partition`] owns a contiguous run of every neuron population (one [`Chunk`] each), the
+//! input ring buffers of those neurons, every connection that targets them (grouped by source,
+//! so delivering one spike walks contiguous memory) and the multimeter probes that read them.
+//! During a slice it touches nothing but its own data and the read-only slice context, so the
+//! partitions run in parallel without locks.
+
+use crate::device::Emissions;
+use crate::model::{Emitted, NeuronChunk};
+use crate::rng;
+use crate::time::{Step, TimeGrid};
+use rand_chacha::ChaCha8Rng;
+
+/// A spike emitted by a neuron: stamp (step), sender id, multiplicity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct SpikeEvent {
+    pub stamp: Step,
+    pub sender: u32,
+    pub multiplicity: u32,
+}
+
+/// A contiguous run of one population's neurons inside a partition.
+pub(crate) struct Chunk {
+    pub state: Box<dyn NeuronChunk>,
+    pub first_id: u32,
+    pub len: usize,
+    pub n_channels: usize,
+    /// Offset of this chunk's cells within one ring slot.
+    pub cell_base: usize,
+}
+
+/// Neuron → neuron connections targeting this partition, grouped by source node id
+/// (compressed sparse rows): the synapses of source `s` are `offsets[s] .. offsets[s + 1]`.
+#[derive(Default)]
+pub(crate) struct SynapseStore {
+    pub offsets: Vec<u32>,
+    pub cells: Vec<u32>,
+    pub delays: Vec<u16>,
+    pub weights: Vec<f64>,
+}
+
+/// A stimulating device → neuron connection.
+pub(crate) struct DeviceSynapse {
+    pub device: u32,
+    pub cell: u32,
+    pub delay: u16,
+    pub weight: f64,
+    pub rng: Option<ChaCha8Rng>,
+}
+
+/// A recorded neuron of one multimeter: where it lives and its column in the output.
+#[derive(Clone, Copy)]
+pub(crate) struct Probe {
+    pub chunk: usize,
+    pub local: usize,
+}
+
+pub(crate) struct MultimeterProbes {
+    /// Probes in column order (ascending node id).
+    pub probes: Vec<Probe>,
+    /// Recordable indices into each chunk's table, per chunk (empty where not probed).
+    pub recordables: Vec<Vec<usize>>,
+    /// Samples of the last advance: `[sample][probe][recordable]`.
+    pub samples: Vec<f64>,
+}
+
+/// What every partition reads during one advance.
+pub(crate) struct SliceContext<'a> {
+    pub from: Step,
+    pub to: Step,
+    /// Spikes of the previous slice, delivered before the update (only at a slice start).
+    pub deliver: Option<&'a [SpikeEvent]>,
+    /// What each stimulating device emits during `from .. to`.
+    pub device_out: &'a [Emissions],
+    /// Per multimeter, its sample steps in `from + 1 ..= to`.
+    pub sample_steps: &'a [Vec<Step>],
+}
+
+pub(crate) struct Partition {
+    pub chunks: Vec<Chunk>,
+    pub cells_per_slot: usize,
+    pub ring_len: usize,
+    pub ring: Vec<f64>,
+    pub synapses: SynapseStore,
+    pub device_synapses: Vec<DeviceSynapse>,
+    pub multimeters: Vec<MultimeterProbes>,
+    /// Spikes emitted during the last advance, in step order.
+    pub spikes: Vec<SpikeEvent>,
+    emitted: Emitted,
+}
+
+impl Partition {
+    pub fn new(chunks: Vec<Chunk>, ring_len: usize) -> Partition {
+        let cells_per_slot = chunks.iter().map(|c| c.len * c.n_channels).sum();
+        Partition {
+            chunks,
+            cells_per_slot,
+            ring_len,
+            ring: vec![0.0; cells_per_slot * ring_len],
+            synapses: SynapseStore::default(),
+            device_synapses: Vec::new(),
+            multimeters: Vec::new(),
+            spikes: Vec::new(),
+            emitted: Vec::new(),
+        }
+    }
+
+    pub fn prepare(&mut self, grid: &TimeGrid) {
+        for c in &mut self.chunks {
+            c.state.prepare(grid);
+        }
+    }
+
+    #[inline]
+    fn slot_offset(&self, step: Step) -> usize {
+        (step as usize % self.ring_len) * self.cells_per_slot
+    }
+
+    /// Deliver, inject device events, and update every neuron over `ctx.from .. ctx.to`.
+    pub fn advance(&mut self, ctx: &SliceContext<'_>) {
+        self.spikes.clear();
+        for m in &mut self.multimeters {
+            m.samples.clear();
+        }
+        if let Some(spikes) = ctx.deliver {
+            self.deliver(spikes);
+        }
+        self.inject_device_events(ctx.device_out);
+        let mut cursors = vec![0usize; ctx.sample_steps.len()];
+        for step in ctx.from..ctx.to {
+            let off = self.slot_offset(step);
+            for chunk in &mut self.chunks {
+                let size = chunk.len * chunk.n_channels;
+                let input = &mut self.ring[off + chunk.cell_base..off + chunk.cell_base + size];
+                chunk.state.update(step, input, &mut self.emitted);
+                input.fill(0.0);
+                for &(local, multiplicity) in &self.emitted {
+                    self.spikes.push(SpikeEvent {
+                        stamp: step + 1,
+                        sender: chunk.first_id + local,
+                        multiplicity,
+                    });
+                }
+                self.emitted.clear();
+            }
+            for (m, steps) in ctx.sample_steps.iter().enumerate() {
+                if steps.get(cursors[m]) == Some(&(step + 1)) {
+                    cursors[m] += 1;
+                    self.sample(m);
+                }
+            }
+        }
+    }
+
+    fn deliver(&mut self, spikes: &[SpikeEvent]) {
+        let syn = &self.synapses;
+        for ev in spikes {
+            let s = ev.sender as usize;
+            let (lo, hi) = (syn.offsets[s] as usize, syn.offsets[s + 1] as usize);
+            for i in lo..hi {
+                let step = ev.stamp + Step::from(syn.delays[i]) - 1;
+                let at = (step as usize % self.ring_len) * self.cells_per_slot + syn.cells[i] as usize;
+                // The kernel expands a spike of multiplicity m into m unit events (spec §1.4).
+                for _ in 0..ev.multiplicity {
+                    self.ring[at] += syn.weights[i];
+                }
+            }
+        }
+    }
+
+    fn inject_device_events(&mut self, device_out: &[Emissions]) {
+        for ds in &mut self.device_synapses {
+            let out = &device_out[ds.device as usize];
+            for e in &out.fixed {
+                let step = e.stamp + Step::from(ds.delay) - 1;
+                let at = (step as usize % self.ring_len) * self.cells_per_slot + ds.cell as usize;
+                self.ring[at] += (ds.weight * e.factor) * f64::from(e.multiplicity);
+            }
+            if let Some(r) = ds.rng.as_mut() {
+                for e in &out.poisson {
+                    let n = rng::poisson(r, e.lambda);
+                    if n > 0 {
+                        let step = e.stamp + Step::from(ds.delay) - 1;
+                        let at = (step as usize % self.ring_len) * self.cells_per_slot
+                            + ds.cell as usize;
+                        self.ring[at] += ds.weight * f64::from(n);
+                    }
+                }
+            }
+        }
+    }
+
+    fn sample(&mut self, m: usize) {
+        let mm = &mut self.multimeters[m];
+        for p in &mm.probes {
+            let chunk = &self.chunks[p.chunk];
+            for &r in &mm.recordables[p.chunk] {
+                mm.samples.push(chunk.state.recordable(r, p.local));
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The recording contract: what recording devices are, and the sink that stores what they
+//! record.
+//!
+//! The kernel runs the recorders (it owns the spikes and the neuron state); a [`RecordSink`]
+//! (memory, HDF5, …) receives their data as the run goes, in blocks, already ordered:
+//! spikes by (time, sender), multimeter samples as rows of sample times × recorded nodes in
+//! ascending id order.
+
+use crate::time::Step;
+use crate::NodeId;
+
+/// The activity window of a device in steps: events or samples with
+/// `after < stamp ≤ until` are recorded (NEST's `origin + start`, `origin + stop`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub after: Step,
+    pub until: Option<Step>,
+}
+
+impl Window {
+    pub const ALWAYS: Window = Window {
+        after: 0,
+        until: None,
+    };
+
+    #[inline]
+    pub fn contains(&self, stamp: Step) -> bool {
+        stamp > self.after && self.until.is_none_or(|u| stamp <= u)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpikeRecorderSpec {
+    pub window: Window,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultimeterSpec {
+    /// Sampling interval in steps (≥ 1).
+    pub interval: Step,
+    /// Offset of the sampling grid in steps (0 = multiples of the interval).
+    pub offset: Step,
+    pub window: Window,
+    pub record_from: Vec<String>,
+}
+
+impl MultimeterSpec {
+    /// Whether a sample is taken at time step `s` (the state after the update of step `s − 1`).
+    pub fn samples_at(&self, s: Step) -> bool {
+        if s < 1 || !self.window.contains(s) {
+            return false;
+        }
+        if self.offset == 0 {
+            s % self.interval == 0
+        } else {
+            // NEST's first sample is at offset + j·interval ≥ 2 steps (spec §5.6).
+            s >= self.offset && (s - self.offset) % self.interval == 0 && s >= 2
+        }
+    }
+}
+
+/// What recorders exist, handed to the sink before the first data.
+#[derive(Clone, Debug, Default)]
+pub struct RecordingLayout {
+    pub spike_recorders: Vec<SpikeRecorderInfo>,
+    pub multimeters: Vec<MultimeterInfo>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SpikeRecorderInfo {
+    pub id: NodeId,
+}
+
+#[derive(Clone, Debug)]
+pub struct MultimeterInfo {
+    pub id: NodeId,
+    /// The recorded nodes in ascending order; column `j` of every sample row is `senders[j]`.
+    pub senders: Vec<NodeId>,
+    pub record_from: Vec<String>,
+    pub units: Vec<&'static str>,
+    pub interval_ms: f64,
+}
+
+/// A block of multimeter samples: `values[r][t * senders + j]` is recordable `r` of sender `j`
+/// at `times[t]`.
+#[derive(Debug)]
+pub struct SampleBlock<'a> {
+    pub times: &'a [f64],
+    pub n_senders: usize,
+    pub values: &'a [Vec<f64>],
+}
+
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where recorded data goes.
+pub trait RecordSink {
+    /// Called once before any data, with every recorder of the network.
+    fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError>;
+
+    /// Spikes of spike recorder `recorder` (index into the layout), sorted by (time, sender);
+    /// a spike of multiplicity m appears m times.
+    fn spikes(&mut self, recorder: usize, times: &[f64], senders: &[u32])
+        -> Result<(), SinkError>;
+
+    /// Samples of multimeter `multimeter` (index into the layout).
+    fn samples(&mut self, multimeter: usize, block: &SampleBlock<'_>) -> Result<(), SinkError>;
+
+    /// Called after each run (each `Simulate`), with the total simulated time in ms.
+    fn end_of_run(&mut self, _simulated_ms: f64) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// A sink that stores nothing.
+#[derive(Debug, Default)]
+pub struct NullSink;
+
+impl RecordSink for NullSink {
+    fn begin(&mut self, _: &RecordingLayout) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn spikes(&mut self, _: usize, _: &[f64], _: &[u32]) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn samples(&mut self, _: usize, _: &SampleBlock<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+}

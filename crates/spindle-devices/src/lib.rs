@@ -1,0 +1,1 @@
+//! Stimulating and recording devices of spindle

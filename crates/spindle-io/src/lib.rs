@@ -1,0 +1,1 @@
+//! Recording backends of spindle: memory and HDF5

@@ -1,0 +1,1 @@
+//! Neuron models of spindle (glif_cond, parrot_neuron, …), NEST-exact

@@ -1,0 +1,1 @@
+//! spindle: a multi-threaded spiking neural network simulator (facade: model registry, scenarios)
