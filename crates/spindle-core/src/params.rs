@@ -16,6 +16,8 @@ pub enum Value {
     Float(f64),
     Str(String),
     List(Vec<Value>),
+    /// A nested dictionary, e.g. a random distribution `{ distribution = "uniform", … }`.
+    Map(BTreeMap<String, Value>),
 }
 
 impl fmt::Display for Value {
@@ -35,6 +37,16 @@ impl fmt::Display for Value {
                 }
                 write!(f, "]")
             }
+            Value::Map(m) => {
+                write!(f, "{{ ")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{k} = {v}")?;
+                }
+                write!(f, " }}")
+            }
         }
     }
 }
@@ -47,6 +59,7 @@ impl Value {
             Value::Float(_) => "a number",
             Value::Str(_) => "a string",
             Value::List(_) => "a list",
+            Value::Map(_) => "a table",
         }
     }
 }

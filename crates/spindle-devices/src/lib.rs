@@ -1,1 +1,60 @@
-//! Stimulating and recording devices of spindle
+//! Stimulating and recording devices of spindle, with NEST's names, parameters and activity
+//! windows (spec §5).
+//!
+//! Stimulating devices implement [`spindle_core::device::StimulusDevice`]; recording devices
+//! are configured here into the kernel's [`spindle_core::recording`] specs, since the kernel
+//! runs them.
+
+pub mod generators;
+pub mod recorders;
+mod window;
+
+pub use generators::{DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator};
+pub use recorders::{multimeter_spec, spike_recorder_spec, MULTIMETER_KEYS, SPIKE_RECORDER_KEYS};
+pub use window::DeviceWindow;
+
+use spindle_core::device::StimulusDevice;
+use spindle_core::params::{ParamError, Params};
+use spindle_core::TimeGrid;
+
+/// The stimulating device models by NEST name.
+pub const STIMULUS_MODELS: &[&str] = &[
+    "spike_generator",
+    "step_current_generator",
+    "dc_generator",
+    "poisson_generator",
+];
+
+/// The recording device models by NEST name.
+pub const RECORDER_MODELS: &[&str] = &["spike_recorder", "multimeter"];
+
+/// The accepted parameter keys of a stimulating device model.
+pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {
+    Some(match model {
+        "spike_generator" => SpikeGenerator::KEYS,
+        "step_current_generator" => StepCurrentGenerator::KEYS,
+        "dc_generator" => DcGenerator::KEYS,
+        "poisson_generator" => PoissonGenerator::KEYS,
+        _ => return None,
+    })
+}
+
+/// Create a stimulating device by NEST name; `None` if the name is not one.
+pub fn stimulus_device(
+    model: &str,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Option<Result<Box<dyn StimulusDevice>, ParamError>> {
+    fn boxed<T: StimulusDevice + 'static>(
+        r: Result<T, ParamError>,
+    ) -> Result<Box<dyn StimulusDevice>, ParamError> {
+        r.map(|d| Box::new(d) as Box<dyn StimulusDevice>)
+    }
+    Some(match model {
+        "spike_generator" => boxed(SpikeGenerator::from_params(params, grid)),
+        "step_current_generator" => boxed(StepCurrentGenerator::from_params(params, grid)),
+        "dc_generator" => boxed(DcGenerator::from_params(params, grid)),
+        "poisson_generator" => boxed(PoissonGenerator::from_params(params, grid)),
+        _ => return None,
+    })
+}

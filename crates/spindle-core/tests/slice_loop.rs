@@ -1,0 +1,277 @@
+//! The kernel's event-timing contract (spec §1.3–1.4), checked with a probe model:
+//! a spike stamped S through delay d is read at the end of step S + d − 1; the result does not
+//! depend on the thread count or on how the run is split into several runs.
+
+use spindle_core::device::{Emission, Emissions, EventKind, StimulusDevice};
+use spindle_core::error::Rejection;
+use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
+use spindle_core::recording::{
+    MultimeterSpec, RecordSink, RecordingLayout, SampleBlock, SinkError, SpikeRecorderSpec, Window,
+};
+use spindle_core::{NetworkBuilder, NodeId, Step, Synapse, TimeGrid};
+
+/// Spikes on the steps listed (as step k → stamp k+1), and records the input it got.
+#[derive(Debug, Clone)]
+struct Probe {
+    fire_at: Vec<Step>,
+    multiplicity: u32,
+}
+
+struct ProbeChunk {
+    fire_at: Vec<Step>,
+    multiplicity: u32,
+    last_spike_input: Vec<f64>,
+    last_current_input: Vec<f64>,
+    total: Vec<f64>,
+}
+
+impl NeuronModel for Probe {
+    fn model_name(&self) -> &str {
+        "probe"
+    }
+    fn n_channels(&self) -> usize {
+        2
+    }
+    fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
+        match receptor {
+            0 => Ok(InputChannel { channel: 0, weight }),
+            _ => Err(Rejection::new("IncompatibleReceptorType", "port")),
+        }
+    }
+    fn current_input(&self, _receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
+        Ok(InputChannel { channel: 1, weight })
+    }
+    fn recordables(&self) -> Vec<Recordable> {
+        vec![
+            Recordable::new("spike_in", "pA"),
+            Recordable::new("current_in", "pA"),
+            Recordable::new("total", "pA"),
+        ]
+    }
+    fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
+        Box::new(ProbeChunk {
+            fire_at: self.fire_at.clone(),
+            multiplicity: self.multiplicity,
+            last_spike_input: vec![0.0; n],
+            last_current_input: vec![0.0; n],
+            total: vec![0.0; n],
+        })
+    }
+}
+
+impl NeuronChunk for ProbeChunk {
+    fn len(&self) -> usize {
+        self.total.len()
+    }
+    fn prepare(&mut self, _grid: &TimeGrid) {}
+    fn update(&mut self, step: Step, input: &[f64], emitted: &mut Emitted) {
+        let n = self.len();
+        for i in 0..n {
+            self.last_spike_input[i] = input[i];
+            self.last_current_input[i] = input[n + i];
+            self.total[i] += input[i] + input[n + i];
+            if self.fire_at.contains(&step) {
+                emitted.push((i as u32, self.multiplicity));
+            }
+        }
+    }
+    fn recordable(&self, index: usize, neuron: usize) -> f64 {
+        match index {
+            0 => self.last_spike_input[neuron],
+            1 => self.last_current_input[neuron],
+            _ => self.total[neuron],
+        }
+    }
+}
+
+/// Sends one event at a fixed stamp.
+#[derive(Debug)]
+struct Pulse {
+    stamp: Step,
+    kind: EventKind,
+}
+
+impl StimulusDevice for Pulse {
+    fn model_name(&self) -> &str {
+        "pulse"
+    }
+    fn event_kind(&self) -> EventKind {
+        self.kind
+    }
+    fn emit(&mut self, from: Step, to: Step, out: &mut Emissions) {
+        if self.stamp > from && self.stamp <= to {
+            out.fixed.push(Emission {
+                stamp: self.stamp,
+                factor: 2.0,
+                multiplicity: 1,
+            });
+        }
+    }
+}
+
+#[derive(Default, Debug, PartialEq, Clone)]
+struct Collect {
+    spikes: Vec<Vec<(f64, u32)>>,
+    samples: Vec<Vec<f64>>,
+    values: Vec<Vec<Vec<f64>>>,
+    senders: Vec<Vec<NodeId>>,
+}
+
+impl RecordSink for Collect {
+    fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
+        self.spikes = vec![Vec::new(); layout.spike_recorders.len()];
+        self.samples = vec![Vec::new(); layout.multimeters.len()];
+        self.values = layout
+            .multimeters
+            .iter()
+            .map(|m| vec![Vec::new(); m.record_from.len()])
+            .collect();
+        self.senders = layout.multimeters.iter().map(|m| m.senders.clone()).collect();
+        Ok(())
+    }
+    fn spikes(&mut self, r: usize, times: &[f64], senders: &[u32]) -> Result<(), SinkError> {
+        self.spikes[r].extend(times.iter().copied().zip(senders.iter().copied()));
+        Ok(())
+    }
+    fn samples(&mut self, m: usize, block: &SampleBlock<'_>) -> Result<(), SinkError> {
+        self.samples[m].extend_from_slice(block.times);
+        for (dst, src) in self.values[m].iter_mut().zip(block.values) {
+            dst.extend_from_slice(src);
+        }
+        Ok(())
+    }
+}
+
+fn syn(weight: f64, delay: Step) -> Synapse {
+    Synapse {
+        weight,
+        delay,
+        receptor: 0,
+    }
+}
+
+/// Probes A (3, firing in steps 4 and 9), M (1, firing then with multiplicity 2) and C (5,
+/// silent); a spike and a current pulse generator; a spike recorder and a multimeter.
+fn network(threads: usize, runs: &[Step]) -> Collect {
+    let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+    let mut b = NetworkBuilder::new(grid, 5);
+    let probe = |fire_at: Vec<Step>, multiplicity| Box::new(Probe { fire_at, multiplicity });
+    let a = b.add_neurons(probe(vec![4, 9], 1), 3).unwrap();
+    let m = b.add_neurons(probe(vec![4, 9], 2), 1).unwrap();
+    let c = b.add_neurons(probe(vec![], 1), 5).unwrap();
+    let pulse = b
+        .add_stimulus(Box::new(Pulse {
+            stamp: 10,
+            kind: EventKind::Spike,
+        }))
+        .unwrap();
+    let current = b
+        .add_stimulus(Box::new(Pulse {
+            stamp: 3,
+            kind: EventKind::Current,
+        }))
+        .unwrap();
+    let rec = b
+        .add_spike_recorder(SpikeRecorderSpec {
+            window: Window::ALWAYS,
+        })
+        .unwrap();
+    let mm = b
+        .add_multimeter(MultimeterSpec {
+            interval: 1,
+            offset: 0,
+            window: Window::ALWAYS,
+            record_from: vec!["spike_in".into(), "current_in".into(), "total".into()],
+        })
+        .unwrap();
+    // Delays 3 (from A) and 4 (from M): min_delay 2 comes from the device connections.
+    for (source, delay) in [(a.0, 3), (a.0 + 1, 3), (a.0 + 2, 3), (m.0, 4)] {
+        for j in 0..5 {
+            b.connect(NodeId(source), NodeId(c.0 + j), syn(1.5 + j as f64, delay))
+                .unwrap();
+        }
+        b.connect(NodeId(source), rec, syn(1.0, 2)).unwrap();
+    }
+    for j in 0..5 {
+        b.connect(pulse, NodeId(c.0 + j), syn(0.5, 2)).unwrap();
+        b.connect(current, NodeId(c.0 + j), syn(10.0, 5)).unwrap();
+        b.connect(mm, NodeId(c.0 + j), syn(1.0, 2)).unwrap();
+    }
+    let mut sim = b.build(threads).unwrap();
+    assert_eq!(sim.min_delay(), 2);
+    assert_eq!(sim.max_delay(), 5);
+    let mut sink = Collect::default();
+    sink.begin(sim.recording_layout()).unwrap();
+    for &r in runs {
+        sim.run(r, &mut sink).unwrap();
+    }
+    sink
+}
+
+#[test]
+fn events_arrive_at_stamp_plus_delay_minus_one() {
+    let out = network(1, &[20]);
+    let n = 5;
+    let spike_in = &out.values[0][0];
+    let current_in = &out.values[0][1];
+    // Sample s holds the input read at the end of step s − 1 (sample time t_s).
+    let at = |v: &Vec<f64>, sample_step: usize, j: usize| v[(sample_step - 1) * n + j];
+    // Pulse: stamp 10, delay 2 → read in step 11 → sample 12; weight 0.5 × factor 2.
+    // A fires in step 4 (stamp 5) with delay 3 → step 7 → sample 8; M fires with
+    // multiplicity 2 and delay 4 → step 8 → sample 9.
+    for j in 0..n {
+        let w = 1.5 + j as f64;
+        assert_eq!(at(spike_in, 8, j), 3.0 * w, "target {j}");
+        assert_eq!(at(spike_in, 9, j), 2.0 * w, "target {j}");
+        assert_eq!(at(spike_in, 12, j), 1.0, "target {j}");
+        // Second volley (step 9, stamp 10): steps 12 and 13 → samples 13 and 14.
+        assert_eq!(at(spike_in, 13, j), 3.0 * w, "target {j}");
+        assert_eq!(at(spike_in, 14, j), 2.0 * w, "target {j}");
+        // Current: stamp 3, delay 5 → step 7 → sample 8; weight 10 × amplitude 2.
+        assert_eq!(at(current_in, 8, j), 20.0, "target {j}");
+        assert_eq!(at(current_in, 7, j), 0.0, "currents are not latched");
+        assert_eq!(at(current_in, 9, j), 0.0, "currents are not latched");
+    }
+    // Recorder: stamps 5 and 10, M (id 4) twice each (multiplicity 2).
+    let want: Vec<(f64, u32)> = [0.5, 1.0]
+        .iter()
+        .flat_map(|&t| [(t, 1), (t, 2), (t, 3), (t, 4), (t, 4)])
+        .collect();
+    assert_eq!(out.spikes[0], want);
+    assert_eq!(out.samples[0].len(), 20);
+    assert_eq!(out.senders[0], (5..10).map(NodeId).collect::<Vec<_>>());
+}
+
+#[test]
+fn results_do_not_depend_on_threads_or_run_splits() {
+    let reference = network(1, &[40]);
+    for threads in [2, 3, 4] {
+        assert_eq!(network(threads, &[40]), reference, "{threads} threads");
+    }
+    assert_eq!(network(2, &[1, 6, 33]), reference, "split runs");
+    assert_eq!(network(3, &[17, 0, 23]), reference, "split runs");
+}
+
+#[test]
+fn wrongly_oriented_recorder_connections_are_rejected() {
+    let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+    let mut b = NetworkBuilder::new(grid, 1);
+    let n = b
+        .add_neurons(
+            Box::new(Probe {
+                fire_at: vec![],
+                multiplicity: 1,
+            }),
+            1,
+        )
+        .unwrap();
+    let rec = b
+        .add_spike_recorder(SpikeRecorderSpec {
+            window: Window::ALWAYS,
+        })
+        .unwrap();
+    let err = b.connect(rec, n, syn(1.0, 1)).unwrap_err().to_string();
+    assert!(err.contains("spike_recorder"), "{err}");
+    let err = b.connect(n, n, syn(1.0, 0)).unwrap_err().to_string();
+    assert!(err.contains("BadDelay"), "{err}");
+}
