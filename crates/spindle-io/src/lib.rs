@@ -1,1 +1,72 @@
-//! Recording backends of spindle: memory and HDF5
+//! Recording backends of spindle: an in-memory recording and the HDF5 file.
+//!
+//! Both implement [`spindle_core::recording::RecordSink`]. [`Recording`] is also what
+//! [`read_hdf5`] returns (inside an [`Hdf5File`], with the run's root attributes and node
+//! table), so tests, plots and tools see one shape whichever backend wrote it. The HDF5
+//! layout is documented at the top of `hdf5_file.rs`.
+
+mod hdf5_file;
+mod memory;
+
+pub use hdf5_file::{
+    read_hdf5, recorder_name, Hdf5Error, Hdf5File, Hdf5Sink, NodeEntry, RunInfo, FORMAT_VERSION,
+};
+pub use memory::MemorySink;
+
+/// Everything a run recorded.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recording {
+    pub spike_recorders: Vec<SpikeData>,
+    pub multimeters: Vec<MultimeterData>,
+}
+
+impl Recording {
+    pub fn spike_recorder(&self, name: &str) -> Option<&SpikeData> {
+        self.spike_recorders.iter().find(|s| s.name == name)
+    }
+
+    pub fn multimeter(&self, name: &str) -> Option<&MultimeterData> {
+        self.multimeters.iter().find(|m| m.name == name)
+    }
+}
+
+/// The spikes of one spike recorder, sorted by (time, sender).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpikeData {
+    /// The recorder's node name (its HDF5 group).
+    pub name: String,
+    pub id: u32,
+    pub times: Vec<f64>,
+    pub senders: Vec<i64>,
+}
+
+/// The samples of one multimeter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MultimeterData {
+    pub name: String,
+    pub id: u32,
+    /// The T sample times (ms).
+    pub times: Vec<f64>,
+    /// The N recorded node ids, ascending.
+    pub senders: Vec<i64>,
+    /// One (name, row-major T × N values) per recordable, in `record_from` order.
+    pub values: Vec<(String, Vec<f64>)>,
+}
+
+impl MultimeterData {
+    /// The values of recordable `name` as a row-major T × N array.
+    pub fn values_of(&self, name: &str) -> Option<&[f64]> {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// The time series of recordable `name` for node `sender`.
+    pub fn trace(&self, name: &str, sender: i64) -> Option<Vec<f64>> {
+        let col = self.senders.iter().position(|&s| s == sender)?;
+        let v = self.values_of(name)?;
+        let n = self.senders.len();
+        Some((0..self.times.len()).map(|t| v[t * n + col]).collect())
+    }
+}

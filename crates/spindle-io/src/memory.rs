@@ -1,0 +1,77 @@
+//! A sink that keeps every recording in memory (tests, the Python front end).
+
+use crate::{MultimeterData, Recording, SpikeData};
+use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
+use spindle_core::NodeId;
+
+/// Keeps everything in a [`Recording`]. Recorder names come from `names` (node id → name);
+/// unnamed recorders are called after their id.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    pub recording: Recording,
+    names: Vec<(NodeId, String)>,
+}
+
+impl MemorySink {
+    /// A sink that names recorders by node id → name pairs.
+    pub fn with_names(names: Vec<(NodeId, String)>) -> MemorySink {
+        MemorySink {
+            recording: Recording::default(),
+            names,
+        }
+    }
+
+    fn name_of(&self, id: NodeId) -> String {
+        self.names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+impl RecordSink for MemorySink {
+    fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
+        self.recording.spike_recorders = layout
+            .spike_recorders
+            .iter()
+            .map(|r| SpikeData {
+                name: self.name_of(r.id),
+                id: r.id.0,
+                ..SpikeData::default()
+            })
+            .collect();
+        self.recording.multimeters = layout
+            .multimeters
+            .iter()
+            .map(|m| MultimeterData {
+                name: self.name_of(m.id),
+                id: m.id.0,
+                times: Vec::new(),
+                senders: m.senders.iter().map(|s| i64::from(s.0)).collect(),
+                values: m
+                    .record_from
+                    .iter()
+                    .map(|r| (r.clone(), Vec::new()))
+                    .collect(),
+            })
+            .collect();
+        Ok(())
+    }
+
+    fn spikes(&mut self, recorder: usize, times: &[f64], senders: &[u32]) -> Result<(), SinkError> {
+        let s = &mut self.recording.spike_recorders[recorder];
+        s.times.extend_from_slice(times);
+        s.senders.extend(senders.iter().map(|&x| i64::from(x)));
+        Ok(())
+    }
+
+    fn samples(&mut self, multimeter: usize, block: &SampleBlock<'_>) -> Result<(), SinkError> {
+        let m = &mut self.recording.multimeters[multimeter];
+        m.times.extend_from_slice(block.times);
+        for ((_, dst), src) in m.values.iter_mut().zip(block.values) {
+            dst.extend_from_slice(src);
+        }
+        Ok(())
+    }
+}
