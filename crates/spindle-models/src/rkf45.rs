@@ -1,0 +1,336 @@
+//! GSL 1.15's Runge–Kutta–Fehlberg 4(5) stepper with its standard step-size controller, as
+//! NEST's GSL-based models drive it (`gsl_odeiv_evolve_apply` with `gsl_odeiv_step_rkf45` and
+//! `gsl_odeiv_control_y_new(eps_abs, 0.0)`).
+//!
+//! The point of this module is bit-exactness, not elegance: every expression reproduces the
+//! order of floating-point operations of GSL's `ode-initval/rkf45.c`, `cstd.c` and (GSL 1.15)
+//! `evolve.c` — coefficients as double quotients of the same integers, sums left to right, the
+//! step multiplied onto the bracket — so that a trajectory matches NEST's to the last bit
+//! (spec §2.6). The integrator never allocates: the caller lends the scratch arrays.
+
+/// The right-hand side `f = dy/dt` of an autonomous system (the GLIF systems do not depend on
+/// `t`, so the stage times GSL passes are not needed).
+pub trait OdeSystem {
+    fn eval(&self, y: &[f64], f: &mut [f64]);
+}
+
+// Runge–Kutta–Fehlberg coefficients, exactly as GSL writes them (zero elements left out).
+const AH0: f64 = 1.0 / 4.0;
+const B3: [f64; 2] = [3.0 / 32.0, 9.0 / 32.0];
+const B4: [f64; 3] = [1932.0 / 2197.0, -7200.0 / 2197.0, 7296.0 / 2197.0];
+const B5: [f64; 4] = [
+    8341.0 / 4104.0,
+    -32832.0 / 4104.0,
+    29440.0 / 4104.0,
+    -845.0 / 4104.0,
+];
+const B6: [f64; 5] = [
+    -6080.0 / 20520.0,
+    41040.0 / 20520.0,
+    -28352.0 / 20520.0,
+    9295.0 / 20520.0,
+    -5643.0 / 20520.0,
+];
+const C1: f64 = 902880.0 / 7618050.0;
+const C3: f64 = 3953664.0 / 7618050.0;
+const C4: f64 = 3855735.0 / 7618050.0;
+const C5: f64 = -1371249.0 / 7618050.0;
+const C6: f64 = 277020.0 / 7618050.0;
+// Differences of the fifth- and fourth-order weights, for the error estimate.
+const EC1: f64 = 1.0 / 360.0;
+const EC3: f64 = -128.0 / 4275.0;
+const EC4: f64 = -2197.0 / 75240.0;
+const EC5: f64 = 1.0 / 50.0;
+const EC6: f64 = 2.0 / 55.0;
+
+/// The order GSL's rkf45 reports to the controller.
+const ORDER: f64 = 5.0;
+/// The controller's safety factor `S`.
+const SAFETY: f64 = 0.9;
+/// Below this error ratio the step grows by the maximal factor 5: `0.9/q^(1/6) > 5` holds for
+/// `q < 0.18^6 = 3.4012224e-5`; at 3.4e-5 `q^(1/6)` is ~6e-5 (relative) below 0.18, some 1e11
+/// ulps of margin.
+const MAX_GROWTH_BELOW: f64 = 3.4e-5;
+
+/// Scratch arrays of one integration, each of the system's dimension. Borrowed, so that a chunk
+/// can lend heap arrays allocated once, or a monomorphised caller stack arrays.
+pub struct Work<'a> {
+    pub k1: &'a mut [f64],
+    pub k2: &'a mut [f64],
+    pub k3: &'a mut [f64],
+    pub k4: &'a mut [f64],
+    pub k5: &'a mut [f64],
+    pub k6: &'a mut [f64],
+    pub ytmp: &'a mut [f64],
+    pub y0: &'a mut [f64],
+    pub yerr: &'a mut [f64],
+}
+
+/// Heap-backed [`Work`] for systems whose dimension is only known at run time.
+#[derive(Clone, Debug, Default)]
+pub struct WorkBuf {
+    buf: Vec<f64>,
+    dim: usize,
+}
+
+impl WorkBuf {
+    pub fn new(dim: usize) -> WorkBuf {
+        WorkBuf {
+            buf: vec![0.0; 9 * dim],
+            dim,
+        }
+    }
+
+    pub fn work(&mut self) -> Work<'_> {
+        let d = self.dim;
+        let (k1, rest) = self.buf.split_at_mut(d);
+        let (k2, rest) = rest.split_at_mut(d);
+        let (k3, rest) = rest.split_at_mut(d);
+        let (k4, rest) = rest.split_at_mut(d);
+        let (k5, rest) = rest.split_at_mut(d);
+        let (k6, rest) = rest.split_at_mut(d);
+        let (ytmp, rest) = rest.split_at_mut(d);
+        let (y0, yerr) = rest.split_at_mut(d);
+        Work {
+            k1,
+            k2,
+            k3,
+            k4,
+            k5,
+            k6,
+            ytmp,
+            y0,
+            yerr,
+        }
+    }
+}
+
+/// One RKF45 step of length `h` from `y` (in place), with `k1 = f(y)` given; writes the error
+/// estimate to `w.yerr`. GSL's `rkf45_apply`.
+#[inline(always)]
+fn rkf45_step<S: OdeSystem>(sys: &S, h: f64, y: &mut [f64], w: &mut Work<'_>) {
+    let n = y.len();
+    let Work {
+        k1,
+        k2,
+        k3,
+        k4,
+        k5,
+        k6,
+        ytmp,
+        yerr,
+        ..
+    } = w;
+    let (k1, k2, k3, k4, k5, k6) = (
+        &k1[..n],
+        &mut k2[..n],
+        &mut k3[..n],
+        &mut k4[..n],
+        &mut k5[..n],
+        &mut k6[..n],
+    );
+    let (ytmp, yerr) = (&mut ytmp[..n], &mut yerr[..n]);
+
+    for i in 0..n {
+        ytmp[i] = y[i] + AH0 * h * k1[i];
+    }
+    sys.eval(ytmp, k2);
+
+    for i in 0..n {
+        ytmp[i] = y[i] + h * (B3[0] * k1[i] + B3[1] * k2[i]);
+    }
+    sys.eval(ytmp, k3);
+
+    for i in 0..n {
+        ytmp[i] = y[i] + h * (B4[0] * k1[i] + B4[1] * k2[i] + B4[2] * k3[i]);
+    }
+    sys.eval(ytmp, k4);
+
+    for i in 0..n {
+        ytmp[i] = y[i] + h * (B5[0] * k1[i] + B5[1] * k2[i] + B5[2] * k3[i] + B5[3] * k4[i]);
+    }
+    sys.eval(ytmp, k5);
+
+    for i in 0..n {
+        ytmp[i] = y[i]
+            + h * (B6[0] * k1[i] + B6[1] * k2[i] + B6[2] * k3[i] + B6[3] * k4[i] + B6[4] * k5[i]);
+    }
+    sys.eval(ytmp, k6);
+
+    for i in 0..n {
+        let d_i = C1 * k1[i] + C3 * k3[i] + C4 * k4[i] + C5 * k5[i] + C6 * k6[i];
+        y[i] += h * d_i;
+    }
+
+    for i in 0..n {
+        yerr[i] = h * (EC1 * k1[i] + EC3 * k3[i] + EC4 * k4[i] + EC5 * k5[i] + EC6 * k6[i]);
+    }
+}
+
+/// What the standard controller decided (GSL's `GSL_ODEIV_HADJ_*`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Adjust {
+    Decrease,
+    Increase,
+    Unchanged,
+}
+
+/// GSL's `std_control_hadjust` for a "y" controller with `eps_rel = 0`, `a_y = 1`,
+/// `a_dydt = 0`: every component is held to the same absolute tolerance `eps_abs`.
+#[inline(always)]
+fn hadjust(eps_abs: f64, yerr: &[f64], h: &mut f64) -> Adjust {
+    let h_old = h.abs();
+    // GSL: D0 = eps_rel·(a_y·|y| + a_dydt·h_old·|y'|) + eps_abs, which is eps_abs for finite y.
+    let d0 = eps_abs;
+    // GSL takes rmax = max(DBL_MIN, max_i |yerr_i|/D0), skipping NaN ratios (GSL_MAX_DBL(r, rmax)
+    // keeps rmax unless r > rmax). Division by a positive constant is monotonic under rounding,
+    // so the largest quotient is the quotient of the largest |yerr_i|: one division, same bits.
+    let mut emax = 0.0f64;
+    for &e in yerr {
+        let a = e.abs();
+        emax = if a > emax { a } else { emax };
+    }
+    let r = emax / d0;
+    let rmax = if r > f64::MIN_POSITIVE {
+        r
+    } else {
+        f64::MIN_POSITIVE // DBL_MIN
+    };
+    // GSL 1.x form: the scale factor r is clamped, then multiplied onto the old step (GSL 2.x
+    // multiplies first and clamps the step, which rounds differently).
+    if rmax > 1.1 {
+        // Decrease, by no more than a factor of 5, a fraction S more than scaling suggests.
+        let mut r = SAFETY / rmax.powf(1.0 / ORDER);
+        if r < 0.2 {
+            r = 0.2;
+        }
+        *h = r * h_old;
+        Adjust::Decrease
+    } else if rmax < 0.5 {
+        // Increase, by no more than a factor of 5; never decrease because S < 1.
+        // GSL: `if (r > 5) r = 5; if (r < 1) r = 1;`, which is exactly `clamp` (NaN included).
+        let r = if rmax < MAX_GROWTH_BELOW {
+            // 0.9 / rmax^(1/6) > 5 with a margin far beyond pow's rounding: the clamp gives
+            // exactly 5 whatever pow returns, so skip the (expensive) call. This is the common
+            // case: a quiet neuron's error is tiny.
+            5.0
+        } else {
+            (SAFETY / rmax.powf(1.0 / (ORDER + 1.0))).clamp(1.0, 5.0)
+        };
+        *h = r * h_old;
+        Adjust::Increase
+    } else {
+        Adjust::Unchanged
+    }
+}
+
+/// One `gsl_odeiv_evolve_apply` (GSL 1.15) towards `t1`: advances `t` by one accepted step
+/// (possibly after rejected trials) and leaves the proposed next step in `h`.
+///
+/// GSL 1.15 clips a step to the remaining interval only if it is *strictly* longer (`h0 > dt`)
+/// and has no `nextafter` back-off (that arrived in later GSL versions).
+#[inline(always)]
+pub fn evolve_apply<S: OdeSystem>(
+    sys: &S,
+    eps_abs: f64,
+    t: &mut f64,
+    t1: f64,
+    h: &mut f64,
+    y: &mut [f64],
+    w: &mut Work<'_>,
+) {
+    let n = y.len();
+    let t0 = *t;
+    let mut h0 = *h;
+    let dt = t1 - t0;
+
+    w.y0[..n].copy_from_slice(y);
+    // The method can use dydt_in: f(t0, y) is evaluated once and reused by every trial.
+    sys.eval(y, &mut w.k1[..n]);
+
+    loop {
+        let final_step = if (dt >= 0.0 && h0 > dt) || (dt < 0.0 && h0 < dt) {
+            h0 = dt;
+            true
+        } else {
+            false
+        };
+
+        rkf45_step(sys, h0, y, w);
+
+        *t = if final_step { t1 } else { t0 + h0 };
+
+        let h_old = h0;
+        if hadjust(eps_abs, &w.yerr[..n], &mut h0) == Adjust::Decrease {
+            // Retry only if the step really shrank and still moves time by at least an ulp.
+            let t_curr = *t;
+            let t_next = *t + h0;
+            if h0.abs() < h_old.abs() && t_next != t_curr {
+                y.copy_from_slice(&w.y0[..n]);
+                continue;
+            }
+            h0 = h_old;
+        }
+        break;
+    }
+    *h = h0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// dy/dt = -y.
+    struct Decay;
+    impl OdeSystem for Decay {
+        fn eval(&self, y: &[f64], f: &mut [f64]) {
+            f[0] = -y[0];
+        }
+    }
+
+    /// dy/dt = -k·y with a large k: forces rejected trial steps.
+    struct Stiff(f64);
+    impl OdeSystem for Stiff {
+        fn eval(&self, y: &[f64], f: &mut [f64]) {
+            f[0] = -self.0 * y[0];
+        }
+    }
+
+    #[test]
+    fn one_step_matches_the_rkf45_weights_on_a_linear_decay() {
+        // For y' = -y the fifth-order RKF45 solution of one step is the Taylor polynomial of
+        // exp(-h) to order 5 plus a sixth-order term; it must agree with exp(-h) to ~h^6.
+        let mut buf = WorkBuf::new(1);
+        let mut y = [1.0];
+        let (mut t, mut h) = (0.0, 0.1);
+        evolve_apply(&Decay, 1e-3, &mut t, 0.1, &mut h, &mut y, &mut buf.work());
+        assert_eq!(t, 0.1);
+        assert!((y[0] - (-0.1f64).exp()).abs() < 1e-9, "{}", y[0]);
+        // A tiny error grows the proposal by the maximal factor 5.
+        assert_eq!(h, 0.5);
+    }
+
+    #[test]
+    fn rejected_steps_shrink_and_cover_the_interval() {
+        let mut buf = WorkBuf::new(1);
+        let mut y = [1000.0];
+        let (mut t, mut h) = (0.0, 0.1);
+        let mut calls = 0;
+        while t < 0.1 {
+            evolve_apply(
+                &Stiff(200.0),
+                1e-3,
+                &mut t,
+                0.1,
+                &mut h,
+                &mut y,
+                &mut buf.work(),
+            );
+            calls += 1;
+        }
+        assert!(calls > 1, "needed several accepted steps");
+        assert_eq!(t, 0.1);
+        let exact = 1000.0 * (-20.0f64).exp();
+        assert!((y[0] - exact).abs() < 1e-2, "{} vs {exact}", y[0]);
+    }
+}
