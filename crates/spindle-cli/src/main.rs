@@ -1,1 +1,239 @@
-fn main() {}
+//! The `spindle` command-line program.
+//!
+//! `spindle run SCENARIO.toml` validates the scenario, builds the network, simulates it with a
+//! progress bar on a terminal, writes the recordings to HDF5 and prints a summary; `--plot DIR`
+//! also draws the GLIF figures of every recorded GLIF neuron. Every error is reported as one
+//! message naming the file, node, key and value, with a non-zero exit status.
+
+mod plot;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use spindle::{Network, RunOptions, Scenario};
+use spindle_io::Hdf5Sink;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "spindle",
+    version,
+    about = "A multi-threaded spiking neural network simulator with NEST's semantics"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a scenario file and write its recordings to HDF5.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// The HDF5 output file (default: the scenario's file stem with .h5, in the current folder).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Worker threads (overrides [kernel] threads; default: all cores).
+    #[arg(short, long)]
+    threads: Option<usize>,
+    /// Random seed (overrides [kernel] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Also write the GLIF figures (one PNG per recorded GLIF neuron) into this folder.
+    #[arg(long)]
+    plot: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    overwrite: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// A failure the user must act on: printed as one message, exit status 2 for bad input and 1
+/// for failures while running.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn input(message: impl ToString) -> Failure {
+        Failure {
+            message: message.to_string(),
+            code: 2,
+        }
+    }
+
+    fn runtime(message: impl ToString) -> Failure {
+        Failure {
+            message: message.to_string(),
+            code: 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn default_output(scenario: &Path) -> PathBuf {
+    let stem = scenario.file_stem().unwrap_or_default();
+    PathBuf::from(stem).with_extension("h5")
+}
+
+/// Refuse an output path we cannot or must not write, before anything is simulated.
+fn check_output(path: &Path, overwrite: bool) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(Failure::input(format!(
+            "output {}: is a folder; give a file name",
+            path.display()
+        )));
+    }
+    if path.exists() && !overwrite {
+        return Err(Failure::input(format!(
+            "output {} already exists; choose another --output or pass --overwrite to replace it",
+            path.display()
+        )));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(Failure::input(format!(
+            "output {}: the folder {} does not exist",
+            path.display(),
+            parent.display()
+        )));
+    }
+    let md = std::fs::metadata(&parent)
+        .map_err(|e| Failure::input(format!("output folder {}: {e}", parent.display())))?;
+    if md.permissions().readonly() {
+        return Err(Failure::input(format!(
+            "output {}: the folder {} is not writable",
+            path.display(),
+            parent.display()
+        )));
+    }
+    Ok(())
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let scenario = Scenario::load(&args.scenario).map_err(Failure::input)?;
+    let output = args
+        .output
+        .clone()
+        .or_else(|| scenario.output.file.clone())
+        .unwrap_or_else(|| default_output(&args.scenario));
+    check_output(&output, args.overwrite)?;
+    let opts = RunOptions {
+        threads: args.threads,
+        seed: args.seed,
+    };
+    let mut network = Network::build(&scenario, &opts).map_err(Failure::input)?;
+    for w in &network.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(dir) = &args.plot {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Failure::input(format!(
+                "--plot {}: exists and is not a folder",
+                dir.display()
+            )));
+        }
+    }
+
+    let mut sink = Hdf5Sink::create(&output, &network.run_info(), &network.nodes, args.overwrite)
+        .map_err(Failure::runtime)?;
+    let total = network.total_steps();
+    let h = network.resolution;
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total.max(1) as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {msg}")
+                .expect("the progress template is valid"),
+        );
+        bar
+    });
+    let started = Instant::now();
+    let mut last_draw = Instant::now();
+    let mut progress = |now: i64| {
+        if let Some(bar) = &bar {
+            if last_draw.elapsed() > Duration::from_millis(100) || now == total {
+                last_draw = Instant::now();
+                let sim_ms = now as f64 * h;
+                let wall = started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_position(now as u64);
+                bar.set_message(format!(
+                    "{sim_ms:.1} / {:.1} ms, real-time factor {:.2}",
+                    total as f64 * h,
+                    wall * 1000.0 / sim_ms.max(1e-9)
+                ));
+            }
+        }
+        true
+    };
+    let result = network.simulate(&mut sink, &mut progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let sim_time = started.elapsed();
+    result.map_err(Failure::runtime)?;
+    sink.finish().map_err(Failure::runtime)?;
+
+    let sim = &network.simulation;
+    if !args.quiet {
+        let simulated_ms = total as f64 * h;
+        println!("spindle {}: {}", spindle::VERSION, args.scenario.display());
+        println!(
+            "  nodes {}, connections {}, threads {}, seed {}",
+            sim.node_count(),
+            sim.connection_count(),
+            network.threads,
+            network.seed
+        );
+        println!(
+            "  simulated {simulated_ms} ms: {} spikes",
+            sim.spike_count()
+        );
+        println!(
+            "  build {:.3} s, simulation {:.3} s (real-time factor {:.3})",
+            network.build_time.as_secs_f64(),
+            sim_time.as_secs_f64(),
+            if simulated_ms > 0.0 {
+                sim_time.as_secs_f64() * 1000.0 / simulated_ms
+            } else {
+                0.0
+            }
+        );
+        println!("  output {}", output.display());
+    }
+
+    if let Some(dir) = &args.plot {
+        let file = spindle_io::read_hdf5(&output).map_err(Failure::runtime)?;
+        let names = |id: i64| network.node_name(spindle::core::NodeId(id as u32));
+        let written = plot::glif_figures(&file.recording, &names, dir).map_err(Failure::runtime)?;
+        if !args.quiet {
+            println!("  figures {} in {}", written.len(), dir.display());
+        }
+    }
+    Ok(())
+}

@@ -221,7 +221,12 @@ impl NetworkBuilder {
         }
     }
 
-    fn note_delay(&mut self, source: NodeId, target: NodeId, delay: Step) -> Result<u16, BuildError> {
+    fn note_delay(
+        &mut self,
+        source: NodeId,
+        target: NodeId,
+        delay: Step,
+    ) -> Result<u16, BuildError> {
         if delay < 1 {
             return Err(BuildError::BadDelay {
                 source_id: source,
@@ -253,7 +258,12 @@ impl NetworkBuilder {
     }
 
     /// Connect `source` to `target`, with NEST's checks for the pair of node kinds.
-    pub fn connect(&mut self, source: NodeId, target: NodeId, syn: Synapse) -> Result<(), BuildError> {
+    pub fn connect(
+        &mut self,
+        source: NodeId,
+        target: NodeId,
+        syn: Synapse,
+    ) -> Result<(), BuildError> {
         let src = self.role(source).ok_or(BuildError::UnknownNode(source))?;
         let tgt = self.role(target).ok_or(BuildError::UnknownNode(target))?;
         match (src, tgt) {

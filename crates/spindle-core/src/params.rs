@@ -301,7 +301,10 @@ mod tests {
     fn typed_reads_and_unknown_keys() {
         let mut p = Params::new();
         p.insert("C_m", Value::Int(250));
-        p.insert("tau_syn", Value::List(vec![Value::Float(0.2), Value::Int(2)]));
+        p.insert(
+            "tau_syn",
+            Value::List(vec![Value::Float(0.2), Value::Int(2)]),
+        );
         p.insert("V_thx", Value::Float(-50.0));
         assert_eq!(p.f64("C_m").unwrap(), Some(250.0));
         assert_eq!(p.f64_list("tau_syn").unwrap(), Some(vec![0.2, 2.0]));
@@ -315,6 +318,9 @@ mod tests {
         let mut p = Params::new();
         p.insert("C_m", Value::Str("big".into()));
         let err = p.f64("C_m").unwrap_err().to_string();
-        assert!(err.contains("C_m") && err.contains("big") && err.contains("a number"), "{err}");
+        assert!(
+            err.contains("C_m") && err.contains("big") && err.contains("a number"),
+            "{err}"
+        );
     }
 }

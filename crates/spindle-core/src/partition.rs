@@ -160,7 +160,8 @@ impl Partition {
             let (lo, hi) = (syn.offsets[s] as usize, syn.offsets[s + 1] as usize);
             for i in lo..hi {
                 let step = ev.stamp + Step::from(syn.delays[i]) - 1;
-                let at = (step as usize % self.ring_len) * self.cells_per_slot + syn.cells[i] as usize;
+                let at =
+                    (step as usize % self.ring_len) * self.cells_per_slot + syn.cells[i] as usize;
                 // The kernel expands a spike of multiplicity m into m unit events (spec §1.4).
                 for _ in 0..ev.multiplicity {
                     self.ring[at] += syn.weights[i];

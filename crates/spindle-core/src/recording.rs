@@ -99,8 +99,7 @@ pub trait RecordSink {
 
     /// Spikes of spike recorder `recorder` (index into the layout), sorted by (time, sender);
     /// a spike of multiplicity m appears m times.
-    fn spikes(&mut self, recorder: usize, times: &[f64], senders: &[u32])
-        -> Result<(), SinkError>;
+    fn spikes(&mut self, recorder: usize, times: &[f64], senders: &[u32]) -> Result<(), SinkError>;
 
     /// Samples of multimeter `multimeter` (index into the layout).
     fn samples(&mut self, multimeter: usize, block: &SampleBlock<'_>) -> Result<(), SinkError>;

@@ -83,10 +83,10 @@ fn log_gamma(x: f64) -> f64 {
         -5.952380952380952e-04,
         8.417508417508418e-04,
         -1.917526917526918e-03,
-        6.410256410256410e-03,
+        6.410_256_410_256_41e-3,
         -2.955065359477124e-02,
         1.796443723688307e-01,
-        -1.39243221690590e+00,
+        -1.392_432_216_905_9,
     ];
     if x == 1.0 || x == 2.0 {
         return 0.0;
@@ -131,8 +131,14 @@ mod tests {
             let (mean, var) = mean_and_variance(lambda, n);
             // Five standard errors of the mean; the variance within 3 %.
             let se = (lambda / n as f64).sqrt();
-            assert!((mean - lambda).abs() < 5.0 * se, "lambda {lambda}: mean {mean}");
-            assert!((var / lambda - 1.0).abs() < 0.03, "lambda {lambda}: var {var}");
+            assert!(
+                (mean - lambda).abs() < 5.0 * se,
+                "lambda {lambda}: mean {mean}"
+            );
+            assert!(
+                (var / lambda - 1.0).abs() < 0.03,
+                "lambda {lambda}: var {var}"
+            );
         }
     }
 
@@ -141,7 +147,10 @@ mod tests {
         let mut fact = 1.0f64;
         for k in 1..30 {
             fact *= k as f64;
-            assert!((log_gamma(k as f64 + 1.0) - fact.ln()).abs() < 1e-10, "k = {k}");
+            assert!(
+                (log_gamma(k as f64 + 1.0) - fact.ln()).abs() < 1e-10,
+                "k = {k}"
+            );
         }
     }
 

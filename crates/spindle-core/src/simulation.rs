@@ -142,7 +142,10 @@ impl std::fmt::Debug for Simulation {
 }
 
 impl Simulation {
-    pub(crate) fn from_builder(b: NetworkBuilder, threads: usize) -> Result<Simulation, BuildError> {
+    pub(crate) fn from_builder(
+        b: NetworkBuilder,
+        threads: usize,
+    ) -> Result<Simulation, BuildError> {
         let connection_count = b.connection_count();
         let node_count = b.node_count();
         let min_delay = b.min_delay.unwrap_or(1);
@@ -207,11 +210,12 @@ impl Simulation {
         for (p, part) in partitions.iter_mut().enumerate() {
             let mut offsets = std::mem::take(&mut counts[p]);
             for i in 1..offsets.len() {
-                offsets[i] = offsets[i].checked_add(offsets[i - 1]).ok_or(
-                    BuildError::TooManyNodes {
-                        max: u64::from(u32::MAX),
-                    },
-                )?;
+                offsets[i] =
+                    offsets[i]
+                        .checked_add(offsets[i - 1])
+                        .ok_or(BuildError::TooManyNodes {
+                            max: u64::from(u32::MAX),
+                        })?;
             }
             let total = offsets[n_ids - 1] as usize;
             part.synapses.offsets = offsets;
@@ -240,16 +244,24 @@ impl Simulation {
             let loc = locate(s.target);
             let (dev_id, dev) = &b.stimuli[s.device as usize];
             let rng = dev.draws_per_target().then(|| {
-                rng::stream(b.seed, rng::DOMAIN_POISSON, dev_id.0, s.target, s.occurrence)
+                rng::stream(
+                    b.seed,
+                    rng::DOMAIN_POISSON,
+                    dev_id.0,
+                    s.target,
+                    s.occurrence,
+                )
             });
             let cell = cell_of(&partitions, loc, s.channel);
-            partitions[loc.partition].device_synapses.push(DeviceSynapse {
-                device: s.device,
-                cell,
-                delay: s.delay,
-                weight: s.weight,
-                rng,
-            });
+            partitions[loc.partition]
+                .device_synapses
+                .push(DeviceSynapse {
+                    device: s.device,
+                    cell,
+                    delay: s.delay,
+                    weight: s.weight,
+                    rng,
+                });
         }
 
         // Spike recorders.
@@ -511,10 +523,12 @@ impl Simulation {
             device_out: &self.device_out,
             sample_steps: &sample_steps,
         };
-        let partitions = &mut self.partitions;
-        self.pool.install(|| {
-            partitions.par_iter_mut().for_each(|p| p.advance(&ctx));
-        });
+        match self.partitions.as_mut_slice() {
+            [only] => only.advance(&ctx),
+            partitions => self.pool.install(|| {
+                partitions.par_iter_mut().for_each(|p| p.advance(&ctx));
+            }),
+        }
         self.gather_spikes(sink)?;
         self.gather_samples(&sample_steps, sink)
     }
@@ -594,7 +608,8 @@ impl Simulation {
             let n_rec = mm.spec.record_from.len();
             let n = mm.n_senders;
             mm.times.clear();
-            mm.times.extend(steps.iter().map(|&s| self.grid.step_to_ms(s)));
+            mm.times
+                .extend(steps.iter().map(|&s| self.grid.step_to_ms(s)));
             for v in &mut mm.values {
                 v.clear();
                 v.resize(steps.len() * n, 0.0);

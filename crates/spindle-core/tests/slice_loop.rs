@@ -126,7 +126,11 @@ impl RecordSink for Collect {
             .iter()
             .map(|m| vec![Vec::new(); m.record_from.len()])
             .collect();
-        self.senders = layout.multimeters.iter().map(|m| m.senders.clone()).collect();
+        self.senders = layout
+            .multimeters
+            .iter()
+            .map(|m| m.senders.clone())
+            .collect();
         Ok(())
     }
     fn spikes(&mut self, r: usize, times: &[f64], senders: &[u32]) -> Result<(), SinkError> {
@@ -155,7 +159,12 @@ fn syn(weight: f64, delay: Step) -> Synapse {
 fn network(threads: usize, runs: &[Step]) -> Collect {
     let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
     let mut b = NetworkBuilder::new(grid, 5);
-    let probe = |fire_at: Vec<Step>, multiplicity| Box::new(Probe { fire_at, multiplicity });
+    let probe = |fire_at: Vec<Step>, multiplicity| {
+        Box::new(Probe {
+            fire_at,
+            multiplicity,
+        })
+    };
     let a = b.add_neurons(probe(vec![4, 9], 1), 3).unwrap();
     let m = b.add_neurons(probe(vec![4, 9], 2), 1).unwrap();
     let c = b.add_neurons(probe(vec![], 1), 5).unwrap();

@@ -129,7 +129,11 @@ impl SpikeGenerator {
                     ))
                 }
             };
-            spikes.push((window.origin + step, weights.get(i).copied().unwrap_or(1.0), multiplicity));
+            spikes.push((
+                window.origin + step,
+                weights.get(i).copied().unwrap_or(1.0),
+                multiplicity,
+            ));
         }
         Ok(SpikeGenerator {
             spikes,
@@ -199,7 +203,11 @@ fn amplitude_table(
     let mut steps = Vec::with_capacity(times.len());
     for &t in &times {
         if !(t.is_finite() && t > 0.0) {
-            return Err(invalid("amplitude_times", t, "amplitude times must be positive (ms)."));
+            return Err(invalid(
+                "amplitude_times",
+                t,
+                "amplitude times must be positive (ms).",
+            ));
         }
         let s = if offgrid {
             grid.ms_to_steps_stamp(t)
@@ -228,7 +236,11 @@ fn amplitude_table(
     }
     for &v in &values {
         if !v.is_finite() {
-            return Err(invalid("amplitude_values", v, "amplitudes must be finite (pA)."));
+            return Err(invalid(
+                "amplitude_values",
+                v,
+                "amplitudes must be finite (pA).",
+            ));
         }
     }
     Ok((steps, values))
@@ -321,7 +333,11 @@ impl DcGenerator {
     pub fn from_params(params: &mut Params, grid: &TimeGrid) -> Result<DcGenerator, ParamError> {
         let amplitude = params.f64("amplitude")?.unwrap_or(0.0);
         if !amplitude.is_finite() {
-            return Err(invalid("amplitude", amplitude, "the amplitude must be finite (pA)."));
+            return Err(invalid(
+                "amplitude",
+                amplitude,
+                "the amplitude must be finite (pA).",
+            ));
         }
         let window = DeviceWindow::from_params(params, grid)?;
         Ok(DcGenerator { amplitude, window })
@@ -370,7 +386,10 @@ pub struct PoissonGenerator {
 impl PoissonGenerator {
     pub const KEYS: &'static [&'static str] = &["rate", "origin", "start", "stop"];
 
-    pub fn from_params(params: &mut Params, grid: &TimeGrid) -> Result<PoissonGenerator, ParamError> {
+    pub fn from_params(
+        params: &mut Params,
+        grid: &TimeGrid,
+    ) -> Result<PoissonGenerator, ParamError> {
         let rate = params.f64("rate")?.unwrap_or(0.0);
         if !(rate.is_finite() && rate >= 0.0) {
             return Err(invalid("rate", rate, "The rate cannot be negative."));
@@ -468,7 +487,9 @@ mod tests {
         ] {
             let mut p = Params::new();
             p.insert("spike_times", floats(&times));
-            let err = SpikeGenerator::from_params(&mut p, &g).unwrap_err().to_string();
+            let err = SpikeGenerator::from_params(&mut p, &g)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(word), "{times:?}: {err}");
         }
         let mut p = Params::new();
@@ -529,16 +550,22 @@ mod tests {
         let g = grid(0.1);
         let mut p = Params::new();
         p.insert("rate", Value::Float(-1.0));
-        let e = PoissonGenerator::from_params(&mut p, &g).unwrap_err().to_string();
+        let e = PoissonGenerator::from_params(&mut p, &g)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("rate") && e.contains("negative"), "{e}");
         let mut p = Params::new();
         p.insert("start", Value::Float(0.15));
-        let e = DcGenerator::from_params(&mut p, &g).unwrap_err().to_string();
+        let e = DcGenerator::from_params(&mut p, &g)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("start") && e.contains("multiple"), "{e}");
         let mut p = Params::new();
         p.insert("amplitude_times", floats(&[1.0, 2.0]));
         p.insert("amplitude_values", floats(&[1.0]));
-        let e = StepCurrentGenerator::from_params(&mut p, &g).unwrap_err().to_string();
+        let e = StepCurrentGenerator::from_params(&mut p, &g)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("same size"), "{e}");
     }
 }

@@ -47,7 +47,10 @@ fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
 }
 
 /// A `spike_recorder`: records spikes with `origin+start < t ≤ origin+stop`.
-pub fn spike_recorder_spec(params: &mut Params, grid: &TimeGrid) -> Result<SpikeRecorderSpec, ParamError> {
+pub fn spike_recorder_spec(
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Result<SpikeRecorderSpec, ParamError> {
     accept_record_to(params)?;
     Ok(SpikeRecorderSpec {
         window: window(DeviceWindow::from_params(params, grid)?),
@@ -95,7 +98,11 @@ pub fn multimeter_spec(params: &mut Params, grid: &TimeGrid) -> Result<Multimete
     let record_from = params.string_list("record_from")?.unwrap_or_default();
     for (i, name) in record_from.iter().enumerate() {
         if record_from[..i].contains(name) {
-            return Err(invalid("record_from", format!("{name:?}"), "is listed twice"));
+            return Err(invalid(
+                "record_from",
+                format!("{name:?}"),
+                "is listed twice",
+            ));
         }
     }
     Ok(MultimeterSpec {

@@ -12,7 +12,6 @@ pub struct DeviceWindow {
     pub t_max: Option<Step>,
 }
 
-
 impl DeviceWindow {
     /// Read `origin`, `start` and `stop` (ms): each must lie on the grid, and `stop ≥ start`.
     pub fn from_params(params: &mut Params, grid: &TimeGrid) -> Result<DeviceWindow, ParamError> {

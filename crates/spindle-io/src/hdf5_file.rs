@@ -230,7 +230,11 @@ fn id_of_name(nodes: &[NodeEntry], name: &str) -> Option<u32> {
 struct SpikeSets {
     times: Dataset,
     senders: Dataset,
+    /// Entries written to the datasets.
     len: usize,
+    /// Entries received but not yet written.
+    pending_times: Vec<f64>,
+    pending_senders: Vec<i64>,
 }
 
 /// A multimeter's open datasets.
@@ -239,8 +243,16 @@ struct MultimeterSets {
     /// One (T, N) dataset per recordable, in `record_from` order.
     values: Vec<Dataset>,
     n_senders: usize,
+    /// Rows written to the datasets.
     rows: usize,
+    /// Rows received but not yet written: times, and per recordable the row-major values.
+    pending_times: Vec<f64>,
+    pending_values: Vec<Vec<f64>>,
 }
+
+/// Blocks are collected up to this many values per device before they are written: one
+/// HDF5 write per chunk-sized block instead of one per min-delay slice, with bounded memory.
+const PENDING_VALUES: usize = 1 << 16;
 
 /// Writes a recording file as the run goes. Create it with [`Hdf5Sink::create`], hand it to
 /// the simulation as a [`RecordSink`], and close it with [`Hdf5Sink::finish`].
@@ -254,8 +266,6 @@ pub struct Hdf5Sink {
     /// `None` until [`RecordSink::begin`].
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
-    /// Reused to widen spike senders to int64.
-    sender_buf: Vec<i64>,
 }
 
 impl std::fmt::Debug for Hdf5Sink {
@@ -307,7 +317,6 @@ impl Hdf5Sink {
             nodes: nodes.to_vec(),
             spike_recorders: None,
             multimeters: Vec::new(),
-            sender_buf: Vec::new(),
         };
         sink.write_header(info)?;
         Ok(sink)
@@ -342,8 +351,10 @@ impl Hdf5Sink {
         &self.path
     }
 
-    /// Flush and close the file, reporting any error (dropping the sink closes it silently).
-    pub fn finish(self) -> Result<(), Hdf5Error> {
+    /// Write what is pending, flush and close the file, reporting any error (dropping the sink
+    /// closes it silently and loses what was not yet written).
+    pub fn finish(mut self) -> Result<(), Hdf5Error> {
+        self.write_pending()?;
         let Hdf5Sink {
             path,
             file,
@@ -413,6 +424,8 @@ impl Hdf5Sink {
                 times: growing_1d::<f64>(&p, &g, "times")?,
                 senders: growing_1d::<i64>(&p, &g, "senders")?,
                 len: 0,
+                pending_times: Vec::new(),
+                pending_senders: Vec::new(),
             });
         }
         let mut multimeters = Vec::with_capacity(layout.multimeters.len());
@@ -445,9 +458,11 @@ impl Hdf5Sink {
             }
             multimeters.push(MultimeterSets {
                 times,
+                pending_values: vec![Vec::new(); values.len()],
                 values,
                 n_senders: senders.len(),
                 rows: 0,
+                pending_times: Vec::new(),
             });
         }
         self.spike_recorders = Some(spikes);
@@ -481,16 +496,23 @@ impl Hdf5Sink {
                 )),
             });
         };
-        if times.is_empty() {
-            return Ok(());
-        }
-        self.sender_buf.clear();
-        self.sender_buf
+        sets.pending_times.extend_from_slice(times);
+        sets.pending_senders
             .extend(senders.iter().map(|&s| i64::from(s)));
-        let (from, to) = (sets.len, sets.len + times.len());
-        append_1d(&self.path, &sets.times, from, times)?;
-        append_1d(&self.path, &sets.senders, from, &self.sender_buf)?;
-        sets.len = to;
+        if sets.pending_times.len() >= PENDING_VALUES {
+            write_spikes(&self.path, sets)?;
+        }
+        Ok(())
+    }
+
+    /// Write every pending block to its datasets.
+    fn write_pending(&mut self) -> Result<(), Hdf5Error> {
+        for sets in self.spike_recorders.iter_mut().flatten() {
+            write_spikes(&self.path, sets)?;
+        }
+        for (m, sets) in self.multimeters.iter_mut().enumerate() {
+            write_samples(&self.path, m, sets)?;
+        }
         Ok(())
     }
 
@@ -529,30 +551,19 @@ impl Hdf5Sink {
                 v.len()
             )));
         }
-        if t == 0 {
-            return Ok(());
+        let sets = &mut self.multimeters[multimeter];
+        sets.pending_times.extend_from_slice(block.times);
+        for (dst, v) in sets.pending_values.iter_mut().zip(block.values) {
+            dst.extend_from_slice(v);
         }
-        let (from, to) = (sets.rows, sets.rows + t);
-        append_1d(&self.path, &sets.times, from, block.times)?;
-        for (ds, v) in sets.values.iter().zip(block.values) {
-            ds.resize((to, n))
-                .at(&self.path, || format!("cannot extend {}", ds.name()))?;
-            if n > 0 {
-                let rows = ArrayView2::from_shape((t, n), v.as_slice()).map_err(|e| {
-                    Hdf5Error::BadCall {
-                        path: self.path.clone(),
-                        message: format!("multimeter {multimeter}: {e}"),
-                    }
-                })?;
-                ds.write_slice(rows, (from..to, ..))
-                    .at(&self.path, || format!("cannot write {}", ds.name()))?;
-            }
+        if sets.pending_times.len() * (n * sets.values.len()).max(1) >= PENDING_VALUES {
+            write_samples(&self.path, multimeter, sets)?;
         }
-        self.multimeters[multimeter].rows = to;
         Ok(())
     }
 
     fn try_end_of_run(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
+        self.write_pending()?;
         self.file
             .attr("simulated_time")
             .and_then(|a| a.write_scalar(&simulated_ms))
@@ -581,6 +592,54 @@ impl RecordSink for Hdf5Sink {
     fn end_of_run(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
         Ok(self.try_end_of_run(simulated_ms)?)
     }
+}
+
+/// Append a spike recorder's pending entries to its datasets.
+fn write_spikes(path: &Path, sets: &mut SpikeSets) -> Result<(), Hdf5Error> {
+    if sets.pending_times.is_empty() {
+        return Ok(());
+    }
+    let from = sets.len;
+    append_1d(path, &sets.times, from, &sets.pending_times)?;
+    append_1d(path, &sets.senders, from, &sets.pending_senders)?;
+    sets.len += sets.pending_times.len();
+    sets.pending_times.clear();
+    sets.pending_senders.clear();
+    Ok(())
+}
+
+/// Append a multimeter's pending rows to its datasets.
+fn write_samples(
+    path: &Path,
+    multimeter: usize,
+    sets: &mut MultimeterSets,
+) -> Result<(), Hdf5Error> {
+    let t = sets.pending_times.len();
+    if t == 0 {
+        return Ok(());
+    }
+    let n = sets.n_senders;
+    let (from, to) = (sets.rows, sets.rows + t);
+    append_1d(path, &sets.times, from, &sets.pending_times)?;
+    for (ds, v) in sets.values.iter().zip(&sets.pending_values) {
+        ds.resize((to, n))
+            .at(path, || format!("cannot extend {}", ds.name()))?;
+        if n > 0 {
+            let rows =
+                ArrayView2::from_shape((t, n), v.as_slice()).map_err(|e| Hdf5Error::BadCall {
+                    path: path.to_path_buf(),
+                    message: format!("multimeter {multimeter}: {e}"),
+                })?;
+            ds.write_slice(rows, (from..to, ..))
+                .at(path, || format!("cannot write {}", ds.name()))?;
+        }
+    }
+    sets.rows = to;
+    sets.pending_times.clear();
+    for v in &mut sets.pending_values {
+        v.clear();
+    }
+    Ok(())
 }
 
 fn to_i64(x: usize) -> i64 {

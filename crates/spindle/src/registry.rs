@@ -1,0 +1,81 @@
+//! The model registry: NEST model names → spindle's neuron models, stimulating devices and
+//! recorders.
+
+use spindle_core::device::StimulusDevice;
+use spindle_core::model::NeuronModel;
+use spindle_core::params::{closest, ParamError, Params};
+use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec};
+use spindle_core::TimeGrid;
+
+/// A node model, created from its parameters.
+#[derive(Debug)]
+pub enum NodeModel {
+    Neuron(Box<dyn NeuronModel>),
+    Stimulus(Box<dyn StimulusDevice>),
+    SpikeRecorder(SpikeRecorderSpec),
+    Multimeter(MultimeterSpec),
+}
+
+/// Every model name spindle knows.
+pub fn model_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = spindle_models::NEURON_MODELS.to_vec();
+    v.extend_from_slice(spindle_devices::STIMULUS_MODELS);
+    v.extend_from_slice(spindle_devices::RECORDER_MODELS);
+    v
+}
+
+/// Whether `model` is a device (it must be created with n = 1).
+pub fn is_device(model: &str) -> bool {
+    spindle_devices::STIMULUS_MODELS.contains(&model)
+        || spindle_devices::RECORDER_MODELS.contains(&model)
+}
+
+/// The accepted parameter keys of a model.
+pub fn model_keys(model: &str) -> Option<&'static [&'static str]> {
+    spindle_models::neuron_model_keys(model)
+        .or_else(|| spindle_devices::stimulus_keys(model))
+        .or(match model {
+            "spike_recorder" => Some(spindle_devices::SPIKE_RECORDER_KEYS),
+            "multimeter" => Some(spindle_devices::MULTIMETER_KEYS),
+            _ => None,
+        })
+}
+
+/// An unknown model name, with the closest known one.
+#[derive(Debug)]
+pub struct UnknownModel {
+    pub name: String,
+    pub suggestion: Option<&'static str>,
+}
+
+impl std::fmt::Display for UnknownModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "UnknownModelName: model {:?} does not exist", self.name)?;
+        match self.suggestion {
+            Some(s) => write!(f, " (did you mean {s:?}?)"),
+            None => write!(f, " (known models: {})", model_names().join(", ")),
+        }
+    }
+}
+
+/// Create a model from its NEST name and parameters; every key must be used.
+pub fn create(
+    model: &str,
+    mut params: Params,
+    grid: &TimeGrid,
+) -> Result<Result<NodeModel, ParamError>, UnknownModel> {
+    let keys = model_keys(model).ok_or_else(|| UnknownModel {
+        name: model.to_string(),
+        suggestion: closest(model, &model_names()),
+    })?;
+    let made = if let Some(r) = spindle_models::neuron_model(model, &mut params) {
+        r.map(NodeModel::Neuron)
+    } else if let Some(r) = spindle_devices::stimulus_device(model, &mut params, grid) {
+        r.map(NodeModel::Stimulus)
+    } else if model == "spike_recorder" {
+        spindle_devices::spike_recorder_spec(&mut params, grid).map(NodeModel::SpikeRecorder)
+    } else {
+        spindle_devices::multimeter_spec(&mut params, grid).map(NodeModel::Multimeter)
+    };
+    Ok(made.and_then(|m| params.finish(model, keys).map(|()| m)))
+}

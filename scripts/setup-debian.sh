@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what spindle needs beyond Rust on a fresh Debian/Ubuntu machine: the HDF5 C library
+# (headers and pkg-config file, for the hdf5-metno crate) and, with --python, the Python
+# packages of the analysis scripts. Safe to run again: it only installs what is missing.
+set -euo pipefail
+
+sudo_if_needed() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+if ! pkg-config --exists hdf5 2>/dev/null && ! [ -f /usr/include/hdf5/serial/hdf5.h ]; then
+  echo "setup: installing libhdf5-dev and pkg-config" >&2
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq libhdf5-dev pkg-config >/dev/null
+fi
+
+if [ "${1:-}" = "--python" ]; then
+  if ! python3 -c "import h5py, numpy, matplotlib" 2>/dev/null; then
+    echo "setup: installing h5py, numpy and matplotlib" >&2
+    python3 -m pip install -q --disable-pip-version-check h5py numpy matplotlib
+  fi
+fi
