@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup-debian.sh --python
 
-cargo test --workspace --release --locked 2>&1
+cargo test --workspace --locked 2>&1
 
 # The main job, end to end, into a temporary folder.
 out=$(mktemp -d)
