@@ -13,7 +13,6 @@ cargo test --workspace --locked 2>&1
 # The main job, end to end, into a temporary folder.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cargo build --release --locked -p spindle-cli
-target/release/spindle run examples/glif_cond.toml --output "$out/glif_cond.h5" --plot "$out/figures" --threads 2
+cargo run --release --locked -q -p spindle-cli -- run examples/glif_cond.toml --output "$out/glif_cond.h5" --plot "$out/figures" --threads 2
 python3 scripts/plot_glif_cond.py "$out/glif_cond.h5" --out "$out/py_figures"
 python3 scripts/check_output.py "$out/glif_cond.h5" "$out/figures" "$out/py_figures"

@@ -54,8 +54,12 @@ pub enum BuildError {
         delay_steps: i64,
         max: i64,
     },
+    #[error("{rule}: {message}")]
+    Rule { rule: String, message: String },
     #[error("too many nodes: node ids are limited to {max}")]
     TooManyNodes { max: u64 },
+    #[error("too many synapses target one partition (at most 4 294 967 295); use more threads")]
+    TooManySynapses,
     #[error("threads must be at least 1")]
     NoThreads,
     #[error("could not start the worker thread pool: {0}")]

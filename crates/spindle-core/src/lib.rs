@@ -15,9 +15,11 @@ pub mod network;
 pub mod params;
 pub mod recording;
 pub mod rng;
+pub mod rules;
 pub mod simulation;
 pub mod time;
 
+mod connectome;
 mod partition;
 
 pub use error::{BuildError, RunError};

@@ -10,6 +10,7 @@ use crate::device::{EventKind, StimulusDevice};
 use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
 use crate::recording::{MultimeterSpec, SpikeRecorderSpec};
+use crate::rules::{check_statement, ConnSpec, NodeSet, RuleStatement, SynSpec};
 use crate::simulation::Simulation;
 use crate::time::{Step, TimeGrid};
 use crate::NodeId;
@@ -59,6 +60,14 @@ pub(crate) struct RawSynapse {
     pub weight: f64,
 }
 
+/// Neuron → neuron connections in creation order: made one by one, or by a rule that is
+/// expanded when the network is built.
+#[derive(Debug)]
+pub(crate) enum Statement {
+    Explicit(Vec<RawSynapse>),
+    Rule(RuleStatement),
+}
+
 /// A stimulating device → neuron connection.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RawDeviceSynapse {
@@ -90,12 +99,15 @@ pub struct NetworkBuilder {
     pub(crate) stimuli: Vec<(NodeId, Box<dyn StimulusDevice>)>,
     pub(crate) spike_recorders: Vec<(NodeId, SpikeRecorderSpec)>,
     pub(crate) multimeters: Vec<(NodeId, MultimeterSpec, Vec<NodeId>)>,
-    pub(crate) synapses: Vec<RawSynapse>,
+    pub(crate) statements: Vec<Statement>,
+    /// Neuron → neuron connections made one by one so far.
+    explicit_count: usize,
     pub(crate) device_synapses: Vec<RawDeviceSynapse>,
     pub(crate) recorder_inputs: Vec<RecorderInput>,
     pub(crate) min_delay: Option<Step>,
     pub(crate) max_delay: Option<Step>,
     warnings: Vec<String>,
+    statement_counter: u32,
     /// Connections made so far per (device, target) and (recorder, source) pair; only looked
     /// up, never iterated.
     pair_counts: HashMap<(u8, u64, u32), u32>,
@@ -112,12 +124,14 @@ impl NetworkBuilder {
             stimuli: Vec::new(),
             spike_recorders: Vec::new(),
             multimeters: Vec::new(),
-            synapses: Vec::new(),
+            statements: Vec::new(),
+            explicit_count: 0,
             device_synapses: Vec::new(),
             recorder_inputs: Vec::new(),
             min_delay: None,
             max_delay: None,
             warnings: Vec::new(),
+            statement_counter: 0,
             pair_counts: HashMap::new(),
         }
     }
@@ -184,9 +198,10 @@ impl NetworkBuilder {
         self.next_id - 1
     }
 
-    /// The number of connections made so far (every kind).
+    /// The number of connections made so far, not counting rule statements that are only
+    /// expanded at build time.
     pub fn connection_count(&self) -> usize {
-        self.synapses.len()
+        self.explicit_count
             + self.device_synapses.len()
             + self.recorder_inputs.len()
             + self.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
@@ -276,13 +291,18 @@ impl NetworkBuilder {
                     self.warn_once(w);
                 }
                 let delay = self.note_delay(source, target, syn.delay)?;
-                self.synapses.push(RawSynapse {
+                let raw = RawSynapse {
                     source: source.0,
                     target: target.0,
                     channel: input.channel,
                     delay,
                     weight: input.weight,
-                });
+                };
+                match self.statements.last_mut() {
+                    Some(Statement::Explicit(list)) => list.push(raw),
+                    _ => self.statements.push(Statement::Explicit(vec![raw])),
+                }
+                self.explicit_count += 1;
             }
             (Role::Stimulus(d), Role::Neurons(p)) => {
                 let model = &self.populations[p].model;
@@ -403,6 +423,108 @@ impl NetworkBuilder {
             }
         }
         Ok(())
+    }
+
+    /// Connect `pre` to `post` with a rule (NEST's `Connect` with a `conn_spec`). Returns the
+    /// statement's index, which keys its random streams.
+    ///
+    /// Between neurons the statement is checked now and expanded when the network is built,
+    /// in parallel, by each partition for its own targets. With a device on either side it is
+    /// expanded now into single connections.
+    pub fn connect_rule(
+        &mut self,
+        pre: NodeSet,
+        post: NodeSet,
+        conn: ConnSpec,
+        syn: SynSpec,
+    ) -> Result<u32, BuildError> {
+        let index = self.statement_counter;
+        self.statement_counter += 1;
+        let statement = RuleStatement {
+            pre,
+            post,
+            conn,
+            syn,
+            index,
+        };
+        let rejection = |message: String| BuildError::Rule {
+            rule: conn.rule.to_string(),
+            message,
+        };
+        check_statement(&statement, &self.grid).map_err(rejection)?;
+        let pre_pops = self.populations_of(&statement.pre);
+        let post_pops = self.populations_of(&statement.post);
+        if pre_pops.is_none() || post_pops.is_none() {
+            // Devices take part: expand into single connections, checked one by one.
+            let mut pairs = Vec::new();
+            statement
+                .expand(self.seed, &self.grid, &|_| true, &mut |s, t, w, d| {
+                    pairs.push((s, t, w, d))
+                })
+                .map_err(|e| rejection(e.message))?;
+            for (s, t, weight, delay) in pairs {
+                self.connect(
+                    NodeId(s),
+                    NodeId(t),
+                    Synapse {
+                        weight,
+                        delay,
+                        receptor: syn.receptor,
+                    },
+                )?;
+            }
+            return Ok(index);
+        }
+        // Check the receptor against every target population once.
+        for p in post_pops.unwrap_or_default() {
+            let model = &self.populations[p].model;
+            let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));
+            let target = NodeId(self.populations[p].first);
+            model
+                .spike_input(syn.receptor, syn.weight.typical())
+                .map_err(|r| self.reject(source, target, r))?;
+            let warnings: Vec<String> = [syn.weight.typical(), -1.0]
+                .into_iter()
+                .filter(|&w| w >= 0.0 || syn.weight.may_be_negative())
+                .filter_map(|w| model.connection_warning(syn.receptor, w))
+                .collect();
+            for w in warnings {
+                self.warn_once(w);
+            }
+        }
+        if let crate::rules::Distribution::Constant(d) = syn.delay_ms {
+            let steps = self.grid.delay_to_steps(d);
+            let (s, t) = (
+                NodeId(statement.pre.ranges().first().map_or(0, |r| r.0)),
+                NodeId(statement.post.ranges().first().map_or(0, |r| r.0)),
+            );
+            if !statement.pre.is_empty() && !statement.post.is_empty() {
+                self.note_delay(s, t, steps)?;
+            }
+        }
+        self.statements.push(Statement::Rule(statement));
+        Ok(index)
+    }
+
+    /// The populations the ids of `set` belong to (each once, in order of appearance), or
+    /// `None` if any id is not a neuron.
+    fn populations_of(&self, set: &NodeSet) -> Option<Vec<usize>> {
+        let mut pops = Vec::new();
+        for &(first, count) in set.ranges() {
+            let end = u64::from(first) + u64::from(count);
+            let mut id = u64::from(first);
+            while id < end {
+                let Some(Role::Neurons(p)) = self.role(NodeId(id as u32)) else {
+                    return None;
+                };
+                if !pops.contains(&p) {
+                    pops.push(p);
+                }
+                let pop = &self.populations[p];
+                id = u64::from(pop.first) + u64::from(pop.count);
+            }
+        }
+        Some(pops)
     }
 
     fn next_occurrence(&mut self, kind: u8, a: u64, b: u32) -> u32 {

@@ -6,6 +6,7 @@
 //! During a slice it touches nothing but its own data and the read-only slice context, so the
 //! partitions run in parallel without locks.
 
+use crate::connectome::{SynapseData, SynapseStore};
 use crate::device::Emissions;
 use crate::model::{Emitted, NeuronChunk};
 use crate::rng;
@@ -28,16 +29,6 @@ pub(crate) struct Chunk {
     pub n_channels: usize,
     /// Offset of this chunk's cells within one ring slot.
     pub cell_base: usize,
-}
-
-/// Neuron → neuron connections targeting this partition, grouped by source node id
-/// (compressed sparse rows): the synapses of source `s` are `offsets[s] .. offsets[s + 1]`.
-#[derive(Default)]
-pub(crate) struct SynapseStore {
-    pub offsets: Vec<u32>,
-    pub cells: Vec<u32>,
-    pub delays: Vec<u16>,
-    pub weights: Vec<f64>,
 }
 
 /// A stimulating device → neuron connection.
@@ -155,16 +146,42 @@ impl Partition {
 
     fn deliver(&mut self, spikes: &[SpikeEvent]) {
         let syn = &self.synapses;
+        let (len, cells_per_slot) = (self.ring_len, self.cells_per_slot);
+        let ring = &mut self.ring;
         for ev in spikes {
             let s = ev.sender as usize;
             let (lo, hi) = (syn.offsets[s] as usize, syn.offsets[s + 1] as usize);
-            for i in lo..hi {
-                let step = ev.stamp + Step::from(syn.delays[i]) - 1;
-                let at =
-                    (step as usize % self.ring_len) * self.cells_per_slot + syn.cells[i] as usize;
-                // The kernel expands a spike of multiplicity m into m unit events (spec §1.4).
+            if lo == hi {
+                continue;
+            }
+            // The slot of step `stamp + d − 1` is `base + d` modulo the ring length; every
+            // delay is shorter than the ring, so one conditional subtraction wraps it.
+            let base = (ev.stamp as usize - 1) % len;
+            let mut add = |cell: u32, weight: f64, delay: u16| {
+                let mut slot = base + usize::from(delay);
+                if slot >= len {
+                    slot -= len;
+                }
+                let at = slot * cells_per_slot + cell as usize;
+                // The kernel expands a spike of multiplicity m into m unit events (§1.4).
                 for _ in 0..ev.multiplicity {
-                    self.ring[at] += syn.weights[i];
+                    ring[at] += weight;
+                }
+            };
+            let cells = &syn.cells[lo..hi];
+            match &syn.data {
+                SynapseData::Compact { kinds, table } => {
+                    for (&cell, &kind) in cells.iter().zip(&kinds[lo..hi]) {
+                        let (weight, delay) = table[usize::from(kind)];
+                        add(cell, weight, delay);
+                    }
+                }
+                SynapseData::Wide { weights, delays } => {
+                    for ((&cell, &weight), &delay) in
+                        cells.iter().zip(&weights[lo..hi]).zip(&delays[lo..hi])
+                    {
+                        add(cell, weight, delay);
+                    }
                 }
             }
         }

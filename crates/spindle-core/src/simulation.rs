@@ -1,5 +1,6 @@
 //! The slice loop.
 
+use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore};
 use crate::device::{Emissions, StimulusDevice};
 use crate::error::{BuildError, RunError};
 use crate::network::{NetworkBuilder, Role};
@@ -126,6 +127,7 @@ pub struct Simulation {
     node_count: u32,
     connection_count: usize,
     synapse_count: usize,
+    synapse_bytes: usize,
     threads: usize,
     spike_count: u64,
 }
@@ -148,10 +150,12 @@ impl Simulation {
     ) -> Result<Simulation, BuildError> {
         let connection_count = b.connection_count();
         let node_count = b.node_count();
-        let min_delay = b.min_delay.unwrap_or(1);
-        let max_delay = b.max_delay.unwrap_or(1);
-        let ring_len = (min_delay + max_delay) as usize;
         let parts = threads;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("spindle-worker-{i}"))
+            .build()
+            .map_err(|e| BuildError::ThreadPool(e.to_string()))?;
 
         // Partitions and their chunks.
         let mut layout = Layout {
@@ -159,7 +163,8 @@ impl Simulation {
             populations: Vec::new(),
         };
         let mut chunk_lists: Vec<Vec<Chunk>> = (0..parts).map(|_| Vec::new()).collect();
-        for pop in &b.populations {
+        let mut shapes: Vec<PartitionShape> = vec![PartitionShape::default(); parts];
+        for (population, pop) in b.populations.iter().enumerate() {
             let mut per_part = vec![None; parts];
             for (p, list) in chunk_lists.iter_mut().enumerate() {
                 let lo = Layout::split(pop.count, parts, p);
@@ -168,6 +173,12 @@ impl Simulation {
                     let len = (hi - lo) as usize;
                     let cell_base = list.iter().map(|c| c.len * c.n_channels).sum();
                     per_part[p] = Some(list.len());
+                    shapes[p].chunks.push(ChunkRange {
+                        first_id: pop.first + lo,
+                        len,
+                        cell_base,
+                        population,
+                    });
                     list.push(Chunk {
                         state: pop.model.instantiate(len),
                         first_id: pop.first + lo,
@@ -179,9 +190,47 @@ impl Simulation {
             }
             layout.populations.push((pop.first, pop.count, per_part));
         }
+
+        // Neuron → neuron synapses: every partition builds its own store, in parallel.
+        let connectome = Connectome {
+            statements: &b.statements,
+            populations: &b.populations,
+            seed: b.seed,
+            grid: b.grid,
+            n_ids: node_count as usize + 1,
+        };
+        let censuses: Vec<Census> = pool.install(|| {
+            shapes
+                .par_iter()
+                .map(|shape| connectome.census(shape))
+                .collect::<Result<_, _>>()
+        })?;
+        let (mut min_delay, mut max_delay) = (b.min_delay, b.max_delay);
+        for c in &censuses {
+            min_delay = [min_delay, c.min_delay].into_iter().flatten().min();
+            max_delay = [max_delay, c.max_delay].into_iter().flatten().max();
+        }
+        let min_delay = min_delay.unwrap_or(1);
+        let max_delay = max_delay.unwrap_or(1);
+        let ring_len = (min_delay + max_delay) as usize;
+        let stores: Vec<SynapseStore> = pool.install(|| {
+            shapes
+                .par_iter()
+                .zip(censuses)
+                .map(|(shape, census)| connectome.fill(shape, census))
+                .collect::<Result<_, _>>()
+        })?;
+        let synapse_count =
+            stores.iter().map(SynapseStore::len).sum::<usize>() + b.device_synapses.len();
+        let synapse_bytes = stores.iter().map(SynapseStore::bytes).sum::<usize>();
         let mut partitions: Vec<Partition> = chunk_lists
             .into_iter()
-            .map(|chunks| Partition::new(chunks, ring_len))
+            .zip(stores)
+            .map(|(chunks, store)| {
+                let mut p = Partition::new(chunks, ring_len);
+                p.synapses = store;
+                p
+            })
             .collect();
 
         let locate = |id: u32| -> Location {
@@ -194,50 +243,7 @@ impl Simulation {
             let c = &parts[loc.partition].chunks[loc.chunk];
             (c.cell_base + usize::from(channel) * c.len + loc.local) as u32
         };
-
-        // Neuron → neuron synapses, grouped by source in creation order (counting sort).
         let n_ids = node_count as usize + 2;
-        let mut counts = vec![vec![0u32; n_ids]; parts];
-        let mut located = Vec::with_capacity(b.synapses.len());
-        for s in &b.synapses {
-            let loc = locate(s.target);
-            let c = &mut counts[loc.partition][s.source as usize + 1];
-            *c = c.checked_add(1).ok_or(BuildError::TooManyNodes {
-                max: u64::from(u32::MAX),
-            })?;
-            located.push((loc.partition, cell_of(&partitions, loc, s.channel)));
-        }
-        for (p, part) in partitions.iter_mut().enumerate() {
-            let mut offsets = std::mem::take(&mut counts[p]);
-            for i in 1..offsets.len() {
-                offsets[i] =
-                    offsets[i]
-                        .checked_add(offsets[i - 1])
-                        .ok_or(BuildError::TooManyNodes {
-                            max: u64::from(u32::MAX),
-                        })?;
-            }
-            let total = offsets[n_ids - 1] as usize;
-            part.synapses.offsets = offsets;
-            part.synapses.cells = vec![0; total];
-            part.synapses.delays = vec![0; total];
-            part.synapses.weights = vec![0.0; total];
-        }
-        let mut cursors: Vec<Vec<u32>> = partitions
-            .iter()
-            .map(|p| p.synapses.offsets.clone())
-            .collect();
-        for (s, &(p, cell)) in b.synapses.iter().zip(&located) {
-            let i = cursors[p][s.source as usize] as usize;
-            cursors[p][s.source as usize] += 1;
-            let store = &mut partitions[p].synapses;
-            store.cells[i] = cell;
-            store.delays[i] = s.delay;
-            store.weights[i] = s.weight;
-        }
-        drop(cursors);
-        drop(located);
-        let synapse_count = b.synapses.len() + b.device_synapses.len();
 
         // Stimulating device → neuron connections.
         for s in &b.device_synapses {
@@ -373,12 +379,6 @@ impl Simulation {
             multimeters: mm_infos,
         };
 
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("spindle-worker-{i}"))
-            .build()
-            .map_err(|e| BuildError::ThreadPool(e.to_string()))?;
-
         let n_stimuli = b.stimuli.len();
         Ok(Simulation {
             grid: b.grid,
@@ -408,6 +408,7 @@ impl Simulation {
             node_count,
             connection_count,
             synapse_count,
+            synapse_bytes,
             threads,
             spike_count: 0,
         })
@@ -447,6 +448,11 @@ impl Simulation {
     /// Synapses stored for delivery (neuron and stimulus → neuron connections).
     pub fn synapse_count(&self) -> usize {
         self.synapse_count
+    }
+
+    /// Heap bytes of the neuron → neuron synapse stores.
+    pub fn synapse_bytes(&self) -> usize {
+        self.synapse_bytes
     }
 
     /// Spikes emitted by neurons so far (a spike of multiplicity m counts m times).

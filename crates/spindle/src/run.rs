@@ -3,9 +3,10 @@
 use crate::error::{Error, Located};
 use crate::registry::{self, NodeModel};
 use crate::scenario::{ConnectSpec, Scenario};
-use spindle_core::params::{closest, invalid, ParamError, Params};
+use spindle_core::params::{closest, invalid, ParamError, Params, Value};
+use spindle_core::rules::{ConnSpec, Distribution, NodeSet, Rule, SynSpec};
 use spindle_core::recording::RecordSink;
-use spindle_core::{NetworkBuilder, NodeId, Simulation, Step, Synapse, TimeGrid};
+use spindle_core::{NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
 use spindle_io::{NodeEntry, RunInfo};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -33,9 +34,24 @@ pub struct Network {
     pub build_time: Duration,
 }
 
-const CONN_KEYS: &[&str] = &["rule", "allow_autapses", "allow_multapses"];
+const CONN_KEYS: &[&str] = &[
+    "rule",
+    "allow_autapses",
+    "allow_multapses",
+    "indegree",
+    "outdegree",
+    "N",
+    "p",
+];
 const SYN_KEYS: &[&str] = &["weight", "delay", "receptor_type", "synapse_model"];
-const RULES: &[&str] = &["all_to_all", "one_to_one"];
+const RULES: &[&str] = &[
+    "all_to_all",
+    "one_to_one",
+    "fixed_indegree",
+    "fixed_outdegree",
+    "pairwise_bernoulli",
+    "fixed_total_number",
+];
 
 impl Network {
     /// Validate and build `scenario`. Nothing is simulated; every check that can be made
@@ -214,13 +230,14 @@ fn param_error(at: Located, source: ParamError) -> Error {
     Error::Param { at, source }
 }
 
+/// The node set named by a `pre` or `post` list.
 fn resolve(
     names: &[String],
     by_name: &HashMap<&str, (u32, u32)>,
     key: &str,
     at: &dyn Fn() -> Located,
-) -> Result<Vec<NodeId>, Error> {
-    let mut ids = Vec::new();
+) -> Result<NodeSet, Error> {
+    let mut set = NodeSet::new();
     for name in names {
         let Some(&(first, n)) = by_name.get(name.as_str()) else {
             let mut known: Vec<&str> = by_name.keys().copied().collect();
@@ -234,9 +251,170 @@ fn resolve(
                 format!("{key} = {name:?}: no [[nodes]] entry has this name{hint}"),
             ));
         };
-        ids.extend((first..first + n).map(NodeId));
+        set.push_range(first, n);
     }
-    Ok(ids)
+    Ok(set)
+}
+
+/// A non-negative integer rule parameter.
+fn count(conn: &mut Params, key: &str, rule: &str) -> Result<u64, ParamError> {
+    match conn.i64(key)? {
+        None => Err(invalid(
+            &format!("conn.{key}"),
+            "missing",
+            format!("rule {rule} needs {key}"),
+        )),
+        Some(k) if k < 0 => Err(invalid(&format!("conn.{key}"), k, "must not be negative")),
+        Some(k) => Ok(k as u64),
+    }
+}
+
+fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
+    let rule_name = conn
+        .string("rule")?
+        .unwrap_or_else(|| "all_to_all".to_string());
+    let rule = match rule_name.as_str() {
+        "all_to_all" => Rule::AllToAll,
+        "one_to_one" => Rule::OneToOne,
+        "fixed_indegree" => Rule::FixedIndegree(count(conn, "indegree", &rule_name)?),
+        "fixed_outdegree" => Rule::FixedOutdegree(count(conn, "outdegree", &rule_name)?),
+        "fixed_total_number" => Rule::FixedTotalNumber(count(conn, "N", &rule_name)?),
+        "pairwise_bernoulli" => {
+            let p = conn.f64("p")?.ok_or_else(|| {
+                invalid("conn.p", "missing", "rule pairwise_bernoulli needs p")
+            })?;
+            if !(0.0..=1.0).contains(&p) {
+                return Err(invalid(
+                    "conn.p",
+                    p,
+                    "the connection probability must be within [0, 1]",
+                ));
+            }
+            Rule::PairwiseBernoulli(p)
+        }
+        other => {
+            let hint = closest(other, RULES)
+                .map(|s| format!(" (did you mean {s:?}?)"))
+                .unwrap_or_default();
+            return Err(invalid(
+                "conn.rule",
+                format!("{other:?}"),
+                format!("unknown connection rule{hint}; valid rules are {}", RULES.join(", ")),
+            ));
+        }
+    };
+    let spec = ConnSpec {
+        rule,
+        allow_autapses: conn.bool("allow_autapses")?.unwrap_or(true),
+        allow_multapses: conn.bool("allow_multapses")?.unwrap_or(true),
+    };
+    conn.clone()
+        .finish(&format!("conn_spec of rule {rule_name}"), CONN_KEYS)?;
+    if let Some(key) = ["indegree", "outdegree", "N", "p"]
+        .into_iter()
+        .find(|k| conn.contains(k))
+    {
+        return Err(invalid(
+            &format!("conn.{key}"),
+            "given",
+            format!("{key} is not a parameter of rule {rule_name}"),
+        ));
+    }
+    Ok(spec)
+}
+
+/// A `syn` weight or delay: a number, or a table describing a distribution.
+fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Distribution, ParamError> {
+    let name = format!("syn.{key}");
+    let value = match syn.take(key) {
+        None => return Ok(Distribution::Constant(default)),
+        Some(Value::Float(x)) => return Ok(Distribution::Constant(x)),
+        Some(Value::Int(i)) => return Ok(Distribution::Constant(i as f64)),
+        Some(Value::Map(m)) => m,
+        Some(v) => {
+            return Err(invalid(
+                &name,
+                &v,
+                "expected a number or a distribution such as { distribution = \"uniform\", low = 0.5, high = 1.5 }",
+            ))
+        }
+    };
+    let mut p = Params::new();
+    for (k, v) in value {
+        p.insert(k, v);
+    }
+    let kind = p.string("distribution")?.ok_or_else(|| {
+        invalid(&name, "a table", "a distribution table needs distribution = \"uniform\" or \"normal\"")
+    })?;
+    let mut need = |a: &str, b: &str| -> Result<f64, ParamError> {
+        let v = match p.f64(a)? {
+            Some(v) => Some(v),
+            None => p.f64(b)?,
+        };
+        v.ok_or_else(|| invalid(&format!("{name}.{a}"), "missing", format!("{kind} needs {a}")))
+    };
+    let d = match kind.as_str() {
+        "uniform" => {
+            let (low, high) = (need("low", "min")?, need("high", "max")?);
+            if !(low.is_finite() && high.is_finite() && low <= high) {
+                return Err(invalid(
+                    &name,
+                    format!("uniform({low}, {high})"),
+                    "needs finite low ≤ high",
+                ));
+            }
+            Distribution::Uniform { low, high }
+        }
+        "normal" => {
+            let (mean, std) = (need("mean", "mu")?, need("std", "sigma")?);
+            if !(mean.is_finite() && std.is_finite() && std > 0.0) {
+                return Err(invalid(
+                    &name,
+                    format!("normal({mean}, {std})"),
+                    "needs a finite mean and std > 0",
+                ));
+            }
+            Distribution::Normal { mean, std }
+        }
+        other => {
+            return Err(invalid(
+                &format!("{name}.distribution"),
+                format!("{other:?}"),
+                "valid distributions are \"uniform\" (low, high) and \"normal\" (mean, std)",
+            ))
+        }
+    };
+    p.finish(
+        &format!("{name} distribution"),
+        &["distribution", "low", "high", "min", "max", "mean", "std", "mu", "sigma"],
+    )?;
+    Ok(d)
+}
+
+fn syn_spec(syn: &mut Params) -> Result<SynSpec, ParamError> {
+    let weight = distribution(syn, "weight", 1.0)?;
+    let delay_ms = distribution(syn, "delay", 1.0)?;
+    let receptor = syn.i64("receptor_type")?.unwrap_or(0);
+    if let Some(model) = syn.string("synapse_model")? {
+        if model != "static_synapse" {
+            return Err(invalid(
+                "syn.synapse_model",
+                format!("{model:?}"),
+                "only \"static_synapse\" is supported",
+            ));
+        }
+    }
+    if let Distribution::Constant(w) = weight {
+        if !w.is_finite() {
+            return Err(invalid("syn.weight", w, "the weight must be finite"));
+        }
+    }
+    syn.clone().finish("syn_spec", SYN_KEYS)?;
+    Ok(SynSpec {
+        weight,
+        delay_ms,
+        receptor,
+    })
 }
 
 fn connect(
@@ -253,131 +431,12 @@ fn connect(
         c.post.join(", ")
     );
     let at = || scenario.at(c.line, item.clone());
-    let grid = builder.grid();
     let pre = resolve(&c.pre, by_name, "pre", &at)?;
     let post = resolve(&c.post, by_name, "post", &at)?;
-
-    let mut conn: Params = c.conn.clone();
-    let rule = conn
-        .string("rule")
-        .map_err(|e| param_error(at(), e))?
-        .unwrap_or_else(|| "all_to_all".to_string());
-    if !RULES.contains(&rule.as_str()) {
-        let hint = closest(&rule, RULES)
-            .map(|s| format!(" (did you mean {s:?}?)"))
-            .unwrap_or_default();
-        return Err(param_error(
-            at(),
-            invalid(
-                "conn.rule",
-                format!("{rule:?}"),
-                format!(
-                    "unknown connection rule{hint}; valid rules are {}",
-                    RULES.join(", ")
-                ),
-            ),
-        ));
-    }
-    let autapses = conn
-        .bool("allow_autapses")
-        .map_err(|e| param_error(at(), e))?
-        .unwrap_or(true);
-    conn.bool("allow_multapses")
-        .map_err(|e| param_error(at(), e))?;
-    conn.finish(&format!("conn_spec rule {rule}"), CONN_KEYS)
-        .map_err(|e| param_error(at(), e))?;
-
-    let mut syn: Params = c.syn.clone();
-    let weight = syn
-        .f64("weight")
-        .map_err(|e| param_error(at(), e))?
-        .unwrap_or(1.0);
-    let delay_ms = syn
-        .f64("delay")
-        .map_err(|e| param_error(at(), e))?
-        .unwrap_or(1.0);
-    let receptor = syn
-        .i64("receptor_type")
-        .map_err(|e| param_error(at(), e))?
-        .unwrap_or(0);
-    if let Some(model) = syn
-        .string("synapse_model")
-        .map_err(|e| param_error(at(), e))?
-    {
-        if model != "static_synapse" {
-            return Err(param_error(
-                at(),
-                invalid(
-                    "syn.synapse_model",
-                    format!("{model:?}"),
-                    "only \"static_synapse\" is supported",
-                ),
-            ));
-        }
-    }
-    syn.finish("syn_spec", SYN_KEYS)
-        .map_err(|e| param_error(at(), e))?;
-    if !weight.is_finite() {
-        return Err(param_error(
-            at(),
-            invalid("syn.weight", weight, "the weight must be finite"),
-        ));
-    }
-    let delay = if delay_ms.is_finite() {
-        grid.delay_to_steps(delay_ms)
-    } else {
-        0
-    };
-    if delay < 1 {
-        return Err(param_error(
-            at(),
-            invalid(
-                "syn.delay",
-                delay_ms,
-                format!(
-                    "BadDelay: delay must be greater than or equal to the resolution ({} ms)",
-                    grid.h()
-                ),
-            ),
-        ));
-    }
-    let syn = Synapse {
-        weight,
-        delay,
-        receptor,
-    };
-    let mut link = |s: NodeId, t: NodeId| {
-        builder
-            .connect(s, t, syn)
-            .map_err(|source| Error::Build { at: at(), source })
-    };
-    match rule.as_str() {
-        "one_to_one" => {
-            if pre.len() != post.len() {
-                return Err(Error::invalid(
-                    at(),
-                    format!(
-                        "one_to_one: DimensionMismatch: source and target populations must be of the same size ({} sources, {} targets)",
-                        pre.len(),
-                        post.len()
-                    ),
-                ));
-            }
-            for (&s, &t) in pre.iter().zip(&post) {
-                if autapses || s != t {
-                    link(s, t)?;
-                }
-            }
-        }
-        _ => {
-            for &t in &post {
-                for &s in &pre {
-                    if autapses || s != t {
-                        link(s, t)?;
-                    }
-                }
-            }
-        }
-    }
+    let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param_error(at(), e))?;
+    let syn = syn_spec(&mut c.syn.clone()).map_err(|e| param_error(at(), e))?;
+    builder
+        .connect_rule(pre, post, conn, syn)
+        .map_err(|source| Error::Build { at: at(), source })?;
     Ok(())
 }

@@ -1,0 +1,267 @@
+//! Building every partition's synapse store from the network's connection statements.
+//!
+//! Each partition builds its own store, in parallel with the others and without staging:
+//! pass 1 expands every statement for the partition's targets and counts the synapses per
+//! source (and collects the distinct (weight, delay) pairs and the delay extrema); the store
+//! is then allocated exactly; pass 2 expands the statements again — the expansion is a pure
+//! function of (seed, statement, target) — and writes each synapse at its source's cursor.
+//! Synapses of one source keep creation order, so the store is the same whatever the number
+//! of partitions.
+
+use crate::error::BuildError;
+use crate::network::{Population, Statement, MAX_DELAY_STEPS};
+use crate::time::{Step, TimeGrid};
+use std::collections::HashMap;
+
+/// Where a partition's neurons are: one entry per chunk, in ascending id order.
+#[derive(Clone, Debug)]
+pub(crate) struct ChunkRange {
+    pub first_id: u32,
+    pub len: usize,
+    pub cell_base: usize,
+    pub population: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PartitionShape {
+    pub chunks: Vec<ChunkRange>,
+}
+
+impl PartitionShape {
+    /// (chunk, local index) of neuron `id`, if it lives in this partition.
+    #[inline]
+    pub fn locate(&self, id: u32) -> Option<(usize, usize)> {
+        let c = self.chunks.partition_point(|c| c.first_id <= id).checked_sub(1)?;
+        let chunk = &self.chunks[c];
+        let local = (id - chunk.first_id) as usize;
+        (local < chunk.len).then_some((c, local))
+    }
+
+    #[inline]
+    fn cell(&self, chunk: usize, local: usize, channel: u16) -> u32 {
+        let c = &self.chunks[chunk];
+        (c.cell_base + usize::from(channel) * c.len + local) as u32
+    }
+}
+
+/// Neuron → neuron synapses targeting one partition, grouped by source node id (compressed
+/// sparse rows): the synapses of source `s` are `offsets[s] .. offsets[s + 1]`.
+#[derive(Debug, Default)]
+pub(crate) struct SynapseStore {
+    pub offsets: Vec<u32>,
+    /// Input-buffer cell of the target (chunk cell base + channel · len + local index).
+    pub cells: Vec<u32>,
+    pub data: SynapseData,
+}
+
+/// Weights and delays: as an index into a table of the distinct (weight, delay) pairs when
+/// there are at most 65 536 of them (6 bytes per synapse in all), otherwise in full.
+#[derive(Debug)]
+pub(crate) enum SynapseData {
+    Compact {
+        kinds: Vec<u16>,
+        table: Vec<(f64, u16)>,
+    },
+    Wide {
+        weights: Vec<f64>,
+        delays: Vec<u16>,
+    },
+}
+
+impl Default for SynapseData {
+    fn default() -> SynapseData {
+        SynapseData::Compact {
+            kinds: Vec::new(),
+            table: Vec::new(),
+        }
+    }
+}
+
+impl SynapseStore {
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Heap bytes held by the store.
+    pub fn bytes(&self) -> usize {
+        let data = match &self.data {
+            SynapseData::Compact { kinds, table } => kinds.capacity() * 2 + table.capacity() * 16,
+            SynapseData::Wide { weights, delays } => weights.capacity() * 8 + delays.capacity() * 2,
+        };
+        self.offsets.capacity() * 4 + self.cells.capacity() * 4 + data
+    }
+}
+
+/// Distinct (weight bits, delay) pairs, with the last lookup cached (consecutive synapses of
+/// a statement usually share their parameters).
+#[derive(Default)]
+struct KindTable {
+    index: HashMap<(u64, u16), u16>,
+    table: Vec<(f64, u16)>,
+    last: Option<((u64, u16), u16)>,
+    overflow: bool,
+}
+
+impl KindTable {
+    /// The kind of (weight, delay), added if new; `None` once there are too many.
+    #[inline]
+    fn kind(&mut self, weight: f64, delay: u16, add: bool) -> Option<u16> {
+        let key = (weight.to_bits(), delay);
+        if let Some((k, v)) = self.last {
+            if k == key {
+                return Some(v);
+            }
+        }
+        let v = match self.index.get(&key) {
+            Some(&v) => v,
+            None if add && !self.overflow => {
+                if self.table.len() > usize::from(u16::MAX) {
+                    self.overflow = true;
+                    self.index = HashMap::new();
+                    return None;
+                }
+                let v = self.table.len() as u16;
+                self.table.push((weight, delay));
+                self.index.insert(key, v);
+                v
+            }
+            None => return None,
+        };
+        self.last = Some((key, v));
+        Some(v)
+    }
+}
+
+/// The statements and what expanding them needs.
+pub(crate) struct Connectome<'a> {
+    pub statements: &'a [Statement],
+    pub populations: &'a [Population],
+    pub seed: u64,
+    pub grid: TimeGrid,
+    pub n_ids: usize,
+}
+
+/// What pass 1 learned about one partition.
+pub(crate) struct Census {
+    counts: Vec<u32>,
+    kinds: KindTable,
+    pub min_delay: Option<Step>,
+    pub max_delay: Option<Step>,
+}
+
+impl Connectome<'_> {
+    /// Every synapse targeting `shape`, as `f(source, cell, weight, delay)`, in creation order.
+    fn for_each(
+        &self,
+        shape: &PartitionShape,
+        f: &mut dyn FnMut(u32, u32, f64, Step),
+    ) -> Result<(), BuildError> {
+        for statement in self.statements {
+            match statement {
+                Statement::Explicit(list) => {
+                    for s in list {
+                        if let Some((c, l)) = shape.locate(s.target) {
+                            f(s.source, shape.cell(c, l, s.channel), s.weight, Step::from(s.delay));
+                        }
+                    }
+                }
+                Statement::Rule(rule) => {
+                    let mut failure = None;
+                    let owns = |t: u32| shape.locate(t).is_some();
+                    rule.expand(self.seed, &self.grid, &owns, &mut |s, t, w, d| {
+                        let (c, l) = shape.locate(t).expect("expand only emits owned targets");
+                        let model = &self.populations[shape.chunks[c].population].model;
+                        match model.spike_input(rule.syn.receptor, w) {
+                            Ok(input) => f(s, shape.cell(c, l, input.channel), input.weight, d),
+                            Err(r) => {
+                                failure.get_or_insert(BuildError::Rule {
+                                    rule: rule.conn.rule.to_string(),
+                                    message: format!("target {t}: {r}"),
+                                });
+                            }
+                        }
+                    })
+                    .map_err(|e| BuildError::Rule {
+                        rule: rule.conn.rule.to_string(),
+                        message: e.message,
+                    })?;
+                    if let Some(e) = failure {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Pass 1: count synapses per source, collect (weight, delay) kinds and delay extrema.
+    pub fn census(&self, shape: &PartitionShape) -> Result<Census, BuildError> {
+        let mut census = Census {
+            counts: vec![0; self.n_ids + 1],
+            kinds: KindTable::default(),
+            min_delay: None,
+            max_delay: None,
+        };
+        let mut too_many = false;
+        self.for_each(shape, &mut |source, _cell, weight, delay| {
+            let c = &mut census.counts[source as usize + 1];
+            match c.checked_add(1) {
+                Some(n) => *c = n,
+                None => too_many = true,
+            }
+            census.kinds.kind(weight, delay as u16, true);
+            census.min_delay = Some(census.min_delay.map_or(delay, |d: Step| d.min(delay)));
+            census.max_delay = Some(census.max_delay.map_or(delay, |d: Step| d.max(delay)));
+        })?;
+        if too_many {
+            return Err(BuildError::TooManySynapses);
+        }
+        debug_assert!(census.max_delay.is_none_or(|d| d <= MAX_DELAY_STEPS));
+        Ok(census)
+    }
+
+    /// Pass 2: allocate the store and fill it.
+    pub fn fill(&self, shape: &PartitionShape, census: Census) -> Result<SynapseStore, BuildError> {
+        let Census { mut counts, mut kinds, .. } = census;
+        for i in 1..counts.len() {
+            counts[i] = counts[i]
+                .checked_add(counts[i - 1])
+                .ok_or(BuildError::TooManySynapses)?;
+        }
+        let total = counts[counts.len() - 1] as usize;
+        let mut cursor = counts.clone();
+        let mut cells = vec![0u32; total];
+        let compact = !kinds.overflow;
+        let (mut kind_of, mut weights, mut delays) = if compact {
+            (vec![0u16; total], Vec::new(), Vec::new())
+        } else {
+            (Vec::new(), vec![0.0; total], vec![0u16; total])
+        };
+        self.for_each(shape, &mut |source, cell, weight, delay| {
+            let i = cursor[source as usize] as usize;
+            cursor[source as usize] += 1;
+            cells[i] = cell;
+            if compact {
+                kind_of[i] = kinds
+                    .kind(weight, delay as u16, false)
+                    .expect("pass 1 saw every (weight, delay)");
+            } else {
+                weights[i] = weight;
+                delays[i] = delay as u16;
+            }
+        })?;
+        let data = if compact {
+            SynapseData::Compact {
+                kinds: kind_of,
+                table: kinds.table,
+            }
+        } else {
+            SynapseData::Wide { weights, delays }
+        };
+        Ok(SynapseStore {
+            offsets: counts,
+            cells,
+            data,
+        })
+    }
+}

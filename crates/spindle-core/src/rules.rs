@@ -1,0 +1,612 @@
+//! Connection rules (NEST's `conn_spec`, spec §6) and random synapse parameters.
+//!
+//! A rule statement (`pre`, `post`, rule, synapse spec) is stored as it is given and expanded
+//! into connections only when the network is built, by each partition for its own targets —
+//! twice, once to count and once to fill (see `connectome.rs`). Expansion must therefore be a
+//! pure function of (seed, statement, target): every random draw comes from a stream keyed by
+//! the statement index and the target id (rules that draw per target) or the source id
+//! (`fixed_outdegree`) or the statement alone (`fixed_total_number`), never by thread. The
+//! connections — and so the results — are the same for any thread count; they are a different
+//! realisation from NEST's, with the same statistics.
+
+use crate::rng::{self, uniform};
+use crate::time::{Step, TimeGrid};
+use rand_chacha::ChaCha8Rng;
+use std::fmt;
+
+/// Domain tag of connection-building streams.
+pub const DOMAIN_CONNECT: u32 = 0x434f_4e4e;
+
+/// An ordered set of node ids: the concatenation of id ranges.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSet {
+    /// (first id, count), in order.
+    ranges: Vec<(u32, u32)>,
+    /// Cumulative counts before each range.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl NodeSet {
+    pub fn new() -> NodeSet {
+        NodeSet::default()
+    }
+
+    /// Append the ids `first .. first + count`.
+    pub fn push_range(&mut self, first: u32, count: u32) {
+        if count == 0 {
+            return;
+        }
+        self.starts.push(self.len);
+        self.ranges.push((first, count));
+        self.len += count as usize;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The `i`-th id.
+    #[inline]
+    pub fn get(&self, i: usize) -> u32 {
+        let r = self.starts.partition_point(|&s| s <= i) - 1;
+        self.ranges[r].0 + (i - self.starts[r]) as u32
+    }
+
+    /// The position of `id`, if it is in the set (the first position if it is there twice).
+    pub fn position(&self, id: u32) -> Option<usize> {
+        self.ranges
+            .iter()
+            .zip(&self.starts)
+            .find(|((first, count), _)| id >= *first && id < first + count)
+            .map(|((first, _), start)| start + (id - first) as usize)
+    }
+
+    pub fn contains(&self, id: u32) -> bool {
+        self.position(id).is_some()
+    }
+
+    pub fn ranges(&self) -> &[(u32, u32)] {
+        &self.ranges
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.ranges.iter().flat_map(|&(f, c)| f..f + c)
+    }
+}
+
+/// A connection rule with its parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rule {
+    AllToAll,
+    OneToOne,
+    FixedIndegree(u64),
+    FixedOutdegree(u64),
+    PairwiseBernoulli(f64),
+    FixedTotalNumber(u64),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::AllToAll => write!(f, "all_to_all"),
+            Rule::OneToOne => write!(f, "one_to_one"),
+            Rule::FixedIndegree(k) => write!(f, "fixed_indegree (indegree = {k})"),
+            Rule::FixedOutdegree(k) => write!(f, "fixed_outdegree (outdegree = {k})"),
+            Rule::PairwiseBernoulli(p) => write!(f, "pairwise_bernoulli (p = {p})"),
+            Rule::FixedTotalNumber(n) => write!(f, "fixed_total_number (N = {n})"),
+        }
+    }
+}
+
+/// NEST's `conn_spec`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ConnSpec {
+    pub rule: Rule,
+    pub allow_autapses: bool,
+    pub allow_multapses: bool,
+}
+
+/// A synapse parameter: a constant or a distribution drawn per connection.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Distribution {
+    Constant(f64),
+    /// `low + U·(high − low)`, `U ∈ [0, 1)`.
+    Uniform { low: f64, high: f64 },
+    /// Normal with `std > 0`.
+    Normal { mean: f64, std: f64 },
+}
+
+impl Distribution {
+    pub fn is_random(&self) -> bool {
+        !matches!(self, Distribution::Constant(_))
+    }
+
+    /// Can a draw be negative?
+    pub fn may_be_negative(&self) -> bool {
+        match *self {
+            Distribution::Constant(c) => c < 0.0,
+            Distribution::Uniform { low, .. } => low < 0.0,
+            Distribution::Normal { .. } => true,
+        }
+    }
+
+    /// A representative value (for connect-time checks).
+    pub fn typical(&self) -> f64 {
+        match *self {
+            Distribution::Constant(c) => c,
+            Distribution::Uniform { low, high } => 0.5 * (low + high),
+            Distribution::Normal { mean, .. } => mean,
+        }
+    }
+
+    #[inline]
+    fn draw(&self, r: &mut ChaCha8Rng) -> f64 {
+        match *self {
+            Distribution::Constant(c) => c,
+            Distribution::Uniform { low, high } => low + uniform(r) * (high - low),
+            Distribution::Normal { mean, std } => mean + std * standard_normal(r),
+        }
+    }
+}
+
+/// A standard normal draw (Marsaglia's polar method).
+fn standard_normal(r: &mut ChaCha8Rng) -> f64 {
+    loop {
+        let u = 2.0 * uniform(r) - 1.0;
+        let v = 2.0 * uniform(r) - 1.0;
+        let s = u * u + v * v;
+        if s > 0.0 && s < 1.0 {
+            return u * (-2.0 * s.ln() / s).sqrt();
+        }
+    }
+}
+
+/// NEST's `syn_spec` for `static_synapse`; the delay is in ms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SynSpec {
+    pub weight: Distribution,
+    pub delay_ms: Distribution,
+    pub receptor: i64,
+}
+
+/// A stored rule statement.
+#[derive(Clone, Debug)]
+pub struct RuleStatement {
+    pub pre: NodeSet,
+    pub post: NodeSet,
+    pub conn: ConnSpec,
+    pub syn: SynSpec,
+    /// Index of the statement in the network, keys its random streams.
+    pub index: u32,
+}
+
+/// Why a statement could not be expanded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpandError {
+    pub statement: u32,
+    pub message: String,
+}
+
+/// Checks that need no random draws, made when the statement is given.
+pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String> {
+    let (n_pre, n_post) = (s.pre.len() as u64, s.post.len() as u64);
+    match s.conn.rule {
+        Rule::OneToOne if n_pre != n_post => {
+            return Err(format!(
+                "DimensionMismatch: one_to_one needs source and target populations of the same size ({n_pre} sources, {n_post} targets)"
+            ))
+        }
+        Rule::FixedIndegree(k) if !s.conn.allow_multapses && k > n_pre => {
+            return Err(format!(
+                "indegree = {k}: larger than the {n_pre} sources while allow_multapses = false"
+            ))
+        }
+        Rule::FixedOutdegree(k) if !s.conn.allow_multapses && k > n_post => {
+            return Err(format!(
+                "outdegree = {k}: larger than the {n_post} targets while allow_multapses = false"
+            ))
+        }
+        Rule::FixedIndegree(k) if k > 0 && n_pre == 0 => {
+            return Err(format!("indegree = {k}: there are no sources"))
+        }
+        Rule::FixedOutdegree(k) if k > 0 && n_post == 0 => {
+            return Err(format!("outdegree = {k}: there are no targets"))
+        }
+        Rule::FixedTotalNumber(n) if n > 0 && (n_pre == 0 || n_post == 0) => {
+            return Err(format!("N = {n}: there are no sources or no targets"))
+        }
+        Rule::FixedTotalNumber(_) if !s.conn.allow_multapses => {
+            return Err(
+                "NotImplemented: fixed_total_number does not support allow_multapses = false (as in NEST)"
+                    .into(),
+            )
+        }
+        Rule::PairwiseBernoulli(p) if !(0.0..=1.0).contains(&p) => {
+            return Err(format!("p = {p}: the connection probability must be within [0, 1]"))
+        }
+        _ => {}
+    }
+    let min_delay = match s.syn.delay_ms {
+        Distribution::Constant(d) => Some(d),
+        Distribution::Uniform { low, high } => {
+            if !(high >= low) {
+                return Err(format!(
+                    "delay: uniform distribution with high = {high} < low = {low}"
+                ));
+            }
+            Some(low)
+        }
+        Distribution::Normal { std, .. } => {
+            if !(std > 0.0) {
+                return Err(format!("delay: normal distribution needs std > 0 (std = {std})"));
+            }
+            None
+        }
+    };
+    if let Some(d) = min_delay {
+        if !d.is_finite() || grid.delay_to_steps(d) < 1 {
+            return Err(format!(
+                "delay = {d}: BadDelay: delay must be greater than or equal to the resolution ({} ms)",
+                grid.h()
+            ));
+        }
+    }
+    match s.syn.weight {
+        Distribution::Uniform { low, high } if !(high >= low) => {
+            return Err(format!(
+                "weight: uniform distribution with high = {high} < low = {low}"
+            ))
+        }
+        Distribution::Normal { std, .. } if !(std > 0.0) => {
+            return Err(format!("weight: normal distribution needs std > 0 (std = {std})"))
+        }
+        Distribution::Constant(w) if !w.is_finite() => {
+            return Err(format!("weight = {w}: the weight must be finite"))
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A set of flags over `0 .. n` that can be cleared in time proportional to what was set.
+struct Marks {
+    bits: Vec<bool>,
+    set: Vec<usize>,
+}
+
+impl Marks {
+    fn new(n: usize) -> Marks {
+        Marks {
+            bits: vec![false; n],
+            set: Vec::new(),
+        }
+    }
+
+    /// Mark `i`; false if it was marked already.
+    fn insert(&mut self, i: usize) -> bool {
+        if self.bits[i] {
+            return false;
+        }
+        self.bits[i] = true;
+        self.set.push(i);
+        true
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.set {
+            self.bits[i] = false;
+        }
+        self.set.clear();
+    }
+}
+
+/// An index drawn uniformly from `0 .. n` (Lemire's multiply-shift, with rejection).
+#[inline]
+fn below(r: &mut ChaCha8Rng, n: u64) -> u64 {
+    use rand_core::Rng;
+    let threshold = n.wrapping_neg() % n;
+    loop {
+        let m = u128::from(r.next_u64()) * u128::from(n);
+        if (m as u64) >= threshold {
+            return (m >> 64) as u64;
+        }
+    }
+}
+
+impl RuleStatement {
+    /// Every connection of this statement whose target satisfies `owns`, as
+    /// `emit(source, target, weight, delay_steps)`, in a fixed order that depends only on the
+    /// statement (not on `owns`).
+    pub fn expand(
+        &self,
+        seed: u64,
+        grid: &TimeGrid,
+        owns: &dyn Fn(u32) -> bool,
+        emit: &mut dyn FnMut(u32, u32, f64, Step),
+    ) -> Result<(), ExpandError> {
+        let err = |message: String| ExpandError {
+            statement: self.index,
+            message,
+        };
+        let syn = self.syn;
+        let autapses = self.conn.allow_autapses;
+        // Draws the delay (first) and weight of one connection, as NEST orders them.
+        let params = |r: &mut ChaCha8Rng| -> Result<(f64, Step), ExpandError> {
+            let d_ms = syn.delay_ms.draw(r);
+            let w = syn.weight.draw(r);
+            let d = grid.delay_to_steps(d_ms);
+            if !(d_ms.is_finite() && d >= 1) {
+                return Err(err(format!(
+                    "BadDelay: a drawn delay of {d_ms} ms is shorter than the resolution ({} ms)",
+                    grid.h()
+                )));
+            }
+            if d > crate::network::MAX_DELAY_STEPS {
+                return Err(err(format!("a drawn delay of {d_ms} ms exceeds the largest supported delay")));
+            }
+            Ok((w, d))
+        };
+        let stream = |id: u32| rng::stream(seed, DOMAIN_CONNECT, self.index, id, 0);
+        let (pre, post) = (&self.pre, &self.post);
+        match self.conn.rule {
+            Rule::AllToAll => {
+                for t in post.iter().filter(|&t| owns(t)) {
+                    let mut r = stream(t);
+                    for s in pre.iter() {
+                        if autapses || s != t {
+                            let (w, d) = params(&mut r)?;
+                            emit(s, t, w, d);
+                        }
+                    }
+                }
+            }
+            Rule::OneToOne => {
+                for i in 0..post.len() {
+                    let (s, t) = (pre.get(i), post.get(i));
+                    if owns(t) && (autapses || s != t) {
+                        let (w, d) = params(&mut stream(t))?;
+                        emit(s, t, w, d);
+                    }
+                }
+            }
+            Rule::PairwiseBernoulli(p) => {
+                for t in post.iter().filter(|&t| owns(t)) {
+                    let mut r = stream(t);
+                    for s in pre.iter() {
+                        if (autapses || s != t) && uniform(&mut r) < p {
+                            let (w, d) = params(&mut r)?;
+                            emit(s, t, w, d);
+                        }
+                    }
+                }
+            }
+            Rule::FixedIndegree(k) => {
+                let n_pre = pre.len() as u64;
+                let mut marks = (!self.conn.allow_multapses).then(|| Marks::new(pre.len()));
+                for t in post.iter().filter(|&t| owns(t)) {
+                    let self_source = !autapses && pre.contains(t);
+                    let available = n_pre - u64::from(self_source);
+                    if k > 0 && (available == 0 || (marks.is_some() && k > available)) {
+                        return Err(err(format!(
+                            "indegree = {k}: target {t} has only {available} allowed sources"
+                        )));
+                    }
+                    let mut r = stream(t);
+                    for _ in 0..k {
+                        let s = loop {
+                            let i = below(&mut r, n_pre) as usize;
+                            let s = pre.get(i);
+                            if !autapses && s == t {
+                                continue;
+                            }
+                            if let Some(m) = marks.as_mut() {
+                                if !m.insert(i) {
+                                    continue;
+                                }
+                            }
+                            break s;
+                        };
+                        let (w, d) = params(&mut r)?;
+                        emit(s, t, w, d);
+                    }
+                    if let Some(m) = marks.as_mut() {
+                        m.clear();
+                    }
+                }
+            }
+            Rule::FixedOutdegree(k) => {
+                let n_post = post.len() as u64;
+                let mut marks = (!self.conn.allow_multapses).then(|| Marks::new(post.len()));
+                for s in pre.iter() {
+                    let self_target = !autapses && post.contains(s);
+                    let available = n_post - u64::from(self_target);
+                    if k > 0 && (available == 0 || (marks.is_some() && k > available)) {
+                        return Err(err(format!(
+                            "outdegree = {k}: source {s} has only {available} allowed targets"
+                        )));
+                    }
+                    let mut r = stream(s);
+                    for _ in 0..k {
+                        let t = loop {
+                            let i = below(&mut r, n_post) as usize;
+                            let t = post.get(i);
+                            if !autapses && s == t {
+                                continue;
+                            }
+                            if let Some(m) = marks.as_mut() {
+                                if !m.insert(i) {
+                                    continue;
+                                }
+                            }
+                            break t;
+                        };
+                        // Parameters are drawn whoever owns the target, to keep the stream
+                        // the same for every partition.
+                        let (w, d) = params(&mut r)?;
+                        if owns(t) {
+                            emit(s, t, w, d);
+                        }
+                    }
+                    if let Some(m) = marks.as_mut() {
+                        m.clear();
+                    }
+                }
+            }
+            Rule::FixedTotalNumber(n) => {
+                let (n_pre, n_post) = (pre.len() as u64, post.len() as u64);
+                if n > 0 && !autapses && n_pre == 1 && n_post == 1 && pre.get(0) == post.get(0) {
+                    return Err(err("N > 0 but the only possible connection is an autapse".into()));
+                }
+                let mut r = rng::stream(seed, DOMAIN_CONNECT, self.index, u32::MAX, 1);
+                for _ in 0..n {
+                    let (s, t) = loop {
+                        let s = pre.get(below(&mut r, n_pre) as usize);
+                        let t = post.get(below(&mut r, n_post) as usize);
+                        if autapses || s != t {
+                            break (s, t);
+                        }
+                    };
+                    let (w, d) = params(&mut r)?;
+                    if owns(t) {
+                        emit(s, t, w, d);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ranges: &[(u32, u32)]) -> NodeSet {
+        let mut s = NodeSet::new();
+        for &(f, c) in ranges {
+            s.push_range(f, c);
+        }
+        s
+    }
+
+    fn statement(rule: Rule, autapses: bool, multapses: bool) -> RuleStatement {
+        RuleStatement {
+            pre: set(&[(1, 50), (200, 30)]),
+            post: set(&[(1, 50), (100, 20)]),
+            conn: ConnSpec {
+                rule,
+                allow_autapses: autapses,
+                allow_multapses: multapses,
+            },
+            syn: SynSpec {
+                weight: Distribution::Uniform { low: -1.0, high: 2.0 },
+                delay_ms: Distribution::Constant(1.5),
+                receptor: 0,
+            },
+            index: 3,
+        }
+    }
+
+    fn all(s: &RuleStatement) -> Vec<(u32, u32, f64, Step)> {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let mut v = Vec::new();
+        s.expand(9, &grid, &|_| true, &mut |a, b, w, d| v.push((a, b, w, d)))
+            .unwrap();
+        v
+    }
+
+    #[test]
+    fn node_sets_index_across_ranges() {
+        let s = set(&[(5, 3), (20, 2)]);
+        assert_eq!(s.iter().collect::<Vec<_>>(), vec![5, 6, 7, 20, 21]);
+        assert_eq!((0..5).map(|i| s.get(i)).collect::<Vec<_>>(), vec![5, 6, 7, 20, 21]);
+        assert_eq!(s.position(21), Some(4));
+        assert_eq!(s.position(8), None);
+    }
+
+    #[test]
+    fn expansion_restricted_to_some_targets_is_the_restriction_of_the_whole() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        for rule in [
+            Rule::AllToAll,
+            Rule::FixedIndegree(7),
+            Rule::FixedOutdegree(9),
+            Rule::PairwiseBernoulli(0.2),
+            Rule::FixedTotalNumber(500),
+        ] {
+            let s = statement(rule, false, !matches!(rule, Rule::FixedIndegree(_)));
+            let whole = all(&s);
+            let owns = |t: u32| t % 3 == 1;
+            let mut part = Vec::new();
+            s.expand(9, &grid, &owns, &mut |a, b, w, d| part.push((a, b, w, d)))
+                .unwrap();
+            let want: Vec<_> = whole.iter().copied().filter(|c| owns(c.1)).collect();
+            assert_eq!(part, want, "{rule}");
+            assert!(whole.iter().all(|c| c.0 != c.1), "{rule}: autapse");
+        }
+    }
+
+    #[test]
+    fn fixed_indegree_gives_each_target_k_distinct_sources() {
+        let v = all(&statement(Rule::FixedIndegree(40), true, false));
+        let post = set(&[(1, 50), (100, 20)]);
+        for t in post.iter() {
+            let mut sources: Vec<u32> = v.iter().filter(|c| c.1 == t).map(|c| c.0).collect();
+            assert_eq!(sources.len(), 40);
+            sources.sort_unstable();
+            sources.dedup();
+            assert_eq!(sources.len(), 40, "multapse at target {t}");
+        }
+    }
+
+    #[test]
+    fn fixed_outdegree_and_total_number_counts() {
+        let v = all(&statement(Rule::FixedOutdegree(11), true, true));
+        assert_eq!(v.len(), 80 * 11);
+        let v = all(&statement(Rule::FixedTotalNumber(1234), true, true));
+        assert_eq!(v.len(), 1234);
+    }
+
+    #[test]
+    fn pairwise_bernoulli_connects_with_probability_p() {
+        let v = all(&statement(Rule::PairwiseBernoulli(0.3), true, true));
+        let n = 80.0 * 70.0;
+        let expected = 0.3 * n;
+        let sd = (n * 0.3 * 0.7f64).sqrt();
+        assert!((v.len() as f64 - expected).abs() < 4.0 * sd, "{} connections", v.len());
+    }
+
+    #[test]
+    fn drawn_weights_follow_their_distribution() {
+        let v = all(&statement(Rule::AllToAll, true, true));
+        assert!(v.iter().all(|c| (-1.0..2.0).contains(&c.2) && c.3 == 15));
+        let mean = v.iter().map(|c| c.2).sum::<f64>() / v.len() as f64;
+        assert!((mean - 0.5).abs() < 0.05, "mean {mean}");
+        let mut s = statement(Rule::AllToAll, true, true);
+        s.syn.weight = Distribution::Normal { mean: 3.0, std: 2.0 };
+        let v = all(&s);
+        let n = v.len() as f64;
+        let mean = v.iter().map(|c| c.2).sum::<f64>() / n;
+        let var = v.iter().map(|c| (c.2 - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        assert!((mean - 3.0).abs() < 0.1 && (var.sqrt() - 2.0).abs() < 0.1, "{mean} {var}");
+    }
+
+    #[test]
+    fn impossible_statements_are_rejected_before_expansion() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let s = statement(Rule::FixedIndegree(81), true, false);
+        assert!(check_statement(&s, &grid).unwrap_err().contains("indegree = 81"));
+        let s = statement(Rule::PairwiseBernoulli(1.5), true, true);
+        assert!(check_statement(&s, &grid).unwrap_err().contains("p = 1.5"));
+        let mut s = statement(Rule::AllToAll, true, true);
+        s.syn.delay_ms = Distribution::Uniform { low: 0.01, high: 2.0 };
+        assert!(check_statement(&s, &grid).unwrap_err().contains("BadDelay"));
+        let s = statement(Rule::OneToOne, true, true);
+        assert!(check_statement(&s, &grid).unwrap_err().contains("DimensionMismatch"));
+    }
+}
