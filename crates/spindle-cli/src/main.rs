@@ -55,6 +55,10 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Write the run's measurements (times, counts, memory of the synapse store) as JSON to
+    /// this file, for benchmark harnesses.
+    #[arg(long, value_name = "FILE")]
+    stats: Option<PathBuf>,
 }
 
 /// A failure the user must act on: printed as one message, exit status 2 for bad input and 1
@@ -225,6 +229,25 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             }
         );
         println!("  output {}", output.display());
+    }
+
+    if let Some(path) = &args.stats {
+        let stats = serde_json::json!({
+            "scenario": args.scenario.display().to_string(),
+            "threads": network.threads,
+            "seed": network.seed,
+            "nodes": sim.node_count(),
+            "connections": sim.connection_count(),
+            "synapses": sim.synapse_count(),
+            "synapse_store_bytes": sim.synapse_bytes(),
+            "simulated_ms": total as f64 * h,
+            "spikes": sim.spike_count(),
+            "events": sim.delivered_events(),
+            "build_s": network.build_time.as_secs_f64(),
+            "simulate_s": sim_time.as_secs_f64(),
+        });
+        std::fs::write(path, format!("{stats:#}\n"))
+            .map_err(|e| Failure::runtime(format!("--stats {}: {e}", path.display())))?;
     }
 
     if let Some(dir) = &args.plot {

@@ -31,7 +31,10 @@ impl PartitionShape {
     /// (chunk, local index) of neuron `id`, if it lives in this partition.
     #[inline]
     pub fn locate(&self, id: u32) -> Option<(usize, usize)> {
-        let c = self.chunks.partition_point(|c| c.first_id <= id).checked_sub(1)?;
+        let c = self
+            .chunks
+            .partition_point(|c| c.first_id <= id)
+            .checked_sub(1)?;
         let chunk = &self.chunks[c];
         let local = (id - chunk.first_id) as usize;
         (local < chunk.len).then_some((c, local))
@@ -161,7 +164,12 @@ impl Connectome<'_> {
                 Statement::Explicit(list) => {
                     for s in list {
                         if let Some((c, l)) = shape.locate(s.target) {
-                            f(s.source, shape.cell(c, l, s.channel), s.weight, Step::from(s.delay));
+                            f(
+                                s.source,
+                                shape.cell(c, l, s.channel),
+                                s.weight,
+                                Step::from(s.delay),
+                            );
                         }
                     }
                 }
@@ -222,7 +230,11 @@ impl Connectome<'_> {
 
     /// Pass 2: allocate the store and fill it.
     pub fn fill(&self, shape: &PartitionShape, census: Census) -> Result<SynapseStore, BuildError> {
-        let Census { mut counts, mut kinds, .. } = census;
+        let Census {
+            mut counts,
+            mut kinds,
+            ..
+        } = census;
         for i in 1..counts.len() {
             counts[i] = counts[i]
                 .checked_add(counts[i - 1])

@@ -101,7 +101,7 @@ pub struct NetworkBuilder {
     pub(crate) multimeters: Vec<(NodeId, MultimeterSpec, Vec<NodeId>)>,
     pub(crate) statements: Vec<Statement>,
     /// Neuron → neuron connections made one by one so far.
-    explicit_count: usize,
+    pub(crate) explicit_count: usize,
     pub(crate) device_synapses: Vec<RawDeviceSynapse>,
     pub(crate) recorder_inputs: Vec<RecorderInput>,
     pub(crate) min_delay: Option<Step>,

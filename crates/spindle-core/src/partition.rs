@@ -78,6 +78,9 @@ pub(crate) struct Partition {
     pub multimeters: Vec<MultimeterProbes>,
     /// Spikes emitted during the last advance, in step order.
     pub spikes: Vec<SpikeEvent>,
+    /// Synaptic events delivered into the ring buffers so far (a spike of multiplicity m
+    /// through one synapse counts m times; device events count once each).
+    pub events: u64,
     emitted: Emitted,
 }
 
@@ -93,6 +96,7 @@ impl Partition {
             device_synapses: Vec::new(),
             multimeters: Vec::new(),
             spikes: Vec::new(),
+            events: 0,
             emitted: Vec::new(),
         }
     }
@@ -154,6 +158,7 @@ impl Partition {
             if lo == hi {
                 continue;
             }
+            self.events += (hi - lo) as u64 * u64::from(ev.multiplicity);
             // The slot of step `stamp + d − 1` is `base + d` modulo the ring length; every
             // delay is shorter than the ring, so one conditional subtraction wraps it.
             let base = (ev.stamp as usize - 1) % len;
@@ -194,6 +199,7 @@ impl Partition {
                 let step = e.stamp + Step::from(ds.delay) - 1;
                 let at = (step as usize % self.ring_len) * self.cells_per_slot + ds.cell as usize;
                 self.ring[at] += (ds.weight * e.factor) * f64::from(e.multiplicity);
+                self.events += 1;
             }
             if let Some(r) = ds.rng.as_mut() {
                 for e in &out.poisson {
@@ -203,6 +209,7 @@ impl Partition {
                         let at = (step as usize % self.ring_len) * self.cells_per_slot
                             + ds.cell as usize;
                         self.ring[at] += ds.weight * f64::from(n);
+                        self.events += 1;
                     }
                 }
             }

@@ -116,9 +116,15 @@ pub struct ConnSpec {
 pub enum Distribution {
     Constant(f64),
     /// `low + U·(high − low)`, `U ∈ [0, 1)`.
-    Uniform { low: f64, high: f64 },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
     /// Normal with `std > 0`.
-    Normal { mean: f64, std: f64 },
+    Normal {
+        mean: f64,
+        std: f64,
+    },
 }
 
 impl Distribution {
@@ -243,7 +249,9 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
         }
         Distribution::Normal { std, .. } => {
             if !(std > 0.0) {
-                return Err(format!("delay: normal distribution needs std > 0 (std = {std})"));
+                return Err(format!(
+                    "delay: normal distribution needs std > 0 (std = {std})"
+                ));
             }
             None
         }
@@ -263,7 +271,9 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
             ))
         }
         Distribution::Normal { std, .. } if !(std > 0.0) => {
-            return Err(format!("weight: normal distribution needs std > 0 (std = {std})"))
+            return Err(format!(
+                "weight: normal distribution needs std > 0 (std = {std})"
+            ))
         }
         Distribution::Constant(w) if !w.is_finite() => {
             return Err(format!("weight = {w}: the weight must be finite"))
@@ -347,7 +357,9 @@ impl RuleStatement {
                 )));
             }
             if d > crate::network::MAX_DELAY_STEPS {
-                return Err(err(format!("a drawn delay of {d_ms} ms exceeds the largest supported delay")));
+                return Err(err(format!(
+                    "a drawn delay of {d_ms} ms exceeds the largest supported delay"
+                )));
             }
             Ok((w, d))
         };
@@ -460,7 +472,9 @@ impl RuleStatement {
             Rule::FixedTotalNumber(n) => {
                 let (n_pre, n_post) = (pre.len() as u64, post.len() as u64);
                 if n > 0 && !autapses && n_pre == 1 && n_post == 1 && pre.get(0) == post.get(0) {
-                    return Err(err("N > 0 but the only possible connection is an autapse".into()));
+                    return Err(err(
+                        "N > 0 but the only possible connection is an autapse".into()
+                    ));
                 }
                 let mut r = rng::stream(seed, DOMAIN_CONNECT, self.index, u32::MAX, 1);
                 for _ in 0..n {
@@ -504,7 +518,10 @@ mod tests {
                 allow_multapses: multapses,
             },
             syn: SynSpec {
-                weight: Distribution::Uniform { low: -1.0, high: 2.0 },
+                weight: Distribution::Uniform {
+                    low: -1.0,
+                    high: 2.0,
+                },
                 delay_ms: Distribution::Constant(1.5),
                 receptor: 0,
             },
@@ -524,7 +541,10 @@ mod tests {
     fn node_sets_index_across_ranges() {
         let s = set(&[(5, 3), (20, 2)]);
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![5, 6, 7, 20, 21]);
-        assert_eq!((0..5).map(|i| s.get(i)).collect::<Vec<_>>(), vec![5, 6, 7, 20, 21]);
+        assert_eq!(
+            (0..5).map(|i| s.get(i)).collect::<Vec<_>>(),
+            vec![5, 6, 7, 20, 21]
+        );
         assert_eq!(s.position(21), Some(4));
         assert_eq!(s.position(8), None);
     }
@@ -578,7 +598,11 @@ mod tests {
         let n = 80.0 * 70.0;
         let expected = 0.3 * n;
         let sd = (n * 0.3 * 0.7f64).sqrt();
-        assert!((v.len() as f64 - expected).abs() < 4.0 * sd, "{} connections", v.len());
+        assert!(
+            (v.len() as f64 - expected).abs() < 4.0 * sd,
+            "{} connections",
+            v.len()
+        );
     }
 
     #[test]
@@ -588,25 +612,38 @@ mod tests {
         let mean = v.iter().map(|c| c.2).sum::<f64>() / v.len() as f64;
         assert!((mean - 0.5).abs() < 0.05, "mean {mean}");
         let mut s = statement(Rule::AllToAll, true, true);
-        s.syn.weight = Distribution::Normal { mean: 3.0, std: 2.0 };
+        s.syn.weight = Distribution::Normal {
+            mean: 3.0,
+            std: 2.0,
+        };
         let v = all(&s);
         let n = v.len() as f64;
         let mean = v.iter().map(|c| c.2).sum::<f64>() / n;
         let var = v.iter().map(|c| (c.2 - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        assert!((mean - 3.0).abs() < 0.1 && (var.sqrt() - 2.0).abs() < 0.1, "{mean} {var}");
+        assert!(
+            (mean - 3.0).abs() < 0.1 && (var.sqrt() - 2.0).abs() < 0.1,
+            "{mean} {var}"
+        );
     }
 
     #[test]
     fn impossible_statements_are_rejected_before_expansion() {
         let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
         let s = statement(Rule::FixedIndegree(81), true, false);
-        assert!(check_statement(&s, &grid).unwrap_err().contains("indegree = 81"));
+        assert!(check_statement(&s, &grid)
+            .unwrap_err()
+            .contains("indegree = 81"));
         let s = statement(Rule::PairwiseBernoulli(1.5), true, true);
         assert!(check_statement(&s, &grid).unwrap_err().contains("p = 1.5"));
         let mut s = statement(Rule::AllToAll, true, true);
-        s.syn.delay_ms = Distribution::Uniform { low: 0.01, high: 2.0 };
+        s.syn.delay_ms = Distribution::Uniform {
+            low: 0.01,
+            high: 2.0,
+        };
         assert!(check_statement(&s, &grid).unwrap_err().contains("BadDelay"));
         let s = statement(Rule::OneToOne, true, true);
-        assert!(check_statement(&s, &grid).unwrap_err().contains("DimensionMismatch"));
+        assert!(check_statement(&s, &grid)
+            .unwrap_err()
+            .contains("DimensionMismatch"));
     }
 }

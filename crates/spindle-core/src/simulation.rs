@@ -220,8 +220,10 @@ impl Simulation {
                 .map(|(shape, census)| connectome.fill(shape, census))
                 .collect::<Result<_, _>>()
         })?;
-        let synapse_count =
-            stores.iter().map(SynapseStore::len).sum::<usize>() + b.device_synapses.len();
+        let neuron_synapses = stores.iter().map(SynapseStore::len).sum::<usize>();
+        let synapse_count = neuron_synapses + b.device_synapses.len();
+        // The builder counted only the neuron synapses made one by one; rules are expanded now.
+        let connection_count = connection_count - b.explicit_count + neuron_synapses;
         let synapse_bytes = stores.iter().map(SynapseStore::bytes).sum::<usize>();
         let mut partitions: Vec<Partition> = chunk_lists
             .into_iter()
@@ -453,6 +455,11 @@ impl Simulation {
     /// Heap bytes of the neuron → neuron synapse stores.
     pub fn synapse_bytes(&self) -> usize {
         self.synapse_bytes
+    }
+
+    /// Synaptic events delivered so far (see `Partition::events`).
+    pub fn delivered_events(&self) -> u64 {
+        self.partitions.iter().map(|p| p.events).sum()
     }
 
     /// Spikes emitted by neurons so far (a spike of multiplicity m counts m times).
