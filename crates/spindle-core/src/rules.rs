@@ -240,7 +240,7 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
     let min_delay = match s.syn.delay_ms {
         Distribution::Constant(d) => Some(d),
         Distribution::Uniform { low, high } => {
-            if !(high >= low) {
+            if high < low || high.is_nan() || low.is_nan() {
                 return Err(format!(
                     "delay: uniform distribution with high = {high} < low = {low}"
                 ));
@@ -248,7 +248,7 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
             Some(low)
         }
         Distribution::Normal { std, .. } => {
-            if !(std > 0.0) {
+            if std <= 0.0 || std.is_nan() {
                 return Err(format!(
                     "delay: normal distribution needs std > 0 (std = {std})"
                 ));
@@ -265,12 +265,12 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
         }
     }
     match s.syn.weight {
-        Distribution::Uniform { low, high } if !(high >= low) => {
+        Distribution::Uniform { low, high } if high < low || high.is_nan() || low.is_nan() => {
             return Err(format!(
                 "weight: uniform distribution with high = {high} < low = {low}"
             ))
         }
-        Distribution::Normal { std, .. } if !(std > 0.0) => {
+        Distribution::Normal { std, .. } if std <= 0.0 || std.is_nan() => {
             return Err(format!(
                 "weight: normal distribution needs std > 0 (std = {std})"
             ))
