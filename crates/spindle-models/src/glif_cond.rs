@@ -85,11 +85,15 @@
 //!   classify multiple neuron types. Nature Communications 9:709.
 //! * NEST 3.10, `models/glif_cond.{h,cpp}`; spec `nest-semantics.md` §2.
 
+pub use crate::glif::{GlifConstants, GlifParams, InitialState};
+
+use crate::glif::{Adaptation, E};
 use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{self, ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
+use std::ops::{Deref, DerefMut};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "glif_cond";
@@ -126,72 +130,39 @@ pub const KEYS: &[&str] = &[
 /// Absolute tolerance of NEST's GSL step controller (`gsl_odeiv_control_y_new(1e-3, 0.0)`).
 const EPS_ABS: f64 = 1e-3;
 
-/// NEST's `numerics::e`.
-const E: f64 = std::f64::consts::E;
-
-/// User parameters. Voltages are stored relative to `E_L`, as NEST stores them, so that the
-/// arithmetic (and hence every rounding) is NEST's.
+/// User parameters: the membrane, threshold and after-spike-current parameters shared with
+/// `glif_psc` (reachable directly, e.g. `params.e_l`, through `Deref`) and the conductance ports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
-    /// `C_m`, pF.
-    pub c_m: f64,
-    /// `g_m` (NEST's `G_`), nS.
-    pub g_m: f64,
-    /// `E_L`, mV.
-    pub e_l: f64,
-    /// `V_th − E_L` (NEST's `th_inf_`), mV.
-    pub th_inf: f64,
-    /// `V_reset − E_L`, mV.
-    pub v_reset: f64,
-    /// `t_ref`, ms.
-    pub t_ref: f64,
-    pub th_spike_add: f64,
-    pub th_spike_decay: f64,
-    pub voltage_reset_fraction: f64,
-    pub voltage_reset_add: f64,
-    pub th_voltage_index: f64,
-    pub th_voltage_decay: f64,
-    pub asc_init: Vec<f64>,
-    pub asc_decay: Vec<f64>,
-    pub asc_amps: Vec<f64>,
-    pub asc_r: Vec<f64>,
+    /// Everything but the synaptic ports (voltages relative to `E_L`, as NEST stores them).
+    pub glif: GlifParams,
+    /// `τ_i`, ms, one per receptor port.
     pub tau_syn: Vec<f64>,
+    /// `E_i`, mV, one per receptor port.
     pub e_rev: Vec<f64>,
-    /// R: `spike_dependent_threshold`.
-    pub spike_dependent_threshold: bool,
-    /// ASC: `after_spike_currents`.
-    pub after_spike_currents: bool,
-    /// A: `adapting_threshold`.
-    pub adapting_threshold: bool,
 }
 
 impl Default for Params {
-    /// NEST's defaults (GLIF1 with two ports), computed as NEST's constructor computes them.
+    /// NEST's defaults (GLIF1 with two ports).
     fn default() -> Params {
-        let e_l = -78.85;
         Params {
-            c_m: 58.72,
-            g_m: 9.43,
-            e_l,
-            th_inf: -51.68 - e_l,
-            v_reset: 0.0,
-            t_ref: 3.75,
-            th_spike_add: 0.37,
-            th_spike_decay: 0.009,
-            voltage_reset_fraction: 0.20,
-            voltage_reset_add: 18.51,
-            th_voltage_index: 0.005,
-            th_voltage_decay: 0.09,
-            asc_init: vec![0.0, 0.0],
-            asc_decay: vec![0.003, 0.1],
-            asc_amps: vec![-9.18, -198.94],
-            asc_r: vec![1.0, 1.0],
+            glif: GlifParams::default(),
             tau_syn: vec![0.2, 2.0],
             e_rev: vec![0.0, -85.0],
-            spike_dependent_threshold: false,
-            after_spike_currents: false,
-            adapting_threshold: false,
         }
+    }
+}
+
+impl Deref for Params {
+    type Target = GlifParams;
+    fn deref(&self) -> &GlifParams {
+        &self.glif
+    }
+}
+
+impl DerefMut for Params {
+    fn deref_mut(&mut self) -> &mut GlifParams {
+        &mut self.glif
     }
 }
 
@@ -200,44 +171,6 @@ impl Params {
     pub fn n_ports(&self) -> usize {
         self.tau_syn.len()
     }
-
-    /// Number of after-spike currents that take part in the dynamics (0 without ASC).
-    pub fn n_asc(&self) -> usize {
-        if self.after_spike_currents {
-            self.asc_decay.len()
-        } else {
-            0
-        }
-    }
-
-    /// The GLIF level name (`lif`, `lif_r`, `lif_asc`, `lif_r_asc`, `lif_r_asc_a`).
-    pub fn level(&self) -> &'static str {
-        match (
-            self.spike_dependent_threshold,
-            self.after_spike_currents,
-            self.adapting_threshold,
-        ) {
-            (false, false, false) => "lif",
-            (true, false, false) => "lif_r",
-            (false, true, false) => "lif_asc",
-            (true, true, false) => "lif_r_asc",
-            (true, true, true) => "lif_r_asc_a",
-            _ => "invalid",
-        }
-    }
-}
-
-/// The initial state of every neuron of a population.
-#[derive(Clone, Debug, PartialEq)]
-pub struct InitialState {
-    /// `V_m − E_L`, mV.
-    pub u: f64,
-    /// After-spike currents `I_j`, pA (empty without ASC).
-    pub asc: Vec<f64>,
-    /// `θs`, mV.
-    pub threshold_spike: f64,
-    /// `θv`, mV.
-    pub threshold_voltage: f64,
 }
 
 /// Constants computed from the parameters and the resolution before each run (NEST's
@@ -246,26 +179,8 @@ pub struct InitialState {
 pub struct Derived {
     /// The resolution `h`, ms.
     pub h: f64,
-    /// `N_ref`: refractory steps, `t_ref` rounded up to the grid.
-    pub refractory_counts: i64,
-    /// `D_s = exp(−b_s·h)`.
-    pub theta_spike_decay_rate: f64,
-    /// `D_s,ref = exp(−b_s·t_ref)`.
-    pub theta_spike_refractory_decay_rate: f64,
-    /// `D_j = exp(−k_j·h)`.
-    pub asc_decay_rates: Vec<f64>,
-    /// `c_j = ((1/k_j)/h)·(1 − D_j)`: mean of `exp(−k_j t)` over a step.
-    pub asc_stable_coeff: Vec<f64>,
-    /// `R_j = r_j·exp(−k_j·t_ref)`.
-    pub asc_refractory_decay_rates: Vec<f64>,
-    /// `P_v = exp(−G·h/C)`.
-    pub potential_decay_rate: f64,
-    /// `Q_v = 1/exp(b_v·h)`.
-    pub theta_voltage_decay_rate_inverse: f64,
-    /// `φ = a_v/(b_v − G/C)`.
-    pub phi: f64,
-    /// `ρ = a_v/b_v`.
-    pub abpara_ratio_voltage: f64,
+    /// The threshold and after-spike-current constants (shared with `glif_psc`).
+    pub glif: GlifConstants,
     /// `K_i = e/τ_i`: the jump of `x_i` per unit weight.
     pub cond_initial_values: Vec<f64>,
 }
@@ -273,55 +188,19 @@ pub struct Derived {
 impl Derived {
     /// NEST's `pre_run_hook`, with its exact expressions.
     pub fn new(p: &Params, grid: &TimeGrid) -> Derived {
-        let h = grid.h();
-        let mut d = Derived {
-            h,
-            refractory_counts: grid.ms_to_steps_up(p.t_ref),
-            ..Derived::default()
-        };
-        if p.spike_dependent_threshold {
-            d.theta_spike_decay_rate = (-p.th_spike_decay * h).exp();
-            d.theta_spike_refractory_decay_rate = (-p.th_spike_decay * p.t_ref).exp();
+        Derived {
+            h: grid.h(),
+            glif: GlifConstants::new(p, grid),
+            cond_initial_values: p.tau_syn.iter().map(|&tau| 1.0 * E / tau).collect(),
         }
-        if p.after_spike_currents {
-            for (&k, &r) in p.asc_decay.iter().zip(&p.asc_r) {
-                let rate = (-k * h).exp();
-                d.asc_decay_rates.push(rate);
-                d.asc_stable_coeff.push(((1.0 / k) / h) * (1.0 - rate));
-                d.asc_refractory_decay_rates.push(r * (-k * p.t_ref).exp());
-            }
-        }
-        if p.adapting_threshold {
-            d.potential_decay_rate = (-p.g_m * h / p.c_m).exp();
-            d.theta_voltage_decay_rate_inverse = 1.0 / (p.th_voltage_decay * h).exp();
-            d.phi = p.th_voltage_index / (p.th_voltage_decay - p.g_m / p.c_m);
-            d.abpara_ratio_voltage = p.th_voltage_index / p.th_voltage_decay;
-        }
-        d.cond_initial_values = p.tau_syn.iter().map(|&tau| 1.0 * E / tau).collect();
-        d
     }
 }
 
 /// A `glif_cond` population: validated parameters and initial state.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GlifCond {
     pub params: Params,
     pub initial: InitialState,
-}
-
-impl Default for GlifCond {
-    fn default() -> GlifCond {
-        let params = Params::default();
-        GlifCond {
-            initial: InitialState {
-                u: 0.0,
-                asc: Vec::new(),
-                threshold_spike: 0.0,
-                threshold_voltage: 0.0,
-            },
-            params,
-        }
-    }
 }
 
 fn bad(message: &str) -> ParamError {
@@ -330,151 +209,19 @@ fn bad(message: &str) -> ParamError {
 
 impl GlifCond {
     /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
-    /// NEST's rules and messages (`Parameters_::set`, then `State_::set`). Unknown keys are left
-    /// in `dict` for the caller's `finish`.
+    /// NEST's rules and messages, in `glif_cond`'s order (`Parameters_::set`, then
+    /// `State_::set`). Unknown keys are left in `dict` for the caller's `finish`.
     pub fn from_params(dict: &mut Dict) -> Result<GlifCond, ParamError> {
-        let mut p = Params::default();
-
-        // Changing E_L keeps the absolute values of V_reset, V_th and V_m that are not given.
-        let e_l_old = p.e_l;
-        if let Some(v) = dict.f64("E_L")? {
-            p.e_l = v;
-        }
-        let delta_e_l = p.e_l - e_l_old;
-        match dict.f64("V_reset")? {
-            Some(v) => p.v_reset = v - p.e_l,
-            None => p.v_reset -= delta_e_l,
-        }
-        match dict.f64("V_th")? {
-            Some(v) => p.th_inf = v - p.e_l,
-            None => p.th_inf -= delta_e_l,
-        }
-        let scalars: [(&str, &mut f64); 9] = [
-            ("g_m", &mut p.g_m),
-            ("C_m", &mut p.c_m),
-            ("t_ref", &mut p.t_ref),
-            ("th_spike_add", &mut p.th_spike_add),
-            ("th_spike_decay", &mut p.th_spike_decay),
-            ("voltage_reset_fraction", &mut p.voltage_reset_fraction),
-            ("voltage_reset_add", &mut p.voltage_reset_add),
-            ("th_voltage_index", &mut p.th_voltage_index),
-            ("th_voltage_decay", &mut p.th_voltage_decay),
-        ];
-        for (key, slot) in scalars {
-            if let Some(v) = dict.f64(key)? {
-                *slot = v;
-            }
-        }
-        let lists: [(&str, &mut Vec<f64>); 4] = [
-            ("asc_init", &mut p.asc_init),
-            ("asc_decay", &mut p.asc_decay),
-            ("asc_amps", &mut p.asc_amps),
-            ("asc_r", &mut p.asc_r),
-        ];
-        for (key, slot) in lists {
-            if let Some(v) = dict.f64_list(key)? {
-                *slot = v;
-            }
-        }
-        let flags: [(&str, &mut bool); 3] = [
-            (
-                "spike_dependent_threshold",
-                &mut p.spike_dependent_threshold,
-            ),
-            ("after_spike_currents", &mut p.after_spike_currents),
-            ("adapting_threshold", &mut p.adapting_threshold),
-        ];
-        for (key, slot) in flags {
-            if let Some(v) = dict.bool(key)? {
-                *slot = v;
-            }
-        }
-
-        let (r, asc, a) = (
-            p.spike_dependent_threshold,
-            p.after_spike_currents,
-            p.adapting_threshold,
-        );
-        if a && !(r && asc) {
-            return Err(bad(
-                "Incorrect model mechanism combination setting.\
-                 See documents for setting of model mechanism parameters:\
-                 spike_dependent_threshold, after_spike_currents, adapting_threshold.",
-            ));
-        }
-        if p.v_reset >= p.th_inf {
-            return Err(bad("Reset potential must be smaller than threshold."));
-        }
-        if p.c_m <= 0.0 {
-            return Err(params::invalid(
-                "C_m",
-                p.c_m,
-                "Capacitance must be strictly positive.",
-            ));
-        }
-        if p.g_m <= 0.0 {
-            return Err(params::invalid(
-                "g_m",
-                p.g_m,
-                "Membrane conductance must be strictly positive.",
-            ));
-        }
-        if p.t_ref <= 0.0 {
-            return Err(params::invalid(
-                "t_ref",
-                p.t_ref,
-                "Refractory time constant must be strictly positive.",
-            ));
-        }
-        if r {
-            if p.th_spike_decay <= 0.0 {
-                return Err(params::invalid(
-                    "th_spike_decay",
-                    p.th_spike_decay,
-                    "Spike induced threshold time constant must be strictly positive.",
-                ));
-            }
-            if !(0.0..=1.0).contains(&p.voltage_reset_fraction) {
-                return Err(params::invalid(
-                    "voltage_reset_fraction",
-                    p.voltage_reset_fraction,
-                    "Voltage fraction coefficient following spike must be within [0.0, 1.0].",
-                ));
-            }
-        }
-        if asc {
-            let n = p.asc_decay.len();
-            if p.asc_init.len() != n || p.asc_amps.len() != n || p.asc_r.len() != n {
-                return Err(bad(
-                    "All after spike current parameters (i.e., asc_init, k, asc_amps, r) \
-                     must have the same size.",
-                ));
-            }
-            for (&k, &rj) in p.asc_decay.iter().zip(&p.asc_r) {
-                if k <= 0.0 {
-                    return Err(params::invalid(
-                        "asc_decay",
-                        list(&p.asc_decay),
-                        "After-spike current time constant must be strictly positive.",
-                    ));
-                }
-                if !(0.0..=1.0).contains(&rj) {
-                    return Err(params::invalid(
-                        "asc_r",
-                        list(&p.asc_r),
-                        "After spike current fraction following spike coefficients r must be \
-                         within [0.0, 1.0].",
-                    ));
-                }
-            }
-        }
-        if a && p.th_voltage_decay <= 0.0 {
-            return Err(params::invalid(
-                "th_voltage_decay",
-                p.th_voltage_decay,
-                "Voltage-induced threshold time constant must be strictly positive.",
-            ));
-        }
+        let (glif, delta_e_l) = GlifParams::read(dict, "g_m")?;
+        glif.check_mechanisms("documents")?;
+        glif.check_membrane("g_m")?;
+        glif.check_spike_threshold()?;
+        glif.check_after_spike_currents()?;
+        glif.check_voltage_threshold()?;
+        let mut p = Params {
+            glif,
+            ..Params::default()
+        };
 
         let tau = dict.f64_list("tau_syn")?;
         let e_rev = dict.f64_list("E_rev")?;
@@ -504,58 +251,8 @@ impl GlifCond {
             }
         }
 
-        // State_::set.
-        let u = match dict.f64("V_m")? {
-            Some(v) => v - p.e_l,
-            None => 0.0 - delta_e_l,
-        };
-        let mut asc_state = if asc { p.asc_init.clone() } else { Vec::new() };
-        if let Some(v) = dict.f64_list("ASCurrents")? {
-            if !asc {
-                return Err(bad(
-                    "After spike currents are not supported or settable in the current model \
-                     mechanisms.",
-                ));
-            }
-            if v.len() != p.asc_decay.len() {
-                return Err(bad(&format!(
-                    "After spike current values must have have the same size ({}) of its \
-                     parameters (i.e., asc_init, k, asc_amps, r).",
-                    p.asc_decay.len()
-                )));
-            }
-            asc_state = v;
-        }
-        let mut threshold_spike = 0.0;
-        if let Some(v) = dict.f64("threshold_spike")? {
-            if !r {
-                return Err(bad(
-                    "Threshold spike component is not supported or settable in the current \
-                     model mechanisms.",
-                ));
-            }
-            threshold_spike = v;
-        }
-        let mut threshold_voltage = 0.0;
-        if let Some(v) = dict.f64("threshold_voltage")? {
-            if !a {
-                return Err(bad(
-                    "Threshold voltage component is not supported or settable in the current \
-                     model mechanisms.",
-                ));
-            }
-            threshold_voltage = v;
-        }
-
-        Ok(GlifCond {
-            params: p,
-            initial: InitialState {
-                u,
-                asc: asc_state,
-                threshold_spike,
-                threshold_voltage,
-            },
-        })
+        let initial = p.read_state(dict, delta_e_l)?;
+        Ok(GlifCond { params: p, initial })
     }
 }
 
@@ -679,14 +376,8 @@ pub struct GlifCondChunk {
     /// Integrator state, one contiguous vector `(U, x_1, g_1, …)` per neuron (the integrator
     /// works on one neuron at a time, so this is the cache-friendly layout).
     y: Vec<f64>,
-    /// `Θ`, relative to E_L.
-    threshold: Vec<f64>,
-    threshold_spike: Vec<f64>,
-    threshold_voltage: Vec<f64>,
-    /// After-spike currents, `n_asc` per neuron.
-    asc: Vec<f64>,
-    asc_sum: Vec<f64>,
-    refractory_steps: Vec<i64>,
+    /// Threshold components, after-spike currents, refractory counters.
+    adapt: Adaptation,
     /// Current input of the coming step (NEST's `B_.I_`).
     i_in: Vec<f64>,
     /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
@@ -704,23 +395,12 @@ impl GlifCondChunk {
         for yi in y.chunks_exact_mut(dim) {
             yi[0] = init.u;
         }
-        let n_asc = p.n_asc();
-        assert_eq!(
-            init.asc.len(),
-            n_asc,
-            "initial ASCurrents of the wrong length"
-        );
         GlifCondChunk {
             p: p.clone(),
             d: Derived::default(),
             n,
             y,
-            threshold: vec![init.threshold_spike + init.threshold_voltage + p.th_inf; n],
-            threshold_spike: vec![init.threshold_spike; n],
-            threshold_voltage: vec![init.threshold_voltage; n],
-            asc: init.asc.repeat(n),
-            asc_sum: vec![0.0; n],
-            refractory_steps: vec![0; n],
+            adapt: Adaptation::new(p, init, n),
             i_in: vec![0.0; n],
             integration_step: vec![0.0; n],
             buffers_initialised: false,
@@ -741,13 +421,12 @@ impl GlifCondChunk {
 
     /// The after-spike currents of one neuron, pA.
     pub fn asc_currents(&self, neuron: usize) -> &[f64] {
-        let k = self.p.n_asc();
-        &self.asc[neuron * k..(neuron + 1) * k]
+        self.adapt.asc_currents(neuron)
     }
 
     /// The refractory steps left of one neuron.
     pub fn refractory_steps(&self, neuron: usize) -> i64 {
-        self.refractory_steps[neuron]
+        self.adapt.refractory_steps[neuron]
     }
 
     /// GSL's running step estimate of one neuron, ms.
@@ -764,15 +443,9 @@ impl GlifCondChunk {
         let n = self.n;
         let ports = self.p.n_ports();
         let dim = 1 + 2 * ports;
-        let n_asc = self.p.n_asc();
         let p = &self.p;
         let d = &self.d;
         let h = d.h;
-        let (r_on, asc_on, a_on) = (
-            p.spike_dependent_threshold,
-            p.after_spike_currents,
-            p.adapting_threshold,
-        );
         let current = &input[ports * n..(ports + 1) * n];
         let mut stack = [[0.0f64; DIM]; 9];
         let [s1, s2, s3, s4, s5, s6, s7, s8, s9] = &mut stack;
@@ -803,13 +476,13 @@ impl GlifCondChunk {
                 fixed
             };
             let v_old = y[0];
-            let refractory = self.refractory_steps[i] > 0;
+            let refractory = self.adapt.refractory_steps[i] > 0;
 
             // 1. Integrate over the step with r, I_in and Σ frozen.
             let sys = Dynamics {
                 refractory,
                 i_in: self.i_in[i],
-                asc_sum: self.asc_sum[i],
+                asc_sum: self.adapt.asc_sum[i],
                 g_m: p.g_m,
                 e_l: p.e_l,
                 c_m: p.c_m,
@@ -823,53 +496,18 @@ impl GlifCondChunk {
             }
 
             if !refractory {
-                // 2. Threshold components, ASCs, spike test.
-                if r_on {
-                    self.threshold_spike[i] *= d.theta_spike_decay_rate;
-                }
-                let mut asc_sum = 0.0;
-                let asc = &mut self.asc[i * n_asc..(i + 1) * n_asc];
-                if asc_on {
-                    for (j, a) in asc.iter_mut().enumerate() {
-                        asc_sum += d.asc_stable_coeff[j] * *a;
-                        *a *= d.asc_decay_rates[j];
-                    }
-                }
-                self.asc_sum[i] = asc_sum;
-                if a_on {
-                    let beta = (self.i_in[i] + asc_sum) / p.g_m;
-                    let tv = self.threshold_voltage[i];
-                    self.threshold_voltage[i] = d.phi * (v_old - beta) * d.potential_decay_rate
-                        + d.theta_voltage_decay_rate_inverse
-                            * (tv - d.phi * (v_old - beta) - d.abpara_ratio_voltage * beta)
-                        + d.abpara_ratio_voltage * beta;
-                }
-                self.threshold[i] = self.threshold_spike[i] + self.threshold_voltage[i] + p.th_inf;
-
-                if y[0] > self.threshold[i] {
-                    self.refractory_steps[i] = d.refractory_counts;
-                    if asc_on {
-                        for (j, a) in asc.iter_mut().enumerate() {
-                            *a = p.asc_amps[j] + *a * d.asc_refractory_decay_rates[j];
-                        }
-                    }
-                    if !r_on {
-                        y[0] = p.v_reset;
-                    } else {
-                        y[0] = p.voltage_reset_fraction * v_old + p.voltage_reset_add;
-                        self.threshold_spike[i] = self.threshold_spike[i]
-                            * d.theta_spike_refractory_decay_rate
-                            + p.th_spike_add;
-                        self.threshold[i] =
-                            self.threshold_spike[i] + self.threshold_voltage[i] + p.th_inf;
-                    }
+                // 2. Threshold components, ASCs, spike test (spec §2.7 2).
+                self.adapt.decay(i, p, &d.glif);
+                if self
+                    .adapt
+                    .threshold_and_spike(i, &mut y[0], v_old, self.i_in[i], p, &d.glif)
+                {
                     emitted.push((i as u32, 1));
                 }
             } else {
                 // 3. Refractory: hold V; θs, θv, the ASCs and Σ stay frozen.
-                self.refractory_steps[i] -= 1;
+                self.adapt.hold(i, p);
                 y[0] = v_old;
-                self.threshold[i] = self.threshold_spike[i] + self.threshold_voltage[i] + p.th_inf;
             }
 
             // 4. Spikes arriving at the end of this step kick the alpha conductances.
@@ -919,10 +557,10 @@ impl NeuronChunk for GlifCondChunk {
             1 => self.i_in[i],
             k if k < 2 + ports => self.y(i)[2 + 2 * (k - 2)],
             k => match k - 2 - ports {
-                0 => self.threshold[i] + self.p.e_l,
-                1 => self.threshold_spike[i],
-                2 => self.threshold_voltage[i],
-                3 => self.asc_sum[i],
+                0 => self.adapt.threshold[i] + self.p.e_l,
+                1 => self.adapt.threshold_spike[i],
+                2 => self.adapt.threshold_voltage[i],
+                3 => self.adapt.asc_sum[i],
                 _ => panic!("glif_cond has no recordable {index}"),
             },
         }

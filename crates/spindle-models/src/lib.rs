@@ -3,24 +3,54 @@
 //!
 //! * [`glif_cond`] — the conductance-based GLIF neuron, all five levels, any number of ports,
 //!   integrated with GSL 1.15's RKF45 ([`rkf45`]).
+//! * [`glif_psc`] — the current-based GLIF neuron (alpha currents, exact propagators); it shares
+//!   its threshold and after-spike-current machinery with `glif_cond`.
+//! * [`iaf_psc_alpha`], [`iaf_psc_exp`] — leaky integrate-and-fire neurons with alpha or
+//!   exponential current synapses, exact propagators with NEST's own `expm1`.
+//! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
 //! A front end builds a model by name with [`neuron_model`] from a parameter dictionary and
 //! then reports unread keys with `params.finish(name, keys)`, the keys coming from
 //! [`neuron_model_keys`].
 
+mod glif;
 pub mod glif_cond;
+pub mod glif_psc;
+pub mod iaf_cond_exp;
+mod iaf_propagator;
+pub mod iaf_psc_alpha;
+pub mod iaf_psc_exp;
 pub mod parrot_neuron;
 pub mod rkf45;
+mod voltages;
 
 pub use glif_cond::GlifCond;
+pub use glif_psc::GlifPsc;
+pub use iaf_cond_exp::IafCondExp;
+pub use iaf_psc_alpha::IafPscAlpha;
+pub use iaf_psc_exp::IafPscExp;
 pub use parrot_neuron::ParrotNeuron;
 
+use spindle_core::error::Rejection;
 use spindle_core::model::NeuronModel;
 use spindle_core::params::{ParamError, Params};
 
 /// The names of all neuron models this crate provides.
-pub const NEURON_MODELS: &[&str] = &[glif_cond::MODEL_NAME, parrot_neuron::MODEL_NAME];
+pub const NEURON_MODELS: &[&str] = &[
+    glif_cond::MODEL_NAME,
+    glif_psc::MODEL_NAME,
+    iaf_cond_exp::MODEL_NAME,
+    iaf_psc_alpha::MODEL_NAME,
+    iaf_psc_exp::MODEL_NAME,
+    parrot_neuron::MODEL_NAME,
+];
+
+fn boxed<M: NeuronModel + 'static>(
+    model: Result<M, ParamError>,
+) -> Option<Result<Box<dyn NeuronModel>, ParamError>> {
+    Some(model.map(|m| Box::new(m) as Box<dyn NeuronModel>))
+}
 
 /// Build the model `name` from `params` (NEST defaults for absent keys, NEST's validation).
 /// `None` if no model has that name. Keys the model does not know are left in `params`.
@@ -29,12 +59,12 @@ pub fn neuron_model(
     params: &mut Params,
 ) -> Option<Result<Box<dyn NeuronModel>, ParamError>> {
     match name {
-        glif_cond::MODEL_NAME => {
-            Some(GlifCond::from_params(params).map(|m| Box::new(m) as Box<dyn NeuronModel>))
-        }
-        parrot_neuron::MODEL_NAME => {
-            Some(ParrotNeuron::from_params(params).map(|m| Box::new(m) as Box<dyn NeuronModel>))
-        }
+        glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
+        glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
+        iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
+        iaf_psc_alpha::MODEL_NAME => boxed(IafPscAlpha::from_params(params)),
+        iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
+        parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
         _ => None,
     }
 }
@@ -43,7 +73,19 @@ pub fn neuron_model(
 pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     match name {
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
+        glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
+        iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
+        iaf_psc_alpha::MODEL_NAME => Some(iaf_psc_alpha::KEYS),
+        iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
         _ => None,
     }
+}
+
+/// NEST's rejection of a receptor a model does not have (`UnknownReceptorType`).
+pub(crate) fn unknown_receptor(receptor: i64, model: &str) -> Rejection {
+    Rejection::new(
+        "UnknownReceptorType",
+        format!("Receptor type {receptor} is not available in {model}."),
+    )
 }

@@ -1,5 +1,7 @@
-//! Contract: bad model parameters are rejected with NEST 3.10's rules and messages, unknown keys
-//! and unknown model names are reported, and good ones are accepted (spec §2.3, §5.5).
+//! Contract: bad model parameters are rejected with NEST 3.10's rules and messages (and, where
+//! several rules are broken, with the message NEST gives first), unknown keys and unknown model
+//! names are reported, bad receptors are refused as NEST refuses them, and good parameters are
+//! accepted (spec §2.3, §3, §4, §5.5). The messages were read off NEST 3.10.0.
 
 mod common;
 
@@ -197,8 +199,18 @@ fn wrong_types_and_unknown_keys_are_reported() {
 }
 
 #[test]
-fn registry_knows_both_models_and_only_those() {
-    assert_eq!(NEURON_MODELS, ["glif_cond", "parrot_neuron"]);
+fn registry_knows_its_models_and_only_those() {
+    assert_eq!(
+        NEURON_MODELS,
+        [
+            "glif_cond",
+            "glif_psc",
+            "iaf_cond_exp",
+            "iaf_psc_alpha",
+            "iaf_psc_exp",
+            "parrot_neuron"
+        ]
+    );
     for name in NEURON_MODELS {
         let mut p = Params::new();
         let model = neuron_model(name, &mut p).unwrap().unwrap();
@@ -216,4 +228,432 @@ fn registry_knows_both_models_and_only_those() {
     assert!(p
         .finish("parrot_neuron", neuron_model_keys("parrot_neuron").unwrap())
         .is_err());
+}
+
+/// Build `model` through the registry from `entries`.
+fn build_model(
+    model: &str,
+    entries: &[(&str, Value)],
+) -> Result<Box<dyn spindle_core::model::NeuronModel>, ParamError> {
+    let mut p = Params::new();
+    for (k, v) in entries {
+        p.insert(*k, v.clone());
+    }
+    let m = neuron_model(model, &mut p).expect("registered model")?;
+    p.finish(model, neuron_model_keys(model).unwrap())?;
+    Ok(m)
+}
+
+fn rejects_model(model: &str, entries: &[(&str, Value)], expected: &str) {
+    let err = build_model(model, entries).map(|_| ()).expect_err(expected);
+    assert_eq!(message(err), expected, "{model} {entries:?}");
+}
+
+fn f(x: f64) -> Value {
+    Value::Float(x)
+}
+
+#[test]
+fn iaf_psc_alpha_rules_have_nest_messages_in_nest_order() {
+    let m = "iaf_psc_alpha";
+    rejects_model(m, &[("C_m", f(0.0))], "Capacitance must be > 0.");
+    rejects_model(
+        m,
+        &[("tau_m", f(0.0))],
+        "Membrane time constant must be > 0.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn_ex", f(0.0))],
+        "All synaptic time constants must be > 0.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn_in", f(-1.0))],
+        "All synaptic time constants must be > 0.",
+    );
+    rejects_model(
+        m,
+        &[("t_ref", f(-0.1))],
+        "The refractory time t_ref can't be negative.",
+    );
+    rejects_model(
+        m,
+        &[("V_reset", f(-55.0))],
+        "Reset potential must be smaller than threshold.",
+    );
+    rejects_model(
+        m,
+        &[("V_th", f(-80.0))],
+        "Reset potential must be smaller than threshold.",
+    );
+    // Several broken rules: NEST reports the capacitance first.
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("tau_m", f(0.0))],
+        "Capacitance must be > 0.",
+    );
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("V_reset", f(-50.0))],
+        "Capacitance must be > 0.",
+    );
+    // t_ref = 0 and a V_min are fine.
+    assert!(build_model(m, &[("t_ref", f(0.0)), ("V_min", f(-60.0))]).is_ok());
+}
+
+#[test]
+fn iaf_psc_exp_rules_have_nest_messages_in_nest_order() {
+    let m = "iaf_psc_exp";
+    let tau_msg = "Membrane and synapse time constants must be strictly positive.";
+    rejects_model(
+        m,
+        &[("C_m", f(0.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(m, &[("tau_m", f(0.0))], tau_msg);
+    rejects_model(m, &[("tau_syn_ex", f(0.0))], tau_msg);
+    rejects_model(m, &[("tau_syn_in", f(-1.0))], tau_msg);
+    rejects_model(
+        m,
+        &[("t_ref", f(-0.1))],
+        "Refractory time must not be negative.",
+    );
+    rejects_model(
+        m,
+        &[("V_reset", f(-55.0))],
+        "Reset potential must be smaller than threshold.",
+    );
+    rejects_model(
+        m,
+        &[("rho", f(-1.0))],
+        "Stochastic firing intensity must not be negative.",
+    );
+    rejects_model(
+        m,
+        &[("delta", f(-1.0))],
+        "Width of threshold region must not be negative.",
+    );
+    // NEST's order: reset/threshold first, then capacitance, time constants, t_ref, rho, delta.
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("V_reset", f(-50.0))],
+        "Reset potential must be smaller than threshold.",
+    );
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("tau_m", f(0.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(m, &[("tau_m", f(0.0)), ("t_ref", f(-1.0))], tau_msg);
+    rejects_model(
+        m,
+        &[("t_ref", f(-1.0)), ("rho", f(-1.0))],
+        "Refractory time must not be negative.",
+    );
+    rejects_model(
+        m,
+        &[("rho", f(-1.0)), ("delta", f(-1.0))],
+        "Stochastic firing intensity must not be negative.",
+    );
+}
+
+#[test]
+fn iaf_psc_exp_refuses_the_stochastic_threshold_it_does_not_implement() {
+    let m = "iaf_psc_exp";
+    for delta in [1e-10, 0.5, 2.0] {
+        let err = build_model(m, &[("delta", f(delta))])
+            .map(|_| ())
+            .unwrap_err();
+        let msg = message(err);
+        assert!(
+            msg.contains("stochastic threshold") && msg.contains("not support"),
+            "{msg}"
+        );
+    }
+    // NEST's deterministic branch is `delta < 1e-10`: those values are exact and accepted.
+    for delta in [0.0, 1e-11] {
+        assert!(build_model(m, &[("delta", f(delta)), ("rho", f(0.5))]).is_ok());
+    }
+}
+
+#[test]
+fn iaf_cond_exp_rules_have_nest_messages_in_nest_order() {
+    let m = "iaf_cond_exp";
+    rejects_model(
+        m,
+        &[("C_m", f(0.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn_ex", f(0.0))],
+        "All time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn_in", f(-1.0))],
+        "All time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("t_ref", f(-0.1))],
+        "Refractory time cannot be negative.",
+    );
+    rejects_model(
+        m,
+        &[("V_reset", f(-55.0))],
+        "Reset potential must be smaller than threshold.",
+    );
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("V_reset", f(-50.0))],
+        "Reset potential must be smaller than threshold.",
+    );
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("t_ref", f(-1.0))],
+        "Capacitance must be strictly positive.",
+    );
+    // NEST does not check g_L, and the conductances are settable state, negative included.
+    assert!(build_model(m, &[("g_L", f(0.0)), ("g_ex", f(-1.0))]).is_ok());
+}
+
+#[test]
+fn glif_psc_rules_have_nest_messages_in_nest_order() {
+    let m = "glif_psc";
+    let b = Value::Bool;
+    rejects_model(
+        m,
+        &[("adapting_threshold", b(true))],
+        "Incorrect model mechanism combination setting.See documentation for setting of model \
+         mechanism parameters:spike_dependent_threshold, after_spike_currents, \
+         adapting_threshold.",
+    );
+    rejects_model(
+        m,
+        &[("g", f(0.0))],
+        "Membrane conductance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("C_m", f(0.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("t_ref", f(0.0))],
+        "Refractory time constant must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("V_reset", f(-51.68))],
+        "Reset potential must be smaller than threshold.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn", floats(&[0.0]))],
+        "All synaptic time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("spike_dependent_threshold", b(true)),
+            ("th_spike_decay", f(0.0)),
+        ],
+        "Spike induced threshold time constant must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("spike_dependent_threshold", b(true)),
+            ("voltage_reset_fraction", f(1.5)),
+        ],
+        "Voltage fraction coefficient following spike must be within [0.0, 1.0].",
+    );
+    rejects_model(
+        m,
+        &[
+            ("after_spike_currents", b(true)),
+            ("asc_amps", floats(&[1.0])),
+        ],
+        "All after spike current parameters (i.e., asc_init, k, asc_amps, r) must have the same \
+         size.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("after_spike_currents", b(true)),
+            ("asc_decay", floats(&[0.1, 0.0])),
+        ],
+        "After-spike current time constant must be strictly positive.",
+    );
+    let glif5 = [
+        ("spike_dependent_threshold", b(true)),
+        ("after_spike_currents", b(true)),
+        ("adapting_threshold", b(true)),
+    ];
+    let with = |extra: &[(&'static str, Value)]| {
+        let mut v = glif5.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    rejects_model(
+        m,
+        &with(&[("th_voltage_decay", f(0.0))]),
+        "Voltage-induced threshold time constant must be strictly positive.",
+    );
+
+    // glif_psc checks in another order than glif_cond: after-spike currents before the
+    // membrane, the adapting threshold before the spike threshold, tau_syn last.
+    rejects_model(
+        m,
+        &[
+            ("after_spike_currents", b(true)),
+            ("asc_r", floats(&[1.0, -0.1])),
+            ("V_reset", f(-40.0)),
+        ],
+        "After spike current fraction following spike coefficients r must be within [0.0, 1.0].",
+    );
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("V_reset", f(-40.0))],
+        "Reset potential must be smaller than threshold.",
+    );
+    rejects_model(
+        m,
+        &[("g", f(0.0)), ("t_ref", f(0.0))],
+        "Membrane conductance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &with(&[("th_voltage_decay", f(0.0)), ("th_spike_decay", f(0.0))]),
+        "Voltage-induced threshold time constant must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("spike_dependent_threshold", b(true)),
+            ("t_ref", f(0.0)),
+            ("th_spike_decay", f(0.0)),
+        ],
+        "Refractory time constant must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn", floats(&[0.0])), ("C_m", f(0.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("after_spike_currents", b(true)),
+            ("asc_decay", floats(&[0.1, 0.1])),
+            ("asc_r", floats(&[2.0, 1.0])),
+            ("asc_amps", floats(&[0.0])),
+        ],
+        "All after spike current parameters (i.e., asc_init, k, asc_amps, r) must have the same \
+         size.",
+    );
+
+    // State rules, as glif_cond.
+    rejects_model(
+        m,
+        &[("ASCurrents", floats(&[1.0, 2.0]))],
+        "After spike currents are not supported or settable in the current model mechanisms.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("after_spike_currents", b(true)),
+            ("ASCurrents", floats(&[1.0])),
+        ],
+        "After spike current values must have have the same size (2) of its parameters (i.e., \
+         asc_init, k, asc_amps, r).",
+    );
+    rejects_model(
+        m,
+        &[("V_m", f(-40.0)), ("threshold_spike", f(1.0))],
+        "Threshold spike component is not supported or settable in the current model mechanisms.",
+    );
+    rejects_model(
+        m,
+        &[("threshold_voltage", f(1.0))],
+        "Threshold voltage component is not supported or settable in the current model \
+         mechanisms.",
+    );
+    assert!(build_model(m, &[("tau_syn", floats(&[1.0, 2.0, 3.0]))]).is_ok());
+}
+
+#[test]
+fn glif_psc_names_its_conductance_g_and_has_no_reversal_potentials() {
+    for key in ["g_m", "E_rev", "I_e"] {
+        let err = build_model("glif_psc", &[(key, f(1.0))])
+            .map(|_| ())
+            .unwrap_err();
+        assert!(
+            matches!(&err, ParamError::Unknown { key: k, .. } if k == key),
+            "{err}"
+        );
+    }
+    let err = build_model("glif_cond", &[("g", f(1.0))])
+        .map(|_| ())
+        .unwrap_err();
+    assert!(matches!(err, ParamError::Unknown { .. }), "{err}");
+}
+
+#[test]
+fn receptors_are_refused_as_nest_refuses_them() {
+    let unknown = |model: &str, r: i64| format!("Receptor type {r} is not available in {model}.");
+    for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "glif_psc"] {
+        let m = build_model(model, &[]).unwrap();
+        let e = m.current_input(2, 1.0).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message),
+            ("UnknownReceptorType", unknown(model, 2))
+        );
+        let e = m.accepts_multimeter(1).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message),
+            ("UnknownReceptorType", unknown(model, 1))
+        );
+        assert!(m.current_input(0, 1.0).is_ok());
+        assert!(m.accepts_multimeter(0).is_ok());
+    }
+    for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp"] {
+        let m = build_model(model, &[]).unwrap();
+        assert!(m.spike_input(0, 1.0).is_ok());
+        let e = m.spike_input(1, 1.0).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message),
+            ("UnknownReceptorType", unknown(model, 1))
+        );
+    }
+    // Only iaf_psc_exp takes currents on receptor 1; iaf_psc_alpha and iaf_cond_exp refuse them.
+    assert!(build_model("iaf_psc_exp", &[])
+        .unwrap()
+        .current_input(1, 1.0)
+        .is_ok());
+    for model in ["iaf_psc_alpha", "iaf_cond_exp"] {
+        let e = build_model(model, &[])
+            .unwrap()
+            .current_input(1, 1.0)
+            .unwrap_err();
+        assert_eq!(e.message, unknown(model, 1));
+    }
+    // glif_psc: spikes on ports 1 … n only.
+    let m = build_model("glif_psc", &[]).unwrap();
+    assert!(m.spike_input(1, -20.0).is_ok());
+    for r in [0, 2] {
+        let e = m.spike_input(r, 1.0).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message),
+            (
+                "IncompatibleReceptorType",
+                format!("Receptor type {r} in glif_psc does not accept SpikeEvent.")
+            )
+        );
+    }
+    let e = m.current_input(1, 1.0).unwrap_err();
+    assert_eq!(e.message, unknown("glif_psc", 1));
 }

@@ -4,8 +4,8 @@ use crate::error::{Error, Located};
 use crate::registry::{self, NodeModel};
 use crate::scenario::{ConnectSpec, Scenario};
 use spindle_core::params::{closest, invalid, ParamError, Params, Value};
-use spindle_core::rules::{ConnSpec, Distribution, NodeSet, Rule, SynSpec};
 use spindle_core::recording::RecordSink;
+use spindle_core::rules::{ConnSpec, Distribution, NodeSet, Rule, SynSpec};
 use spindle_core::{NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
 use spindle_io::{NodeEntry, RunInfo};
 use std::collections::HashMap;
@@ -280,9 +280,9 @@ fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
         "fixed_outdegree" => Rule::FixedOutdegree(count(conn, "outdegree", &rule_name)?),
         "fixed_total_number" => Rule::FixedTotalNumber(count(conn, "N", &rule_name)?),
         "pairwise_bernoulli" => {
-            let p = conn.f64("p")?.ok_or_else(|| {
-                invalid("conn.p", "missing", "rule pairwise_bernoulli needs p")
-            })?;
+            let p = conn
+                .f64("p")?
+                .ok_or_else(|| invalid("conn.p", "missing", "rule pairwise_bernoulli needs p"))?;
             if !(0.0..=1.0).contains(&p) {
                 return Err(invalid(
                     "conn.p",
@@ -299,7 +299,10 @@ fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
             return Err(invalid(
                 "conn.rule",
                 format!("{other:?}"),
-                format!("unknown connection rule{hint}; valid rules are {}", RULES.join(", ")),
+                format!(
+                    "unknown connection rule{hint}; valid rules are {}",
+                    RULES.join(", ")
+                ),
             ));
         }
     };
@@ -344,14 +347,24 @@ fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Distributio
         p.insert(k, v);
     }
     let kind = p.string("distribution")?.ok_or_else(|| {
-        invalid(&name, "a table", "a distribution table needs distribution = \"uniform\" or \"normal\"")
+        invalid(
+            &name,
+            "a table",
+            "a distribution table needs distribution = \"uniform\" or \"normal\"",
+        )
     })?;
     let mut need = |a: &str, b: &str| -> Result<f64, ParamError> {
         let v = match p.f64(a)? {
             Some(v) => Some(v),
             None => p.f64(b)?,
         };
-        v.ok_or_else(|| invalid(&format!("{name}.{a}"), "missing", format!("{kind} needs {a}")))
+        v.ok_or_else(|| {
+            invalid(
+                &format!("{name}.{a}"),
+                "missing",
+                format!("{kind} needs {a}"),
+            )
+        })
     };
     let d = match kind.as_str() {
         "uniform" => {
@@ -386,7 +399,17 @@ fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Distributio
     };
     p.finish(
         &format!("{name} distribution"),
-        &["distribution", "low", "high", "min", "max", "mean", "std", "mu", "sigma"],
+        &[
+            "distribution",
+            "low",
+            "high",
+            "min",
+            "max",
+            "mean",
+            "std",
+            "mu",
+            "sigma",
+        ],
     )?;
     Ok(d)
 }

@@ -182,9 +182,11 @@ pub fn build(name: &str, mut params: Params) -> Box<dyn NeuronModel> {
     model
 }
 
-/// A golden scenario written by `scripts/glif_cond_golden.py`.
+/// A golden scenario written by `scripts/glif_cond_golden.py` (glif_cond) or by a script using
+/// `scripts/nest_golden.py` (the other models; their files name the model).
 pub struct Golden {
     pub name: String,
+    pub model: String,
     pub h: f64,
     pub t_ms: f64,
     pub params: Params,
@@ -199,14 +201,21 @@ pub struct Golden {
 }
 
 impl Golden {
+    /// A `glif_cond` scenario from `tests/data/glif_cond/`.
     pub fn load(name: &str) -> Golden {
+        Golden::load_model("glif_cond", name)
+    }
+
+    /// A scenario of `model` from `tests/data/<model>/`.
+    pub fn load_model(model: &str, name: &str) -> Golden {
         let path = format!(
-            "{}/tests/data/glif_cond/{name}.txt",
+            "{}/tests/data/{model}/{name}.txt",
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let mut g = Golden {
             name: name.to_string(),
+            model: model.to_string(),
             h: 0.0,
             t_ms: 0.0,
             params: Params::new(),
@@ -223,6 +232,7 @@ impl Golden {
         {
             let f: Vec<&str> = line.split_whitespace().collect();
             match f[0] {
+                "model" => assert_eq!(f[1], g.model, "{path}: data of another model"),
                 "h" => g.h = f64_of(f[1]),
                 "T" => g.t_ms = f64_of(f[1]),
                 "p" => g.params.insert(f[1], Value::Float(f64_of(f[2]))),
@@ -260,7 +270,7 @@ impl Golden {
 
     /// A single-neuron drive with this scenario's stimulus.
     pub fn drive(&self) -> Drive {
-        let model = build("glif_cond", self.params.clone());
+        let model = build(&self.model, self.params.clone());
         let mut d = Drive::new(model, 1, self.h);
         for &(t, delay, rec, w, m) in &self.spikes {
             d.spike(0, t, delay, rec, w, m);
@@ -269,5 +279,74 @@ impl Golden {
             d.current(0, a, b, amp, w, delay, rec);
         }
         d
+    }
+}
+
+/// The outcome of replaying a golden scenario.
+pub struct Replay {
+    /// Spike stamps spindle produced.
+    pub spikes: Vec<Step>,
+    /// The largest |spindle − NEST| over all samples and recordables, with its step and name.
+    pub worst: (f64, Step, String),
+}
+
+impl Golden {
+    /// Deliver the scenario's stimulus to a single-neuron chunk with the kernel's slot
+    /// arithmetic, run it and compare every recorded sample with NEST's.
+    pub fn replay(&self) -> Replay {
+        let mut drive = self.drive();
+        let columns: Vec<usize> = self.record.iter().map(|r| drive.recordable(r)).collect();
+        let mut expected = self.samples.iter().peekable();
+        let mut spikes = Vec::new();
+        let mut worst = (0.0f64, 0, String::new());
+        drive.run_until(self.t_ms, |stamp, chunk, emitted| {
+            if !emitted.is_empty() {
+                spikes.push(stamp);
+            }
+            if let Some((s, values)) = expected.peek() {
+                if *s == stamp {
+                    for ((&col, &want), name) in columns.iter().zip(values).zip(&self.record) {
+                        let diff = (chunk.recordable(col, 0) - want).abs();
+                        if diff > worst.0 || diff.is_nan() {
+                            worst = (diff, stamp, name.clone());
+                        }
+                    }
+                    expected.next();
+                }
+            }
+        });
+        assert!(
+            expected.next().is_none(),
+            "{}: samples left unchecked",
+            self.name
+        );
+        Replay { spikes, worst }
+    }
+
+    /// Replay and assert: spikes on NEST's steps, every sample within `tolerance`.
+    pub fn assert_matches(&self, tolerance: f64) {
+        let r = self.replay();
+        assert_eq!(
+            r.spikes, self.spike_stamps,
+            "{}/{}: spike steps differ from NEST",
+            self.model, self.name
+        );
+        assert!(
+            r.worst.0 <= tolerance,
+            "{}/{}: {} differs from NEST by {:e} at step {}",
+            self.model,
+            self.name,
+            r.worst.2,
+            r.worst.0,
+            r.worst.1
+        );
+        eprintln!(
+            "{}/{}: {} spikes identical, {} samples, max |diff| {:e}",
+            self.model,
+            self.name,
+            r.spikes.len(),
+            self.samples.len(),
+            r.worst.0
+        );
     }
 }

@@ -1,0 +1,421 @@
+//! `glif_psc`: the current-based generalized leaky integrate-and-fire neuron of the Allen
+//! Institute (Teeter et al. 2018), NEST 3.10's model of that name, reproduced bit for bit
+//! (spec §3).
+//!
+//! # Model
+//!
+//! Voltages are held relative to `E_L` (`U = V_m − E_L`). Between spikes
+//!
+//! ```text
+//! dU/dt = (−G·U + I_in + Σ + Σ_i I_i) / C
+//! I_i(t) = Σ_k w_k · (t − t_k)/τ_i · exp(1 − (t − t_k)/τ_i)          (i = 1 … n receptor ports)
+//! ```
+//!
+//! is integrated exactly: with `τ_m = C/G`, each step applies `U ← U·e^{−h/τ_m} + (I_in + Σ)·
+//! P30 + Σ_i (P31_i·dI_i + P32_i·I_i)` (`iaf_propagator.rs`), then the alpha currents
+//! advance and a spike of weight `w` on port `i` kicks `dI_i` by `w·e/τ_i` (an alpha current of
+//! peak `w` pA at `τ_i` after arrival; the sign of `w` is kept).
+//!
+//! The threshold and after-spike-current mechanisms, the five levels and the reset rules are
+//! those of [`crate::glif_cond`] (shared code). The differences: the membrane sees the
+//! after-spike-current mean `Σ` of the *current* step (`glif_cond` lags one step), `Σ` and the
+//! membrane update come first and the threshold test uses the new `U`; `I_syn` (recordable) is
+//! the start-of-step sum of the port currents and is not updated while refractory.
+//!
+//! One step `k → k+1` (`U_old` = U at its start), unless refractory: `θs` decays; `Σ` = mean of
+//! the decaying ASCs over the step, the ASCs decay; `U` is propagated; `θv` follows its exact
+//! solution along the leak-only trajectory; `Θ = θs + θv + Θ∞`; if `U > Θ` the neuron spikes (ASC
+//! jumps, reset to `U_r` or `f_v·U_old + δV` with R, `⌈t_ref/h⌉` refractory steps). While
+//! refractory U is held. Then the port currents advance, incoming spikes kick them and the
+//! current input of the next step is latched.
+//!
+//! # Parameters
+//!
+//! | name | default | unit | meaning |
+//! | --- | --- | --- | --- |
+//! | `C_m` | 58.72 | pF | membrane capacitance `C` |
+//! | `g` | 9.43 | nS | membrane conductance `G` (`g_m` in `glif_cond`) |
+//! | `E_L` | −78.85 | mV | resting potential |
+//! | `V_th` | −51.68 | mV | instantaneous threshold, `Θ∞ = V_th − E_L` |
+//! | `V_reset` | −78.85 | mV | reset potential of levels 1 and 3, `U_r = V_reset − E_L` |
+//! | `t_ref` | 3.75 | ms | refractory period (> 0) |
+//! | `th_spike_add` | 0.37 | mV | `δθs`, added to the spike threshold component per spike |
+//! | `th_spike_decay` | 0.009 | 1/ms | `b_s`, decay rate of the spike component |
+//! | `voltage_reset_fraction` | 0.20 | 1 | `f_v` |
+//! | `voltage_reset_add` | 18.51 | mV | `δV` |
+//! | `th_voltage_index` | 0.005 | 1/ms | `a_v` |
+//! | `th_voltage_decay` | 0.09 | 1/ms | `b_v` |
+//! | `asc_init` | [0, 0] | pA | initial after-spike currents (honoured, unlike NEST) |
+//! | `asc_decay` | [0.003, 0.1] | 1/ms | `k_j` |
+//! | `asc_amps` | [−9.18, −198.94] | pA | `ΔI_j` |
+//! | `asc_r` | [1, 1] | 1 | `r_j` |
+//! | `tau_syn` | [2.0] | ms | `τ_i`, one per receptor port |
+//! | `spike_dependent_threshold` | false | | R |
+//! | `after_spike_currents` | false | | ASC |
+//! | `adapting_threshold` | false | | A |
+//!
+//! Initial state keys: `V_m` (mV, default `E_L`), `ASCurrents` (pA, only with ASC; overrides
+//! `asc_init`), `threshold_spike` (mV, only with R), `threshold_voltage` (mV, only with A).
+//!
+//! Receptors: spikes on ports `1 … n` (input channel `i − 1`), currents on port 0 (channel `n`).
+//! Recordables: `V_m`, `I`, `I_syn`, `ASCurrents_sum`, `threshold`, `threshold_spike`,
+//! `threshold_voltage`.
+//!
+//! # Departure from NEST
+//!
+//! As for `glif_cond`: the after-spike currents start at `asc_init` (NEST ignores it), exactly
+//! as if `ASCurrents = asc_init` had been set in NEST.
+//!
+//! # References
+//!
+//! * Teeter C, Iyer R, Menon V, et al. (2018). Generalized leaky integrate-and-fire models
+//!   classify multiple neuron types. Nature Communications 9:709.
+//! * NEST 3.10, `models/glif_psc.{h,cpp}`; spec `nest-semantics.md` §3.
+
+pub use crate::glif::{GlifConstants, GlifParams, InitialState};
+
+use crate::glif::{Adaptation, E};
+use crate::iaf_propagator::IafPropagator;
+use crate::unknown_receptor;
+use spindle_core::error::Rejection;
+use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
+use spindle_core::params::{self, ParamError, Params as Dict, Value};
+use spindle_core::time::{Step, TimeGrid};
+use std::ops::{Deref, DerefMut};
+
+/// NEST's model name.
+pub const MODEL_NAME: &str = "glif_psc";
+
+/// Every key [`GlifPsc::from_params`] reads.
+pub const KEYS: &[&str] = &[
+    "C_m",
+    "g",
+    "E_L",
+    "V_th",
+    "V_reset",
+    "t_ref",
+    "th_spike_add",
+    "th_spike_decay",
+    "voltage_reset_fraction",
+    "voltage_reset_add",
+    "th_voltage_index",
+    "th_voltage_decay",
+    "asc_init",
+    "asc_decay",
+    "asc_amps",
+    "asc_r",
+    "tau_syn",
+    "spike_dependent_threshold",
+    "after_spike_currents",
+    "adapting_threshold",
+    "V_m",
+    "ASCurrents",
+    "threshold_spike",
+    "threshold_voltage",
+];
+
+/// User parameters: the membrane, threshold and after-spike-current parameters shared with
+/// `glif_cond` (reachable directly, e.g. `params.e_l`, through `Deref`) and the current ports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    /// Everything but the synaptic ports (voltages relative to `E_L`, as NEST stores them).
+    pub glif: GlifParams,
+    /// `τ_i`, ms, one per receptor port.
+    pub tau_syn: Vec<f64>,
+}
+
+impl Default for Params {
+    /// NEST's defaults (GLIF1 with one port).
+    fn default() -> Params {
+        Params {
+            glif: GlifParams::default(),
+            tau_syn: vec![2.0],
+        }
+    }
+}
+
+impl Deref for Params {
+    type Target = GlifParams;
+    fn deref(&self) -> &GlifParams {
+        &self.glif
+    }
+}
+
+impl DerefMut for Params {
+    fn deref_mut(&mut self) -> &mut GlifParams {
+        &mut self.glif
+    }
+}
+
+impl Params {
+    /// Number of spike receptor ports.
+    pub fn n_ports(&self) -> usize {
+        self.tau_syn.len()
+    }
+}
+
+/// The propagators of one receptor port.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PortPropagators {
+    /// `exp(−h/τ_i)`: decay of `dI_i` and `I_i` (NEST's `P11 = P22`).
+    pub p11: f64,
+    /// `h·P11`: `dI_i → I_i`.
+    pub p21: f64,
+    /// `dI_i → U`.
+    pub p31: f64,
+    /// `I_i → U`.
+    pub p32: f64,
+    /// `e/τ_i`: the jump of `dI_i` per unit weight (NEST's `PSCInitialValues_`).
+    pub psc_initial_value: f64,
+}
+
+/// Constants computed from the parameters and the resolution before each run (NEST's
+/// `pre_run_hook`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Derived {
+    /// `exp(−h/τ_m)` with `τ_m = C/G`.
+    pub p33: f64,
+    /// `((1/C)·(1 − P33))·τ_m`: current → U.
+    pub p30: f64,
+    pub ports: Vec<PortPropagators>,
+    /// The threshold and after-spike-current constants (shared with `glif_cond`).
+    pub glif: GlifConstants,
+}
+
+impl Derived {
+    /// NEST's `pre_run_hook`, with its exact expressions.
+    pub fn new(p: &Params, grid: &TimeGrid) -> Derived {
+        let h = grid.h();
+        let tau_m = p.c_m / p.g_m;
+        let p33 = (-h / tau_m).exp();
+        let ports = p
+            .tau_syn
+            .iter()
+            .map(|&tau| {
+                let p11 = (-h / tau).exp();
+                let (p31, p32) = IafPropagator::new(tau, tau_m, p.c_m).alpha_psc(h);
+                PortPropagators {
+                    p11,
+                    p21: h * p11,
+                    p31,
+                    p32,
+                    psc_initial_value: 1.0 * E / tau,
+                }
+            })
+            .collect();
+        Derived {
+            p33,
+            p30: 1.0 / p.c_m * (1.0 - p33) * tau_m,
+            ports,
+            glif: GlifConstants::new(p, grid),
+        }
+    }
+}
+
+/// A `glif_psc` population: validated parameters and initial state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GlifPsc {
+    pub params: Params,
+    pub initial: InitialState,
+}
+
+impl GlifPsc {
+    /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
+    /// NEST's rules and messages, in `glif_psc`'s order (which differs from `glif_cond`'s:
+    /// after-spike currents before the membrane, adapting before spike threshold). Unknown keys
+    /// are left in `dict` for the caller's `finish`.
+    pub fn from_params(dict: &mut Dict) -> Result<GlifPsc, ParamError> {
+        let (glif, delta_e_l) = GlifParams::read(dict, "g")?;
+        glif.check_mechanisms("documentation")?;
+        glif.check_after_spike_currents()?;
+        glif.check_membrane("g")?;
+        glif.check_voltage_threshold()?;
+        glif.check_spike_threshold()?;
+        let mut p = Params {
+            glif,
+            ..Params::default()
+        };
+        if let Some(tau) = dict.f64_list("tau_syn")? {
+            // (NEST's "number of ports cannot be reduced" rule needs existing connections, so
+            // it cannot apply to a population being created.)
+            if tau.iter().any(|&t| t <= 0.0) {
+                return Err(params::invalid(
+                    "tau_syn",
+                    Value::List(tau.iter().map(|&x| Value::Float(x)).collect()),
+                    "All synaptic time constants must be strictly positive.",
+                ));
+            }
+            p.tau_syn = tau;
+        }
+        let initial = p.read_state(dict, delta_e_l)?;
+        Ok(GlifPsc { params: p, initial })
+    }
+}
+
+impl NeuronModel for GlifPsc {
+    fn model_name(&self) -> &str {
+        MODEL_NAME
+    }
+
+    fn n_channels(&self) -> usize {
+        self.params.n_ports() + 1
+    }
+
+    fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
+        let n = self.params.n_ports() as i64;
+        if receptor <= 0 || receptor > n {
+            return Err(Rejection::new(
+                "IncompatibleReceptorType",
+                format!("Receptor type {receptor} in {MODEL_NAME} does not accept SpikeEvent."),
+            ));
+        }
+        Ok(InputChannel {
+            channel: (receptor - 1) as u16,
+            weight,
+        })
+    }
+
+    fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
+        if receptor != 0 {
+            return Err(unknown_receptor(receptor, MODEL_NAME));
+        }
+        Ok(InputChannel {
+            channel: self.params.n_ports() as u16,
+            weight,
+        })
+    }
+
+    fn recordables(&self) -> Vec<Recordable> {
+        vec![
+            Recordable::new("V_m", "mV"),
+            Recordable::new("I", "pA"),
+            Recordable::new("I_syn", "pA"),
+            Recordable::new("ASCurrents_sum", "pA"),
+            Recordable::new("threshold", "mV"),
+            Recordable::new("threshold_spike", "mV"),
+            Recordable::new("threshold_voltage", "mV"),
+        ]
+    }
+
+    fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
+        Box::new(GlifPscChunk::new(&self.params, &self.initial, n))
+    }
+}
+
+/// The state of `n` `glif_psc` neurons, structure-of-arrays.
+pub struct GlifPscChunk {
+    p: Params,
+    d: Derived,
+    n: usize,
+    /// `U = V_m − E_L`, mV.
+    u: Vec<f64>,
+    /// Threshold components, after-spike currents, refractory counters.
+    adapt: Adaptation,
+    /// Current input of the coming step (NEST's `I_`), pA.
+    i_in: Vec<f64>,
+    /// Start-of-step sum of the port currents of the last non-refractory step, pA.
+    i_syn: Vec<f64>,
+    /// `dI_i` (NEST's `y1_`), port-major: `dI[port·n + neuron]`, pA/ms.
+    di: Vec<f64>,
+    /// `I_i` (NEST's `y2_`), port-major, pA.
+    i: Vec<f64>,
+    prepared: bool,
+}
+
+impl GlifPscChunk {
+    pub fn new(p: &Params, init: &InitialState, n: usize) -> GlifPscChunk {
+        let ports = p.n_ports();
+        GlifPscChunk {
+            p: p.clone(),
+            d: Derived::default(),
+            n,
+            u: vec![init.u; n],
+            adapt: Adaptation::new(p, init, n),
+            i_in: vec![0.0; n],
+            i_syn: vec![0.0; n],
+            di: vec![0.0; ports * n],
+            i: vec![0.0; ports * n],
+            prepared: false,
+        }
+    }
+
+    /// The after-spike currents of one neuron, pA.
+    pub fn asc_currents(&self, neuron: usize) -> &[f64] {
+        self.adapt.asc_currents(neuron)
+    }
+
+    /// The refractory steps left of one neuron.
+    pub fn refractory_steps(&self, neuron: usize) -> i64 {
+        self.adapt.refractory_steps[neuron]
+    }
+}
+
+impl NeuronChunk for GlifPscChunk {
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    fn prepare(&mut self, grid: &TimeGrid) {
+        self.d = Derived::new(&self.p, grid);
+        self.prepared = true;
+    }
+
+    fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
+        assert!(self.prepared, "glif_psc: update before prepare");
+        let n = self.n;
+        let ports = self.p.n_ports();
+        debug_assert_eq!(input.len(), (ports + 1) * n);
+        let p = &self.p.glif;
+        let d = &self.d;
+        let current = &input[ports * n..][..n];
+        for (i, &next_current) in current.iter().enumerate() {
+            let u_old = self.u[i];
+            let mut u = u_old;
+            if self.adapt.refractory_steps[i] == 0 {
+                // θs and the ASCs decay; Σ of this step drives the membrane right away.
+                let asc_sum = self.adapt.decay(i, p, &d.glif);
+                u = u_old * d.p33 + (self.i_in[i] + asc_sum) * d.p30;
+                let mut i_syn = 0.0;
+                for (port, pp) in d.ports.iter().enumerate() {
+                    let (di, ii) = (self.di[port * n + i], self.i[port * n + i]);
+                    u += pp.p31 * di + pp.p32 * ii;
+                    i_syn += ii;
+                }
+                self.i_syn[i] = i_syn;
+                if self
+                    .adapt
+                    .threshold_and_spike(i, &mut u, u_old, self.i_in[i], p, &d.glif)
+                {
+                    emitted.push((i as u32, 1));
+                }
+            } else {
+                // Refractory: U held; θs, θv, the ASCs, Σ and I_syn stay frozen.
+                self.adapt.hold(i, p);
+            }
+            self.u[i] = u;
+            // Alpha currents, then the spikes that arrive at the end of this step.
+            for (port, pp) in d.ports.iter().enumerate() {
+                let k = port * n + i;
+                self.i[k] = pp.p21 * self.di[k] + pp.p11 * self.i[k];
+                self.di[k] *= pp.p11;
+                self.di[k] += pp.psc_initial_value * input[k];
+            }
+            // The current input of the next step (not latched).
+            self.i_in[i] = next_current;
+        }
+    }
+
+    fn recordable(&self, index: usize, neuron: usize) -> f64 {
+        let i = neuron;
+        match index {
+            0 => self.u[i] + self.p.e_l,
+            1 => self.i_in[i],
+            2 => self.i_syn[i],
+            3 => self.adapt.asc_sum[i],
+            4 => self.adapt.threshold[i] + self.p.e_l,
+            5 => self.adapt.threshold_spike[i],
+            6 => self.adapt.threshold_voltage[i],
+            _ => panic!("{MODEL_NAME} has no recordable {index}"),
+        }
+    }
+}

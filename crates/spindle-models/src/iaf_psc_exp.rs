@@ -1,0 +1,415 @@
+//! `iaf_psc_exp`: the leaky integrate-and-fire neuron with exponentially decaying postsynaptic
+//! currents, NEST 3.10's model of that name, reproduced bit for bit for its deterministic
+//! threshold (spec §4.2).
+//!
+//! # Model
+//!
+//! Voltages are held relative to `E_L` (`V = V_m − E_L`). Between spikes
+//!
+//! ```text
+//! dV/dt     = −V/τm + (i_ex + i_in + I_e + i_0)/C
+//! di_ex/dt  = −i_ex/τ_ex + i_1/τ_ex        (i_1: current input filtered by the ex synapse)
+//! di_in/dt  = −i_in/τ_in
+//! ```
+//!
+//! is integrated exactly with precomputed propagators (`iaf_propagator.rs`). A spike of
+//! weight `w` adds `w` to `i_ex` if `w > 0`, else to `i_in` (keeping its sign).
+//!
+//! One step `k → k+1`, in NEST's order: (1) unless refractory, `V ← V·P22 + i_ex·P21ex +
+//! i_in·P21in + (I_e + i_0)·P20`, else the refractory counter counts down; (2) `i_ex ← i_ex·P11ex`,
+//! `i_in ← i_in·P11in`, `i_ex ← i_ex + (1 − P11ex)·i_1`, then the spikes arriving for this step
+//! are added; (3) if `V ≥ V_th − E_L` the neuron spikes at `t_{k+1}`, `V ← V_reset − E_L` and the
+//! next `⌈t_ref/h⌉` steps hold V; (4) the current inputs `i_0`, `i_1` of the next step are
+//! latched (not held).
+//!
+//! # Parameters
+//!
+//! | name | default | unit | meaning |
+//! | --- | --- | --- | --- |
+//! | `E_L` | −70 | mV | resting potential |
+//! | `C_m` | 250 | pF | membrane capacitance |
+//! | `tau_m` | 10 | ms | membrane time constant |
+//! | `t_ref` | 2 | ms | refractory period (≥ 0) |
+//! | `V_th` | −55 | mV | spike threshold |
+//! | `V_reset` | −70 | mV | reset potential |
+//! | `tau_syn_ex` | 2 | ms | decay time of the excitatory current |
+//! | `tau_syn_in` | 2 | ms | decay time of the inhibitory current |
+//! | `I_e` | 0 | pA | constant external current |
+//! | `rho` | 0.01 | 1/s | stochastic threshold: firing intensity at threshold |
+//! | `delta` | 0 | mV | stochastic threshold: width of the threshold region |
+//!
+//! Initial state: `V_m` (mV, default −70; it keeps its absolute value when only `E_L` changes,
+//! as do `V_th` and `V_reset`).
+//!
+//! Receptors: spikes on receptor 0; currents on receptor 0 (straight into the membrane) and 1
+//! (filtered through the excitatory synapse). Recordables: `V_m`, `I_syn_ex`, `I_syn_in`.
+//!
+//! # Not supported yet
+//!
+//! NEST's stochastic threshold (`delta ≥ 1e-10`: spike with probability
+//! `rho·exp((V − V_th)/delta)·h` per step) needs a per-neuron random stream, which spindle does
+//! not have yet: such a `delta` is rejected. `delta < 1e-10` is NEST's deterministic threshold
+//! and exact.
+//!
+//! # References
+//!
+//! * Tsodyks M, Uziel A, Markram H (2000). Synchrony generation in recurrent networks with
+//!   frequency-dependent synapses. Journal of Neuroscience 20:RC50.
+//! * NEST 3.10, `models/iaf_psc_exp.{h,cpp}`; spec `nest-semantics.md` §4.0, §4.2.
+
+use crate::iaf_propagator::IafPropagator;
+use crate::unknown_receptor;
+use crate::voltages::{read_e_l, read_relative, read_scalars};
+use spindle_core::error::Rejection;
+use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
+use spindle_core::params::{ParamError, Params as Dict};
+use spindle_core::time::{Step, TimeGrid};
+
+/// NEST's model name.
+pub const MODEL_NAME: &str = "iaf_psc_exp";
+
+/// Every key [`IafPscExp::from_params`] reads.
+pub const KEYS: &[&str] = &[
+    "E_L",
+    "C_m",
+    "tau_m",
+    "t_ref",
+    "V_th",
+    "V_reset",
+    "tau_syn_ex",
+    "tau_syn_in",
+    "I_e",
+    "rho",
+    "delta",
+    "V_m",
+];
+
+/// NEST's switch between the deterministic and the stochastic threshold.
+pub const DELTA_DETERMINISTIC_BELOW: f64 = 1e-10;
+
+const SYN_EX: u16 = 0;
+const SYN_IN: u16 = 1;
+/// Currents on receptor 0.
+const I0: u16 = 2;
+/// Currents on receptor 1 (filtered through the excitatory synapse).
+const I1: u16 = 3;
+
+/// User parameters. Voltages are stored relative to `E_L`, as NEST stores them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    /// `E_L`, mV.
+    pub e_l: f64,
+    /// `C_m`, pF.
+    pub c_m: f64,
+    /// `tau_m`, ms.
+    pub tau_m: f64,
+    /// `t_ref`, ms.
+    pub t_ref: f64,
+    /// `V_th − E_L` (NEST's `Theta_`), mV.
+    pub theta: f64,
+    /// `V_reset − E_L`, mV.
+    pub v_reset: f64,
+    pub tau_syn_ex: f64,
+    pub tau_syn_in: f64,
+    /// `I_e`, pA.
+    pub i_e: f64,
+    /// `rho`, 1/s.
+    pub rho: f64,
+    /// `delta`, mV.
+    pub delta: f64,
+}
+
+impl Default for Params {
+    /// NEST's defaults, computed as NEST's constructor computes them.
+    fn default() -> Params {
+        let e_l = -70.0;
+        Params {
+            e_l,
+            c_m: 250.0,
+            tau_m: 10.0,
+            t_ref: 2.0,
+            theta: -55.0 - e_l,
+            v_reset: -70.0 - e_l,
+            tau_syn_ex: 2.0,
+            tau_syn_in: 2.0,
+            i_e: 0.0,
+            rho: 0.01,
+            delta: 0.0,
+        }
+    }
+}
+
+/// Constants computed before each run (NEST's `pre_run_hook`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Derived {
+    /// `exp(−h/τ_ex)`.
+    pub p11_ex: f64,
+    /// `exp(−h/τ_in)`.
+    pub p11_in: f64,
+    /// `exp(−h/τm)`.
+    pub p22: f64,
+    /// `i_ex → V`.
+    pub p21_ex: f64,
+    /// `i_in → V`.
+    pub p21_in: f64,
+    /// `(τm/C)·(1 − P22)`: current → V.
+    pub p20: f64,
+    /// `1 − P11ex`: receptor-1 current → `i_ex`.
+    pub p11_ex_complement: f64,
+    /// Refractory steps, `t_ref` rounded up to the grid (saturating at `i32::MAX` steps, i.e.
+    /// beyond ~2·10⁹ steps a refractory period is effectively infinite; 32-bit counters keep the
+    /// update loop's lanes narrow).
+    pub refractory_counts: i32,
+}
+
+impl Derived {
+    /// NEST's `pre_run_hook`, with its exact expressions.
+    pub fn new(p: &Params, grid: &TimeGrid) -> Derived {
+        let h = grid.h();
+        let p11_ex = (-h / p.tau_syn_ex).exp();
+        let p22 = (-h / p.tau_m).exp();
+        Derived {
+            p11_ex,
+            p11_in: (-h / p.tau_syn_in).exp(),
+            p22,
+            p21_ex: IafPropagator::new(p.tau_syn_ex, p.tau_m, p.c_m).exp_psc(h),
+            p21_in: IafPropagator::new(p.tau_syn_in, p.tau_m, p.c_m).exp_psc(h),
+            p20: p.tau_m / p.c_m * (1.0 - p22),
+            p11_ex_complement: 1.0 - p11_ex,
+            refractory_counts: i32::try_from(grid.ms_to_steps_up(p.t_ref)).unwrap_or(i32::MAX),
+        }
+    }
+}
+
+/// An `iaf_psc_exp` population: validated parameters and the initial `V_m − E_L`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IafPscExp {
+    pub params: Params,
+    /// Initial `V_m − E_L`, mV.
+    pub initial_v: f64,
+}
+
+impl Default for IafPscExp {
+    fn default() -> IafPscExp {
+        IafPscExp {
+            params: Params::default(),
+            initial_v: 0.0,
+        }
+    }
+}
+
+fn bad(message: &str) -> ParamError {
+    ParamError::rule(message)
+}
+
+impl IafPscExp {
+    /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
+    /// NEST's rules and messages, in NEST's order; then refuse the stochastic threshold, which
+    /// spindle does not implement yet. Unknown keys are left in `dict`.
+    pub fn from_params(dict: &mut Dict) -> Result<IafPscExp, ParamError> {
+        let mut p = Params::default();
+        let delta_e_l = read_e_l(dict, &mut p.e_l)?;
+        read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
+        read_relative(dict, "V_th", &mut p.theta, p.e_l, delta_e_l)?;
+        read_scalars(
+            dict,
+            &mut [
+                ("I_e", &mut p.i_e),
+                ("C_m", &mut p.c_m),
+                ("tau_m", &mut p.tau_m),
+                ("tau_syn_ex", &mut p.tau_syn_ex),
+                ("tau_syn_in", &mut p.tau_syn_in),
+                ("t_ref", &mut p.t_ref),
+            ],
+        )?;
+        if p.v_reset >= p.theta {
+            return Err(bad("Reset potential must be smaller than threshold."));
+        }
+        if p.c_m <= 0.0 {
+            return Err(bad("Capacitance must be strictly positive."));
+        }
+        if p.tau_m <= 0.0 || p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
+            return Err(bad(
+                "Membrane and synapse time constants must be strictly positive.",
+            ));
+        }
+        if p.t_ref < 0.0 {
+            return Err(bad("Refractory time must not be negative."));
+        }
+        if let Some(v) = dict.f64("rho")? {
+            p.rho = v;
+        }
+        if p.rho < 0.0 {
+            return Err(bad("Stochastic firing intensity must not be negative."));
+        }
+        if let Some(v) = dict.f64("delta")? {
+            p.delta = v;
+        }
+        if p.delta < 0.0 {
+            return Err(bad("Width of threshold region must not be negative."));
+        }
+        // NEST's update: deterministic if delta < 1e-10, stochastic if delta > 1e-10 (and, at
+        // exactly 1e-10, neither test fires). Only the deterministic branch is implemented.
+        if p.delta >= DELTA_DETERMINISTIC_BELOW {
+            return Err(bad(&format!(
+                "delta = {} mV selects iaf_psc_exp's stochastic threshold, which spindle does \
+                 not support yet (it needs a per-neuron random stream); use delta = 0 for the \
+                 deterministic threshold.",
+                p.delta
+            )));
+        }
+        let mut initial_v = 0.0;
+        read_relative(dict, "V_m", &mut initial_v, p.e_l, delta_e_l)?;
+        Ok(IafPscExp {
+            params: p,
+            initial_v,
+        })
+    }
+}
+
+impl NeuronModel for IafPscExp {
+    fn model_name(&self) -> &str {
+        MODEL_NAME
+    }
+
+    fn n_channels(&self) -> usize {
+        4
+    }
+
+    fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
+        if receptor != 0 {
+            return Err(unknown_receptor(receptor, MODEL_NAME));
+        }
+        let channel = if weight > 0.0 { SYN_EX } else { SYN_IN };
+        Ok(InputChannel { channel, weight })
+    }
+
+    fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
+        let channel = match receptor {
+            0 => I0,
+            1 => I1,
+            _ => return Err(unknown_receptor(receptor, MODEL_NAME)),
+        };
+        Ok(InputChannel { channel, weight })
+    }
+
+    fn recordables(&self) -> Vec<Recordable> {
+        vec![
+            Recordable::new("V_m", "mV"),
+            Recordable::new("I_syn_ex", "pA"),
+            Recordable::new("I_syn_in", "pA"),
+        ]
+    }
+
+    fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
+        Box::new(IafPscExpChunk::new(&self.params, self.initial_v, n))
+    }
+}
+
+/// The state of `n` `iaf_psc_exp` neurons, structure-of-arrays.
+pub struct IafPscExpChunk {
+    p: Params,
+    d: Derived,
+    n: usize,
+    /// `V_m − E_L`, mV.
+    v: Vec<f64>,
+    i_syn_ex: Vec<f64>,
+    i_syn_in: Vec<f64>,
+    /// Current inputs of the coming step: receptor 0 and receptor 1, pA.
+    i_0: Vec<f64>,
+    i_1: Vec<f64>,
+    refractory_steps: Vec<i32>,
+    spiked: Vec<bool>,
+    prepared: bool,
+}
+
+impl IafPscExpChunk {
+    pub fn new(p: &Params, initial_v: f64, n: usize) -> IafPscExpChunk {
+        IafPscExpChunk {
+            p: p.clone(),
+            d: Derived::default(),
+            n,
+            v: vec![initial_v; n],
+            i_syn_ex: vec![0.0; n],
+            i_syn_in: vec![0.0; n],
+            i_0: vec![0.0; n],
+            i_1: vec![0.0; n],
+            refractory_steps: vec![0; n],
+            spiked: vec![false; n],
+            prepared: false,
+        }
+    }
+}
+
+impl NeuronChunk for IafPscExpChunk {
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    fn prepare(&mut self, grid: &TimeGrid) {
+        self.d = Derived::new(&self.p, grid);
+        self.prepared = true;
+    }
+
+    fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
+        assert!(self.prepared, "iaf_psc_exp: update before prepare");
+        let n = self.n;
+        let d = self.d;
+        let (i_e, theta, v_reset) = (self.p.i_e, self.p.theta, self.p.v_reset);
+        let w_ex = &input[SYN_EX as usize * n..][..n];
+        let w_in = &input[SYN_IN as usize * n..][..n];
+        let c0 = &input[I0 as usize * n..][..n];
+        let c1 = &input[I1 as usize * n..][..n];
+        let v = &mut self.v[..n];
+        let i_ex = &mut self.i_syn_ex[..n];
+        let i_in = &mut self.i_syn_in[..n];
+        let i_0 = &mut self.i_0[..n];
+        let i_1 = &mut self.i_1[..n];
+        let r = &mut self.refractory_steps[..n];
+        let spiked = &mut self.spiked[..n];
+        let refractory_counts = d.refractory_counts;
+        let mut any = false;
+        for i in 0..n {
+            // 1. Membrane, unless refractory.
+            let active = r[i] == 0;
+            let integrated =
+                v[i] * d.p22 + i_ex[i] * d.p21_ex + i_in[i] * d.p21_in + (i_e + i_0[i]) * d.p20;
+            let mut vi = if active { integrated } else { v[i] };
+            let mut ri = if active { 0 } else { r[i] - 1 };
+            // 2. Synaptic currents: decay, receptor-1 current, arriving spikes.
+            let mut ex = i_ex[i] * d.p11_ex;
+            i_in[i] = i_in[i] * d.p11_in + w_in[i];
+            ex += d.p11_ex_complement * i_1[i];
+            i_ex[i] = ex + w_ex[i];
+            // 3. Deterministic threshold (≥).
+            let spike = vi >= theta;
+            vi = if spike { v_reset } else { vi };
+            ri = if spike { refractory_counts } else { ri };
+            v[i] = vi;
+            r[i] = ri;
+            spiked[i] = spike;
+            any |= spike;
+            // 4. The current inputs of the next step.
+            i_0[i] = c0[i];
+            i_1[i] = c1[i];
+        }
+        if any {
+            emitted.extend(
+                spiked
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &s)| s)
+                    .map(|(i, _)| (i as u32, 1)),
+            );
+        }
+    }
+
+    fn recordable(&self, index: usize, neuron: usize) -> f64 {
+        match index {
+            0 => self.v[neuron] + self.p.e_l,
+            1 => self.i_syn_ex[neuron],
+            2 => self.i_syn_in[neuron],
+            _ => panic!("{MODEL_NAME} has no recordable {index}"),
+        }
+    }
+}
