@@ -216,6 +216,44 @@ impl Partition {
         }
     }
 
+    /// (node id, channel) of an input-buffer cell.
+    fn cell_target(&self, cell: u32) -> (u32, u16) {
+        let cell = cell as usize;
+        let c = self.chunks.partition_point(|c| c.cell_base <= cell) - 1;
+        let chunk = &self.chunks[c];
+        let within = cell - chunk.cell_base;
+        let local = within % chunk.len;
+        let channel = within / chunk.len;
+        (chunk.first_id + local as u32, channel as u16)
+    }
+
+    /// Every synapse stored here, as `f(source, target, channel, weight, delay)`: neuron
+    /// synapses grouped by source in creation order, then device synapses in creation order
+    /// (`device_ids` maps a device index to its node id).
+    pub fn for_each_synapse(&self, device_ids: &[u32], f: &mut dyn FnMut(u32, u32, u16, f64, u16)) {
+        let syn = &self.synapses;
+        for s in 0..syn.offsets.len().saturating_sub(1) {
+            for i in syn.offsets[s] as usize..syn.offsets[s + 1] as usize {
+                let (weight, delay) = match &syn.data {
+                    SynapseData::Compact { kinds, table } => table[usize::from(kinds[i])],
+                    SynapseData::Wide { weights, delays } => (weights[i], delays[i]),
+                };
+                let (target, channel) = self.cell_target(syn.cells[i]);
+                f(s as u32, target, channel, weight, delay);
+            }
+        }
+        for ds in &self.device_synapses {
+            let (target, channel) = self.cell_target(ds.cell);
+            f(
+                device_ids[ds.device as usize],
+                target,
+                channel,
+                ds.weight,
+                ds.delay,
+            );
+        }
+    }
+
     fn sample(&mut self, m: usize) {
         let mm = &mut self.multimeters[m];
         for p in &mm.probes {

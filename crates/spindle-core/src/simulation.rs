@@ -82,6 +82,17 @@ struct MultimeterRun {
     values: Vec<Vec<f64>>,
 }
 
+/// One stored synapse, as [`Simulation::synapses`] lists it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SynapseInfo {
+    pub source: u32,
+    pub target: u32,
+    pub channel: u16,
+    pub weight: f64,
+    /// Delay in steps.
+    pub delay: Step,
+}
+
 /// A built network and its clock.
 ///
 /// The clock advances in min-delay slices. Each slice `[T0, T0 + D)` runs these phases:
@@ -460,6 +471,34 @@ impl Simulation {
     /// Synaptic events delivered so far (see `Partition::events`).
     pub fn delivered_events(&self) -> u64 {
         self.partitions.iter().map(|p| p.events).sum()
+    }
+
+    /// Every stored synapse (neuron → neuron and stimulating device → neuron; recorder
+    /// connections are not synapses), sorted by (source, target) and, for several synapses
+    /// between the same pair, in creation order — the same list for any thread count.
+    /// `channel` is the target model's input channel, `weight` the weight as the model
+    /// receives it.
+    pub fn synapses(&self) -> Vec<SynapseInfo> {
+        let device_ids: Vec<u32> = self.stimuli.iter().map(|(id, _)| id.0).collect();
+        let mut all = Vec::with_capacity(self.synapse_count);
+        for p in &self.partitions {
+            p.for_each_synapse(
+                &device_ids,
+                &mut |source, target, channel, weight, delay| {
+                    all.push(SynapseInfo {
+                        source,
+                        target,
+                        channel,
+                        weight,
+                        delay: Step::from(delay),
+                    })
+                },
+            );
+        }
+        // Stable: the synapses of one (source, target) pair all live in the target's
+        // partition, in creation order.
+        all.sort_by_key(|s| (s.source, s.target));
+        all
     }
 
     /// Spikes emitted by neurons so far (a spike of multiplicity m counts m times).

@@ -13,6 +13,7 @@ pub mod scenario;
 pub use error::{Error, Located};
 pub use run::{Network, RunOptions};
 pub use scenario::Scenario;
+pub use spindle_core::SynapseInfo;
 
 pub use spindle_core as core;
 pub use spindle_io as io;
