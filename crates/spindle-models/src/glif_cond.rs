@@ -88,7 +88,7 @@
 pub use crate::glif::{GlifConstants, GlifParams, InitialState};
 
 use crate::glif::{Adaptation, E};
-use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
+use crate::rkf45::{self, OdeSystem, WorkBuf};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{self, ParamError, Params as Dict};
@@ -368,6 +368,50 @@ impl OdeSystem for Dynamics<'_> {
     }
 }
 
+/// [`Dynamics`] of `L` neurons at once (for [`rkf45::integrate_batch`]): per lane the same
+/// operations in the same order.
+struct BatchDynamics<'a, const L: usize> {
+    refractory: [bool; L],
+    i_in: [f64; L],
+    asc_sum: [f64; L],
+    g_m: f64,
+    e_l: f64,
+    c_m: f64,
+    tau_syn: &'a [f64],
+    e_rev: &'a [f64],
+}
+
+impl<const L: usize, const D: usize> rkf45::BatchSystem<L, D> for BatchDynamics<'_, L> {
+    #[inline(always)]
+    fn eval(&self, y: &[[f64; L]; D], f: &mut [[f64; L]; D]) {
+        let ports = (D - 1) / 2;
+        let (tau, e_rev) = (&self.tau_syn[..ports], &self.e_rev[..ports]);
+        let mut i_syn = [0.0f64; L];
+        for i in 0..ports {
+            let e = e_rev[i];
+            for l in 0..L {
+                i_syn[l] += y[2 + 2 * i][l] * (y[0][l] + self.e_l - e);
+            }
+        }
+        for l in 0..L {
+            let i_leak = self.g_m * y[0][l];
+            let du = (-i_leak - i_syn[l] + self.i_in[l] + self.asc_sum[l]) / self.c_m;
+            f[0][l] = if self.refractory[l] { 0.0 } else { du };
+        }
+        for i in 0..ports {
+            let tau = tau[i];
+            for l in 0..L {
+                let x = y[1 + 2 * i][l];
+                f[1 + 2 * i][l] = -x / tau;
+                f[2 + 2 * i][l] = x - (y[2 + 2 * i][l] / tau);
+            }
+        }
+    }
+}
+
+/// Neurons integrated in lockstep by [`GlifCondChunk::update_batched`].
+const LANES: usize = 4;
+
 /// The state of `n` `glif_cond` neurons, structure-of-arrays.
 pub struct GlifCondChunk {
     p: Params,
@@ -434,12 +478,9 @@ impl GlifCondChunk {
         self.integration_step[neuron]
     }
 
-    /// Advance all neurons by one step (spec §2.7). `DIM` is the state dimension `1 + 2n` for
-    /// the port counts monomorphised in [`NeuronChunk::update`] — the integrator's scratch then
-    /// lives on the stack and its loops unroll — or 0 for any other port count, which uses the
-    /// chunk's heap scratch.
-    #[inline(always)]
-    fn update_all<const DIM: usize>(&mut self, input: &[f64], emitted: &mut Emitted) {
+    /// Advance all neurons by one step (spec §2.7), one neuron at a time: the reference path,
+    /// used for port counts without a compile-time dimension (more than four ports).
+    fn update_scalar(&mut self, input: &[f64], emitted: &mut Emitted) {
         let n = self.n;
         let ports = self.p.n_ports();
         let dim = 1 + 2 * ports;
@@ -447,34 +488,10 @@ impl GlifCondChunk {
         let d = &self.d;
         let h = d.h;
         let current = &input[ports * n..(ports + 1) * n];
-        let mut stack = [[0.0f64; DIM]; 9];
-        let [s1, s2, s3, s4, s5, s6, s7, s8, s9] = &mut stack;
-        let mut work = if DIM == 0 {
-            self.work.work()
-        } else {
-            debug_assert_eq!(DIM, dim);
-            Work {
-                k1: s1,
-                k2: s2,
-                k3: s3,
-                k4: s4,
-                k5: s5,
-                k6: s6,
-                ytmp: s7,
-                y0: s8,
-                yerr: s9,
-            }
-        };
+        let mut work = self.work.work();
 
         for i in 0..n {
             let y = &mut self.y[i * dim..(i + 1) * dim];
-            let y: &mut [f64] = if DIM == 0 {
-                y
-            } else {
-                // A slice of compile-time length lets the stage loops unroll.
-                let fixed: &mut [f64; DIM] = y.try_into().expect("state vector length");
-                fixed
-            };
             let v_old = y[0];
             let refractory = self.adapt.refractory_steps[i] > 0;
 
@@ -520,6 +537,87 @@ impl GlifCondChunk {
     }
 }
 
+impl GlifCondChunk {
+    /// As [`GlifCondChunk::update_scalar`] for a port count with a compile-time dimension `D`:
+    /// the membrane and synapse ODEs of [`LANES`] neurons are integrated together by
+    /// [`rkf45::integrate_batch`] — bit for bit the scalar integration of each — and the rest
+    /// of the step runs per neuron.
+    #[inline(always)]
+    fn update_batched<const D: usize>(&mut self, input: &[f64], emitted: &mut Emitted) {
+        let n = self.n;
+        let ports = self.p.n_ports();
+        debug_assert_eq!(D, 1 + 2 * ports);
+        let p = &self.p;
+        let d = &self.d;
+        let h = d.h;
+        let current = &input[ports * n..(ports + 1) * n];
+        for first in (0..n).step_by(LANES) {
+            let lanes = (n - first).min(LANES);
+            let mut y = [[0.0f64; LANES]; D];
+            let mut h_est = [h; LANES];
+            let mut active = [false; LANES];
+            let mut sys = BatchDynamics {
+                refractory: [false; LANES],
+                i_in: [0.0; LANES],
+                asc_sum: [0.0; LANES],
+                g_m: p.g_m,
+                e_l: p.e_l,
+                c_m: p.c_m,
+                tau_syn: &p.tau_syn,
+                e_rev: &p.e_rev,
+            };
+            for l in 0..lanes {
+                let i = first + l;
+                for (c, yc) in y.iter_mut().enumerate() {
+                    yc[l] = self.y[i * D + c];
+                }
+                h_est[l] = self.integration_step[i];
+                active[l] = true;
+                sys.refractory[l] = self.adapt.refractory_steps[i] > 0;
+                sys.i_in[l] = self.i_in[i];
+                sys.asc_sum[l] = self.adapt.asc_sum[i];
+            }
+
+            // 1. Integrate over the step with r, I_in and Σ frozen.
+            rkf45::integrate_batch(&sys, EPS_ABS, h, &mut h_est, &mut y, active);
+
+            for l in 0..lanes {
+                let i = first + l;
+                let yi = &mut self.y[i * D..(i + 1) * D];
+                let v_old = yi[0];
+                for (c, yc) in y.iter().enumerate() {
+                    yi[c] = yc[l];
+                }
+                self.integration_step[i] = h_est[l];
+                if !sys.refractory[l] {
+                    // 2. Threshold components, ASCs, spike test (spec §2.7 2).
+                    self.adapt.decay(i, p, &d.glif);
+                    if self.adapt.threshold_and_spike(
+                        i,
+                        &mut yi[0],
+                        v_old,
+                        self.i_in[i],
+                        p,
+                        &d.glif,
+                    ) {
+                        emitted.push((i as u32, 1));
+                    }
+                } else {
+                    // 3. Refractory: hold V; θs, θv, the ASCs and Σ stay frozen.
+                    self.adapt.hold(i, p);
+                    yi[0] = v_old;
+                }
+                // 4. Spikes arriving at the end of this step kick the alpha conductances.
+                for (port, &k) in d.cond_initial_values.iter().enumerate() {
+                    yi[1 + 2 * port] += input[port * n + i] * k;
+                }
+                // 5. The current input of the next step (not latched).
+                self.i_in[i] = current[i];
+            }
+        }
+    }
+}
+
 impl NeuronChunk for GlifCondChunk {
     fn len(&self) -> usize {
         self.n
@@ -540,12 +638,12 @@ impl NeuronChunk for GlifCondChunk {
         assert!(self.prepared, "glif_cond: update before prepare");
         debug_assert_eq!(input.len(), (self.p.n_ports() + 1) * self.n);
         match self.p.n_ports() {
-            0 => self.update_all::<1>(input, emitted),
-            1 => self.update_all::<3>(input, emitted),
-            2 => self.update_all::<5>(input, emitted),
-            3 => self.update_all::<7>(input, emitted),
-            4 => self.update_all::<9>(input, emitted),
-            _ => self.update_all::<0>(input, emitted),
+            0 => self.update_batched::<1>(input, emitted),
+            1 => self.update_batched::<3>(input, emitted),
+            2 => self.update_batched::<5>(input, emitted),
+            3 => self.update_batched::<7>(input, emitted),
+            4 => self.update_batched::<9>(input, emitted),
+            _ => self.update_scalar(input, emitted),
         }
     }
 
@@ -564,5 +662,80 @@ impl NeuronChunk for GlifCondChunk {
                 _ => panic!("glif_cond has no recordable {index}"),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spindle_core::params::Value;
+
+    /// A population whose neurons diverge — different input, big conductance jumps that make
+    /// the controller reject steps, refractory periods, spikes — integrated by the lockstep
+    /// path and by the one-neuron-at-a-time reference: every state bit and every spike agree.
+    #[test]
+    fn lockstep_integration_is_bit_identical_to_the_scalar_reference() {
+        let mut dict = Dict::new();
+        for (k, v) in [
+            ("spike_dependent_threshold", true),
+            ("after_spike_currents", true),
+            ("adapting_threshold", true),
+        ] {
+            dict.insert(k, Value::Bool(v));
+        }
+        let model = GlifCond::from_params(&mut dict).expect("valid parameters");
+        let n = 11; // not a multiple of the lane count
+        let grid = TimeGrid::from_resolution_ms(0.1).expect("valid resolution");
+        let mut batched = GlifCondChunk::new(&model.params, &model.initial, n);
+        let mut scalar = GlifCondChunk::new(&model.params, &model.initial, n);
+        batched.prepare(&grid);
+        scalar.prepare(&grid);
+        let ports = model.params.n_ports();
+        assert_eq!(ports, 2);
+        let (mut spikes_b, mut spikes_s) = (Emitted::new(), Emitted::new());
+        let mut input = vec![0.0; (ports + 1) * n];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rejections_possible = false;
+        for step in 0..3000 {
+            for (k, x) in input.iter_mut().enumerate() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                let neuron = k % n;
+                *x = match k / n {
+                    // Excitatory kicks, some of them huge; inhibitory ones; a current per neuron.
+                    0 if u < 0.02 => 400.0 * u * 50.0,
+                    0 if u < 0.3 => 2.0 * (neuron as f64 + 1.0),
+                    1 if u < 0.1 => 8.0,
+                    2 => 50.0 * neuron as f64 * u,
+                    _ => 0.0,
+                };
+            }
+            batched.update_batched::<5>(&input, &mut spikes_b);
+            scalar.update_scalar(&input, &mut spikes_s);
+            for i in 0..n {
+                let (yb, ys) = (batched.y(i), scalar.y(i));
+                assert!(
+                    yb.iter().zip(ys).all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "step {step}, neuron {i}: {yb:?} vs {ys:?}"
+                );
+                assert_eq!(
+                    batched.integration_step(i).to_bits(),
+                    scalar.integration_step(i).to_bits()
+                );
+                rejections_possible |= scalar.integration_step(i) < 0.05;
+            }
+        }
+        assert_eq!(spikes_b, spikes_s);
+        assert!(
+            spikes_s.len() > 3 * n,
+            "the neurons spike: {}",
+            spikes_s.len()
+        );
+        assert!(
+            rejections_possible,
+            "the input makes the controller shrink steps"
+        );
     }
 }

@@ -276,6 +276,157 @@ pub fn evolve_apply<S: OdeSystem>(
     *h = h0;
 }
 
+/// The right-hand side of `L` independent systems of dimension `D` at once, component-major:
+/// `y[c][l]` is component `c` of system (lane) `l`. Each lane must compute exactly what the
+/// scalar [`OdeSystem`] computes for it, operation for operation.
+pub trait BatchSystem<const L: usize, const D: usize> {
+    fn eval(&self, y: &[[f64; L]; D], f: &mut [[f64; L]; D]);
+}
+
+/// `L` lanes, each running the scalar loop `while t < t1 { evolve_apply(…) }` from `t = 0`,
+/// in lockstep: every trial step is computed for all lanes at once (the loops over lanes
+/// vectorise, and independent lanes hide each other's latencies), and each lane keeps or
+/// discards it exactly as [`evolve_apply`] would. A lane is bit for bit the scalar loop; the
+/// lanes of `active = false` are left alone. `h` is each lane's step estimate, in and out.
+#[inline(always)]
+pub fn integrate_batch<S: BatchSystem<L, D>, const L: usize, const D: usize>(
+    sys: &S,
+    eps_abs: f64,
+    t1: f64,
+    h: &mut [f64; L],
+    y: &mut [[f64; L]; D],
+    active: [bool; L],
+) {
+    let mut t = [0.0f64; L];
+    for l in 0..L {
+        if !active[l] {
+            t[l] = t1;
+        }
+    }
+    let mut k1 = [[0.0f64; L]; D];
+    let mut k2 = [[0.0f64; L]; D];
+    let mut k3 = [[0.0f64; L]; D];
+    let mut k4 = [[0.0f64; L]; D];
+    let mut k5 = [[0.0f64; L]; D];
+    let mut k6 = [[0.0f64; L]; D];
+    let mut ytmp = [[0.0f64; L]; D];
+    let mut ynew = [[0.0f64; L]; D];
+    let mut yerr = [[0.0f64; L]; D];
+    let mut lane_err = [0.0f64; D];
+    // One pass of the outer loop is one `evolve_apply` of every lane still short of t1.
+    while t.iter().any(|&tl| tl < t1) {
+        let mut pending = [false; L];
+        let (mut t0, mut h0, mut dt) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+        for l in 0..L {
+            pending[l] = t[l] < t1;
+            t0[l] = t[l];
+            h0[l] = h[l];
+            dt[l] = t1 - t0[l];
+        }
+        // y is the base of every trial (the scalar code restores it from y0 on a retry).
+        sys.eval(y, &mut k1);
+        loop {
+            let mut fin = [false; L];
+            for l in 0..L {
+                if pending[l] && h0[l] > dt[l] {
+                    h0[l] = dt[l];
+                    fin[l] = true;
+                }
+            }
+            let hv = h0;
+            for c in 0..D {
+                for l in 0..L {
+                    ytmp[c][l] = y[c][l] + AH0 * hv[l] * k1[c][l];
+                }
+            }
+            sys.eval(&ytmp, &mut k2);
+            for c in 0..D {
+                for l in 0..L {
+                    ytmp[c][l] = y[c][l] + hv[l] * (B3[0] * k1[c][l] + B3[1] * k2[c][l]);
+                }
+            }
+            sys.eval(&ytmp, &mut k3);
+            for c in 0..D {
+                for l in 0..L {
+                    ytmp[c][l] =
+                        y[c][l] + hv[l] * (B4[0] * k1[c][l] + B4[1] * k2[c][l] + B4[2] * k3[c][l]);
+                }
+            }
+            sys.eval(&ytmp, &mut k4);
+            for c in 0..D {
+                for l in 0..L {
+                    ytmp[c][l] = y[c][l]
+                        + hv[l]
+                            * (B5[0] * k1[c][l]
+                                + B5[1] * k2[c][l]
+                                + B5[2] * k3[c][l]
+                                + B5[3] * k4[c][l]);
+                }
+            }
+            sys.eval(&ytmp, &mut k5);
+            for c in 0..D {
+                for l in 0..L {
+                    ytmp[c][l] = y[c][l]
+                        + hv[l]
+                            * (B6[0] * k1[c][l]
+                                + B6[1] * k2[c][l]
+                                + B6[2] * k3[c][l]
+                                + B6[3] * k4[c][l]
+                                + B6[4] * k5[c][l]);
+                }
+            }
+            sys.eval(&ytmp, &mut k6);
+            for c in 0..D {
+                for l in 0..L {
+                    let d = C1 * k1[c][l]
+                        + C3 * k3[c][l]
+                        + C4 * k4[c][l]
+                        + C5 * k5[c][l]
+                        + C6 * k6[c][l];
+                    ynew[c][l] = y[c][l] + hv[l] * d;
+                }
+            }
+            for c in 0..D {
+                for l in 0..L {
+                    yerr[c][l] = hv[l]
+                        * (EC1 * k1[c][l]
+                            + EC3 * k3[c][l]
+                            + EC4 * k4[c][l]
+                            + EC5 * k5[c][l]
+                            + EC6 * k6[c][l]);
+                }
+            }
+
+            // Each pending lane: GSL's controller decides between retrying and accepting.
+            for l in 0..L {
+                if !pending[l] {
+                    continue;
+                }
+                let t_new = if fin[l] { t1 } else { t0[l] + h0[l] };
+                let h_old = h0[l];
+                for c in 0..D {
+                    lane_err[c] = yerr[c][l];
+                }
+                if hadjust(eps_abs, &lane_err, &mut h0[l]) == Adjust::Decrease {
+                    if h0[l].abs() < h_old.abs() && t_new + h0[l] != t_new {
+                        continue; // retry this lane with the smaller step
+                    }
+                    h0[l] = h_old;
+                }
+                for c in 0..D {
+                    y[c][l] = ynew[c][l];
+                }
+                t[l] = t_new;
+                h[l] = h0[l];
+                pending[l] = false;
+            }
+            if !pending.iter().any(|&p| p) {
+                break;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
