@@ -41,12 +41,23 @@ fn nest_error(py: Python<'_>, kind: &str, message: impl Into<String>) -> PyErr {
     }
 }
 
-/// Split `"Kind: message"` (the form of spindle's NEST-named rejections) into its parts.
-fn split_kind(text: &str) -> Option<(&str, &str)> {
-    let (kind, rest) = text.split_once(": ")?;
-    let named = kind.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && kind.chars().all(|c| c.is_ascii_alphanumeric());
-    named.then_some((kind, rest))
+/// Find a NEST exception name in a spindle message: spindle's rejections read
+/// `"… Kind: message"` (e.g. `"delay = 0.01: BadDelay: delay must be …"`). Returns the
+/// name and the message without it.
+fn split_kind(text: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = text.split(": ").collect();
+    let at = parts
+        .iter()
+        .take(parts.len().saturating_sub(1))
+        .position(|p| {
+            p.len() > 3
+                && p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && p.chars().all(|c| c.is_ascii_alphanumeric())
+                && p.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        })?;
+    let mut rest = parts.clone();
+    let kind = rest.remove(at).to_string();
+    Some((kind, rest.join(": ")))
 }
 
 /// NEST's exception name and message for a parameter problem.
@@ -65,6 +76,15 @@ fn param_kind(e: &ParamError) -> (String, String) {
                     .unwrap_or_default()
             ),
         ),
+        // Some value checks name NEST's exception in their message ("BadDelay: …").
+        ParamError::Invalid {
+            key,
+            value,
+            message,
+        } => match split_kind(message) {
+            Some((kind, rest)) => (kind, format!("{key} = {value}: {rest}")),
+            None => ("BadProperty".into(), e.to_string()),
+        },
         other => ("BadProperty".into(), other.to_string()),
     }
 }
@@ -78,20 +98,21 @@ fn error_kind(e: &Error) -> (String, String) {
             BuildError::Connect { reason, .. } => (reason.kind.to_string(), reason.message.clone()),
             BuildError::BadDelay { .. } | BuildError::DelayTooLong { .. } => {
                 let text = source.to_string();
-                let message = split_kind(&text).map_or(text.as_str(), |(_, m)| m);
-                ("BadDelay".into(), message.to_string())
+                let message = split_kind(&text).map_or(text, |(_, m)| m);
+                ("BadDelay".into(), message)
             }
             BuildError::UnknownNode(id) => (
                 "UnknownNode".into(),
                 format!("Node with id {id} does not exist."),
             ),
-            BuildError::Rule { message, .. } => ("BadProperty".into(), message.clone()),
+            BuildError::Rule { message, .. } => {
+                split_kind(message).unwrap_or_else(|| ("BadProperty".into(), message.clone()))
+            }
             other => ("KernelException".into(), other.to_string()),
         },
-        Error::Invalid { message, .. } => match split_kind(message) {
-            Some((kind, rest)) => (kind.to_string(), rest.to_string()),
-            None => ("BadProperty".into(), message.clone()),
-        },
+        Error::Invalid { message, .. } => {
+            split_kind(message).unwrap_or_else(|| ("BadProperty".into(), message.clone()))
+        }
         Error::Read { .. } => ("IOError".into(), e.to_string()),
         other => ("KernelException".into(), other.to_string()),
     }
