@@ -316,6 +316,29 @@ impl Engine {
         })
     }
 
+    /// Record into the HDF5 file `path` too (`overwrite`: replace an existing one); only
+    /// before the first run, so that the file holds the whole run.
+    #[pyo3(signature = (path, overwrite=false))]
+    fn open_hdf5(&self, py: Python<'_>, path: PathBuf, overwrite: bool) -> PyResult<()> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
+        if inner.network.simulation.now() > 0 || inner.sink.file.is_some() {
+            return Err(nest_error(
+                py,
+                "KernelException",
+                "the HDF5 file must be chosen before the first Simulate",
+            ));
+        }
+        let network = &inner.network;
+        let mut file = Hdf5Sink::create(&path, &network.run_info(), &network.nodes, overwrite)
+            .map_err(|e| nest_error(py, "IOError", e.to_string()))?;
+        file.begin(network.simulation.recording_layout())
+            .map_err(|e| nest_error(py, "IOError", e.to_string()))?;
+        inner.sink.file = Some(file);
+        inner.hdf5 = Some(path);
+        Ok(())
+    }
+
     /// Simulate `ms` more milliseconds (NEST's `Simulate`), with the GIL released. The lock
     /// is taken and dropped while detached, so another Python thread that reads this engine
     /// meanwhile waits for the run without blocking its return.

@@ -283,7 +283,7 @@ def test_engine_runs_with_the_gil_released(nest):
 
     def run():
         started = time.perf_counter()
-        nest.Simulate(300.0)
+        nest.Simulate(3000.0)
         ran.append(time.perf_counter() - started)
         done.set()
 
@@ -296,4 +296,4 @@ def test_engine_runs_with_the_gil_released(nest):
     worker.join()
     # With the GIL held for the whole run the loop above could not tick while it lasted.
     assert ran[0] > 0.05
-    assert ticks >= 0.5 * ran[0] / 0.002
+    assert ticks >= 0.25 * ran[0] / 0.0012, (ticks, ran)

@@ -121,3 +121,25 @@ def test_export_before_simulate_writes_the_network_only(nest, spindle_bin, tmp_p
     assert "time = []" in (tmp_path / "net.toml").read_text()
     f = spindle_run(spindle_bin, tmp_path / "net.toml", tmp_path / "net.h5")
     assert f.attrs["simulated_time"] == 0.0
+
+
+def test_an_existing_file_is_kept_unless_overwrite_files(nest, tmp_path):
+    (tmp_path / "spindle.h5").write_bytes(b"keep me")
+    nest.data_path = str(tmp_path)
+    n = nest.Create("iaf_psc_alpha")
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    assert len(nest.GetConnections()) == 1  # builds early: no file yet
+    with pytest.raises(nest.kernel.IOError, match="exists"):
+        nest.Simulate(10.0)
+    assert (tmp_path / "spindle.h5").read_bytes() == b"keep me"
+    nest.ResetKernel()
+    nest.SetKernelStatus({"data_path": str(tmp_path), "overwrite_files": True})
+    n = nest.Create("iaf_psc_alpha", params={"I_e": 400.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    nest.Simulate(100.0)
+    times = sr.events["times"]
+    nest.ResetKernel()  # closes the file (HDF5 locks a file open for writing)
+    with h5py.File(tmp_path / "spindle.h5", "r") as f:
+        assert len(times) > 0 and np.array_equal(f["spike_recorder_2/times"][()], times)

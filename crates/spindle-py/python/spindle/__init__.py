@@ -15,6 +15,7 @@ The network is built in the Rust engine at the first Simulate, with all cores un
 
 from __future__ import annotations
 
+import atexit
 import sys
 import types
 import warnings
@@ -379,3 +380,7 @@ for _key in (*_kernel_status(_state.current()), *_NEEDS_NETWORK):
     setattr(_SpindleModule, _key, _attribute(_key))
 
 sys.modules[__name__].__class__ = _SpindleModule
+
+# Close an HDF5 file being written when the interpreter exits (it is complete after every
+# Simulate anyway; this closes it cleanly).
+atexit.register(lambda: _state.current().drop_engine())

@@ -414,16 +414,20 @@ class State:
         return str(folder / f"{self.data_prefix}spindle.h5")
 
     def ensure_engine(self):
+        """The built network (built now if needed). GetConnections and friends may build it
+        before the first Simulate; the HDF5 file is only opened by Simulate."""
         if self.engine is None:
             text = self.render(self.connections, [])
-            self.engine = _spindle.Engine(
-                text, self.threads, self.hdf5_path(), bool(self.overwrite_files)
-            )
+            self.engine = _spindle.Engine(text, self.threads)
         return self.engine
 
     def simulate(self, t: float) -> None:
         t = float(t)
         engine = self.ensure_engine()
+        if not self.simulated:
+            path = self.hdf5_path()
+            if path is not None:
+                engine.open_hdf5(path, bool(self.overwrite_files))
         engine.simulate(t)
         self.simulated.append(t)
 
