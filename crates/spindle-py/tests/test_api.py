@@ -257,6 +257,9 @@ def test_reset_kernel_forgets_everything(nest):
     assert nest.network_size == 0 and nest.resolution == 0.1
     with pytest.raises(nest.NESTError, match="ResetKernel"):
         n.get("C_m")
+    m = nest.Create("iaf_psc_alpha", 2)
+    with pytest.raises(nest.NESTError, match="ResetKernel"):
+        nest.Connect(n, m)
 
 
 def test_set_verbosity(nest):

@@ -22,6 +22,7 @@ import warnings
 
 from . import _state, kernel, random
 from . import kernel as _k
+from . import _collections
 from ._collections import NodeCollection, SynapseCollection
 from ._spindle import VERSION as __version__
 from .kernel import NESTError, NESTErrors
@@ -264,6 +265,7 @@ def Create(model, n=1, params=None, positions=None):
 
 def _collection(x, role):
     if isinstance(x, NodeCollection):
+        _collections._state_of(x._gen)
         return x
     raise TypeError(f"Connect: {role} must be a NodeCollection")
 
