@@ -19,4 +19,10 @@ if [ "${1:-}" = "--python" ]; then
     echo "setup: installing h5py, numpy and matplotlib" >&2
     python3 -m pip install -q --disable-pip-version-check h5py numpy matplotlib
   fi
+  # The Python front end's tests (crates/spindle-py/tests); pip fetches maturin itself when
+  # it builds the package.
+  if ! python3 -c "import pytest" 2>/dev/null; then
+    echo "setup: installing pytest" >&2
+    python3 -m pip install -q --disable-pip-version-check pytest
+  fi
 fi

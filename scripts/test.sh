@@ -16,3 +16,8 @@ trap 'rm -rf "$out"' EXIT
 cargo run --release --locked -q -p spindle-cli -- run examples/glif_cond.toml --output "$out/glif_cond.h5" --plot "$out/figures" --threads 2
 python3 scripts/plot_glif_cond.py "$out/glif_cond.h5" --out "$out/py_figures"
 python3 scripts/check_output.py "$out/glif_cond.h5" "$out/figures" "$out/py_figures"
+
+# The Python front end (crates/spindle-py): build and install the package, then its tests,
+# which run NEST's glif_cond example through it and `spindle run` on the scenario it exports.
+python3 -m pip install -q --disable-pip-version-check ./crates/spindle-py
+SPINDLE_BIN=target/release/spindle python3 -m pytest crates/spindle-py/tests -q

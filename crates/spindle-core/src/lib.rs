@@ -24,7 +24,7 @@ mod partition;
 
 pub use error::{BuildError, RunError};
 pub use network::{NetworkBuilder, Synapse};
-pub use simulation::{Simulation, SynapseInfo};
+pub use simulation::{ConnectionInfo, Simulation, SynapseInfo};
 pub use time::{Step, TimeGrid};
 
 use std::fmt;

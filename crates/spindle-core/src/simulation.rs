@@ -93,6 +93,16 @@ pub struct SynapseInfo {
     pub delay: Step,
 }
 
+/// One connection as [`Simulation::connections`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ConnectionInfo {
+    pub source: NodeId,
+    pub target: NodeId,
+    /// (weight, delay in steps) of a synapse into a neuron; `None` for the connections of
+    /// recording devices, which spindle records without a synapse.
+    pub synapse: Option<(f64, Step)>,
+}
+
 /// A built network and its clock.
 ///
 /// The clock advances in min-delay slices. Each slice `[T0, T0 + D)` runs these phases:
@@ -509,6 +519,69 @@ impl Simulation {
     /// The recorders, for [`RecordSink::begin`].
     pub fn recording_layout(&self) -> &RecordingLayout {
         &self.layout
+    }
+
+    /// The current value of recordable `index` (into the model's
+    /// [`crate::model::NeuronModel::recordables`] table) of neuron `id`; `None` if `id` is not
+    /// a neuron. A front end reads the state between runs with it (NEST's `GetStatus`).
+    pub fn recordable_value(&self, id: NodeId, index: usize) -> Option<f64> {
+        self.partitions.iter().find_map(|p| {
+            p.chunks
+                .iter()
+                .find(|c| id.0 >= c.first_id && ((id.0 - c.first_id) as usize) < c.len)
+                .map(|c| c.state.recordable(index, (id.0 - c.first_id) as usize))
+        })
+    }
+
+    /// Every connection of the network (NEST's `GetConnections`), sorted by (source, target)
+    /// with multapses in creation order. Synapses into neurons carry their weight as
+    /// delivered (after the target model's transformation) and their delay; connections to
+    /// spike recorders and from multimeters carry neither.
+    pub fn connections(&self) -> Vec<ConnectionInfo> {
+        let device_ids: Vec<u32> = self.stimuli.iter().map(|(id, _)| id.0).collect();
+        let mut out = Vec::with_capacity(self.synapse_count);
+        for part in &self.partitions {
+            part.for_each_synapse(&device_ids, &mut |source, target, _, weight, delay| {
+                out.push(ConnectionInfo {
+                    source: NodeId(source),
+                    target: NodeId(target),
+                    synapse: Some((weight, Step::from(delay))),
+                })
+            });
+        }
+        let recorder_id = |r: u32| self.layout.spike_recorders[r as usize].id;
+        for s in 0..self.recorder_offsets.len().saturating_sub(1) {
+            let (lo, hi) = (
+                self.recorder_offsets[s] as usize,
+                self.recorder_offsets[s + 1] as usize,
+            );
+            for &r in &self.recorder_of[lo..hi] {
+                out.push(ConnectionInfo {
+                    source: NodeId(s as u32),
+                    target: recorder_id(r),
+                    synapse: None,
+                });
+            }
+        }
+        for dr in &self.device_recordings {
+            out.push(ConnectionInfo {
+                source: NodeId(dr.sender),
+                target: recorder_id(dr.recorder as u32),
+                synapse: None,
+            });
+        }
+        for m in &self.layout.multimeters {
+            for &t in &m.senders {
+                out.push(ConnectionInfo {
+                    source: m.id,
+                    target: t,
+                    synapse: None,
+                });
+            }
+        }
+        // Stable: multapses keep their creation order.
+        out.sort_by_key(|c| (c.source, c.target));
+        out
     }
 
     /// Simulate `steps` more steps (NEST's `Simulate`), writing recordings into `sink`.

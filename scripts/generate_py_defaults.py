@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Write NEST 3.10's model defaults for spindle's Python front end.
+
+    scripts/generate_py_defaults.py [--check]
+
+`spindle.GetDefaults(model)` and `nodes.get(...)` report a parameter that a script never set
+with NEST's default value. Those values are taken from NEST 3.10.0 itself by this script
+(`nest.GetDefaults` of every model spindle implements) and written to
+`crates/spindle-py/python/spindle/nest_defaults.json`; the package reads that file and needs
+no NEST. Run-time information (ids, threads, memory sizes, empty event buffers) is left out.
+With `--check` nothing is written: the committed file is compared with what NEST gives now.
+
+Needs `pip install -r scripts/requirements-nest.txt`; any NEST but 3.10.0 is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+REQUIRED_NEST_VERSION = "3.10.0"
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "crates" / "spindle-py" / "python" / "spindle" / "nest_defaults.json"
+
+# Every model of spindle's registry (crates/spindle/src/registry.rs); the pytest suite checks
+# that this list and the registry agree.
+MODELS = [
+    "glif_cond",
+    "glif_psc",
+    "iaf_cond_exp",
+    "iaf_psc_alpha",
+    "iaf_psc_exp",
+    "parrot_neuron",
+    "spike_generator",
+    "step_current_generator",
+    "dc_generator",
+    "poisson_generator",
+    "spike_recorder",
+    "multimeter",
+    "static_synapse",
+]
+
+# Facts of a node instance or of NEST's memory management, not parameters.
+SKIP = {
+    "available",
+    "capacity",
+    "elementsize",
+    "events",
+    "global_id",
+    "instantiations",
+    "local",
+    "model_id",
+    "n_events",
+    "synapse_modelid",
+    "sizeof",
+    "thread",
+    "thread_local_id",
+    "type_id",
+    "vp",
+}
+
+
+def plain(value):
+    """A JSON-able copy of a NEST value (numpy arrays and scalars become lists and numbers)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def defaults() -> dict:
+    import nest
+
+    if nest.__version__ != REQUIRED_NEST_VERSION:
+        sys.exit(f"NEST {REQUIRED_NEST_VERSION} is required, found {nest.__version__}")
+    nest.set_verbosity("M_ERROR")
+    nest.ResetKernel()
+    table = {}
+    for model in MODELS:
+        d = nest.GetDefaults(model)
+        table[model] = {k: plain(v) for k, v in sorted(d.items()) if k not in SKIP}
+    return {"nest_version": REQUIRED_NEST_VERSION, "models": table}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="compare with the committed file")
+    args = ap.parse_args()
+    text = json.dumps(defaults(), indent=1, sort_keys=True) + "\n"
+    if args.check:
+        if OUT.read_text() != text:
+            sys.exit(f"{OUT} differs from what NEST gives now")
+        print(f"{OUT}: up to date")
+        return
+    OUT.write_text(text)
+    print(f"wrote {OUT} ({len(text)} bytes)")
+
+
+if __name__ == "__main__":
+    main()
