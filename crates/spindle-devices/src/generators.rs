@@ -12,7 +12,7 @@
 
 use crate::window::DeviceWindow;
 use spindle_core::device::{Emission, Emissions, EventKind, PoissonEmission, StimulusDevice};
-use spindle_core::params::{invalid, ParamError, Params};
+use spindle_core::params::{invalid, ParamError, Params, Value};
 use spindle_core::{Step, TimeGrid};
 
 /// Sends spikes at given times (`spike_generator`).
@@ -58,7 +58,10 @@ impl SpikeGenerator {
         if precise && (offgrid || shift_now) {
             return Err(ParamError::rule(
                 "Option precise_times cannot be set to true when either allow_offgrid_times or shift_now_spikes is set to true.",
-            ));
+            )
+            .with("precise_times", precise)
+            .with("allow_offgrid_times", offgrid)
+            .with("shift_now_spikes", shift_now));
         }
         if !weights.is_empty() && weights.len() != times.len() {
             return Err(invalid(
@@ -171,6 +174,10 @@ impl StimulusDevice for SpikeGenerator {
     }
 }
 
+fn list(v: &[f64]) -> Value {
+    Value::List(v.iter().map(|&x| Value::Float(x)).collect())
+}
+
 /// Reads `amplitude_times` / `amplitude_values` (both required together, same length).
 fn amplitude_table(
     params: &mut Params,
@@ -182,15 +189,17 @@ fn amplitude_table(
     let (times, values) = match (times, values) {
         (None, None) => (Vec::new(), Vec::new()),
         (Some(t), Some(v)) => (t, v),
-        (Some(_), None) => {
+        (Some(t), None) => {
             return Err(ParamError::rule(
                 "Amplitude times and values must be set together: amplitude_values is missing.",
-            ))
+            )
+            .with("amplitude_times", list(&t)))
         }
-        (None, Some(_)) => {
+        (None, Some(v)) => {
             return Err(ParamError::rule(
                 "Amplitude times and values must be set together: amplitude_times is missing.",
-            ))
+            )
+            .with("amplitude_values", list(&v)))
         }
     };
     if times.len() != values.len() {
@@ -198,7 +207,9 @@ fn amplitude_table(
             "Amplitude times and values have to be the same size (amplitude_times has {}, amplitude_values has {}).",
             times.len(),
             values.len()
-        )));
+        ))
+        .with("amplitude_times", list(&times))
+        .with("amplitude_values", list(&values)));
     }
     let mut steps = Vec::with_capacity(times.len());
     for &t in &times {
@@ -380,11 +391,19 @@ impl StimulusDevice for DcGenerator {
 pub struct PoissonGenerator {
     /// Mean count per step, `h · rate · 1e-3`.
     lambda: f64,
+    /// As given (spikes/s) and the resolution (ms), for messages.
+    rate: f64,
+    h: f64,
     window: DeviceWindow,
 }
 
 impl PoissonGenerator {
     pub const KEYS: &'static [&'static str] = &["rate", "origin", "start", "stop"];
+
+    /// Above this mean count per step and target a rate is accepted with a warning: a
+    /// realistic external drive (e.g. Brunel's 17.8 kHz at 0.1 ms: 1.8 per step) stays far
+    /// below it, a rate given in the wrong unit does not.
+    pub const MANY_PER_STEP: f64 = 10.0;
 
     pub fn from_params(
         params: &mut Params,
@@ -397,6 +416,8 @@ impl PoissonGenerator {
         let window = DeviceWindow::from_params(params, grid)?;
         Ok(PoissonGenerator {
             lambda: grid.h() * rate * 1e-3,
+            rate,
+            h: grid.h(),
             window,
         })
     }
@@ -414,6 +435,21 @@ impl StimulusDevice for PoissonGenerator {
 
     fn event_kind(&self) -> EventKind {
         EventKind::Spike
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        if self.lambda > Self::MANY_PER_STEP {
+            vec![format!(
+                "rate = {:?}: each target expects {:.3e} spikes per {} ms step (more than {}); NEST \
+                 accepts this, but the rate is in spikes/s: was spikes/ms meant?",
+                self.rate,
+                self.lambda,
+                self.h,
+                Self::MANY_PER_STEP
+            )]
+        } else {
+            Vec::new()
+        }
     }
 
     fn draws_per_target(&self) -> bool {

@@ -199,7 +199,16 @@ impl GlifParams {
                 "Incorrect model mechanism combination setting.See {doc} for setting of model \
                  mechanism parameters:spike_dependent_threshold, after_spike_currents, \
                  adapting_threshold."
-            )));
+            ))
+            .with("spike_dependent_threshold", r)
+            .with("after_spike_currents", asc)
+            .with("adapting_threshold", a)
+            .valid(
+                "the five GLIF levels (spike_dependent_threshold, after_spike_currents, \
+                 adapting_threshold) = lif (false, false, false), lif_r (true, false, false), \
+                 lif_asc (false, true, false), lif_r_asc (true, true, false), lif_r_asc_a \
+                 (true, true, true).",
+            ));
         }
         Ok(())
     }
@@ -207,7 +216,9 @@ impl GlifParams {
     /// The membrane rules, in NEST's order (the same in both models).
     pub(crate) fn check_membrane(&self, g_key: &str) -> Result<(), ParamError> {
         if self.v_reset >= self.th_inf {
-            return Err(bad("Reset potential must be smaller than threshold."));
+            return Err(bad("Reset potential must be smaller than threshold.")
+                .with("V_reset", Value::Float(self.v_reset + self.e_l))
+                .with("V_th", Value::Float(self.th_inf + self.e_l)));
         }
         if self.c_m <= 0.0 {
             return Err(params::invalid(
@@ -265,7 +276,11 @@ impl GlifParams {
             return Err(bad(
                 "All after spike current parameters (i.e., asc_init, k, asc_amps, r) \
                  must have the same size.",
-            ));
+            )
+            .with("asc_init", list(&self.asc_init))
+            .with("asc_decay", list(&self.asc_decay))
+            .with("asc_amps", list(&self.asc_amps))
+            .with("asc_r", list(&self.asc_r)));
         }
         for (&k, &rj) in self.asc_decay.iter().zip(&self.asc_r) {
             if k <= 0.0 {
@@ -324,14 +339,17 @@ impl GlifParams {
                 return Err(bad(
                     "After spike currents are not supported or settable in the current model \
                      mechanisms.",
-                ));
+                )
+                .with("ASCurrents", list(&v))
+                .with("after_spike_currents", asc));
             }
             if v.len() != self.asc_decay.len() {
                 return Err(bad(&format!(
                     "After spike current values must have have the same size ({}) of its \
                      parameters (i.e., asc_init, k, asc_amps, r).",
                     self.asc_decay.len()
-                )));
+                ))
+                .with("ASCurrents", list(&v)));
             }
             asc_state = v;
         }
@@ -341,7 +359,9 @@ impl GlifParams {
                 return Err(bad(
                     "Threshold spike component is not supported or settable in the current \
                      model mechanisms.",
-                ));
+                )
+                .with("threshold_spike", Value::Float(v))
+                .with("spike_dependent_threshold", r));
             }
             threshold_spike = v;
         }
@@ -351,7 +371,9 @@ impl GlifParams {
                 return Err(bad(
                     "Threshold voltage component is not supported or settable in the current \
                      model mechanisms.",
-                ));
+                )
+                .with("threshold_voltage", Value::Float(v))
+                .with("adapting_threshold", a));
             }
             threshold_voltage = v;
         }
