@@ -49,7 +49,7 @@ pub enum BuildError {
         target: NodeId,
         delay_steps: i64,
     },
-    #[error("delay of {delay_steps} steps between node {source_id} and node {target} exceeds the largest supported delay of {max} steps")]
+    #[error("delay of {delay_steps} steps between node {source_id} and node {target} exceeds the largest supported delay of {max} steps (delays are stored in 16 bits)")]
     DelayTooLong {
         source_id: NodeId,
         target: NodeId,

@@ -13,7 +13,15 @@
 use crate::window::DeviceWindow;
 use spindle_core::device::{Emission, Emissions, EventKind, PoissonEmission, StimulusDevice};
 use spindle_core::params::{invalid, ParamError, Params, Value};
+use spindle_core::time::{representable_ms, MAX_TIME_MS};
 use spindle_core::{Step, TimeGrid};
+
+/// The largest multiplicity a `spike_generator` spike may have, and the largest expected
+/// number of spikes per step of a `poisson_generator`: the kernel expands a spike of
+/// multiplicity m into m unit events per target and a spike recorder writes m rows (as NEST
+/// does), so anything larger makes every step take minutes and gigabytes. NEST has no such
+/// limit; nothing realistic comes near it.
+pub const MAX_MULTIPLICITY: u32 = 100_000;
 
 /// Sends spikes at given times (`spike_generator`).
 ///
@@ -85,11 +93,11 @@ impl SpikeGenerator {
         }
         let mut spikes = Vec::with_capacity(times.len());
         for (i, &t) in times.iter().enumerate() {
-            if !t.is_finite() || t < 0.0 {
+            if !representable_ms(t) || t < 0.0 {
                 return Err(invalid(
                     "spike_times",
                     t,
-                    "spike times must be finite and not negative (ms).",
+                    format!("spike times must be finite, not negative and at most {MAX_TIME_MS:.1e} ms."),
                 ));
             }
             if i > 0 && t < times[i - 1] {
@@ -123,12 +131,15 @@ impl SpikeGenerator {
             };
             let multiplicity = match multiplicities.get(i) {
                 None => 1,
-                Some(&m) if (0..=i64::from(u32::MAX)).contains(&m) => m as u32,
+                Some(&m) if (0..=i64::from(MAX_MULTIPLICITY)).contains(&m) => m as u32,
                 Some(&m) => {
                     return Err(invalid(
                         "spike_multiplicities",
                         m,
-                        "multiplicities must be non-negative integers.",
+                        format!(
+                            "multiplicities must be integers from 0 to {MAX_MULTIPLICITY} (each \
+                             spike of multiplicity m is delivered as m events)."
+                        ),
                     ))
                 }
             };
@@ -213,11 +224,11 @@ fn amplitude_table(
     }
     let mut steps = Vec::with_capacity(times.len());
     for &t in &times {
-        if !(t.is_finite() && t > 0.0) {
+        if !(representable_ms(t) && t > 0.0) {
             return Err(invalid(
                 "amplitude_times",
                 t,
-                "amplitude times must be positive (ms).",
+                format!("amplitude times must be positive and at most {MAX_TIME_MS:.1e} ms."),
             ));
         }
         let s = if offgrid {
@@ -412,6 +423,20 @@ impl PoissonGenerator {
         let rate = params.f64("rate")?.unwrap_or(0.0);
         if !(rate.is_finite() && rate >= 0.0) {
             return Err(invalid("rate", rate, "The rate cannot be negative."));
+        }
+        let lambda = grid.h() * rate * 1e-3;
+        if lambda > f64::from(MAX_MULTIPLICITY) {
+            return Err(invalid(
+                "rate",
+                rate,
+                format!(
+                    "each target would expect {lambda:.3e} spikes per {} ms step; spindle \
+                     accepts at most {MAX_MULTIPLICITY} (a rate of at most {:.3e} spikes/s at \
+                     this resolution); the rate is in spikes/s.",
+                    grid.h(),
+                    f64::from(MAX_MULTIPLICITY) / (grid.h() * 1e-3)
+                ),
+            ));
         }
         let window = DeviceWindow::from_params(params, grid)?;
         Ok(PoissonGenerator {

@@ -8,6 +8,7 @@
 use crate::window::DeviceWindow;
 use spindle_core::params::{invalid, ParamError, Params};
 use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec, Window};
+use spindle_core::time::representable_ms;
 use spindle_core::TimeGrid;
 
 pub const SPIKE_RECORDER_KEYS: &[&str] = &["origin", "start", "stop", "record_to", "label"];
@@ -68,22 +69,25 @@ pub fn spike_recorder_spec(
 pub fn multimeter_spec(params: &mut Params, grid: &TimeGrid) -> Result<MultimeterSpec, ParamError> {
     accept_record_to(params)?;
     let interval_ms = params.f64("interval")?.unwrap_or(1.0);
-    let interval = grid
-        .ms_on_grid(interval_ms)
+    let interval = Some(interval_ms)
+        .filter(|&t| representable_ms(t))
+        .and_then(|t| grid.ms_on_grid(t))
         .filter(|&s| s >= 1)
         .ok_or_else(|| {
             invalid(
                 "interval",
                 interval_ms,
                 format!(
-                    "The sampling interval must be a positive multiple of the simulation resolution ({} ms).",
-                    grid.h()
+                    "The sampling interval must be a positive multiple of the simulation resolution ({} ms), at most {:.1e} ms.",
+                    grid.h(),
+                    spindle_core::time::MAX_TIME_MS
                 ),
             )
         })?;
     let offset_ms = params.f64("offset")?.unwrap_or(0.0);
-    let offset = grid
-        .ms_on_grid(offset_ms)
+    let offset = Some(offset_ms)
+        .filter(|&t| representable_ms(t))
+        .and_then(|t| grid.ms_on_grid(t))
         .filter(|&s| s >= 0)
         .ok_or_else(|| {
             invalid(

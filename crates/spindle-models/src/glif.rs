@@ -16,6 +16,22 @@ use spindle_core::time::TimeGrid;
 /// NEST's `numerics::e`.
 pub(crate) const E: f64 = std::f64::consts::E;
 
+/// The most synaptic ports a GLIF neuron may have in spindle: input channels are numbered in
+/// 16 bits (ports, then the current input). NEST has no such limit.
+pub(crate) const MAX_PORTS: usize = u16::MAX as usize - 1;
+
+/// Refuse more ports than spindle can number.
+pub(crate) fn check_port_count(tau_syn: &[f64]) -> Result<(), ParamError> {
+    if tau_syn.len() > MAX_PORTS {
+        return Err(params::invalid(
+            "tau_syn",
+            format!("{} entries", tau_syn.len()),
+            format!("spindle supports at most {MAX_PORTS} synaptic ports (receptor types)."),
+        ));
+    }
+    Ok(())
+}
+
 /// The parameters both GLIF models share (all but the synaptic ports). Voltages are stored
 /// relative to `E_L`, as NEST stores them, so that the arithmetic (and hence every rounding) is
 /// NEST's.

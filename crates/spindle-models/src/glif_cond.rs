@@ -244,6 +244,7 @@ impl GlifCond {
             }
             // (NEST's "number of ports cannot be reduced" rule needs existing connections, so
             // it cannot apply to a population being created.)
+            crate::glif::check_port_count(&p.tau_syn)?;
             if p.tau_syn.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
                     "tau_syn",
