@@ -38,10 +38,8 @@ pub struct Network {
     pub build_time: Duration,
 }
 
-/// The longest time (simulation time, delays, device times) in tics: 2⁵² µs, about 143 years,
-/// so that every step count and sum of step counts stays exact in an `f64` and far from
-/// overflowing an `i64`.
-const MAX_TICS: i64 = 1 << 52;
+/// The longest time in tics (see [`spindle_core::time::MAX_TIME_MS`]).
+const MAX_TICS: i64 = (spindle_core::time::MAX_TIME_MS * 1000.0) as i64;
 
 /// The largest population of one `[[nodes]]` entry (node ids are 32-bit).
 const MAX_POPULATION: i64 = (u32::MAX / 2) as i64;
@@ -254,6 +252,25 @@ impl Network {
             });
         }
 
+        // Input cells are numbered in 32 bits.
+        let cells: f64 = nodes
+            .iter()
+            .zip(&footprints)
+            .map(|(n, f)| match f {
+                Footprint::Neurons { channels, .. } => f64::from(n.count) * *channels as f64,
+                _ => 0.0,
+            })
+            .sum();
+        if cells >= f64::from(u32::MAX) {
+            return Err(Error::invalid(
+                scenario.at(None, "network"),
+                format!(
+                    "the neurons have {cells:.3e} inputs (neurons × receptor ports) in all; spindle numbers them in 32 bits and supports fewer than {}",
+                    u32::MAX
+                ),
+            ));
+        }
+
         // Read every [[connect]] entry before connecting anything, so that the memory the
         // connections will take is known before any of them is expanded.
         let mut statements = Vec::with_capacity(scenario.connections.len());
@@ -278,7 +295,7 @@ impl Network {
             let at = |key: Option<&str>| scenario.at(c.line_of(key), connect_item(i, c));
             builder
                 .connect_rule(statement.pre, statement.post, statement.conn, statement.syn)
-                .map_err(|e| connect_error(&at, &statement.syn, e))?;
+                .map_err(|e| connect_error(&at, c, &statement.syn, e))?;
             for w in builder.take_warnings() {
                 warnings.push(format!("{}: {w}", at(Some("syn.weight"))));
             }
@@ -289,9 +306,14 @@ impl Network {
                 statement: Some(i), ..
             } if (*i as usize) < scenario.connections.len() => {
                 let c = &scenario.connections[*i as usize];
-                let at =
-                    |key: Option<&str>| scenario.at(c.line_of(key), connect_item(*i as usize, c));
-                Error::invalid(at(None), source.to_string())
+                let BuildError::Rule { rule, message, .. } = &source else {
+                    unreachable!("matched above")
+                };
+                let (key, message) = rule_message(c, rule, message);
+                Error::invalid(
+                    scenario.at(c.line_of(Some(&key)), connect_item(*i as usize, c)),
+                    message,
+                )
             }
             _ => Error::Build {
                 at: scenario.at(None, "network"),
@@ -451,7 +473,12 @@ fn read_connection(
 }
 
 /// A connection refused by the network builder, naming the key it concerns.
-fn connect_error(at: &dyn Fn(Option<&str>) -> Located, syn: &SynSpec, e: BuildError) -> Error {
+fn connect_error(
+    at: &dyn Fn(Option<&str>) -> Located,
+    c: &ConnectSpec,
+    syn: &SynSpec,
+    e: BuildError,
+) -> Error {
     let (key, shown) = match &e {
         BuildError::Connect { reason, .. }
             if matches!(
@@ -471,18 +498,51 @@ fn connect_error(at: &dyn Fn(Option<&str>) -> Located, syn: &SynSpec, e: BuildEr
                 _ => String::new(),
             },
         ),
-        BuildError::Rule { message, .. } => {
-            let first = message.split([' ', ':']).next().unwrap_or("");
-            let key = match first {
-                "indegree" | "outdegree" | "N" | "p" => Some(format!("conn.{first}")),
-                "delay" | "weight" => Some(format!("syn.{first}")),
-                _ => Some("conn.rule".to_string()),
-            };
-            return Error::invalid(at(key.as_deref()), e.to_string());
+        BuildError::Rule { rule, message, .. } => {
+            let (key, message) = rule_message(c, rule, message);
+            return Error::invalid(at(Some(&key)), message);
         }
         _ => (None, String::new()),
     };
     Error::invalid(at(key), format!("{shown}{e}"))
+}
+
+/// A rule's refusal as `key = value: reason`, with the key it concerns (`conn.indegree`,
+/// `syn.delay`, …) so that the message points at its line.
+fn rule_message(c: &ConnectSpec, rule: &str, message: &str) -> (String, String) {
+    let starts =
+        |k: &str| message.starts_with(&format!("{k} =")) || message.starts_with(&format!("{k}:"));
+    if let Some(k) = ["indegree", "outdegree", "N", "p"]
+        .into_iter()
+        .find(|k| starts(k))
+    {
+        return (format!("conn.{k}"), format!("conn.{message}"));
+    }
+    if let Some(k) = ["delay", "weight"].into_iter().find(|k| starts(k)) {
+        return (format!("syn.{k}"), format!("syn.{message}"));
+    }
+    let raw = |k: &str| {
+        c.syn
+            .get(k)
+            .map_or_else(|| "its default".to_string(), |v| v.to_string())
+    };
+    if message.contains("drawn delay") {
+        return (
+            "syn.delay".into(),
+            format!("syn.delay = {}: {message}", raw("delay")),
+        );
+    }
+    if message.contains("ReceptorType") {
+        return (
+            "syn.receptor_type".into(),
+            format!("syn.receptor_type = {}: {message}", raw("receptor_type")),
+        );
+    }
+    let name = rule.split(' ').next().unwrap_or(rule);
+    (
+        "conn.rule".into(),
+        format!("conn.rule = {name:?}: {message}"),
+    )
 }
 
 /// The expected memory of the network: neuron state, input ring buffers, the synapses each
