@@ -578,6 +578,10 @@ fn schema_message(source: &str, span: Option<Range<usize>>, message: &str) -> St
         .or_else(|| message.strip_prefix("invalid value: "))
     {
         if let Some((_, expected)) = rest.rsplit_once(", expected ") {
+            if expected == "a spanned value" {
+                // toml hands a date-time to a `Spanned` field as a private table.
+                return shown("a date or time is not valid here".into());
+            }
             return shown(format!("expected {}", expected_in_words(expected)));
         }
     }
