@@ -472,9 +472,9 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "recorder_record_to",
-            node("spike_recorder", "record_to = \"screen\""),
+            node("spike_recorder", "record_to = \"database\""),
             Some("record_to"),
-            &["record_to = \"screen\"", "valid values are \"memory\", \"ascii\" and \"hdf5\""],
+            &["record_to = \"database\"", "valid values are \"memory\", \"ascii\", \"screen\" and \"hdf5\""],
         ),
         // --- The kernel ---
         case(

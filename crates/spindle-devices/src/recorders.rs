@@ -35,11 +35,12 @@ fn window(w: DeviceWindow) -> Window {
 /// records to its output file.
 fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     if let Some(to) = params.string("record_to")? {
-        if !["memory", "ascii", "hdf5"].contains(&to.as_str()) {
+        // NEST 3.10's backends (`GetKernelStatus("recording_backends")`), and spindle's own.
+        if !["memory", "ascii", "screen", "hdf5"].contains(&to.as_str()) {
             return Err(invalid(
                 "record_to",
                 format!("{to:?}"),
-                "valid values are \"memory\", \"ascii\" and \"hdf5\" (spindle writes every recording to its HDF5 output)",
+                "valid values are \"memory\", \"ascii\", \"screen\" and \"hdf5\" (spindle writes every recording to its HDF5 output)",
             ));
         }
     }
