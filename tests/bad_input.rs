@@ -653,6 +653,24 @@ fn cases() -> Vec<Case> {
             &["conn.p = -0.1", "within [0, 1]"],
         ),
         case(
+            "total_number_negative",
+            net(&connect("\"i\"", "\"i\"", "conn = { rule = \"fixed_total_number\", N = -5 }")),
+            Some("N = -5"),
+            &["conn.N = -5", "must not be negative"],
+        ),
+        case(
+            "probability_missing",
+            net(&connect("\"i\"", "\"i\"", "conn = { rule = \"pairwise_bernoulli\" }")),
+            Some("pairwise_bernoulli"),
+            &["conn.p = missing", "rule pairwise_bernoulli needs p"],
+        ),
+        case(
+            "delay_normal_std",
+            net(&connect("\"i\"", "\"i\"", "syn = { delay = { distribution = \"normal\", mean = 1.0, std = -1.0 } }")),
+            Some("distribution"),
+            &["syn.delay = normal(1, -1)", "std > 0"],
+        ),
+        case(
             "total_number_without_multapses",
             net(&connect("\"i\"", "\"i\"", "conn = { rule = \"fixed_total_number\", N = 4, allow_multapses = false }")),
             None,
