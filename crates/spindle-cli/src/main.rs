@@ -52,7 +52,7 @@ struct RunArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     overwrite: bool,
-    /// Print nothing but errors.
+    /// Print nothing but warnings and errors.
     #[arg(short, long)]
     quiet: bool,
     /// Write the run's measurements (times, counts, memory of the synapse store) as JSON to
@@ -105,6 +105,9 @@ fn default_output(scenario: &Path) -> PathBuf {
 
 /// Refuse an output path we cannot or must not write, before anything is simulated.
 fn check_output(path: &Path, overwrite: bool) -> Result<(), Failure> {
+    if path.as_os_str().is_empty() {
+        return Err(Failure::input("output \"\": give a file name"));
+    }
     if path.is_dir() {
         return Err(Failure::input(format!(
             "output {}: is a folder; give a file name",
@@ -128,16 +131,50 @@ fn check_output(path: &Path, overwrite: bool) -> Result<(), Failure> {
             parent.display()
         )));
     }
-    let md = std::fs::metadata(&parent)
-        .map_err(|e| Failure::input(format!("output folder {}: {e}", parent.display())))?;
-    if md.permissions().readonly() {
-        return Err(Failure::input(format!(
-            "output {}: the folder {} is not writable",
+    check_writable(&parent).map_err(|e| {
+        Failure::input(format!(
+            "output {}: the folder {} is not writable ({e})",
             path.display(),
             parent.display()
-        )));
+        ))
+    })
+}
+
+/// Whether we can create files in `folder`: by creating (and removing) one, since permission
+/// bits alone do not tell (ACLs, read-only mounts, another owner, root).
+fn check_writable(folder: &Path) -> std::io::Result<()> {
+    let probe = folder.join(format!(".spindle-write-test-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+/// Where the output is written while the run lasts; it is renamed to the output path only
+/// when the file is complete, so that a run that fails leaves no partial file under the
+/// output's name (and `--overwrite` replaces the old file only with a complete new one).
+fn partial_path(output: &Path) -> PathBuf {
+    let mut name = output.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    output.with_file_name(name)
+}
+
+/// The memory limit of the network: `SPINDLE_MEMORY_LIMIT` (e.g. `100MB`, `2GiB`,
+/// `unlimited`) if set, else what the machine has available.
+fn memory_limit() -> Result<spindle::MemoryLimit, Failure> {
+    const VAR: &str = "SPINDLE_MEMORY_LIMIT";
+    match std::env::var(VAR) {
+        Err(_) => Ok(spindle::MemoryLimit::Available),
+        Ok(text) => match spindle::resources::parse_size(&text) {
+            Ok(Some(bytes)) => Ok(spindle::MemoryLimit::Bytes {
+                bytes,
+                source: format!("{VAR}={text}"),
+            }),
+            Ok(None) => Ok(spindle::MemoryLimit::Unlimited),
+            Err(e) => Err(Failure::input(format!("{VAR}: {e}"))),
+        },
     }
-    Ok(())
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
@@ -148,11 +185,29 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .or_else(|| scenario.output.file.clone())
         .unwrap_or_else(|| default_output(&args.scenario));
     check_output(&output, args.overwrite)?;
+    if let Some(stats) = &args.stats {
+        if stats.is_dir() {
+            return Err(Failure::input(format!(
+                "--stats {}: is a folder; give a file name",
+                stats.display()
+            )));
+        }
+        let folder = stats.parent().filter(|p| !p.as_os_str().is_empty());
+        if folder.is_some_and(|f| !f.is_dir()) {
+            return Err(Failure::input(format!(
+                "--stats {}: the folder does not exist",
+                stats.display()
+            )));
+        }
+    }
     let opts = RunOptions {
         threads: args.threads,
         seed: args.seed,
     };
-    let mut network = Network::build(&scenario, &opts).map_err(Failure::input)?;
+    let mut network =
+        Network::build_within(&scenario, &opts, &memory_limit()?).map_err(Failure::input)?;
+    // Warnings are printed even with --quiet: they describe input that NEST accepts but that
+    // is probably not what was meant.
     for w in &network.warnings {
         eprintln!("warning: {w}");
     }
@@ -165,7 +220,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         }
     }
 
-    let mut sink = Hdf5Sink::create(&output, &network.run_info(), &network.nodes, args.overwrite)
+    let partial = partial_path(&output);
+    let mut sink = Hdf5Sink::create(&partial, &network.run_info(), &network.nodes, true)
         .map_err(Failure::runtime)?;
     let total = network.total_steps();
     let h = network.resolution;
@@ -200,8 +256,30 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         bar.finish_and_clear();
     }
     let sim_time = started.elapsed();
-    result.map_err(Failure::runtime)?;
-    sink.finish().map_err(Failure::runtime)?;
+    let finished = result
+        .map_err(Failure::runtime)
+        .and_then(|()| sink.finish().map_err(Failure::runtime))
+        .and_then(|()| {
+            if !args.overwrite && output.exists() {
+                return Err(Failure::runtime(format!(
+                    "output {} appeared while the run went on; not replaced (pass --overwrite)",
+                    output.display()
+                )));
+            }
+            std::fs::rename(&partial, &output).map_err(|e| {
+                Failure::runtime(format!(
+                    "cannot move {} to {}: {e}",
+                    partial.display(),
+                    output.display()
+                ))
+            })
+        });
+    if let Err(mut f) = finished {
+        // No partial file is left behind under any name.
+        let _ = std::fs::remove_file(&partial);
+        f.message.push_str(" (no output file was written)");
+        return Err(f);
+    }
 
     let sim = &network.simulation;
     if !args.quiet {
@@ -240,6 +318,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             "connections": sim.connection_count(),
             "synapses": sim.synapse_count(),
             "synapse_store_bytes": sim.synapse_bytes(),
+            "estimated_memory_bytes": network.memory_estimate,
             "simulated_ms": total as f64 * h,
             "spikes": sim.spike_count(),
             "events": sim.delivered_events(),

@@ -185,6 +185,7 @@ impl Connectome<'_> {
                                 failure.get_or_insert(BuildError::Rule {
                                     rule: rule.conn.rule.to_string(),
                                     message: format!("target {t}: {r}"),
+                                    statement: Some(rule.index),
                                 });
                             }
                         }
@@ -192,6 +193,7 @@ impl Connectome<'_> {
                     .map_err(|e| BuildError::Rule {
                         rule: rule.conn.rule.to_string(),
                         message: e.message,
+                        statement: Some(e.statement),
                     })?;
                     if let Some(e) = failure {
                         return Err(e);

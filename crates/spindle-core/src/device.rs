@@ -61,6 +61,12 @@ pub trait StimulusDevice: Send + Sync + fmt::Debug {
         false
     }
 
+    /// Warnings about accepted but surprising parameters (e.g. a Poisson rate so high that a
+    /// step expects many spikes); the front end reports them before the run.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Append the events of the updates of steps `from .. to` (stamps `from + 1 ..= to`).
     /// Called with consecutive ranges; a device may keep a cursor.
     fn emit(&mut self, from: Step, to: Step, out: &mut Emissions);

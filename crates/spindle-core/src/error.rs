@@ -33,13 +33,15 @@ impl Rejection {
 pub enum BuildError {
     #[error("node {0} does not exist")]
     UnknownNode(NodeId),
-    #[error("cannot connect node {source_id} ({source_model}) to node {target} ({target_model}): {reason}")]
+    #[error("cannot connect node {source_id} ({source_model}) to node {target} ({target_model}): {reason}{}", if hint.is_empty() { String::new() } else { format!(" Valid: {hint}") })]
     Connect {
         source_id: NodeId,
         source_model: String,
         target: NodeId,
         target_model: String,
         reason: Rejection,
+        /// What would be valid (e.g. the receptor types the target accepts), or empty.
+        hint: String,
     },
     #[error("BadDelay: delay of {delay_steps} steps between node {source_id} and node {target}: delay must be greater than or equal to resolution")]
     BadDelay {
@@ -47,7 +49,7 @@ pub enum BuildError {
         target: NodeId,
         delay_steps: i64,
     },
-    #[error("delay of {delay_steps} steps between node {source_id} and node {target} exceeds the largest supported delay of {max} steps")]
+    #[error("delay of {delay_steps} steps between node {source_id} and node {target} exceeds the largest supported delay of {max} steps (delays are stored in 16 bits)")]
     DelayTooLong {
         source_id: NodeId,
         target: NodeId,
@@ -55,7 +57,12 @@ pub enum BuildError {
         max: i64,
     },
     #[error("{rule}: {message}")]
-    Rule { rule: String, message: String },
+    Rule {
+        rule: String,
+        message: String,
+        /// The index of the rule statement (as returned by `connect_rule`), where known.
+        statement: Option<u32>,
+    },
     #[error("too many nodes: node ids are limited to {max}")]
     TooManyNodes { max: u64 },
     #[error("too many synapses target one partition (at most 4 294 967 295); use more threads")]

@@ -25,6 +25,21 @@ pub struct Synapse {
     pub receptor: i64,
 }
 
+/// A list of receptor types in words: `none`, `0`, `1, 2` or `1 … 8`.
+fn receptor_list(list: &[i64]) -> String {
+    match list {
+        [] => "none".to_string(),
+        [first, .., last] if list.len() > 3 && last - first + 1 == list.len() as i64 => {
+            format!("{first} … {last}")
+        }
+        _ => list
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 /// The largest delay in steps: delays are stored as `u16`.
 pub const MAX_DELAY_STEPS: Step = u16::MAX as Step;
 
@@ -263,13 +278,66 @@ impl NetworkBuilder {
     }
 
     fn reject(&self, source: NodeId, target: NodeId, reason: Rejection) -> BuildError {
+        let hint = match reason.kind {
+            "IncompatibleReceptorType" | "UnknownReceptorType" => {
+                self.receptor_hint(source, target).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
         BuildError::Connect {
             source_id: source,
             source_model: self.model_name(source).unwrap_or("?").to_string(),
             target,
             target_model: self.model_name(target).unwrap_or("?").to_string(),
             reason,
+            hint,
         }
+    }
+
+    /// The receptor types a connection from `source` into `target` could use, in words.
+    fn receptor_hint(&self, source: NodeId, target: NodeId) -> Option<String> {
+        let model = self.neuron_model(target)?;
+        // Every model's ports are numbered from 0 up to its channel count.
+        let ports = 0..=model.n_channels() as i64 + 1;
+        let spikes: Vec<i64> = ports
+            .clone()
+            .filter(|&r| model.spike_input(r, 1.0).is_ok())
+            .collect();
+        let currents: Vec<i64> = ports
+            .filter(|&r| model.current_input(r, 1.0).is_ok())
+            .collect();
+        let name = model.model_name();
+        let (what, list) = match self.role(source)? {
+            Role::Multimeter(_) => {
+                return Some(format!(
+                    "a multimeter connects to {name} with receptor_type 0."
+                ))
+            }
+            Role::Stimulus(d) if self.stimuli[d].1.event_kind() == EventKind::Current => {
+                ("currents", &currents)
+            }
+            _ => ("spikes", &spikes),
+        };
+        let other = if what == "spikes" {
+            ("currents", &currents)
+        } else {
+            ("spikes", &spikes)
+        };
+        Some(format!(
+            "receptor_type for {what} into {name}: {}{}.",
+            receptor_list(list),
+            if other.1.is_empty() {
+                String::new()
+            } else {
+                format!(" (for {}: {})", other.0, receptor_list(other.1))
+            }
+        ))
+    }
+
+    /// The warnings collected since the last call (accepted but surprising input), so that
+    /// the caller can say which of its statements caused them.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Connect `source` to `target`, with NEST's checks for the pair of node kinds.
@@ -450,6 +518,7 @@ impl NetworkBuilder {
         let rejection = |message: String| BuildError::Rule {
             rule: conn.rule.to_string(),
             message,
+            statement: Some(index),
         };
         check_statement(&statement, &self.grid).map_err(rejection)?;
         let pre_pops = self.populations_of(&statement.pre);

@@ -79,23 +79,99 @@ pub enum ParamError {
         value: String,
         message: String,
     },
-    #[error("unknown parameter {key:?} for {model}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    #[error("unknown parameter {key:?} for {model}{}", unknown_hint(suggestion.as_deref(), known))]
     Unknown {
         key: String,
         model: String,
         suggestion: Option<String>,
         known: Vec<&'static str>,
     },
-    /// A rule between several keys, with NEST's exception name and message.
-    #[error("{kind}: {message}")]
-    Rule { kind: &'static str, message: String },
+    /// A rule over one or several keys, with NEST's exception name and message, the values
+    /// the rule was checked on (`given`, as `(key, value)`) and, where NEST's message does not
+    /// say it, what would be valid.
+    #[error("{}{kind}: {message}{}", given_prefix(given), valid.as_ref().map(|v| format!(" Valid: {v}")).unwrap_or_default())]
+    Rule {
+        kind: &'static str,
+        message: String,
+        given: Vec<(String, String)>,
+        valid: Option<String>,
+    },
+}
+
+fn unknown_hint(suggestion: Option<&str>, known: &[&str]) -> String {
+    match suggestion {
+        Some(s) => format!(" (did you mean {s:?}?)"),
+        None if known.is_empty() => "; it takes no parameters".to_string(),
+        None => format!("; valid parameters are {}", known.join(", ")),
+    }
+}
+
+fn given_prefix(given: &[(String, String)]) -> String {
+    if given.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = given.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    format!("{}: ", parts.join(", "))
 }
 
 impl ParamError {
+    /// A `BadProperty` with NEST's message; name the keys it concerns with [`ParamError::with`].
     pub fn rule(message: impl Into<String>) -> ParamError {
         ParamError::Rule {
             kind: "BadProperty",
             message: message.into(),
+            given: Vec::new(),
+            valid: None,
+        }
+    }
+
+    /// Name a key (and its value) that a [`ParamError::Rule`] was checked on.
+    pub fn with(mut self, key: &str, value: impl fmt::Display) -> ParamError {
+        if let ParamError::Rule { given, .. } = &mut self {
+            given.push((key.to_string(), value.to_string()));
+        }
+        self
+    }
+
+    /// Say what would be valid, where NEST's message of a [`ParamError::Rule`] does not.
+    pub fn valid(mut self, what: impl Into<String>) -> ParamError {
+        if let ParamError::Rule { valid, .. } = &mut self {
+            *valid = Some(what.into());
+        }
+        self
+    }
+
+    /// The (first) key the error is about, if it names one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            ParamError::WrongType { key, .. }
+            | ParamError::Invalid { key, .. }
+            | ParamError::Unknown { key, .. } => Some(key),
+            ParamError::Rule { given, .. } => given.first().map(|(k, _)| k.as_str()),
+        }
+    }
+
+    /// The keys the error is about.
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            ParamError::Rule { given, .. } => given.iter().map(|(k, _)| k.as_str()).collect(),
+            other => other.key().into_iter().collect(),
+        }
+    }
+
+    /// Replace the value shown for `key` (e.g. by the value exactly as the user wrote it), or
+    /// mark it as a default.
+    pub fn show_value(&mut self, key: &str, shown: String) {
+        match self {
+            ParamError::Rule { given, .. } => {
+                for (k, v) in given.iter_mut() {
+                    if k == key {
+                        *v = shown.clone();
+                    }
+                }
+            }
+            ParamError::Invalid { key: k, value, .. } if k == key => *value = shown,
+            _ => {}
         }
     }
 }
@@ -121,6 +197,16 @@ impl Params {
 
     pub fn contains(&self, key: &str) -> bool {
         self.entries.contains_key(key)
+    }
+
+    /// The raw value of `key`, without reading it.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries.get(key)
+    }
+
+    /// The keys present, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
     }
 
     /// Remove and return a raw value.

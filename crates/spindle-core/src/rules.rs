@@ -233,7 +233,7 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
             )
         }
         Rule::PairwiseBernoulli(p) if !(0.0..=1.0).contains(&p) => {
-            return Err(format!("p = {p}: the connection probability must be within [0, 1]"))
+            return Err(format!("p = {p:?}: the connection probability must be within [0, 1]"))
         }
         _ => {}
     }
@@ -242,7 +242,7 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
         Distribution::Uniform { low, high } => {
             if high < low || high.is_nan() || low.is_nan() {
                 return Err(format!(
-                    "delay: uniform distribution with high = {high} < low = {low}"
+                    "delay: uniform distribution with high = {high:?} < low = {low:?}"
                 ));
             }
             Some(low)
@@ -250,7 +250,7 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
         Distribution::Normal { std, .. } => {
             if std <= 0.0 || std.is_nan() {
                 return Err(format!(
-                    "delay: normal distribution needs std > 0 (std = {std})"
+                    "delay: normal distribution needs std > 0 (std = {std:?})"
                 ));
             }
             None
@@ -259,7 +259,7 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
     if let Some(d) = min_delay {
         if !d.is_finite() || grid.delay_to_steps(d) < 1 {
             return Err(format!(
-                "delay = {d}: BadDelay: delay must be greater than or equal to the resolution ({} ms)",
+                "delay = {d:?}: BadDelay: delay must be greater than or equal to the resolution ({} ms)",
                 grid.h()
             ));
         }
@@ -267,16 +267,16 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
     match s.syn.weight {
         Distribution::Uniform { low, high } if high < low || high.is_nan() || low.is_nan() => {
             return Err(format!(
-                "weight: uniform distribution with high = {high} < low = {low}"
+                "weight: uniform distribution with high = {high:?} < low = {low:?}"
             ))
         }
         Distribution::Normal { std, .. } if std <= 0.0 || std.is_nan() => {
             return Err(format!(
-                "weight: normal distribution needs std > 0 (std = {std})"
+                "weight: normal distribution needs std > 0 (std = {std:?})"
             ))
         }
         Distribution::Constant(w) if !w.is_finite() => {
-            return Err(format!("weight = {w}: the weight must be finite"))
+            return Err(format!("weight = {w:?}: the weight must be finite"))
         }
         _ => {}
     }
@@ -352,13 +352,14 @@ impl RuleStatement {
             let d = grid.delay_to_steps(d_ms);
             if !(d_ms.is_finite() && d >= 1) {
                 return Err(err(format!(
-                    "BadDelay: a drawn delay of {d_ms} ms is shorter than the resolution ({} ms)",
+                    "BadDelay: a drawn delay of {d_ms:?} ms is shorter than the resolution ({} ms)",
                     grid.h()
                 )));
             }
             if d > crate::network::MAX_DELAY_STEPS {
                 return Err(err(format!(
-                    "a drawn delay of {d_ms} ms exceeds the largest supported delay"
+                    "a drawn delay of {d_ms:?} ms exceeds the largest supported delay ({} ms)",
+                    grid.step_to_ms(crate::network::MAX_DELAY_STEPS)
                 )));
             }
             Ok((w, d))

@@ -11,6 +11,16 @@ pub type Step = i64;
 /// Tics per millisecond (NEST's default `tics_per_ms`).
 pub const TICS_PER_MS: i64 = 1000;
 
+/// The largest time, in ms, that a front end should accept anywhere (simulation times, device
+/// times, intervals, delays): 2⁵² tics, about 143 years. Step counts and sums of a few of them
+/// then stay exact in an `f64` and far from overflowing an `i64`.
+pub const MAX_TIME_MS: f64 = (1u64 << 52) as f64 / TICS_PER_MS as f64;
+
+/// Whether `t` (ms) is a time spindle can represent: finite and within ±[`MAX_TIME_MS`].
+pub fn representable_ms(t: f64) -> bool {
+    t.is_finite() && t.abs() <= MAX_TIME_MS
+}
+
 /// The simulation time grid of one kernel: the resolution `h` in tics per step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeGrid {
@@ -43,9 +53,11 @@ impl TimeGrid {
     }
 
     /// tics → steps, rounded up (NEST's `get_steps()`): multiplication by the reciprocal, then
-    /// truncation, exactly as NEST does it.
+    /// truncation, exactly as NEST does it. Saturates for times beyond `i64` tics (a
+    /// refractory period of 1e300 ms is accepted, as NEST accepts it, and never ends).
     pub fn tics_to_steps_up(&self, tics: i64) -> Step {
-        ((tics + self.tics_per_step - 1) as f64 * (1.0 / self.tics_per_step as f64)) as Step
+        (tics.saturating_add(self.tics_per_step - 1) as f64 * (1.0 / self.tics_per_step as f64))
+            as Step
     }
 
     /// A duration in ms as a whole number of steps, rounded up (e.g. `t_ref`).

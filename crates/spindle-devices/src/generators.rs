@@ -12,8 +12,16 @@
 
 use crate::window::DeviceWindow;
 use spindle_core::device::{Emission, Emissions, EventKind, PoissonEmission, StimulusDevice};
-use spindle_core::params::{invalid, ParamError, Params};
+use spindle_core::params::{invalid, ParamError, Params, Value};
+use spindle_core::time::{representable_ms, MAX_TIME_MS};
 use spindle_core::{Step, TimeGrid};
+
+/// The largest multiplicity a `spike_generator` spike may have, and the largest expected
+/// number of spikes per step of a `poisson_generator`: the kernel expands a spike of
+/// multiplicity m into m unit events per target and a spike recorder writes m rows (as NEST
+/// does), so anything larger makes every step take minutes and gigabytes. NEST has no such
+/// limit; nothing realistic comes near it.
+pub const MAX_MULTIPLICITY: u32 = 100_000;
 
 /// Sends spikes at given times (`spike_generator`).
 ///
@@ -58,7 +66,10 @@ impl SpikeGenerator {
         if precise && (offgrid || shift_now) {
             return Err(ParamError::rule(
                 "Option precise_times cannot be set to true when either allow_offgrid_times or shift_now_spikes is set to true.",
-            ));
+            )
+            .with("precise_times", precise)
+            .with("allow_offgrid_times", offgrid)
+            .with("shift_now_spikes", shift_now));
         }
         if !weights.is_empty() && weights.len() != times.len() {
             return Err(invalid(
@@ -82,11 +93,11 @@ impl SpikeGenerator {
         }
         let mut spikes = Vec::with_capacity(times.len());
         for (i, &t) in times.iter().enumerate() {
-            if !t.is_finite() || t < 0.0 {
+            if !representable_ms(t) || t < 0.0 {
                 return Err(invalid(
                     "spike_times",
                     t,
-                    "spike times must be finite and not negative (ms).",
+                    format!("spike times must be finite, not negative and at most {MAX_TIME_MS:.1e} ms."),
                 ));
             }
             if i > 0 && t < times[i - 1] {
@@ -120,12 +131,15 @@ impl SpikeGenerator {
             };
             let multiplicity = match multiplicities.get(i) {
                 None => 1,
-                Some(&m) if (0..=i64::from(u32::MAX)).contains(&m) => m as u32,
+                Some(&m) if (0..=i64::from(MAX_MULTIPLICITY)).contains(&m) => m as u32,
                 Some(&m) => {
                     return Err(invalid(
                         "spike_multiplicities",
                         m,
-                        "multiplicities must be non-negative integers.",
+                        format!(
+                            "multiplicities must be integers from 0 to {MAX_MULTIPLICITY} (each \
+                             spike of multiplicity m is delivered as m events)."
+                        ),
                     ))
                 }
             };
@@ -171,6 +185,10 @@ impl StimulusDevice for SpikeGenerator {
     }
 }
 
+fn list(v: &[f64]) -> Value {
+    Value::List(v.iter().map(|&x| Value::Float(x)).collect())
+}
+
 /// Reads `amplitude_times` / `amplitude_values` (both required together, same length).
 fn amplitude_table(
     params: &mut Params,
@@ -182,15 +200,17 @@ fn amplitude_table(
     let (times, values) = match (times, values) {
         (None, None) => (Vec::new(), Vec::new()),
         (Some(t), Some(v)) => (t, v),
-        (Some(_), None) => {
+        (Some(t), None) => {
             return Err(ParamError::rule(
                 "Amplitude times and values must be set together: amplitude_values is missing.",
-            ))
+            )
+            .with("amplitude_times", list(&t)))
         }
-        (None, Some(_)) => {
+        (None, Some(v)) => {
             return Err(ParamError::rule(
                 "Amplitude times and values must be set together: amplitude_times is missing.",
-            ))
+            )
+            .with("amplitude_values", list(&v)))
         }
     };
     if times.len() != values.len() {
@@ -198,15 +218,17 @@ fn amplitude_table(
             "Amplitude times and values have to be the same size (amplitude_times has {}, amplitude_values has {}).",
             times.len(),
             values.len()
-        )));
+        ))
+        .with("amplitude_times", list(&times))
+        .with("amplitude_values", list(&values)));
     }
     let mut steps = Vec::with_capacity(times.len());
     for &t in &times {
-        if !(t.is_finite() && t > 0.0) {
+        if !(representable_ms(t) && t > 0.0) {
             return Err(invalid(
                 "amplitude_times",
                 t,
-                "amplitude times must be positive (ms).",
+                format!("amplitude times must be positive and at most {MAX_TIME_MS:.1e} ms."),
             ));
         }
         let s = if offgrid {
@@ -380,11 +402,19 @@ impl StimulusDevice for DcGenerator {
 pub struct PoissonGenerator {
     /// Mean count per step, `h · rate · 1e-3`.
     lambda: f64,
+    /// As given (spikes/s) and the resolution (ms), for messages.
+    rate: f64,
+    h: f64,
     window: DeviceWindow,
 }
 
 impl PoissonGenerator {
     pub const KEYS: &'static [&'static str] = &["rate", "origin", "start", "stop"];
+
+    /// Above this mean count per step and target a rate is accepted with a warning: a
+    /// realistic external drive (e.g. Brunel's 17.8 kHz at 0.1 ms: 1.8 per step) stays far
+    /// below it, a rate given in the wrong unit does not.
+    pub const MANY_PER_STEP: f64 = 10.0;
 
     pub fn from_params(
         params: &mut Params,
@@ -394,9 +424,25 @@ impl PoissonGenerator {
         if !(rate.is_finite() && rate >= 0.0) {
             return Err(invalid("rate", rate, "The rate cannot be negative."));
         }
+        let lambda = grid.h() * rate * 1e-3;
+        if lambda > f64::from(MAX_MULTIPLICITY) {
+            return Err(invalid(
+                "rate",
+                rate,
+                format!(
+                    "each target would expect {lambda:.3e} spikes per {} ms step; spindle \
+                     accepts at most {MAX_MULTIPLICITY} (a rate of at most {:.3e} spikes/s at \
+                     this resolution); the rate is in spikes/s.",
+                    grid.h(),
+                    f64::from(MAX_MULTIPLICITY) / (grid.h() * 1e-3)
+                ),
+            ));
+        }
         let window = DeviceWindow::from_params(params, grid)?;
         Ok(PoissonGenerator {
             lambda: grid.h() * rate * 1e-3,
+            rate,
+            h: grid.h(),
             window,
         })
     }
@@ -414,6 +460,21 @@ impl StimulusDevice for PoissonGenerator {
 
     fn event_kind(&self) -> EventKind {
         EventKind::Spike
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        if self.lambda > Self::MANY_PER_STEP {
+            vec![format!(
+                "rate = {:?}: each target expects {:.3e} spikes per {} ms step (more than {}); NEST \
+                 accepts this, but the rate is in spikes/s: was spikes/ms meant?",
+                self.rate,
+                self.lambda,
+                self.h,
+                Self::MANY_PER_STEP
+            )]
+        } else {
+            Vec::new()
+        }
     }
 
     fn draws_per_target(&self) -> bool {

@@ -8,6 +8,7 @@
 use crate::window::DeviceWindow;
 use spindle_core::params::{invalid, ParamError, Params};
 use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec, Window};
+use spindle_core::time::representable_ms;
 use spindle_core::TimeGrid;
 
 pub const SPIKE_RECORDER_KEYS: &[&str] = &["origin", "start", "stop", "record_to", "label"];
@@ -34,11 +35,12 @@ fn window(w: DeviceWindow) -> Window {
 /// records to its output file.
 fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     if let Some(to) = params.string("record_to")? {
-        if !["memory", "ascii", "hdf5"].contains(&to.as_str()) {
+        // NEST 3.10's backends (`GetKernelStatus("recording_backends")`), and spindle's own.
+        if !["memory", "ascii", "screen", "hdf5"].contains(&to.as_str()) {
             return Err(invalid(
                 "record_to",
                 format!("{to:?}"),
-                "valid values are \"memory\", \"ascii\" and \"hdf5\" (spindle writes every recording to its HDF5 output)",
+                "valid values are \"memory\", \"ascii\", \"screen\" and \"hdf5\" (spindle writes every recording to its HDF5 output)",
             ));
         }
     }
@@ -68,22 +70,25 @@ pub fn spike_recorder_spec(
 pub fn multimeter_spec(params: &mut Params, grid: &TimeGrid) -> Result<MultimeterSpec, ParamError> {
     accept_record_to(params)?;
     let interval_ms = params.f64("interval")?.unwrap_or(1.0);
-    let interval = grid
-        .ms_on_grid(interval_ms)
+    let interval = Some(interval_ms)
+        .filter(|&t| representable_ms(t))
+        .and_then(|t| grid.ms_on_grid(t))
         .filter(|&s| s >= 1)
         .ok_or_else(|| {
             invalid(
                 "interval",
                 interval_ms,
                 format!(
-                    "The sampling interval must be a positive multiple of the simulation resolution ({} ms).",
-                    grid.h()
+                    "The sampling interval must be a positive multiple of the simulation resolution ({} ms), at most {:.1e} ms.",
+                    grid.h(),
+                    spindle_core::time::MAX_TIME_MS
                 ),
             )
         })?;
     let offset_ms = params.f64("offset")?.unwrap_or(0.0);
-    let offset = grid
-        .ms_on_grid(offset_ms)
+    let offset = Some(offset_ms)
+        .filter(|&t| representable_ms(t))
+        .and_then(|t| grid.ms_on_grid(t))
         .filter(|&s| s >= 0)
         .ok_or_else(|| {
             invalid(

@@ -1,6 +1,7 @@
 //! The `origin`, `start` and `stop` keys common to all devices (spec §5).
 
 use spindle_core::params::{invalid, ParamError, Params};
+use spindle_core::time::{representable_ms, MAX_TIME_MS};
 use spindle_core::{Step, TimeGrid};
 
 /// A device's activity window in steps: `t_min = origin + start`, `t_max = origin + stop`
@@ -20,8 +21,12 @@ impl DeviceWindow {
             if t.is_infinite() && t > 0.0 {
                 return Ok(None);
             }
-            if !t.is_finite() {
-                return Err(invalid(key, t, "must be a finite time in ms"));
+            if !representable_ms(t) {
+                return Err(invalid(
+                    key,
+                    t,
+                    format!("must be a finite time in ms within ±{MAX_TIME_MS:.1e} ms"),
+                ));
             }
             grid.ms_on_grid(t).map(Some).ok_or_else(|| {
                 invalid(

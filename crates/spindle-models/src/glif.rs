@@ -16,6 +16,22 @@ use spindle_core::time::TimeGrid;
 /// NEST's `numerics::e`.
 pub(crate) const E: f64 = std::f64::consts::E;
 
+/// The most synaptic ports a GLIF neuron may have in spindle: input channels are numbered in
+/// 16 bits (ports, then the current input). NEST has no such limit.
+pub(crate) const MAX_PORTS: usize = u16::MAX as usize - 1;
+
+/// Refuse more ports than spindle can number.
+pub(crate) fn check_port_count(tau_syn: &[f64]) -> Result<(), ParamError> {
+    if tau_syn.len() > MAX_PORTS {
+        return Err(params::invalid(
+            "tau_syn",
+            format!("{} entries", tau_syn.len()),
+            format!("spindle supports at most {MAX_PORTS} synaptic ports (receptor types)."),
+        ));
+    }
+    Ok(())
+}
+
 /// The parameters both GLIF models share (all but the synaptic ports). Voltages are stored
 /// relative to `E_L`, as NEST stores them, so that the arithmetic (and hence every rounding) is
 /// NEST's.
@@ -199,7 +215,16 @@ impl GlifParams {
                 "Incorrect model mechanism combination setting.See {doc} for setting of model \
                  mechanism parameters:spike_dependent_threshold, after_spike_currents, \
                  adapting_threshold."
-            )));
+            ))
+            .with("spike_dependent_threshold", r)
+            .with("after_spike_currents", asc)
+            .with("adapting_threshold", a)
+            .valid(
+                "the five GLIF levels (spike_dependent_threshold, after_spike_currents, \
+                 adapting_threshold) = lif (false, false, false), lif_r (true, false, false), \
+                 lif_asc (false, true, false), lif_r_asc (true, true, false), lif_r_asc_a \
+                 (true, true, true).",
+            ));
         }
         Ok(())
     }
@@ -207,7 +232,9 @@ impl GlifParams {
     /// The membrane rules, in NEST's order (the same in both models).
     pub(crate) fn check_membrane(&self, g_key: &str) -> Result<(), ParamError> {
         if self.v_reset >= self.th_inf {
-            return Err(bad("Reset potential must be smaller than threshold."));
+            return Err(bad("Reset potential must be smaller than threshold.")
+                .with("V_reset", Value::Float(self.v_reset + self.e_l))
+                .with("V_th", Value::Float(self.th_inf + self.e_l)));
         }
         if self.c_m <= 0.0 {
             return Err(params::invalid(
@@ -265,7 +292,11 @@ impl GlifParams {
             return Err(bad(
                 "All after spike current parameters (i.e., asc_init, k, asc_amps, r) \
                  must have the same size.",
-            ));
+            )
+            .with("asc_init", list(&self.asc_init))
+            .with("asc_decay", list(&self.asc_decay))
+            .with("asc_amps", list(&self.asc_amps))
+            .with("asc_r", list(&self.asc_r)));
         }
         for (&k, &rj) in self.asc_decay.iter().zip(&self.asc_r) {
             if k <= 0.0 {
@@ -324,14 +355,17 @@ impl GlifParams {
                 return Err(bad(
                     "After spike currents are not supported or settable in the current model \
                      mechanisms.",
-                ));
+                )
+                .with("ASCurrents", list(&v))
+                .with("after_spike_currents", asc));
             }
             if v.len() != self.asc_decay.len() {
                 return Err(bad(&format!(
                     "After spike current values must have have the same size ({}) of its \
                      parameters (i.e., asc_init, k, asc_amps, r).",
                     self.asc_decay.len()
-                )));
+                ))
+                .with("ASCurrents", list(&v)));
             }
             asc_state = v;
         }
@@ -341,7 +375,9 @@ impl GlifParams {
                 return Err(bad(
                     "Threshold spike component is not supported or settable in the current \
                      model mechanisms.",
-                ));
+                )
+                .with("threshold_spike", Value::Float(v))
+                .with("spike_dependent_threshold", r));
             }
             threshold_spike = v;
         }
@@ -351,7 +387,9 @@ impl GlifParams {
                 return Err(bad(
                     "Threshold voltage component is not supported or settable in the current \
                      model mechanisms.",
-                ));
+                )
+                .with("threshold_voltage", Value::Float(v))
+                .with("adapting_threshold", a));
             }
             threshold_voltage = v;
         }

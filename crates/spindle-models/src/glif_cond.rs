@@ -238,10 +238,13 @@ impl GlifCond {
                      and tau_syn ({}), must have the same size.",
                     p.e_rev.len(),
                     p.tau_syn.len()
-                )));
+                ))
+                .with("tau_syn", list(&p.tau_syn))
+                .with("E_rev", list(&p.e_rev)));
             }
             // (NEST's "number of ports cannot be reduced" rule needs existing connections, so
             // it cannot apply to a population being created.)
+            crate::glif::check_port_count(&p.tau_syn)?;
             if p.tau_syn.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
                     "tau_syn",

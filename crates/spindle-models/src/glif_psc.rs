@@ -238,6 +238,7 @@ impl GlifPsc {
         if let Some(tau) = dict.f64_list("tau_syn")? {
             // (NEST's "number of ports cannot be reduced" rule needs existing connections, so
             // it cannot apply to a population being created.)
+            crate::glif::check_port_count(&tau)?;
             if tau.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
                     "tau_syn",

@@ -54,7 +54,7 @@ use crate::unknown_receptor;
 use crate::voltages::read_scalars;
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict};
+use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::{Step, TimeGrid};
 
 /// NEST's model name.
@@ -189,16 +189,24 @@ impl IafCondExp {
             ],
         )?;
         if p.v_reset >= p.v_th {
-            return Err(bad("Reset potential must be smaller than threshold."));
+            return Err(bad("Reset potential must be smaller than threshold.")
+                .with("V_reset", Value::Float(p.v_reset))
+                .with("V_th", Value::Float(p.v_th)));
         }
         if p.c_m <= 0.0 {
-            return Err(bad("Capacitance must be strictly positive."));
+            return Err(
+                bad("Capacitance must be strictly positive.").with("C_m", Value::Float(p.c_m))
+            );
         }
         if p.t_ref < 0.0 {
-            return Err(bad("Refractory time cannot be negative."));
+            return Err(
+                bad("Refractory time cannot be negative.").with("t_ref", Value::Float(p.t_ref))
+            );
         }
         if p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
-            return Err(bad("All time constants must be strictly positive."));
+            return Err(bad("All time constants must be strictly positive.")
+                .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
+                .with("tau_syn_in", Value::Float(p.tau_syn_in)));
         }
         let mut s = InitialState::default();
         read_scalars(

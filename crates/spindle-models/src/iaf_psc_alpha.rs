@@ -54,7 +54,7 @@ use crate::unknown_receptor;
 use crate::voltages::{read_e_l, read_relative, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict};
+use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::{Step, TimeGrid};
 
 /// NEST's model name.
@@ -226,19 +226,26 @@ impl IafPscAlpha {
             ],
         )?;
         if p.c_m <= 0.0 {
-            return Err(bad("Capacitance must be > 0."));
+            return Err(bad("Capacitance must be > 0.").with("C_m", Value::Float(p.c_m)));
         }
         if p.tau_m <= 0.0 {
-            return Err(bad("Membrane time constant must be > 0."));
+            return Err(
+                bad("Membrane time constant must be > 0.").with("tau_m", Value::Float(p.tau_m))
+            );
         }
         if p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
-            return Err(bad("All synaptic time constants must be > 0."));
+            return Err(bad("All synaptic time constants must be > 0.")
+                .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
+                .with("tau_syn_in", Value::Float(p.tau_syn_in)));
         }
         if p.t_ref < 0.0 {
-            return Err(bad("The refractory time t_ref can't be negative."));
+            return Err(bad("The refractory time t_ref can't be negative.")
+                .with("t_ref", Value::Float(p.t_ref)));
         }
         if p.v_reset >= p.theta {
-            return Err(bad("Reset potential must be smaller than threshold."));
+            return Err(bad("Reset potential must be smaller than threshold.")
+                .with("V_reset", Value::Float(p.v_reset + p.e_l))
+                .with("V_th", Value::Float(p.theta + p.e_l)));
         }
         let mut initial_y3 = 0.0;
         read_relative(dict, "V_m", &mut initial_y3, p.e_l, delta_e_l)?;

@@ -62,7 +62,7 @@ use crate::unknown_receptor;
 use crate::voltages::{read_e_l, read_relative, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict};
+use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::{Step, TimeGrid};
 
 /// NEST's model name.
@@ -223,30 +223,41 @@ impl IafPscExp {
             ],
         )?;
         if p.v_reset >= p.theta {
-            return Err(bad("Reset potential must be smaller than threshold."));
+            return Err(bad("Reset potential must be smaller than threshold.")
+                .with("V_reset", Value::Float(p.v_reset + p.e_l))
+                .with("V_th", Value::Float(p.theta + p.e_l)));
         }
         if p.c_m <= 0.0 {
-            return Err(bad("Capacitance must be strictly positive."));
+            return Err(
+                bad("Capacitance must be strictly positive.").with("C_m", Value::Float(p.c_m))
+            );
         }
         if p.tau_m <= 0.0 || p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
-            return Err(bad(
-                "Membrane and synapse time constants must be strictly positive.",
-            ));
+            return Err(
+                bad("Membrane and synapse time constants must be strictly positive.")
+                    .with("tau_m", Value::Float(p.tau_m))
+                    .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
+                    .with("tau_syn_in", Value::Float(p.tau_syn_in)),
+            );
         }
         if p.t_ref < 0.0 {
-            return Err(bad("Refractory time must not be negative."));
+            return Err(
+                bad("Refractory time must not be negative.").with("t_ref", Value::Float(p.t_ref))
+            );
         }
         if let Some(v) = dict.f64("rho")? {
             p.rho = v;
         }
         if p.rho < 0.0 {
-            return Err(bad("Stochastic firing intensity must not be negative."));
+            return Err(bad("Stochastic firing intensity must not be negative.")
+                .with("rho", Value::Float(p.rho)));
         }
         if let Some(v) = dict.f64("delta")? {
             p.delta = v;
         }
         if p.delta < 0.0 {
-            return Err(bad("Width of threshold region must not be negative."));
+            return Err(bad("Width of threshold region must not be negative.")
+                .with("delta", Value::Float(p.delta)));
         }
         // NEST's update: deterministic if delta < 1e-10, stochastic if delta > 1e-10 (and, at
         // exactly 1e-10, neither test fires). Only the deterministic branch is implemented.
@@ -256,7 +267,8 @@ impl IafPscExp {
                  not support yet (it needs a per-neuron random stream); use delta = 0 for the \
                  deterministic threshold.",
                 p.delta
-            )));
+            ))
+            .with("delta", Value::Float(p.delta)));
         }
         let mut initial_v = 0.0;
         read_relative(dict, "V_m", &mut initial_v, p.e_l, delta_e_l)?;

@@ -28,7 +28,7 @@ fn flags(r: bool, asc: bool, a: bool) -> Vec<(&'static str, Value)> {
 /// The NEST message carried by an error (either kind).
 fn message(e: ParamError) -> String {
     match e {
-        ParamError::Rule { kind, message } => {
+        ParamError::Rule { kind, message, .. } => {
             assert_eq!(kind, "BadProperty");
             message
         }

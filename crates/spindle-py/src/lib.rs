@@ -63,7 +63,7 @@ fn split_kind(text: &str) -> Option<(String, String)> {
 /// NEST's exception name and message for a parameter problem.
 fn param_kind(e: &ParamError) -> (String, String) {
     match e {
-        ParamError::Rule { kind, message } => ((*kind).to_string(), message.clone()),
+        ParamError::Rule { kind, message, .. } => ((*kind).to_string(), message.clone()),
         ParamError::Unknown {
             key, suggestion, ..
         } => (

@@ -7,10 +7,12 @@
 
 pub mod error;
 pub mod registry;
+pub mod resources;
 pub mod run;
 pub mod scenario;
 
 pub use error::{Error, Located};
+pub use resources::MemoryLimit;
 pub use run::{Network, RunOptions};
 pub use scenario::Scenario;
 pub use spindle_core::SynapseInfo;

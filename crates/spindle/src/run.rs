@@ -2,11 +2,13 @@
 
 use crate::error::{Error, Located};
 use crate::registry::{self, NodeModel};
-use crate::scenario::{ConnectSpec, Scenario};
+use crate::resources::{format_bytes, MemoryEstimate, MemoryLimit};
+use crate::scenario::{ConnectSpec, NodeSpec, Scenario};
+use spindle_core::network::MAX_DELAY_STEPS;
 use spindle_core::params::{closest, invalid, ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
 use spindle_core::rules::{ConnSpec, Distribution, NodeSet, Rule, SynSpec};
-use spindle_core::{NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
+use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
 use spindle_io::{NodeEntry, RunInfo};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -31,7 +33,38 @@ pub struct Network {
     pub seed: u64,
     pub threads: usize,
     pub resolution: f64,
+    /// The estimated memory of the network in bytes (see [`crate::resources`]).
+    pub memory_estimate: f64,
     pub build_time: Duration,
+}
+
+/// The longest time in tics (see [`spindle_core::time::MAX_TIME_MS`]).
+const MAX_TICS: i64 = (spindle_core::time::MAX_TIME_MS * 1000.0) as i64;
+
+/// The largest population of one `[[nodes]]` entry (node ids are 32-bit).
+const MAX_POPULATION: i64 = (u32::MAX / 2) as i64;
+
+/// What a node holds, for the memory estimate.
+#[derive(Clone, Copy, Debug)]
+enum Footprint {
+    Neurons {
+        bytes_per_neuron: usize,
+        channels: usize,
+    },
+    Multimeter {
+        columns: usize,
+        interval: Step,
+    },
+    Device,
+}
+
+/// A `[[connect]]` entry read and resolved, not yet made.
+#[derive(Debug)]
+struct ReadConnection {
+    pre: NodeSet,
+    post: NodeSet,
+    conn: ConnSpec,
+    syn: SynSpec,
 }
 
 const CONN_KEYS: &[&str] = &[
@@ -42,6 +75,13 @@ const CONN_KEYS: &[&str] = &[
     "outdegree",
     "N",
     "p",
+];
+/// The parameter of each rule that has one.
+const RULE_PARAMETERS: [(&str, &str); 4] = [
+    ("indegree", "fixed_indegree"),
+    ("outdegree", "fixed_outdegree"),
+    ("N", "fixed_total_number"),
+    ("p", "pairwise_bernoulli"),
 ];
 const SYN_KEYS: &[&str] = &["weight", "delay", "receptor_type", "synapse_model"];
 const RULES: &[&str] = &[
@@ -55,74 +95,114 @@ const RULES: &[&str] = &[
 
 impl Network {
     /// Validate and build `scenario`. Nothing is simulated; every check that can be made
-    /// without simulating is made here.
+    /// without simulating is made here, and a network that would need more memory than is
+    /// available ([`MemoryLimit::Available`]) is refused before anything large is allocated.
     pub fn build(scenario: &Scenario, opts: &RunOptions) -> Result<Network, Error> {
+        Network::build_within(scenario, opts, &MemoryLimit::Available)
+    }
+
+    /// [`Network::build`] with an explicit memory limit.
+    pub fn build_within(
+        scenario: &Scenario,
+        opts: &RunOptions,
+        memory: &MemoryLimit,
+    ) -> Result<Network, Error> {
         let started = Instant::now();
         let kernel = &scenario.kernel;
-        let kernel_at = |key: &str| scenario.at(scenario.line_of_key(key), "[kernel]");
-        let grid = TimeGrid::from_resolution_ms(kernel.resolution).ok_or_else(|| {
-            Error::invalid(
-                kernel_at("resolution"),
-                format!(
-                    "resolution = {}: the resolution must be a positive time of at least 0.001 ms",
-                    kernel.resolution
-                ),
-            )
-        })?;
+        let kernel_at =
+            |key: &str| scenario.at(scenario.line_of_table_key("kernel", key), "[kernel]");
+        let grid = TimeGrid::from_resolution_ms(kernel.resolution)
+            .filter(|g| g.tics_per_step() <= MAX_TICS)
+            .ok_or_else(|| {
+                Error::invalid(
+                    kernel_at("resolution"),
+                    format!(
+                        "resolution = {:?}: the resolution must be a positive time of at least 0.001 ms (it is stored as whole microseconds)",
+                        kernel.resolution,
+                    ),
+                )
+            })?;
         let threads = match opts.threads.or(kernel.threads) {
             Some(0) => {
+                let at = match opts.threads {
+                    Some(_) => scenario.at(None, "--threads"),
+                    None => kernel_at("threads"),
+                };
                 return Err(Error::invalid(
-                    kernel_at("threads"),
+                    at,
                     "threads = 0: the number of threads must be at least 1",
-                ))
+                ));
             }
             Some(t) => t,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         let seed = opts.seed.unwrap_or(kernel.seed);
 
-        let simulate_at = || scenario.at(scenario.line_of_key("[simulate]"), "[simulate]");
-        let mut chunks = Vec::new();
+        let simulate_at = || scenario.at(scenario.simulate_line, "[simulate]");
+        let mut chunks: Vec<Step> = Vec::new();
+        let max_ms = MAX_TICS as f64 / 1000.0;
         for &t in &scenario.simulate {
-            let steps = grid
-                .ms_on_grid(t)
-                .filter(|&s| s >= 0 && t.is_finite())
-                .ok_or_else(|| {
-                    Error::invalid(
-                        simulate_at(),
-                        format!(
-                            "time = {t}: the simulation time must be a non-negative multiple of the simulation resolution ({} ms)",
-                            grid.h()
-                        ),
+            let problem = if !(t.is_finite() && t <= max_ms) {
+                Some(format!(
+                    "the simulation time must be finite and at most {max_ms:.1e} ms"
+                ))
+            } else if t < 0.0 {
+                Some("the simulation time must not be negative".to_string())
+            } else {
+                None
+            };
+            let steps = grid.ms_on_grid(t).filter(|_| problem.is_none());
+            let Some(steps) = steps else {
+                let why = problem.unwrap_or_else(|| {
+                    format!(
+                        "The simulation time must be a multiple of the simulation resolution ({} ms)",
+                        grid.h()
                     )
-                })?;
+                });
+                return Err(Error::invalid(
+                    simulate_at(),
+                    format!("time = {t:?}: {why}"),
+                ));
+            };
             chunks.push(steps);
+        }
+        if chunks.iter().sum::<Step>() > MAX_TICS / grid.tics_per_step() {
+            return Err(Error::invalid(
+                simulate_at(),
+                format!(
+                    "time = {:?}: the simulation times add up to more than {max_ms:.1e} ms",
+                    scenario.simulate
+                ),
+            ));
         }
 
         let mut builder = NetworkBuilder::new(grid, seed);
         let mut nodes: Vec<NodeEntry> = Vec::new();
         let mut by_name: HashMap<&str, (u32, u32)> = HashMap::new();
+        let mut warnings = Vec::new();
+        // What each node will hold, for the memory estimate.
+        let mut footprints: Vec<Footprint> = Vec::new();
         for spec in &scenario.nodes {
             let item = format!("[[nodes]] {:?} ({})", spec.name, spec.model);
-            let at = || scenario.at(spec.line, item.clone());
+            let at = |key: Option<&str>| scenario.at(spec.line_of(key), item.clone());
             if by_name.contains_key(spec.name.as_str()) {
                 return Err(Error::invalid(
-                    at(),
+                    at(Some("name")),
                     format!(
-                        "name = {:?}: another [[nodes]] entry already has this name",
+                        "name = {:?}: another [[nodes]] entry already has this name; names must be unique",
                         spec.name
                     ),
                 ));
             }
-            if spec.n < 1 || spec.n > i64::from(u32::MAX) / 2 {
+            if spec.n < 1 || spec.n > MAX_POPULATION {
                 return Err(Error::invalid(
-                    at(),
-                    format!("n = {}: n must be at least 1", spec.n),
+                    at(Some("n")),
+                    format!("n = {}: n must be between 1 and {MAX_POPULATION}", spec.n),
                 ));
             }
             if registry::is_device(&spec.model) && spec.n != 1 {
                 return Err(Error::invalid(
-                    at(),
+                    at(Some("n")),
                     format!(
                         "n = {}: devices are created one per [[nodes]] entry (n = 1); give each its own name",
                         spec.n
@@ -131,18 +211,39 @@ impl Network {
             }
             let model = registry::create(&spec.model, spec.params.clone(), &grid)
                 .map_err(|u| {
-                    Error::invalid(scenario.at(spec.model_line, item.clone()), u.to_string())
+                    Error::invalid(at(Some("model")), format!("model = {:?}: {u}", spec.model))
                 })?
-                .map_err(|source| Error::Param { at: at(), source })?;
+                .map_err(|e| node_param_error(scenario, spec, &item, e))?;
             let n = spec.n as u32;
+            let footprint = match &model {
+                NodeModel::Neuron(m) => Footprint::Neurons {
+                    bytes_per_neuron: 8 * (8 + 2 * m.n_channels() + m.recordables().len()),
+                    channels: m.n_channels(),
+                },
+                NodeModel::Stimulus(d) => {
+                    for w in d.warnings() {
+                        warnings.push(format!("{}: {w}", at(Some("params"))));
+                    }
+                    Footprint::Device
+                }
+                NodeModel::Multimeter(m) => Footprint::Multimeter {
+                    columns: m.record_from.len() + 1,
+                    interval: m.interval.max(1),
+                },
+                NodeModel::SpikeRecorder(_) => Footprint::Device,
+            };
             let first = match model {
                 NodeModel::Neuron(m) => builder.add_neurons(m, n),
                 NodeModel::Stimulus(d) => builder.add_stimulus(d),
                 NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
                 NodeModel::Multimeter(s) => builder.add_multimeter(s),
             }
-            .map_err(|source| Error::Build { at: at(), source })?;
+            .map_err(|source| Error::Build {
+                at: at(Some("n")),
+                source,
+            })?;
             by_name.insert(&spec.name, (first.0, n));
+            footprints.push(footprint);
             nodes.push(NodeEntry {
                 name: spec.name.clone(),
                 model: spec.model.clone(),
@@ -151,14 +252,73 @@ impl Network {
             });
         }
 
-        for (i, c) in scenario.connections.iter().enumerate() {
-            connect(scenario, &mut builder, &by_name, i, c)?;
+        // Input cells are numbered in 32 bits.
+        let cells: f64 = nodes
+            .iter()
+            .zip(&footprints)
+            .map(|(n, f)| match f {
+                Footprint::Neurons { channels, .. } => f64::from(n.count) * *channels as f64,
+                _ => 0.0,
+            })
+            .sum();
+        if cells >= f64::from(u32::MAX) {
+            return Err(Error::invalid(
+                scenario.at(None, "network"),
+                format!(
+                    "the neurons have {cells:.3e} inputs (neurons × receptor ports) in all; spindle numbers them in 32 bits and supports fewer than {}",
+                    u32::MAX
+                ),
+            ));
         }
 
-        let warnings = builder.warnings().to_vec();
-        let simulation = builder.build(threads).map_err(|source| Error::Build {
-            at: scenario.at(None, "network"),
-            source,
+        // Read every [[connect]] entry before connecting anything, so that the memory the
+        // connections will take is known before any of them is expanded.
+        let mut statements = Vec::with_capacity(scenario.connections.len());
+        for (i, c) in scenario.connections.iter().enumerate() {
+            statements.push(read_connection(scenario, &by_name, i, c)?);
+        }
+        let estimate = estimate_memory(scenario, &nodes, &footprints, &statements, &grid, threads);
+        if let Some((limit, source)) = memory.resolve() {
+            let total = estimate.total();
+            if total > limit as f64 {
+                return Err(Error::invalid(
+                    scenario.at(None, "network"),
+                    format!(
+                        "the network needs about {} but only {} are available ({source}); largest parts: {estimate}. Use fewer or smaller populations or connections",
+                        format_bytes(total),
+                        format_bytes(limit as f64),
+                    ),
+                ));
+            }
+        }
+        for (i, (c, statement)) in scenario.connections.iter().zip(statements).enumerate() {
+            let at = |key: Option<&str>| scenario.at(c.line_of(key), connect_item(i, c));
+            builder
+                .connect_rule(statement.pre, statement.post, statement.conn, statement.syn)
+                .map_err(|e| connect_error(&at, c, &statement.syn, e))?;
+            for w in builder.take_warnings() {
+                warnings.push(format!("{}: {w}", at(Some("syn.weight"))));
+            }
+        }
+
+        let simulation = builder.build(threads).map_err(|source| match &source {
+            BuildError::Rule {
+                statement: Some(i), ..
+            } if (*i as usize) < scenario.connections.len() => {
+                let c = &scenario.connections[*i as usize];
+                let BuildError::Rule { rule, message, .. } = &source else {
+                    unreachable!("matched above")
+                };
+                let (key, message) = rule_message(c, rule, message);
+                Error::invalid(
+                    scenario.at(c.line_of(Some(&key)), connect_item(*i as usize, c)),
+                    message,
+                )
+            }
+            _ => Error::Build {
+                at: scenario.at(None, "network"),
+                source,
+            },
         })?;
         Ok(Network {
             simulation,
@@ -168,6 +328,7 @@ impl Network {
             seed,
             threads,
             resolution: grid.h(),
+            memory_estimate: estimate.total(),
             build_time: started.elapsed(),
         })
     }
@@ -226,8 +387,268 @@ impl Network {
     }
 }
 
-fn param_error(at: Located, source: ParamError) -> Error {
-    Error::Param { at, source }
+/// A node's parameter error, at the line of the offending key, showing the values as the user
+/// wrote them and marking those the user did not give as defaults.
+fn node_param_error(scenario: &Scenario, spec: &NodeSpec, item: &str, mut e: ParamError) -> Error {
+    match &mut e {
+        ParamError::Rule { given, .. } => {
+            for (key, value) in given.iter_mut() {
+                match spec.params.get(key) {
+                    Some(user) => *value = shown(user),
+                    None => value.push_str(" (default)"),
+                }
+            }
+        }
+        ParamError::Invalid { key, value, .. } => {
+            if let Some(user) = spec.params.get(key) {
+                *value = shown(user);
+            }
+        }
+        _ => {}
+    }
+    let line = spec.line_of(e.key());
+    Error::Param {
+        at: scenario.at(line, item.to_string()),
+        source: e,
+    }
+}
+
+/// A value as the user wrote it, with long lists shortened.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::List(items) if items.len() > 8 => {
+            let head: Vec<String> = items[..4].iter().map(Value::to_string).collect();
+            format!(
+                "[{}, …, {}] ({} entries)",
+                head.join(", "),
+                items[items.len() - 1],
+                items.len()
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `[[connect]] #2 (a → b, c)`.
+fn connect_item(index: usize, c: &ConnectSpec) -> String {
+    format!(
+        "[[connect]] #{} ({} → {})",
+        index + 1,
+        c.pre.join(", "),
+        c.post.join(", ")
+    )
+}
+
+/// Resolve the names and read the `conn` and `syn` tables of one `[[connect]]` entry.
+fn read_connection(
+    scenario: &Scenario,
+    by_name: &HashMap<&str, (u32, u32)>,
+    index: usize,
+    c: &ConnectSpec,
+) -> Result<ReadConnection, Error> {
+    let at = |key: Option<&str>| scenario.at(c.line_of(key), connect_item(index, c));
+    let pre = resolve(&c.pre, by_name, "pre", &|| at(Some("pre")))?;
+    let post = resolve(&c.post, by_name, "post", &|| at(Some("post")))?;
+    let param = |e: ParamError, table: &str| {
+        let key = e.key().map(|k| {
+            if k.starts_with(&format!("{table}.")) {
+                k.to_string()
+            } else {
+                format!("{table}.{k}")
+            }
+        });
+        Error::Param {
+            at: at(key.as_deref()),
+            source: e,
+        }
+    };
+    let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
+    let syn = syn_spec(&mut c.syn.clone()).map_err(|e| param(e, "syn"))?;
+    Ok(ReadConnection {
+        pre,
+        post,
+        conn,
+        syn,
+    })
+}
+
+/// A connection refused by the network builder, naming the key it concerns.
+fn connect_error(
+    at: &dyn Fn(Option<&str>) -> Located,
+    c: &ConnectSpec,
+    syn: &SynSpec,
+    e: BuildError,
+) -> Error {
+    let (key, shown) = match &e {
+        BuildError::Connect { reason, .. }
+            if matches!(
+                reason.kind,
+                "IncompatibleReceptorType" | "UnknownReceptorType"
+            ) =>
+        {
+            (
+                Some("syn.receptor_type"),
+                format!("syn.receptor_type = {}: ", syn.receptor),
+            )
+        }
+        BuildError::BadDelay { .. } | BuildError::DelayTooLong { .. } => (
+            Some("syn.delay"),
+            match syn.delay_ms {
+                Distribution::Constant(d) => format!("syn.delay = {d:?}: "),
+                _ => String::new(),
+            },
+        ),
+        BuildError::Rule { rule, message, .. } => {
+            let (key, message) = rule_message(c, rule, message);
+            return Error::invalid(at(Some(&key)), message);
+        }
+        _ => (None, String::new()),
+    };
+    Error::invalid(at(key), format!("{shown}{e}"))
+}
+
+/// A rule's refusal as `key = value: reason`, with the key it concerns (`conn.indegree`,
+/// `syn.delay`, …) so that the message points at its line.
+fn rule_message(c: &ConnectSpec, rule: &str, message: &str) -> (String, String) {
+    let starts =
+        |k: &str| message.starts_with(&format!("{k} =")) || message.starts_with(&format!("{k}:"));
+    if let Some(k) = ["indegree", "outdegree", "N", "p"]
+        .into_iter()
+        .find(|k| starts(k))
+    {
+        return (format!("conn.{k}"), format!("conn.{message}"));
+    }
+    if let Some(k) = ["delay", "weight"].into_iter().find(|k| starts(k)) {
+        return (format!("syn.{k}"), format!("syn.{message}"));
+    }
+    let raw = |k: &str| {
+        c.syn
+            .get(k)
+            .map_or_else(|| "its default".to_string(), |v| v.to_string())
+    };
+    if message.contains("drawn delay") {
+        return (
+            "syn.delay".into(),
+            format!("syn.delay = {}: {message}", raw("delay")),
+        );
+    }
+    if message.contains("ReceptorType") {
+        return (
+            "syn.receptor_type".into(),
+            format!("syn.receptor_type = {}: {message}", raw("receptor_type")),
+        );
+    }
+    let name = rule.split(' ').next().unwrap_or(rule);
+    (
+        "conn.rule".into(),
+        format!("conn.rule = {name:?}: {message}"),
+    )
+}
+
+/// The expected memory of the network: neuron state, input ring buffers, the synapses each
+/// statement is expected to make (before any is made), per-thread indices and multimeter
+/// buffers.
+fn estimate_memory(
+    scenario: &Scenario,
+    nodes: &[NodeEntry],
+    footprints: &[Footprint],
+    statements: &[ReadConnection],
+    grid: &TimeGrid,
+    threads: usize,
+) -> MemoryEstimate {
+    let mut e = MemoryEstimate::default();
+    // Delay extrema in steps, over every statement (at least one step; NEST's default 1 ms).
+    let (mut min_delay, mut max_delay) = (f64::INFINITY, 1.0f64);
+    for s in statements {
+        let (lo, hi) = match s.syn.delay_ms {
+            Distribution::Constant(d) => (d, d),
+            Distribution::Uniform { low, high } => (low, high),
+            Distribution::Normal { mean, std } => (mean - 5.0 * std, mean + 5.0 * std),
+        };
+        let steps = |d: f64| (d / grid.h()).round().clamp(1.0, MAX_DELAY_STEPS as f64);
+        min_delay = min_delay.min(steps(lo));
+        max_delay = max_delay.max(steps(hi));
+    }
+    let min_delay = if min_delay.is_finite() {
+        min_delay
+    } else {
+        1.0
+    };
+    let ring_slots = min_delay.min(max_delay) + max_delay;
+    let mut cells = 0.0;
+    for (node, fp) in nodes.iter().zip(footprints) {
+        if let Footprint::Neurons {
+            bytes_per_neuron,
+            channels,
+        } = *fp
+        {
+            let n = f64::from(node.count);
+            e.add(
+                format!(
+                    "state of the {} {} neurons {:?}",
+                    node.count, node.model, node.name
+                ),
+                n * bytes_per_neuron as f64,
+            );
+            cells += n * channels as f64;
+        }
+    }
+    e.add(
+        format!("input ring buffers ({cells:.0} inputs × {ring_slots:.0} delay slots)"),
+        cells * ring_slots * 8.0,
+    );
+    let is_device = |set: &NodeSet| {
+        set.ranges().iter().any(|&(first, _)| {
+            let i = nodes.partition_point(|n| n.first_id <= first) - 1;
+            !matches!(footprints[i], Footprint::Neurons { .. })
+        })
+    };
+    for (i, (s, c)) in statements.iter().zip(&scenario.connections).enumerate() {
+        let (n_pre, n_post) = (s.pre.len() as f64, s.post.len() as f64);
+        let count = match s.conn.rule {
+            Rule::AllToAll => n_pre * n_post,
+            Rule::OneToOne => n_post,
+            Rule::FixedIndegree(k) => k as f64 * n_post,
+            Rule::FixedOutdegree(k) => k as f64 * n_pre,
+            Rule::PairwiseBernoulli(p) => p * n_pre * n_post,
+            Rule::FixedTotalNumber(n) => n as f64,
+        };
+        // Neuron → neuron synapses are stored compactly (cell + kind index: 6 bytes) unless
+        // random weights or delays make too many distinct kinds (cell + weight + delay: 14).
+        // Connections with a device are expanded one by one and keep a record each, with a
+        // random stream for Poisson generators.
+        let (bytes, kind) = if is_device(&s.pre) || is_device(&s.post) {
+            (256.0, "device connections")
+        } else if s.syn.weight.is_random() || s.syn.delay_ms.is_random() {
+            (14.0, "synapses")
+        } else {
+            (6.0, "synapses")
+        };
+        e.add(
+            format!("{count:.3e} {kind} of {}", connect_item(i, c)),
+            count * bytes,
+        );
+        // Multimeter buffers: one row per target and sample of a slice.
+        if let Some(&(first, _)) = s.pre.ranges().first() {
+            let k = nodes.partition_point(|n| n.first_id <= first) - 1;
+            if let Footprint::Multimeter { columns, interval } = footprints[k] {
+                let samples = (min_delay / interval as f64).ceil() + 1.0;
+                e.add(
+                    format!("recording buffers of {:?}", nodes[k].name),
+                    2.0 * n_post * columns as f64 * samples * 8.0,
+                );
+            }
+        }
+    }
+    let ids = nodes
+        .last()
+        .map_or(0.0, |n| f64::from(n.first_id) + f64::from(n.count))
+        + 2.0;
+    e.add(
+        format!("per-thread synapse indices ({threads} threads)"),
+        threads as f64 * (ids * 12.0 + 256.0 * 1024.0),
+    );
+    e
 }
 
 /// The node set named by a `pre` or `post` list.
@@ -311,18 +732,18 @@ fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
         allow_autapses: conn.bool("allow_autapses")?.unwrap_or(true),
         allow_multapses: conn.bool("allow_multapses")?.unwrap_or(true),
     };
+    // A parameter of another rule (the rule's own was read above).
+    for (key, owner) in RULE_PARAMETERS {
+        if let Some(v) = conn.get(key) {
+            return Err(invalid(
+                &format!("conn.{key}"),
+                v,
+                format!("{key} is a parameter of rule {owner}, not of {rule_name}"),
+            ));
+        }
+    }
     conn.clone()
         .finish(&format!("conn_spec of rule {rule_name}"), CONN_KEYS)?;
-    if let Some(key) = ["indegree", "outdegree", "N", "p"]
-        .into_iter()
-        .find(|k| conn.contains(k))
-    {
-        return Err(invalid(
-            &format!("conn.{key}"),
-            "given",
-            format!("{key} is not a parameter of rule {rule_name}"),
-        ));
-    }
     Ok(spec)
 }
 
@@ -438,28 +859,4 @@ fn syn_spec(syn: &mut Params) -> Result<SynSpec, ParamError> {
         delay_ms,
         receptor,
     })
-}
-
-fn connect(
-    scenario: &Scenario,
-    builder: &mut NetworkBuilder,
-    by_name: &HashMap<&str, (u32, u32)>,
-    index: usize,
-    c: &ConnectSpec,
-) -> Result<(), Error> {
-    let item = format!(
-        "[[connect]] #{} ({} → {})",
-        index + 1,
-        c.pre.join(", "),
-        c.post.join(", ")
-    );
-    let at = || scenario.at(c.line, item.clone());
-    let pre = resolve(&c.pre, by_name, "pre", &at)?;
-    let post = resolve(&c.post, by_name, "post", &at)?;
-    let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param_error(at(), e))?;
-    let syn = syn_spec(&mut c.syn.clone()).map_err(|e| param_error(at(), e))?;
-    builder
-        .connect_rule(pre, post, conn, syn)
-        .map_err(|source| Error::Build { at: at(), source })?;
-    Ok(())
 }

@@ -6,7 +6,8 @@
 
 use crate::error::{Error, Located};
 use serde::Deserialize;
-use spindle_core::params::{Params, Value};
+use spindle_core::params::{closest, Params, Value};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -21,6 +22,8 @@ pub struct Scenario {
     pub connections: Vec<ConnectSpec>,
     /// Successive `Simulate` calls, in ms.
     pub simulate: Vec<f64>,
+    /// Line of the `[simulate]` `time` key.
+    pub simulate_line: Option<usize>,
     pub output: OutputSection,
 }
 
@@ -85,8 +88,12 @@ struct NodeRepr {
     #[serde(default = "one")]
     n: Spanned<i64>,
     #[serde(default)]
-    params: Option<Spanned<toml::Table>>,
+    params: Option<Spanned<SpannedTable>>,
 }
+
+/// A table whose values keep their place in the file, so that messages can name the line of
+/// the offending key.
+type SpannedTable = BTreeMap<String, Spanned<toml::Value>>;
 
 fn one() -> Spanned<i64> {
     Spanned::new(0..0, 1)
@@ -114,15 +121,15 @@ struct ConnectRepr {
     pre: Spanned<Names>,
     post: Spanned<Names>,
     #[serde(default)]
-    conn: Option<Spanned<toml::Table>>,
+    conn: Option<Spanned<SpannedTable>>,
     #[serde(default)]
-    syn: Option<Spanned<toml::Table>>,
+    syn: Option<Spanned<SpannedTable>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SimulateRepr {
-    time: Times,
+    time: Spanned<Times>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,6 +150,16 @@ pub struct NodeSpec {
     pub line: Option<usize>,
     /// Line of the entry's `model` key.
     pub model_line: Option<usize>,
+    /// Line of each key: `name`, `model`, `n` and every key of `params`.
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl NodeSpec {
+    /// The line of `key` (a `params` key or `name`/`model`/`n`), else of the entry's params.
+    pub fn line_of(&self, key: Option<&str>) -> Option<usize> {
+        key.and_then(|k| self.key_lines.get(k).copied())
+            .or(self.line)
+    }
 }
 
 /// One `[[connect]]` entry.
@@ -153,6 +170,23 @@ pub struct ConnectSpec {
     pub conn: Params,
     pub syn: Params,
     pub line: Option<usize>,
+    /// Line of each key: `pre`, `post`, and `conn.KEY` / `syn.KEY` for the keys of `conn` and
+    /// `syn`.
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl ConnectSpec {
+    /// The line of `key` (`pre`, `post`, `conn.rule`, `syn.weight`, …), else of the entry.
+    pub fn line_of(&self, key: Option<&str>) -> Option<usize> {
+        key.and_then(|k| {
+            self.key_lines.get(k).copied().or_else(|| {
+                // `syn.weight.low` → `syn.weight`.
+                let parent = k.rsplit_once('.')?.0;
+                self.key_lines.get(parent).copied()
+            })
+        })
+        .or(self.line)
+    }
 }
 
 impl Scenario {
@@ -172,14 +206,35 @@ impl Scenario {
             line,
             item,
         };
-        let repr: FileRepr = toml::from_str(source).map_err(|e| Error::Syntax {
-            at: at(e.span().map(|s| line_of(source, s)), None),
-            message: e.message().to_string(),
+        // Syntax first, so that a syntax error is never reported as a wrong key or type.
+        if let Err(e) = source.parse::<toml::Table>() {
+            return Err(Error::Syntax {
+                at: at(e.span().map(|s| line_of(source, s)), None),
+                message: one_line(e.message()),
+            });
+        }
+        let repr: FileRepr = toml::from_str(source).map_err(|e| {
+            let span = e.span();
+            Error::invalid(
+                at(
+                    span.clone().map(|s| line_of(source, s)),
+                    span.as_ref()
+                        .filter(|_| !e.message().starts_with("missing field `simulate`"))
+                        .and_then(|s| section_of(source, s.start)),
+                ),
+                schema_message(source, span, e.message()),
+            )
         })?;
         let mut nodes = Vec::new();
         for spanned in repr.nodes {
             let line = Some(line_of(source, spanned.span()));
             let n = spanned.into_inner();
+            let mut key_lines = BTreeMap::new();
+            key_lines.insert("name".to_string(), line_of(source, n.name.span()));
+            key_lines.insert("model".to_string(), line_of(source, n.model.span()));
+            if n.n.span() != (0..0) {
+                key_lines.insert("n".to_string(), line_of(source, n.n.span()));
+            }
             let name = n.name.into_inner();
             let model_line = Some(line_of(source, n.model.span()));
             let model = n.model.into_inner();
@@ -187,9 +242,16 @@ impl Scenario {
                 None => (Params::new(), line),
                 Some(p) => {
                     let l = Some(line_of(source, p.span()));
-                    let params = table_to_params(p.into_inner()).map_err(|m| {
-                        Error::invalid(at(l, Some(format!("[[nodes]] {name:?} ({model})"))), m)
-                    })?;
+                    let params = table_to_params(source, p.into_inner(), "", &mut key_lines)
+                        .map_err(|(m, key_line)| {
+                            Error::invalid(
+                                at(
+                                    key_line.or(l),
+                                    Some(format!("[[nodes]] {name:?} ({model})")),
+                                ),
+                                m,
+                            )
+                        })?;
                     (params, l)
                 }
             };
@@ -200,32 +262,50 @@ impl Scenario {
                 params,
                 line: params_line.or(line),
                 model_line,
+                key_lines,
             });
         }
         let mut connections = Vec::new();
         for (i, spanned) in repr.connect.into_iter().enumerate() {
             let line = Some(line_of(source, spanned.span()));
             let c = spanned.into_inner();
-            let item = || Some(format!("[[connect]] #{}", i + 1));
-            let conn = match c.conn {
-                None => Params::new(),
-                Some(t) => table_to_params(t.into_inner())
-                    .map_err(|m| Error::invalid(at(line, item()), format!("conn: {m}")))?,
+            let mut key_lines = BTreeMap::new();
+            key_lines.insert("pre".to_string(), line_of(source, c.pre.span()));
+            key_lines.insert("post".to_string(), line_of(source, c.post.span()));
+            let (pre, post) = (
+                c.pre.into_inner().into_vec(),
+                c.post.into_inner().into_vec(),
+            );
+            let item = || {
+                Some(format!(
+                    "[[connect]] #{} ({} → {})",
+                    i + 1,
+                    pre.join(", "),
+                    post.join(", ")
+                ))
             };
-            let syn = match c.syn {
-                None => Params::new(),
-                Some(t) => table_to_params(t.into_inner())
-                    .map_err(|m| Error::invalid(at(line, item()), format!("syn: {m}")))?,
+            let mut table = |t: Option<Spanned<SpannedTable>>, prefix: &str| match t {
+                None => Ok(Params::new()),
+                Some(t) => {
+                    key_lines.insert(prefix.to_string(), line_of(source, t.span()));
+                    table_to_params(source, t.into_inner(), prefix, &mut key_lines)
+                        .map_err(|(m, l)| Error::invalid(at(l.or(line), item()), m))
+                }
             };
+            let conn = table(c.conn, "conn")?;
+            let syn = table(c.syn, "syn")?;
             connections.push(ConnectSpec {
-                pre: c.pre.into_inner().into_vec(),
-                post: c.post.into_inner().into_vec(),
+                pre,
+                post,
                 conn,
                 syn,
                 line,
+                key_lines,
             });
         }
-        let simulate = match repr.simulate.into_inner().time {
+        let time = repr.simulate.into_inner().time;
+        let simulate_line = Some(line_of(source, time.span()));
+        let simulate = match time.into_inner() {
             Times::One(t) => vec![t],
             Times::Many(v) => v,
         };
@@ -236,6 +316,7 @@ impl Scenario {
             nodes,
             connections,
             simulate,
+            simulate_line,
             output: repr.output,
         })
     }
@@ -253,6 +334,31 @@ impl Scenario {
     pub fn line_of_key(&self, needle: &str) -> Option<usize> {
         let pos = self.source.find(needle)?;
         Some(line_of(&self.source, pos..pos))
+    }
+
+    /// The line where `key` is set in the table `[section]` (e.g. `kernel`, `resolution`), or
+    /// the line of the table's header if the key is not there.
+    pub fn line_of_table_key(&self, section: &str, key: &str) -> Option<usize> {
+        let header = format!("[{section}]");
+        let mut in_section = false;
+        let mut header_line = None;
+        for (i, raw) in self.source.lines().enumerate() {
+            let line = raw.trim();
+            if line.starts_with('[') {
+                in_section = line.starts_with(&header);
+                if in_section && header_line.is_none() {
+                    header_line = Some(i + 1);
+                }
+                continue;
+            }
+            let assigned = line
+                .split_once('=')
+                .map(|(k, _)| k.trim().trim_matches('"'));
+            if in_section && assigned == Some(key) {
+                return Some(i + 1);
+            }
+        }
+        header_line
     }
 }
 
@@ -278,11 +384,217 @@ fn toml_to_value(v: toml::Value) -> Result<Value, String> {
     })
 }
 
-fn table_to_params(t: toml::Table) -> Result<Params, String> {
+/// A table's values as parameters; records each key's line under `prefix.key` (or `key` when
+/// `prefix` is empty). On error, the message and the line of the offending key.
+fn table_to_params(
+    source: &str,
+    t: SpannedTable,
+    prefix: &str,
+    key_lines: &mut BTreeMap<String, usize>,
+) -> Result<Params, (String, Option<usize>)> {
     let mut p = Params::new();
     for (k, v) in t {
-        let value = toml_to_value(v).map_err(|m| format!("{k}: {m}"))?;
+        let line = line_of(source, v.span());
+        let name = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        key_lines.insert(name.clone(), line);
+        let value = toml_to_value(v.into_inner()).map_err(|m| {
+            (
+                format!("{name}: {m}; parameters are numbers, booleans, strings, lists or tables"),
+                Some(line),
+            )
+        })?;
         p.insert(k, value);
     }
     Ok(p)
+}
+
+/// A multi-line parser message on one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The scenario item that holds byte `pos`: `[kernel]`, `[[nodes]] "lif" (glif_cond)`,
+/// `[[connect]] #2`, … (`None` at the top level).
+fn section_of(source: &str, pos: usize) -> Option<String> {
+    let pos = pos.min(source.len());
+    let line_start = source[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = &source[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let indent = line.len() - line.trim_start().len();
+    let end = if line.trim_start().starts_with('[') {
+        if pos > line_start + indent {
+            // The position is inside a table header: the table itself is what is reported
+            // (e.g. an unknown table), which lives at the top level.
+            return None;
+        }
+        // At the start of a header: the table that the header opens (e.g. a missing key).
+        line_start + line.len()
+    } else {
+        pos
+    };
+    let before = &source[..end];
+    let mut header: Option<(String, usize)> = None;
+    let (mut nodes, mut connects) = (0, 0);
+    let mut offset = 0;
+    for raw in before.split_inclusive('\n') {
+        let line = raw.trim();
+        // A header that starts at `pos` itself is the key being reported (the top level).
+        if line.starts_with('[') {
+            let name = line
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            match name.as_str() {
+                "nodes" if line.starts_with("[[") => nodes += 1,
+                "connect" if line.starts_with("[[") => connects += 1,
+                _ => {}
+            }
+            header = Some((name, offset));
+        }
+        offset += raw.len();
+    }
+    let (name, start) = header?;
+    let table = name.split('.').next().unwrap_or("");
+    Some(match table {
+        "nodes" => {
+            // Name the entry by its `name` and `model`, if they are in its block.
+            let block = &source[start..];
+            let block = block
+                .match_indices("[[")
+                .nth(1)
+                .map_or(block, |(i, _)| &block[..i]);
+            let value_of = |key: &str| {
+                block.lines().find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+                })
+            };
+            match (value_of("name"), value_of("model")) {
+                (Some(n), Some(m)) => format!("[[nodes]] {n:?} ({m})"),
+                (Some(n), None) => format!("[[nodes]] {n:?}"),
+                _ => format!("[[nodes]] #{nodes}"),
+            }
+        }
+        "connect" => format!("[[connect]] #{connects}"),
+        other => format!("[{other}]"),
+    })
+}
+
+/// The key whose value starts at byte `pos` (`time` in `time = "1.0"`).
+fn key_before(source: &str, pos: usize) -> Option<String> {
+    let before = &source[..pos.min(source.len())];
+    let line = before.rsplit('\n').next()?;
+    let lhs = line.trim_end().strip_suffix('=')?.trim_end();
+    let key: String = lhs
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!key.is_empty()).then(|| key.trim_matches('"').to_string())
+}
+
+/// serde's and toml's words for types, in the scenario's terms.
+fn expected_in_words(expected: &str) -> String {
+    let e = expected.trim();
+    match e {
+        "f64" | "f32" => "a number".into(),
+        "i64" | "i32" => "an integer".into(),
+        "u64" | "usize" | "u32" => "a non-negative integer".into(),
+        "a boolean" | "bool" => "true or false".into(),
+        "a map" => "a table".into(),
+        "a sequence" => "a list".into(),
+        "path string" => "a file name (a string)".into(),
+        _ if e.starts_with("struct ") => "a table".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A shape error (unknown key, missing key, wrong type) from the deserializer, in words that
+/// name the key and the value and say what would be valid.
+fn schema_message(source: &str, span: Option<Range<usize>>, message: &str) -> String {
+    let text = |r: &Range<usize>| {
+        let t = source.get(r.clone()).unwrap_or("").trim();
+        if t.chars().count() > 60 {
+            format!("{}…", t.chars().take(60).collect::<String>())
+        } else {
+            t.to_string()
+        }
+    };
+    let key = span.as_ref().and_then(|r| key_before(source, r.start));
+    let names = |list: &str| -> Vec<String> {
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, rest) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid = names(rest);
+        let refs: Vec<&str> = valid.iter().map(String::as_str).collect();
+        let hint = closest(field, &refs)
+            .map(|s| format!(" (did you mean {s:?}?)"))
+            .unwrap_or_default();
+        return if valid.is_empty() {
+            format!("unknown key {field:?}; this table takes no keys")
+        } else {
+            format!(
+                "unknown key {field:?}{hint}; valid keys are {}",
+                valid.join(", ")
+            )
+        };
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or(rest);
+        return match field {
+            "simulate" => {
+                "the [simulate] table is missing; add e.g. [simulate] time = 100.0 (ms)".to_string()
+            }
+            _ => format!("the key {field:?} is missing; it is required"),
+        };
+    }
+    let shown = |what: String| match (&key, &span) {
+        (Some(k), Some(r)) => format!("{k} = {}: {what}", text(r)),
+        (None, Some(r)) => format!("{}: {what}", text(r)),
+        _ => what,
+    };
+    if let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+    {
+        if let Some((_, expected)) = rest.rsplit_once(", expected ") {
+            if expected == "a spanned value" {
+                // toml hands a date-time to a `Spanned` field as a private table.
+                return shown("a date or time is not valid here".into());
+            }
+            return shown(format!("expected {}", expected_in_words(expected)));
+        }
+    }
+    if message.contains("untagged enum Times") {
+        return shown(
+            "expected a duration in ms or a list of durations, e.g. 100.0 or [50.0, 50.0]".into(),
+        );
+    }
+    if message.contains("untagged enum Names") {
+        return shown(
+            "expected a node name or a list of node names, e.g. \"exc\" or [\"exc\", \"inh\"]"
+                .into(),
+        );
+    }
+    shown(one_line(message))
 }
