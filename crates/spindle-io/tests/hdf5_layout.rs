@@ -51,7 +51,10 @@ fn nodes() -> Vec<NodeEntry> {
 
 fn layout(n: u32) -> RecordingLayout {
     RecordingLayout {
-        spike_recorders: vec![SpikeRecorderInfo { id: NodeId(201) }],
+        spike_recorders: vec![SpikeRecorderInfo {
+            id: NodeId(201),
+            neurons: (1..=200).map(NodeId).collect(),
+        }],
         multimeters: vec![MultimeterInfo {
             id: NodeId(202),
             senders: (1..=n).map(NodeId).collect(),
@@ -351,7 +354,10 @@ fn bad_calls_are_errors_not_panics() {
     }];
     let mut sink = Hdf5Sink::create(&path, &info(1), &clash, false).unwrap();
     let lay = RecordingLayout {
-        spike_recorders: vec![SpikeRecorderInfo { id: NodeId(1) }],
+        spike_recorders: vec![SpikeRecorderInfo {
+            id: NodeId(1),
+            neurons: Vec::new(),
+        }],
         multimeters: vec![],
     };
     let err = sink.begin(&lay).unwrap_err();
