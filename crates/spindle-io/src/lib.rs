@@ -7,9 +7,11 @@
 
 mod hdf5_file;
 mod memory;
+mod sonata;
 
 pub use hdf5_file::{
-    read_hdf5, recorder_name, Hdf5Error, Hdf5File, Hdf5Sink, NodeEntry, RunInfo, FORMAT_VERSION,
+    check_layout, read_hdf5, recorder_name, Hdf5Error, Hdf5File, Hdf5Options, Hdf5Sink, NodeEntry,
+    RunInfo, SonataSpikes, Sorting, DEFAULT_CHECKPOINT_INTERVAL, FORMAT_VERSION,
 };
 pub use memory::MemorySink;
 
