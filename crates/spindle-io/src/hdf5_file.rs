@@ -73,7 +73,8 @@
 //! - `node_ids`: uint64, shape (S,): the spiking node's id counted from 0 within the entry
 //!   (`id − first_id`);
 //!
-//! sorted by (time, node id); stored as the other growing 1-D datasets. A spike appears once
+//! sorted by (time, node id); chunked as the other growing 1-D datasets but not compressed
+//! (libsonata's Python wheels cannot read deflate-compressed datasets). A spike appears once
 //! (m times for multiplicity m) even when several recorders record its neuron (as often as
 //! in the recorder that holds it most often), so the population's spikes are the union of
 //! what its recorders recorded; spikes of stimulating devices are not SONATA output.
@@ -593,9 +594,9 @@ impl Hdf5Sink {
                     format!("cannot create group /{SONATA_GROUP}/{}", population.name)
                 })?;
                 scalar_attr(&p, &g, "sorting", &Sorting::ByTime)?;
-                let timestamps = growing_1d::<f64>(&p, &g, "timestamps")?;
+                let timestamps = growing_1d_plain::<f64>(&p, &g, "timestamps")?;
                 string_attr(&p, &timestamps, "units", "ms")?;
-                let node_ids = growing_1d::<u64>(&p, &g, "node_ids")?;
+                let node_ids = growing_1d_plain::<u64>(&p, &g, "node_ids")?;
                 self.sonata.push(SonataSets {
                     population,
                     timestamps,
@@ -1041,6 +1042,22 @@ fn growing_1d<T: hdf5::H5Type>(p: &Path, g: &Group, name: &str) -> Result<Datase
         .chunk(CHUNK_ELEMENTS)
         .shuffle()
         .deflate(DEFLATE_LEVEL)
+        .chunk_cache(CHUNK_CACHE_SLOTS, CHUNK_CACHE_BYTES, 0.75)
+        .shape(SimpleExtents::new([(0, None)]))
+        .create(name)
+        .at(p, || format!("cannot create {}/{name}", g.name()))
+}
+
+/// As [`growing_1d`], without filters: the SONATA datasets, because libsonata's Python wheels
+/// (0.2.2 on PyPI) carry an HDF5 built without the deflate filter and cannot read compressed
+/// datasets at all.
+fn growing_1d_plain<T: hdf5::H5Type>(
+    p: &Path,
+    g: &Group,
+    name: &str,
+) -> Result<Dataset, Hdf5Error> {
+    g.new_dataset::<T>()
+        .chunk(CHUNK_ELEMENTS)
         .chunk_cache(CHUNK_CACHE_SLOTS, CHUNK_CACHE_BYTES, 0.75)
         .shape(SimpleExtents::new([(0, None)]))
         .create(name)

@@ -175,12 +175,15 @@ fn datasets_and_attributes_are_those_of_the_specification() {
         "ms"
     );
     assert_eq!(ts.read_raw::<f64>().unwrap(), [0.5]);
+    // Chunked but not compressed: libsonata's wheels cannot read deflate-compressed data.
+    assert!(ts.is_chunked() && ts.filters().is_empty());
     let ids = exc.dataset("node_ids").unwrap();
     assert_eq!(
         ids.dtype().unwrap().to_descriptor().unwrap(),
         TypeDescriptor::Unsigned(IntSize::U8)
     );
     assert_eq!(ids.read_raw::<u64>().unwrap(), [3]);
+    assert!(ids.filters().is_empty());
     let inh = spikes.group("inh").unwrap();
     assert_eq!(inh.dataset("timestamps").unwrap().shape(), [0]);
 }
