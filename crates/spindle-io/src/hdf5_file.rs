@@ -95,6 +95,11 @@
 //! `simulated_time` (a prefix, as everything is sorted by time). A file closed normally
 //! (end of run, Ctrl-C) opens like any other.
 //!
+//! Space: a checkpoint writes the partly filled last chunk of every dataset that grew; when
+//! the chunk is later completed and compressed again to another size, SWMR mode never frees
+//! the old copy (a reader may be reading it). A file thus carries up to one compressed chunk
+//! per growing dataset per checkpoint beyond its data (`docs/output-format.md` has numbers).
+//!
 //! # Reading
 //!
 //! [`read_hdf5`] also reads files written by other tools in this layout. It needs the root
