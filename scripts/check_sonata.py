@@ -20,7 +20,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from spindle_output import devices, nodes, open_output, text
+from spindle_output import devices, is_sonata, nodes, open_output, text
 
 FORMAT_VERSION = 2
 SORTING = {"none": 0, "by_id": 1, "by_time": 2}
@@ -69,7 +69,7 @@ def check_layout(f):
 
 
 def check_sonata(f, table):
-    if "spikes" not in f or "model" in f["spikes"].attrs:
+    if not is_sonata(f):
         fail("no SONATA group /spikes (run with --sonata)")
     recorders = [pd.DataFrame({"time": f[r]["times"][()], "sender": f[r]["senders"][()]}) for r in devices(f, "spike_recorder")]
     sonata = {}

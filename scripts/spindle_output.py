@@ -40,9 +40,28 @@ def nodes(f):
     )
 
 
+def is_sonata(f):
+    """Whether the file has SONATA spike groups: a /spikes group without a `model` attribute
+    that holds only groups (files of other tools may call a spike recorder `spikes`)."""
+    g = f.get("spikes")
+    return isinstance(g, h5py.Group) and "model" not in g.attrs and all(isinstance(m, h5py.Group) for m in g.values())
+
+
 def devices(f, model):
-    """Names of the device groups of `model` ("spike_recorder" or "multimeter")."""
-    return [k for k, g in f.items() if isinstance(g, h5py.Group) and text(g.attrs.get("model", "")) == model]
+    """Names of the device groups of `model` ("spike_recorder" or "multimeter"): by their
+    `model` attribute, or by their contents where it is missing (a 2-D dataset: multimeter;
+    `times` and `senders`: spike recorder), as in files of other tools."""
+    found = []
+    for k, g in f.items():
+        if not isinstance(g, h5py.Group) or k == "nodes" or (k == "spikes" and is_sonata(f)):
+            continue
+        kind = text(g.attrs.get("model", ""))
+        if kind not in ("spike_recorder", "multimeter"):
+            has_2d = any(isinstance(d, h5py.Dataset) and d.ndim == 2 for d in g.values())
+            kind = "multimeter" if has_2d else "spike_recorder" if "times" in g and "senders" in g else ""
+        if kind == model:
+            found.append(k)
+    return found
 
 
 def _kept(times, *others, t_end=None):
@@ -77,7 +96,7 @@ def samples(f, multimeter, recordable, closed=True):
 
 def sonata_spikes(f, closed=True):
     """The SONATA groups /spikes/<population> as one DataFrame (population, node_id, time)."""
-    if "spikes" not in f or "model" in f["spikes"].attrs:
+    if not is_sonata(f):
         return pd.DataFrame(columns=["population", "node_id", "time"])
     t_end = None if closed else float(f.attrs["simulated_time"])
     parts = []

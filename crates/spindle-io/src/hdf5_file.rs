@@ -107,7 +107,8 @@
 //! `format_version` (must be ≤ 2 when present) and `/nodes` are optional. A file that does not
 //! open plainly is opened in SWMR mode; it is then unclosed ([`Hdf5File::closed`] is false)
 //! and every device is cut to its entries with time ≤ `simulated_time`. A `/spikes` group
-//! without a `model` attribute is read as SONATA output. Integer data may be
+//! without a `model` attribute that holds only groups is read as SONATA output (otherwise as a
+//! device group, as files of other tools may name a recorder `spikes`). Integer data may be
 //! any integer type, strings fixed- or variable-length. Device groups are recognised by
 //! `model` when it says `spike_recorder` or `multimeter`, otherwise by their contents: a
 //! group with a 2-D dataset is a multimeter, one with `times` and `senders` and no 2-D dataset
@@ -1201,7 +1202,7 @@ pub fn read_hdf5(path: &Path) -> Result<Hdf5File, Hdf5Error> {
     let mut sonata = Vec::new();
     for name in members.iter().filter(|m| *m != NODES_GROUP && is_group(m)) {
         let g = root.group(name).at(p, || format!("cannot open /{name}"))?;
-        if name == SONATA_GROUP && !has_attr_in(p, &g, "model")? {
+        if name == SONATA_GROUP && is_sonata_group(p, &g)? {
             sonata = read_sonata(p, &g, limit)?;
             continue;
         }
@@ -1227,6 +1228,21 @@ pub fn read_hdf5(path: &Path) -> Result<Hdf5File, Hdf5Error> {
         recording,
         sonata,
     })
+}
+
+/// Whether `/spikes` holds SONATA populations rather than being a spike recorder's group (a
+/// recorder called `spikes`, as in files other tools write without the `model` attribute):
+/// no `model` attribute, and groups only.
+fn is_sonata_group(p: &Path, g: &Group) -> Result<bool, Hdf5Error> {
+    if has_attr_in(p, g, "model")? {
+        return Ok(false);
+    }
+    let members = g
+        .member_names()
+        .at(p, || format!("cannot list /{SONATA_GROUP}"))?;
+    Ok(members
+        .iter()
+        .all(|m| matches!(g.loc_type_by_name(m), Ok(LocationType::Group))))
 }
 
 fn has_attr_in(p: &Path, loc: &hdf5::Location, name: &str) -> Result<bool, Hdf5Error> {

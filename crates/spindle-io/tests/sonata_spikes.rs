@@ -238,3 +238,41 @@ fn a_population_name_hdf5_cannot_hold_is_refused() {
         check_layout(&temp_path("bad_pop"), &nodes, &layout(), &sonata_options()).unwrap_err();
     assert!(err.to_string().contains("\"e/x\""), "{err}");
 }
+
+#[test]
+fn a_recorder_group_called_spikes_from_another_tool_is_not_taken_for_sonata() {
+    // NEST-side files (scripts/nest_run_scenario.py) name a recorder "spikes" and may leave
+    // out the model attribute: a /spikes group with datasets is a device group.
+    let path = temp_path("other_tool");
+    let f = hdf5::File::create(&path).unwrap();
+    for (name, v) in [("resolution", 0.1), ("simulated_time", 5.0)] {
+        f.new_attr::<f64>()
+            .create(name)
+            .unwrap()
+            .write_scalar(&v)
+            .unwrap();
+    }
+    for name in ["seed", "threads"] {
+        f.new_attr::<i64>()
+            .create(name)
+            .unwrap()
+            .write_scalar(&1)
+            .unwrap();
+    }
+    let g = f.create_group("spikes").unwrap();
+    g.new_dataset_builder()
+        .with_data(&[1.0, 2.0])
+        .create("times")
+        .unwrap();
+    g.new_dataset_builder()
+        .with_data(&[3i64, 4])
+        .create("senders")
+        .unwrap();
+    drop(f);
+    let file = read_hdf5(&path).unwrap();
+    assert!(file.sonata.is_empty());
+    assert_eq!(
+        file.recording.spike_recorder("spikes").unwrap().senders,
+        [3, 4]
+    );
+}
