@@ -28,6 +28,7 @@ over time of one run of each brunel configuration, and wall times) into --out.
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -175,6 +176,7 @@ def main():
                 {"network": network, "config": label, "wall_s": wall, "peak_mb": peak, "writer_cpu_s": writer, "file_mb": size, "busy_before": busy, "trace": trace if i == 0 else None}
             )
     (out / "recording.json").write_text(json.dumps(results))
+    shutil.rmtree(tmp, ignore_errors=True)
     report(results, out)
 
 
