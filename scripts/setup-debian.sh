@@ -15,9 +15,10 @@ if ! pkg-config --exists hdf5 2>/dev/null && ! [ -f /usr/include/hdf5/serial/hdf
 fi
 
 if [ "${1:-}" = "--python" ]; then
-  if ! python3 -c "import h5py, numpy, matplotlib" 2>/dev/null; then
-    echo "setup: installing h5py, numpy and matplotlib" >&2
-    python3 -m pip install -q --disable-pip-version-check h5py numpy matplotlib
+  # bmtk reads the SONATA spike output in scripts/check_sonata.py.
+  if ! python3 -c "import h5py, numpy, matplotlib, pandas, bmtk" 2>/dev/null; then
+    echo "setup: installing h5py, numpy, matplotlib, pandas and bmtk" >&2
+    python3 -m pip install -q --disable-pip-version-check h5py numpy matplotlib pandas bmtk
   fi
   # The Python front end's tests (crates/spindle-py/tests); pip fetches maturin itself when
   # it builds the package.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need on a fresh Debian machine, runs the Rust test
 # suite (unit, golden-against-NEST, thread-count invariance, stepped runs, HDF5 round trip,
-# bad input), then runs the README's main job end to end and checks its output with the Python
-# analysis script.
+# crash safety, bad input), then runs the README's main job end to end and checks its output
+# with the Python analysis scripts (h5py, pandas, bmtk for the SONATA spikes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +13,22 @@ cargo test --workspace --locked 2>&1
 # The main job, end to end, into a temporary folder.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cargo run --release --locked -q -p spindle-cli -- run examples/glif_cond.toml --output "$out/glif_cond.h5" --plot "$out/figures" --threads 2
+cargo build --release --locked -q -p spindle-cli
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+spindle="$target_dir/release/spindle"
+"$spindle" run examples/glif_cond.toml --output "$out/glif_cond.h5" --plot "$out/figures" --threads 2 --sonata
 python3 scripts/plot_glif_cond.py "$out/glif_cond.h5" --out "$out/py_figures"
 python3 scripts/check_output.py "$out/glif_cond.h5" "$out/figures" "$out/py_figures"
+python3 scripts/check_sonata.py "$out/glif_cond.h5"
+
+# The analysis examples on a small network, the SONATA output as bmtk reads it, and the file
+# of a run killed with SIGKILL, read while running and after, with h5py.
+"$spindle" run examples/brunel_small.toml --output "$out/brunel_small.h5" --threads 2 -q
+python3 scripts/raster.py "$out/brunel_small.h5" --out "$out/raster.png" --rates-csv "$out/rates.csv"
+python3 scripts/check_sonata.py "$out/brunel_small.h5"
+python3 scripts/check_crash.py "$spindle" examples/brunel_small.toml "$out/crash"
 
 # The Python front end (crates/spindle-py): build and install the package, then its tests,
 # which run NEST's glif_cond example through it and `spindle run` on the scenario it exports.
 python3 -m pip install -q --disable-pip-version-check ./crates/spindle-py
-SPINDLE_BIN=target/release/spindle python3 -m pytest crates/spindle-py/tests -q
+SPINDLE_BIN="$spindle" python3 -m pytest crates/spindle-py/tests -q

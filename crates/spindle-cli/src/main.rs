@@ -1,19 +1,29 @@
 //! The `spindle` command-line program.
 //!
 //! `spindle run SCENARIO.toml` validates the scenario, builds the network, simulates it with a
-//! progress bar on a terminal, writes the recordings to HDF5 and prints a summary; `--plot DIR`
+//! progress bar on a terminal, writes the recordings to HDF5 (on a writer thread, with
+//! checkpoints, and in SONATA's layout too with `--sonata`) and prints a summary; `--plot DIR`
 //! also draws the GLIF figures of every recorded GLIF neuron. Every error is reported as one
 //! message naming the file, node, key and value, with a non-zero exit status.
+//!
+//! Ctrl-C (SIGINT) or SIGTERM stops the run at the next slice boundary: the file is
+//! checkpointed and closed, and the program says how far it got and exits with 130 (143 for
+//! SIGTERM). A second signal ends it at once, leaving the file as a crash would (readable up to
+//! its last checkpoint).
 
 mod plot;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use signal_hook::consts::signal::{SIGINT, SIGTERM};
+use spindle::core::RunError;
 use spindle::{Network, RunOptions, Scenario};
-use spindle_io::Hdf5Sink;
+use spindle_io::{Hdf5Options, Hdf5Sink, ThreadedSink};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Parser, Debug)]
@@ -59,10 +69,22 @@ struct RunArgs {
     /// this file, for benchmark harnesses.
     #[arg(long, value_name = "FILE")]
     stats: Option<PathBuf>,
+    /// Also write the spikes in SONATA's layout, /spikes/<population>/{timestamps,node_ids}
+    /// (as `[output] sonata = true` does).
+    #[arg(long)]
+    sonata: bool,
+    /// Wall-clock seconds between checkpoints of the output file; a crash loses at most the
+    /// data since the last one. Every Simulate also ends with one.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    flush_interval: f64,
+    /// Write without HDF5's single-writer/multiple-reader mode: HDF5 1.8 can then read the
+    /// file, but nothing can read it while the run goes, and a crash may leave it unreadable.
+    #[arg(long)]
+    no_swmr: bool,
 }
 
 /// A failure the user must act on: printed as one message, exit status 2 for bad input and 1
-/// for failures while running.
+/// for failures while running; or a run stopped by a signal (exit status 128 + the signal).
 struct Failure {
     message: String,
     code: u8,
@@ -82,6 +104,10 @@ impl Failure {
             code: 1,
         }
     }
+
+    fn is_interruption(&self) -> bool {
+        self.code > 128
+    }
 }
 
 fn main() -> ExitCode {
@@ -91,9 +117,53 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(f) if f.is_interruption() => {
+            eprintln!("{}", f.message);
+            ExitCode::from(f.code)
+        }
         Err(f) => {
             eprintln!("error: {}", f.message);
             ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Flags raised by SIGINT and SIGTERM, read by the progress callback after every slice.
+struct StopRequest {
+    interrupt: Arc<AtomicBool>,
+    terminate: Arc<AtomicBool>,
+}
+
+impl StopRequest {
+    fn install() -> Result<StopRequest, Failure> {
+        let stop = StopRequest {
+            interrupt: Arc::new(AtomicBool::new(false)),
+            terminate: Arc::new(AtomicBool::new(false)),
+        };
+        for (signal, flag) in [(SIGINT, &stop.interrupt), (SIGTERM, &stop.terminate)] {
+            // The shutdown goes first: it fires only if the flag was already raised, i.e. on a
+            // second signal, when waiting for the slice boundary is not what the user wants.
+            signal_hook::flag::register_conditional_shutdown(
+                signal,
+                128 + signal,
+                Arc::clone(flag),
+            )
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(flag)))
+            .map_err(|e| Failure::runtime(format!("cannot handle signal {signal}: {e}")))?;
+        }
+        Ok(stop)
+    }
+
+    fn requested(&self) -> bool {
+        self.interrupt.load(Ordering::Relaxed) || self.terminate.load(Ordering::Relaxed)
+    }
+
+    /// The exit status of a run stopped by the signal that was received.
+    fn exit_code(&self) -> u8 {
+        if self.terminate.load(Ordering::Relaxed) && !self.interrupt.load(Ordering::Relaxed) {
+            128 + SIGTERM as u8
+        } else {
+            128 + SIGINT as u8
         }
     }
 }
@@ -118,6 +188,15 @@ fn check_output(path: &Path, overwrite: bool) -> Result<(), Failure> {
         return Err(Failure::input(format!(
             "output {} already exists; choose another --output or pass --overwrite to replace it",
             path.display()
+        )));
+    }
+    let partial = partial_path(path);
+    if partial.exists() && !overwrite {
+        return Err(Failure::input(format!(
+            "output {}: {} exists, the file of an earlier run that did not complete; \
+             move it away or pass --overwrite to replace it",
+            path.display(),
+            partial.display()
         )));
     }
     let parent = match path.parent() {
@@ -220,9 +299,38 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         }
     }
 
+    if !(args.flush_interval.is_finite() && (0.0..=1e9).contains(&args.flush_interval)) {
+        return Err(Failure::input(format!(
+            "--flush-interval {}: give a number of seconds ≥ 0",
+            args.flush_interval
+        )));
+    }
+    let options = Hdf5Options {
+        overwrite: args.overwrite,
+        sonata: args.sonata || scenario.output.sonata,
+        swmr: !args.no_swmr,
+        checkpoint_interval: Duration::from_secs_f64(args.flush_interval),
+    };
+    // Names the file cannot hold are bad input: refuse them before creating it.
+    spindle_io::check_layout(
+        &output,
+        &network.nodes,
+        network.simulation.recording_layout(),
+        &options,
+    )
+    .map_err(Failure::input)?;
+
+    let stop = StopRequest::install()?;
+    // The file is written as OUTPUT.partial and gets its name only when the run completes,
+    // so a file under the output name is always a whole run.
     let partial = partial_path(&output);
-    let mut sink = Hdf5Sink::create(&partial, &network.run_info(), &network.nodes, true)
+    let options = Hdf5Options {
+        overwrite: true, // check_output refused an existing .partial without --overwrite
+        ..options
+    };
+    let file = Hdf5Sink::create_with(&partial, &network.run_info(), &network.nodes, &options)
         .map_err(Failure::runtime)?;
+    let mut sink = ThreadedSink::new(file);
     let total = network.total_steps();
     let h = network.resolution;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
@@ -249,33 +357,51 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
                 ));
             }
         }
-        true
+        !stop.requested()
     };
     let result = network.simulate(&mut sink, &mut progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let sim_time = started.elapsed();
-    let finished = result
-        .map_err(Failure::runtime)
-        .and_then(|()| sink.finish().map_err(Failure::runtime))
-        .and_then(|()| {
-            if !args.overwrite && output.exists() {
-                return Err(Failure::runtime(format!(
-                    "output {} appeared while the run went on; not replaced (pass --overwrite)",
-                    output.display()
-                )));
-            }
-            std::fs::rename(&partial, &output).map_err(|e| {
-                Failure::runtime(format!(
-                    "cannot move {} to {}: {e}",
-                    partial.display(),
-                    output.display()
-                ))
-            })
-        });
+    // Whatever happened, wait for the writer and close the file (an interrupted run's file
+    // holds everything up to where it stopped).
+    let closed = sink
+        .finish()
+        .and_then(|file| file.finish().map_err(Into::into));
+    let finished = match result {
+        Err(spindle::Error::Run(RunError::Interrupted { at_ms })) => {
+            closed.map_err(Failure::runtime)?;
+            return Err(Failure {
+                message: format!(
+                    "interrupted at t = {at_ms} ms of {} ms; {} holds the data up to {at_ms} ms \
+                     (rename it to keep it)",
+                    total as f64 * h,
+                    partial.display()
+                ),
+                code: stop.exit_code(),
+            });
+        }
+        Err(e) => Err(Failure::runtime(e)),
+        Ok(()) => closed.map_err(Failure::runtime),
+    }
+    .and_then(|()| {
+        if !args.overwrite && output.exists() {
+            return Err(Failure::runtime(format!(
+                "output {} appeared while the run went on; not replaced (pass --overwrite)",
+                output.display()
+            )));
+        }
+        std::fs::rename(&partial, &output).map_err(|e| {
+            Failure::runtime(format!(
+                "cannot move {} to {}: {e}",
+                partial.display(),
+                output.display()
+            ))
+        })
+    });
     if let Err(mut f) = finished {
-        // No partial file is left behind under any name.
+        // A failed run leaves no partial file behind under any name.
         let _ = std::fs::remove_file(&partial);
         f.message.push_str(" (no output file was written)");
         return Err(f);

@@ -69,6 +69,9 @@ pub struct RecordingLayout {
 #[derive(Clone, Debug)]
 pub struct SpikeRecorderInfo {
     pub id: NodeId,
+    /// The neurons connected to the recorder, ascending and without repeats (stimulating
+    /// devices it records are not listed). Sinks that group spikes by population use it.
+    pub neurons: Vec<NodeId>,
 }
 
 #[derive(Clone, Debug)]
@@ -103,6 +106,13 @@ pub trait RecordSink {
 
     /// Samples of multimeter `multimeter` (index into the layout).
     fn samples(&mut self, multimeter: usize, block: &SampleBlock<'_>) -> Result<(), SinkError>;
+
+    /// Called after every slice (or the part of a slice that ends a run) once all of its
+    /// spikes and samples were handed over: the recording is complete up to and including
+    /// `simulated_ms`. Sinks that write files use it to checkpoint; the default does nothing.
+    fn end_of_slice(&mut self, _simulated_ms: f64) -> Result<(), SinkError> {
+        Ok(())
+    }
 
     /// Called after each run (each `Simulate`), with the total simulated time in ms.
     fn end_of_run(&mut self, _simulated_ms: f64) -> Result<(), SinkError> {

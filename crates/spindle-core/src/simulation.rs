@@ -117,7 +117,9 @@ pub struct ConnectionInfo {
 ///    slice, reading the ring slot of each step; multimeters sample the partition's neurons.
 /// 4. **gather** (serial): the spikes of all partitions are merged and sorted by
 ///    (stamp, sender), handed to the spike recorders, and kept for delivery at the start of the
-///    next slice; multimeter samples are merged into rows.
+///    next slice; multimeter samples are merged into rows. The sink receives the slice's
+///    spikes and sample rows, then `end_of_slice`: its recording is complete up to the
+///    slice's end (a file sink may checkpoint there).
 ///
 /// Every delay is at least `D` steps, so nothing written during a slice is read in the same
 /// slice, and the per-target order of additions (spike list order, then connection creation
@@ -393,11 +395,22 @@ impl Simulation {
             let _ = m;
         }
 
+        let mut recorded_neurons = vec![Vec::new(); b.spike_recorders.len()];
+        for input in &b.recorder_inputs {
+            if matches!(b.role(NodeId(input.source)), Some(Role::Neurons(_))) {
+                recorded_neurons[input.recorder].push(NodeId(input.source));
+            }
+        }
         let layout_info = RecordingLayout {
             spike_recorders: b
                 .spike_recorders
                 .iter()
-                .map(|(id, _)| SpikeRecorderInfo { id: *id })
+                .zip(recorded_neurons)
+                .map(|((id, _), mut neurons)| {
+                    neurons.sort_unstable();
+                    neurons.dedup();
+                    SpikeRecorderInfo { id: *id, neurons }
+                })
                 .collect(),
             multimeters: mm_infos,
         };
@@ -589,9 +602,11 @@ impl Simulation {
         self.run_with(steps, sink, &mut |_| true)
     }
 
-    /// As [`Simulation::run`], calling `progress(now)` after every update; returning `false`
-    /// from it stops the run at that point with [`RunError::Interrupted`] (the network stays
-    /// consistent and could be run on).
+    /// As [`Simulation::run`], calling `progress(now)` after every slice (and after the part of
+    /// a slice that ends the run); returning `false` from it stops the run at that slice
+    /// boundary with [`RunError::Interrupted`], after `sink.end_of_run` (the network stays
+    /// consistent and could be run on). Front ends stop a run on a signal this way: the kernel
+    /// knows nothing of signals, and the check costs one call per slice.
     pub fn run_with(
         &mut self,
         steps: Step,
@@ -610,6 +625,8 @@ impl Simulation {
             let to = slice_end.min(end);
             self.advance(self.now, to, sink)?;
             self.now = to;
+            sink.end_of_slice(grid.step_to_ms(to))
+                .map_err(RunError::Recording)?;
             if to == slice_end {
                 self.slice_start = slice_end;
                 self.to_deliver = Some(std::mem::take(&mut self.pending));

@@ -284,3 +284,106 @@ fn wrongly_oriented_recorder_connections_are_rejected() {
     let err = b.connect(n, n, syn(1.0, 0)).unwrap_err().to_string();
     assert!(err.contains("BadDelay"), "{err}");
 }
+
+/// Records when the sink is told that the recording is complete, and checks that no data
+/// handed over later is older than that.
+#[derive(Default, Debug)]
+struct Checkpoints {
+    inner: Collect,
+    recorded_neurons: Vec<Vec<NodeId>>,
+    ends: Vec<f64>,
+    late: Vec<f64>,
+}
+
+impl Checkpoints {
+    fn check(&mut self, t: f64) {
+        if self.ends.last().is_some_and(|&e| t <= e) {
+            self.late.push(t);
+        }
+    }
+}
+
+impl RecordSink for Checkpoints {
+    fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
+        self.recorded_neurons = layout
+            .spike_recorders
+            .iter()
+            .map(|r| r.neurons.clone())
+            .collect();
+        self.inner.begin(layout)
+    }
+    fn spikes(&mut self, r: usize, times: &[f64], senders: &[u32]) -> Result<(), SinkError> {
+        times.iter().for_each(|&t| self.check(t));
+        self.inner.spikes(r, times, senders)
+    }
+    fn samples(&mut self, m: usize, block: &SampleBlock<'_>) -> Result<(), SinkError> {
+        block.times.iter().for_each(|&t| self.check(t));
+        self.inner.samples(m, block)
+    }
+    fn end_of_slice(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
+        self.ends.push(simulated_ms);
+        Ok(())
+    }
+}
+
+#[test]
+fn the_sink_learns_when_the_recording_is_complete() {
+    let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+    let mut b = NetworkBuilder::new(grid, 5);
+    let a = b
+        .add_neurons(
+            Box::new(Probe {
+                fire_at: (1..40).collect(),
+                multiplicity: 1,
+            }),
+            4,
+        )
+        .unwrap();
+    let pulse = b
+        .add_stimulus(Box::new(Pulse {
+            stamp: 10,
+            kind: EventKind::Spike,
+        }))
+        .unwrap();
+    let rec = b
+        .add_spike_recorder(SpikeRecorderSpec {
+            window: Window::ALWAYS,
+        })
+        .unwrap();
+    let mm = b
+        .add_multimeter(MultimeterSpec {
+            interval: 1,
+            offset: 0,
+            window: Window::ALWAYS,
+            record_from: vec!["total".into()],
+        })
+        .unwrap();
+    // Neurons 4, 2 and 4 again (a repeat), and the pulse generator: the layout lists the
+    // neurons once each, ascending, without the device.
+    for id in [a.0 + 3, a.0 + 1, a.0 + 3] {
+        b.connect(NodeId(id), rec, syn(1.0, 3)).unwrap();
+    }
+    b.connect(pulse, rec, syn(1.0, 3)).unwrap();
+    for j in 0..4 {
+        b.connect(mm, NodeId(a.0 + j), syn(1.0, 3)).unwrap();
+    }
+    let mut sim = b.build(2).unwrap();
+    assert_eq!(sim.min_delay(), 3);
+    let mut sink = Checkpoints::default();
+    sink.begin(sim.recording_layout()).unwrap();
+    sim.run(7, &mut sink).unwrap();
+    sim.run(5, &mut sink).unwrap();
+    assert_eq!(sink.recorded_neurons, vec![vec![NodeId(2), NodeId(4)]]);
+    // Slices of 3 steps (0.3 ms); the first run ends inside a slice at 0.7 ms.
+    let want: Vec<f64> = [3, 6, 7, 9, 12]
+        .iter()
+        .map(|&s| grid.step_to_ms(s))
+        .collect();
+    assert_eq!(sink.ends, want);
+    assert!(
+        sink.late.is_empty(),
+        "data after its checkpoint: {:?}",
+        sink.late
+    );
+    assert!(!sink.inner.spikes[0].is_empty() && !sink.inner.samples[0].is_empty());
+}

@@ -1,19 +1,24 @@
 //! The HDF5 recording file: [`Hdf5Sink`] writes it as a run goes, [`read_hdf5`] reads it back.
 //!
-//! # Layout (format_version 1)
+//! # Layout (format_version 2)
 //!
-//! This layout is a contract: external tools (h5py, pandas, the NEST-side comparison scripts)
-//! read and write it. All times are in ms. Strings are variable-length UTF-8.
+//! This layout is a contract: external tools (h5py, pandas, bmtk, the NEST-side comparison
+//! scripts) read and write it. All times are in ms. Strings are variable-length UTF-8.
+//!
+//! Changes from format_version 1: the file is written in HDF5's single-writer/multiple-reader
+//! (SWMR) mode, in HDF5 1.10's file format, unless that mode is turned off
+//! ([`Hdf5Options::swmr`]); `simulated_time` is updated at every checkpoint, not only after
+//! every `Simulate`; the optional SONATA group `/spikes`. The native groups are unchanged.
 //!
 //! ## Root attributes
 //!
 //! | name              | type          | meaning                                                  |
 //! |-------------------|---------------|----------------------------------------------------------|
-//! | `format_version`  | int64         | `1`                                                      |
+//! | `format_version`  | int64         | `2`                                                      |
 //! | `resolution`      | float64       | simulation step (ms)                                     |
 //! | `seed`            | uint64        | master seed of the run                                   |
 //! | `threads`         | int64         | worker threads of the run                                |
-//! | `simulated_time`  | float64       | total simulated time so far (ms); `0` at creation, updated after every `Simulate` |
+//! | `simulated_time`  | float64       | simulated time (ms) up to which the file holds every recorded event: `0` at creation, updated at every checkpoint |
 //! | `spindle_version` | string        | version of the spindle that wrote the file               |
 //!
 //! ## `/nodes` — the `[[nodes]]` entries, in file order
@@ -27,7 +32,8 @@
 //!
 //! The group is named after the device's node: the `name` of the `/nodes` entry that contains
 //! its id, or `<name>_<k>` when that entry has `count > 1` (`k = id − first_id`, from 0), or
-//! the decimal id when no entry contains it. The name `nodes` is reserved. Every device
+//! the decimal id when no entry contains it. The name `nodes` is reserved, and so is `spikes`
+//! when SONATA output is on (such a device is refused before anything is written). Every device
 //! group has the attributes `model` (string, see below) and `node_id` (int64, the device's id).
 //!
 //! **Spike recorder** (`model = "spike_recorder"`):
@@ -52,19 +58,57 @@
 //! is `(max(1, 65536 / N), min(N, 131072))` (at most 1 MiB; `(65536, 1)` when N = 0). They
 //! are extended and written block by block as the run goes; nothing is buffered to the end.
 //! A block writes only its own rows: full chunks are compressed and written once, and only a
-//! dataset's last, partly filled chunk is written again when a flush caught it part full.
+//! dataset's last, partly filled chunk is written again when a checkpoint caught it part full.
 //! A device that recorded nothing still has all its datasets, with length 0. The writer
 //! refuses recordables that could not name a dataset (empty, containing `/`, `.`, `times`,
 //! `senders`, or repeated).
 //!
-//! The file is flushed to disk (`H5Fflush`) at the end of every `Simulate`, so it is
-//! complete and readable between runs.
+//! ## `/spikes` — SONATA spike output (only with [`Hdf5Options::sonata`])
+//!
+//! As the SONATA specification's spike file: one group `/spikes/<population>` per `[[nodes]]`
+//! entry with at least one neuron connected to a spike recorder, named after the entry, with
+//! - attribute `sorting`: HDF5 enum over uint8 `{none = 0, by_id = 1, by_time = 2}`, value
+//!   `by_time`;
+//! - `timestamps`: float64, shape (S,), attribute `units = "ms"`: spike times;
+//! - `node_ids`: uint64, shape (S,): the spiking node's id counted from 0 within the entry
+//!   (`id − first_id`);
+//!
+//! sorted by (time, node id); chunked as the other growing 1-D datasets but not compressed
+//! (libsonata's Python wheels cannot read deflate-compressed datasets). A spike appears once
+//! (m times for multiplicity m) even when several recorders record its neuron (as often as
+//! in the recorder that holds it most often), so the population's spikes are the union of
+//! what its recorders recorded; spikes of stimulating devices are not SONATA output.
+//!
+//! ## Checkpoints, crashes and reading while running
+//!
+//! The sink checkpoints at the first slice end [`Hdf5Options::checkpoint_interval`] (default
+//! 1 s of wall-clock time) after the previous checkpoint, and at the end of every `Simulate`:
+//! it writes everything it received, flushes (`H5Fflush`), sets `simulated_time` to the slice
+//! end and flushes again. In SWMR mode HDF5 orders its metadata writes so that the file on
+//! disk is consistent at every moment: a reader (`h5py.File(path, "r", swmr=True)`) sees the
+//! data up to the last checkpoint while the run goes, and a writer killed at any moment
+//! (`kill -9`, a crash, a full disk) leaves a file that opens the same way and holds every
+//! event up to `simulated_time`. Such a file is still marked as open for writing: HDF5
+//! refuses to open it without `swmr=True` until `h5clear -s FILE` clears the mark (never run
+//! that while the writer is alive). Its datasets may hold data past `simulated_time`,
+//! different amounts in different datasets; readers keep the entries with time ≤
+//! `simulated_time` (a prefix, as everything is sorted by time). A file closed normally
+//! (end of run, Ctrl-C) opens like any other.
+//!
+//! Space: a checkpoint writes the partly filled last chunk of every dataset that grew; when
+//! the chunk is later completed and compressed again to another size, SWMR mode never frees
+//! the old copy (a reader may be reading it). A file thus carries up to one compressed chunk
+//! per growing dataset per checkpoint beyond its data (`docs/output-format.md` has numbers).
 //!
 //! # Reading
 //!
 //! [`read_hdf5`] also reads files written by other tools in this layout. It needs the root
 //! attributes `resolution`, `seed`, `threads` and `simulated_time`; `spindle_version`,
-//! `format_version` (must be ≤ 1 when present) and `/nodes` are optional. Integer data may be
+//! `format_version` (must be ≤ 2 when present) and `/nodes` are optional. A file that does not
+//! open plainly is opened in SWMR mode; it is then unclosed ([`Hdf5File::closed`] is false)
+//! and every device is cut to its entries with time ≤ `simulated_time`. A `/spikes` group
+//! without a `model` attribute that holds only groups is read as SONATA output (otherwise as a
+//! device group, as files of other tools may name a recorder `spikes`). Integer data may be
 //! any integer type, strings fixed- or variable-length. Device groups are recognised by
 //! `model` when it says `spike_recorder` or `multimeter`, otherwise by their contents: a
 //! group with a 2-D dataset is a multimeter, one with `times` and `senders` and no 2-D dataset
@@ -73,17 +117,19 @@
 //! is its `node_id` attribute, else found from its name through `/nodes` (the naming rule
 //! above, reversed), else 0. Devices come back in ascending id order (ties by name).
 
+use crate::sonata::{self, Population};
 use crate::{MultimeterData, Recording, SpikeData};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
-use hdf5::{Container, Dataset, File, Group, LocationType, SimpleExtents};
+use hdf5::{Container, Dataset, File, Group, LocationType, OpenMode, SimpleExtents};
 use ndarray::ArrayView2;
 use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
 use spindle_core::NodeId;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::{Duration, Instant};
 
 /// The `format_version` this module writes and the newest it reads.
-pub const FORMAT_VERSION: i64 = 1;
+pub const FORMAT_VERSION: i64 = 2;
 
 /// Elements per chunk of a growing 1-D dataset (512 KiB of float64).
 const CHUNK_ELEMENTS: usize = 65536;
@@ -99,6 +145,58 @@ const CHUNK_CACHE_SLOTS: usize = 521;
 
 /// The group that holds the `[[nodes]]` table; no device may be called this.
 const NODES_GROUP: &str = "nodes";
+/// The group of the SONATA spike output; no device may be called this when it is written.
+const SONATA_GROUP: &str = "spikes";
+
+/// The SONATA `sorting` attribute of a population: an HDF5 enum over `uint8`, as the SONATA
+/// specification says and libsonata reads (bmtk also accepts it).
+mod sorting {
+    // The derive implements hdf5's `unsafe trait H5Type` (a type descriptor for a `repr(u8)`
+    // enum); no unsafe code is written by hand here.
+    #![allow(unsafe_code)]
+
+    #[derive(hdf5::H5Type, Clone, Copy, Debug, PartialEq, Eq)]
+    #[repr(u8)]
+    pub enum Sorting {
+        #[hdf5(rename = "none")]
+        None = 0,
+        #[hdf5(rename = "by_id")]
+        ById = 1,
+        #[hdf5(rename = "by_time")]
+        ByTime = 2,
+    }
+}
+pub use sorting::Sorting;
+
+/// How [`Hdf5Sink`] writes a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hdf5Options {
+    /// Replace an existing file (otherwise creating over one is an error).
+    pub overwrite: bool,
+    /// Also write the SONATA spike groups under `/spikes`.
+    pub sonata: bool,
+    /// Write in HDF5's single-writer/multiple-reader mode (file format of HDF5 1.10): the file
+    /// can be read while it is written and survives a crash of the writer. Without it the
+    /// file has HDF5 1.8's format and is only guaranteed readable once closed.
+    pub swmr: bool,
+    /// The least wall-clock time between two checkpoints (flushes at a slice end); a
+    /// checkpoint also ends every `Simulate`.
+    pub checkpoint_interval: Duration,
+}
+
+impl Default for Hdf5Options {
+    fn default() -> Hdf5Options {
+        Hdf5Options {
+            overwrite: false,
+            sonata: false,
+            swmr: true,
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+        }
+    }
+}
+
+/// Wall-clock time between checkpoints unless asked otherwise.
+pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Run-wide facts stored as root attributes.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,7 +218,7 @@ pub struct NodeEntry {
 }
 
 impl NodeEntry {
-    fn contains(&self, id: u32) -> bool {
+    pub(crate) fn contains(&self, id: u32) -> bool {
         id >= self.first_id && u64::from(id) < u64::from(self.first_id) + u64::from(self.count)
     }
 }
@@ -129,11 +227,27 @@ impl NodeEntry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hdf5File {
     pub info: RunInfo,
-    /// Total simulated time when the file was last flushed (ms).
+    /// Total simulated time at the last checkpoint (ms): the data is complete up to here.
     pub simulated_time: f64,
+    /// Whether the writer closed the file. A file still being written, or left by a writer
+    /// that stopped without closing it (a crash, `kill -9`), is read in single-writer/
+    /// multiple-reader mode and cut at `simulated_time` (see the module documentation).
+    pub closed: bool,
     /// The `/nodes` table (empty when the file has none).
     pub nodes: Vec<NodeEntry>,
     pub recording: Recording,
+    /// The SONATA spike groups, in name order (empty when the file has none).
+    pub sonata: Vec<SonataSpikes>,
+}
+
+/// The spikes of one SONATA population (`/spikes/<population>`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SonataSpikes {
+    pub population: String,
+    /// Spike times (ms).
+    pub timestamps: Vec<f64>,
+    /// Node ids counted from 0 within the population.
+    pub node_ids: Vec<u64>,
 }
 
 /// Why a recording file could not be written or read. Every variant names the file.
@@ -254,31 +368,53 @@ struct MultimeterSets {
 /// HDF5 write per chunk-sized block instead of one per min-delay slice, with bounded memory.
 const PENDING_VALUES: usize = 1 << 16;
 
-/// Writes a recording file as the run goes. Create it with [`Hdf5Sink::create`], hand it to
-/// the simulation as a [`RecordSink`], and close it with [`Hdf5Sink::finish`].
+/// Writes a recording file as the run goes. Create it with [`Hdf5Sink::create`] (or
+/// [`Hdf5Sink::create_with`]), hand it to the simulation as a [`RecordSink`], and close it with
+/// [`Hdf5Sink::finish`].
 ///
 /// Dataset handles stay open for the life of the sink, so each block is one extend and one
-/// write of the new rows.
+/// write of the new rows. At a slice end at least [`Hdf5Options::checkpoint_interval`] after
+/// the previous checkpoint, and at the end of every run, it checkpoints: everything received
+/// is written, the file flushed, `simulated_time` set to the slice end and flushed again.
 pub struct Hdf5Sink {
     path: PathBuf,
     file: File,
     nodes: Vec<NodeEntry>,
+    options: Hdf5Options,
     /// `None` until [`RecordSink::begin`].
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
+    /// The SONATA populations (empty unless [`Hdf5Options::sonata`]).
+    sonata: Vec<SonataSets>,
+    /// Per spike recorder, the (time, sender) pairs of the current slice, kept for the SONATA
+    /// populations (empty unless some population needs them).
+    slice_spikes: Vec<Vec<(f64, u32)>>,
+    last_checkpoint: Instant,
+}
+
+/// A SONATA population's open datasets.
+struct SonataSets {
+    population: Population,
+    timestamps: Dataset,
+    node_ids: Dataset,
+    len: usize,
+    pending_times: Vec<f64>,
+    pending_ids: Vec<u64>,
 }
 
 impl std::fmt::Debug for Hdf5Sink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Hdf5Sink")
             .field("path", &self.path)
+            .field("options", &self.options)
             .field("begun", &self.spike_recorders.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl Hdf5Sink {
-    /// Create the file at `path` with its root attributes and `/nodes` table. An existing file
+    /// Create the file at `path` with its root attributes and `/nodes` table and the default
+    /// [`Hdf5Options`] (single-writer/multiple-reader mode, no SONATA output). An existing file
     /// is an error unless `overwrite` is true, in which case it is truncated.
     pub fn create(
         path: &Path,
@@ -286,16 +422,36 @@ impl Hdf5Sink {
         nodes: &[NodeEntry],
         overwrite: bool,
     ) -> Result<Hdf5Sink, Hdf5Error> {
+        let options = Hdf5Options {
+            overwrite,
+            ..Hdf5Options::default()
+        };
+        Hdf5Sink::create_with(path, info, nodes, &options)
+    }
+
+    /// As [`Hdf5Sink::create`], with every option.
+    pub fn create_with(
+        path: &Path,
+        info: &RunInfo,
+        nodes: &[NodeEntry],
+        options: &Hdf5Options,
+    ) -> Result<Hdf5Sink, Hdf5Error> {
+        let overwrite = options.overwrite;
         if !overwrite && path.exists() {
             return Err(Hdf5Error::Exists {
                 path: path.to_path_buf(),
             });
         }
+        let mut builder = File::with_options();
+        if options.swmr {
+            // Single-writer/multiple-reader mode needs the file format of HDF5 1.10.
+            builder.with_fapl(|p| p.libver_v110());
+        }
         let file = if overwrite {
-            File::create(path)
+            builder.create(path)
         } else {
             // Exclusive creation also catches a file that appeared since the check above.
-            File::create_excl(path)
+            builder.create_excl(path)
         }
         .map_err(|source| {
             if !overwrite && path.exists() {
@@ -315,8 +471,12 @@ impl Hdf5Sink {
             path: path.to_path_buf(),
             file,
             nodes: nodes.to_vec(),
+            options: options.clone(),
             spike_recorders: None,
             multimeters: Vec::new(),
+            sonata: Vec::new(),
+            slice_spikes: Vec::new(),
+            last_checkpoint: Instant::now(),
         };
         sink.write_header(info)?;
         Ok(sink)
@@ -354,17 +514,20 @@ impl Hdf5Sink {
     /// Write what is pending, flush and close the file, reporting any error (dropping the sink
     /// closes it silently and loses what was not yet written).
     pub fn finish(mut self) -> Result<(), Hdf5Error> {
+        self.end_sonata_slice();
         self.write_pending()?;
         let Hdf5Sink {
             path,
             file,
             spike_recorders,
             multimeters,
+            sonata,
             ..
         } = self;
         // Close the datasets first so that closing the file really closes it.
         drop(spike_recorders);
         drop(multimeters);
+        drop(sonata);
         file.flush().at(&path, || "cannot flush the file".into())?;
         file.close().at(&path, || "cannot close the file".into())
     }
@@ -376,32 +539,8 @@ impl Hdf5Sink {
         }
     }
 
-    fn device_group(
-        &self,
-        id: NodeId,
-        model: &str,
-        taken: &mut Vec<String>,
-    ) -> Result<Group, Hdf5Error> {
+    fn device_group(&self, id: NodeId, model: &str) -> Result<Group, Hdf5Error> {
         let name = recorder_name(&self.nodes, id);
-        let invalid = |reason| Hdf5Error::InvalidName {
-            path: self.path.clone(),
-            id: id.0,
-            name: name.clone(),
-            reason,
-        };
-        if name.is_empty() {
-            return Err(invalid("the name is empty"));
-        }
-        if name == "." || name.contains('/') || name.contains('\0') {
-            return Err(invalid("HDF5 names cannot be \".\" or contain '/' or NUL"));
-        }
-        if name == NODES_GROUP {
-            return Err(invalid("the group /nodes holds the node table"));
-        }
-        if taken.contains(&name) {
-            return Err(invalid("another recording device has the same name"));
-        }
-        taken.push(name.clone());
         let g = self
             .file
             .create_group(&name)
@@ -415,11 +554,11 @@ impl Hdf5Sink {
         if self.spike_recorders.is_some() {
             return Err(self.bad_call("begin was called twice".into()));
         }
+        check_layout(&self.path, &self.nodes, layout, &self.options)?;
         let p = self.path.clone();
-        let mut taken = Vec::new();
         let mut spikes = Vec::with_capacity(layout.spike_recorders.len());
         for r in &layout.spike_recorders {
-            let g = self.device_group(r.id, "spike_recorder", &mut taken)?;
+            let g = self.device_group(r.id, "spike_recorder")?;
             spikes.push(SpikeSets {
                 times: growing_1d::<f64>(&p, &g, "times")?,
                 senders: growing_1d::<i64>(&p, &g, "senders")?,
@@ -430,7 +569,7 @@ impl Hdf5Sink {
         }
         let mut multimeters = Vec::with_capacity(layout.multimeters.len());
         for m in &layout.multimeters {
-            let g = self.device_group(m.id, "multimeter", &mut taken)?;
+            let g = self.device_group(m.id, "multimeter")?;
             scalar_attr(&p, &g, "interval", &m.interval_ms)?;
             string_array_attr(&p, &g, "record_from", &m.record_from)?;
             let senders: Vec<i64> = m.senders.iter().map(|s| i64::from(s.0)).collect();
@@ -438,20 +577,6 @@ impl Hdf5Sink {
             let times = growing_1d::<f64>(&p, &g, "times")?;
             let mut values = Vec::with_capacity(m.record_from.len());
             for (r, name) in m.record_from.iter().enumerate() {
-                if name.is_empty()
-                    || name.contains('/')
-                    || matches!(name.as_str(), "." | "times" | "senders")
-                {
-                    return Err(self.bad_call(format!(
-                        "multimeter {} records {name:?}, which cannot name a dataset",
-                        m.id
-                    )));
-                }
-                if m.record_from[..r].contains(name) {
-                    return Err(
-                        self.bad_call(format!("multimeter {} records {name:?} twice", m.id))
-                    );
-                }
                 let ds = growing_2d(&p, &g, name, senders.len())?;
                 string_attr(&p, &ds, "units", m.units.get(r).copied().unwrap_or(""))?;
                 values.push(ds);
@@ -465,8 +590,45 @@ impl Hdf5Sink {
                 pending_times: Vec::new(),
             });
         }
+        if self.options.sonata {
+            let root = self
+                .file
+                .create_group(SONATA_GROUP)
+                .at(&p, || format!("cannot create group /{SONATA_GROUP}"))?;
+            for population in sonata::populations(&self.nodes, layout) {
+                let g = root.create_group(&population.name).at(&p, || {
+                    format!("cannot create group /{SONATA_GROUP}/{}", population.name)
+                })?;
+                scalar_attr(&p, &g, "sorting", &Sorting::ByTime)?;
+                let timestamps = growing_1d_plain::<f64>(&p, &g, "timestamps")?;
+                string_attr(&p, &timestamps, "units", "ms")?;
+                let node_ids = growing_1d_plain::<u64>(&p, &g, "node_ids")?;
+                self.sonata.push(SonataSets {
+                    population,
+                    timestamps,
+                    node_ids,
+                    len: 0,
+                    pending_times: Vec::new(),
+                    pending_ids: Vec::new(),
+                });
+            }
+            if !self.sonata.is_empty() {
+                self.slice_spikes = vec![Vec::new(); layout.spike_recorders.len()];
+            }
+        }
         self.spike_recorders = Some(spikes);
         self.multimeters = multimeters;
+        if self.options.swmr {
+            // Every object and attribute exists now: from here on datasets only grow and
+            // attributes only change value, which is what the mode allows.
+            self.file
+                .flush()
+                .at(&p, || "cannot flush the file".into())?;
+            self.file.start_swmr().at(&p, || {
+                "cannot start single-writer/multiple-reader mode".into()
+            })?;
+        }
+        self.last_checkpoint = Instant::now();
         Ok(())
     }
 
@@ -502,7 +664,28 @@ impl Hdf5Sink {
         if sets.pending_times.len() >= PENDING_VALUES {
             write_spikes(&self.path, sets)?;
         }
+        if let Some(slice) = self.slice_spikes.get_mut(recorder) {
+            slice.extend(times.iter().copied().zip(senders.iter().copied()));
+        }
         Ok(())
+    }
+
+    /// Hand the spikes of the current slice to the SONATA populations.
+    fn end_sonata_slice(&mut self) {
+        if self.slice_spikes.iter().all(Vec::is_empty) {
+            return;
+        }
+        for sets in &mut self.sonata {
+            sonata::merge_slice(
+                &sets.population,
+                &self.slice_spikes,
+                &mut sets.pending_times,
+                &mut sets.pending_ids,
+            );
+        }
+        for slice in &mut self.slice_spikes {
+            slice.clear();
+        }
     }
 
     /// Write every pending block to its datasets.
@@ -512,6 +695,9 @@ impl Hdf5Sink {
         }
         for (m, sets) in self.multimeters.iter_mut().enumerate() {
             write_samples(&self.path, m, sets)?;
+        }
+        for sets in &mut self.sonata {
+            write_sonata(&self.path, sets)?;
         }
         Ok(())
     }
@@ -562,8 +748,27 @@ impl Hdf5Sink {
         Ok(())
     }
 
-    fn try_end_of_run(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
+    fn try_end_of_slice(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
+        self.end_sonata_slice();
+        for sets in &mut self.sonata {
+            if sets.pending_times.len() >= PENDING_VALUES {
+                write_sonata(&self.path, sets)?;
+            }
+        }
+        if self.last_checkpoint.elapsed() >= self.options.checkpoint_interval {
+            self.checkpoint(simulated_ms)?;
+        }
+        Ok(())
+    }
+
+    /// Make the file hold everything received, up to `simulated_ms`, on disk: write it, flush,
+    /// then record `simulated_time` and flush again, so that a reader (or a file left by a
+    /// crash) never finds a `simulated_time` whose data is not yet on disk.
+    fn checkpoint(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
         self.write_pending()?;
+        self.file
+            .flush()
+            .at(&self.path, || "cannot flush the file".into())?;
         self.file
             .attr("simulated_time")
             .and_then(|a| a.write_scalar(&simulated_ms))
@@ -572,7 +777,14 @@ impl Hdf5Sink {
             })?;
         self.file
             .flush()
-            .at(&self.path, || "cannot flush the file".into())
+            .at(&self.path, || "cannot flush the file".into())?;
+        self.last_checkpoint = Instant::now();
+        Ok(())
+    }
+
+    fn try_end_of_run(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
+        self.end_sonata_slice();
+        self.checkpoint(simulated_ms)
     }
 }
 
@@ -589,8 +801,98 @@ impl RecordSink for Hdf5Sink {
         Ok(self.try_samples(multimeter, block)?)
     }
 
+    fn end_of_slice(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
+        Ok(self.try_end_of_slice(simulated_ms)?)
+    }
+
     fn end_of_run(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
         Ok(self.try_end_of_run(simulated_ms)?)
+    }
+}
+
+/// Check that every recording device, recordable and SONATA population of `layout` can be
+/// written under the names the layout gives them, before anything is written: the error
+/// names the device and the clash.
+pub fn check_layout(
+    path: &Path,
+    nodes: &[NodeEntry],
+    layout: &RecordingLayout,
+    options: &Hdf5Options,
+) -> Result<(), Hdf5Error> {
+    let mut taken: Vec<String> = Vec::new();
+    let ids = layout
+        .spike_recorders
+        .iter()
+        .map(|r| r.id)
+        .chain(layout.multimeters.iter().map(|m| m.id));
+    for id in ids {
+        let name = recorder_name(nodes, id);
+        let invalid = |reason| Hdf5Error::InvalidName {
+            path: path.to_path_buf(),
+            id: id.0,
+            name: name.clone(),
+            reason,
+        };
+        if let Some(reason) = bad_hdf5_name(&name) {
+            return Err(invalid(reason));
+        }
+        if name == NODES_GROUP {
+            return Err(invalid("the group /nodes holds the node table"));
+        }
+        if options.sonata && name == SONATA_GROUP {
+            return Err(invalid(
+                "the group /spikes holds the SONATA output; rename the device or leave SONATA output off",
+            ));
+        }
+        if taken.contains(&name) {
+            return Err(invalid("another recording device has the same name"));
+        }
+        taken.push(name);
+    }
+    let bad_call = |message: String| Hdf5Error::BadCall {
+        path: path.to_path_buf(),
+        message,
+    };
+    for m in &layout.multimeters {
+        for (r, name) in m.record_from.iter().enumerate() {
+            if name.is_empty()
+                || name.contains('/')
+                || matches!(name.as_str(), "." | "times" | "senders")
+            {
+                return Err(bad_call(format!(
+                    "multimeter {} records {name:?}, which cannot name a dataset",
+                    m.id
+                )));
+            }
+            if m.record_from[..r].contains(name) {
+                return Err(bad_call(format!(
+                    "multimeter {} records {name:?} twice",
+                    m.id
+                )));
+            }
+        }
+    }
+    if options.sonata {
+        for pop in sonata::populations(nodes, layout) {
+            if let Some(reason) = bad_hdf5_name(&pop.name) {
+                return Err(bad_call(format!(
+                    "[[nodes]] {:?} cannot name a SONATA population: {reason}",
+                    pop.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why `name` cannot name an HDF5 group, if it cannot.
+fn bad_hdf5_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("the name is empty")
+    } else if name == "." || name.contains('/') || name.contains('\0') {
+        Some("HDF5 names cannot be \".\" or contain '/' or NUL")
+    } else {
+        None
     }
 }
 
@@ -605,6 +907,20 @@ fn write_spikes(path: &Path, sets: &mut SpikeSets) -> Result<(), Hdf5Error> {
     sets.len += sets.pending_times.len();
     sets.pending_times.clear();
     sets.pending_senders.clear();
+    Ok(())
+}
+
+/// Append a SONATA population's pending spikes to its datasets.
+fn write_sonata(path: &Path, sets: &mut SonataSets) -> Result<(), Hdf5Error> {
+    if sets.pending_times.is_empty() {
+        return Ok(());
+    }
+    let from = sets.len;
+    append_1d(path, &sets.timestamps, from, &sets.pending_times)?;
+    append_1d(path, &sets.node_ids, from, &sets.pending_ids)?;
+    sets.len += sets.pending_times.len();
+    sets.pending_times.clear();
+    sets.pending_ids.clear();
     Ok(())
 }
 
@@ -738,6 +1054,22 @@ fn growing_1d<T: hdf5::H5Type>(p: &Path, g: &Group, name: &str) -> Result<Datase
         .at(p, || format!("cannot create {}/{name}", g.name()))
 }
 
+/// As [`growing_1d`], without filters: the SONATA datasets, because libsonata's Python wheels
+/// (0.2.2 on PyPI) carry an HDF5 built without the deflate filter and cannot read compressed
+/// datasets at all.
+fn growing_1d_plain<T: hdf5::H5Type>(
+    p: &Path,
+    g: &Group,
+    name: &str,
+) -> Result<Dataset, Hdf5Error> {
+    g.new_dataset::<T>()
+        .chunk(CHUNK_ELEMENTS)
+        .chunk_cache(CHUNK_CACHE_SLOTS, CHUNK_CACHE_BYTES, 0.75)
+        .shape(SimpleExtents::new([(0, None)]))
+        .create(name)
+        .at(p, || format!("cannot create {}/{name}", g.name()))
+}
+
 /// The chunk shape of a (T, N) value dataset (see the module documentation).
 fn chunk_2d(n: usize) -> (usize, usize) {
     if n == 0 {
@@ -781,7 +1113,21 @@ fn append_1d<T: hdf5::H5Type>(
 /// Read a recording file written by [`Hdf5Sink`] or by another tool in the same layout.
 pub fn read_hdf5(path: &Path) -> Result<Hdf5File, Hdf5Error> {
     let p = path;
-    let file = File::open(path).at(p, || "cannot open the file".into())?;
+    // A file whose writer has not closed it refuses a plain open; single-writer/multiple-
+    // reader mode opens it (if it was written in that mode) and sees what was flushed.
+    let (file, closed) = match File::open(path) {
+        Ok(file) => (file, true),
+        Err(source) => match File::open_as(path, OpenMode::ReadSWMR) {
+            Ok(file) => (file, false),
+            Err(_) => {
+                return Err(Hdf5Error::Hdf5 {
+                    path: p.to_path_buf(),
+                    context: "cannot open the file".into(),
+                    source,
+                })
+            }
+        },
+    };
     let malformed = |object: &str, message: String| Hdf5Error::Malformed {
         path: p.to_path_buf(),
         object: object.to_string(),
@@ -850,10 +1196,17 @@ pub fn read_hdf5(path: &Path) -> Result<Hdf5File, Hdf5Error> {
         Vec::new()
     };
 
+    // An unclosed file may hold data past its last checkpoint, in datasets of unequal length.
+    let limit = (!closed).then_some(simulated_time);
     let mut recording = Recording::default();
+    let mut sonata = Vec::new();
     for name in members.iter().filter(|m| *m != NODES_GROUP && is_group(m)) {
         let g = root.group(name).at(p, || format!("cannot open /{name}"))?;
-        read_device(p, &g, name, &nodes, &mut recording)?;
+        if name == SONATA_GROUP && is_sonata_group(p, &g)? {
+            sonata = read_sonata(p, &g, limit)?;
+            continue;
+        }
+        read_device(p, &g, name, &nodes, limit, &mut recording)?;
     }
     recording
         .spike_recorders
@@ -870,9 +1223,105 @@ pub fn read_hdf5(path: &Path) -> Result<Hdf5File, Hdf5Error> {
             spindle_version,
         },
         simulated_time,
+        closed,
         nodes,
         recording,
+        sonata,
     })
+}
+
+/// Whether `/spikes` holds SONATA populations rather than being a spike recorder's group (a
+/// recorder called `spikes`, as in files other tools write without the `model` attribute):
+/// no `model` attribute, and groups only.
+fn is_sonata_group(p: &Path, g: &Group) -> Result<bool, Hdf5Error> {
+    if has_attr_in(p, g, "model")? {
+        return Ok(false);
+    }
+    let members = g
+        .member_names()
+        .at(p, || format!("cannot list /{SONATA_GROUP}"))?;
+    Ok(members
+        .iter()
+        .all(|m| matches!(g.loc_type_by_name(m), Ok(LocationType::Group))))
+}
+
+fn has_attr_in(p: &Path, loc: &hdf5::Location, name: &str) -> Result<bool, Hdf5Error> {
+    Ok(loc
+        .attr_names()
+        .at(p, || {
+            format!("cannot list the attributes of {}", loc.name())
+        })?
+        .iter()
+        .any(|n| n == name))
+}
+
+/// How many leading entries of a time-sorted dataset to keep: all of them in a closed file
+/// (where `other_len`, the length of its companion dataset, must match), else those up to the
+/// last checkpoint.
+fn kept(
+    times: &[f64],
+    other_len: usize,
+    limit: Option<f64>,
+    mismatch: impl FnOnce() -> Hdf5Error,
+) -> Result<usize, Hdf5Error> {
+    match limit {
+        None if times.len() != other_len => Err(mismatch()),
+        None => Ok(times.len()),
+        Some(t_end) => {
+            let n = times.len().min(other_len);
+            Ok(times[..n].partition_point(|&t| t <= t_end))
+        }
+    }
+}
+
+/// The SONATA populations under `/spikes`, in name order.
+fn read_sonata(p: &Path, g: &Group, limit: Option<f64>) -> Result<Vec<SonataSpikes>, Hdf5Error> {
+    let mut out = Vec::new();
+    let mut names = g
+        .member_names()
+        .at(p, || format!("cannot list /{SONATA_GROUP}"))?;
+    names.sort();
+    for name in names {
+        if !matches!(g.loc_type_by_name(&name), Ok(LocationType::Group)) {
+            continue;
+        }
+        let object = format!("/{SONATA_GROUP}/{name}");
+        let pg = g.group(&name).at(p, || format!("cannot open {object}"))?;
+        let open = |d: &str| pg.dataset(d).at(p, || format!("cannot open {object}/{d}"));
+        let mut timestamps =
+            read_f64s(p, &open("timestamps")?, 1, &format!("{object}/timestamps"))?;
+        let node_ds = open("node_ids")?;
+        expect_rank(p, &node_ds, 1, &format!("{object}/node_ids"))?;
+        let mut node_ids = read_ints(p, &node_ds, &format!("{object}/node_ids"))?
+            .into_iter()
+            .map(|v| {
+                u64::try_from(v).map_err(|_| Hdf5Error::Malformed {
+                    path: p.to_path_buf(),
+                    object: format!("{object}/node_ids"),
+                    message: format!("{v} is not a node id"),
+                })
+            })
+            .collect::<Result<Vec<u64>, _>>()?;
+        let n = kept(&timestamps, node_ids.len(), limit, || {
+            Hdf5Error::Malformed {
+                path: p.to_path_buf(),
+                object: object.clone(),
+                message: format!(
+                    "{} timestamps but {} node_ids",
+                    timestamps.len(),
+                    node_ids.len()
+                ),
+            }
+        })?;
+        timestamps.truncate(n);
+        node_ids.truncate(n);
+        out.push(SonataSpikes {
+            population: name,
+            timestamps,
+            node_ids,
+        });
+    }
+    Ok(out)
 }
 
 fn read_nodes(p: &Path, g: &Group) -> Result<Vec<NodeEntry>, Hdf5Error> {
@@ -927,6 +1376,7 @@ fn read_device(
     g: &Group,
     name: &str,
     nodes: &[NodeEntry],
+    limit: Option<f64>,
     recording: &mut Recording,
 ) -> Result<(), Hdf5Error> {
     let object = format!("/{name}");
@@ -980,23 +1430,25 @@ fn read_device(
     };
 
     let need = |n: &str| find(n).ok_or_else(|| malformed(format!("the dataset {n} is missing")));
-    let times = read_f64s(p, need("times")?, 1, &format!("{object}/times"))?;
+    let mut times = read_f64s(p, need("times")?, 1, &format!("{object}/times"))?;
     let senders_ds = need("senders")?;
     expect_rank(p, senders_ds, 1, &format!("{object}/senders"))?;
-    let senders = read_ints(p, senders_ds, &format!("{object}/senders"))?
+    let mut senders = read_ints(p, senders_ds, &format!("{object}/senders"))?
         .into_iter()
         .map(|s| i64::try_from(s).map_err(|_| malformed(format!("sender {s} is out of range"))))
         .collect::<Result<Vec<i64>, _>>()?;
 
     match kind {
         DeviceKind::Spikes => {
-            if times.len() != senders.len() {
-                return Err(malformed(format!(
+            let n = kept(&times, senders.len(), limit, || {
+                malformed(format!(
                     "{} times but {} senders",
                     times.len(),
                     senders.len()
-                )));
-            }
+                ))
+            })?;
+            times.truncate(n);
+            senders.truncate(n);
             recording.spike_recorders.push(SpikeData {
                 name: name.to_string(),
                 id,
@@ -1017,17 +1469,26 @@ fn read_device(
                     .map(|(n, _)| n.clone())
                     .collect()
             };
+            // In an unclosed file, the rows up to the last checkpoint.
+            if let Some(t_end) = limit {
+                times.truncate(times.partition_point(|&t| t <= t_end));
+            }
             let (t, n) = (times.len(), senders.len());
             let mut values = Vec::with_capacity(record_from.len());
             for r in record_from {
                 let ds = need(&r)?;
                 let shape = ds.shape();
-                if shape != [t, n] {
+                let fits = match limit {
+                    None => shape == [t, n],
+                    Some(_) => shape.len() == 2 && shape[0] >= t && shape[1] == n,
+                };
+                if !fits {
                     return Err(malformed(format!(
                         "{r} has shape {shape:?}, expected ({t}, {n}) from times and senders"
                     )));
                 }
-                let v = read_f64s(p, ds, 2, &format!("{object}/{r}"))?;
+                let mut v = read_f64s(p, ds, 2, &format!("{object}/{r}"))?;
+                v.truncate(t * n);
                 values.push((r, v));
             }
             recording.multimeters.push(MultimeterData {

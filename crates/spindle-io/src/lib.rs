@@ -1,17 +1,22 @@
 //! Recording backends of spindle: an in-memory recording and the HDF5 file.
 //!
-//! Both implement [`spindle_core::recording::RecordSink`]. [`Recording`] is also what
+//! Both implement [`spindle_core::recording::RecordSink`]; [`ThreadedSink`] runs either on a
+//! writer thread of its own. [`Recording`] is also what
 //! [`read_hdf5`] returns (inside an [`Hdf5File`], with the run's root attributes and node
 //! table), so tests, plots and tools see one shape whichever backend wrote it. The HDF5
 //! layout is documented at the top of `hdf5_file.rs`.
 
 mod hdf5_file;
 mod memory;
+mod sonata;
+mod threaded;
 
 pub use hdf5_file::{
-    read_hdf5, recorder_name, Hdf5Error, Hdf5File, Hdf5Sink, NodeEntry, RunInfo, FORMAT_VERSION,
+    check_layout, read_hdf5, recorder_name, Hdf5Error, Hdf5File, Hdf5Options, Hdf5Sink, NodeEntry,
+    RunInfo, SonataSpikes, Sorting, DEFAULT_CHECKPOINT_INTERVAL, FORMAT_VERSION,
 };
 pub use memory::MemorySink;
+pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};
 
 /// Everything a run recorded.
 #[derive(Clone, Debug, Default, PartialEq)]

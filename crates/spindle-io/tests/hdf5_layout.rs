@@ -51,7 +51,10 @@ fn nodes() -> Vec<NodeEntry> {
 
 fn layout(n: u32) -> RecordingLayout {
     RecordingLayout {
-        spike_recorders: vec![SpikeRecorderInfo { id: NodeId(201) }],
+        spike_recorders: vec![SpikeRecorderInfo {
+            id: NodeId(201),
+            neurons: (1..=200).map(NodeId).collect(),
+        }],
         multimeters: vec![MultimeterInfo {
             id: NodeId(202),
             senders: (1..=n).map(NodeId).collect(),
@@ -98,16 +101,18 @@ fn attributes_types_and_storage_are_as_documented() {
     .unwrap();
     sink.end_of_run(12.5).unwrap();
 
-    // Read with the raw HDF5 API while the sink is still open (the data was flushed).
+    // Read with the raw HDF5 API while the sink is still open (the data was flushed). The
+    // writer has not closed the file, so only single-writer/multiple-reader mode opens it.
     let copy = temp_path("attrs_copy");
     std::fs::copy(&path, &copy).unwrap();
-    let f = hdf5::File::open(&copy).unwrap();
+    assert!(hdf5::File::open(&copy).is_err());
+    let f = hdf5::File::open_as(&copy, hdf5::OpenMode::ReadSWMR).unwrap();
     let root_attr = |n: &str| f.attr(n).unwrap();
     assert_eq!(
         descriptor(&root_attr("format_version")),
         TypeDescriptor::Integer(IntSize::U8)
     );
-    assert_eq!(root_attr("format_version").read_scalar::<i64>().unwrap(), 1);
+    assert_eq!(root_attr("format_version").read_scalar::<i64>().unwrap(), 2);
     assert_eq!(
         descriptor(&root_attr("resolution")),
         TypeDescriptor::Float(FloatSize::U8)
@@ -351,7 +356,10 @@ fn bad_calls_are_errors_not_panics() {
     }];
     let mut sink = Hdf5Sink::create(&path, &info(1), &clash, false).unwrap();
     let lay = RecordingLayout {
-        spike_recorders: vec![SpikeRecorderInfo { id: NodeId(1) }],
+        spike_recorders: vec![SpikeRecorderInfo {
+            id: NodeId(1),
+            neurons: Vec::new(),
+        }],
         multimeters: vec![],
     };
     let err = sink.begin(&lay).unwrap_err();
@@ -378,12 +386,12 @@ fn bad_files_are_typed_errors() {
     f.new_attr::<i64>()
         .create("format_version")
         .unwrap()
-        .write_scalar(&2i64)
+        .write_scalar(&3i64)
         .unwrap();
     drop(f);
     let err = read_hdf5(&path).unwrap_err();
     assert!(
-        matches!(err, Hdf5Error::UnsupportedVersion { found: 2, .. }),
+        matches!(err, Hdf5Error::UnsupportedVersion { found: 3, .. }),
         "{err:?}"
     );
 

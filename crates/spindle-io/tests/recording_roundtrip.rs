@@ -53,7 +53,10 @@ fn layout() -> RecordingLayout {
     RecordingLayout {
         spike_recorders: [6, 9, 11, 12, 14]
             .iter()
-            .map(|&i| SpikeRecorderInfo { id: NodeId(i) })
+            .map(|&i| SpikeRecorderInfo {
+                id: NodeId(i),
+                neurons: Vec::new(),
+            })
             .collect(),
         multimeters: vec![
             MultimeterInfo {

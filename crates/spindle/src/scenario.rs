@@ -78,6 +78,19 @@ fn default_seed() -> u64 {
 pub struct OutputSection {
     /// Output file (default: the scenario's stem with `.h5`); the command line overrides it.
     pub file: Option<PathBuf>,
+    /// Also write the SONATA spike groups (`/spikes/<population>`); `--sonata` turns it on too.
+    #[serde(default, deserialize_with = "sonata_flag")]
+    pub sonata: bool,
+}
+
+/// `sonata` must be a boolean; the message names the key (serde's own does not).
+fn sonata_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match toml::Value::deserialize(d)? {
+        toml::Value::Boolean(b) => Ok(b),
+        other => Err(serde::de::Error::custom(format!(
+            "sonata = {other}: expected true or false"
+        ))),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
