@@ -31,6 +31,8 @@ const CASES: &[(&str, Compare)] = &[
     ("glif_resolution_001", Compare::Exact),
     ("parrot_relay", Compare::Exact),
     ("step_current_windows", Compare::Exact),
+    ("mixed_models_spike_weights", Compare::Exact),
+    ("spike_weights_routing", Compare::Exact),
     ("glif_cond_example_golden", Compare::ExactUntil(600.0)),
     ("poisson_parrot_stats", Compare::Counts),
 ];
@@ -215,6 +217,8 @@ golden!(
     glif_resolution_001,
     parrot_relay,
     step_current_windows,
+    mixed_models_spike_weights,
+    spike_weights_routing,
     glif_cond_example_golden,
     poisson_parrot_stats,
 );

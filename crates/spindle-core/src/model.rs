@@ -43,8 +43,11 @@ pub trait NeuronModel: Send + Sync + fmt::Debug {
     /// Number of input channels per neuron (spike ports and current inputs).
     fn n_channels(&self) -> usize;
 
-    /// The channel that a spike connection with this `receptor_type` and weight feeds, or
-    /// NEST's rejection.
+    /// The channel that a spike event with this `receptor_type` and weight feeds, and the value
+    /// it adds there per unit of multiplicity, or NEST's rejection. The value must be the weight
+    /// times a constant, or a constant: a spike generator's events carry their own weights
+    /// (`spike_weights`), and the kernel routes them by probing this function with weights of
+    /// both signs (see `RawDeviceSynapse`).
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection>;
 
     /// The channel that a current connection (dc/step current generator) feeds.

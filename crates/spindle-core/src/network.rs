@@ -84,15 +84,41 @@ pub(crate) enum Statement {
 }
 
 /// A stimulating device → neuron connection.
+///
+/// A spike generator's events carry their own weight factor (`spike_weights`), so the sign of
+/// an event's weight `weight · factor` — which picks the excitatory or inhibitory synapse of
+/// models that split on it, as NEST does per event — is known only per event. The connection
+/// therefore keeps both routes: `routes[0]` for events of positive weight, `routes[1]` for the
+/// others, each an input channel and how the model takes the event's weight.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RawDeviceSynapse {
     pub device: u32,
     pub target: u32,
-    pub channel: u16,
+    pub routes: [(u16, Take); 2],
     pub delay: u16,
+    /// The connection weight, as given.
     pub weight: f64,
     /// How many earlier connections join the same device and target (keys the random stream).
     pub occurrence: u32,
+}
+
+/// How a model takes the weight `w` of an event on one route: `w` times a factor (±1 in NEST's
+/// models: `iaf_cond_exp` adds `−w` to its inhibitory conductance), or a fixed value whatever
+/// the weight (`parrot_neuron` counts events).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Take {
+    Scaled(f64),
+    Fixed(f64),
+}
+
+impl Take {
+    #[inline]
+    pub fn of(self, w: f64) -> f64 {
+        match self {
+            Take::Scaled(s) => s * w,
+            Take::Fixed(v) => v,
+        }
+    }
 }
 
 /// A node → spike recorder connection.
@@ -374,11 +400,27 @@ impl NetworkBuilder {
             }
             (Role::Stimulus(d), Role::Neurons(p)) => {
                 let model = &self.populations[p].model;
-                let input = match self.stimuli[d].1.event_kind() {
-                    EventKind::Spike => model.spike_input(syn.receptor, syn.weight),
-                    EventKind::Current => model.current_input(syn.receptor, syn.weight),
-                }
-                .map_err(|r| self.reject(source, target, r))?;
+                let kind = self.stimuli[d].1.event_kind();
+                let input = |w: f64| match kind {
+                    EventKind::Spike => model.spike_input(syn.receptor, w),
+                    EventKind::Current => model.current_input(syn.receptor, w),
+                };
+                // The connection is checked with its own weight; the route of each sign is
+                // probed with weights σ and 2σ, which tell a scaled weight from a fixed value.
+                input(syn.weight).map_err(|r| self.reject(source, target, r))?;
+                let route = |sign: f64| -> Option<(u16, Take)> {
+                    let (one, two) = (input(sign).ok()?, input(2.0 * sign).ok()?);
+                    let take = if two.weight == 2.0 * one.weight {
+                        Take::Scaled(one.weight / sign)
+                    } else {
+                        Take::Fixed(one.weight)
+                    };
+                    Some((one.channel, take))
+                };
+                let positive = route(1.0)
+                    .or_else(|| route(-1.0))
+                    .unwrap_or((0, Take::Scaled(1.0)));
+                let routes = [positive, route(-1.0).unwrap_or(positive)];
                 if self.stimuli[d].1.event_kind() == EventKind::Spike {
                     if let Some(w) = model.connection_warning(syn.receptor, syn.weight) {
                         self.warn_once(w);
@@ -389,9 +431,9 @@ impl NetworkBuilder {
                 self.device_synapses.push(RawDeviceSynapse {
                     device: d as u32,
                     target: target.0,
-                    channel: input.channel,
+                    routes,
                     delay,
-                    weight: input.weight,
+                    weight: syn.weight,
                     occurrence,
                 });
             }

@@ -9,6 +9,7 @@
 use crate::connectome::{SynapseData, SynapseStore};
 use crate::device::Emissions;
 use crate::model::{Emitted, NeuronChunk};
+use crate::network::Take;
 use crate::rng;
 use crate::time::{Step, TimeGrid};
 use rand_chacha::ChaCha8Rng;
@@ -31,11 +32,25 @@ pub(crate) struct Chunk {
     pub cell_base: usize,
 }
 
-/// A stimulating device → neuron connection.
+/// The route of an event of weight `w`: 0 if `w > 0`, else 1 (zero and NaN included, as NEST's
+/// `if (w > 0) … else …`).
+#[inline]
+fn route(w: f64) -> usize {
+    if w > 0.0 {
+        0
+    } else {
+        1
+    }
+}
+
+/// A stimulating device → neuron connection: input cells and weight factors for events of
+/// positive weight (`[0]`) and the others (`[1]`), see `RawDeviceSynapse`.
 pub(crate) struct DeviceSynapse {
     pub device: u32,
-    pub cell: u32,
+    pub cells: [u32; 2],
+    pub takes: [Take; 2],
     pub delay: u16,
+    /// The connection weight, as given.
     pub weight: f64,
     pub rng: Option<ChaCha8Rng>,
 }
@@ -196,19 +211,25 @@ impl Partition {
         for ds in &mut self.device_synapses {
             let out = &device_out[ds.device as usize];
             for e in &out.fixed {
+                // NEST routes each event by the sign of its own weight.
+                let w = ds.weight * e.factor;
+                let k = route(w);
                 let step = e.stamp + Step::from(ds.delay) - 1;
-                let at = (step as usize % self.ring_len) * self.cells_per_slot + ds.cell as usize;
-                self.ring[at] += (ds.weight * e.factor) * f64::from(e.multiplicity);
+                let at =
+                    (step as usize % self.ring_len) * self.cells_per_slot + ds.cells[k] as usize;
+                self.ring[at] += ds.takes[k].of(w) * f64::from(e.multiplicity);
                 self.events += 1;
             }
             if let Some(r) = ds.rng.as_mut() {
+                let k = route(ds.weight);
+                let w = ds.takes[k].of(ds.weight);
                 for e in &out.poisson {
                     let n = rng::poisson(r, e.lambda);
                     if n > 0 {
                         let step = e.stamp + Step::from(ds.delay) - 1;
                         let at = (step as usize % self.ring_len) * self.cells_per_slot
-                            + ds.cell as usize;
-                        self.ring[at] += ds.weight * f64::from(n);
+                            + ds.cells[k] as usize;
+                        self.ring[at] += w * f64::from(n);
                         self.events += 1;
                     }
                 }
@@ -243,12 +264,14 @@ impl Partition {
             }
         }
         for ds in &self.device_synapses {
-            let (target, channel) = self.cell_target(ds.cell);
+            // As the connection weight routes (a spike generator's events may go either way).
+            let k = route(ds.weight);
+            let (target, channel) = self.cell_target(ds.cells[k]);
             f(
                 device_ids[ds.device as usize],
                 target,
                 channel,
-                ds.weight,
+                ds.takes[k].of(ds.weight),
                 ds.delay,
             );
         }

@@ -283,12 +283,15 @@ impl Simulation {
                     s.occurrence,
                 )
             });
-            let cell = cell_of(&partitions, loc, s.channel);
+            let cells = s
+                .routes
+                .map(|(channel, _)| cell_of(&partitions, loc, channel));
             partitions[loc.partition]
                 .device_synapses
                 .push(DeviceSynapse {
                     device: s.device,
-                    cell,
+                    cells,
+                    takes: s.routes.map(|(_, take)| take),
                     delay: s.delay,
                     weight: s.weight,
                     rng,

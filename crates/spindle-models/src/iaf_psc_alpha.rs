@@ -270,7 +270,8 @@ impl NeuronModel for IafPscAlpha {
             return Err(unknown_receptor(receptor, MODEL_NAME));
         }
         // NEST splits per event on `weight · multiplicity > 0`; multiplicities are positive, so
-        // the connection weight decides.
+        // the event's weight decides (the connection weight, times a spike generator's
+        // `spike_weights` factor, with which the kernel calls this per sign).
         let channel = if weight > 0.0 { SYN_EX } else { SYN_IN };
         Ok(InputChannel { channel, weight })
     }
