@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Differential testing against NEST 3.10: random deterministic scenarios, run by both.
+
+Writes N random scenarios (no Poisson input, so both simulators must agree step for step):
+a few populations of the NEST-exact neuron models with random parameters, spike generators
+(with weights and multiplicities), dc and step current generators with activity windows,
+random neuron → neuron connections with random delays and receptor ports, a multimeter on
+every recordable and a spike recorder, one or several Simulate calls, at a random resolution.
+Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle; spikes must be the same
+and traces agree to `--tol` (default 1e-6). A scenario that NEST refuses must be refused by
+spindle too (and the other way round). Failing scenarios are kept in --out.
+
+    cargo build --release -p spindle-cli
+    python3 scripts/differential.py [-n 50] [--seed 1] [--out out/differential]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDABLES = {
+    "iaf_psc_alpha": ["V_m", "I_syn_ex", "I_syn_in"],
+    "iaf_psc_exp": ["V_m", "I_syn_ex", "I_syn_in"],
+    "iaf_cond_exp": ["V_m", "g_ex", "g_in"],
+    "glif_psc": ["V_m", "I", "I_syn", "threshold", "ASCurrents_sum"],
+    "glif_cond": ["V_m", "I", "g_1", "g_2", "threshold", "ASCurrents_sum"],
+}
+GLIF_LEVELS = [(False, False, False), (True, False, False), (False, True, False), (True, True, False), (True, True, True)]
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v) if not isinstance(v, str) else f'"{v}"'
+
+
+def table(d: dict) -> str:
+    return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in d.items()) + " }"
+
+
+def on_grid(r: random.Random, h: float, lo: float, hi: float) -> float:
+    return round(r.randint(int(lo / h), int(hi / h)) * h, 6)
+
+
+def neuron_params(r: random.Random, model: str) -> dict:
+    p: dict = {}
+    if model.startswith("iaf"):
+        p["I_e"] = round(r.uniform(0, 450), 1)
+        if r.random() < 0.5:
+            p["t_ref"] = round(r.choice([0.5, 1.0, 2.0, 3.3]), 1)
+        if model != "iaf_cond_exp":
+            p["tau_syn_ex"] = round(r.uniform(0.3, 5), 2)
+            p["tau_syn_in"] = round(r.uniform(0.3, 5), 2)
+        if r.random() < 0.3:
+            p["V_m"] = round(r.uniform(-75, -56), 1)
+    else:
+        s, a, t = r.choice(GLIF_LEVELS)
+        p.update(spike_dependent_threshold=s, after_spike_currents=a, adapting_threshold=t)
+        p["tau_syn"] = [round(r.uniform(0.3, 4), 2), round(r.uniform(0.3, 4), 2)]
+        if model == "glif_cond":
+            p["E_rev"] = [0.0, -80.0]
+    return p
+
+
+def scenario(r: random.Random) -> str:
+    h = r.choice([0.1, 0.1, 0.05, 0.2, 0.025])
+    lines = [f"[kernel]\nresolution = {h}\nseed = {r.randint(1, 1000)}\n"]
+    pops = []
+    for i in range(r.randint(1, 3)):
+        model = r.choice(list(RECORDABLES))
+        n = r.randint(1, 3)
+        pops.append((f"p{i}", model, n))
+        lines.append(f'[[nodes]]\nname = "p{i}"\nmodel = "{model}"\nn = {n}\nparams = {table(neuron_params(r, model))}\n')
+    end = r.choice([50.0, 100.0, 150.0])
+    times = sorted(on_grid(r, h, h, end - 5) for _ in range(r.randint(1, 8)))
+    sg = {"spike_times": times}
+    if r.random() < 0.5:
+        sg["spike_weights"] = [round(r.uniform(-3, 3), 2) for _ in times]
+    if r.random() < 0.3:
+        sg["spike_multiplicities"] = [r.randint(1, 3) for _ in times]
+    lines.append(f'[[nodes]]\nname = "sg"\nmodel = "spike_generator"\nparams = {table(sg)}\n')
+    start = on_grid(r, h, 0, 30)
+    lines.append(f'[[nodes]]\nname = "dc"\nmodel = "dc_generator"\nparams = {table({"amplitude": round(r.uniform(-100, 300), 1), "start": start, "stop": start + on_grid(r, h, 5, 60)})}\n')
+    st = sorted({on_grid(r, h, h, end) for _ in range(3)})
+    lines.append(f'[[nodes]]\nname = "step"\nmodel = "step_current_generator"\nparams = {table({"amplitude_times": st, "amplitude_values": [round(r.uniform(-100, 300), 1) for _ in st]})}\n')
+    interval = r.choice([1, 1, 2, 5]) * h
+    rec = sorted({x for _, m, _ in pops for x in RECORDABLES[m]} & set.intersection(*[set(RECORDABLES[m]) for _, m, _ in pops]))
+    lines.append(f'[[nodes]]\nname = "mm"\nmodel = "multimeter"\nparams = {table({"interval": round(interval, 6), "record_from": rec})}\n')
+    lines.append('[[nodes]]\nname = "sr"\nmodel = "spike_recorder"\n')
+
+    def port(model: str) -> int:
+        return r.choice([1, 2]) if model.startswith("glif") else 0
+
+    def delay() -> float:
+        return round(r.choice([h, 2 * h, 1.0, r.uniform(h, 3)]), 3)
+
+    for name, model, _ in pops:
+        w = round(r.uniform(5, 80), 1) if not model.endswith("cond") and model != "iaf_cond_exp" else round(r.uniform(0.5, 8), 2)
+        lines.append(f'[[connect]]\npre = "sg"\npost = "{name}"\nsyn = {table({"weight": w, "delay": delay(), "receptor_type": port(model)})}\n')
+        for dev in ["dc", "step"]:
+            if r.random() < 0.7:
+                lines.append(f'[[connect]]\npre = "{dev}"\npost = "{name}"\nsyn = {table({"weight": round(r.uniform(0.2, 1.5), 2)})}\n')
+    for _ in range(r.randint(0, 4)):
+        (a, _, _), (b, mb, _) = r.choice(pops), r.choice(pops)
+        scale = 5.0 if mb in ("iaf_cond_exp", "glif_cond") else 60.0
+        w = round(r.uniform(-1, 1) * scale, 2)
+        if mb == "glif_cond":
+            w = abs(w)
+        lines.append(f'[[connect]]\npre = "{a}"\npost = "{b}"\nsyn = {table({"weight": w, "delay": delay(), "receptor_type": port(mb)})}\n')
+    names = [p[0] for p in pops]
+    lines.append(f'[[connect]]\npre = "mm"\npost = {toml_value(names)}\n')
+    lines.append(f'[[connect]]\npre = {toml_value(names)}\npost = "sr"\n')
+    if r.random() < 0.4:
+        cut = on_grid(r, h, h, end - h)
+        lines.append(f"[simulate]\ntime = [{cut}, {round(end - cut, 6)}]\n")
+    else:
+        lines.append(f"[simulate]\ntime = {end}\n")
+    return "\n".join(lines)
+
+
+def compare(nest_h5: Path, ours_h5: Path, tol: float) -> list[str]:
+    a, b = h5py.File(nest_h5, "r"), h5py.File(ours_h5, "r")
+    problems = []
+    for key in ("times", "senders"):
+        x, y = a[f"sr/{key}"][:], b[f"sr/{key}"][:]
+        if x.shape != y.shape or not np.array_equal(x, y):
+            problems.append(f"spike {key}: NEST {len(x)}, spindle {len(y)}")
+    for key in a["mm"]:
+        if not isinstance(a["mm"][key], h5py.Dataset) or key == "senders":
+            continue
+        x, y = a["mm"][key][:], b["mm"][key][:]
+        if x.shape != y.shape:
+            problems.append(f"mm/{key}: shape {x.shape} vs {y.shape}")
+        elif np.max(np.abs(x - y), initial=0.0) > tol:
+            problems.append(f"mm/{key}: max |Δ| {np.max(np.abs(x - y)):.3g}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tol", type=float, default=1e-6)
+    parser.add_argument("--out", type=Path, default=ROOT / "out/differential")
+    parser.add_argument("--spindle", default=str(ROOT / "target/release/spindle"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    r = random.Random(args.seed)
+    failed = refused = 0
+    for i in range(args.n):
+        path = args.out / f"case{i:03d}.toml"
+        path.write_text(scenario(r))
+        n = subprocess.run([sys.executable, str(ROOT / "scripts/nest_run_scenario.py"), str(path), "-o", str(path.with_suffix(".nest.h5"))], capture_output=True, text=True)
+        s = subprocess.run([args.spindle, "run", str(path), "-o", str(path.with_suffix(".spindle.h5")), "--overwrite", "-q", "--threads", "2"], capture_output=True, text=True)
+        if n.returncode or s.returncode:
+            if bool(n.returncode) != bool(s.returncode):
+                failed += 1
+                print(f"{path.name}: NEST exit {n.returncode}, spindle exit {s.returncode}\n  NEST: {n.stderr.strip()[-300:]}\n  spindle: {s.stderr.strip()[-300:]}")
+            else:
+                refused += 1
+            continue
+        problems = compare(path.with_suffix(".nest.h5"), path.with_suffix(".spindle.h5"), args.tol)
+        if problems:
+            failed += 1
+            print(f"{path.name}: " + "; ".join(problems))
+        else:
+            for suffix in (".toml", ".nest.h5", ".spindle.h5"):
+                path.with_suffix(suffix).unlink(missing_ok=True)
+    print(f"differential: {args.n - failed - refused} agree, {refused} refused by both, {failed} differ")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
