@@ -3,9 +3,10 @@
 
 Writes N random scenarios (no Poisson input, so both simulators must agree step for step):
 a few populations of the NEST-exact neuron models with random parameters, spike generators
-(with weights and multiplicities), dc and step current generators with activity windows,
-random neuron → neuron connections with random delays and receptor ports, a multimeter on
-every recordable and a spike recorder, one or several Simulate calls, at a random resolution.
+(with weights and multiplicities), a parrot_neuron relay, dc and step current generators with
+activity windows, random neuron → neuron connections with random delays and receptor ports, a
+multimeter on every common recordable and a spike recorder (both with random windows), one or
+several Simulate calls, at a random resolution.
 Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle; spikes must be the same
 and traces agree to `--tol` (default 1e-6). A scenario that NEST refuses must be refused by
 spindle too (and the other way round). Failing scenarios are kept in --out.
@@ -64,7 +65,17 @@ def neuron_params(r: random.Random, model: str) -> dict:
             p["tau_syn_in"] = round(r.uniform(0.3, 5), 2)
         if r.random() < 0.3:
             p["V_m"] = round(r.uniform(-75, -56), 1)
+        if r.random() < 0.3:
+            p.update(E_L=round(r.uniform(-75, -60), 1), C_m=round(r.uniform(100, 400), 1))
+            if model == "iaf_cond_exp":
+                p["g_L"] = round(r.uniform(8, 30), 1)
+            else:
+                p["tau_m"] = round(r.uniform(5, 30), 1)
+            p["V_th"] = round(p["E_L"] + r.uniform(8, 20), 1)
+            p["V_reset"] = round(p["E_L"] - r.uniform(0, 5), 1)
     else:
+        if r.random() < 0.3:
+            p.update(C_m=round(r.uniform(30, 90), 1), t_ref=round(r.uniform(1, 5), 1), E_L=round(r.uniform(-80, -70), 1))
         s, a, t = r.choice(GLIF_LEVELS)
         p.update(spike_dependent_threshold=s, after_spike_currents=a, adapting_threshold=t)
         p["tau_syn"] = [round(r.uniform(0.3, 4), 2), round(r.uniform(0.3, 4), 2)]
@@ -94,10 +105,6 @@ def scenario(r: random.Random) -> str:
     lines.append(f'[[nodes]]\nname = "dc"\nmodel = "dc_generator"\nparams = {table({"amplitude": round(r.uniform(-100, 300), 1), "start": start, "stop": start + on_grid(r, h, 5, 60)})}\n')
     st = sorted({on_grid(r, h, h, end) for _ in range(3)})
     lines.append(f'[[nodes]]\nname = "step"\nmodel = "step_current_generator"\nparams = {table({"amplitude_times": st, "amplitude_values": [round(r.uniform(-100, 300), 1) for _ in st]})}\n')
-    interval = r.choice([1, 1, 2, 5]) * h
-    rec = sorted({x for _, m, _ in pops for x in RECORDABLES[m]} & set.intersection(*[set(RECORDABLES[m]) for _, m, _ in pops]))
-    lines.append(f'[[nodes]]\nname = "mm"\nmodel = "multimeter"\nparams = {table({"interval": round(interval, 6), "record_from": rec})}\n')
-    lines.append('[[nodes]]\nname = "sr"\nmodel = "spike_recorder"\n')
 
     def port(model: str) -> int:
         return r.choice([1, 2]) if model.startswith("glif") else 0
@@ -105,12 +112,38 @@ def scenario(r: random.Random) -> str:
     def delay() -> float:
         return round(r.choice([h, 2 * h, 1.0, r.uniform(h, 3)]), 3)
 
+    interval = r.choice([1, 1, 2, 5]) * h
+    mm_params: dict = {}
+    if r.random() < 0.3:
+        mm_params["start"] = on_grid(r, h, 0, 20)
+        mm_params["stop"] = mm_params["start"] + on_grid(r, h, 10, end)
+    if r.random() < 0.2:
+        mm_params["origin"] = on_grid(r, h, 0, 10)
+    sr_params: dict = {}
+    if r.random() < 0.3:
+        sr_params["start"] = on_grid(r, h, 0, 20)
+        sr_params["stop"] = sr_params["start"] + on_grid(r, h, 10, end)
+    rec = sorted({x for _, m, _ in pops for x in RECORDABLES[m]} & set.intersection(*[set(RECORDABLES[m]) for _, m, _ in pops]))
+    mm_params.update(interval=round(interval, 6), record_from=rec)
+    lines.append(f'[[nodes]]\nname = "mm"\nmodel = "multimeter"\nparams = {table(mm_params)}\n')
+    sr_line = f"params = {table(sr_params)}\n" if sr_params else ""
+    lines.append(f'[[nodes]]\nname = "sr"\nmodel = "spike_recorder"\n{sr_line}')
+    relay = r.random() < 0.4
+    if relay:
+        lines.append('[[nodes]]\nname = "relay"\nmodel = "parrot_neuron"\n')
+        lines.append(f'[[connect]]\npre = "sg"\npost = "relay"\nsyn = {table({"delay": delay()})}\n')
+
     for name, model, _ in pops:
+        if relay and r.random() < 0.6:
+            lines.append(f'[[connect]]\npre = "relay"\npost = "{name}"\nsyn = {table({"weight": round(r.uniform(-30, 60), 1) if not model.endswith("cond") else round(r.uniform(0.5, 5), 2), "delay": delay(), "receptor_type": port(model)})}\n')
         w = round(r.uniform(5, 80), 1) if not model.endswith("cond") and model != "iaf_cond_exp" else round(r.uniform(0.5, 8), 2)
         lines.append(f'[[connect]]\npre = "sg"\npost = "{name}"\nsyn = {table({"weight": w, "delay": delay(), "receptor_type": port(model)})}\n')
         for dev in ["dc", "step"]:
             if r.random() < 0.7:
-                lines.append(f'[[connect]]\npre = "{dev}"\npost = "{name}"\nsyn = {table({"weight": round(r.uniform(0.2, 1.5), 2)})}\n')
+                syn = {"weight": round(r.uniform(0.2, 1.5), 2)}
+                if model == "iaf_psc_exp" and r.random() < 0.5:
+                    syn["receptor_type"] = 1  # the current filtered through the excitatory synapse
+                lines.append(f'[[connect]]\npre = "{dev}"\npost = "{name}"\nsyn = {table(syn)}\n')
     for _ in range(r.randint(0, 4)):
         (a, _, _), (b, mb, _) = r.choice(pops), r.choice(pops)
         scale = 5.0 if mb in ("iaf_cond_exp", "glif_cond") else 60.0
