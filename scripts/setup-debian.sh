@@ -20,6 +20,12 @@ if [ "${1:-}" = "--python" ]; then
     echo "setup: installing h5py, numpy, matplotlib, pandas and bmtk" >&2
     python3 -m pip install -q --disable-pip-version-check h5py numpy matplotlib pandas bmtk
   fi
+  # NEST 3.10 itself, the reference: scripts/differential.py runs random scenarios in NEST and
+  # in spindle and compares them (also the golden-data and benchmark scripts use it).
+  if ! python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('nest') is None)"; then
+    echo "setup: installing NEST 3.10 (scripts/requirements-nest.txt)" >&2
+    python3 -m pip install -q --disable-pip-version-check -r "$(dirname "$0")/requirements-nest.txt"
+  fi
   # The Python front end's tests (crates/spindle-py/tests); pip fetches maturin itself when
   # it builds the package.
   if ! python3 -c "import pytest" 2>/dev/null; then

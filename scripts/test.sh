@@ -2,7 +2,8 @@
 # The test command: installs what the tests need on a fresh Debian machine, runs the Rust test
 # suite (unit, golden-against-NEST, thread-count invariance, stepped runs, HDF5 round trip,
 # crash safety, bad input), then runs the README's main job end to end and checks its output
-# with the Python analysis scripts (h5py, pandas, bmtk for the SONATA spikes).
+# with the Python analysis scripts (h5py, pandas, bmtk for the SONATA spikes), compares random
+# scenarios with NEST 3.10 itself (scripts/differential.py), and tests the Python front end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,11 @@ python3 scripts/check_sonata.py "$out/glif_cond.h5"
 python3 scripts/raster.py "$out/brunel_small.h5" --out "$out/raster.png" --rates-csv "$out/rates.csv"
 python3 scripts/check_sonata.py "$out/brunel_small.h5"
 python3 scripts/check_crash.py "$spindle" examples/brunel_small.toml "$out/crash"
+
+# Against NEST 3.10 itself: random deterministic scenarios (all the NEST-exact models,
+# generators, relays, recorder windows, several resolutions) must give the same spikes and
+# traces in both simulators.
+python3 scripts/differential.py -n 20 --seed 1 --spindle "$spindle" --out "$out/differential"
 
 # The Python front end (crates/spindle-py): build and install the package, then its tests,
 # which run NEST's glif_cond example through it and `spindle run` on the scenario it exports.
