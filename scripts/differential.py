@@ -2,11 +2,11 @@
 """Differential testing against NEST 3.10: random deterministic scenarios, run by both.
 
 Writes N random scenarios (no Poisson input, so both simulators must agree step for step):
-a few populations of the NEST-exact neuron models with random parameters, spike generators
-(with weights and multiplicities), a parrot_neuron relay, dc and step current generators with
-activity windows, random neuron → neuron connections with random delays and receptor ports, a
+a few populations of the NEST-exact neuron models with random parameters (GLIF models with two
+or three ports), spike generators (with weights, multiplicities and windows), a parrot_neuron
+relay, dc and step current generators with activity windows and origins, random neuron → neuron connections with random delays and receptor ports, a
 multimeter on every common recordable and a spike recorder (both with random windows), one or
-several Simulate calls, at a random resolution.
+several Simulate calls, at a random resolution from 0.01 to 0.5 ms.
 Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle; spikes must be the same
 and traces agree to `--tol` (default 1e-6). A scenario that NEST refuses must be refused by
 spindle too (and the other way round). Failing scenarios are kept in --out.
@@ -57,7 +57,7 @@ def on_grid(r: random.Random, h: float, lo: float, hi: float) -> float:
 def neuron_params(r: random.Random, model: str) -> dict:
     p: dict = {}
     if model.startswith("iaf"):
-        p["I_e"] = round(r.uniform(0, 450), 1)
+        p["I_e"] = round(r.uniform(0, 900), 1)
         if r.random() < 0.5:
             p["t_ref"] = round(r.choice([0.5, 1.0, 2.0, 3.3]), 1)
         if model != "iaf_cond_exp":
@@ -78,14 +78,15 @@ def neuron_params(r: random.Random, model: str) -> dict:
             p.update(C_m=round(r.uniform(30, 90), 1), t_ref=round(r.uniform(1, 5), 1), E_L=round(r.uniform(-80, -70), 1))
         s, a, t = r.choice(GLIF_LEVELS)
         p.update(spike_dependent_threshold=s, after_spike_currents=a, adapting_threshold=t)
-        p["tau_syn"] = [round(r.uniform(0.3, 4), 2), round(r.uniform(0.3, 4), 2)]
+        ports = r.choice([2, 2, 3])
+        p["tau_syn"] = [round(r.uniform(0.3, 4), 2) for _ in range(ports)]
         if model == "glif_cond":
-            p["E_rev"] = [0.0, -80.0]
+            p["E_rev"] = [0.0, -80.0, -20.0][:ports]
     return p
 
 
 def scenario(r: random.Random) -> str:
-    h = r.choice([0.1, 0.1, 0.05, 0.2, 0.025])
+    h = r.choice([0.1, 0.1, 0.05, 0.2, 0.025, 0.01, 0.5])
     lines = [f"[kernel]\nresolution = {h}\nseed = {r.randint(1, 1000)}\n"]
     pops = []
     for i in range(r.randint(1, 3)):
@@ -96,6 +97,9 @@ def scenario(r: random.Random) -> str:
     end = r.choice([50.0, 100.0, 150.0])
     times = sorted(on_grid(r, h, h, end - 5) for _ in range(r.randint(1, 8)))
     sg = {"spike_times": times}
+    if r.random() < 0.2:
+        sg["start"] = on_grid(r, h, 0, 20)
+        sg["stop"] = sg["start"] + on_grid(r, h, 5, end)
     if r.random() < 0.5:
         sg["spike_weights"] = [round(r.uniform(-3, 3), 2) for _ in times]
     if r.random() < 0.3:
@@ -104,7 +108,13 @@ def scenario(r: random.Random) -> str:
     start = on_grid(r, h, 0, 30)
     lines.append(f'[[nodes]]\nname = "dc"\nmodel = "dc_generator"\nparams = {table({"amplitude": round(r.uniform(-100, 300), 1), "start": start, "stop": start + on_grid(r, h, 5, 60)})}\n')
     st = sorted({on_grid(r, h, h, end) for _ in range(3)})
-    lines.append(f'[[nodes]]\nname = "step"\nmodel = "step_current_generator"\nparams = {table({"amplitude_times": st, "amplitude_values": [round(r.uniform(-100, 300), 1) for _ in st]})}\n')
+    step = {"amplitude_times": st, "amplitude_values": [round(r.uniform(-100, 300), 1) for _ in st]}
+    if r.random() < 0.3:
+        step["start"] = on_grid(r, h, 0, 20)
+        step["stop"] = step["start"] + on_grid(r, h, 10, end)
+    if r.random() < 0.2:
+        step["origin"] = on_grid(r, h, 0, 10)
+    lines.append(f'[[nodes]]\nname = "step"\nmodel = "step_current_generator"\nparams = {table(step)}\n')
 
     def port(model: str) -> int:
         return r.choice([1, 2]) if model.startswith("glif") else 0
