@@ -2,11 +2,12 @@
 """Differential testing against NEST 3.10: random deterministic scenarios, run by both.
 
 Writes N random scenarios (no Poisson input, so both simulators must agree step for step):
-a few populations of the NEST-exact neuron models with random parameters (GLIF models with two
-or three ports), spike generators (with weights, multiplicities and windows), a parrot_neuron
-relay, dc and step current generators with activity windows and origins, random neuron → neuron connections with random delays and receptor ports, a
-multimeter on every common recordable and a spike recorder (both with random windows), one or
-several Simulate calls, at a random resolution from 0.01 to 0.5 ms.
+a few populations of the NEST-exact neuron models with random parameters (GLIF models with
+two or three ports), spike generators (with weights, multiplicities and windows), a
+parrot_neuron relay, dc and step current generators with activity windows and origins, random
+neuron → neuron connections with random delays and receptor ports, a multimeter on every
+common recordable and a spike recorder (both with random windows), one or several Simulate
+calls, at a random resolution from 0.01 to 0.5 ms.
 Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle; spikes must be the same
 and traces agree to `--tol` (default 1e-6). A scenario that NEST refuses must be refused by
 spindle too (and the other way round). Failing scenarios are kept in --out.
