@@ -4,7 +4,7 @@
 
 mod common;
 
-use spindle::{Network, RunOptions, Scenario, SynapseInfo};
+use spindle::{Network, RunOptions, Scenario};
 
 fn build(scenario: &Scenario, threads: usize) -> Network {
     let opts = RunOptions {
@@ -14,12 +14,18 @@ fn build(scenario: &Scenario, threads: usize) -> Network {
     Network::build(scenario, &opts).expect("the scenario builds")
 }
 
-/// Synapses with weights compared bit for bit.
-fn fingerprint(net: &Network) -> Vec<(u32, u32, u16, u64, i64)> {
+/// (source, target, synapse: (channel, weight bits, delay)) of one connection.
+type Fingerprint = (u32, u32, Option<(u16, u64, i64)>);
+
+/// Every connection, with synapse weights compared bit for bit.
+fn fingerprint(net: &Network) -> Vec<Fingerprint> {
     net.simulation
-        .synapses()
+        .connections()
         .iter()
-        .map(|s: &SynapseInfo| (s.source, s.target, s.channel, s.weight.to_bits(), s.delay))
+        .map(|c| {
+            let synapse = c.synapse.map(|s| (s.channel, s.weight.to_bits(), s.delay));
+            (c.source.0, c.target.0, synapse)
+        })
         .collect()
 }
 

@@ -47,29 +47,36 @@ fn measure(scenario: &Scenario, seed: u64) -> BTreeMap<&'static str, f64> {
     );
     let n = (hi - lo + 1) as usize;
     let h = net.resolution;
-    let synapses: Vec<_> = net
+    // (source, target, weight, delay) of the neuron → neuron synapses.
+    let synapses: Vec<(u32, u32, f64, i64)> = net
         .simulation
-        .synapses()
+        .connections()
         .into_iter()
-        .filter(|s| (lo..=hi).contains(&s.source) && (lo..=hi).contains(&s.target))
+        .filter(|c| (lo..=hi).contains(&c.source.0) && (lo..=hi).contains(&c.target.0))
+        .map(|c| {
+            let s = c
+                .synapse
+                .expect("a neuron → neuron connection has a synapse");
+            (c.source.0, c.target.0, s.weight, s.delay)
+        })
         .collect();
 
     let mut indeg = vec![0f64; n];
     let mut outdeg = vec![0f64; n];
     let mut seen = HashSet::new();
     let (mut autapses, mut multapses) = (0.0, 0.0);
-    for s in &synapses {
-        indeg[(s.target - lo) as usize] += 1.0;
-        outdeg[(s.source - lo) as usize] += 1.0;
-        if s.source == s.target {
+    for &(source, target, _, _) in &synapses {
+        indeg[(target - lo) as usize] += 1.0;
+        outdeg[(source - lo) as usize] += 1.0;
+        if source == target {
             autapses += 1.0;
         }
-        if !seen.insert((s.source, s.target)) {
+        if !seen.insert((source, target)) {
             multapses += 1.0;
         }
     }
-    let weights: Vec<f64> = synapses.iter().map(|s| s.weight.abs()).collect();
-    let delays: Vec<f64> = synapses.iter().map(|s| s.delay as f64 * h).collect();
+    let weights: Vec<f64> = synapses.iter().map(|s| s.2.abs()).collect();
+    let delays: Vec<f64> = synapses.iter().map(|s| s.3 as f64 * h).collect();
 
     let mut sink = spindle::io::MemorySink::with_names(net.recorder_names());
     net.simulate(&mut sink, &mut |_| true)

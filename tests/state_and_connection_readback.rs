@@ -96,10 +96,10 @@ fn every_connection_is_listed_with_its_synapse() {
         .iter()
         .filter(|c| c.source.0 <= 7 && (8..=12).contains(&c.target.0))
     {
-        let (w, d) = c
+        let s = c
             .synapse
             .expect("neuron → neuron synapses carry weight and delay");
-        assert!((1.0..2.0).contains(&w) && d == 15, "{c:?}");
+        assert!((1.0..2.0).contains(&s.weight) && s.delay == 15, "{c:?}");
     }
     assert!(all
         .iter()

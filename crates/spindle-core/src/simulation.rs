@@ -82,12 +82,13 @@ struct MultimeterRun {
     values: Vec<Vec<f64>>,
 }
 
-/// One stored synapse, as [`Simulation::synapses`] lists it.
+/// The synapse of a connection into a neuron, as [`Simulation::connections`] lists it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SynapseInfo {
-    pub source: u32,
-    pub target: u32,
+    /// The target model's input channel.
     pub channel: u16,
+    /// The weight as the model receives it (`iaf_cond_exp` stores a negative weight's
+    /// magnitude).
     pub weight: f64,
     /// Delay in steps.
     pub delay: Step,
@@ -98,9 +99,9 @@ pub struct SynapseInfo {
 pub struct ConnectionInfo {
     pub source: NodeId,
     pub target: NodeId,
-    /// (weight, delay in steps) of a synapse into a neuron; `None` for the connections of
-    /// recording devices, which spindle records without a synapse.
-    pub synapse: Option<(f64, Step)>,
+    /// The synapse of a connection into a neuron; `None` for the connections of recording
+    /// devices, which spindle records without a synapse.
+    pub synapse: Option<SynapseInfo>,
 }
 
 /// A built network and its clock.
@@ -499,34 +500,6 @@ impl Simulation {
         self.partitions.iter().map(|p| p.events).sum()
     }
 
-    /// Every stored synapse (neuron → neuron and stimulating device → neuron; recorder
-    /// connections are not synapses), sorted by (source, target) and, for several synapses
-    /// between the same pair, in creation order — the same list for any thread count.
-    /// `channel` is the target model's input channel, `weight` the weight as the model
-    /// receives it.
-    pub fn synapses(&self) -> Vec<SynapseInfo> {
-        let device_ids: Vec<u32> = self.stimuli.iter().map(|(id, _)| id.0).collect();
-        let mut all = Vec::with_capacity(self.synapse_count);
-        for p in &self.partitions {
-            p.for_each_synapse(
-                &device_ids,
-                &mut |source, target, channel, weight, delay| {
-                    all.push(SynapseInfo {
-                        source,
-                        target,
-                        channel,
-                        weight,
-                        delay: Step::from(delay),
-                    })
-                },
-            );
-        }
-        // Stable: the synapses of one (source, target) pair all live in the target's
-        // partition, in creation order.
-        all.sort_by_key(|s| (s.source, s.target));
-        all
-    }
-
     /// Spikes emitted by neurons so far (a spike of multiplicity m counts m times).
     pub fn spike_count(&self) -> u64 {
         self.spike_count
@@ -557,13 +530,20 @@ impl Simulation {
         let device_ids: Vec<u32> = self.stimuli.iter().map(|(id, _)| id.0).collect();
         let mut out = Vec::with_capacity(self.synapse_count);
         for part in &self.partitions {
-            part.for_each_synapse(&device_ids, &mut |source, target, _, weight, delay| {
-                out.push(ConnectionInfo {
-                    source: NodeId(source),
-                    target: NodeId(target),
-                    synapse: Some((weight, Step::from(delay))),
-                })
-            });
+            part.for_each_synapse(
+                &device_ids,
+                &mut |source, target, channel, weight, delay| {
+                    out.push(ConnectionInfo {
+                        source: NodeId(source),
+                        target: NodeId(target),
+                        synapse: Some(SynapseInfo {
+                            channel,
+                            weight,
+                            delay: Step::from(delay),
+                        }),
+                    })
+                },
+            );
         }
         let recorder_id = |r: u32| self.layout.spike_recorders[r as usize].id;
         for s in 0..self.recorder_offsets.len().saturating_sub(1) {

@@ -469,11 +469,14 @@ impl Engine {
         (
             i64_bytes(py, all.iter().map(|c| i64::from(c.source.0))),
             i64_bytes(py, all.iter().map(|c| i64::from(c.target.0))),
-            f64_bytes(py, all.iter().map(|c| c.synapse.map_or(f64::NAN, |s| s.0))),
+            f64_bytes(
+                py,
+                all.iter().map(|c| c.synapse.map_or(f64::NAN, |s| s.weight)),
+            ),
             f64_bytes(
                 py,
                 all.iter()
-                    .map(|c| c.synapse.map_or(f64::NAN, |s| grid.step_to_ms(s.1))),
+                    .map(|c| c.synapse.map_or(f64::NAN, |s| grid.step_to_ms(s.delay))),
             ),
         )
     }

@@ -15,7 +15,6 @@ pub use error::{Error, Located};
 pub use resources::MemoryLimit;
 pub use run::{Network, RunOptions};
 pub use scenario::Scenario;
-pub use spindle_core::SynapseInfo;
 
 pub use spindle_core as core;
 pub use spindle_io as io;
