@@ -7,7 +7,8 @@
 //! (seed, device id, target id), which makes every target's train independent of the thread
 //! count.
 
-use crate::time::Step;
+use crate::params::{ParamError, Params};
+use crate::time::{Step, TimeGrid};
 use std::fmt;
 
 /// What kind of event a device sends, which decides the target's input channel.
@@ -68,6 +69,22 @@ pub trait StimulusDevice: Send + Sync + fmt::Debug {
     }
 
     /// Append the events of the updates of steps `from .. to` (stamps `from + 1 ..= to`).
-    /// Called with consecutive ranges; a device may keep a cursor.
+    /// Called with consecutive ranges; a device may keep a cursor, but the first call may
+    /// start at any step (a device created or changed between two `Simulate` calls starts at
+    /// the kernel's current step) and [`StimulusDevice::set_status`] may come between calls.
     fn emit(&mut self, from: Step, to: Step, out: &mut Emissions);
+
+    /// NEST's `GetStatus`: every parameter in NEST's names and units (times in ms).
+    fn get_status(&self, grid: &TimeGrid) -> Params;
+
+    /// NEST's `SetStatus`: take the keys of `dict` that the device knows and read them on top
+    /// of its current parameters, with NEST's validation (on error nothing changes). Keys the
+    /// device does not know stay in `dict`. `now` is the kernel's current step: a change acts
+    /// from the next update on, as in NEST.
+    fn set_status(
+        &mut self,
+        dict: &mut Params,
+        grid: &TimeGrid,
+        now: Step,
+    ) -> Result<(), ParamError>;
 }

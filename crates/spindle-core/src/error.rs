@@ -56,6 +56,14 @@ pub enum BuildError {
         delay_steps: i64,
         max: i64,
     },
+    #[error("BadDelay: Delay value {delay_ms} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called (connection from node {source_id} to node {target}).")]
+    FrozenDelay {
+        source_id: NodeId,
+        target: NodeId,
+        delay_ms: f64,
+    },
+    #[error("NotImplemented: {0}")]
+    NotImplemented(String),
     #[error("{rule}: {message}")]
     Rule {
         rule: String,
@@ -80,4 +88,8 @@ pub enum RunError {
     Recording(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("the simulation was interrupted at {at_ms} ms")]
     Interrupted { at_ms: f64 },
+    /// Building what was added to the network since the last run failed (a rule statement
+    /// expanded at the run's start, e.g. a drawn delay outside the frozen delay extrema).
+    #[error(transparent)]
+    Build(#[from] BuildError),
 }

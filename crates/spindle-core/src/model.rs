@@ -7,6 +7,7 @@
 //! once per chunk and step, never once per neuron.
 
 use crate::error::Rejection;
+use crate::params::{ParamError, Params};
 use crate::time::{Step, TimeGrid};
 use std::fmt;
 
@@ -105,4 +106,16 @@ pub trait NeuronChunk: Send {
     /// The current value of recordable `index` (into [`NeuronModel::recordables`]) of neuron
     /// `neuron`.
     fn recordable(&self, index: usize, neuron: usize) -> f64;
+
+    /// NEST's `GetStatus` of neuron `neuron`: every parameter and state variable, in NEST's
+    /// names and units (absolute voltages), as NEST's `Parameters_::get` and `State_::get`
+    /// write them. A model's defaults are `instantiate(1).get_status(0)`.
+    fn get_status(&self, neuron: usize) -> Params;
+
+    /// NEST's `SetStatus` of neuron `neuron`: take the keys of `dict` that the model knows and
+    /// read them on top of the neuron's *current* parameters and state, with NEST's rules (a
+    /// new `E_L` moves the voltages that are not given, as NEST's `delta_EL` does) and NEST's
+    /// validation. On error nothing changes. Keys the model does not know stay in `dict` (the
+    /// caller reports them). Derived constants are recomputed at the next `prepare`.
+    fn set_status(&mut self, neuron: usize, dict: &mut Params) -> Result<(), ParamError>;
 }

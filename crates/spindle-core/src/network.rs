@@ -43,6 +43,15 @@ fn receptor_list(list: &[i64]) -> String {
 /// The largest delay in steps: delays are stored as `u16`.
 pub const MAX_DELAY_STEPS: Step = u16::MAX as Step;
 
+/// The kinds of node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    Neuron,
+    Stimulus,
+    SpikeRecorder,
+    Multimeter,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Role {
     Neurons(usize),
@@ -147,6 +156,13 @@ pub struct NetworkBuilder {
     pub(crate) recorder_inputs: Vec<RecorderInput>,
     pub(crate) min_delay: Option<Step>,
     pub(crate) max_delay: Option<Step>,
+    /// Statements already expanded into a running simulation's stores: explicit connections
+    /// made afterwards start a new statement, so that every statement is built exactly once.
+    pub(crate) sealed_statements: usize,
+    /// The delay extrema of a network that has been simulated: NEST refuses connections that
+    /// would change them (`BadDelay`), because the ring buffers and the slice length are sized
+    /// by them.
+    pub(crate) frozen_delays: Option<(Step, Step)>,
     warnings: Vec<String>,
     statement_counter: u32,
     /// Connections made so far per (device, target) and (recorder, source) pair; only looked
@@ -171,6 +187,8 @@ impl NetworkBuilder {
             recorder_inputs: Vec::new(),
             min_delay: None,
             max_delay: None,
+            sealed_statements: 0,
+            frozen_delays: None,
             warnings: Vec::new(),
             statement_counter: 0,
             pair_counts: HashMap::new(),
@@ -298,6 +316,15 @@ impl NetworkBuilder {
                 max: MAX_DELAY_STEPS,
             });
         }
+        if let Some((min, max)) = self.frozen_delays {
+            if delay < min || delay > max {
+                return Err(BuildError::FrozenDelay {
+                    source_id: source,
+                    target,
+                    delay_ms: self.grid.step_to_ms(delay),
+                });
+            }
+        }
         self.min_delay = Some(self.min_delay.map_or(delay, |d| d.min(delay)));
         self.max_delay = Some(self.max_delay.map_or(delay, |d| d.max(delay)));
         Ok(delay as u16)
@@ -392,8 +419,9 @@ impl NetworkBuilder {
                     delay,
                     weight: input.weight,
                 };
+                let open = self.statements.len() > self.sealed_statements;
                 match self.statements.last_mut() {
-                    Some(Statement::Explicit(list)) => list.push(raw),
+                    Some(Statement::Explicit(list)) if open => list.push(raw),
                     _ => self.statements.push(Statement::Explicit(vec![raw])),
                 }
                 self.explicit_count += 1;
@@ -650,11 +678,66 @@ impl NetworkBuilder {
         }
     }
 
-    /// Split the network into `threads` partitions and prepare it to run.
+    /// Split the network into `threads` partitions and prepare it to run. The simulation
+    /// keeps this builder as its description: nodes and connections added to it later
+    /// ([`Simulation::network_mut`]) are built into the running network at the next run.
     pub fn build(self, threads: usize) -> Result<Simulation, BuildError> {
-        if threads == 0 {
-            return Err(BuildError::NoThreads);
+        let mut sim = Simulation::new(self, threads)?;
+        sim.sync()?;
+        // Callers hand the layout to their sink themselves (`recording_layout`, `begin`).
+        sim.mark_announced();
+        Ok(sim)
+    }
+
+    /// What kind of node `id` is, if it exists.
+    pub fn node_kind(&self, id: NodeId) -> Option<NodeKind> {
+        Some(match self.role(id)? {
+            Role::Neurons(_) => NodeKind::Neuron,
+            Role::Stimulus(_) => NodeKind::Stimulus,
+            Role::SpikeRecorder(_) => NodeKind::SpikeRecorder,
+            Role::Multimeter(_) => NodeKind::Multimeter,
+        })
+    }
+
+    /// The first id and size of the population or device that `id` belongs to.
+    pub fn node_range(&self, id: NodeId) -> Option<(NodeId, u32)> {
+        let i = self.ranges.partition_point(|r| r.first <= id.0);
+        let r = self.ranges.get(i.checked_sub(1)?)?;
+        (id.0 < r.first + r.count).then_some((NodeId(r.first), r.count))
+    }
+
+    /// The spec of spike recorder `id`, to read or change between runs.
+    pub fn spike_recorder_mut(&mut self, id: NodeId) -> Option<&mut SpikeRecorderSpec> {
+        match self.role(id)? {
+            Role::SpikeRecorder(r) => Some(&mut self.spike_recorders[r].1),
+            _ => None,
         }
-        Simulation::from_builder(self, threads)
+    }
+
+    /// The spec of multimeter `id` and the neurons it records so far.
+    pub fn multimeter_mut(&mut self, id: NodeId) -> Option<(&mut MultimeterSpec, &[NodeId])> {
+        match self.role(id)? {
+            Role::Multimeter(m) => {
+                let (_, spec, targets) = &mut self.multimeters[m];
+                Some((spec, targets.as_slice()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The stimulating device `id`.
+    pub fn stimulus(&self, id: NodeId) -> Option<&dyn StimulusDevice> {
+        match self.role(id)? {
+            Role::Stimulus(d) => Some(self.stimuli[d].1.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The stimulating device `id`, to change between runs.
+    pub fn stimulus_mut(&mut self, id: NodeId) -> Option<&mut Box<dyn StimulusDevice>> {
+        match self.role(id)? {
+            Role::Stimulus(d) => Some(&mut self.stimuli[d].1),
+            _ => None,
+        }
     }
 }

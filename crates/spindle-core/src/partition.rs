@@ -88,7 +88,10 @@ pub(crate) struct Partition {
     pub cells_per_slot: usize,
     pub ring_len: usize,
     pub ring: Vec<f64>,
-    pub synapses: SynapseStore,
+    /// One store per build of the network: the first run's, then one for the connections
+    /// added before each later run. A source's synapses are delivered store by store, so
+    /// creation order holds across them.
+    pub synapses: Vec<SynapseStore>,
     pub device_synapses: Vec<DeviceSynapse>,
     pub multimeters: Vec<MultimeterProbes>,
     /// Spikes emitted during the last advance, in step order.
@@ -107,13 +110,38 @@ impl Partition {
             cells_per_slot,
             ring_len,
             ring: vec![0.0; cells_per_slot * ring_len],
-            synapses: SynapseStore::default(),
+            synapses: Vec::new(),
             device_synapses: Vec::new(),
             multimeters: Vec::new(),
             spikes: Vec::new(),
             events: 0,
             emitted: Vec::new(),
         }
+    }
+
+    /// Append a chunk of neurons created after the partition was laid out. Its input cells
+    /// come after every existing cell, so existing synapses keep their cells; the ring
+    /// buffer is re-laid out with the wider slot and keeps every pending input.
+    pub fn add_chunk(&mut self, chunk: Chunk) {
+        let old = self.cells_per_slot;
+        let new = old + chunk.len * chunk.n_channels;
+        self.chunks.push(chunk);
+        self.cells_per_slot = new;
+        if self.ring_len > 0 {
+            let mut ring = vec![0.0; new * self.ring_len];
+            for slot in 0..self.ring_len {
+                ring[slot * new..slot * new + old]
+                    .copy_from_slice(&self.ring[slot * old..(slot + 1) * old]);
+            }
+            self.ring = ring;
+        }
+    }
+
+    /// Size the ring buffer for delays up to `ring_len − min_delay` steps (done once, at the
+    /// first run, when the delay extrema are known).
+    pub fn set_ring_len(&mut self, ring_len: usize) {
+        self.ring_len = ring_len;
+        self.ring = vec![0.0; self.cells_per_slot * ring_len];
     }
 
     pub fn prepare(&mut self, grid: &TimeGrid) {
@@ -164,43 +192,48 @@ impl Partition {
     }
 
     fn deliver(&mut self, spikes: &[SpikeEvent]) {
-        let syn = &self.synapses;
         let (len, cells_per_slot) = (self.ring_len, self.cells_per_slot);
         let ring = &mut self.ring;
         for ev in spikes {
             let s = ev.sender as usize;
-            let (lo, hi) = (syn.offsets[s] as usize, syn.offsets[s + 1] as usize);
-            if lo == hi {
-                continue;
-            }
-            self.events += (hi - lo) as u64 * u64::from(ev.multiplicity);
-            // The slot of step `stamp + d − 1` is `base + d` modulo the ring length; every
-            // delay is shorter than the ring, so one conditional subtraction wraps it.
-            let base = (ev.stamp as usize - 1) % len;
-            let mut add = |cell: u32, weight: f64, delay: u16| {
-                let mut slot = base + usize::from(delay);
-                if slot >= len {
-                    slot -= len;
+            for syn in &self.synapses {
+                // A store built before the sender existed has no row for it.
+                let Some(&hi) = syn.offsets.get(s + 1) else {
+                    continue;
+                };
+                let (lo, hi) = (syn.offsets[s] as usize, hi as usize);
+                if lo == hi {
+                    continue;
                 }
-                let at = slot * cells_per_slot + cell as usize;
-                // The kernel expands a spike of multiplicity m into m unit events (§1.4).
-                for _ in 0..ev.multiplicity {
-                    ring[at] += weight;
-                }
-            };
-            let cells = &syn.cells[lo..hi];
-            match &syn.data {
-                SynapseData::Compact { kinds, table } => {
-                    for (&cell, &kind) in cells.iter().zip(&kinds[lo..hi]) {
-                        let (weight, delay) = table[usize::from(kind)];
-                        add(cell, weight, delay);
+                self.events += (hi - lo) as u64 * u64::from(ev.multiplicity);
+                // The slot of step `stamp + d − 1` is `base + d` modulo the ring length; every
+                // delay is shorter than the ring, so one conditional subtraction wraps it.
+                let base = (ev.stamp as usize - 1) % len;
+                let mut add = |cell: u32, weight: f64, delay: u16| {
+                    let mut slot = base + usize::from(delay);
+                    if slot >= len {
+                        slot -= len;
                     }
-                }
-                SynapseData::Wide { weights, delays } => {
-                    for ((&cell, &weight), &delay) in
-                        cells.iter().zip(&weights[lo..hi]).zip(&delays[lo..hi])
-                    {
-                        add(cell, weight, delay);
+                    let at = slot * cells_per_slot + cell as usize;
+                    // The kernel expands a spike of multiplicity m into m unit events (§1.4).
+                    for _ in 0..ev.multiplicity {
+                        ring[at] += weight;
+                    }
+                };
+                let cells = &syn.cells[lo..hi];
+                match &syn.data {
+                    SynapseData::Compact { kinds, table } => {
+                        for (&cell, &kind) in cells.iter().zip(&kinds[lo..hi]) {
+                            let (weight, delay) = table[usize::from(kind)];
+                            add(cell, weight, delay);
+                        }
+                    }
+                    SynapseData::Wide { weights, delays } => {
+                        for ((&cell, &weight), &delay) in
+                            cells.iter().zip(&weights[lo..hi]).zip(&delays[lo..hi])
+                        {
+                            add(cell, weight, delay);
+                        }
                     }
                 }
             }
@@ -252,15 +285,16 @@ impl Partition {
     /// synapses grouped by source in creation order, then device synapses in creation order
     /// (`device_ids` maps a device index to its node id).
     pub fn for_each_synapse(&self, device_ids: &[u32], f: &mut dyn FnMut(u32, u32, u16, f64, u16)) {
-        let syn = &self.synapses;
-        for s in 0..syn.offsets.len().saturating_sub(1) {
-            for i in syn.offsets[s] as usize..syn.offsets[s + 1] as usize {
-                let (weight, delay) = match &syn.data {
-                    SynapseData::Compact { kinds, table } => table[usize::from(kinds[i])],
-                    SynapseData::Wide { weights, delays } => (weights[i], delays[i]),
-                };
-                let (target, channel) = self.cell_target(syn.cells[i]);
-                f(s as u32, target, channel, weight, delay);
+        for syn in &self.synapses {
+            for s in 0..syn.offsets.len().saturating_sub(1) {
+                for i in syn.offsets[s] as usize..syn.offsets[s + 1] as usize {
+                    let (weight, delay) = match &syn.data {
+                        SynapseData::Compact { kinds, table } => table[usize::from(kinds[i])],
+                        SynapseData::Wide { weights, delays } => (weights[i], delays[i]),
+                    };
+                    let (target, channel) = self.cell_target(syn.cells[i]);
+                    f(s as u32, target, channel, weight, delay);
+                }
             }
         }
         for ds in &self.device_synapses {

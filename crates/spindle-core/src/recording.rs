@@ -15,12 +15,16 @@ use crate::NodeId;
 pub struct Window {
     pub after: Step,
     pub until: Option<Step>,
+    /// NEST's `origin`, already included in `after` and `until`; kept so that `GetStatus` can
+    /// report `origin`, `start` and `stop` apart and `SetStatus` can change one of them.
+    pub origin: Step,
 }
 
 impl Window {
     pub const ALWAYS: Window = Window {
         after: 0,
         until: None,
+        origin: 0,
     };
 
     #[inline]
@@ -100,6 +104,13 @@ pub trait RecordSink {
     /// Called once before any data, with every recorder of the network.
     fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError>;
 
+    /// Called before a run when recorders were added to the network after `begin` (NEST's
+    /// `Create` of a recorder between two `Simulate` calls): `layout` is the whole layout,
+    /// whose first `known.0` spike recorders and `known.1` multimeters the sink already has.
+    fn grow(&mut self, _layout: &RecordingLayout, _known: (usize, usize)) -> Result<(), SinkError> {
+        Err("NotImplemented: this output cannot add recorders after the first Simulate".into())
+    }
+
     /// Spikes of spike recorder `recorder` (index into the layout), sorted by (time, sender);
     /// a spike of multiplicity m appears m times.
     fn spikes(&mut self, recorder: usize, times: &[f64], senders: &[u32]) -> Result<(), SinkError>;
@@ -125,6 +136,10 @@ pub trait RecordSink {
 pub struct NullSink;
 
 impl RecordSink for NullSink {
+    fn grow(&mut self, _: &RecordingLayout, _: (usize, usize)) -> Result<(), SinkError> {
+        Ok(())
+    }
+
     fn begin(&mut self, _: &RecordingLayout) -> Result<(), SinkError> {
         Ok(())
     }

@@ -11,6 +11,9 @@ use rand_core::SeedableRng;
 pub const DOMAIN_POISSON: u32 = 0x504f_4953;
 /// Domain tag of per-node streams (stochastic neuron models).
 pub const DOMAIN_NODE: u32 = 0x4e4f_4445;
+/// Domain tag of node parameters drawn from a random parameter when nodes are created or set
+/// (`Create(model, n, {"V_m": nest.random.uniform(..)})`), keyed by parameter and node id.
+pub const DOMAIN_NODE_PARAM: u32 = 0x4e50_4152;
 
 /// The stream for `(seed, domain, a, b)`; `occurrence` separates several connections between
 /// the same pair.
@@ -28,6 +31,18 @@ pub fn stream(seed: u64, domain: u32, a: u32, b: u32, occurrence: u32) -> ChaCha
 #[inline]
 pub fn uniform<R: rand_core::Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// An integer drawn uniformly from `0 .. n`, `n > 0` (Lemire's multiply-shift, with rejection).
+#[inline]
+pub fn below<R: rand_core::Rng + ?Sized>(rng: &mut R, n: u64) -> u64 {
+    let threshold = n.wrapping_neg() % n;
+    loop {
+        let m = u128::from(rng.next_u64()) * u128::from(n);
+        if (m as u64) >= threshold {
+            return (m >> 64) as u64;
+        }
+    }
 }
 
 /// A Poisson-distributed count with mean `lambda`: inversion by sequential search for small

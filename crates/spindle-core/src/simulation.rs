@@ -1,15 +1,14 @@
 //! The slice loop.
 
 use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore};
-use crate::device::{Emissions, StimulusDevice};
+use crate::device::Emissions;
 use crate::error::{BuildError, RunError};
 use crate::network::{NetworkBuilder, Role};
 use crate::partition::{
     Chunk, DeviceSynapse, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
 };
 use crate::recording::{
-    MultimeterInfo, MultimeterSpec, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo,
-    SpikeRecorderSpec,
+    MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo,
 };
 use crate::rng;
 use crate::time::{Step, TimeGrid};
@@ -57,10 +56,11 @@ impl Layout {
     }
 }
 
-/// A spike recorder while running.
+/// A spike recorder while running: the (stamp, sender) pairs of the current advance, sorted
+/// before they are handed on. Its spec (window) is read from the network description, so that
+/// a change between runs takes effect.
+#[derive(Default)]
 struct SpikeRecorderRun {
-    spec: SpikeRecorderSpec,
-    /// (stamp, sender) of the current advance, sorted before they are handed on.
     buffer: Vec<(Step, u32)>,
 }
 
@@ -72,9 +72,8 @@ struct DeviceRecording {
     rng: Option<ChaCha8Rng>,
 }
 
-/// A multimeter while running.
+/// A multimeter while running (its spec is read from the network description).
 struct MultimeterRun {
-    spec: MultimeterSpec,
     /// Column of each (partition, probe) in the output row.
     columns: Vec<Vec<usize>>,
     n_senders: usize,
@@ -104,7 +103,32 @@ pub struct ConnectionInfo {
     pub synapse: Option<SynapseInfo>,
 }
 
-/// A built network and its clock.
+/// How much of the network description has been built into the running network.
+#[derive(Debug, Default)]
+struct Built {
+    populations: usize,
+    stimuli: usize,
+    spike_recorders: usize,
+    multimeters: usize,
+    statements: usize,
+    device_synapses: usize,
+    recorder_inputs: usize,
+    /// Per multimeter, how many of its targets have probes.
+    multimeter_targets: Vec<usize>,
+    /// Whether the connections have been built once (the delay extrema are then fixed).
+    connected: bool,
+}
+
+/// A network and its clock: the description ([`NetworkBuilder`]) and the running network
+/// built from it.
+///
+/// The description may grow between runs (NEST's `Create` and `Connect` after `Simulate`):
+/// [`Simulation::sync`] builds what is new — chunks for new neurons appended to every
+/// partition, a new synapse store per partition for the new connections only, new device
+/// connections and recorders — without touching what exists, so growing a network costs in
+/// proportion to the growth. Parameters and state of neurons and devices can be read and
+/// changed between runs ([`Simulation::set_neuron_status`], [`Simulation::network_mut`]);
+/// a change acts from the next step on, as in NEST.
 ///
 /// The clock advances in min-delay slices. Each slice `[T0, T0 + D)` runs these phases:
 ///
@@ -128,14 +152,17 @@ pub struct ConnectionInfo {
 /// results are bit-identical for any thread count. A run may end inside a slice; the next run
 /// continues it, so several runs give exactly what one run of the summed length gives.
 pub struct Simulation {
+    net: NetworkBuilder,
+    built: Built,
     grid: TimeGrid,
     min_delay: Step,
     max_delay: Step,
     now: Step,
     slice_start: Step,
     partitions: Vec<Partition>,
+    shapes: Vec<PartitionShape>,
+    split: Layout,
     pool: rayon::ThreadPool,
-    stimuli: Vec<(NodeId, Box<dyn StimulusDevice>)>,
     device_out: Vec<Emissions>,
     /// Spikes emitted in the current slice so far.
     pending: Vec<SpikeEvent>,
@@ -148,9 +175,9 @@ pub struct Simulation {
     device_recordings: Vec<DeviceRecording>,
     multimeters: Vec<MultimeterRun>,
     layout: RecordingLayout,
-    node_count: u32,
-    connection_count: usize,
-    synapse_count: usize,
+    /// The recorders of `layout` that a sink has been told about (see [`RecordSink::grow`]).
+    announced: (usize, usize),
+    neuron_synapses: usize,
     synapse_bytes: usize,
     threads: usize,
     spike_count: u64,
@@ -168,42 +195,111 @@ impl std::fmt::Debug for Simulation {
 }
 
 impl Simulation {
-    pub(crate) fn from_builder(
-        b: NetworkBuilder,
-        threads: usize,
-    ) -> Result<Simulation, BuildError> {
-        let connection_count = b.connection_count();
-        let node_count = b.node_count();
-        let parts = threads;
+    /// An empty running network for the description `net`, with `threads` partitions;
+    /// [`Simulation::sync`] builds the description into it.
+    pub(crate) fn new(net: NetworkBuilder, threads: usize) -> Result<Simulation, BuildError> {
+        if threads == 0 {
+            return Err(BuildError::NoThreads);
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("spindle-worker-{i}"))
             .build()
             .map_err(|e| BuildError::ThreadPool(e.to_string()))?;
+        Ok(Simulation {
+            grid: net.grid,
+            net,
+            built: Built::default(),
+            min_delay: 1,
+            max_delay: 1,
+            now: 0,
+            slice_start: 0,
+            partitions: (0..threads)
+                .map(|_| Partition::new(Vec::new(), 0))
+                .collect(),
+            shapes: vec![PartitionShape::default(); threads],
+            split: Layout {
+                partitions: threads,
+                populations: Vec::new(),
+            },
+            pool,
+            device_out: Vec::new(),
+            pending: Vec::new(),
+            to_deliver: None,
+            spike_recorders: Vec::new(),
+            recorder_offsets: vec![0; 2],
+            recorder_of: Vec::new(),
+            device_recordings: Vec::new(),
+            multimeters: Vec::new(),
+            layout: RecordingLayout::default(),
+            announced: (0, 0),
+            neuron_synapses: 0,
+            synapse_bytes: 0,
+            threads,
+            spike_count: 0,
+        })
+    }
 
-        // Partitions and their chunks.
-        let mut layout = Layout {
-            partitions: parts,
-            populations: Vec::new(),
-        };
-        let mut chunk_lists: Vec<Vec<Chunk>> = (0..parts).map(|_| Vec::new()).collect();
-        let mut shapes: Vec<PartitionShape> = vec![PartitionShape::default(); parts];
-        for (population, pop) in b.populations.iter().enumerate() {
+    /// Build what is new and hand `sink` the whole recording layout (NEST's first `Prepare`);
+    /// recorders added later reach the sink through [`RecordSink::grow`] at the next run.
+    pub fn begin_recording(&mut self, sink: &mut dyn RecordSink) -> Result<(), RunError> {
+        self.sync()?;
+        sink.begin(&self.layout).map_err(RunError::Recording)?;
+        self.mark_announced();
+        Ok(())
+    }
+
+    /// Note that a sink has been given the current layout (with `begin`).
+    pub(crate) fn mark_announced(&mut self) {
+        self.announced = (
+            self.layout.spike_recorders.len(),
+            self.layout.multimeters.len(),
+        );
+    }
+
+    /// The network description: nodes, connections, device and recorder specs.
+    pub fn network(&self) -> &NetworkBuilder {
+        &self.net
+    }
+
+    /// The network description, to add nodes and connections or change devices between
+    /// runs; what is added is built at the next [`Simulation::sync`] (every run starts with
+    /// one).
+    pub fn network_mut(&mut self) -> &mut NetworkBuilder {
+        &mut self.net
+    }
+
+    /// Where neuron `id` lives.
+    fn locate(&self, id: u32) -> Option<Location> {
+        match self.net.role(NodeId(id))? {
+            Role::Neurons(p) if p < self.built.populations => Some(self.split.locate(p, id)),
+            _ => None,
+        }
+    }
+
+    /// Build the nodes added to the description since the last sync: chunks for new
+    /// neurons (with their initial state, so that their status can be read and set before the
+    /// first run), new devices and recorders. Cheap; connections wait for [`Simulation::sync`].
+    pub fn sync_nodes(&mut self) -> Result<(), BuildError> {
+        let parts = self.threads;
+        for population in self.built.populations..self.net.populations.len() {
+            let pop = &self.net.populations[population];
             let mut per_part = vec![None; parts];
-            for (p, list) in chunk_lists.iter_mut().enumerate() {
+            for p in 0..parts {
                 let lo = Layout::split(pop.count, parts, p);
                 let hi = Layout::split(pop.count, parts, p + 1);
                 if hi > lo {
                     let len = (hi - lo) as usize;
-                    let cell_base = list.iter().map(|c| c.len * c.n_channels).sum();
-                    per_part[p] = Some(list.len());
-                    shapes[p].chunks.push(ChunkRange {
+                    let part = &mut self.partitions[p];
+                    let cell_base = part.cells_per_slot;
+                    per_part[p] = Some(part.chunks.len());
+                    self.shapes[p].chunks.push(ChunkRange {
                         first_id: pop.first + lo,
                         len,
                         cell_base,
                         population,
                     });
-                    list.push(Chunk {
+                    part.add_chunk(Chunk {
                         state: pop.model.instantiate(len),
                         first_id: pop.first + lo,
                         len,
@@ -212,246 +308,316 @@ impl Simulation {
                     });
                 }
             }
-            layout.populations.push((pop.first, pop.count, per_part));
+            self.split
+                .populations
+                .push((pop.first, pop.count, per_part));
         }
-
-        // Neuron → neuron synapses: every partition builds its own store, in parallel.
-        let connectome = Connectome {
-            statements: &b.statements,
-            populations: &b.populations,
-            seed: b.seed,
-            grid: b.grid,
-            n_ids: node_count as usize + 1,
-        };
-        let censuses: Vec<Census> = pool.install(|| {
-            shapes
-                .par_iter()
-                .map(|shape| connectome.census(shape))
-                .collect::<Result<_, _>>()
-        })?;
-        let (mut min_delay, mut max_delay) = (b.min_delay, b.max_delay);
-        for c in &censuses {
-            min_delay = [min_delay, c.min_delay].into_iter().flatten().min();
-            max_delay = [max_delay, c.max_delay].into_iter().flatten().max();
+        self.built.populations = self.net.populations.len();
+        let cells: usize = self.partitions.iter().map(|p| p.cells_per_slot).sum();
+        if cells >= u32::MAX as usize {
+            return Err(BuildError::TooManyNodes {
+                max: u64::from(u32::MAX),
+            });
         }
-        let min_delay = min_delay.unwrap_or(1);
-        let max_delay = max_delay.unwrap_or(1);
-        let ring_len = (min_delay + max_delay) as usize;
-        let stores: Vec<SynapseStore> = pool.install(|| {
-            shapes
-                .par_iter()
-                .zip(censuses)
-                .map(|(shape, census)| connectome.fill(shape, census))
-                .collect::<Result<_, _>>()
-        })?;
-        let neuron_synapses = stores.iter().map(SynapseStore::len).sum::<usize>();
-        let synapse_count = neuron_synapses + b.device_synapses.len();
-        // The builder counted only the neuron synapses made one by one; rules are expanded now.
-        let connection_count = connection_count - b.explicit_count + neuron_synapses;
-        let synapse_bytes = stores.iter().map(SynapseStore::bytes).sum::<usize>();
-        let mut partitions: Vec<Partition> = chunk_lists
-            .into_iter()
-            .zip(stores)
-            .map(|(chunks, store)| {
-                let mut p = Partition::new(chunks, ring_len);
-                p.synapses = store;
-                p
-            })
-            .collect();
+        self.device_out
+            .resize_with(self.net.stimuli.len(), Emissions::default);
+        self.built.stimuli = self.net.stimuli.len();
+        self.spike_recorders
+            .resize_with(self.net.spike_recorders.len(), SpikeRecorderRun::default);
+        self.built.spike_recorders = self.net.spike_recorders.len();
+        Ok(())
+    }
 
-        let locate = |id: u32| -> Location {
-            match b.role(NodeId(id)) {
-                Some(Role::Neurons(p)) => layout.locate(p, id),
-                _ => unreachable!("connections were checked to target neurons"),
+    /// Build everything added to the description since the last sync (see the type's doc).
+    /// The first sync fixes the delay extrema and sizes the ring buffers; later connections
+    /// must keep within them (the builder refuses fixed delays outside; drawn delays are
+    /// checked here), as NEST requires after `Simulate`.
+    pub fn sync(&mut self) -> Result<(), BuildError> {
+        self.sync_nodes()?;
+        let first = !self.built.connected;
+
+        // Neuron → neuron synapses of the new statements: every partition builds one new
+        // store, in parallel.
+        let new_statements = &self.net.statements[self.built.statements..];
+        let n_ids = self.net.node_count() as usize + 1;
+        if !new_statements.is_empty() || first {
+            let connectome = Connectome {
+                statements: new_statements,
+                populations: &self.net.populations,
+                seed: self.net.seed,
+                grid: self.net.grid,
+                n_ids,
+            };
+            let shapes = &self.shapes;
+            let censuses: Vec<Census> = self.pool.install(|| {
+                shapes
+                    .par_iter()
+                    .map(|shape| connectome.census(shape))
+                    .collect::<Result<_, _>>()
+            })?;
+            let mut extrema = (None, None);
+            for c in &censuses {
+                extrema.0 = [extrema.0, c.min_delay].into_iter().flatten().min();
+                extrema.1 = [extrema.1, c.max_delay].into_iter().flatten().max();
             }
-        };
-        let cell_of = |parts: &[Partition], loc: Location, channel: u16| -> u32 {
-            let c = &parts[loc.partition].chunks[loc.chunk];
-            (c.cell_base + usize::from(channel) * c.len + loc.local) as u32
-        };
-        let n_ids = node_count as usize + 2;
+            if first {
+                let min = [self.net.min_delay, extrema.0].into_iter().flatten().min();
+                let max = [self.net.max_delay, extrema.1].into_iter().flatten().max();
+                self.min_delay = min.unwrap_or(1);
+                self.max_delay = max.unwrap_or(1);
+            } else if extrema.0.is_some_and(|d| d < self.min_delay)
+                || extrema.1.is_some_and(|d| d > self.max_delay)
+            {
+                let bad = extrema
+                    .0
+                    .filter(|&d| d < self.min_delay)
+                    .or(extrema.1)
+                    .unwrap_or(0);
+                return Err(BuildError::Rule {
+                    rule: "Connect".into(),
+                    message: format!(
+                        "BadDelay: Delay value {} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called.",
+                        self.grid.step_to_ms(bad)
+                    ),
+                    statement: None,
+                });
+            }
+            let stores: Vec<SynapseStore> = self.pool.install(|| {
+                shapes
+                    .par_iter()
+                    .zip(censuses)
+                    .map(|(shape, census)| connectome.fill(shape, census))
+                    .collect::<Result<_, _>>()
+            })?;
+            for (part, store) in self.partitions.iter_mut().zip(stores) {
+                self.neuron_synapses += store.len();
+                self.synapse_bytes += store.bytes();
+                if store.len() > 0 {
+                    part.synapses.push(store);
+                }
+            }
+            self.built.statements = self.net.statements.len();
+            self.net.sealed_statements = self.net.statements.len();
+        }
+        if first {
+            let ring_len = (self.min_delay + self.max_delay) as usize;
+            for part in &mut self.partitions {
+                part.set_ring_len(ring_len);
+            }
+            self.net.frozen_delays = Some((self.min_delay, self.max_delay));
+            self.built.connected = true;
+        }
 
         // Stimulating device → neuron connections.
-        for s in &b.device_synapses {
-            let loc = locate(s.target);
-            let (dev_id, dev) = &b.stimuli[s.device as usize];
+        for i in self.built.device_synapses..self.net.device_synapses.len() {
+            let s = self.net.device_synapses[i];
+            let loc = self
+                .locate(s.target)
+                .expect("connections were checked to target neurons");
+            let (dev_id, dev) = &self.net.stimuli[s.device as usize];
             let rng = dev.draws_per_target().then(|| {
                 rng::stream(
-                    b.seed,
+                    self.net.seed,
                     rng::DOMAIN_POISSON,
                     dev_id.0,
                     s.target,
                     s.occurrence,
                 )
             });
-            let cells = s
-                .routes
-                .map(|(channel, _)| cell_of(&partitions, loc, channel));
-            partitions[loc.partition]
-                .device_synapses
-                .push(DeviceSynapse {
-                    device: s.device,
-                    cells,
-                    takes: s.routes.map(|(_, take)| take),
-                    delay: s.delay,
-                    weight: s.weight,
-                    rng,
-                });
+            let part = &mut self.partitions[loc.partition];
+            let c = &part.chunks[loc.chunk];
+            let cells = s.routes.map(|(channel, _)| {
+                (c.cell_base + usize::from(channel) * c.len + loc.local) as u32
+            });
+            part.device_synapses.push(DeviceSynapse {
+                device: s.device,
+                cells,
+                takes: s.routes.map(|(_, take)| take),
+                delay: s.delay,
+                weight: s.weight,
+                rng,
+            });
         }
+        self.built.device_synapses = self.net.device_synapses.len();
 
-        // Spike recorders.
-        let mut recorder_counts = vec![0u32; n_ids];
-        let mut device_recordings = Vec::new();
+        // Spike recorders: the table of recorders per neuron is rebuilt (cheap); device →
+        // recorder connections are appended.
+        let b = &self.net;
+        let n_slots = n_ids + 1;
+        let mut recorder_counts = vec![0u32; n_slots];
         for input in &b.recorder_inputs {
-            match b.role(NodeId(input.source)) {
-                Some(Role::Stimulus(d)) => {
-                    let dev = &b.stimuli[d].1;
-                    device_recordings.push(DeviceRecording {
-                        recorder: input.recorder,
-                        device: d,
-                        sender: input.source,
-                        rng: dev.draws_per_target().then(|| {
-                            let rec_id = b.spike_recorders[input.recorder].0;
-                            rng::stream(
-                                b.seed,
-                                rng::DOMAIN_POISSON,
-                                input.source,
-                                rec_id.0,
-                                input.occurrence,
-                            )
-                        }),
-                    })
-                }
-                _ => recorder_counts[input.source as usize + 1] += 1,
+            if matches!(b.role(NodeId(input.source)), Some(Role::Neurons(_))) {
+                recorder_counts[input.source as usize + 1] += 1;
             }
         }
-        for i in 1..n_ids {
+        for i in 1..n_slots {
             recorder_counts[i] += recorder_counts[i - 1];
         }
-        let mut recorder_of = vec![0u32; recorder_counts[n_ids - 1] as usize];
+        let mut recorder_of = vec![0u32; recorder_counts[n_slots - 1] as usize];
         let mut cursor = recorder_counts.clone();
+        let mut recorded_neurons = vec![Vec::new(); b.spike_recorders.len()];
         for input in &b.recorder_inputs {
             if matches!(b.role(NodeId(input.source)), Some(Role::Neurons(_))) {
                 recorder_of[cursor[input.source as usize] as usize] = input.recorder as u32;
                 cursor[input.source as usize] += 1;
-            }
-        }
-
-        // Multimeters: probes per partition in ascending id order.
-        let mut multimeters = Vec::new();
-        let mut mm_infos = Vec::new();
-        for (m, (id, spec, targets)) in b.multimeters.iter().enumerate() {
-            let mut senders = targets.clone();
-            senders.sort_unstable();
-            let mut columns = vec![Vec::new(); parts];
-            for part in &mut partitions {
-                part.multimeters.push(MultimeterProbes {
-                    probes: Vec::new(),
-                    recordables: vec![Vec::new(); part.chunks.len()],
-                    samples: Vec::new(),
-                });
-            }
-            let mut units = vec![""; spec.record_from.len()];
-            for (col, &t) in senders.iter().enumerate() {
-                let loc = locate(t.0);
-                let Some(Role::Neurons(pop)) = b.role(t) else {
-                    unreachable!("multimeters record neurons only")
-                };
-                let table = b.populations[pop].model.recordables();
-                let probes = &mut partitions[loc.partition].multimeters[m];
-                if probes.recordables[loc.chunk].is_empty() {
-                    probes.recordables[loc.chunk] = spec
-                        .record_from
-                        .iter()
-                        .map(|name| {
-                            table
-                                .iter()
-                                .position(|r| &r.name == name)
-                                .expect("record_from was checked at connect time")
-                        })
-                        .collect();
-                }
-                for (u, name) in units.iter_mut().zip(&spec.record_from) {
-                    if let Some(r) = table.iter().find(|r| &r.name == name) {
-                        *u = r.unit;
-                    }
-                }
-                probes.probes.push(Probe {
-                    chunk: loc.chunk,
-                    local: loc.local,
-                });
-                columns[loc.partition].push(col);
-            }
-            mm_infos.push(MultimeterInfo {
-                id: *id,
-                senders: senders.clone(),
-                record_from: spec.record_from.clone(),
-                units,
-                interval_ms: b.grid.step_to_ms(spec.interval),
-            });
-            multimeters.push(MultimeterRun {
-                spec: spec.clone(),
-                columns,
-                n_senders: senders.len(),
-                times: Vec::new(),
-                values: vec![Vec::new(); spec.record_from.len()],
-            });
-            let _ = m;
-        }
-
-        let mut recorded_neurons = vec![Vec::new(); b.spike_recorders.len()];
-        for input in &b.recorder_inputs {
-            if matches!(b.role(NodeId(input.source)), Some(Role::Neurons(_))) {
                 recorded_neurons[input.recorder].push(NodeId(input.source));
             }
         }
-        let layout_info = RecordingLayout {
-            spike_recorders: b
-                .spike_recorders
-                .iter()
-                .zip(recorded_neurons)
-                .map(|((id, _), mut neurons)| {
-                    neurons.sort_unstable();
-                    neurons.dedup();
-                    SpikeRecorderInfo { id: *id, neurons }
-                })
-                .collect(),
-            multimeters: mm_infos,
-        };
+        self.recorder_offsets = recorder_counts;
+        self.recorder_of = recorder_of;
+        for input in &b.recorder_inputs[self.built.recorder_inputs..] {
+            if let Some(Role::Stimulus(d)) = b.role(NodeId(input.source)) {
+                let dev = &b.stimuli[d].1;
+                let rec_id = b.spike_recorders[input.recorder].0;
+                self.device_recordings.push(DeviceRecording {
+                    recorder: input.recorder,
+                    device: d,
+                    sender: input.source,
+                    rng: dev.draws_per_target().then(|| {
+                        rng::stream(
+                            b.seed,
+                            rng::DOMAIN_POISSON,
+                            input.source,
+                            rec_id.0,
+                            input.occurrence,
+                        )
+                    }),
+                });
+            }
+        }
+        self.built.recorder_inputs = b.recorder_inputs.len();
+        self.layout.spike_recorders = b
+            .spike_recorders
+            .iter()
+            .zip(recorded_neurons)
+            .map(|((id, _), mut neurons)| {
+                neurons.sort_unstable();
+                neurons.dedup();
+                SpikeRecorderInfo { id: *id, neurons }
+            })
+            .collect();
 
-        let n_stimuli = b.stimuli.len();
-        Ok(Simulation {
-            grid: b.grid,
-            min_delay,
-            max_delay,
-            now: 0,
-            slice_start: 0,
-            partitions,
-            pool,
-            stimuli: b.stimuli,
-            device_out: vec![Emissions::default(); n_stimuli],
-            pending: Vec::new(),
-            to_deliver: None,
-            spike_recorders: b
-                .spike_recorders
-                .into_iter()
-                .map(|(_, spec)| SpikeRecorderRun {
-                    spec,
-                    buffer: Vec::new(),
-                })
-                .collect(),
-            recorder_offsets: recorder_counts,
-            recorder_of,
-            device_recordings,
-            multimeters,
-            layout: layout_info,
-            node_count,
-            connection_count,
-            synapse_count,
-            synapse_bytes,
-            threads,
-            spike_count: 0,
-        })
+        // Multimeters: probes per partition in ascending id order. A multimeter's columns
+        // are fixed once it has recorded: targets added later are refused.
+        for m in 0..self.built.multimeters {
+            let (id, _, targets) = &self.net.multimeters[m];
+            if targets.len() != self.built.multimeter_targets[m] {
+                return Err(BuildError::NotImplemented(format!(
+                    "multimeter {id} already recorded in an earlier Simulate; spindle cannot add neurons to it (create another multimeter)"
+                )));
+            }
+        }
+        for m in self.built.multimeters..self.net.multimeters.len() {
+            self.add_multimeter(m);
+        }
+        self.built.multimeters = self.net.multimeters.len();
+        self.built.multimeter_targets = self.net.multimeters.iter().map(|m| m.2.len()).collect();
+        Ok(())
+    }
+
+    fn add_multimeter(&mut self, m: usize) {
+        let parts = self.threads;
+        let (id, spec, targets) = &self.net.multimeters[m];
+        let mut senders = targets.clone();
+        senders.sort_unstable();
+        let mut columns = vec![Vec::new(); parts];
+        for part in &mut self.partitions {
+            part.multimeters.push(MultimeterProbes {
+                probes: Vec::new(),
+                recordables: vec![Vec::new(); part.chunks.len()],
+                samples: Vec::new(),
+            });
+        }
+        let mut units = vec![""; spec.record_from.len()];
+        for (col, &t) in senders.iter().enumerate() {
+            let loc = self.split_locate(t.0);
+            let Some(Role::Neurons(pop)) = self.net.role(t) else {
+                unreachable!("multimeters record neurons only")
+            };
+            let table = self.net.populations[pop].model.recordables();
+            let probes = &mut self.partitions[loc.partition].multimeters[m];
+            if probes.recordables[loc.chunk].is_empty() {
+                probes.recordables[loc.chunk] = spec
+                    .record_from
+                    .iter()
+                    .map(|name| {
+                        table
+                            .iter()
+                            .position(|r| &r.name == name)
+                            .expect("record_from was checked at connect time")
+                    })
+                    .collect();
+            }
+            for (u, name) in units.iter_mut().zip(&spec.record_from) {
+                if let Some(r) = table.iter().find(|r| &r.name == name) {
+                    *u = r.unit;
+                }
+            }
+            probes.probes.push(Probe {
+                chunk: loc.chunk,
+                local: loc.local,
+            });
+            columns[loc.partition].push(col);
+        }
+        self.layout.multimeters.push(MultimeterInfo {
+            id: *id,
+            senders: senders.clone(),
+            record_from: spec.record_from.clone(),
+            units,
+            interval_ms: self.grid.step_to_ms(spec.interval),
+        });
+        self.multimeters.push(MultimeterRun {
+            columns,
+            n_senders: senders.len(),
+            times: Vec::new(),
+            values: vec![Vec::new(); spec.record_from.len()],
+        });
+    }
+
+    fn split_locate(&self, id: u32) -> Location {
+        self.locate(id).expect("a built neuron")
+    }
+
+    /// NEST's `GetStatus` of neuron `id` (its model's parameters and state), `None` if `id` is
+    /// not a neuron.
+    pub fn neuron_status(&mut self, id: NodeId) -> Option<crate::params::Params> {
+        self.sync_nodes().ok()?;
+        let loc = self.locate(id.0)?;
+        Some(
+            self.partitions[loc.partition].chunks[loc.chunk]
+                .state
+                .get_status(loc.local),
+        )
+    }
+
+    /// NEST's `SetStatus` of neuron `id`: the keys of `dict` its model knows are taken and
+    /// applied (see [`crate::model::NeuronChunk::set_status`]); the rest stay in `dict`.
+    pub fn set_neuron_status(
+        &mut self,
+        id: NodeId,
+        dict: &mut crate::params::Params,
+    ) -> Result<(), crate::params::ParamError> {
+        self.sync_nodes()
+            .map_err(|e| crate::params::ParamError::rule(e.to_string()))?;
+        let loc = self
+            .locate(id.0)
+            .ok_or_else(|| crate::params::ParamError::rule(format!("node {id} is not a neuron")))?;
+        self.partitions[loc.partition].chunks[loc.chunk]
+            .state
+            .set_status(loc.local, dict)
+    }
+
+    /// NEST's `SetStatus` of stimulating device `id`; the change acts from the next step on.
+    pub fn set_device_status(
+        &mut self,
+        id: NodeId,
+        dict: &mut crate::params::Params,
+    ) -> Result<(), crate::params::ParamError> {
+        let (grid, now) = (self.grid, self.now);
+        let dev = self.net.stimulus_mut(id).ok_or_else(|| {
+            crate::params::ParamError::rule(format!("node {id} is not a stimulating device"))
+        })?;
+        dev.set_status(dict, &grid, now)
     }
 
     pub fn grid(&self) -> TimeGrid {
@@ -477,17 +643,29 @@ impl Simulation {
     }
 
     pub fn node_count(&self) -> u32 {
-        self.node_count
+        self.net.node_count()
     }
 
     /// Connections of every kind (device and recorder connections included).
     pub fn connection_count(&self) -> usize {
-        self.connection_count
+        let b = &self.net;
+        let unbuilt_explicit: usize = b.statements[self.built.statements..]
+            .iter()
+            .map(|s| match s {
+                crate::network::Statement::Explicit(list) => list.len(),
+                crate::network::Statement::Rule(_) => 0,
+            })
+            .sum();
+        self.neuron_synapses
+            + unbuilt_explicit
+            + b.device_synapses.len()
+            + b.recorder_inputs.len()
+            + b.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
     }
 
     /// Synapses stored for delivery (neuron and stimulus → neuron connections).
     pub fn synapse_count(&self) -> usize {
-        self.synapse_count
+        self.neuron_synapses + self.net.device_synapses.len()
     }
 
     /// Heap bytes of the neuron → neuron synapse stores.
@@ -527,8 +705,8 @@ impl Simulation {
     /// delivered (after the target model's transformation) and their delay; connections to
     /// spike recorders and from multimeters carry neither.
     pub fn connections(&self) -> Vec<ConnectionInfo> {
-        let device_ids: Vec<u32> = self.stimuli.iter().map(|(id, _)| id.0).collect();
-        let mut out = Vec::with_capacity(self.synapse_count);
+        let device_ids: Vec<u32> = self.net.stimuli.iter().map(|(id, _)| id.0).collect();
+        let mut out = Vec::with_capacity(self.synapse_count());
         for part in &self.partitions {
             part.for_each_synapse(
                 &device_ids,
@@ -597,6 +775,16 @@ impl Simulation {
         progress: &mut dyn FnMut(Step) -> bool,
     ) -> Result<(), RunError> {
         let grid = self.grid;
+        self.sync()?;
+        let counts = (
+            self.layout.spike_recorders.len(),
+            self.layout.multimeters.len(),
+        );
+        if counts != self.announced {
+            sink.grow(&self.layout, self.announced)
+                .map_err(RunError::Recording)?;
+            self.announced = counts;
+        }
         self.pool.install(|| {
             self.partitions
                 .par_iter_mut()
@@ -627,14 +815,15 @@ impl Simulation {
     }
 
     fn advance(&mut self, from: Step, to: Step, sink: &mut dyn RecordSink) -> Result<(), RunError> {
-        for ((_, dev), out) in self.stimuli.iter_mut().zip(&mut self.device_out) {
+        for ((_, dev), out) in self.net.stimuli.iter_mut().zip(&mut self.device_out) {
             out.clear();
             dev.emit(from, to, out);
         }
         let sample_steps: Vec<Vec<Step>> = self
+            .net
             .multimeters
             .iter()
-            .map(|m| (from + 1..=to).filter(|&s| m.spec.samples_at(s)).collect())
+            .map(|(_, spec, _)| (from + 1..=to).filter(|&s| spec.samples_at(s)).collect())
             .collect();
         let deliver = if from == self.slice_start {
             self.to_deliver.take()
@@ -673,8 +862,9 @@ impl Simulation {
                 self.recorder_offsets[s + 1] as usize,
             );
             for &r in &self.recorder_of[lo..hi] {
+                let window = self.net.spike_recorders[r as usize].1.window;
                 let rec = &mut self.spike_recorders[r as usize];
-                if rec.spec.window.contains(ev.stamp) {
+                if window.contains(ev.stamp) {
                     for _ in 0..ev.multiplicity {
                         rec.buffer.push((ev.stamp, ev.sender));
                     }
@@ -682,10 +872,11 @@ impl Simulation {
             }
         }
         for dr in &mut self.device_recordings {
+            let window = self.net.spike_recorders[dr.recorder].1.window;
             let rec = &mut self.spike_recorders[dr.recorder];
             let out = &self.device_out[dr.device];
             for e in &out.fixed {
-                if rec.spec.window.contains(e.stamp) {
+                if window.contains(e.stamp) {
                     for _ in 0..e.multiplicity {
                         rec.buffer.push((e.stamp, dr.sender));
                     }
@@ -694,7 +885,7 @@ impl Simulation {
             if let Some(r) = dr.rng.as_mut() {
                 for e in &out.poisson {
                     let n = rng::poisson(r, e.lambda);
-                    if rec.spec.window.contains(e.stamp) {
+                    if window.contains(e.stamp) {
                         for _ in 0..n {
                             rec.buffer.push((e.stamp, dr.sender));
                         }
@@ -730,7 +921,7 @@ impl Simulation {
             if steps.is_empty() {
                 continue;
             }
-            let n_rec = mm.spec.record_from.len();
+            let n_rec = mm.values.len();
             let n = mm.n_senders;
             mm.times.clear();
             mm.times

@@ -5,6 +5,7 @@
 use spindle_core::device::{Emission, Emissions, EventKind, StimulusDevice};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
+use spindle_core::params::{ParamError, Params, Value};
 use spindle_core::recording::{
     MultimeterSpec, RecordSink, RecordingLayout, SampleBlock, SinkError, SpikeRecorderSpec, Window,
 };
@@ -82,6 +83,17 @@ impl NeuronChunk for ProbeChunk {
             _ => self.total[neuron],
         }
     }
+    fn get_status(&self, neuron: usize) -> Params {
+        let mut p = Params::new();
+        p.insert("total", Value::Float(self.total[neuron]));
+        p
+    }
+    fn set_status(&mut self, neuron: usize, dict: &mut Params) -> Result<(), ParamError> {
+        if let Some(t) = dict.f64("total")? {
+            self.total[neuron] = t;
+        }
+        Ok(())
+    }
 }
 
 /// Sends one event at a fixed stamp.
@@ -97,6 +109,22 @@ impl StimulusDevice for Pulse {
     }
     fn event_kind(&self) -> EventKind {
         self.kind
+    }
+    fn get_status(&self, _grid: &TimeGrid) -> Params {
+        let mut p = Params::new();
+        p.insert("stamp", Value::Int(self.stamp));
+        p
+    }
+    fn set_status(
+        &mut self,
+        dict: &mut Params,
+        _grid: &TimeGrid,
+        _now: Step,
+    ) -> Result<(), ParamError> {
+        if let Some(s) = dict.i64("stamp")? {
+            self.stamp = s;
+        }
+        Ok(())
     }
     fn emit(&mut self, from: Step, to: Step, out: &mut Emissions) {
         if self.stamp > from && self.stamp <= to {
@@ -118,6 +146,11 @@ struct Collect {
 }
 
 impl RecordSink for Collect {
+    fn grow(&mut self, layout: &RecordingLayout, _known: (usize, usize)) -> Result<(), SinkError> {
+        self.spikes.resize(layout.spike_recorders.len(), Vec::new());
+        Ok(())
+    }
+
     fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
         self.spikes = vec![Vec::new(); layout.spike_recorders.len()];
         self.samples = vec![Vec::new(); layout.multimeters.len()];
@@ -386,4 +419,111 @@ fn the_sink_learns_when_the_recording_is_complete() {
         sink.late
     );
     assert!(!sink.inner.spikes[0].is_empty() && !sink.inner.samples[0].is_empty());
+}
+
+/// A network grown between runs (NEST's `Create` and `Connect` after `Simulate`): the new
+/// connection carries the spikes delivered after it was made — including those of the slice
+/// just before it, which are delivered at the start of the next run, as in NEST — and nothing
+/// from before; changed state and device parameters act from the next step; the result does
+/// not depend on the thread count.
+fn grown(threads: usize) -> (Vec<f64>, Vec<f64>, Collect) {
+    let mut b = NetworkBuilder::new(TimeGrid::from_resolution_ms(0.1).unwrap(), 1);
+    let a = b
+        .add_neurons(
+            Box::new(Probe {
+                fire_at: vec![3, 12],
+                multiplicity: 1,
+            }),
+            3,
+        )
+        .unwrap();
+    let c = b
+        .add_neurons(
+            Box::new(Probe {
+                fire_at: vec![],
+                multiplicity: 1,
+            }),
+            4,
+        )
+        .unwrap();
+    for i in 0..3 {
+        for j in 0..4 {
+            b.connect(NodeId(a.0 + i), NodeId(c.0 + j), syn(1.0, 2))
+                .unwrap();
+        }
+    }
+    let mut sim = b.build(threads).unwrap();
+    let mut sink = Collect::default();
+    sink.begin(sim.recording_layout()).unwrap();
+    sim.run(10, &mut sink).unwrap();
+
+    let net = sim.network_mut();
+    let d = net
+        .add_neurons(
+            Box::new(Probe {
+                fire_at: vec![],
+                multiplicity: 1,
+            }),
+            2,
+        )
+        .unwrap();
+    let pulse = net
+        .add_stimulus(Box::new(Pulse {
+            stamp: 11,
+            kind: EventKind::Spike,
+        }))
+        .unwrap();
+    let rec = net
+        .add_spike_recorder(SpikeRecorderSpec {
+            window: Window::ALWAYS,
+        })
+        .unwrap();
+    for i in 0..3 {
+        net.connect(NodeId(a.0 + i), NodeId(d.0), syn(7.0, 2))
+            .unwrap();
+        net.connect(NodeId(a.0 + i), rec, syn(1.0, 2)).unwrap();
+    }
+    net.connect(pulse, NodeId(d.0 + 1), syn(0.25, 2)).unwrap();
+    // NEST: "Minimum and maximum delay cannot be changed after Simulate has been called."
+    let err = net
+        .connect(NodeId(a.0), NodeId(d.0), syn(1.0, 3))
+        .unwrap_err();
+    assert!(err.to_string().starts_with("BadDelay"), "{err}");
+    let mut stamp = Params::new();
+    stamp.insert("stamp", Value::Int(14));
+    sim.set_device_status(pulse, &mut stamp).unwrap();
+    let mut total = Params::new();
+    total.insert("total", Value::Float(100.0));
+    sim.set_neuron_status(NodeId(c.0), &mut total).unwrap();
+    assert_eq!(
+        sim.neuron_status(NodeId(c.0)).unwrap().get("total"),
+        Some(&Value::Float(100.0))
+    );
+    sim.run(10, &mut sink).unwrap();
+    let totals = |first: u32, n: u32| -> Vec<f64> {
+        (0..n)
+            .map(|k| sim.recordable_value(NodeId(first + k), 2).unwrap())
+            .collect()
+    };
+    (totals(c.0, 4), totals(d.0, 2), sink)
+}
+
+#[test]
+fn a_network_grows_and_changes_between_runs() {
+    let (c, d, sink) = grown(1);
+    // C got both volleys of the three A neurons (3 × 1.0 each); C[0]'s total was set to 100
+    // between them.
+    assert_eq!(c, vec![103.0, 6.0, 6.0, 6.0]);
+    // D[0]: only the volley stamped 13 (3 × 7.0); D[1]: the pulse, moved to stamp 14, with
+    // weight 0.25 × factor 2.
+    assert_eq!(d, vec![21.0, 0.5]);
+    // The recorder created after the first run sees the second volley only.
+    assert_eq!(sink.spikes.len(), 1);
+    let times: Vec<f64> = sink.spikes[0].iter().map(|s| s.0).collect();
+    assert_eq!(times, vec![1.3, 1.3, 1.3]);
+    for threads in [2, 3] {
+        let (c2, d2, sink2) = grown(threads);
+        assert_eq!((c2, d2), (c.clone(), d.clone()), "threads = {threads}");
+        assert_eq!(sink2, sink, "threads = {threads}");
+    }
 }
