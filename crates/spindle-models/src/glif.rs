@@ -9,7 +9,7 @@
 //! membrane conductance key (`g_m` vs. `g`) and in the order in which NEST checks the rules;
 //! each model module composes the pieces here in its NEST order.
 
-use crate::voltages::{read_e_l, read_relative, read_scalars};
+use crate::voltages::{float_list as list, put_floats, read_e_l, read_relative, read_scalars};
 use spindle_core::params::{self, ParamError, Params as Dict, Value};
 use spindle_core::time::TimeGrid;
 
@@ -30,6 +30,41 @@ pub(crate) fn check_port_count(tau_syn: &[f64]) -> Result<(), ParamError> {
         ));
     }
     Ok(())
+}
+
+/// Refuse a new port count for an existing neuron (`ports` is `Some` in `SetStatus`): its input
+/// channels are laid out per population, so spindle keeps every neuron's port count. NEST
+/// refuses the change only once the neuron has connections.
+pub(crate) fn check_ports_kept(
+    ports: Option<usize>,
+    new: usize,
+    key: &str,
+    value: Value,
+) -> Result<(), ParamError> {
+    match ports {
+        Some(n) if n != new => Err(params::invalid(
+            key,
+            value,
+            format!(
+                "spindle cannot change the number of receptor ports of an existing neuron ({n}); \
+                 set it when the population is created."
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The state part of NEST's `get` shared by both models: `V_m` (absolute) and `ASCurrents`
+/// (without after-spike currents, zeros as many as `asc_init`, which is what NEST shows for a
+/// neuron whose currents never ran).
+pub(crate) fn put_state(out: &mut Dict, p: &GlifParams, s: &InitialState) {
+    out.insert("V_m", Value::Float(s.u + p.e_l));
+    let asc = if p.after_spike_currents {
+        s.asc.clone()
+    } else {
+        vec![0.0; p.asc_init.len()]
+    };
+    out.insert("ASCurrents", list(&asc));
 }
 
 /// The parameters both GLIF models share (all but the synaptic ports). Voltages are stored
@@ -123,10 +158,6 @@ fn bad(message: &str) -> ParamError {
     ParamError::rule(message)
 }
 
-fn list(v: &[f64]) -> Value {
-    Value::List(v.iter().map(|&x| Value::Float(x)).collect())
-}
-
 impl GlifParams {
     /// Number of after-spike currents that take part in the dynamics (0 without ASC).
     pub fn n_asc(&self) -> usize {
@@ -153,10 +184,11 @@ impl GlifParams {
         }
     }
 
-    /// Read the shared keys present in `dict` on top of NEST's defaults, in NEST's order, with
-    /// the membrane conductance under `g_key`. Returns the parameters and `ΔE_L` (for the state).
-    pub(crate) fn read(dict: &mut Dict, g_key: &str) -> Result<(GlifParams, f64), ParamError> {
-        let mut p = GlifParams::default();
+    /// Read the shared keys present in `dict` on top of these parameters, in NEST's order, with
+    /// the membrane conductance under `g_key`. Returns `ΔE_L` (for the state). Unchecked: the
+    /// model runs the `check_*` rules in its own order.
+    pub(crate) fn set(&mut self, dict: &mut Dict, g_key: &str) -> Result<f64, ParamError> {
+        let p = self;
         // Changing E_L keeps the absolute values of V_reset, V_th (and V_m) that are not given.
         let delta_e_l = read_e_l(dict, &mut p.e_l)?;
         read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
@@ -199,7 +231,42 @@ impl GlifParams {
                 *slot = v;
             }
         }
-        Ok((p, delta_e_l))
+        Ok(delta_e_l)
+    }
+
+    /// The shared part of NEST's `Parameters_::get` (absolute voltages), with the membrane
+    /// conductance under `g_key`.
+    pub(crate) fn get(&self, out: &mut Dict, g_key: &str) {
+        put_floats(
+            out,
+            &[
+                ("V_th", self.th_inf + self.e_l),
+                (g_key, self.g_m),
+                ("E_L", self.e_l),
+                ("C_m", self.c_m),
+                ("t_ref", self.t_ref),
+                ("V_reset", self.v_reset + self.e_l),
+                ("th_spike_add", self.th_spike_add),
+                ("th_spike_decay", self.th_spike_decay),
+                ("voltage_reset_fraction", self.voltage_reset_fraction),
+                ("voltage_reset_add", self.voltage_reset_add),
+                ("th_voltage_index", self.th_voltage_index),
+                ("th_voltage_decay", self.th_voltage_decay),
+            ],
+        );
+        out.insert("asc_init", list(&self.asc_init));
+        out.insert("asc_decay", list(&self.asc_decay));
+        out.insert("asc_amps", list(&self.asc_amps));
+        out.insert("asc_r", list(&self.asc_r));
+        out.insert(
+            "spike_dependent_threshold",
+            Value::Bool(self.spike_dependent_threshold),
+        );
+        out.insert(
+            "after_spike_currents",
+            Value::Bool(self.after_spike_currents),
+        );
+        out.insert("adapting_threshold", Value::Bool(self.adapting_threshold));
     }
 
     /// Only the five GLIF levels are valid flag combinations. `doc` is the word NEST's message
@@ -330,26 +397,27 @@ impl GlifParams {
         Ok(())
     }
 
-    /// NEST's `State_::set`: `V_m`, `ASCurrents`, `threshold_spike`, `threshold_voltage`, with
-    /// its rules and messages. The after-spike currents start at `asc_init` unless `ASCurrents`
-    /// is given (spindle's documented departure: NEST ignores `asc_init`).
-    pub(crate) fn read_state(
+    /// NEST's `State_::set` on top of the state `s` (of a neuron that now has these parameters):
+    /// `V_m`, `ASCurrents`, `threshold_spike`, `threshold_voltage`, with its rules and messages.
+    /// Where the number of active after-spike currents changes (`SetStatus` switches ASC on or
+    /// changes the length of `asc_decay`) they start at 0 unless `ASCurrents` is given, as the
+    /// currents of a NEST neuron that never ran them (a new neuron's start at `asc_init`
+    /// instead, spindle's documented departure, applied by the models' `from_params`).
+    pub(crate) fn set_state(
         &self,
+        s: &mut InitialState,
         dict: &mut Dict,
         delta_e_l: f64,
-    ) -> Result<InitialState, ParamError> {
+    ) -> Result<(), ParamError> {
         let (r, asc, a) = (
             self.spike_dependent_threshold,
             self.after_spike_currents,
             self.adapting_threshold,
         );
-        let mut u = 0.0;
-        read_relative(dict, "V_m", &mut u, self.e_l, delta_e_l)?;
-        let mut asc_state = if asc {
-            self.asc_init.clone()
-        } else {
-            Vec::new()
-        };
+        read_relative(dict, "V_m", &mut s.u, self.e_l, delta_e_l)?;
+        if s.asc.len() != self.n_asc() {
+            s.asc = vec![0.0; self.n_asc()];
+        }
         if let Some(v) = dict.f64_list("ASCurrents")? {
             if !asc {
                 return Err(bad(
@@ -367,9 +435,8 @@ impl GlifParams {
                 ))
                 .with("ASCurrents", list(&v)));
             }
-            asc_state = v;
+            s.asc = v;
         }
-        let mut threshold_spike = 0.0;
         if let Some(v) = dict.f64("threshold_spike")? {
             if !r {
                 return Err(bad(
@@ -379,9 +446,8 @@ impl GlifParams {
                 .with("threshold_spike", Value::Float(v))
                 .with("spike_dependent_threshold", r));
             }
-            threshold_spike = v;
+            s.threshold_spike = v;
         }
-        let mut threshold_voltage = 0.0;
         if let Some(v) = dict.f64("threshold_voltage")? {
             if !a {
                 return Err(bad(
@@ -391,14 +457,9 @@ impl GlifParams {
                 .with("threshold_voltage", Value::Float(v))
                 .with("adapting_threshold", a));
             }
-            threshold_voltage = v;
+            s.threshold_voltage = v;
         }
-        Ok(InitialState {
-            u,
-            asc: asc_state,
-            threshold_spike,
-            threshold_voltage,
-        })
+        Ok(())
     }
 }
 
@@ -462,14 +523,16 @@ impl GlifConstants {
 /// and the steps of an update that act on it.
 #[derive(Clone, Debug)]
 pub(crate) struct Adaptation {
-    n_asc: usize,
+    /// Room for after-spike currents per neuron: the most any neuron has (neurons of one chunk
+    /// may differ after `SetStatus`); neuron `i` uses the first `n_asc()` of its own.
+    stride: usize,
     /// `Θ`, relative to E_L.
     pub threshold: Vec<f64>,
     /// `θs`.
     pub threshold_spike: Vec<f64>,
     /// `θv`.
     pub threshold_voltage: Vec<f64>,
-    /// After-spike currents, `n_asc` per neuron.
+    /// After-spike currents, `stride` per neuron.
     pub asc: Vec<f64>,
     /// `Σ`, the mean after-spike current of the last non-refractory step.
     pub asc_sum: Vec<f64>,
@@ -478,14 +541,13 @@ pub(crate) struct Adaptation {
 
 impl Adaptation {
     pub fn new(p: &GlifParams, init: &InitialState, n: usize) -> Adaptation {
-        let n_asc = p.n_asc();
         assert_eq!(
             init.asc.len(),
-            n_asc,
+            p.n_asc(),
             "initial ASCurrents of the wrong length"
         );
         Adaptation {
-            n_asc,
+            stride: init.asc.len(),
             threshold: vec![init.threshold_spike + init.threshold_voltage + p.th_inf; n],
             threshold_spike: vec![init.threshold_spike; n],
             threshold_voltage: vec![init.threshold_voltage; n],
@@ -495,9 +557,40 @@ impl Adaptation {
         }
     }
 
-    /// The after-spike currents of neuron `i`.
-    pub fn asc_currents(&self, i: usize) -> &[f64] {
-        &self.asc[i * self.n_asc..(i + 1) * self.n_asc]
+    /// The after-spike currents of neuron `i` (which has parameters `p`).
+    pub fn asc_currents(&self, i: usize, p: &GlifParams) -> &[f64] {
+        &self.asc[i * self.stride..][..p.n_asc()]
+    }
+
+    /// The settable state of neuron `i` (with parameters `p`) and its relative `V_m`, `u`.
+    pub fn state(&self, i: usize, p: &GlifParams, u: f64) -> InitialState {
+        InitialState {
+            u,
+            asc: self.asc_currents(i, p).to_vec(),
+            threshold_spike: self.threshold_spike[i],
+            threshold_voltage: self.threshold_voltage[i],
+        }
+    }
+
+    /// Write the settable state `s` of neuron `i` (now with parameters `p`), widening every
+    /// neuron's room for after-spike currents if `s` needs more.
+    pub fn set_state(&mut self, i: usize, p: &GlifParams, s: &InitialState) {
+        let n = self.threshold.len();
+        if s.asc.len() > self.stride {
+            let wide = s.asc.len();
+            let mut asc = vec![0.0; n * wide];
+            for (k, old) in self.asc.chunks_exact(self.stride.max(1)).enumerate() {
+                if self.stride > 0 {
+                    asc[k * wide..][..self.stride].copy_from_slice(old);
+                }
+            }
+            self.asc = asc;
+            self.stride = wide;
+        }
+        self.asc[i * self.stride..][..s.asc.len()].copy_from_slice(&s.asc);
+        self.threshold_spike[i] = s.threshold_spike;
+        self.threshold_voltage[i] = s.threshold_voltage;
+        self.threshold[i] = s.threshold_spike + s.threshold_voltage + p.th_inf;
     }
 
     /// Spec §2.7 2.1–2.2 for neuron `i` (not refractory): `θs` decays; `Σ` becomes the exact
@@ -510,7 +603,7 @@ impl Adaptation {
         }
         let mut asc_sum = 0.0;
         if p.after_spike_currents {
-            let asc = &mut self.asc[i * self.n_asc..(i + 1) * self.n_asc];
+            let asc = &mut self.asc[i * self.stride..][..c.asc_decay_rates.len()];
             for (j, a) in asc.iter_mut().enumerate() {
                 asc_sum += c.asc_stable_coeff[j] * *a;
                 *a *= c.asc_decay_rates[j];
@@ -556,7 +649,7 @@ impl Adaptation {
     fn spike(&mut self, i: usize, u: &mut f64, u_old: f64, p: &GlifParams, c: &GlifConstants) {
         self.refractory_steps[i] = c.refractory_counts;
         if p.after_spike_currents {
-            let asc = &mut self.asc[i * self.n_asc..(i + 1) * self.n_asc];
+            let asc = &mut self.asc[i * self.stride..][..c.asc_decay_rates.len()];
             for (j, a) in asc.iter_mut().enumerate() {
                 *a = p.asc_amps[j] + *a * c.asc_refractory_decay_rates[j];
             }

@@ -87,8 +87,10 @@
 
 pub use crate::glif::{GlifConstants, GlifParams, InitialState};
 
-use crate::glif::{Adaptation, E};
-use crate::rkf45::{self, OdeSystem, WorkBuf};
+use crate::glif::{put_state, Adaptation, E};
+use crate::param_sets::ParamSets;
+use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
+use crate::voltages::float_list as list;
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{self, ParamError, Params as Dict};
@@ -207,60 +209,75 @@ fn bad(message: &str) -> ParamError {
     ParamError::rule(message)
 }
 
-impl GlifCond {
-    /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
-    /// NEST's rules and messages, in `glif_cond`'s order (`Parameters_::set`, then
-    /// `State_::set`). Unknown keys are left in `dict` for the caller's `finish`.
-    pub fn from_params(dict: &mut Dict) -> Result<GlifCond, ParamError> {
-        let (glif, delta_e_l) = GlifParams::read(dict, "g_m")?;
+impl Params {
+    /// NEST's `Parameters_::set`: read the parameter keys of [`KEYS`] present in `dict` on top
+    /// of these parameters and validate with NEST's rules and messages, in `glif_cond`'s order.
+    /// Returns `ΔE_L` for the state. `ports` is the port count an existing neuron must keep
+    /// (`None` at creation). On error `self` may be half-updated: work on a copy.
+    pub fn set(&mut self, dict: &mut Dict, ports: Option<usize>) -> Result<f64, ParamError> {
+        let delta_e_l = self.glif.set(dict, "g_m")?;
+        let glif = &self.glif;
         glif.check_mechanisms("documents")?;
         glif.check_membrane("g_m")?;
         glif.check_spike_threshold()?;
         glif.check_after_spike_currents()?;
         glif.check_voltage_threshold()?;
-        let mut p = Params {
-            glif,
-            ..Params::default()
-        };
-
         let tau = dict.f64_list("tau_syn")?;
         let e_rev = dict.f64_list("E_rev")?;
         if tau.is_some() || e_rev.is_some() {
             if let Some(t) = tau {
-                p.tau_syn = t;
+                self.tau_syn = t;
             }
             if let Some(e) = e_rev {
-                p.e_rev = e;
+                self.e_rev = e;
             }
-            if p.e_rev.len() != p.tau_syn.len() {
+            if self.e_rev.len() != self.tau_syn.len() {
                 return Err(bad(&format!(
                     "The reversal potential and synaptic time constant arrays, i.e., E_rev ({}) \
                      and tau_syn ({}), must have the same size.",
-                    p.e_rev.len(),
-                    p.tau_syn.len()
+                    self.e_rev.len(),
+                    self.tau_syn.len()
                 ))
-                .with("tau_syn", list(&p.tau_syn))
-                .with("E_rev", list(&p.e_rev)));
+                .with("tau_syn", list(&self.tau_syn))
+                .with("E_rev", list(&self.e_rev)));
             }
-            // (NEST's "number of ports cannot be reduced" rule needs existing connections, so
-            // it cannot apply to a population being created.)
-            crate::glif::check_port_count(&p.tau_syn)?;
-            if p.tau_syn.iter().any(|&t| t <= 0.0) {
+            crate::glif::check_port_count(&self.tau_syn)?;
+            crate::glif::check_ports_kept(ports, self.n_ports(), "tau_syn", list(&self.tau_syn))?;
+            if self.tau_syn.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
                     "tau_syn",
-                    list(&p.tau_syn),
+                    list(&self.tau_syn),
                     "All synaptic time constants must be strictly positive.",
                 ));
             }
         }
+        Ok(delta_e_l)
+    }
 
-        let initial = p.read_state(dict, delta_e_l)?;
-        Ok(GlifCond { params: p, initial })
+    /// NEST's `Parameters_::get` (absolute voltages). NEST's `has_connections` is not shown:
+    /// a chunk does not know its neurons' connections.
+    pub fn get(&self, out: &mut Dict) {
+        self.glif.get(out, "g_m");
+        out.insert("tau_syn", list(&self.tau_syn));
+        out.insert("E_rev", list(&self.e_rev));
     }
 }
 
-fn list(v: &[f64]) -> params::Value {
-    params::Value::List(v.iter().map(|&x| params::Value::Float(x)).collect())
+impl GlifCond {
+    /// NEST's defaults, then [`Params::set`] and NEST's `State_::set`: the path `SetStatus`
+    /// takes too. Unknown keys are left in `dict` for the caller's `finish`.
+    pub fn from_params(dict: &mut Dict) -> Result<GlifCond, ParamError> {
+        let mut params = Params::default();
+        let delta_e_l = params.set(dict, None)?;
+        let asc_given = dict.contains("ASCurrents");
+        let mut initial = InitialState::default();
+        params.set_state(&mut initial, dict, delta_e_l)?;
+        if params.after_spike_currents && !asc_given {
+            // spindle's documented departure: a new neuron's currents start at `asc_init`.
+            initial.asc = params.asc_init.clone();
+        }
+        Ok(GlifCond { params, initial })
+    }
 }
 
 impl NeuronModel for GlifCond {
@@ -417,9 +434,19 @@ const LANES: usize = 4;
 
 /// The state of `n` `glif_cond` neurons, structure-of-arrays.
 pub struct GlifCondChunk {
-    p: Params,
-    d: Derived,
+    /// Each neuron's parameters and constants.
+    sets: ParamSets<Params, Derived>,
+    s: Columns,
+    work: WorkBuf,
+    /// NEST's `init_buffers_` runs once per node lifetime, at the first run.
+    buffers_initialised: bool,
+}
+
+/// The state columns of a [`GlifCondChunk`].
+struct Columns {
     n: usize,
+    /// `1 + 2·ports`, the same for every neuron of a chunk.
+    dim: usize,
     /// Integrator state, one contiguous vector `(U, x_1, g_1, …)` per neuron (the integrator
     /// works on one neuron at a time, so this is the cache-friendly layout).
     y: Vec<f64>,
@@ -429,10 +456,6 @@ pub struct GlifCondChunk {
     i_in: Vec<f64>,
     /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
     integration_step: Vec<f64>,
-    /// NEST's `init_buffers_` runs once per node lifetime, at the first run.
-    buffers_initialised: bool,
-    prepared: bool,
-    work: WorkBuf,
 }
 
 impl GlifCondChunk {
@@ -443,204 +466,235 @@ impl GlifCondChunk {
             yi[0] = init.u;
         }
         GlifCondChunk {
-            p: p.clone(),
-            d: Derived::default(),
-            n,
-            y,
-            adapt: Adaptation::new(p, init, n),
-            i_in: vec![0.0; n],
-            integration_step: vec![0.0; n],
-            buffers_initialised: false,
-            prepared: false,
+            sets: ParamSets::new(p, n, Derived::new),
+            s: Columns {
+                n,
+                dim,
+                y,
+                adapt: Adaptation::new(p, init, n),
+                i_in: vec![0.0; n],
+                integration_step: vec![0.0; n],
+            },
             work: WorkBuf::new(dim),
+            buffers_initialised: false,
         }
-    }
-
-    fn dim(&self) -> usize {
-        1 + 2 * self.p.n_ports()
     }
 
     /// The integrator state `(U, x_1, g_1, …)` of one neuron (relative U, mV; nS/ms; nS).
     pub fn y(&self, neuron: usize) -> &[f64] {
-        let dim = self.dim();
-        &self.y[neuron * dim..(neuron + 1) * dim]
+        self.s.y(neuron)
     }
 
     /// The after-spike currents of one neuron, pA.
     pub fn asc_currents(&self, neuron: usize) -> &[f64] {
-        self.adapt.asc_currents(neuron)
+        self.s.adapt.asc_currents(neuron, self.sets.params(neuron))
     }
 
     /// The refractory steps left of one neuron.
     pub fn refractory_steps(&self, neuron: usize) -> i64 {
-        self.adapt.refractory_steps[neuron]
+        self.s.adapt.refractory_steps[neuron]
     }
 
     /// GSL's running step estimate of one neuron, ms.
     pub fn integration_step(&self, neuron: usize) -> f64 {
-        self.integration_step[neuron]
+        self.s.integration_step[neuron]
     }
 
     /// Advance all neurons by one step (spec §2.7), one neuron at a time: the reference path,
     /// used for port counts without a compile-time dimension (more than four ports).
     fn update_scalar(&mut self, input: &[f64], emitted: &mut Emitted) {
-        let n = self.n;
-        let ports = self.p.n_ports();
-        let dim = 1 + 2 * ports;
-        let p = &self.p;
-        let d = &self.d;
-        let h = d.h;
-        let current = &input[ports * n..(ports + 1) * n];
         let mut work = self.work.work();
+        for i in 0..self.s.n {
+            let (p, d) = (self.sets.params(i), self.sets.derived(i));
+            self.s.step_one(i, p, d, input, emitted, &mut work);
+        }
+    }
 
-        for i in 0..n {
-            let y = &mut self.y[i * dim..(i + 1) * dim];
-            let v_old = y[0];
-            let refractory = self.adapt.refractory_steps[i] > 0;
-
-            // 1. Integrate over the step with r, I_in and Σ frozen.
-            let sys = Dynamics {
-                refractory,
-                i_in: self.i_in[i],
-                asc_sum: self.adapt.asc_sum[i],
-                g_m: p.g_m,
-                e_l: p.e_l,
-                c_m: p.c_m,
-                tau_syn: &p.tau_syn,
-                e_rev: &p.e_rev,
-            };
-            let mut t = 0.0;
-            let h_est = &mut self.integration_step[i];
-            while t < h {
-                rkf45::evolve_apply(&sys, EPS_ABS, &mut t, h, h_est, y, &mut work);
+    /// As [`GlifCondChunk::update_scalar`] for a port count with a compile-time dimension `D`:
+    /// the membrane and synapse ODEs of [`LANES`] neurons that share a parameter set are
+    /// integrated together by [`rkf45::integrate_batch`] — bit for bit the scalar integration
+    /// of each — and the rest of the step runs per neuron. A group of neurons with different
+    /// parameters takes the scalar path, with the same result.
+    #[inline(always)]
+    fn update_batched<const D: usize>(&mut self, input: &[f64], emitted: &mut Emitted) {
+        let n = self.s.n;
+        let index = self.sets.index();
+        let mut work = self.work.work();
+        for first in (0..n).step_by(LANES) {
+            let lanes = (n - first).min(LANES);
+            let group = &index[first..first + lanes];
+            if group.iter().all(|&k| k == group[0]) {
+                let (p, d) = (self.sets.params(first), self.sets.derived(first));
+                self.s.step_lanes::<D>(first, lanes, p, d, input, emitted);
+            } else {
+                for i in first..first + lanes {
+                    let (p, d) = (self.sets.params(i), self.sets.derived(i));
+                    self.s.step_one(i, p, d, input, emitted, &mut work);
+                }
             }
+        }
+    }
+}
 
-            if !refractory {
+impl Columns {
+    fn y(&self, neuron: usize) -> &[f64] {
+        &self.y[neuron * self.dim..(neuron + 1) * self.dim]
+    }
+
+    /// One step of neuron `i` (parameters `p`, constants `d`), spec §2.7.
+    #[inline(always)]
+    fn step_one(
+        &mut self,
+        i: usize,
+        p: &Params,
+        d: &Derived,
+        input: &[f64],
+        emitted: &mut Emitted,
+        work: &mut Work<'_>,
+    ) {
+        let n = self.n;
+        let ports = p.n_ports();
+        let dim = self.dim;
+        let y = &mut self.y[i * dim..(i + 1) * dim];
+        let v_old = y[0];
+        let refractory = self.adapt.refractory_steps[i] > 0;
+
+        // 1. Integrate over the step with r, I_in and Σ frozen.
+        let sys = Dynamics {
+            refractory,
+            i_in: self.i_in[i],
+            asc_sum: self.adapt.asc_sum[i],
+            g_m: p.g_m,
+            e_l: p.e_l,
+            c_m: p.c_m,
+            tau_syn: &p.tau_syn,
+            e_rev: &p.e_rev,
+        };
+        let mut t = 0.0;
+        let h_est = &mut self.integration_step[i];
+        while t < d.h {
+            rkf45::evolve_apply(&sys, EPS_ABS, &mut t, d.h, h_est, y, work);
+        }
+
+        if !refractory {
+            // 2. Threshold components, ASCs, spike test (spec §2.7 2).
+            self.adapt.decay(i, p, &d.glif);
+            if self
+                .adapt
+                .threshold_and_spike(i, &mut y[0], v_old, self.i_in[i], p, &d.glif)
+            {
+                emitted.push((i as u32, 1));
+            }
+        } else {
+            // 3. Refractory: hold V; θs, θv, the ASCs and Σ stay frozen.
+            self.adapt.hold(i, p);
+            y[0] = v_old;
+        }
+
+        // 4. Spikes arriving at the end of this step kick the alpha conductances.
+        for (port, &k) in d.cond_initial_values.iter().enumerate() {
+            y[1 + 2 * port] += input[port * n + i] * k;
+        }
+        // 5. The current input of the next step (not latched).
+        self.i_in[i] = input[ports * n + i];
+    }
+
+    /// One step of the `lanes` neurons from `first` on, which share parameters `p` and
+    /// constants `d`, their ODEs integrated in lockstep.
+    #[inline(always)]
+    fn step_lanes<const D: usize>(
+        &mut self,
+        first: usize,
+        lanes: usize,
+        p: &Params,
+        d: &Derived,
+        input: &[f64],
+        emitted: &mut Emitted,
+    ) {
+        let n = self.n;
+        let ports = p.n_ports();
+        debug_assert_eq!(D, 1 + 2 * ports);
+        let h = d.h;
+        let mut y = [[0.0f64; LANES]; D];
+        let mut h_est = [h; LANES];
+        let mut active = [false; LANES];
+        let mut sys = BatchDynamics {
+            refractory: [false; LANES],
+            i_in: [0.0; LANES],
+            asc_sum: [0.0; LANES],
+            g_m: p.g_m,
+            e_l: p.e_l,
+            c_m: p.c_m,
+            tau_syn: &p.tau_syn,
+            e_rev: &p.e_rev,
+        };
+        for l in 0..lanes {
+            let i = first + l;
+            for (c, yc) in y.iter_mut().enumerate() {
+                yc[l] = self.y[i * D + c];
+            }
+            h_est[l] = self.integration_step[i];
+            active[l] = true;
+            sys.refractory[l] = self.adapt.refractory_steps[i] > 0;
+            sys.i_in[l] = self.i_in[i];
+            sys.asc_sum[l] = self.adapt.asc_sum[i];
+        }
+
+        // 1. Integrate over the step with r, I_in and Σ frozen.
+        rkf45::integrate_batch(&sys, EPS_ABS, h, &mut h_est, &mut y, active);
+
+        for l in 0..lanes {
+            let i = first + l;
+            let yi = &mut self.y[i * D..(i + 1) * D];
+            let v_old = yi[0];
+            for (c, yc) in y.iter().enumerate() {
+                yi[c] = yc[l];
+            }
+            self.integration_step[i] = h_est[l];
+            if !sys.refractory[l] {
                 // 2. Threshold components, ASCs, spike test (spec §2.7 2).
                 self.adapt.decay(i, p, &d.glif);
                 if self
                     .adapt
-                    .threshold_and_spike(i, &mut y[0], v_old, self.i_in[i], p, &d.glif)
+                    .threshold_and_spike(i, &mut yi[0], v_old, self.i_in[i], p, &d.glif)
                 {
                     emitted.push((i as u32, 1));
                 }
             } else {
                 // 3. Refractory: hold V; θs, θv, the ASCs and Σ stay frozen.
                 self.adapt.hold(i, p);
-                y[0] = v_old;
+                yi[0] = v_old;
             }
-
             // 4. Spikes arriving at the end of this step kick the alpha conductances.
             for (port, &k) in d.cond_initial_values.iter().enumerate() {
-                y[1 + 2 * port] += input[port * n + i] * k;
+                yi[1 + 2 * port] += input[port * n + i] * k;
             }
             // 5. The current input of the next step (not latched).
-            self.i_in[i] = current[i];
-        }
-    }
-}
-
-impl GlifCondChunk {
-    /// As [`GlifCondChunk::update_scalar`] for a port count with a compile-time dimension `D`:
-    /// the membrane and synapse ODEs of [`LANES`] neurons are integrated together by
-    /// [`rkf45::integrate_batch`] — bit for bit the scalar integration of each — and the rest
-    /// of the step runs per neuron.
-    #[inline(always)]
-    fn update_batched<const D: usize>(&mut self, input: &[f64], emitted: &mut Emitted) {
-        let n = self.n;
-        let ports = self.p.n_ports();
-        debug_assert_eq!(D, 1 + 2 * ports);
-        let p = &self.p;
-        let d = &self.d;
-        let h = d.h;
-        let current = &input[ports * n..(ports + 1) * n];
-        for first in (0..n).step_by(LANES) {
-            let lanes = (n - first).min(LANES);
-            let mut y = [[0.0f64; LANES]; D];
-            let mut h_est = [h; LANES];
-            let mut active = [false; LANES];
-            let mut sys = BatchDynamics {
-                refractory: [false; LANES],
-                i_in: [0.0; LANES],
-                asc_sum: [0.0; LANES],
-                g_m: p.g_m,
-                e_l: p.e_l,
-                c_m: p.c_m,
-                tau_syn: &p.tau_syn,
-                e_rev: &p.e_rev,
-            };
-            for l in 0..lanes {
-                let i = first + l;
-                for (c, yc) in y.iter_mut().enumerate() {
-                    yc[l] = self.y[i * D + c];
-                }
-                h_est[l] = self.integration_step[i];
-                active[l] = true;
-                sys.refractory[l] = self.adapt.refractory_steps[i] > 0;
-                sys.i_in[l] = self.i_in[i];
-                sys.asc_sum[l] = self.adapt.asc_sum[i];
-            }
-
-            // 1. Integrate over the step with r, I_in and Σ frozen.
-            rkf45::integrate_batch(&sys, EPS_ABS, h, &mut h_est, &mut y, active);
-
-            for l in 0..lanes {
-                let i = first + l;
-                let yi = &mut self.y[i * D..(i + 1) * D];
-                let v_old = yi[0];
-                for (c, yc) in y.iter().enumerate() {
-                    yi[c] = yc[l];
-                }
-                self.integration_step[i] = h_est[l];
-                if !sys.refractory[l] {
-                    // 2. Threshold components, ASCs, spike test (spec §2.7 2).
-                    self.adapt.decay(i, p, &d.glif);
-                    if self.adapt.threshold_and_spike(
-                        i,
-                        &mut yi[0],
-                        v_old,
-                        self.i_in[i],
-                        p,
-                        &d.glif,
-                    ) {
-                        emitted.push((i as u32, 1));
-                    }
-                } else {
-                    // 3. Refractory: hold V; θs, θv, the ASCs and Σ stay frozen.
-                    self.adapt.hold(i, p);
-                    yi[0] = v_old;
-                }
-                // 4. Spikes arriving at the end of this step kick the alpha conductances.
-                for (port, &k) in d.cond_initial_values.iter().enumerate() {
-                    yi[1 + 2 * port] += input[port * n + i] * k;
-                }
-                // 5. The current input of the next step (not latched).
-                self.i_in[i] = current[i];
-            }
+            self.i_in[i] = input[ports * n + i];
         }
     }
 }
 
 impl NeuronChunk for GlifCondChunk {
     fn len(&self) -> usize {
-        self.n
+        self.s.n
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
-        self.d = Derived::new(&self.p, grid);
+        self.sets.prepare(grid);
         if !self.buffers_initialised {
             // NEST's init_buffers_: the step estimate starts at h, the current input at 0.
-            self.integration_step.fill(self.d.h);
-            self.i_in.fill(0.0);
+            self.s.integration_step.fill(grid.h());
+            self.s.i_in.fill(0.0);
             self.buffers_initialised = true;
         }
-        self.prepared = true;
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
-        assert!(self.prepared, "glif_cond: update before prepare");
-        debug_assert_eq!(input.len(), (self.p.n_ports() + 1) * self.n);
-        match self.p.n_ports() {
+        assert!(self.sets.is_prepared(), "glif_cond: update before prepare");
+        let ports = (self.s.dim - 1) / 2;
+        debug_assert_eq!(input.len(), (ports + 1) * self.s.n);
+        match ports {
             0 => self.update_batched::<1>(input, emitted),
             1 => self.update_batched::<3>(input, emitted),
             2 => self.update_batched::<5>(input, emitted),
@@ -651,20 +705,52 @@ impl NeuronChunk for GlifCondChunk {
     }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
-        let ports = self.p.n_ports();
-        let i = neuron;
+        let ports = (self.s.dim - 1) / 2;
+        let (i, s, e_l) = (neuron, &self.s, self.sets.params(neuron).e_l);
         match index {
-            0 => self.y(i)[0] + self.p.e_l,
-            1 => self.i_in[i],
-            k if k < 2 + ports => self.y(i)[2 + 2 * (k - 2)],
+            0 => s.y(i)[0] + e_l,
+            1 => s.i_in[i],
+            k if k < 2 + ports => s.y(i)[2 + 2 * (k - 2)],
             k => match k - 2 - ports {
-                0 => self.adapt.threshold[i] + self.p.e_l,
-                1 => self.adapt.threshold_spike[i],
-                2 => self.adapt.threshold_voltage[i],
-                3 => self.adapt.asc_sum[i],
+                0 => s.adapt.threshold[i] + e_l,
+                1 => s.adapt.threshold_spike[i],
+                2 => s.adapt.threshold_voltage[i],
+                3 => s.adapt.asc_sum[i],
                 _ => panic!("glif_cond has no recordable {index}"),
             },
         }
+    }
+
+    /// NEST's `get`: the parameters, `V_m`, `ASCurrents` and the conductance state per port
+    /// (`dg` = `x_i`, `g` = `g_i`). NEST's `State_::get` shows neither `threshold_spike` nor
+    /// `threshold_voltage` (its `State_::set` reads them), and before its first `Simulate` its
+    /// `dg` and `g` have one entry whatever the port count (its state vector is sized in
+    /// `pre_run_hook`); spindle's always have one per port.
+    fn get_status(&self, neuron: usize) -> Dict {
+        let p = self.sets.params(neuron);
+        let mut out = Dict::new();
+        p.get(&mut out);
+        let y = self.s.y(neuron);
+        let state = self.s.adapt.state(neuron, p, y[0]);
+        put_state(&mut out, p, &state);
+        let dg: Vec<f64> = y[1..].iter().step_by(2).copied().collect();
+        let g: Vec<f64> = y[2..].iter().step_by(2).copied().collect();
+        out.insert("dg", list(&dg));
+        out.insert("g", list(&g));
+        out
+    }
+
+    fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
+        let old = self.sets.params(neuron);
+        let mut p = old.clone();
+        let mut s = self.s.adapt.state(neuron, old, self.s.y(neuron)[0]);
+        let delta_e_l = p.set(dict, Some(old.n_ports()))?;
+        p.set_state(&mut s, dict, delta_e_l)?;
+        self.s.adapt.set_state(neuron, &p, &s);
+        let dim = self.s.dim;
+        self.s.y[neuron * dim] = s.u;
+        self.sets.assign(neuron, p);
+        Ok(())
     }
 }
 

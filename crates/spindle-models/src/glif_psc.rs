@@ -74,12 +74,14 @@
 
 pub use crate::glif::{GlifConstants, GlifParams, InitialState};
 
-use crate::glif::{Adaptation, E};
+use crate::glif::{put_state, Adaptation, E};
 use crate::iaf_propagator::IafPropagator;
+use crate::param_sets::ParamSets;
 use crate::unknown_receptor;
+use crate::voltages::{float_list as list, put_floats};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{self, ParamError, Params as Dict, Value};
+use spindle_core::params::{self, ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
 use std::ops::{Deref, DerefMut};
 
@@ -219,37 +221,58 @@ pub struct GlifPsc {
     pub initial: InitialState,
 }
 
-impl GlifPsc {
-    /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
-    /// NEST's rules and messages, in `glif_psc`'s order (which differs from `glif_cond`'s:
-    /// after-spike currents before the membrane, adapting before spike threshold). Unknown keys
-    /// are left in `dict` for the caller's `finish`.
-    pub fn from_params(dict: &mut Dict) -> Result<GlifPsc, ParamError> {
-        let (glif, delta_e_l) = GlifParams::read(dict, "g")?;
+impl Params {
+    /// NEST's `Parameters_::set`: read the parameter keys of [`KEYS`] present in `dict` on top
+    /// of these parameters and validate with NEST's rules and messages, in `glif_psc`'s order
+    /// (which differs from `glif_cond`'s: after-spike currents before the membrane, adapting
+    /// before spike threshold). Returns `ΔE_L` for the state. `ports` is the port count an
+    /// existing neuron must keep (`None` at creation). On error `self` may be half-updated:
+    /// work on a copy.
+    pub fn set(&mut self, dict: &mut Dict, ports: Option<usize>) -> Result<f64, ParamError> {
+        let delta_e_l = self.glif.set(dict, "g")?;
+        let glif = &self.glif;
         glif.check_mechanisms("documentation")?;
         glif.check_after_spike_currents()?;
         glif.check_membrane("g")?;
         glif.check_voltage_threshold()?;
         glif.check_spike_threshold()?;
-        let mut p = Params {
-            glif,
-            ..Params::default()
-        };
         if let Some(tau) = dict.f64_list("tau_syn")? {
-            // (NEST's "number of ports cannot be reduced" rule needs existing connections, so
-            // it cannot apply to a population being created.)
             crate::glif::check_port_count(&tau)?;
+            crate::glif::check_ports_kept(ports, tau.len(), "tau_syn", list(&tau))?;
             if tau.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
                     "tau_syn",
-                    Value::List(tau.iter().map(|&x| Value::Float(x)).collect()),
+                    list(&tau),
                     "All synaptic time constants must be strictly positive.",
                 ));
             }
-            p.tau_syn = tau;
+            self.tau_syn = tau;
         }
-        let initial = p.read_state(dict, delta_e_l)?;
-        Ok(GlifPsc { params: p, initial })
+        Ok(delta_e_l)
+    }
+
+    /// NEST's `Parameters_::get` (absolute voltages). NEST's `has_connections` is not shown:
+    /// a chunk does not know its neurons' connections.
+    pub fn get(&self, out: &mut Dict) {
+        self.glif.get(out, "g");
+        out.insert("tau_syn", list(&self.tau_syn));
+    }
+}
+
+impl GlifPsc {
+    /// NEST's defaults, then [`Params::set`] and NEST's `State_::set`: the path `SetStatus`
+    /// takes too. Unknown keys are left in `dict` for the caller's `finish`.
+    pub fn from_params(dict: &mut Dict) -> Result<GlifPsc, ParamError> {
+        let mut params = Params::default();
+        let delta_e_l = params.set(dict, None)?;
+        let asc_given = dict.contains("ASCurrents");
+        let mut initial = InitialState::default();
+        params.set_state(&mut initial, dict, delta_e_l)?;
+        if params.after_spike_currents && !asc_given {
+            // spindle's documented departure: a new neuron's currents start at `asc_init`.
+            initial.asc = params.asc_init.clone();
+        }
+        Ok(GlifPsc { params, initial })
     }
 }
 
@@ -305,8 +328,13 @@ impl NeuronModel for GlifPsc {
 
 /// The state of `n` `glif_psc` neurons, structure-of-arrays.
 pub struct GlifPscChunk {
-    p: Params,
-    d: Derived,
+    /// Each neuron's parameters and propagators.
+    sets: ParamSets<Params, Derived>,
+    s: Columns,
+}
+
+/// The state columns of a [`GlifPscChunk`].
+struct Columns {
     n: usize,
     /// `U = V_m − E_L`, mV.
     u: Vec<f64>,
@@ -320,103 +348,154 @@ pub struct GlifPscChunk {
     di: Vec<f64>,
     /// `I_i` (NEST's `y2_`), port-major, pA.
     i: Vec<f64>,
-    prepared: bool,
+}
+
+impl Columns {
+    fn ports(&self) -> usize {
+        self.di.len() / self.n.max(1)
+    }
+
+    /// One step of neuron `i`, which has parameters `p` and constants `d`.
+    #[inline(always)]
+    fn step_one(
+        &mut self,
+        i: usize,
+        p: &Params,
+        d: &Derived,
+        input: &[f64],
+        emitted: &mut Emitted,
+    ) {
+        let n = self.n;
+        let p = &p.glif;
+        let u_old = self.u[i];
+        let mut u = u_old;
+        if self.adapt.refractory_steps[i] == 0 {
+            // θs and the ASCs decay; Σ of this step drives the membrane right away.
+            let asc_sum = self.adapt.decay(i, p, &d.glif);
+            u = u_old * d.p33 + (self.i_in[i] + asc_sum) * d.p30;
+            let mut i_syn = 0.0;
+            for (port, pp) in d.ports.iter().enumerate() {
+                let (di, ii) = (self.di[port * n + i], self.i[port * n + i]);
+                u += pp.p31 * di + pp.p32 * ii;
+                i_syn += ii;
+            }
+            self.i_syn[i] = i_syn;
+            if self
+                .adapt
+                .threshold_and_spike(i, &mut u, u_old, self.i_in[i], p, &d.glif)
+            {
+                emitted.push((i as u32, 1));
+            }
+        } else {
+            // Refractory: U held; θs, θv, the ASCs, Σ and I_syn stay frozen.
+            self.adapt.hold(i, p);
+        }
+        self.u[i] = u;
+        // Alpha currents, then the spikes that arrive at the end of this step.
+        for (port, pp) in d.ports.iter().enumerate() {
+            let k = port * n + i;
+            self.i[k] = pp.p21 * self.di[k] + pp.p11 * self.i[k];
+            self.di[k] *= pp.p11;
+            self.di[k] += pp.psc_initial_value * input[k];
+        }
+        // The current input of the next step (not latched).
+        self.i_in[i] = input[d.ports.len() * n + i];
+    }
 }
 
 impl GlifPscChunk {
     pub fn new(p: &Params, init: &InitialState, n: usize) -> GlifPscChunk {
         let ports = p.n_ports();
         GlifPscChunk {
-            p: p.clone(),
-            d: Derived::default(),
-            n,
-            u: vec![init.u; n],
-            adapt: Adaptation::new(p, init, n),
-            i_in: vec![0.0; n],
-            i_syn: vec![0.0; n],
-            di: vec![0.0; ports * n],
-            i: vec![0.0; ports * n],
-            prepared: false,
+            sets: ParamSets::new(p, n, Derived::new),
+            s: Columns {
+                n,
+                u: vec![init.u; n],
+                adapt: Adaptation::new(p, init, n),
+                i_in: vec![0.0; n],
+                i_syn: vec![0.0; n],
+                di: vec![0.0; ports * n],
+                i: vec![0.0; ports * n],
+            },
         }
     }
 
     /// The after-spike currents of one neuron, pA.
     pub fn asc_currents(&self, neuron: usize) -> &[f64] {
-        self.adapt.asc_currents(neuron)
+        self.s.adapt.asc_currents(neuron, self.sets.params(neuron))
     }
 
     /// The refractory steps left of one neuron.
     pub fn refractory_steps(&self, neuron: usize) -> i64 {
-        self.adapt.refractory_steps[neuron]
+        self.s.adapt.refractory_steps[neuron]
     }
 }
 
 impl NeuronChunk for GlifPscChunk {
     fn len(&self) -> usize {
-        self.n
+        self.s.n
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
-        self.d = Derived::new(&self.p, grid);
-        self.prepared = true;
+        self.sets.prepare(grid);
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
-        assert!(self.prepared, "glif_psc: update before prepare");
-        let n = self.n;
-        let ports = self.p.n_ports();
-        debug_assert_eq!(input.len(), (ports + 1) * n);
-        let p = &self.p.glif;
-        let d = &self.d;
-        let current = &input[ports * n..][..n];
-        for (i, &next_current) in current.iter().enumerate() {
-            let u_old = self.u[i];
-            let mut u = u_old;
-            if self.adapt.refractory_steps[i] == 0 {
-                // θs and the ASCs decay; Σ of this step drives the membrane right away.
-                let asc_sum = self.adapt.decay(i, p, &d.glif);
-                u = u_old * d.p33 + (self.i_in[i] + asc_sum) * d.p30;
-                let mut i_syn = 0.0;
-                for (port, pp) in d.ports.iter().enumerate() {
-                    let (di, ii) = (self.di[port * n + i], self.i[port * n + i]);
-                    u += pp.p31 * di + pp.p32 * ii;
-                    i_syn += ii;
-                }
-                self.i_syn[i] = i_syn;
-                if self
-                    .adapt
-                    .threshold_and_spike(i, &mut u, u_old, self.i_in[i], p, &d.glif)
-                {
-                    emitted.push((i as u32, 1));
-                }
-            } else {
-                // Refractory: U held; θs, θv, the ASCs, Σ and I_syn stay frozen.
-                self.adapt.hold(i, p);
+        assert!(self.sets.is_prepared(), "glif_psc: update before prepare");
+        let n = self.s.n;
+        debug_assert_eq!(input.len(), (self.s.ports() + 1) * n);
+        // One parameter set: its constants are hoisted out of the loop (the fast path).
+        if let Some((p, d)) = self.sets.uniform() {
+            for i in 0..n {
+                self.s.step_one(i, p, d, input, emitted);
             }
-            self.u[i] = u;
-            // Alpha currents, then the spikes that arrive at the end of this step.
-            for (port, pp) in d.ports.iter().enumerate() {
-                let k = port * n + i;
-                self.i[k] = pp.p21 * self.di[k] + pp.p11 * self.i[k];
-                self.di[k] *= pp.p11;
-                self.di[k] += pp.psc_initial_value * input[k];
+        } else {
+            for i in 0..n {
+                let (p, d) = (self.sets.params(i), self.sets.derived(i));
+                self.s.step_one(i, p, d, input, emitted);
             }
-            // The current input of the next step (not latched).
-            self.i_in[i] = next_current;
         }
     }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
-        let i = neuron;
+        let (i, s, e_l) = (neuron, &self.s, self.sets.params(neuron).e_l);
         match index {
-            0 => self.u[i] + self.p.e_l,
-            1 => self.i_in[i],
-            2 => self.i_syn[i],
-            3 => self.adapt.asc_sum[i],
-            4 => self.adapt.threshold[i] + self.p.e_l,
-            5 => self.adapt.threshold_spike[i],
-            6 => self.adapt.threshold_voltage[i],
+            0 => s.u[i] + e_l,
+            1 => s.i_in[i],
+            2 => s.i_syn[i],
+            3 => s.adapt.asc_sum[i],
+            4 => s.adapt.threshold[i] + e_l,
+            5 => s.adapt.threshold_spike[i],
+            6 => s.adapt.threshold_voltage[i],
             _ => panic!("{MODEL_NAME} has no recordable {index}"),
         }
+    }
+
+    fn get_status(&self, neuron: usize) -> Dict {
+        let p = self.sets.params(neuron);
+        let mut out = Dict::new();
+        p.get(&mut out);
+        let s = self.s.adapt.state(neuron, p, self.s.u[neuron]);
+        put_state(&mut out, p, &s);
+        put_floats(
+            &mut out,
+            &[
+                ("threshold_spike", s.threshold_spike),
+                ("threshold_voltage", s.threshold_voltage),
+            ],
+        );
+        out
+    }
+
+    fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
+        let old = self.sets.params(neuron);
+        let mut p = old.clone();
+        let mut s = self.s.adapt.state(neuron, old, self.s.u[neuron]);
+        let delta_e_l = p.set(dict, Some(old.n_ports()))?;
+        p.set_state(&mut s, dict, delta_e_l)?;
+        self.s.adapt.set_state(neuron, &p, &s);
+        self.s.u[neuron] = s.u;
+        self.sets.assign(neuron, p);
+        Ok(())
     }
 }

@@ -49,9 +49,10 @@
 //!   16:159–175.
 //! * NEST 3.10, `models/iaf_cond_exp.{h,cpp}`; spec `nest-semantics.md` §4.3, §2.6.
 
+use crate::param_sets::ParamSets;
 use crate::rkf45::{self, OdeSystem, Work};
 use crate::unknown_receptor;
-use crate::voltages::read_scalars;
+use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
@@ -164,14 +165,15 @@ fn bad(message: &str) -> ParamError {
     ParamError::rule(message)
 }
 
-impl IafCondExp {
-    /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
-    /// NEST's rules and messages, in NEST's order. Unknown keys are left in `dict`.
+impl Params {
+    /// NEST's `Parameters_::set`: read the parameter keys of [`KEYS`] present in `dict` on top
+    /// of these parameters and validate with NEST's rules and messages, in NEST's order. On
+    /// error `self` may be half-updated: work on a copy.
     ///
     /// NEST does not check `g_L` (zero or negative leak conductances are accepted) and neither
     /// does spindle.
-    pub fn from_params(dict: &mut Dict) -> Result<IafCondExp, ParamError> {
-        let mut p = Params::default();
+    pub fn set(&mut self, dict: &mut Dict) -> Result<(), ParamError> {
+        let p = self;
         read_scalars(
             dict,
             &mut [
@@ -208,19 +210,58 @@ impl IafCondExp {
                 .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
                 .with("tau_syn_in", Value::Float(p.tau_syn_in)));
         }
-        let mut s = InitialState::default();
+        Ok(())
+    }
+
+    /// NEST's `Parameters_::get`.
+    pub fn get(&self, out: &mut Dict) {
+        put_floats(
+            out,
+            &[
+                ("V_th", self.v_th),
+                ("V_reset", self.v_reset),
+                ("t_ref", self.t_ref),
+                ("g_L", self.g_l),
+                ("E_L", self.e_l),
+                ("E_ex", self.e_ex),
+                ("E_in", self.e_in),
+                ("C_m", self.c_m),
+                ("tau_syn_ex", self.tau_syn_ex),
+                ("tau_syn_in", self.tau_syn_in),
+                ("I_e", self.i_e),
+            ],
+        );
+    }
+
+    /// Refractory steps, `t_ref` rounded up to the grid (NEST's `pre_run_hook`).
+    fn refractory_counts(&self, grid: &TimeGrid) -> i64 {
+        grid.ms_to_steps_up(self.t_ref)
+    }
+}
+
+impl InitialState {
+    /// NEST's `State_::set`: `V_m`, `g_ex`, `g_in` (absolute, unchecked).
+    pub fn set(&mut self, dict: &mut Dict) -> Result<(), ParamError> {
         read_scalars(
             dict,
             &mut [
-                ("V_m", &mut s.v_m),
-                ("g_ex", &mut s.g_ex),
-                ("g_in", &mut s.g_in),
+                ("V_m", &mut self.v_m),
+                ("g_ex", &mut self.g_ex),
+                ("g_in", &mut self.g_in),
             ],
-        )?;
-        Ok(IafCondExp {
-            params: p,
-            initial: s,
-        })
+        )
+    }
+}
+
+impl IafCondExp {
+    /// NEST's defaults, then [`Params::set`] and [`InitialState::set`]: the path `SetStatus`
+    /// takes too. Unknown keys are left in `dict`.
+    pub fn from_params(dict: &mut Dict) -> Result<IafCondExp, ParamError> {
+        let mut params = Params::default();
+        params.set(dict)?;
+        let mut initial = InitialState::default();
+        initial.set(dict)?;
+        Ok(IafCondExp { params, initial })
     }
 }
 
@@ -306,9 +347,9 @@ impl OdeSystem for Dynamics<'_> {
 
 /// The state of `n` `iaf_cond_exp` neurons.
 pub struct IafCondExpChunk {
-    p: Params,
+    /// Each neuron's parameters and refractory step count.
+    sets: ParamSets<Params, i64>,
     h: f64,
-    refractory_counts: i64,
     n: usize,
     /// Integrator state, one contiguous `(V_m, g_ex, g_in)` per neuron (the integrator works one
     /// neuron at a time).
@@ -320,22 +361,19 @@ pub struct IafCondExpChunk {
     integration_step: Vec<f64>,
     /// NEST's `init_buffers_` runs once per node lifetime, at the first run.
     buffers_initialised: bool,
-    prepared: bool,
 }
 
 impl IafCondExpChunk {
     pub fn new(p: &Params, init: &InitialState, n: usize) -> IafCondExpChunk {
         IafCondExpChunk {
-            p: p.clone(),
+            sets: ParamSets::new(p, n, Params::refractory_counts),
             h: 0.0,
-            refractory_counts: 0,
             n,
             y: vec![[init.v_m, init.g_ex, init.g_in]; n],
             refractory_steps: vec![0; n],
             i_stim: vec![0.0; n],
             integration_step: vec![0.0; n],
             buffers_initialised: false,
-            prepared: false,
         }
     }
 
@@ -357,21 +395,22 @@ impl NeuronChunk for IafCondExpChunk {
 
     fn prepare(&mut self, grid: &TimeGrid) {
         self.h = grid.h();
-        self.refractory_counts = grid.ms_to_steps_up(self.p.t_ref);
+        self.sets.prepare(grid);
         if !self.buffers_initialised {
             // NEST's init_buffers_: the step estimate starts at h, the current input at 0.
             self.integration_step.fill(self.h);
             self.i_stim.fill(0.0);
             self.buffers_initialised = true;
         }
-        self.prepared = true;
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
-        assert!(self.prepared, "iaf_cond_exp: update before prepare");
+        assert!(
+            self.sets.is_prepared(),
+            "iaf_cond_exp: update before prepare"
+        );
         let n = self.n;
         let h = self.h;
-        let p = &self.p;
         let w_ex = &input[SYN_EX as usize * n..][..n];
         let w_in = &input[SYN_IN as usize * n..][..n];
         let current = &input[I0 as usize * n..][..n];
@@ -389,6 +428,8 @@ impl NeuronChunk for IafCondExpChunk {
             yerr,
         };
         for i in 0..n {
+            // A lookup per neuron costs nothing next to the integration.
+            let p = self.sets.params(i);
             let y = &mut self.y[i];
             let refractory = self.refractory_steps[i] > 0;
             // 1. Integrate over the step with r and I_stim frozen.
@@ -410,7 +451,7 @@ impl NeuronChunk for IafCondExpChunk {
                 self.refractory_steps[i] -= 1;
                 y[0] = p.v_reset;
             } else if y[0] >= p.v_th {
-                self.refractory_steps[i] = self.refractory_counts;
+                self.refractory_steps[i] = *self.sets.derived(i);
                 y[0] = p.v_reset;
                 emitted.push((i as u32, 1));
             }
@@ -424,5 +465,24 @@ impl NeuronChunk for IafCondExpChunk {
             0..=2 => self.y[neuron][index],
             _ => panic!("{MODEL_NAME} has no recordable {index}"),
         }
+    }
+
+    fn get_status(&self, neuron: usize) -> Dict {
+        let mut out = Dict::new();
+        self.sets.params(neuron).get(&mut out);
+        let [v_m, g_ex, g_in] = self.y[neuron];
+        put_floats(&mut out, &[("V_m", v_m), ("g_ex", g_ex), ("g_in", g_in)]);
+        out
+    }
+
+    fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
+        let mut p = self.sets.params(neuron).clone();
+        p.set(dict)?;
+        let [v_m, g_ex, g_in] = self.y[neuron];
+        let mut s = InitialState { v_m, g_ex, g_in };
+        s.set(dict)?;
+        self.sets.assign(neuron, p);
+        self.y[neuron] = [s.v_m, s.g_ex, s.g_in];
+        Ok(())
     }
 }

@@ -50,8 +50,9 @@
 //! * NEST 3.10, `models/iaf_psc_alpha.{h,cpp}`; spec `nest-semantics.md` §4.0, §4.1.
 
 use crate::iaf_propagator::{expm1, IafPropagator};
+use crate::param_sets::ParamSets;
 use crate::unknown_receptor;
-use crate::voltages::{read_e_l, read_relative, read_scalars};
+use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
@@ -155,6 +156,12 @@ pub struct Derived {
     /// beyond ~2·10⁹ steps a refractory period is effectively infinite; 32-bit counters keep the
     /// update loop's lanes narrow).
     pub refractory_counts: i32,
+    /// The parameters the update reads, copied here so that one `Derived` is all a neuron's
+    /// step needs: `I_e`, `V_min − E_L`, `V_th − E_L`, `V_reset − E_L`.
+    pub i_e: f64,
+    pub lower_bound: f64,
+    pub theta: f64,
+    pub v_reset: f64,
 }
 
 impl Derived {
@@ -180,6 +187,10 @@ impl Derived {
             epsc_initial_value: 1.0 * std::f64::consts::E / p.tau_syn_ex,
             ipsc_initial_value: 1.0 * std::f64::consts::E / p.tau_syn_in,
             refractory_counts: i32::try_from(grid.ms_to_steps_up(p.t_ref)).unwrap_or(i32::MAX),
+            i_e: p.i_e,
+            lower_bound: p.lower_bound,
+            theta: p.theta,
+            v_reset: p.v_reset,
         }
     }
 }
@@ -205,11 +216,12 @@ fn bad(message: &str) -> ParamError {
     ParamError::rule(message)
 }
 
-impl IafPscAlpha {
-    /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
-    /// NEST's rules and messages, in NEST's order. Unknown keys are left in `dict`.
-    pub fn from_params(dict: &mut Dict) -> Result<IafPscAlpha, ParamError> {
-        let mut p = Params::default();
+impl Params {
+    /// NEST's `Parameters_::set`: read the keys of [`KEYS`] (but `V_m`) present in `dict` on top
+    /// of these parameters and validate with NEST's rules and messages, in NEST's order.
+    /// Returns `ΔE_L` for the state. On error `self` may be half-updated: work on a copy.
+    pub fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
+        let p = self;
         let delta_e_l = read_e_l(dict, &mut p.e_l)?;
         read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
         read_relative(dict, "V_th", &mut p.theta, p.e_l, delta_e_l)?;
@@ -247,12 +259,38 @@ impl IafPscAlpha {
                 .with("V_reset", Value::Float(p.v_reset + p.e_l))
                 .with("V_th", Value::Float(p.theta + p.e_l)));
         }
+        Ok(delta_e_l)
+    }
+
+    /// NEST's `Parameters_::get`: absolute voltages.
+    pub fn get(&self, out: &mut Dict) {
+        put_floats(
+            out,
+            &[
+                ("E_L", self.e_l),
+                ("I_e", self.i_e),
+                ("V_th", self.theta + self.e_l),
+                ("V_reset", self.v_reset + self.e_l),
+                ("V_min", self.lower_bound + self.e_l),
+                ("C_m", self.c_m),
+                ("tau_m", self.tau_m),
+                ("tau_syn_ex", self.tau_syn_ex),
+                ("tau_syn_in", self.tau_syn_in),
+                ("t_ref", self.t_ref),
+            ],
+        );
+    }
+}
+
+impl IafPscAlpha {
+    /// NEST's defaults, then [`Params::set`] and the state's `V_m` (NEST's `State_::set`): the
+    /// path `SetStatus` takes too. Unknown keys are left in `dict`.
+    pub fn from_params(dict: &mut Dict) -> Result<IafPscAlpha, ParamError> {
+        let mut params = Params::default();
+        let delta_e_l = params.set(dict)?;
         let mut initial_y3 = 0.0;
-        read_relative(dict, "V_m", &mut initial_y3, p.e_l, delta_e_l)?;
-        Ok(IafPscAlpha {
-            params: p,
-            initial_y3,
-        })
+        read_relative(dict, "V_m", &mut initial_y3, params.e_l, delta_e_l)?;
+        Ok(IafPscAlpha { params, initial_y3 })
     }
 }
 
@@ -301,8 +339,13 @@ impl NeuronModel for IafPscAlpha {
 
 /// The state of `n` `iaf_psc_alpha` neurons, structure-of-arrays.
 pub struct IafPscAlphaChunk {
-    p: Params,
-    d: Derived,
+    /// Each neuron's parameters and propagators.
+    sets: ParamSets<Params, Derived>,
+    s: Columns,
+}
+
+/// The state columns of an [`IafPscAlphaChunk`].
+struct Columns {
     n: usize,
     /// `V_m − E_L`, mV.
     y3: Vec<f64>,
@@ -315,49 +358,18 @@ pub struct IafPscAlphaChunk {
     refractory_steps: Vec<i32>,
     /// Scratch: which neurons crossed the threshold in the current step.
     spiked: Vec<bool>,
-    prepared: bool,
 }
 
-impl IafPscAlphaChunk {
-    pub fn new(p: &Params, initial_y3: f64, n: usize) -> IafPscAlphaChunk {
-        IafPscAlphaChunk {
-            p: p.clone(),
-            d: Derived::default(),
-            n,
-            y3: vec![initial_y3; n],
-            y0: vec![0.0; n],
-            di_ex: vec![0.0; n],
-            i_ex: vec![0.0; n],
-            di_in: vec![0.0; n],
-            i_in: vec![0.0; n],
-            refractory_steps: vec![0; n],
-            spiked: vec![false; n],
-            prepared: false,
-        }
-    }
-
-    /// The refractory steps left of one neuron.
-    pub fn refractory_steps(&self, neuron: usize) -> i64 {
-        i64::from(self.refractory_steps[neuron])
-    }
-}
-
-impl NeuronChunk for IafPscAlphaChunk {
-    fn len(&self) -> usize {
-        self.n
-    }
-
-    fn prepare(&mut self, grid: &TimeGrid) {
-        self.d = Derived::new(&self.p, grid);
-        self.prepared = true;
-    }
-
-    fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
-        assert!(self.prepared, "iaf_psc_alpha: update before prepare");
+impl Columns {
+    /// One step of every neuron, with neuron `i`'s constants `derived(i)`.
+    #[inline(always)]
+    fn step_all(
+        &mut self,
+        input: &[f64],
+        emitted: &mut Emitted,
+        derived: impl Fn(usize) -> Derived,
+    ) {
         let n = self.n;
-        let d = self.d;
-        let (i_e, lower_bound, theta, v_reset) =
-            (self.p.i_e, self.p.lower_bound, self.p.theta, self.p.v_reset);
         // Equal-length slices let the compiler drop the bounds checks; the loop body is
         // branch-free (selects), so it vectorises; spikes are collected in a second pass.
         let w_ex = &input[SYN_EX as usize * n..][..n];
@@ -371,18 +383,18 @@ impl NeuronChunk for IafPscAlphaChunk {
         let i_in = &mut self.i_in[..n];
         let r = &mut self.refractory_steps[..n];
         let spiked = &mut self.spiked[..n];
-        let refractory_counts = d.refractory_counts;
         let mut any = false;
         for i in 0..n {
+            let d = derived(i);
             // 1. Membrane, unless refractory (NEST's left-to-right sum, then the lower bound).
-            let v = d.p30 * (y0[i] + i_e)
+            let v = d.p30 * (y0[i] + d.i_e)
                 + d.p31_ex * di_ex[i]
                 + d.p32_ex * i_ex[i]
                 + d.p31_in * di_in[i]
                 + d.p32_in * i_in[i]
                 + d.expm1_tau_m * y3[i]
                 + y3[i];
-            let v = if v < lower_bound { lower_bound } else { v };
+            let v = if v < d.lower_bound { d.lower_bound } else { v };
             let active = r[i] == 0;
             let mut v = if active { v } else { y3[i] };
             let mut ri = if active { 0 } else { r[i] - 1 };
@@ -392,9 +404,9 @@ impl NeuronChunk for IafPscAlphaChunk {
             i_in[i] = d.p21_in * di_in[i] + d.p11_in * i_in[i];
             di_in[i] = di_in[i] * d.p11_in + d.ipsc_initial_value * w_in[i];
             // 3. Threshold (≥), reset and refractoriness.
-            let spike = v >= theta;
-            v = if spike { v_reset } else { v };
-            ri = if spike { refractory_counts } else { ri };
+            let spike = v >= d.theta;
+            v = if spike { d.v_reset } else { v };
+            ri = if spike { d.refractory_counts } else { ri };
             y3[i] = v;
             r[i] = ri;
             spiked[i] = spike;
@@ -412,13 +424,79 @@ impl NeuronChunk for IafPscAlphaChunk {
             );
         }
     }
+}
 
+impl IafPscAlphaChunk {
+    pub fn new(p: &Params, initial_y3: f64, n: usize) -> IafPscAlphaChunk {
+        IafPscAlphaChunk {
+            sets: ParamSets::new(p, n, Derived::new),
+            s: Columns {
+                n,
+                y3: vec![initial_y3; n],
+                y0: vec![0.0; n],
+                di_ex: vec![0.0; n],
+                i_ex: vec![0.0; n],
+                di_in: vec![0.0; n],
+                i_in: vec![0.0; n],
+                refractory_steps: vec![0; n],
+                spiked: vec![false; n],
+            },
+        }
+    }
+
+    /// The refractory steps left of one neuron.
+    pub fn refractory_steps(&self, neuron: usize) -> i64 {
+        i64::from(self.s.refractory_steps[neuron])
+    }
+}
+
+impl NeuronChunk for IafPscAlphaChunk {
+    fn len(&self) -> usize {
+        self.s.n
+    }
+
+    fn prepare(&mut self, grid: &TimeGrid) {
+        self.sets.prepare(grid);
+    }
+
+    fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
+        assert!(
+            self.sets.is_prepared(),
+            "iaf_psc_alpha: update before prepare"
+        );
+        // One parameter set: its constants are loop invariants (the vectorised fast path).
+        if let Some((_, &d)) = self.sets.uniform() {
+            self.s.step_all(input, emitted, |_| d);
+        } else {
+            let (table, index) = (self.sets.derived_table(), self.sets.index());
+            self.s
+                .step_all(input, emitted, |i| table[index[i] as usize]);
+        }
+    }
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
         match index {
-            0 => self.y3[neuron] + self.p.e_l,
-            1 => self.i_ex[neuron],
-            2 => self.i_in[neuron],
+            0 => self.s.y3[neuron] + self.sets.params(neuron).e_l,
+            1 => self.s.i_ex[neuron],
+            2 => self.s.i_in[neuron],
             _ => panic!("{MODEL_NAME} has no recordable {index}"),
         }
+    }
+
+    fn get_status(&self, neuron: usize) -> Dict {
+        let p = self.sets.params(neuron);
+        let mut out = Dict::new();
+        p.get(&mut out);
+        put_floats(&mut out, &[("V_m", self.s.y3[neuron] + p.e_l)]);
+        out
+    }
+
+    fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
+        let mut p = self.sets.params(neuron).clone();
+        let delta_e_l = p.set(dict)?;
+        let mut y3 = self.s.y3[neuron];
+        read_relative(dict, "V_m", &mut y3, p.e_l, delta_e_l)?;
+        self.sets.assign(neuron, p);
+        self.s.y3[neuron] = y3;
+        Ok(())
     }
 }

@@ -58,8 +58,9 @@
 //! * NEST 3.10, `models/iaf_psc_exp.{h,cpp}`; spec `nest-semantics.md` §4.0, §4.2.
 
 use crate::iaf_propagator::IafPropagator;
+use crate::param_sets::ParamSets;
 use crate::unknown_receptor;
-use crate::voltages::{read_e_l, read_relative, read_scalars};
+use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
@@ -160,6 +161,11 @@ pub struct Derived {
     /// beyond ~2·10⁹ steps a refractory period is effectively infinite; 32-bit counters keep the
     /// update loop's lanes narrow).
     pub refractory_counts: i32,
+    /// The parameters the update reads, copied here so that one `Derived` is all a neuron's
+    /// step needs: `I_e`, `V_th − E_L`, `V_reset − E_L`.
+    pub i_e: f64,
+    pub theta: f64,
+    pub v_reset: f64,
 }
 
 impl Derived {
@@ -177,6 +183,9 @@ impl Derived {
             p20: p.tau_m / p.c_m * (1.0 - p22),
             p11_ex_complement: 1.0 - p11_ex,
             refractory_counts: i32::try_from(grid.ms_to_steps_up(p.t_ref)).unwrap_or(i32::MAX),
+            i_e: p.i_e,
+            theta: p.theta,
+            v_reset: p.v_reset,
         }
     }
 }
@@ -202,12 +211,13 @@ fn bad(message: &str) -> ParamError {
     ParamError::rule(message)
 }
 
-impl IafPscExp {
-    /// Read every key of [`KEYS`] present in `dict` on top of NEST's defaults and validate with
-    /// NEST's rules and messages, in NEST's order; then refuse the stochastic threshold, which
-    /// spindle does not implement yet. Unknown keys are left in `dict`.
-    pub fn from_params(dict: &mut Dict) -> Result<IafPscExp, ParamError> {
-        let mut p = Params::default();
+impl Params {
+    /// NEST's `Parameters_::set`: read the keys of [`KEYS`] (but `V_m`) present in `dict` on top
+    /// of these parameters and validate with NEST's rules and messages, in NEST's order; then
+    /// refuse the stochastic threshold, which spindle does not implement yet. Returns `ΔE_L`
+    /// for the state. On error `self` may be half-updated: work on a copy.
+    pub fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
+        let p = self;
         let delta_e_l = read_e_l(dict, &mut p.e_l)?;
         read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
         read_relative(dict, "V_th", &mut p.theta, p.e_l, delta_e_l)?;
@@ -270,12 +280,39 @@ impl IafPscExp {
             ))
             .with("delta", Value::Float(p.delta)));
         }
+        Ok(delta_e_l)
+    }
+
+    /// NEST's `Parameters_::get`: absolute voltages.
+    pub fn get(&self, out: &mut Dict) {
+        put_floats(
+            out,
+            &[
+                ("E_L", self.e_l),
+                ("I_e", self.i_e),
+                ("V_th", self.theta + self.e_l),
+                ("V_reset", self.v_reset + self.e_l),
+                ("C_m", self.c_m),
+                ("tau_m", self.tau_m),
+                ("tau_syn_ex", self.tau_syn_ex),
+                ("tau_syn_in", self.tau_syn_in),
+                ("t_ref", self.t_ref),
+                ("rho", self.rho),
+                ("delta", self.delta),
+            ],
+        );
+    }
+}
+
+impl IafPscExp {
+    /// NEST's defaults, then [`Params::set`] and the state's `V_m` (NEST's `State_::set`): the
+    /// path `SetStatus` takes too. Unknown keys are left in `dict`.
+    pub fn from_params(dict: &mut Dict) -> Result<IafPscExp, ParamError> {
+        let mut params = Params::default();
+        let delta_e_l = params.set(dict)?;
         let mut initial_v = 0.0;
-        read_relative(dict, "V_m", &mut initial_v, p.e_l, delta_e_l)?;
-        Ok(IafPscExp {
-            params: p,
-            initial_v,
-        })
+        read_relative(dict, "V_m", &mut initial_v, params.e_l, delta_e_l)?;
+        Ok(IafPscExp { params, initial_v })
     }
 }
 
@@ -320,8 +357,13 @@ impl NeuronModel for IafPscExp {
 
 /// The state of `n` `iaf_psc_exp` neurons, structure-of-arrays.
 pub struct IafPscExpChunk {
-    p: Params,
-    d: Derived,
+    /// Each neuron's parameters and propagators.
+    sets: ParamSets<Params, Derived>,
+    s: Columns,
+}
+
+/// The state columns of an [`IafPscExpChunk`].
+struct Columns {
     n: usize,
     /// `V_m − E_L`, mV.
     v: Vec<f64>,
@@ -332,42 +374,18 @@ pub struct IafPscExpChunk {
     i_1: Vec<f64>,
     refractory_steps: Vec<i32>,
     spiked: Vec<bool>,
-    prepared: bool,
 }
 
-impl IafPscExpChunk {
-    pub fn new(p: &Params, initial_v: f64, n: usize) -> IafPscExpChunk {
-        IafPscExpChunk {
-            p: p.clone(),
-            d: Derived::default(),
-            n,
-            v: vec![initial_v; n],
-            i_syn_ex: vec![0.0; n],
-            i_syn_in: vec![0.0; n],
-            i_0: vec![0.0; n],
-            i_1: vec![0.0; n],
-            refractory_steps: vec![0; n],
-            spiked: vec![false; n],
-            prepared: false,
-        }
-    }
-}
-
-impl NeuronChunk for IafPscExpChunk {
-    fn len(&self) -> usize {
-        self.n
-    }
-
-    fn prepare(&mut self, grid: &TimeGrid) {
-        self.d = Derived::new(&self.p, grid);
-        self.prepared = true;
-    }
-
-    fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
-        assert!(self.prepared, "iaf_psc_exp: update before prepare");
+impl Columns {
+    /// One step of every neuron, with neuron `i`'s constants `derived(i)`.
+    #[inline(always)]
+    fn step_all(
+        &mut self,
+        input: &[f64],
+        emitted: &mut Emitted,
+        derived: impl Fn(usize) -> Derived,
+    ) {
         let n = self.n;
-        let d = self.d;
-        let (i_e, theta, v_reset) = (self.p.i_e, self.p.theta, self.p.v_reset);
         let w_ex = &input[SYN_EX as usize * n..][..n];
         let w_in = &input[SYN_IN as usize * n..][..n];
         let c0 = &input[I0 as usize * n..][..n];
@@ -379,13 +397,13 @@ impl NeuronChunk for IafPscExpChunk {
         let i_1 = &mut self.i_1[..n];
         let r = &mut self.refractory_steps[..n];
         let spiked = &mut self.spiked[..n];
-        let refractory_counts = d.refractory_counts;
         let mut any = false;
         for i in 0..n {
+            let d = derived(i);
             // 1. Membrane, unless refractory.
             let active = r[i] == 0;
             let integrated =
-                v[i] * d.p22 + i_ex[i] * d.p21_ex + i_in[i] * d.p21_in + (i_e + i_0[i]) * d.p20;
+                v[i] * d.p22 + i_ex[i] * d.p21_ex + i_in[i] * d.p21_in + (d.i_e + i_0[i]) * d.p20;
             let mut vi = if active { integrated } else { v[i] };
             let mut ri = if active { 0 } else { r[i] - 1 };
             // 2. Synaptic currents: decay, receptor-1 current, arriving spikes.
@@ -394,9 +412,9 @@ impl NeuronChunk for IafPscExpChunk {
             ex += d.p11_ex_complement * i_1[i];
             i_ex[i] = ex + w_ex[i];
             // 3. Deterministic threshold (≥).
-            let spike = vi >= theta;
-            vi = if spike { v_reset } else { vi };
-            ri = if spike { refractory_counts } else { ri };
+            let spike = vi >= d.theta;
+            vi = if spike { d.v_reset } else { vi };
+            ri = if spike { d.refractory_counts } else { ri };
             v[i] = vi;
             r[i] = ri;
             spiked[i] = spike;
@@ -415,13 +433,74 @@ impl NeuronChunk for IafPscExpChunk {
             );
         }
     }
+}
+
+impl IafPscExpChunk {
+    pub fn new(p: &Params, initial_v: f64, n: usize) -> IafPscExpChunk {
+        IafPscExpChunk {
+            sets: ParamSets::new(p, n, Derived::new),
+            s: Columns {
+                n,
+                v: vec![initial_v; n],
+                i_syn_ex: vec![0.0; n],
+                i_syn_in: vec![0.0; n],
+                i_0: vec![0.0; n],
+                i_1: vec![0.0; n],
+                refractory_steps: vec![0; n],
+                spiked: vec![false; n],
+            },
+        }
+    }
+}
+
+impl NeuronChunk for IafPscExpChunk {
+    fn len(&self) -> usize {
+        self.s.n
+    }
+
+    fn prepare(&mut self, grid: &TimeGrid) {
+        self.sets.prepare(grid);
+    }
+
+    fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
+        assert!(
+            self.sets.is_prepared(),
+            "iaf_psc_exp: update before prepare"
+        );
+        // One parameter set: its constants are loop invariants (the vectorised fast path).
+        if let Some((_, &d)) = self.sets.uniform() {
+            self.s.step_all(input, emitted, |_| d);
+        } else {
+            let (table, index) = (self.sets.derived_table(), self.sets.index());
+            self.s
+                .step_all(input, emitted, |i| table[index[i] as usize]);
+        }
+    }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
         match index {
-            0 => self.v[neuron] + self.p.e_l,
-            1 => self.i_syn_ex[neuron],
-            2 => self.i_syn_in[neuron],
+            0 => self.s.v[neuron] + self.sets.params(neuron).e_l,
+            1 => self.s.i_syn_ex[neuron],
+            2 => self.s.i_syn_in[neuron],
             _ => panic!("{MODEL_NAME} has no recordable {index}"),
         }
+    }
+
+    fn get_status(&self, neuron: usize) -> Dict {
+        let p = self.sets.params(neuron);
+        let mut out = Dict::new();
+        p.get(&mut out);
+        put_floats(&mut out, &[("V_m", self.s.v[neuron] + p.e_l)]);
+        out
+    }
+
+    fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
+        let mut p = self.sets.params(neuron).clone();
+        let delta_e_l = p.set(dict)?;
+        let mut v = self.s.v[neuron];
+        read_relative(dict, "V_m", &mut v, p.e_l, delta_e_l)?;
+        self.sets.assign(neuron, p);
+        self.s.v[neuron] = v;
+        Ok(())
     }
 }

@@ -10,6 +10,11 @@
 //! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
+//! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
+//! `set_status`): parameters are per neuron, kept as a small table of distinct parameter sets
+//! with one index per neuron (`param_sets.rs`), and a model's `from_params` is its defaults
+//! followed by the same `set` as `SetStatus`.
+//!
 //! A front end builds a model by name with [`neuron_model`] from a parameter dictionary and
 //! then reports unread keys with `params.finish(name, keys)`, the keys coming from
 //! [`neuron_model_keys`].
@@ -21,6 +26,7 @@ pub mod iaf_cond_exp;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
 pub mod iaf_psc_exp;
+mod param_sets;
 pub mod parrot_neuron;
 pub mod rkf45;
 mod voltages;

@@ -9,12 +9,13 @@
 //! Poisson train among several targets.
 //!
 //! The model has no parameters, no recordables and no current input. NEST's only own key,
-//! `flush_event_send_interval` (flush events, disabled by default), is not supported and is
-//! reported as an unknown key.
+//! `flush_event_send_interval` (flush events, disabled by default, i.e. `inf`), is not
+//! supported: `GetStatus` shows it disabled, `SetStatus` accepts `inf` (no change) and leaves
+//! any other value in the dictionary, where the caller reports it as an unknown key.
 
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict};
+use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::{Step, TimeGrid};
 
 /// NEST's model name.
@@ -32,10 +33,22 @@ const IGNORE: u16 = 1;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParrotNeuron;
 
+/// NEST's key of the flush events spindle does not have.
+const FLUSH_INTERVAL: &str = "flush_event_send_interval";
+
 impl ParrotNeuron {
-    /// The parrot has no parameters: every key is left for the caller's `finish` to report.
-    pub fn from_params(_dict: &mut Dict) -> Result<ParrotNeuron, ParamError> {
+    /// The parrot has no parameters: every key but a disabled `flush_event_send_interval` is
+    /// left for the caller's `finish` to report (the same reading as `SetStatus`).
+    pub fn from_params(dict: &mut Dict) -> Result<ParrotNeuron, ParamError> {
+        take_disabled_flush_interval(dict);
         Ok(ParrotNeuron)
+    }
+}
+
+/// Consume `flush_event_send_interval = inf` (flush events off, the only state spindle has).
+fn take_disabled_flush_interval(dict: &mut Dict) {
+    if dict.get(FLUSH_INTERVAL) == Some(&Value::Float(f64::INFINITY)) {
+        dict.take(FLUSH_INTERVAL);
     }
 }
 
@@ -106,6 +119,17 @@ impl NeuronChunk for ParrotChunk {
 
     fn recordable(&self, index: usize, _neuron: usize) -> f64 {
         panic!("parrot_neuron has no recordable {index}")
+    }
+
+    fn get_status(&self, _neuron: usize) -> Dict {
+        let mut out = Dict::new();
+        out.insert(FLUSH_INTERVAL, Value::Float(f64::INFINITY));
+        out
+    }
+
+    fn set_status(&mut self, _neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
+        take_disabled_flush_interval(dict);
+        Ok(())
     }
 }
 

@@ -1,5 +1,6 @@
 //! Reading parameter dictionaries as NEST's `set` functions do, in particular voltages that a
-//! model stores relative to its resting potential `E_L`.
+//! model stores relative to its resting potential `E_L`, and writing status dictionaries as
+//! NEST's `get` functions do (`def<double>`, `def<bool>`, `def<std::vector<double>>`).
 //!
 //! NEST's `iaf_psc_*` and GLIF models keep `V_m`, `V_reset`, `V_th` (and `V_min`) as offsets from
 //! `E_L`. Their `Parameters_::set` first reads `E_L`; a voltage given in the same dictionary is
@@ -7,7 +8,7 @@
 //! moves by `−ΔE_L` (spec §2.3). These helpers reproduce that arithmetic exactly, so the stored
 //! offsets are NEST's doubles.
 
-use spindle_core::params::{ParamError, Params as Dict};
+use spindle_core::params::{ParamError, Params as Dict, Value};
 
 /// Read `E_L` into `e_l`; returns `ΔE_L = E_L_new − E_L_old` (0 if absent).
 pub(crate) fn read_e_l(dict: &mut Dict, e_l: &mut f64) -> Result<f64, ParamError> {
@@ -47,10 +48,21 @@ pub(crate) fn read_scalars(
     Ok(())
 }
 
+/// Write the numbers `(key, value)` into a status dictionary.
+pub(crate) fn put_floats(out: &mut Dict, entries: &[(&str, f64)]) {
+    for &(key, v) in entries {
+        out.insert(key, Value::Float(v));
+    }
+}
+
+/// A list of numbers as a status value.
+pub(crate) fn float_list(v: &[f64]) -> Value {
+    Value::List(v.iter().map(|&x| Value::Float(x)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use spindle_core::params::Value;
 
     #[test]
     fn absent_voltages_keep_their_absolute_value_when_e_l_moves() {

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Golden data of NEST 3.10's GetStatus/SetStatus for spindle-models' tests
+(tests/set_status_nest_golden.rs): per model
+
+* tests/data/set_status/<model>.txt — two neurons of one model, created with different
+  parameters, driven by the same dc current and spikes; after T1 ms each gets its own SetStatus
+  (parameters and state, E_L moved with and without V_m), then the run goes on for T2 ms. The
+  file holds the scenario, every step's recordables of both neurons, their spikes and their
+  GetStatus at the end;
+* tests/data/set_status/defaults.txt — GetStatus of a fresh neuron of every model, without the
+  keys the kernel adds to every node.
+
+Format (floats in Python's repr, so that Rust parses NEST's very doubles):
+
+    model <name>            h <ms>           T1 <ms>          T2 <ms>        neurons <n>
+    create <neuron> <kind> <key> <values...>     kind: f (number), b (bool), l (list)
+    set <neuron> <kind> <key> <values...>        the SetStatus after T1
+    spike <t ms> <delay ms> <receptor> <weight>  to every neuron
+    current <amplitude pA> <receptor>            a dc_generator to every neuron, delay 1 ms
+    record <names...>
+    spikes <neuron> <stamps...>
+    sample <neuron> <step> <values...>
+    status <neuron> <kind> <key> <values...>     GetStatus at the end (defaults.txt: of a
+                                                 fresh neuron, with <model> for <neuron>)
+
+Usage: python3 scripts/set_status_golden.py   (from crates/spindle-models; needs NEST 3.10.0)
+"""
+import os
+
+import nest
+
+assert nest.__version__ == "3.10.0", f"golden data must come from NEST 3.10.0, not {nest.__version__}"
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "set_status")
+
+# Keys every node has (Node, ArchivingNode, StructuralPlasticityNode and the kernel), which the
+# models' Parameters_::get and State_::get do not write.
+GENERIC = {"Ca", "archiver_length", "beta_Ca", "element_type", "frozen", "global_id",
+           "ignore_and_spike", "ignore_and_spike_interval", "ignore_and_spike_offset", "local",
+           "model", "model_id", "node_uses_wfr", "post_trace", "recordables",
+           "synaptic_elements", "t_spike", "tau_Ca", "tau_minus", "tau_minus_triplet", "thread",
+           "thread_local_id", "vp"}
+
+LIF_R_ASC_A = {"spike_dependent_threshold": True, "after_spike_currents": True,
+               "adapting_threshold": True}
+
+SCENARIOS = [
+    # model, recordables, dc amplitude, spike receptors, weights,
+    # creation params of neurons 0 and 1, SetStatus of neurons 0 and 1
+    ("iaf_psc_alpha", ["V_m", "I_syn_ex", "I_syn_in"], 380.0, [0], (-150.0, 200.0),
+     {}, {"I_e": 100.0, "tau_syn_ex": 0.5, "V_min": -80.0},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "tau_m": 15.0},
+     {"E_L": -75.0, "tau_syn_in": 4.0, "C_m": 200.0}),
+    ("iaf_psc_exp", ["V_m", "I_syn_ex", "I_syn_in"], 420.0, [0], (-150.0, 200.0),
+     {}, {"I_e": 80.0, "tau_syn_ex": 1.0},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "t_ref": 3.0},
+     {"E_L": -72.0, "tau_m": 7.0, "V_reset": -68.0}),
+    ("iaf_cond_exp", ["V_m", "g_ex", "g_in"], 300.0, [0], (-20.0, 30.0),
+     {}, {"g_L": 20.0, "I_e": 50.0},
+     {"I_e": 100.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "g_ex": 3.0},
+     {"tau_syn_ex": 0.5, "E_ex": 5.0, "t_ref": 1.0, "g_in": 2.0}),
+    ("glif_psc", ["V_m", "I_syn", "ASCurrents_sum", "threshold", "threshold_spike",
+                  "threshold_voltage"], 450.0, [1], (-100.0, 150.0),
+     dict(LIF_R_ASC_A), {"tau_syn": [1.5]},
+     {"V_th": -50.0, "E_L": -75.0, "V_m": -70.0, "threshold_spike": 1.0,
+      "threshold_voltage": -0.5, "ASCurrents": [5.0, -3.0], "tau_syn": [1.0]},
+     {"E_L": -70.0, "g": 12.0, "after_spike_currents": True, "asc_init": [10.0, 20.0]}),
+    ("glif_cond", ["V_m", "g_1", "g_2", "ASCurrents_sum", "threshold", "threshold_spike",
+                   "threshold_voltage"], 450.0, [1, 2], (0.5, 8.0),
+     dict(LIF_R_ASC_A), {"tau_syn": [0.5, 3.0]},
+     {"V_th": -50.0, "E_L": -75.0, "V_m": -70.0, "threshold_spike": 1.0,
+      "threshold_voltage": -0.5, "ASCurrents": [5.0, -3.0], "E_rev": [5.0, -80.0]},
+     {"E_L": -70.0, "g_m": 12.0, "spike_dependent_threshold": True, "tau_syn": [1.0, 1.5]}),
+]
+
+
+def entries(tag, who, d):
+    """Lines `tag who kind key values` of a dictionary, in key order."""
+    out = []
+    for k in sorted(d):
+        v = d[k]
+        if isinstance(v, bool):
+            out.append(f"{tag} {who} b {k} {'true' if v else 'false'}")
+        elif isinstance(v, (int, float)):
+            out.append(f"{tag} {who} f {k} {float(v)!r}")
+        else:
+            out.append(f"{tag} {who} l {k} " + " ".join(repr(float(x)) for x in v))
+    return out
+
+
+def own_keys(status):
+    return {k: v for k, v in status.items() if k not in GENERIC}
+
+
+def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1):
+    import random
+    rng = random.Random(sum(map(ord, model)))
+    h, t1, t2 = 0.1, 30.0, 30.0
+    nest.ResetKernel()
+    nest.set_verbosity("M_ERROR")
+    nest.resolution = h
+    n = nest.Create(model, 2)
+    n[0].set(create0)
+    n[1].set(create1)
+    spikes = sorted((round(rng.randrange(10, int((t1 + t2) / h) - 30) * h, 4), 1.0,
+                     rng.choice(receptors), round(rng.uniform(*weights), 3)) for _ in range(40))
+    for (t, d, rec, w) in spikes:
+        sg = nest.Create("spike_generator", params={"spike_times": [t]})
+        nest.Connect(sg, n, syn_spec={"weight": w, "delay": d, "receptor_type": rec})
+    dcg = nest.Create("dc_generator", params={"amplitude": dc})
+    nest.Connect(dcg, n, syn_spec={"delay": 1.0})
+    mm = nest.Create("multimeter", params={"interval": h, "record_from": record})
+    nest.Connect(mm, n)
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    nest.Simulate(t1)
+    n[0].set(set0)
+    n[1].set(set1)
+    nest.Simulate(t2)
+    end = [own_keys(n[i].get()) for i in range(2)]
+    nest.Simulate(nest.min_delay)  # the multimeter delivers the last slice's samples late
+    t_steps = round((t1 + t2) / h)
+    ev = mm.get("events")
+    sev = sr.get("events")
+
+    lines = [f"# NEST {nest.__version__} GetStatus/SetStatus golden data, written by "
+             f"scripts/set_status_golden.py; do not edit",
+             f"model {model}", f"h {h!r}", f"T1 {t1!r}", f"T2 {t2!r}", "neurons 2"]
+    lines += entries("create", 0, create0) + entries("create", 1, create1)
+    lines += entries("set", 0, set0) + entries("set", 1, set1)
+    lines += [f"spike {t!r} {d!r} {rec} {float(w)!r}" for (t, d, rec, w) in spikes]
+    lines.append(f"current {dc!r} 0")
+    lines.append("record " + " ".join(record))
+    for i, node in enumerate(n):
+        stamps = [round(t / h) for t, s in zip(sev["times"], sev["senders"])
+                  if s == node.global_id and round(t / h) <= t_steps]
+        lines.append(f"spikes {i} " + " ".join(str(s) for s in stamps))
+    for k, t in enumerate(ev["times"]):
+        step = round(t / h)
+        if step <= t_steps:
+            i = 0 if ev["senders"][k] == n[0].global_id else 1
+            lines.append(f"sample {i} {step} " + " ".join(repr(float(ev[r][k])) for r in record))
+    for i in range(2):
+        lines += entries("status", i, end[i])
+    with open(os.path.join(OUT, model + ".txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"{model}: spikes {len(sev['times'])}, samples {len(ev['times'])}")
+
+
+def defaults():
+    lines = [f"# NEST {nest.__version__} GetStatus of a fresh neuron, without the kernel's keys; "
+             f"written by scripts/set_status_golden.py; do not edit"]
+    for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "glif_psc", "glif_cond",
+                  "parrot_neuron"]:
+        nest.ResetKernel()
+        lines += entries("status", model, own_keys(nest.Create(model).get()))
+    with open(os.path.join(OUT, "defaults.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for s in SCENARIOS:
+        scenario(*s)
+    defaults()
+
+
+if __name__ == "__main__":
+    main()

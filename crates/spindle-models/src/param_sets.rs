@@ -1,0 +1,165 @@
+//! Per-neuron parameters without per-neuron copies: a chunk's table of distinct parameter sets.
+//!
+//! NEST keeps `P_` (and the derived `V_`) in every node, so `SetStatus` on one neuron changes
+//! that neuron alone. A chunk of spindle neurons almost always shares one parameter set, and
+//! its update loop is fastest when the constants are loop invariants. [`ParamSets`] keeps both:
+//! a small table of distinct `(Params, Derived)` pairs and one `u32` index per neuron — the
+//! same idea as the synapse store's table of distinct (weight, delay) pairs. While the table
+//! has one entry ([`ParamSets::uniform`]) a model runs its original loop with hoisted
+//! constants; otherwise it looks the constants up per neuron.
+//!
+//! Changing one neuron's parameters ([`ParamSets::assign`]) reuses an equal set if there is one
+//! and drops sets that no neuron uses any more, so that setting every neuron to the same new
+//! value brings the chunk back to one set (and to the fast path).
+
+use spindle_core::time::TimeGrid;
+
+/// The distinct parameter sets of a chunk, their derived constants, and which set each neuron
+/// uses.
+#[derive(Clone, Debug)]
+pub(crate) struct ParamSets<P, D> {
+    params: Vec<P>,
+    /// `derived[k]` belongs to `params[k]`; valid once a grid is known.
+    derived: Vec<D>,
+    /// How many neurons use each set.
+    users: Vec<usize>,
+    /// The set of each neuron.
+    index: Vec<u32>,
+    /// The grid of the last `prepare`, so that a set added later gets its constants at once.
+    grid: Option<TimeGrid>,
+    derive: fn(&P, &TimeGrid) -> D,
+}
+
+impl<P: Clone + PartialEq, D: Default> ParamSets<P, D> {
+    /// `n` neurons sharing `p`; `derive` computes a set's constants for a grid (NEST's
+    /// `pre_run_hook`).
+    pub fn new(p: &P, n: usize, derive: fn(&P, &TimeGrid) -> D) -> ParamSets<P, D> {
+        ParamSets {
+            params: vec![p.clone()],
+            derived: vec![D::default()],
+            users: vec![n],
+            index: vec![0; n],
+            grid: None,
+            derive,
+        }
+    }
+
+    /// Recompute every set's derived constants for `grid`.
+    pub fn prepare(&mut self, grid: &TimeGrid) {
+        self.grid = Some(*grid);
+        self.derived = self.params.iter().map(|p| (self.derive)(p, grid)).collect();
+    }
+
+    /// Whether `prepare` has run.
+    pub fn is_prepared(&self) -> bool {
+        self.grid.is_some()
+    }
+
+    /// The one set every neuron uses, if they all share one.
+    pub fn uniform(&self) -> Option<(&P, &D)> {
+        (self.params.len() == 1).then(|| (&self.params[0], &self.derived[0]))
+    }
+
+    /// The parameters of neuron `i`.
+    pub fn params(&self, i: usize) -> &P {
+        &self.params[self.index[i] as usize]
+    }
+
+    /// The derived constants of neuron `i`.
+    pub fn derived(&self, i: usize) -> &D {
+        &self.derived[self.index[i] as usize]
+    }
+
+    /// The set index of every neuron (into [`ParamSets::sets`]).
+    pub fn index(&self) -> &[u32] {
+        &self.index
+    }
+
+    /// The derived constants of every set, in index order.
+    pub fn derived_table(&self) -> &[D] {
+        &self.derived
+    }
+
+    /// The number of distinct sets.
+    #[cfg(test)]
+    pub fn n_sets(&self) -> usize {
+        self.params.len()
+    }
+
+    /// Give neuron `i` the (already validated) parameters `p`: an equal set is shared, a new one
+    /// appended (with its constants if the grid is known), and a set left without neurons is
+    /// dropped.
+    pub fn assign(&mut self, i: usize, p: P) {
+        let old = self.index[i] as usize;
+        if self.params[old] == p {
+            return;
+        }
+        let new = match self.params.iter().position(|q| *q == p) {
+            Some(k) => k,
+            None => {
+                let d = match &self.grid {
+                    Some(grid) => (self.derive)(&p, grid),
+                    None => D::default(),
+                };
+                self.params.push(p);
+                self.derived.push(d);
+                self.users.push(0);
+                self.params.len() - 1
+            }
+        };
+        self.index[i] = new as u32;
+        self.users[new] += 1;
+        self.users[old] -= 1;
+        if self.users[old] == 0 {
+            self.remove(old);
+        }
+    }
+
+    /// Drop unused set `k`; the last set takes its place.
+    fn remove(&mut self, k: usize) {
+        let last = self.params.len() - 1;
+        self.params.swap_remove(k);
+        self.derived.swap_remove(k);
+        self.users.swap_remove(k);
+        if k != last {
+            for x in self.index.iter_mut().filter(|x| **x as usize == last) {
+                *x = k as u32;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn derive(p: &f64, grid: &TimeGrid) -> f64 {
+        p * grid.h()
+    }
+
+    #[test]
+    fn sets_are_shared_added_and_dropped() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let mut s = ParamSets::new(&1.0, 4, derive);
+        s.prepare(&grid);
+        assert!(s.uniform().is_some());
+        s.assign(1, 2.0);
+        s.assign(3, 2.0);
+        assert_eq!((s.n_sets(), s.index()), (2, &[0, 1, 0, 1][..]));
+        assert_eq!(
+            *s.derived(3),
+            2.0 * 0.1,
+            "a set added after prepare has its constants"
+        );
+        s.assign(0, 2.0);
+        s.assign(2, 2.0);
+        assert_eq!(s.n_sets(), 1, "the unused set is dropped");
+        assert_eq!(s.uniform().map(|(p, _)| *p), Some(2.0));
+        assert_eq!(s.index(), &[0, 0, 0, 0]);
+        s.assign(2, 3.0);
+        s.assign(1, 4.0);
+        s.assign(2, 2.0);
+        assert_eq!(s.n_sets(), 2);
+        assert_eq!((*s.params(1), *s.params(2)), (4.0, 2.0));
+    }
+}
