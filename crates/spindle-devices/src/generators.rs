@@ -1,5 +1,5 @@
 //! Stimulating devices: `spike_generator`, `step_current_generator`, `dc_generator` and
-//! `poisson_generator` (spec §5.2–5.4).
+//! `poisson_generator` (spec §5.2–5.4), with NEST's `GetStatus` / `SetStatus`.
 //!
 //! Each computes, for a range of update steps, the events it sends; the kernel writes them into
 //! its targets' input buffers. Activity windows differ per device exactly as in NEST:
@@ -9,6 +9,47 @@
 //! | `spike_generator` | `t_min < stamp ≤ t_max` (per spike) | the spike's step |
 //! | `poisson_generator` | `t_min < k ≤ t_max` | `k + 1` |
 //! | current generators | `t_min < k + 2 ≤ t_max` | `k + 1` |
+//!
+//! Creating a device and changing it share one path, as in NEST (`Create` with parameters is a
+//! `SetStatus` on the defaults): `from_params` is `DEVICE::default()` followed by
+//! [`StimulusDevice::set_status`]. A `set_status` works on a copy and replaces the device only
+//! when every key was valid, so a refused change leaves the device as it was.
+//!
+//! # Changes between two `Simulate` calls
+//!
+//! `set_status` comes when the kernel stands at step `now` (after `Simulate(now · h)`); the next
+//! update is that of step `now`, so the first event that can carry a change is stamped
+//! `now + 1`. Found by running NEST 3.10 (the scripts and numbers are in
+//! `tests/data/`, made by `scripts/golden_set_status.py`):
+//!
+//! - `dc_generator`, `poisson_generator`: a new `amplitude` / `rate` is in the event stamped
+//!   `now + 1` (NEST reads them in `update`, or in `pre_run_hook` before the next `Simulate`).
+//!   A neuron connected with delay d receives it in its update of step `now + d`; for
+//!   `iaf_psc_alpha` `V_m` first differs at `now + d + 2` (the alpha current rises one step
+//!   later).
+//! - `origin`, `start`, `stop`: the window is recomputed before the next `Simulate` and read at
+//!   every step, so a window that opens or closes in the past has no retroactive effect, and
+//!   one that reopens sends again (a `poisson_generator` with `stop` moved from 1 ms to 3 ms
+//!   after 2 ms fires again from 2.1 ms).
+//! - `spike_generator`: new `spike_times` are accepted whatever `now` is; NEST resets its cursor
+//!   and skips every spike stamped at or before the current step without an error (also one
+//!   at exactly `now`). With `shift_now_spikes` a spike at `origin + t = now` moves to `now + 1`.
+//!   A new `origin` also resets the cursor: spikes already sent are sent again if the new
+//!   origin moves them into the future (spikes 1, 2, 3 ms, origin set to 5 ms after 5 ms: sent
+//!   again at 6, 7, 8 ms). The flags (`precise_times`, `allow_offgrid_times`,
+//!   `shift_now_spikes`) can only be given together with `spike_times` or while there are no
+//!   spike times (`BadProperty`), even with their current value.
+//! - `step_current_generator`: new `amplitude_times`/`amplitude_values` keep the present level;
+//!   entries at or before the current step are skipped without an error and without changing
+//!   the level, later ones take effect at their step. `amplitude_times` are absolute (not
+//!   shifted by `origin`). Times and values must be given together (`BadProperty: Amplitude
+//!   times and values must be reset together.`), and `allow_offgrid_times` only with them or
+//!   while there are none.
+//!
+//! Departures from NEST: non-finite amplitudes, values and rates are refused (NEST accepts a
+//! NaN amplitude), negative spike times are refused (NEST refuses most of them as off the
+//! grid), and a `spike_weights` or `spike_multiplicities` list left with another length than
+//! new `spike_times` is refused (NEST accepts it and indexes past its end).
 
 use crate::window::DeviceWindow;
 use spindle_core::device::{Emission, Emissions, EventKind, PoissonEmission, StimulusDevice};
@@ -23,6 +64,34 @@ use spindle_core::{Step, TimeGrid};
 /// limit; nothing realistic comes near it.
 pub const MAX_MULTIPLICITY: u32 = 100_000;
 
+fn floats(v: impl IntoIterator<Item = f64>) -> Value {
+    Value::List(v.into_iter().map(Value::Float).collect())
+}
+
+/// Run `change` on a copy of `device` and of `dict`; keep both only if it succeeds, so that a
+/// refused `SetStatus` changes nothing.
+fn transactional<T: Clone>(
+    device: &mut T,
+    dict: &mut Params,
+    change: impl FnOnce(&mut T, &mut Params) -> Result<(), ParamError>,
+) -> Result<(), ParamError> {
+    let mut next = device.clone();
+    let mut rest = dict.clone();
+    change(&mut next, &mut rest)?;
+    *device = next;
+    *dict = rest;
+    Ok(())
+}
+
+/// One spike of a `spike_generator`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Spike {
+    /// Its step, relative to `origin` (NEST's `spike_stamps_`).
+    stamp: Step,
+    /// The time `GetStatus` reports: the stamp in ms, less the offset with `precise_times`.
+    ms: f64,
+}
+
 /// Sends spikes at given times (`spike_generator`).
 ///
 /// | key | default | unit | meaning |
@@ -32,13 +101,22 @@ pub const MAX_MULTIPLICITY: u32 = 100_000;
 /// | `spike_multiplicities` | [] | 1 | per spike (empty = 1) |
 /// | `allow_offgrid_times` | false | | off-grid times move up to the end of their step |
 /// | `precise_times` | false | | grid neurons see the time rounded up to the grid |
-/// | `shift_now_spikes` | false | | a spike at 0 ms is sent at the first step instead of rejected |
+/// | `shift_now_spikes` | false | | a spike at the current time (0 ms at creation) is sent one step later instead of skipped or rejected |
 /// | `origin`, `start`, `stop` | 0, 0, ∞ | ms | spikes with `origin+start < t ≤ origin+stop` are sent |
-#[derive(Clone, Debug)]
+///
+/// `GetStatus` reports the spike times as stored: on the grid (off-grid times rounded up,
+/// shifted spikes one step later), or as given with `precise_times`.
+#[derive(Clone, Debug, Default)]
 pub struct SpikeGenerator {
-    /// (stamp, weight factor, multiplicity), sorted by stamp.
-    spikes: Vec<(Step, f64, u32)>,
+    spikes: Vec<Spike>,
+    weights: Vec<f64>,
+    multiplicities: Vec<i64>,
+    precise_times: bool,
+    allow_offgrid_times: bool,
+    shift_now_spikes: bool,
     window: DeviceWindow,
+    /// The first spike not yet looked at; a `set_status` puts it back to 0 (as NEST does when
+    /// the times or the origin change; spikes at or before the current step are skipped anyway).
     next: usize,
 }
 
@@ -55,104 +133,183 @@ impl SpikeGenerator {
         "stop",
     ];
 
+    /// NEST's `Create("spike_generator", params)` before the first `Simulate`.
     pub fn from_params(params: &mut Params, grid: &TimeGrid) -> Result<SpikeGenerator, ParamError> {
-        let times = params.f64_list("spike_times")?.unwrap_or_default();
-        let weights = params.f64_list("spike_weights")?.unwrap_or_default();
-        let multiplicities = params.i64_list("spike_multiplicities")?.unwrap_or_default();
-        let offgrid = params.bool("allow_offgrid_times")?.unwrap_or(false);
-        let precise = params.bool("precise_times")?.unwrap_or(false);
-        let shift_now = params.bool("shift_now_spikes")?.unwrap_or(false);
-        let window = DeviceWindow::from_params(params, grid)?;
-        if precise && (offgrid || shift_now) {
+        SpikeGenerator::created_at(params, grid, 0)
+    }
+
+    /// NEST's `Create("spike_generator", params)` with the kernel at step `now`.
+    pub fn created_at(
+        params: &mut Params,
+        grid: &TimeGrid,
+        now: Step,
+    ) -> Result<SpikeGenerator, ParamError> {
+        let mut sg = SpikeGenerator::default();
+        sg.set_status(params, grid, now)?;
+        Ok(sg)
+    }
+
+    /// NEST's `Parameters_::set` followed by `Device::Parameters_::set`, on `self` (a copy).
+    fn update(
+        &mut self,
+        params: &mut Params,
+        grid: &TimeGrid,
+        now: Step,
+    ) -> Result<(), ParamError> {
+        let precise = params.bool("precise_times")?;
+        let shift_now = params.bool("shift_now_spikes")?;
+        let offgrid = params.bool("allow_offgrid_times")?;
+        let flags_given = precise.is_some() || shift_now.is_some() || offgrid.is_some();
+        self.precise_times = precise.unwrap_or(self.precise_times);
+        self.shift_now_spikes = shift_now.unwrap_or(self.shift_now_spikes);
+        self.allow_offgrid_times = offgrid.unwrap_or(self.allow_offgrid_times);
+        // NEST needs the new origin for `shift_now_spikes` before it checks the window; the
+        // window's own errors come after the generator's, as in NEST.
+        let window = self.window.updated(params, grid);
+        let origin = window.as_ref().map_or(self.window.origin, |w| w.origin);
+        if self.precise_times && (self.allow_offgrid_times || self.shift_now_spikes) {
             return Err(ParamError::rule(
                 "Option precise_times cannot be set to true when either allow_offgrid_times or shift_now_spikes is set to true.",
             )
-            .with("precise_times", precise)
-            .with("allow_offgrid_times", offgrid)
-            .with("shift_now_spikes", shift_now));
+            .with("precise_times", self.precise_times)
+            .with("allow_offgrid_times", self.allow_offgrid_times)
+            .with("shift_now_spikes", self.shift_now_spikes));
         }
-        if !weights.is_empty() && weights.len() != times.len() {
-            return Err(invalid(
-                "spike_weights",
-                format!("{} entries", weights.len()),
-                format!(
-                    "spike_weights must have the same number of elements as spike_times ({}) or be empty.",
-                    times.len()
-                ),
-            ));
+        let times = params.f64_list("spike_times")?;
+        if flags_given && times.is_none() && !self.spikes.is_empty() {
+            return Err(ParamError::rule(
+                "Options can only be set together with spike times or if no spike times have been set.",
+            )
+            .with("precise_times", self.precise_times)
+            .with("allow_offgrid_times", self.allow_offgrid_times)
+            .with("shift_now_spikes", self.shift_now_spikes));
         }
-        if !multiplicities.is_empty() && multiplicities.len() != times.len() {
-            return Err(invalid(
-                "spike_multiplicities",
-                format!("{} entries", multiplicities.len()),
-                format!(
-                    "spike_multiplicities must have the same number of elements as spike_times ({}) or be empty.",
-                    times.len()
-                ),
-            ));
+        if let Some(times) = times {
+            self.spikes.clear();
+            for (i, &t) in times.iter().enumerate() {
+                if i > 0 && times[i - 1] > t {
+                    return Err(invalid(
+                        "spike_times",
+                        t,
+                        format!(
+                            "Spike times must be sorted in non-descending order ({t} follows {}).",
+                            times[i - 1]
+                        ),
+                    ));
+                }
+                let spike = self.spike(t, grid, origin, now)?;
+                self.spikes.push(spike);
+            }
         }
-        let mut spikes = Vec::with_capacity(times.len());
-        for (i, &t) in times.iter().enumerate() {
-            if !representable_ms(t) || t < 0.0 {
+        if let Some(w) = params.f64_list("spike_weights")? {
+            if !w.is_empty() && w.len() != self.spikes.len() {
                 return Err(invalid(
-                    "spike_times",
-                    t,
-                    format!("spike times must be finite, not negative and at most {MAX_TIME_MS:.1e} ms."),
+                    "spike_weights",
+                    format!("{} entries", w.len()),
+                    format!(
+                        "spike_weights must have the same number of elements as spike_times ({}), or 0 elements to clear the property.",
+                        self.spikes.len()
+                    ),
                 ));
             }
-            if i > 0 && t < times[i - 1] {
+            self.weights = w;
+        }
+        if let Some(m) = params.i64_list("spike_multiplicities")? {
+            if !m.is_empty() && m.len() != self.spikes.len() {
+                return Err(invalid(
+                    "spike_multiplicities",
+                    format!("{} entries", m.len()),
+                    format!(
+                        "spike_multiplicities must have the same number of elements as spike_times ({}) or 0 elements to clear the property.",
+                        self.spikes.len()
+                    ),
+                ));
+            }
+            if let Some(&bad) = m
+                .iter()
+                .find(|&&x| !(0..=i64::from(MAX_MULTIPLICITY)).contains(&x))
+            {
+                return Err(invalid(
+                    "spike_multiplicities",
+                    bad,
+                    format!(
+                        "multiplicities must be integers from 0 to {MAX_MULTIPLICITY} (each \
+                         spike of multiplicity m is delivered as m events)."
+                    ),
+                ));
+            }
+            self.multiplicities = m;
+        }
+        // NEST leaves old weights or multiplicities of another length in place and then
+        // indexes past their end; spindle refuses.
+        for (key, n) in [
+            ("spike_weights", self.weights.len()),
+            ("spike_multiplicities", self.multiplicities.len()),
+        ] {
+            if n != 0 && n != self.spikes.len() {
+                return Err(invalid(
+                    key,
+                    format!("{n} entries"),
+                    format!(
+                        "{key} must have the same number of elements as spike_times ({}) or be empty; give it together with the new spike_times.",
+                        self.spikes.len()
+                    ),
+                ));
+            }
+        }
+        self.window = window?;
+        self.next = 0;
+        Ok(())
+    }
+
+    /// NEST's `assert_valid_spike_time_and_insert_`: one spike time as a stamp.
+    fn spike(&self, t: f64, grid: &TimeGrid, origin: Step, now: Step) -> Result<Spike, ParamError> {
+        if !representable_ms(t) || t < 0.0 {
+            return Err(invalid(
+                "spike_times",
+                t,
+                format!(
+                    "spike times must be finite, not negative and at most {MAX_TIME_MS:.1e} ms."
+                ),
+            ));
+        }
+        if t == 0.0 && !self.shift_now_spikes {
+            return Err(invalid("spike_times", t, "spike time cannot be set to 0."));
+        }
+        if self.precise_times {
+            let stamp = grid.ms_to_steps_stamp(t);
+            let stamp_ms = grid.step_to_ms(stamp);
+            let mut offset = stamp_ms - t;
+            if offset.abs() < f64::EPSILON * (stamp_ms + t).abs() * 2.0
+                || offset.abs() < f64::MIN_POSITIVE
+            {
+                offset = 0.0;
+            }
+            return Ok(Spike {
+                stamp,
+                ms: stamp_ms - offset,
+            });
+        }
+        let mut stamp = match grid.ms_on_grid(t) {
+            Some(s) => s,
+            None if self.allow_offgrid_times => grid.ms_to_steps_stamp(t),
+            None => {
                 return Err(invalid(
                     "spike_times",
                     t,
                     format!(
-                        "spike times must be sorted in non-descending order ({t} follows {}).",
-                        times[i - 1]
+                        "spike_generator: Time point {t} is not representable in current resolution ({} ms); set allow_offgrid_times = true to round it up.",
+                        grid.h()
                     ),
-                ));
+                ))
             }
-            let step = if t == 0.0 {
-                if !shift_now {
-                    return Err(invalid("spike_times", t, "spike time cannot be set to 0."));
-                }
-                1
-            } else if offgrid || precise {
-                grid.ms_to_steps_stamp(t)
-            } else {
-                grid.ms_on_grid(t).ok_or_else(|| {
-                    invalid(
-                        "spike_times",
-                        t,
-                        format!(
-                            "spike_generator: Time point {t} is not representable in current resolution ({} ms); set allow_offgrid_times = true to round it up.",
-                            grid.h()
-                        ),
-                    )
-                })?
-            };
-            let multiplicity = match multiplicities.get(i) {
-                None => 1,
-                Some(&m) if (0..=i64::from(MAX_MULTIPLICITY)).contains(&m) => m as u32,
-                Some(&m) => {
-                    return Err(invalid(
-                        "spike_multiplicities",
-                        m,
-                        format!(
-                            "multiplicities must be integers from 0 to {MAX_MULTIPLICITY} (each \
-                             spike of multiplicity m is delivered as m events)."
-                        ),
-                    ))
-                }
-            };
-            spikes.push((
-                window.origin + step,
-                weights.get(i).copied().unwrap_or(1.0),
-                multiplicity,
-            ));
+        };
+        if origin + stamp == now && self.shift_now_spikes {
+            stamp += 1;
         }
-        Ok(SpikeGenerator {
-            spikes,
-            window,
-            next: 0,
+        Ok(Spike {
+            stamp,
+            ms: grid.step_to_ms(stamp),
         })
     }
 }
@@ -167,105 +324,48 @@ impl StimulusDevice for SpikeGenerator {
     }
 
     fn emit(&mut self, from: Step, to: Step, out: &mut Emissions) {
-        // Spikes stamped at or before the start of this update are in the past: skipped.
-        while self.next < self.spikes.len() && self.spikes[self.next].0 <= from {
-            self.next += 1;
-        }
-        while self.next < self.spikes.len() && self.spikes[self.next].0 <= to {
-            let (stamp, factor, multiplicity) = self.spikes[self.next];
-            if self.window.contains(stamp) && multiplicity > 0 {
+        let origin = self.window.origin;
+        while let Some(spike) = self.spikes.get(self.next) {
+            let stamp = origin + spike.stamp;
+            if stamp > to {
+                break;
+            }
+            // A spike stamped at or before the start of this update is in the past: skipped.
+            let multiplicity = self.multiplicities.get(self.next).copied().unwrap_or(1);
+            if stamp > from && self.window.contains(stamp) && multiplicity > 0 {
                 out.fixed.push(Emission {
                     stamp,
-                    factor,
-                    multiplicity,
+                    factor: self.weights.get(self.next).copied().unwrap_or(1.0),
+                    multiplicity: multiplicity as u32,
                 });
             }
             self.next += 1;
         }
     }
-}
 
-fn list(v: &[f64]) -> Value {
-    Value::List(v.iter().map(|&x| Value::Float(x)).collect())
-}
+    fn get_status(&self, grid: &TimeGrid) -> Params {
+        let mut p = Params::new();
+        p.insert("spike_times", floats(self.spikes.iter().map(|s| s.ms)));
+        p.insert("spike_weights", floats(self.weights.iter().copied()));
+        p.insert(
+            "spike_multiplicities",
+            Value::List(self.multiplicities.iter().map(|&m| Value::Int(m)).collect()),
+        );
+        p.insert("precise_times", Value::Bool(self.precise_times));
+        p.insert("allow_offgrid_times", Value::Bool(self.allow_offgrid_times));
+        p.insert("shift_now_spikes", Value::Bool(self.shift_now_spikes));
+        self.window.write(grid, &mut p);
+        p
+    }
 
-/// Reads `amplitude_times` / `amplitude_values` (both required together, same length).
-fn amplitude_table(
-    params: &mut Params,
-    grid: &TimeGrid,
-) -> Result<(Vec<Step>, Vec<f64>), ParamError> {
-    let times = params.f64_list("amplitude_times")?;
-    let values = params.f64_list("amplitude_values")?;
-    let offgrid = params.bool("allow_offgrid_times")?.unwrap_or(false);
-    let (times, values) = match (times, values) {
-        (None, None) => (Vec::new(), Vec::new()),
-        (Some(t), Some(v)) => (t, v),
-        (Some(t), None) => {
-            return Err(ParamError::rule(
-                "Amplitude times and values must be set together: amplitude_values is missing.",
-            )
-            .with("amplitude_times", list(&t)))
-        }
-        (None, Some(v)) => {
-            return Err(ParamError::rule(
-                "Amplitude times and values must be set together: amplitude_times is missing.",
-            )
-            .with("amplitude_values", list(&v)))
-        }
-    };
-    if times.len() != values.len() {
-        return Err(ParamError::rule(format!(
-            "Amplitude times and values have to be the same size (amplitude_times has {}, amplitude_values has {}).",
-            times.len(),
-            values.len()
-        ))
-        .with("amplitude_times", list(&times))
-        .with("amplitude_values", list(&values)));
+    fn set_status(
+        &mut self,
+        dict: &mut Params,
+        grid: &TimeGrid,
+        now: Step,
+    ) -> Result<(), ParamError> {
+        transactional(self, dict, |sg, d| sg.update(d, grid, now))
     }
-    let mut steps = Vec::with_capacity(times.len());
-    for &t in &times {
-        if !(representable_ms(t) && t > 0.0) {
-            return Err(invalid(
-                "amplitude_times",
-                t,
-                format!("amplitude times must be positive and at most {MAX_TIME_MS:.1e} ms."),
-            ));
-        }
-        let s = if offgrid {
-            grid.ms_to_steps_stamp(t)
-        } else {
-            grid.ms_on_grid(t).ok_or_else(|| {
-                invalid(
-                    "amplitude_times",
-                    t,
-                    format!(
-                        "step_current_generator: Time point {t} is not representable in current resolution ({} ms); set allow_offgrid_times = true to round it up.",
-                        grid.h()
-                    ),
-                )
-            })?
-        };
-        if let Some(&prev) = steps.last() {
-            if s <= prev {
-                return Err(invalid(
-                    "amplitude_times",
-                    t,
-                    "step_current_generator: times must be strictly increasing.",
-                ));
-            }
-        }
-        steps.push(s);
-    }
-    for &v in &values {
-        if !v.is_finite() {
-            return Err(invalid(
-                "amplitude_values",
-                v,
-                "amplitudes must be finite (pA).",
-            ));
-        }
-    }
-    Ok((steps, values))
 }
 
 /// A piecewise constant current (`step_current_generator`).
@@ -276,12 +376,15 @@ fn amplitude_table(
 /// | `amplitude_values` | [] | pA | the level from each time on (0 before the first) |
 /// | `allow_offgrid_times` | false | | off-grid times move up to the end of their step |
 /// | `origin`, `start`, `stop` | 0, 0, ∞ | ms | events stamped `origin+start ≤ S < origin+stop` are sent |
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct StepCurrentGenerator {
     times: Vec<Step>,
     values: Vec<f64>,
+    allow_offgrid_times: bool,
     window: DeviceWindow,
+    /// The first entry not yet applied (NEST's `B_.idx_`); reset by new times or values.
     next: usize,
+    /// The present level (NEST's `B_.amp_`): kept across a `set_status`.
     level: f64,
 }
 
@@ -295,19 +398,106 @@ impl StepCurrentGenerator {
         "stop",
     ];
 
+    /// NEST's `Create("step_current_generator", params)`.
     pub fn from_params(
         params: &mut Params,
         grid: &TimeGrid,
     ) -> Result<StepCurrentGenerator, ParamError> {
-        let (times, values) = amplitude_table(params, grid)?;
-        let window = DeviceWindow::from_params(params, grid)?;
-        Ok(StepCurrentGenerator {
-            times,
-            values,
-            window,
-            next: 0,
-            level: 0.0,
-        })
+        let mut sc = StepCurrentGenerator::default();
+        sc.set_status(params, grid, 0)?;
+        Ok(sc)
+    }
+
+    /// NEST's `Parameters_::set` followed by `Device::Parameters_::set`, on `self` (a copy).
+    fn update(&mut self, params: &mut Params, grid: &TimeGrid) -> Result<(), ParamError> {
+        let times = params.f64_list("amplitude_times")?;
+        let values = params.f64_list("amplitude_values")?;
+        let offgrid = params.bool("allow_offgrid_times")?;
+        if times.is_some() != values.is_some() {
+            let (key, v) = match (&times, &values) {
+                (Some(t), _) => ("amplitude_times", t),
+                (_, Some(v)) => ("amplitude_values", v),
+                _ => unreachable!(),
+            };
+            return Err(
+                ParamError::rule("Amplitude times and values must be reset together.")
+                    .with(key, floats(v.iter().copied())),
+            );
+        }
+        if let Some(o) = offgrid {
+            if times.is_none() && !self.times.is_empty() {
+                return Err(ParamError::rule(
+                    "allow_offgrid_times can only be changed before amplitude_times have been set, or together with amplitude_times and amplitude_values.",
+                )
+                .with("allow_offgrid_times", o));
+            }
+            self.allow_offgrid_times = o;
+        }
+        let (Some(times), Some(values)) = (times, values) else {
+            self.window = self.window.updated(params, grid)?;
+            return Ok(());
+        };
+        if times.len() != values.len() {
+            return Err(ParamError::rule(format!(
+                "Amplitude times and values have to be the same size (amplitude_times has {}, amplitude_values has {}).",
+                times.len(),
+                values.len()
+            ))
+            .with("amplitude_times", floats(times.iter().copied()))
+            .with("amplitude_values", floats(values.iter().copied())));
+        }
+        let mut steps: Vec<Step> = Vec::with_capacity(times.len());
+        for &t in &times {
+            // NaN fails here too.
+            if t.is_nan() || t <= 0.0 {
+                return Err(invalid(
+                    "amplitude_times",
+                    t,
+                    "Amplitude can only be changed at strictly positive times (t > 0).",
+                ));
+            }
+            if !representable_ms(t) {
+                return Err(invalid(
+                    "amplitude_times",
+                    t,
+                    format!("amplitude times must be at most {MAX_TIME_MS:.1e} ms."),
+                ));
+            }
+            let s = match grid.ms_on_grid(t) {
+                Some(s) => s,
+                None if self.allow_offgrid_times => grid.ms_to_steps_stamp(t),
+                None => {
+                    return Err(invalid(
+                        "amplitude_times",
+                        t,
+                        format!(
+                            "step_current_generator: Time point {t} is not representable in current resolution ({} ms); set allow_offgrid_times = true to round it up.",
+                            grid.h()
+                        ),
+                    ))
+                }
+            };
+            if steps.last().is_some_and(|&prev| s <= prev) {
+                return Err(invalid(
+                    "amplitude_times",
+                    t,
+                    "step_current_generator: amplitude times must be at strictly increasing time steps.",
+                ));
+            }
+            steps.push(s);
+        }
+        if let Some(&v) = values.iter().find(|v| !v.is_finite()) {
+            return Err(invalid(
+                "amplitude_values",
+                v,
+                "amplitudes must be finite (pA).",
+            ));
+        }
+        self.window = self.window.updated(params, grid)?;
+        self.times = steps;
+        self.values = values;
+        self.next = 0;
+        Ok(())
     }
 }
 
@@ -321,7 +511,13 @@ impl StimulusDevice for StepCurrentGenerator {
     }
 
     fn emit(&mut self, from: Step, to: Step, out: &mut Emissions) {
+        // Entries at or before the first step of this update are in the past (new times given
+        // between two runs, or a device created late): skipped, and the level stays.
+        while self.times.get(self.next).is_some_and(|&t| t <= from) {
+            self.next += 1;
+        }
         for k in from..to {
+            // The level changes one step ahead: the event stamped k + 1 carries it.
             if self.times.get(self.next) == Some(&(k + 1)) {
                 self.level = self.values[self.next];
                 self.next += 1;
@@ -335,6 +531,27 @@ impl StimulusDevice for StepCurrentGenerator {
             }
         }
     }
+
+    fn get_status(&self, grid: &TimeGrid) -> Params {
+        let mut p = Params::new();
+        p.insert(
+            "amplitude_times",
+            floats(self.times.iter().map(|&s| grid.step_to_ms(s))),
+        );
+        p.insert("amplitude_values", floats(self.values.iter().copied()));
+        p.insert("allow_offgrid_times", Value::Bool(self.allow_offgrid_times));
+        self.window.write(grid, &mut p);
+        p
+    }
+
+    fn set_status(
+        &mut self,
+        dict: &mut Params,
+        grid: &TimeGrid,
+        _now: Step,
+    ) -> Result<(), ParamError> {
+        transactional(self, dict, |sc, d| sc.update(d, grid))
+    }
 }
 
 /// A constant current (`dc_generator`).
@@ -343,7 +560,7 @@ impl StimulusDevice for StepCurrentGenerator {
 /// | --- | --- | --- | --- |
 /// | `amplitude` | 0 | pA | the current |
 /// | `origin`, `start`, `stop` | 0, 0, ∞ | ms | events stamped `origin+start ≤ S < origin+stop` are sent |
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct DcGenerator {
     amplitude: f64,
     window: DeviceWindow,
@@ -352,17 +569,26 @@ pub struct DcGenerator {
 impl DcGenerator {
     pub const KEYS: &'static [&'static str] = &["amplitude", "origin", "start", "stop"];
 
+    /// NEST's `Create("dc_generator", params)`.
     pub fn from_params(params: &mut Params, grid: &TimeGrid) -> Result<DcGenerator, ParamError> {
-        let amplitude = params.f64("amplitude")?.unwrap_or(0.0);
-        if !amplitude.is_finite() {
-            return Err(invalid(
-                "amplitude",
-                amplitude,
-                "the amplitude must be finite (pA).",
-            ));
+        let mut dc = DcGenerator::default();
+        dc.set_status(params, grid, 0)?;
+        Ok(dc)
+    }
+
+    fn update(&mut self, params: &mut Params, grid: &TimeGrid) -> Result<(), ParamError> {
+        if let Some(amplitude) = params.f64("amplitude")? {
+            if !amplitude.is_finite() {
+                return Err(invalid(
+                    "amplitude",
+                    amplitude,
+                    "the amplitude must be finite (pA).",
+                ));
+            }
+            self.amplitude = amplitude;
         }
-        let window = DeviceWindow::from_params(params, grid)?;
-        Ok(DcGenerator { amplitude, window })
+        self.window = self.window.updated(params, grid)?;
+        Ok(())
     }
 }
 
@@ -385,6 +611,22 @@ impl StimulusDevice for DcGenerator {
                 });
             }
         }
+    }
+
+    fn get_status(&self, grid: &TimeGrid) -> Params {
+        let mut p = Params::new();
+        p.insert("amplitude", Value::Float(self.amplitude));
+        self.window.write(grid, &mut p);
+        p
+    }
+
+    fn set_status(
+        &mut self,
+        dict: &mut Params,
+        grid: &TimeGrid,
+        _now: Step,
+    ) -> Result<(), ParamError> {
+        transactional(self, dict, |dc, d| dc.update(d, grid))
     }
 }
 
@@ -416,35 +658,51 @@ impl PoissonGenerator {
     /// below it, a rate given in the wrong unit does not.
     pub const MANY_PER_STEP: f64 = 10.0;
 
+    /// NEST's defaults on the grid `grid`.
+    pub fn new(grid: &TimeGrid) -> PoissonGenerator {
+        PoissonGenerator {
+            lambda: 0.0,
+            rate: 0.0,
+            h: grid.h(),
+            window: DeviceWindow::DEFAULT,
+        }
+    }
+
+    /// NEST's `Create("poisson_generator", params)`.
     pub fn from_params(
         params: &mut Params,
         grid: &TimeGrid,
     ) -> Result<PoissonGenerator, ParamError> {
-        let rate = params.f64("rate")?.unwrap_or(0.0);
-        if !(rate.is_finite() && rate >= 0.0) {
-            return Err(invalid("rate", rate, "The rate cannot be negative."));
+        let mut pg = PoissonGenerator::new(grid);
+        pg.set_status(params, grid, 0)?;
+        Ok(pg)
+    }
+
+    fn update(&mut self, params: &mut Params, grid: &TimeGrid) -> Result<(), ParamError> {
+        if let Some(rate) = params.f64("rate")? {
+            if !(rate.is_finite() && rate >= 0.0) {
+                return Err(invalid("rate", rate, "The rate cannot be negative."));
+            }
+            let lambda = grid.h() * rate * 1e-3;
+            if lambda > f64::from(MAX_MULTIPLICITY) {
+                return Err(invalid(
+                    "rate",
+                    rate,
+                    format!(
+                        "each target would expect {lambda:.3e} spikes per {} ms step; spindle \
+                         accepts at most {MAX_MULTIPLICITY} (a rate of at most {:.3e} spikes/s at \
+                         this resolution); the rate is in spikes/s.",
+                        grid.h(),
+                        f64::from(MAX_MULTIPLICITY) / (grid.h() * 1e-3)
+                    ),
+                ));
+            }
+            self.rate = rate;
+            self.lambda = lambda;
         }
-        let lambda = grid.h() * rate * 1e-3;
-        if lambda > f64::from(MAX_MULTIPLICITY) {
-            return Err(invalid(
-                "rate",
-                rate,
-                format!(
-                    "each target would expect {lambda:.3e} spikes per {} ms step; spindle \
-                     accepts at most {MAX_MULTIPLICITY} (a rate of at most {:.3e} spikes/s at \
-                     this resolution); the rate is in spikes/s.",
-                    grid.h(),
-                    f64::from(MAX_MULTIPLICITY) / (grid.h() * 1e-3)
-                ),
-            ));
-        }
-        let window = DeviceWindow::from_params(params, grid)?;
-        Ok(PoissonGenerator {
-            lambda: grid.h() * rate * 1e-3,
-            rate,
-            h: grid.h(),
-            window,
-        })
+        self.h = grid.h();
+        self.window = self.window.updated(params, grid)?;
+        Ok(())
     }
 
     /// The mean number of spikes per step and target.
@@ -493,6 +751,22 @@ impl StimulusDevice for PoissonGenerator {
                 });
             }
         }
+    }
+
+    fn get_status(&self, grid: &TimeGrid) -> Params {
+        let mut p = Params::new();
+        p.insert("rate", Value::Float(self.rate));
+        self.window.write(grid, &mut p);
+        p
+    }
+
+    fn set_status(
+        &mut self,
+        dict: &mut Params,
+        grid: &TimeGrid,
+        _now: Step,
+    ) -> Result<(), ParamError> {
+        transactional(self, dict, |pg, d| pg.update(d, grid))
     }
 }
 

@@ -10,12 +10,15 @@ pub mod recorders;
 mod window;
 
 pub use generators::{DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator};
-pub use recorders::{multimeter_spec, spike_recorder_spec, MULTIMETER_KEYS, SPIKE_RECORDER_KEYS};
+pub use recorders::{
+    multimeter_spec, multimeter_status, set_multimeter_status, set_spike_recorder_status,
+    spike_recorder_spec, spike_recorder_status, MULTIMETER_KEYS, SPIKE_RECORDER_KEYS,
+};
 pub use window::DeviceWindow;
 
 use spindle_core::device::StimulusDevice;
 use spindle_core::params::{ParamError, Params};
-use spindle_core::TimeGrid;
+use spindle_core::{Step, TimeGrid};
 
 /// The stimulating device models by NEST name.
 pub const STIMULUS_MODELS: &[&str] = &[
@@ -39,11 +42,24 @@ pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// Create a stimulating device by NEST name; `None` if the name is not one.
+/// Create a stimulating device by NEST name before the first `Simulate`; `None` if the name is
+/// not one.
 pub fn stimulus_device(
     model: &str,
     params: &mut Params,
     grid: &TimeGrid,
+) -> Option<Result<Box<dyn StimulusDevice>, ParamError>> {
+    create_stimulus_device(model, params, grid, 0)
+}
+
+/// Create a stimulating device by NEST name with the kernel at step `now` (NEST's `Create`
+/// with parameters: the defaults, then `SetStatus` at the current time, which matters for a
+/// `spike_generator` with `shift_now_spikes`); `None` if the name is not one.
+pub fn create_stimulus_device(
+    model: &str,
+    params: &mut Params,
+    grid: &TimeGrid,
+    now: Step,
 ) -> Option<Result<Box<dyn StimulusDevice>, ParamError>> {
     fn boxed<T: StimulusDevice + 'static>(
         r: Result<T, ParamError>,
@@ -51,7 +67,7 @@ pub fn stimulus_device(
         r.map(|d| Box::new(d) as Box<dyn StimulusDevice>)
     }
     Some(match model {
-        "spike_generator" => boxed(SpikeGenerator::from_params(params, grid)),
+        "spike_generator" => boxed(SpikeGenerator::created_at(params, grid, now)),
         "step_current_generator" => boxed(StepCurrentGenerator::from_params(params, grid)),
         "dc_generator" => boxed(DcGenerator::from_params(params, grid)),
         "poisson_generator" => boxed(PoissonGenerator::from_params(params, grid)),

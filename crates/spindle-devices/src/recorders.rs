@@ -1,14 +1,29 @@
 //! Recording devices: `spike_recorder` and `multimeter` (spec §5.6–5.7), configured into the
-//! kernel's recording specs.
+//! kernel's recording specs, with NEST's `GetStatus` / `SetStatus` on those specs.
+//!
+//! Creating a recorder is "defaults, then `SetStatus`", as in NEST. Found by running NEST 3.10:
+//!
+//! - `origin`, `start` and `stop` can be changed at any time, also after the recorder was
+//!   connected or simulated; they act from the next step on (NEST recomputes the window before
+//!   every `Simulate`). Their checks are those of every device (see `window.rs`).
+//! - A multimeter's `interval`, `offset` and `record_from` can only be given while it is not
+//!   connected: once it is (before or after a `Simulate`), giving any of them — even with its
+//!   present value — is a `BadProperty` ("The recording interval, the interval offset and the
+//!   list of properties to record cannot be changed after the multimeter has been connected to
+//!   nodes."). So `SetStatus(GetStatus())` fails on a connected multimeter in NEST too.
+//! - `record_from` names are checked against the targets when connecting, not here.
+//! - `record_to` and `label` are accepted for PyNEST scripts (spindle writes every recording
+//!   to its own output) and not stored, so `GetStatus` leaves them out.
 //!
 //! Departures from NEST (see docs): the multimeter records every sample up to and including
 //! the end of each run (NEST holds back the last min-delay slice until the next `Simulate`),
-//! and spike recorder events are sorted by (time, sender).
+//! spike recorder events are sorted by (time, sender), and an `offset` off the grid is refused
+//! (NEST 3.10 rounds it to the grid).
 
 use crate::window::DeviceWindow;
-use spindle_core::params::{invalid, ParamError, Params};
+use spindle_core::params::{invalid, ParamError, Params, Value};
 use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec, Window};
-use spindle_core::time::representable_ms;
+use spindle_core::time::{representable_ms, MAX_TIME_MS};
 use spindle_core::TimeGrid;
 
 pub const SPIKE_RECORDER_KEYS: &[&str] = &["origin", "start", "stop", "record_to", "label"];
@@ -23,13 +38,6 @@ pub const MULTIMETER_KEYS: &[&str] = &[
     "record_to",
     "label",
 ];
-
-fn window(w: DeviceWindow) -> Window {
-    Window {
-        after: w.t_min,
-        until: w.t_max,
-    }
-}
 
 /// `record_to` and `label` are accepted for compatibility with PyNEST scripts; spindle always
 /// records to its output file.
@@ -48,18 +56,48 @@ fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     Ok(())
 }
 
-/// A `spike_recorder`: records spikes with `origin+start < t ≤ origin+stop`.
+fn updated_window(w: &Window, params: &mut Params, grid: &TimeGrid) -> Result<Window, ParamError> {
+    Ok(DeviceWindow::from_recording(w)
+        .updated(params, grid)?
+        .to_recording())
+}
+
+/// A `spike_recorder` with NEST's defaults: records spikes with `origin+start < t ≤
+/// origin+stop`.
 pub fn spike_recorder_spec(
     params: &mut Params,
     grid: &TimeGrid,
 ) -> Result<SpikeRecorderSpec, ParamError> {
-    accept_record_to(params)?;
-    Ok(SpikeRecorderSpec {
-        window: window(DeviceWindow::from_params(params, grid)?),
-    })
+    let mut spec = SpikeRecorderSpec {
+        window: Window::ALWAYS,
+    };
+    set_spike_recorder_status(&mut spec, params, grid)?;
+    Ok(spec)
 }
 
-/// A `multimeter`.
+/// NEST's `GetStatus` of a `spike_recorder`'s own parameters: `origin`, `start`, `stop` (ms).
+pub fn spike_recorder_status(spec: &SpikeRecorderSpec, grid: &TimeGrid) -> Params {
+    let mut p = Params::new();
+    DeviceWindow::from_recording(&spec.window).write(grid, &mut p);
+    p
+}
+
+/// NEST's `SetStatus` of a `spike_recorder`: the keys of `dict` it knows are read on top of
+/// `spec` (any time, connected or not); on error neither `spec` nor `dict` changes.
+pub fn set_spike_recorder_status(
+    spec: &mut SpikeRecorderSpec,
+    dict: &mut Params,
+    grid: &TimeGrid,
+) -> Result<(), ParamError> {
+    let mut rest = dict.clone();
+    accept_record_to(&mut rest)?;
+    let window = updated_window(&spec.window, &mut rest, grid)?;
+    spec.window = window;
+    *dict = rest;
+    Ok(())
+}
+
+/// A `multimeter` with NEST's defaults.
 ///
 /// | key | default | unit | meaning |
 /// | --- | --- | --- | --- |
@@ -68,54 +106,120 @@ pub fn spike_recorder_spec(
 /// | `record_from` | [] | | recordable names of the targets |
 /// | `origin`, `start`, `stop` | 0, 0, ∞ | ms | samples with `origin+start < t ≤ origin+stop` |
 pub fn multimeter_spec(params: &mut Params, grid: &TimeGrid) -> Result<MultimeterSpec, ParamError> {
-    accept_record_to(params)?;
-    let interval_ms = params.f64("interval")?.unwrap_or(1.0);
-    let interval = Some(interval_ms)
-        .filter(|&t| representable_ms(t))
-        .and_then(|t| grid.ms_on_grid(t))
-        .filter(|&s| s >= 1)
-        .ok_or_else(|| {
-            invalid(
+    // The default interval (1 ms) must lie on the grid too.
+    if !params.contains("interval") {
+        params.insert("interval", Value::Float(1.0));
+    }
+    let mut spec = MultimeterSpec {
+        interval: 1,
+        offset: 0,
+        window: Window::ALWAYS,
+        record_from: Vec::new(),
+    };
+    set_multimeter_status(&mut spec, params, grid, false)?;
+    Ok(spec)
+}
+
+/// NEST's `GetStatus` of a `multimeter`'s own parameters: `interval`, `offset`,
+/// `record_from`, `origin`, `start`, `stop`.
+pub fn multimeter_status(spec: &MultimeterSpec, grid: &TimeGrid) -> Params {
+    let mut p = Params::new();
+    p.insert("interval", Value::Float(grid.step_to_ms(spec.interval)));
+    p.insert("offset", Value::Float(grid.step_to_ms(spec.offset)));
+    p.insert(
+        "record_from",
+        Value::List(spec.record_from.iter().cloned().map(Value::Str).collect()),
+    );
+    DeviceWindow::from_recording(&spec.window).write(grid, &mut p);
+    p
+}
+
+/// NEST's `SetStatus` of a `multimeter`: the keys of `dict` it knows are read on top of
+/// `spec`; on error neither `spec` nor `dict` changes. `connected` says whether the multimeter
+/// has targets: then `interval`, `offset` and `record_from` cannot be given (NEST's rule).
+pub fn set_multimeter_status(
+    spec: &mut MultimeterSpec,
+    dict: &mut Params,
+    grid: &TimeGrid,
+    connected: bool,
+) -> Result<(), ParamError> {
+    if connected {
+        let given: Vec<&str> = ["interval", "offset", "record_from"]
+            .into_iter()
+            .filter(|k| dict.contains(k))
+            .collect();
+        if !given.is_empty() {
+            let mut e = ParamError::rule(
+                "The recording interval, the interval offset and the list of properties to record cannot be changed after the multimeter has been connected to nodes.",
+            );
+            for k in given {
+                e = e.with(k, dict.get(k).expect("present"));
+            }
+            return Err(e);
+        }
+    }
+    let mut rest = dict.clone();
+    accept_record_to(&mut rest)?;
+    let h = grid.h();
+    let mut next = spec.clone();
+    if let Some(interval_ms) = rest.f64("interval")? {
+        let steps = Some(interval_ms)
+            .filter(|&t| representable_ms(t))
+            .map(|t| TimeGrid::ms_to_tics(t) / grid.tics_per_step());
+        if steps.is_none_or(|s| s < 1) {
+            return Err(invalid(
                 "interval",
                 interval_ms,
                 format!(
-                    "The sampling interval must be a positive multiple of the simulation resolution ({} ms), at most {:.1e} ms.",
-                    grid.h(),
-                    spindle_core::time::MAX_TIME_MS
+                    "The sampling interval must be at least as long as the simulation resolution ({h} ms), and at most {MAX_TIME_MS:.1e} ms."
                 ),
+            ));
+        }
+        next.interval = grid.ms_on_grid(interval_ms).ok_or_else(|| {
+            invalid(
+                "interval",
+                interval_ms,
+                format!("The sampling interval must be a multiple of the simulation resolution ({h} ms)."),
             )
         })?;
-    let offset_ms = params.f64("offset")?.unwrap_or(0.0);
-    let offset = Some(offset_ms)
-        .filter(|&t| representable_ms(t))
-        .and_then(|t| grid.ms_on_grid(t))
-        .filter(|&s| s >= 0)
-        .ok_or_else(|| {
-            invalid(
+    }
+    if let Some(offset_ms) = rest.f64("offset")? {
+        let below_h = offset_ms != 0.0
+            && (!representable_ms(offset_ms)
+                || TimeGrid::ms_to_tics(offset_ms) < grid.tics_per_step());
+        if below_h {
+            return Err(invalid(
                 "offset",
                 offset_ms,
                 format!(
-                    "The offset must be 0 or a positive multiple of the simulation resolution ({} ms).",
-                    grid.h()
+                    "The offset for the sampling interval must be at least as long as the simulation resolution ({h} ms), or 0."
                 ),
-            )
-        })?;
-    let record_from = params.string_list("record_from")?.unwrap_or_default();
-    for (i, name) in record_from.iter().enumerate() {
-        if record_from[..i].contains(name) {
-            return Err(invalid(
-                "record_from",
-                format!("{name:?}"),
-                "is listed twice",
             ));
         }
+        next.offset = grid.ms_on_grid(offset_ms).ok_or_else(|| {
+            invalid(
+                "offset",
+                offset_ms,
+                format!("The offset for the sampling interval must be a multiple of the simulation resolution ({h} ms)."),
+            )
+        })?;
     }
-    Ok(MultimeterSpec {
-        interval,
-        offset,
-        window: window(DeviceWindow::from_params(params, grid)?),
-        record_from,
-    })
+    if let Some(record_from) = rest.string_list("record_from")? {
+        for (i, name) in record_from.iter().enumerate() {
+            if record_from[..i].contains(name) {
+                return Err(invalid(
+                    "record_from",
+                    format!("{name:?}"),
+                    "is listed twice",
+                ));
+            }
+        }
+        next.record_from = record_from;
+    }
+    next.window = updated_window(&spec.window, &mut rest, grid)?;
+    *spec = next;
+    *dict = rest;
+    Ok(())
 }
 
 #[cfg(test)]
