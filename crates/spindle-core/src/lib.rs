@@ -12,6 +12,7 @@ pub mod device;
 pub mod error;
 pub mod model;
 pub mod network;
+pub mod parameter;
 pub mod params;
 pub mod recording;
 pub mod rng;

@@ -582,7 +582,7 @@ impl NetworkBuilder {
             pre,
             post,
             conn,
-            syn,
+            syn: syn.clone(),
             index,
         };
         let rejection = |message: String| BuildError::Rule {
@@ -608,7 +608,7 @@ impl NetworkBuilder {
                     Synapse {
                         weight,
                         delay,
-                        receptor: syn.receptor,
+                        receptor: statement.syn.receptor,
                     },
                 )?;
             }
@@ -620,18 +620,18 @@ impl NetworkBuilder {
             let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));
             let target = NodeId(self.populations[p].first);
             model
-                .spike_input(syn.receptor, syn.weight.typical())
+                .spike_input(statement.syn.receptor, statement.syn.weight.typical())
                 .map_err(|r| self.reject(source, target, r))?;
-            let warnings: Vec<String> = [syn.weight.typical(), -1.0]
+            let warnings: Vec<String> = [statement.syn.weight.typical(), -1.0]
                 .into_iter()
-                .filter(|&w| w >= 0.0 || syn.weight.may_be_negative())
-                .filter_map(|w| model.connection_warning(syn.receptor, w))
+                .filter(|&w| w >= 0.0 || statement.syn.weight.may_be_negative())
+                .filter_map(|w| model.connection_warning(statement.syn.receptor, w))
                 .collect();
             for w in warnings {
                 self.warn_once(w);
             }
         }
-        if let crate::rules::Distribution::Constant(d) = syn.delay_ms {
+        if let Some(d) = statement.syn.delay_ms.constant() {
             let steps = self.grid.delay_to_steps(d);
             let (s, t) = (
                 NodeId(statement.pre.ranges().first().map_or(0, |r| r.0)),

@@ -1,4 +1,4 @@
-//! Connection rules (NEST's `conn_spec`, spec §6) and random synapse parameters.
+//! Connection rules (NEST's `conn_spec`, spec §6) and the synapse parameters they draw.
 //!
 //! A rule statement (`pre`, `post`, rule, synapse spec) is stored as it is given and expanded
 //! into connections only when the network is built, by each partition for its own targets —
@@ -7,9 +7,12 @@
 //! the statement index and the target id (rules that draw per target) or the source id
 //! (`fixed_outdegree`) or the statement alone (`fixed_total_number`), never by thread. The
 //! connections — and so the results — are the same for any thread count; they are a different
-//! realisation from NEST's, with the same statistics.
+//! realisation from NEST's, with the same statistics. Weights and delays are NEST parameters
+//! (`parameter.rs`: constants, distributions, expressions), drawn delay first, then weight, as
+//! NEST orders them.
 
-use crate::rng::{self, uniform};
+use crate::parameter::{qualify, Parameter};
+use crate::rng::{self, below, uniform};
 use crate::time::{Step, TimeGrid};
 use rand_chacha::ChaCha8Rng;
 use std::fmt;
@@ -111,72 +114,11 @@ pub struct ConnSpec {
     pub allow_multapses: bool,
 }
 
-/// A synapse parameter: a constant or a distribution drawn per connection.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Distribution {
-    Constant(f64),
-    /// `low + U·(high − low)`, `U ∈ [0, 1)`.
-    Uniform {
-        low: f64,
-        high: f64,
-    },
-    /// Normal with `std > 0`.
-    Normal {
-        mean: f64,
-        std: f64,
-    },
-}
-
-impl Distribution {
-    pub fn is_random(&self) -> bool {
-        !matches!(self, Distribution::Constant(_))
-    }
-
-    /// Can a draw be negative?
-    pub fn may_be_negative(&self) -> bool {
-        match *self {
-            Distribution::Constant(c) => c < 0.0,
-            Distribution::Uniform { low, .. } => low < 0.0,
-            Distribution::Normal { .. } => true,
-        }
-    }
-
-    /// A representative value (for connect-time checks).
-    pub fn typical(&self) -> f64 {
-        match *self {
-            Distribution::Constant(c) => c,
-            Distribution::Uniform { low, high } => 0.5 * (low + high),
-            Distribution::Normal { mean, .. } => mean,
-        }
-    }
-
-    #[inline]
-    fn draw(&self, r: &mut ChaCha8Rng) -> f64 {
-        match *self {
-            Distribution::Constant(c) => c,
-            Distribution::Uniform { low, high } => low + uniform(r) * (high - low),
-            Distribution::Normal { mean, std } => mean + std * standard_normal(r),
-        }
-    }
-}
-
-/// A standard normal draw (Marsaglia's polar method).
-fn standard_normal(r: &mut ChaCha8Rng) -> f64 {
-    loop {
-        let u = 2.0 * uniform(r) - 1.0;
-        let v = 2.0 * uniform(r) - 1.0;
-        let s = u * u + v * v;
-        if s > 0.0 && s < 1.0 {
-            return u * (-2.0 * s.ln() / s).sqrt();
-        }
-    }
-}
-
 /// NEST's `syn_spec` for `static_synapse`; the delay is in ms.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SynSpec {
-    pub weight: Distribution,
-    pub delay_ms: Distribution,
+    pub weight: Parameter,
+    pub delay_ms: Parameter,
     pub receptor: i64,
 }
 
@@ -237,26 +179,14 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
         }
         _ => {}
     }
-    let min_delay = match s.syn.delay_ms {
-        Distribution::Constant(d) => Some(d),
-        Distribution::Uniform { low, high } => {
-            if high < low || high.is_nan() || low.is_nan() {
-                return Err(format!(
-                    "delay: uniform distribution with high = {high:?} < low = {low:?}"
-                ));
-            }
-            Some(low)
-        }
-        Distribution::Normal { std, .. } => {
-            if std <= 0.0 || std.is_nan() {
-                return Err(format!(
-                    "delay: normal distribution needs std > 0 (std = {std:?})"
-                ));
-            }
-            None
-        }
-    };
-    if let Some(d) = min_delay {
+    // Parameters read from a scenario or from Python are checked already; this catches
+    // ones built directly. The message starts with `delay = …` / `weight = …`.
+    for (key, p) in [("delay", &s.syn.delay_ms), ("weight", &s.syn.weight)] {
+        p.validate().map_err(|e| qualify(e, key).to_string())?;
+    }
+    // A delay every draw must exceed: a constant, or a lower bound that draws reach (a
+    // uniform distribution's min, …). Tails (normal, log-normal) are checked per draw.
+    if let Some(d) = s.syn.delay_ms.attained_minimum() {
         if !d.is_finite() || grid.delay_to_steps(d) < 1 {
             return Err(format!(
                 "delay = {d:?}: BadDelay: delay must be greater than or equal to the resolution ({} ms)",
@@ -264,21 +194,10 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
             ));
         }
     }
-    match s.syn.weight {
-        Distribution::Uniform { low, high } if high < low || high.is_nan() || low.is_nan() => {
-            return Err(format!(
-                "weight: uniform distribution with high = {high:?} < low = {low:?}"
-            ))
+    if let Some(w) = s.syn.weight.constant() {
+        if !w.is_finite() {
+            return Err(format!("weight = {w:?}: the weight must be finite"));
         }
-        Distribution::Normal { std, .. } if std <= 0.0 || std.is_nan() => {
-            return Err(format!(
-                "weight: normal distribution needs std > 0 (std = {std:?})"
-            ))
-        }
-        Distribution::Constant(w) if !w.is_finite() => {
-            return Err(format!("weight = {w:?}: the weight must be finite"))
-        }
-        _ => {}
     }
     Ok(())
 }
@@ -315,19 +234,6 @@ impl Marks {
     }
 }
 
-/// An index drawn uniformly from `0 .. n` (Lemire's multiply-shift, with rejection).
-#[inline]
-fn below(r: &mut ChaCha8Rng, n: u64) -> u64 {
-    use rand_core::Rng;
-    let threshold = n.wrapping_neg() % n;
-    loop {
-        let m = u128::from(r.next_u64()) * u128::from(n);
-        if (m as u64) >= threshold {
-            return (m >> 64) as u64;
-        }
-    }
-}
-
 impl RuleStatement {
     /// Every connection of this statement whose target satisfies `owns`, as
     /// `emit(source, target, weight, delay_steps)`, in a fixed order that depends only on the
@@ -343,12 +249,18 @@ impl RuleStatement {
             statement: self.index,
             message,
         };
-        let syn = self.syn;
+        let syn = &self.syn;
         let autapses = self.conn.allow_autapses;
         // Draws the delay (first) and weight of one connection, as NEST orders them.
         let params = |r: &mut ChaCha8Rng| -> Result<(f64, Step), ExpandError> {
-            let d_ms = syn.delay_ms.draw(r);
-            let w = syn.weight.draw(r);
+            let d_ms = syn
+                .delay_ms
+                .sample(r)
+                .map_err(|e| err(format!("delay: {e}")))?;
+            let w = syn
+                .weight
+                .sample(r)
+                .map_err(|e| err(format!("weight: {e}")))?;
             let d = grid.delay_to_steps(d_ms);
             if !(d_ms.is_finite() && d >= 1) {
                 return Err(err(format!(
@@ -519,11 +431,11 @@ mod tests {
                 allow_multapses: multapses,
             },
             syn: SynSpec {
-                weight: Distribution::Uniform {
-                    low: -1.0,
-                    high: 2.0,
+                weight: Parameter::Uniform {
+                    min: -1.0,
+                    max: 2.0,
                 },
-                delay_ms: Distribution::Constant(1.5),
+                delay_ms: Parameter::Constant(1.5),
                 receptor: 0,
             },
             index: 3,
@@ -613,7 +525,7 @@ mod tests {
         let mean = v.iter().map(|c| c.2).sum::<f64>() / v.len() as f64;
         assert!((mean - 0.5).abs() < 0.05, "mean {mean}");
         let mut s = statement(Rule::AllToAll, true, true);
-        s.syn.weight = Distribution::Normal {
+        s.syn.weight = Parameter::Normal {
             mean: 3.0,
             std: 2.0,
         };
@@ -628,6 +540,74 @@ mod tests {
     }
 
     #[test]
+    fn every_parameter_form_draws_weights_and_delays() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let mut s = statement(Rule::AllToAll, true, true);
+        // Delays of 1 + exponential(0.5), cut at 4 ms; log-normal weights.
+        s.syn.delay_ms = Parameter::Redraw {
+            param: Box::new(Parameter::Add(
+                Box::new(Parameter::Constant(1.0)),
+                Box::new(Parameter::Exponential { beta: 0.5 }),
+            )),
+            min: 0.0,
+            max: 4.0,
+        };
+        s.syn.weight = Parameter::Lognormal {
+            mean: 0.0,
+            std: 0.5,
+        };
+        check_statement(&s, &grid).unwrap();
+        let v = all(&s);
+        assert!(v.iter().all(|c| c.2 > 0.0 && (10..=40).contains(&c.3)));
+        let n = v.len() as f64;
+        let mean_w = v.iter().map(|c| c.2).sum::<f64>() / n;
+        // Five standard errors: sd √((e^0.25 − 1)·e^0.25) ≈ 0.60 over 5600 connections.
+        assert!(
+            (mean_w - 0.125f64.exp()).abs() < 0.04,
+            "mean weight {mean_w}"
+        );
+        // Mean of 1 + exponential(0.5) cut at 4 ms, in steps (rounded), about 15.
+        let mean_d = v.iter().map(|c| c.3 as f64).sum::<f64>() / n;
+        assert!((mean_d - 15.0).abs() < 0.5, "mean delay {mean_d}");
+    }
+
+    #[test]
+    fn bad_parameters_are_refused_naming_delay_or_weight() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        // A lower bound that draws reach is checked before expansion ...
+        let mut s = statement(Rule::AllToAll, true, true);
+        s.syn.delay_ms = Parameter::Exponential { beta: 1.0 };
+        let e = check_statement(&s, &grid).unwrap_err();
+        assert!(e.starts_with("delay = 0.0: BadDelay"), "{e}");
+        // ... arguments as NEST checks them ...
+        s.syn.delay_ms = Parameter::Constant(1.0);
+        s.syn.weight = Parameter::Normal {
+            mean: 1.0,
+            std: 0.0,
+        };
+        let e = check_statement(&s, &grid).unwrap_err();
+        assert!(
+            e.starts_with("weight = normal(1, 0): BadProperty: nest::NormalParameter"),
+            "{e}"
+        );
+        // ... and a redraw that gives up fails the expansion with NEST's KernelException.
+        s.syn.weight = Parameter::Redraw {
+            param: Box::new(Parameter::Uniform { min: 0.0, max: 1.0 }),
+            min: 5.0,
+            max: 6.0,
+        };
+        check_statement(&s, &grid).unwrap();
+        let e = s
+            .expand(9, &grid, &|_| true, &mut |_, _, _, _| {})
+            .unwrap_err();
+        assert_eq!(e.statement, 3);
+        assert_eq!(
+            e.message,
+            "weight: KernelException: Number of redraws exceeded limit of 1000"
+        );
+    }
+
+    #[test]
     fn impossible_statements_are_rejected_before_expansion() {
         let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
         let s = statement(Rule::FixedIndegree(81), true, false);
@@ -637,9 +617,9 @@ mod tests {
         let s = statement(Rule::PairwiseBernoulli(1.5), true, true);
         assert!(check_statement(&s, &grid).unwrap_err().contains("p = 1.5"));
         let mut s = statement(Rule::AllToAll, true, true);
-        s.syn.delay_ms = Distribution::Uniform {
-            low: 0.01,
-            high: 2.0,
+        s.syn.delay_ms = Parameter::Uniform {
+            min: 0.01,
+            max: 2.0,
         };
         assert!(check_statement(&s, &grid).unwrap_err().contains("BadDelay"));
         let s = statement(Rule::OneToOne, true, true);

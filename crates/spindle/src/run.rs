@@ -5,9 +5,10 @@ use crate::registry::{self, NodeModel};
 use crate::resources::{format_bytes, MemoryEstimate, MemoryLimit};
 use crate::scenario::{ConnectSpec, NodeSpec, Scenario};
 use spindle_core::network::MAX_DELAY_STEPS;
+use spindle_core::parameter::Parameter;
 use spindle_core::params::{closest, invalid, ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
-use spindle_core::rules::{ConnSpec, Distribution, NodeSet, Rule, SynSpec};
+use spindle_core::rules::{ConnSpec, NodeSet, Rule, SynSpec};
 use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
 use spindle_io::{NodeEntry, RunInfo};
 use std::collections::HashMap;
@@ -294,7 +295,12 @@ impl Network {
         for (i, (c, statement)) in scenario.connections.iter().zip(statements).enumerate() {
             let at = |key: Option<&str>| scenario.at(c.line_of(key), connect_item(i, c));
             builder
-                .connect_rule(statement.pre, statement.post, statement.conn, statement.syn)
+                .connect_rule(
+                    statement.pre,
+                    statement.post,
+                    statement.conn,
+                    statement.syn.clone(),
+                )
                 .map_err(|e| connect_error(&at, c, &statement.syn, e))?;
             for w in builder.take_warnings() {
                 warnings.push(format!("{}: {w}", at(Some("syn.weight"))));
@@ -493,9 +499,9 @@ fn connect_error(
         }
         BuildError::BadDelay { .. } | BuildError::DelayTooLong { .. } => (
             Some("syn.delay"),
-            match syn.delay_ms {
-                Distribution::Constant(d) => format!("syn.delay = {d:?}: "),
-                _ => String::new(),
+            match syn.delay_ms.constant() {
+                Some(d) => format!("syn.delay = {d:?}: "),
+                None => String::new(),
             },
         ),
         BuildError::Rule { rule, message, .. } => {
@@ -560,11 +566,7 @@ fn estimate_memory(
     // Delay extrema in steps, over every statement (at least one step; NEST's default 1 ms).
     let (mut min_delay, mut max_delay) = (f64::INFINITY, 1.0f64);
     for s in statements {
-        let (lo, hi) = match s.syn.delay_ms {
-            Distribution::Constant(d) => (d, d),
-            Distribution::Uniform { low, high } => (low, high),
-            Distribution::Normal { mean, std } => (mean - 5.0 * std, mean + 5.0 * std),
-        };
+        let (lo, hi) = s.syn.delay_ms.range();
         let steps = |d: f64| (d / grid.h()).round().clamp(1.0, MAX_DELAY_STEPS as f64);
         min_delay = min_delay.min(steps(lo));
         max_delay = max_delay.max(steps(hi));
@@ -690,7 +692,7 @@ fn count(conn: &mut Params, key: &str, rule: &str) -> Result<u64, ParamError> {
     }
 }
 
-fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
+pub(crate) fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
     let rule_name = conn
         .string("rule")?
         .unwrap_or_else(|| "all_to_all".to_string());
@@ -747,95 +749,16 @@ fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
     Ok(spec)
 }
 
-/// A `syn` weight or delay: a number, or a table describing a distribution.
-fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Distribution, ParamError> {
-    let name = format!("syn.{key}");
-    let value = match syn.take(key) {
-        None => return Ok(Distribution::Constant(default)),
-        Some(Value::Float(x)) => return Ok(Distribution::Constant(x)),
-        Some(Value::Int(i)) => return Ok(Distribution::Constant(i as f64)),
-        Some(Value::Map(m)) => m,
-        Some(v) => {
-            return Err(invalid(
-                &name,
-                &v,
-                "expected a number or a distribution such as { distribution = \"uniform\", low = 0.5, high = 1.5 }",
-            ))
-        }
-    };
-    let mut p = Params::new();
-    for (k, v) in value {
-        p.insert(k, v);
+/// A `syn` weight or delay: a number, or a table describing a NEST parameter (a distribution
+/// or an expression; the forms are in `spindle_core::parameter`), checked as NEST checks it.
+fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Parameter, ParamError> {
+    match syn.take(key) {
+        None => Ok(Parameter::Constant(default)),
+        Some(v) => Parameter::read(&v, &format!("syn.{key}")),
     }
-    let kind = p.string("distribution")?.ok_or_else(|| {
-        invalid(
-            &name,
-            "a table",
-            "a distribution table needs distribution = \"uniform\" or \"normal\"",
-        )
-    })?;
-    let mut need = |a: &str, b: &str| -> Result<f64, ParamError> {
-        let v = match p.f64(a)? {
-            Some(v) => Some(v),
-            None => p.f64(b)?,
-        };
-        v.ok_or_else(|| {
-            invalid(
-                &format!("{name}.{a}"),
-                "missing",
-                format!("{kind} needs {a}"),
-            )
-        })
-    };
-    let d = match kind.as_str() {
-        "uniform" => {
-            let (low, high) = (need("low", "min")?, need("high", "max")?);
-            if !(low.is_finite() && high.is_finite() && low <= high) {
-                return Err(invalid(
-                    &name,
-                    format!("uniform({low}, {high})"),
-                    "needs finite low ≤ high",
-                ));
-            }
-            Distribution::Uniform { low, high }
-        }
-        "normal" => {
-            let (mean, std) = (need("mean", "mu")?, need("std", "sigma")?);
-            if !(mean.is_finite() && std.is_finite() && std > 0.0) {
-                return Err(invalid(
-                    &name,
-                    format!("normal({mean}, {std})"),
-                    "needs a finite mean and std > 0",
-                ));
-            }
-            Distribution::Normal { mean, std }
-        }
-        other => {
-            return Err(invalid(
-                &format!("{name}.distribution"),
-                format!("{other:?}"),
-                "valid distributions are \"uniform\" (low, high) and \"normal\" (mean, std)",
-            ))
-        }
-    };
-    p.finish(
-        &format!("{name} distribution"),
-        &[
-            "distribution",
-            "low",
-            "high",
-            "min",
-            "max",
-            "mean",
-            "std",
-            "mu",
-            "sigma",
-        ],
-    )?;
-    Ok(d)
 }
 
-fn syn_spec(syn: &mut Params) -> Result<SynSpec, ParamError> {
+pub(crate) fn syn_spec(syn: &mut Params) -> Result<SynSpec, ParamError> {
     let weight = distribution(syn, "weight", 1.0)?;
     let delay_ms = distribution(syn, "delay", 1.0)?;
     let receptor = syn.i64("receptor_type")?.unwrap_or(0);
@@ -848,7 +771,7 @@ fn syn_spec(syn: &mut Params) -> Result<SynSpec, ParamError> {
             ));
         }
     }
-    if let Distribution::Constant(w) = weight {
+    if let Some(w) = weight.constant() {
         if !w.is_finite() {
             return Err(invalid("syn.weight", w, "the weight must be finite"));
         }
