@@ -195,6 +195,11 @@ impl Params {
         self.entries.is_empty()
     }
 
+    /// The entries as a nested table (`Value::Map`).
+    pub fn into_map(self) -> BTreeMap<String, Value> {
+        self.entries
+    }
+
     pub fn contains(&self, key: &str) -> bool {
         self.entries.contains_key(key)
     }

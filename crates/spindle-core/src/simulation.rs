@@ -115,8 +115,8 @@ struct Built {
     recorder_inputs: usize,
     /// Per multimeter, how many of its targets have probes.
     multimeter_targets: Vec<usize>,
-    /// Whether the connections have been built once (the delay extrema are then fixed).
-    connected: bool,
+    /// The delay extrema of the synapses built so far.
+    extrema: (Option<Step>, Option<Step>),
 }
 
 /// A network and its clock: the description ([`NetworkBuilder`]) and the running network
@@ -329,18 +329,19 @@ impl Simulation {
     }
 
     /// Build everything added to the description since the last sync (see the type's doc).
-    /// The first sync fixes the delay extrema and sizes the ring buffers; later connections
-    /// must keep within them (the builder refuses fixed delays outside; drawn delays are
-    /// checked here), as NEST requires after `Simulate`.
+    /// Until the first run the delay extrema follow the connections and the ring buffers are
+    /// sized anew; the first run fixes them, and later connections must keep within them (the
+    /// builder refuses fixed delays outside; drawn delays are checked here), as NEST requires
+    /// after `Simulate`.
     pub fn sync(&mut self) -> Result<(), BuildError> {
         self.sync_nodes()?;
-        let first = !self.built.connected;
+        let frozen = self.net.frozen_delays.is_some();
 
         // Neuron → neuron synapses of the new statements: every partition builds one new
         // store, in parallel.
         let new_statements = &self.net.statements[self.built.statements..];
         let n_ids = self.net.node_count() as usize + 1;
-        if !new_statements.is_empty() || first {
+        if !new_statements.is_empty() {
             let connectome = Connectome {
                 statements: new_statements,
                 populations: &self.net.populations,
@@ -360,11 +361,10 @@ impl Simulation {
                 extrema.0 = [extrema.0, c.min_delay].into_iter().flatten().min();
                 extrema.1 = [extrema.1, c.max_delay].into_iter().flatten().max();
             }
-            if first {
-                let min = [self.net.min_delay, extrema.0].into_iter().flatten().min();
-                let max = [self.net.max_delay, extrema.1].into_iter().flatten().max();
-                self.min_delay = min.unwrap_or(1);
-                self.max_delay = max.unwrap_or(1);
+            if !frozen {
+                let seen = &mut self.built.extrema;
+                seen.0 = [seen.0, extrema.0].into_iter().flatten().min();
+                seen.1 = [seen.1, extrema.1].into_iter().flatten().max();
             } else if extrema.0.is_some_and(|d| d < self.min_delay)
                 || extrema.1.is_some_and(|d| d > self.max_delay)
             {
@@ -399,13 +399,20 @@ impl Simulation {
             self.built.statements = self.net.statements.len();
             self.net.sealed_statements = self.net.statements.len();
         }
-        if first {
+        if !frozen {
+            // Before the first run the extrema may still change: nothing is pending in the
+            // rings yet, so they are simply sized anew.
+            let seen = self.built.extrema;
+            let min = [self.net.min_delay, seen.0].into_iter().flatten().min();
+            let max = [self.net.max_delay, seen.1].into_iter().flatten().max();
+            self.min_delay = min.unwrap_or(1);
+            self.max_delay = max.unwrap_or(1);
             let ring_len = (self.min_delay + self.max_delay) as usize;
             for part in &mut self.partitions {
-                part.set_ring_len(ring_len);
+                if part.ring_len != ring_len {
+                    part.set_ring_len(ring_len);
+                }
             }
-            self.net.frozen_delays = Some((self.min_delay, self.max_delay));
-            self.built.connected = true;
         }
 
         // Stimulating device → neuron connections.
@@ -776,6 +783,8 @@ impl Simulation {
     ) -> Result<(), RunError> {
         let grid = self.grid;
         self.sync()?;
+        // From the first run on the delay extrema are fixed, as in NEST.
+        self.net.frozen_delays = Some((self.min_delay, self.max_delay));
         let counts = (
             self.layout.spike_recorders.len(),
             self.layout.multimeters.len(),

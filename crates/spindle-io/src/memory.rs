@@ -30,21 +30,20 @@ impl MemorySink {
     }
 }
 
-impl RecordSink for MemorySink {
-    fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
-        self.recording.spike_recorders = layout
-            .spike_recorders
-            .iter()
-            .map(|r| SpikeData {
+impl MemorySink {
+    /// Storage for the recorders of `layout` from the `known`-th spike recorder and
+    /// multimeter on.
+    fn add_recorders(&mut self, layout: &RecordingLayout, known: (usize, usize)) {
+        for r in &layout.spike_recorders[known.0..] {
+            let data = SpikeData {
                 name: self.name_of(r.id),
                 id: r.id.0,
                 ..SpikeData::default()
-            })
-            .collect();
-        self.recording.multimeters = layout
-            .multimeters
-            .iter()
-            .map(|m| MultimeterData {
+            };
+            self.recording.spike_recorders.push(data);
+        }
+        for m in &layout.multimeters[known.1..] {
+            let data = MultimeterData {
                 name: self.name_of(m.id),
                 id: m.id.0,
                 times: Vec::new(),
@@ -54,8 +53,22 @@ impl RecordSink for MemorySink {
                     .iter()
                     .map(|r| (r.clone(), Vec::new()))
                     .collect(),
-            })
-            .collect();
+            };
+            self.recording.multimeters.push(data);
+        }
+    }
+}
+
+impl RecordSink for MemorySink {
+    fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
+        self.recording.spike_recorders.clear();
+        self.recording.multimeters.clear();
+        self.add_recorders(layout, (0, 0));
+        Ok(())
+    }
+
+    fn grow(&mut self, layout: &RecordingLayout, known: (usize, usize)) -> Result<(), SinkError> {
+        self.add_recorders(layout, known);
         Ok(())
     }
 

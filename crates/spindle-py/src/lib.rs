@@ -18,13 +18,15 @@
 //! them (`BadProperty`, `UnknownModelName`, `IncompatibleReceptorType`, …).
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
-use spindle::core::params::ParamError;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PySequence, PyString};
+use spindle::core::network::NodeKind;
+use spindle::core::params::{ParamError, Params, Value};
 use spindle::core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
-use spindle::core::{BuildError, NodeId, TimeGrid};
-use spindle::registry::{self, NodeModel};
-use spindle::{Error, Network, RunOptions, Scenario};
-use spindle_io::{Hdf5Sink, MemorySink};
+use spindle::core::rules::NodeSet;
+use spindle::core::{BuildError, NodeId};
+use spindle::registry;
+use spindle::{Error, Session};
+use spindle_io::{Hdf5Sink, MemorySink, NodeEntry, RunInfo};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -135,71 +137,43 @@ fn model_keys(model: &str) -> Option<Vec<&'static str>> {
     registry::model_keys(model).map(<[_]>::to_vec)
 }
 
-/// Validate every `[[nodes]]` entry of `scenario` (TOML text) as `Create` would, and return
-/// per entry a dict: `element_type` (`neuron`, `stimulator`, `recorder`), and for neurons
-/// `recordables` (names, in the model's table order) with their `initial` values.
+/// `GetDefaults`-style check of a model with `params` (NEST's checks at `Create`): returns a
+/// dict with `element_type` (`neuron`, `stimulator`, `recorder`), `status` (the model's
+/// parameters and initial state, from the engine) and, for neurons, `recordables`.
 #[pyfunction]
-fn node_info<'py>(py: Python<'py>, scenario: &str) -> PyResult<Vec<Bound<'py, PyDict>>> {
-    let parsed = Scenario::parse(scenario, None).map_err(|e| py_error(py, &e))?;
-    let grid = TimeGrid::from_resolution_ms(parsed.kernel.resolution).ok_or_else(|| {
-        nest_error(
-            py,
-            "BadProperty",
-            format!(
-                "resolution = {}: the resolution must be a positive time of at least 0.001 ms",
-                parsed.kernel.resolution
-            ),
-        )
-    })?;
-    let mut out = Vec::new();
-    for spec in &parsed.nodes {
-        let made = registry::create(&spec.model, spec.params.clone(), &grid)
-            .map_err(|u| {
-                nest_error(
-                    py,
-                    "UnknownModelName",
-                    format!("{} is not a known model name.", u.name),
-                )
-            })?
-            .map_err(|e| {
-                let (kind, message) = param_kind(&e);
-                nest_error(py, &kind, message)
-            })?;
-        let info = PyDict::new(py);
-        match made {
-            NodeModel::Neuron(model) => {
-                info.set_item("element_type", "neuron")?;
-                let table = model.recordables();
-                let state = model.instantiate(1);
-                let names: Vec<&str> = table.iter().map(|r| r.name.as_str()).collect();
-                let values: Vec<f64> = (0..table.len()).map(|i| state.recordable(i, 0)).collect();
-                info.set_item("recordables", names)?;
-                info.set_item("initial", values)?;
-            }
-            NodeModel::Stimulus(_) => info.set_item("element_type", "stimulator")?,
-            NodeModel::SpikeRecorder(_) | NodeModel::Multimeter(_) => {
-                info.set_item("element_type", "recorder")?
-            }
-        }
-        out.push(info);
+fn model_status<'py>(
+    py: Python<'py>,
+    model: &str,
+    params: &Bound<'_, PyDict>,
+    resolution: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut session = Session::new(resolution, 1, Some(1)).map_err(|e| py_error(py, &e))?;
+    let first = session
+        .create(model, 1, to_params(params)?)
+        .map_err(|e| py_error(py, &e))?;
+    let status = session.get_status(first).map_err(|e| py_error(py, &e))?;
+    let info = PyDict::new(py);
+    let net = session.simulation().network();
+    let element = match net.node_kind(first) {
+        Some(NodeKind::Neuron) => "neuron",
+        Some(NodeKind::Stimulus) => "stimulator",
+        _ => "recorder",
+    };
+    info.set_item("element_type", element)?;
+    if let Some(m) = net.neuron_model(first) {
+        let names: Vec<String> = m.recordables().into_iter().map(|r| r.name).collect();
+        info.set_item("recordables", names)?;
     }
-    Ok(out)
+    info.set_item("status", params_dict(py, &status)?)?;
+    Ok(info)
 }
 
-/// Build `scenario` (TOML text) on one thread without simulating it: every check that
-/// `spindle run` makes before simulating, raised as NEST's exception. Returns the warnings
-/// about accepted but surprising input (e.g. a negative conductance weight).
-#[pyfunction]
-fn check_network(py: Python<'_>, scenario: &str) -> PyResult<Vec<String>> {
-    let built = py.detach(|| {
-        let parsed = Scenario::parse(scenario, None)?;
-        let opts = RunOptions {
-            threads: Some(1),
-            seed: None,
-        };
-        Network::build(&parsed, &opts).map(|n| n.warnings)
-    });
-    built.map_err(|e| py_error(py, &e))
+fn params_dict<'py>(py: Python<'py>, p: &Params) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for key in p.keys() {
+        d.set_item(key, from_value(py, p.get(key).expect("listed key"))?)?;
+    }
+    Ok(d)
 }
 
 /// Records into memory (always) and into an HDF5 file (when the script asked for one).
@@ -212,6 +186,11 @@ impl RecordSink for Tee {
     fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
         self.memory.begin(layout)?;
         self.file.as_mut().map_or(Ok(()), |f| f.begin(layout))
+    }
+
+    fn grow(&mut self, layout: &RecordingLayout, known: (usize, usize)) -> Result<(), SinkError> {
+        self.memory.grow(layout, known)?;
+        self.file.as_mut().map_or(Ok(()), |f| f.grow(layout, known))
     }
 
     fn spikes(&mut self, recorder: usize, times: &[f64], senders: &[u32]) -> Result<(), SinkError> {
@@ -246,25 +225,107 @@ fn i64_bytes<'py>(py: Python<'py>, values: impl Iterator<Item = i64>) -> Bound<'
     PyBytes::new(py, &bytes)
 }
 
-/// A built network with its recordings: what the first `Simulate` of a script makes.
+/// A Python value as a parameter value: numbers, booleans, strings, sequences (lists,
+/// tuples, numpy arrays) and dicts (random parameters, nested tables).
+fn to_value(v: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if let Ok(i) = v.cast::<PyInt>() {
+        return Ok(Value::Int(i.extract()?));
+    }
+    if let Ok(x) = v.cast::<PyFloat>() {
+        return Ok(Value::Float(x.value()));
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(Value::Str(s.to_string()));
+    }
+    if let Ok(d) = v.cast::<PyDict>() {
+        return Ok(Value::Map(to_params(d)?.into_map()));
+    }
+    // numpy scalars and arrays, lists and tuples.
+    if v.hasattr("tolist")? {
+        let plain = v.call_method0("tolist")?;
+        if !plain.is(v) {
+            return to_value(&plain);
+        }
+    }
+    if let Ok(seq) = v.cast::<PySequence>() {
+        let items = (0..seq.len()?)
+            .map(|i| to_value(&seq.get_item(i)?))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(Value::List(items));
+    }
+    if let Ok(x) = v.extract::<f64>() {
+        return Ok(Value::Float(x));
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "cannot use {} as a parameter value",
+        v.get_type().name()?
+    )))
+}
+
+fn to_params(d: &Bound<'_, PyDict>) -> PyResult<Params> {
+    let mut p = Params::new();
+    for (k, v) in d.iter() {
+        p.insert(k.extract::<String>()?, to_value(&v)?);
+    }
+    Ok(p)
+}
+
+fn from_value<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::Float(x) => x.into_pyobject(py)?.into_any(),
+        Value::Str(s) => s.into_pyobject(py)?.into_any(),
+        Value::List(items) => {
+            let list = PyList::empty(py);
+            for x in items {
+                list.append(from_value(py, x)?)?;
+            }
+            list.into_any()
+        }
+        Value::Map(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(k, from_value(py, x)?)?;
+            }
+            d.into_any()
+        }
+    })
+}
+
+/// `(first, count)` runs as a node set.
+fn node_set(runs: Vec<(u32, u32)>) -> NodeSet {
+    let mut set = NodeSet::new();
+    for (first, count) in runs {
+        set.push_range(first, count);
+    }
+    set
+}
+
+/// The live network of a script: NEST's kernel. Python holds one per `ResetKernel` and sends
+/// it typed calls (`create`, `connect`, `set_status`, `simulate`, …); the network stays live
+/// between `Simulate` calls.
 ///
 /// Arrays come back as native-endian bytes (`numpy.frombuffer`), so that reading a long
-/// recording costs one copy and no Python object per value.
-///
-/// The state sits behind a mutex: Python may hand the object to any thread, and the neuron
-/// state is `Send` but not `Sync`.
+/// recording costs one copy and no Python object per value. The state sits behind a mutex:
+/// Python may hand the object to any thread, and the neuron state is `Send` but not `Sync`.
 #[pyclass(module = "spindle._spindle")]
-struct Engine {
+struct Kernel {
     inner: Mutex<Inner>,
 }
 
 struct Inner {
-    network: Network,
+    session: Session,
     sink: Tee,
+    /// Whether the sink has been handed the recording layout (at the first `Simulate`).
+    begun: bool,
     hdf5: Option<PathBuf>,
 }
 
-impl Engine {
+impl Kernel {
     fn inner(&self) -> MutexGuard<'_, Inner> {
         // A panic inside a run leaves nothing half-written that a reader could trip over.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
@@ -272,87 +333,188 @@ impl Engine {
 }
 
 #[pymethods]
-impl Engine {
-    /// Parse and build `scenario` (TOML text) with `threads` workers; record into memory and,
-    /// if `hdf5` is given, into that file (`overwrite`: replace an existing one).
+impl Kernel {
     #[new]
-    #[pyo3(signature = (scenario, threads=None, hdf5=None, overwrite=false))]
-    fn new(
-        py: Python<'_>,
-        scenario: &str,
-        threads: Option<usize>,
-        hdf5: Option<PathBuf>,
-        overwrite: bool,
-    ) -> PyResult<Engine> {
-        let network = py
-            .detach(|| {
-                let parsed = Scenario::parse(scenario, None)?;
-                let opts = RunOptions {
-                    threads,
-                    seed: None,
-                };
-                Network::build(&parsed, &opts)
-            })
-            .map_err(|e| py_error(py, &e))?;
-        let file = match &hdf5 {
-            None => None,
-            Some(path) => Some(
-                Hdf5Sink::create(path, &network.run_info(), &network.nodes, overwrite)
-                    .map_err(|e| nest_error(py, "IOError", e.to_string()))?,
-            ),
-        };
-        let mut sink = Tee {
-            memory: MemorySink::with_names(network.recorder_names()),
-            file,
-        };
-        sink.begin(network.simulation.recording_layout())
-            .map_err(|e| nest_error(py, "IOError", e.to_string()))?;
-        Ok(Engine {
+    #[pyo3(signature = (resolution, seed, threads=None))]
+    fn new(py: Python<'_>, resolution: f64, seed: u64, threads: Option<usize>) -> PyResult<Kernel> {
+        let session = Session::new(resolution, seed, threads).map_err(|e| py_error(py, &e))?;
+        Ok(Kernel {
             inner: Mutex::new(Inner {
-                network,
-                sink,
-                hdf5,
+                session,
+                sink: Tee {
+                    memory: MemorySink::with_names(Vec::new()),
+                    file: None,
+                },
+                begun: false,
+                hdf5: None,
             }),
         })
     }
 
+    /// `Create(model, n, params)`: the first id of the new nodes.
+    fn create(
+        &self,
+        py: Python<'_>,
+        model: &str,
+        n: u32,
+        params: &Bound<'_, PyDict>,
+    ) -> PyResult<u32> {
+        let params = to_params(params)?;
+        let first = self
+            .inner()
+            .session
+            .create(model, n, params)
+            .map_err(|e| py_error(py, &e))?;
+        Ok(first.0)
+    }
+
+    /// `Connect(pre, post, conn_spec, syn_spec)` with `pre` and `post` as `(first, count)` runs.
+    fn connect(
+        &self,
+        py: Python<'_>,
+        pre: Vec<(u32, u32)>,
+        post: Vec<(u32, u32)>,
+        conn: &Bound<'_, PyDict>,
+        syn: &Bound<'_, PyDict>,
+    ) -> PyResult<Vec<String>> {
+        let (conn, syn) = (to_params(conn)?, to_params(syn)?);
+        let mut inner = self.inner();
+        inner
+            .session
+            .connect(node_set(pre), node_set(post), conn, syn)
+            .map_err(|e| py_error(py, &e))?;
+        Ok(inner.session.simulation_mut().network_mut().take_warnings())
+    }
+
+    /// `SetStatus` of node `id` with one dictionary.
+    fn set_status(&self, py: Python<'_>, id: u32, params: &Bound<'_, PyDict>) -> PyResult<()> {
+        let params = to_params(params)?;
+        self.inner()
+            .session
+            .set_status(NodeId(id), params)
+            .map_err(|e| py_error(py, &e))
+    }
+
+    /// `SetStatus` of the nodes `ids`, one value of `key` each.
+    fn set_column(
+        &self,
+        py: Python<'_>,
+        ids: Vec<u32>,
+        key: &str,
+        values: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let Value::List(values) = to_value(values)? else {
+            return Err(nest_error(
+                py,
+                "BadProperty",
+                format!("{key}: expected one value per node"),
+            ));
+        };
+        let mut inner = self.inner();
+        for (id, v) in ids.into_iter().zip(values) {
+            let mut p = Params::new();
+            p.insert(key, v);
+            inner
+                .session
+                .set_status(NodeId(id), p)
+                .map_err(|e| py_error(py, &e))?;
+        }
+        Ok(())
+    }
+
+    /// `GetStatus` of node `id`: its model's parameters and state.
+    fn get_status<'py>(&self, py: Python<'py>, id: u32) -> PyResult<Bound<'py, PyDict>> {
+        let status = self
+            .inner()
+            .session
+            .get_status(NodeId(id))
+            .map_err(|e| py_error(py, &e))?;
+        params_dict(py, &status)
+    }
+
+    /// The recordables of neuron `id` (empty for other nodes).
+    fn recordables(&self, id: u32) -> Vec<String> {
+        let inner = self.inner();
+        inner
+            .session
+            .simulation()
+            .network()
+            .neuron_model(NodeId(id))
+            .map(|m| m.recordables().into_iter().map(|r| r.name).collect())
+            .unwrap_or_default()
+    }
+
     /// Record into the HDF5 file `path` too (`overwrite`: replace an existing one); only
-    /// before the first run, so that the file holds the whole run.
-    #[pyo3(signature = (path, overwrite=false))]
-    fn open_hdf5(&self, py: Python<'_>, path: PathBuf, overwrite: bool) -> PyResult<()> {
+    /// before the first run, so that the file holds the whole run. `nodes` names the
+    /// populations: `(name, model, first id, count)`.
+    #[pyo3(signature = (path, nodes, overwrite=false))]
+    fn open_hdf5(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        nodes: Vec<(String, String, u32, u32)>,
+        overwrite: bool,
+    ) -> PyResult<()> {
         let mut guard = self.inner();
         let inner = &mut *guard;
-        if inner.network.simulation.now() > 0 || inner.sink.file.is_some() {
+        if inner.begun || inner.sink.file.is_some() {
             return Err(nest_error(
                 py,
                 "KernelException",
                 "the HDF5 file must be chosen before the first Simulate",
             ));
         }
-        let network = &inner.network;
-        let mut file = Hdf5Sink::create(&path, &network.run_info(), &network.nodes, overwrite)
-            .map_err(|e| nest_error(py, "IOError", e.to_string()))?;
-        file.begin(network.simulation.recording_layout())
+        let s = &inner.session;
+        let info = RunInfo {
+            resolution: s.resolution,
+            seed: s.seed,
+            threads: s.threads,
+            spindle_version: spindle::VERSION.to_string(),
+        };
+        let entries: Vec<NodeEntry> = nodes
+            .into_iter()
+            .map(|(name, model, first_id, count)| NodeEntry {
+                name,
+                model,
+                first_id,
+                count,
+            })
+            .collect();
+        let file = Hdf5Sink::create(&path, &info, &entries, overwrite)
             .map_err(|e| nest_error(py, "IOError", e.to_string()))?;
         inner.sink.file = Some(file);
         inner.hdf5 = Some(path);
         Ok(())
     }
 
+    /// Name recorders in the memory recording: `(id, name)` pairs.
+    fn name_recorders(&self, names: Vec<(u32, String)>) {
+        let names = names.into_iter().map(|(id, n)| (NodeId(id), n)).collect();
+        self.inner().sink.memory = MemorySink::with_names(names);
+    }
+
     /// Simulate `ms` more milliseconds (NEST's `Simulate`), with the GIL released. The lock
-    /// is taken and dropped while detached, so another Python thread that reads this engine
+    /// is taken and dropped while detached, so another Python thread that reads this kernel
     /// meanwhile waits for the run without blocking its return.
     fn simulate(&self, py: Python<'_>, ms: f64) -> PyResult<()> {
         let result = py.detach(|| {
             let mut guard = self.inner();
-            let Inner { network, sink, .. } = &mut *guard;
-            let steps = network
-                .simulation
+            let Inner {
+                session,
+                sink,
+                begun,
+                ..
+            } = &mut *guard;
+            let steps = session
                 .grid()
                 .ms_on_grid(ms)
                 .filter(|&s| s >= 0 && ms.is_finite())
                 .ok_or(None)?;
-            network.simulation.run(steps, sink).map_err(Some)
+            if !*begun {
+                session.begin_recording(sink).map_err(Some)?;
+                *begun = true;
+            }
+            session.simulate(steps, sink).map_err(Some)
         });
         result.map_err(|e| match e {
             None => nest_error(
@@ -360,21 +522,22 @@ impl Engine {
                 "BadParameter",
                 "The simulation time must be a multiple of the simulation resolution.",
             ),
-            Some(e) => nest_error(py, "KernelException", e.to_string()),
+            Some(e) => py_error(py, &e),
         })
     }
 
     /// Simulated time so far (ms).
     fn biological_time(&self) -> f64 {
         let inner = self.inner();
-        let sim = &inner.network.simulation;
+        let sim = inner.session.simulation();
         sim.grid().step_to_ms(sim.now())
     }
 
     /// The smallest and largest delay of the network (ms).
     fn delay_extrema(&self) -> (f64, f64) {
-        let inner = self.inner();
-        let sim = &inner.network.simulation;
+        let mut inner = self.inner();
+        let _ = inner.session.simulation_mut().sync();
+        let sim = inner.session.simulation();
         let grid = sim.grid();
         (
             grid.step_to_ms(sim.min_delay()),
@@ -383,15 +546,20 @@ impl Engine {
     }
 
     fn threads(&self) -> usize {
-        self.inner().network.threads
+        self.inner().session.threads
     }
 
-    fn num_connections(&self) -> usize {
-        self.inner().network.simulation.connection_count()
+    /// Connections of every kind; builds what is not built yet (rules are expanded then).
+    fn num_connections(&self, py: Python<'_>) -> PyResult<usize> {
+        let mut inner = self.inner();
+        let sim = inner.session.simulation_mut();
+        sim.sync()
+            .map_err(|e| py_error(py, &Error::Run(spindle::core::RunError::Build(e))))?;
+        Ok(sim.connection_count())
     }
 
     fn spike_count(&self) -> u64 {
-        self.inner().network.simulation.spike_count()
+        self.inner().session.simulation().spike_count()
     }
 
     /// The HDF5 file this run writes, if any.
@@ -400,7 +568,7 @@ impl Engine {
     }
 
     /// (times, senders) of spike recorder `id` as float64 and int64 bytes, sorted by
-    /// (time, sender); `None` if `id` is not a spike recorder.
+    /// (time, sender); `None` if `id` is not a spike recorder that has recorded.
     fn spikes<'py>(
         &self,
         py: Python<'py>,
@@ -416,7 +584,7 @@ impl Engine {
     }
 
     /// (times (T), senders (N), [(recordable, T × N row-major values)]) of multimeter `id`;
-    /// `None` if `id` is not a multimeter.
+    /// `None` if `id` is not a multimeter that has recorded.
     #[allow(clippy::type_complexity)]
     fn samples<'py>(
         &self,
@@ -444,29 +612,33 @@ impl Engine {
 
     /// The current value of recordable `index` of neuron `id` (`None` if `id` is no neuron).
     fn recordable_value(&self, id: u32, index: usize) -> Option<f64> {
-        self.inner()
-            .network
-            .simulation
+        let mut inner = self.inner();
+        let _ = inner.session.simulation_mut().sync_nodes();
+        inner
+            .session
+            .simulation()
             .recordable_value(NodeId(id), index)
     }
 
     /// Every connection as (sources, targets: int64; weights, delays in ms: float64) bytes;
-    /// recorder connections have NaN weight and delay.
+    /// recorder connections have NaN weight and delay. Builds what is not built yet.
     #[allow(clippy::type_complexity)]
     fn connections<'py>(
         &self,
         py: Python<'py>,
-    ) -> (
+    ) -> PyResult<(
         Bound<'py, PyBytes>,
         Bound<'py, PyBytes>,
         Bound<'py, PyBytes>,
         Bound<'py, PyBytes>,
-    ) {
-        let inner = self.inner();
-        let sim = &inner.network.simulation;
+    )> {
+        let mut inner = self.inner();
+        let sim = inner.session.simulation_mut();
+        sim.sync()
+            .map_err(|e| py_error(py, &Error::Run(spindle::core::RunError::Build(e))))?;
         let grid = sim.grid();
         let all = sim.connections();
-        (
+        Ok((
             i64_bytes(py, all.iter().map(|c| i64::from(c.source.0))),
             i64_bytes(py, all.iter().map(|c| i64::from(c.target.0))),
             f64_bytes(
@@ -478,7 +650,7 @@ impl Engine {
                 all.iter()
                     .map(|c| c.synapse.map_or(f64::NAN, |s| grid.step_to_ms(s.delay))),
             ),
-        )
+        ))
     }
 
     /// Write what is pending and close the HDF5 file (the memory recording stays readable).
@@ -499,8 +671,7 @@ fn _spindle(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VERSION", spindle::VERSION)?;
     m.add_function(wrap_pyfunction!(model_names, m)?)?;
     m.add_function(wrap_pyfunction!(model_keys, m)?)?;
-    m.add_function(wrap_pyfunction!(node_info, m)?)?;
-    m.add_function(wrap_pyfunction!(check_network, m)?)?;
-    m.add_class::<Engine>()?;
+    m.add_function(wrap_pyfunction!(model_status, m)?)?;
+    m.add_class::<Kernel>()?;
     Ok(())
 }

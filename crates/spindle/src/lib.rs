@@ -10,11 +10,13 @@ pub mod registry;
 pub mod resources;
 pub mod run;
 pub mod scenario;
+pub mod session;
 
 pub use error::{Error, Located};
 pub use resources::MemoryLimit;
 pub use run::{Network, RunOptions};
 pub use scenario::Scenario;
+pub use session::Session;
 
 pub use spindle_core as core;
 pub use spindle_io as io;

@@ -9,7 +9,8 @@ Create, Connect, Simulate (repeatedly), GetDefaults / SetDefaults, CopyModel, Ge
 set_verbosity, NodeCollection and the exceptions of `spindle.kernel`. `export_scenario(path)`
 writes the network as a scenario file that `spindle run` reproduces bit for bit.
 
-The network is built in the Rust engine at the first Simulate, with all cores unless
+The network lives in the Rust engine from the first Create on and stays live between Simulate
+calls (Create, Connect, SetStatus act on it at any time); it runs on all cores unless
 `local_num_threads` says otherwise (results never depend on the thread count).
 """
 
@@ -57,13 +58,20 @@ __all__ = [
 
 # ---- the kernel ---------------------------------------------------------------------------
 
-_verbosity = ["M_INFO"]
+# The kernel's verbosity, a `VerbosityLevel` (INFO = 10 by default, as in NEST).
+_verbosity = [None]
 
 
 def ResetKernel():
     """Forget every node, connection, setting and recording (NEST's ResetKernel). An HDF5
     file being written is closed first."""
     _state.reset()
+
+
+def _build_info():
+    from ._extras import _build_info as info
+
+    return info()
 
 
 def _threads(s):
@@ -101,7 +109,7 @@ def _kernel_status(s):
         ),
         "verbosity": _verbosity[0],
         "local_spike_counter": engine.spike_count() if engine is not None else 0,
-        "build_info": {"version": __version__, "simulator": "spindle"},
+        "build_info": _build_info(),
     }
     return status
 
@@ -182,12 +190,19 @@ def SetKernelStatus(params):
         elif key == "rng_seed":
             if not 1 <= int(value) < 2**32:
                 raise _k.BadProperty("RNG seed must be in (0, 2^32-1).")
-            s.require_unsimulated("change the seed")
+            if s.engine is not None:
+                raise _k.KernelException(
+                    "spindle takes rng_seed before the first node is created (its random "
+                    "streams are keyed by the seed from then on)"
+                )
             s.rng_seed = int(value)
         elif key in ("local_num_threads", "total_num_virtual_procs"):
             if int(value) < 1:
                 raise _k.BadProperty("Number of threads must be at least 1.")
-            s.require_unsimulated("change the number of threads")
+            if s.engine is not None:
+                raise _k.KernelException(
+                    "Nodes exist: Thread/process number cannot be changed."
+                )
             s.threads = int(value)
         elif key == "data_path":
             s.data_path = str(value)
@@ -198,29 +213,34 @@ def SetKernelStatus(params):
         elif key == "print_time":
             s.print_time = bool(value)
         elif key == "verbosity":
-            set_verbosity(value)
+            from ._extras import _as_verbosity
+
+            _verbosity[0] = _as_verbosity(value)
 
 
 def set_verbosity(level):
-    """NEST's set_verbosity: M_ALL … M_QUIET. At M_ERROR and above spindle's warnings
-    (accepted but surprising input) are not shown."""
-    name = level if isinstance(level, str) else None
-    if name is None:
-        matches = [k for k, v in _state.VERBOSITY.items() if v == int(level)]
-        if not matches:
-            raise _k.BadProperty(f"unknown verbosity level {level!r}")
-        name = matches[0]
-    if name not in _state.VERBOSITY:
-        raise _k.BadProperty(f"unknown verbosity level {level!r}")
-    _verbosity[0] = name
+    """NEST's deprecated set_verbosity: "M_ALL" … "M_QUIET" or a `VerbosityLevel`. At
+    ERROR and above spindle's warnings (accepted but surprising input) are not shown."""
+    from ._extras import VerbosityLevel, _as_verbosity
+
+    if isinstance(level, (int, VerbosityLevel)) and not isinstance(level, bool):
+        try:
+            level = VerbosityLevel(int(level))
+        except ValueError:
+            raise _k.BadProperty(f"unknown verbosity level {level!r}") from None
+    try:
+        _verbosity[0] = _as_verbosity(level)
+    except _k.NESTErrors.TypeMismatch:
+        raise _k.BadProperty(f"unknown verbosity level {level!r}") from None
 
 
 def get_verbosity():
-    return _verbosity[0]
+    """NEST's deprecated get_verbosity: the level as an int (NEST 3.10)."""
+    return int(_verbosity[0])
 
 
 def _quiet():
-    return _state.VERBOSITY[_verbosity[0]] > _state.VERBOSITY["M_WARNING"]
+    return int(_verbosity[0]) > 20  # above VerbosityLevel.WARNING
 
 
 # ---- models -------------------------------------------------------------------------------
@@ -386,3 +406,11 @@ sys.modules[__name__].__class__ = _SpindleModule
 # Close an HDF5 file being written when the interpreter exits (it is complete after every
 # Simulate anyway; this closes it cleanly).
 atexit.register(lambda: _state.current().drop_engine())
+from ._extras import *  # noqa: F401,F403,E402  (PyNEST helpers, see _extras.py)
+from . import _extras  # noqa: E402
+
+_verbosity[0] = _extras.VerbosityLevel.INFO
+# nest.set / nest.get (kernel attributes) live on the module class, so that they do not
+# shadow the builtins inside this file.
+_SpindleModule.set = staticmethod(_extras.set)
+_SpindleModule.get = staticmethod(_extras.get)

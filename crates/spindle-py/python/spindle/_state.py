@@ -1,16 +1,18 @@
-"""The network a script has described so far, and the engine that runs it.
+"""The kernel of a script: the live network in the Rust engine, and a log of the calls.
 
-A PyNEST script creates nodes, connects them and simulates. spindle keeps what the script
-describes as a scenario (docs/scenario-format.md): each `Create` adds `[[nodes]]` entries,
-each `Connect` a `[[connect]]` entry, each `Simulate` a duration. Every call is checked when
-it is made, by the native module, so errors surface where NEST raises them. The first
-`Simulate` builds the scenario's network in the Rust engine; later ones continue it.
-`export_scenario` writes the same scenario text the engine was built from, so `spindle run`
-reproduces the run.
+A PyNEST script creates nodes, connects them, sets their status and simulates, in any order.
+Each call goes straight to the native kernel (`_spindle.Kernel`, which holds the network in
+Rust as the single source of truth for parameters and state) as a typed call; errors come
+back as NEST's exceptions. The network stays live: nodes and connections made after a
+`Simulate` are built into the running network at the next one, and status changes act from
+the next step on, as in NEST.
 
-Node ids are NEST's: 1, 2, … in creation order. A `[[nodes]]` entry covers a run of ids with
-one model and one parameter set; when a script connects or sets part of an entry, the entry
-is split into pieces (same ids, same parameters), which changes no result.
+Beside the kernel, the state keeps a log of what the script described — `[[nodes]]` entries
+and `[[connect]]` entries, as in a scenario file (docs/scenario-format.md) — from which
+`export_scenario` writes a file that `spindle run` reproduces bit for bit. Node ids are NEST's:
+1, 2, … in creation order. An entry covers a run of ids with one model and one parameter set;
+when a script sets part of an entry, the entry is split into pieces (same ids, same
+parameters), which changes no result.
 """
 
 from __future__ import annotations
@@ -130,8 +132,10 @@ class State:
         self.model_defaults: dict[str, dict] = {}
         self.copied: dict[str, tuple] = {}
         self.synapse_defaults: dict[str, dict] = {"static_synapse": {}}
-        self.engine = None
+        self.engine = None  # the native kernel, made at the first node
         self.simulated: list[float] = []
+        # Calls after the first Simulate that the scenario format cannot carry yet.
+        self.live_changes: list[str] = []
         self.event_start: dict[int, int] = {}
         self.warned: set[str] = set()
 
@@ -177,12 +181,12 @@ class State:
         d = {k: copy.deepcopy(v) for k, v in _DEFAULTS[base_model].items() if k in keys}
         d.update(copy.deepcopy(overrides))
         d["model"] = model
+        info = self.node_info(base_model, overrides)
+        d.update(info["status"])
+        d.update(copy.deepcopy(overrides))
         if d.get("element_type") == "neuron":
-            info = self.node_info([(base_model, 1, overrides)], None)[0]
             d["recordables"] = list(info["recordables"])
-            for name, value in zip(info["recordables"], info["initial"]):
-                if name in d:
-                    d[name] = value
+        d["model"] = model
         return d
 
     def set_defaults(self, model: str, params: dict) -> None:
@@ -198,7 +202,7 @@ class State:
             return
         base, current = self.resolve_model(model)
         merged = {**current, **params}
-        self.node_info([(base, 1, merged)], None)
+        self.node_info(base, merged)
         if model in self.copied:
             self.copied[model] = (base, merged)
         else:
@@ -214,7 +218,7 @@ class State:
             return
         base, current = self.resolve_model(old)
         merged = {**current, **params}
-        self.node_info([(base, 1, merged)], None)
+        self.node_info(base, merged)
         self.copied[new] = (base, merged)
 
     # ---- checks -----------------------------------------------------------------------
@@ -225,28 +229,22 @@ class State:
             k["threads"] = int(self.threads)
         return k
 
-    def node_info(self, specs, first):
-        """Check (model, n, params) specs as NEST's Create does; their info dicts."""
-        nodes = [(f"n{i}", m, n, p) for i, (m, n, p) in enumerate(specs)]
-        text = _toml.scenario(self.kernel_table(False), nodes, [], [])
-        try:
-            return _spindle.node_info(text)
-        except _k.NESTError as e:
-            if first is not None and isinstance(
-                e, (_k.NESTErrors.BadProperty, _k.NESTErrors.UnaccessedDictionaryEntry)
-            ):
-                model = specs[0][0]
-                raise type(e)(f"Setting status of a '{model}' with node ID {first}: {e}") from None
-            raise
+    def node_info(self, model: str, params: dict) -> dict:
+        """Check a model's parameters as NEST's Create does: element_type, the model's
+        status with these parameters (NEST's GetDefaults) and its recordables."""
+        return _spindle.model_status(model, _plain(params), float(self.resolution))
 
-    def require_unsimulated(self, what: str) -> None:
+    def kernel(self):
+        """The native kernel, made with the kernel settings at the first node."""
+        if self.engine is None:
+            self.engine = _spindle.Kernel(float(self.resolution), int(self.rng_seed), self.threads)
+        return self.engine
+
+    def note_live_change(self, what: str) -> None:
+        """Remember a change made after Simulate: it acts on the live network, but
+        `export_scenario` cannot write it yet."""
         if self.simulated:
-            raise _k.NotImplemented(
-                f"spindle cannot {what} after Simulate: the network is built at the first "
-                "Simulate and then only runs on. Describe the whole network before simulating, "
-                "or call ResetKernel() and start again."
-            )
-        self.drop_engine()
+            self.live_changes.append(what)
 
     def drop_engine(self) -> None:
         if self.engine is not None:
@@ -265,27 +263,46 @@ class State:
         return self.entries[self.entry_index(node_id)]
 
     def create(self, model: str, n: int, params) -> range:
-        self.require_unsimulated("create nodes")
         base, defaults = self.resolve_model(model)
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise _k.BadProperty(f"Create: n must be a positive integer, got {n!r}")
         n = int(n)
+        kernel = self.kernel()
         per_node = per_node_params(base, n, params)
         element = _DEFAULTS[base].get("element_type")
         first = self.next_id
-        if per_node is None and element != "neuron" and n > 1:
-            per_node = [dict(params or {})] * n  # devices: one entry each
+        try:
+            if per_node is None:
+                common = {**defaults, **_plain(params or {})}
+                for _ in range(1 if element == "neuron" else n):
+                    kernel.create(base, n if element == "neuron" else 1, common)
+            elif element == "neuron":
+                # The defaults for all, then each node's own values (NEST's SetStatus).
+                kernel.create(base, n, dict(defaults))
+                keys = sorted({k for p in per_node for k in p})
+                ids = list(range(first, first + n))
+                if all(set(p) == set(keys) for p in per_node):
+                    for k in keys:
+                        kernel.set_column(ids, k, [_plain(p[k]) for p in per_node])
+                else:
+                    for i, p in zip(ids, per_node):
+                        kernel.set_status(i, _plain(p))
+            else:
+                for p in per_node:
+                    kernel.create(base, 1, {**defaults, **_plain(p)})
+        except (_k.NESTErrors.BadProperty, _k.NESTErrors.UnaccessedDictionaryEntry) as e:
+            raise type(e)(f"Setting status of a '{model}' with node ID {first}: {e}") from None
+        self.next_id = first + n
+        info = {"element_type": element}
+        if element == "neuron":
+            info["recordables"] = kernel.recordables(first)
         if per_node is None:
-            specs = [(base, n, {**defaults, **_plain(params or {})})]
+            self.entries.append(Entry(first, n, base, model, {**defaults, **_plain(params or {})}, info))
         else:
-            specs = [(base, 1, {**defaults, **_plain(p)}) for p in per_node]
-        infos = self.node_info(specs, first)
-        at = first
-        for (m, count, p), info in zip(specs, infos):
-            self.entries.append(Entry(at, count, m, model, p, dict(info)))
-            at += count
-        self.next_id = at
-        return range(first, at)
+            for i, p in enumerate(per_node):
+                self.entries.append(Entry(first + i, 1, base, model, {**defaults, **_plain(p)}, info))
+        self.note_live_change("Create")
+        return range(first, first + n)
 
     def split(self, node_ids) -> list:
         """Split entries so that each of `node_ids`' runs starts and ends an entry; the
@@ -311,7 +328,7 @@ class State:
             groups = [(list(node_ids), params_per_node)]
         else:
             groups = [([i], p) for i, p in zip(node_ids, params_per_node)]
-        rest = []
+        kernel = self.kernel()
         for ids, params in groups:
             params = dict(_plain(params))
             if "n_events" in params:
@@ -319,33 +336,31 @@ class State:
                     raise _k.BadProperty("n_events can only be set to 0.")
                 for i in ids:
                     self.event_start[i] = self._event_count(i, absolute=True)
-            if params:
-                rest.append((ids, params))
-        if not rest:
-            return
-        self.require_unsimulated("change parameters")
-        saved = [
-            Entry(e.first, e.n, e.model, e.user_model, dict(e.params), e.info)
-            for e in self.entries
-        ]
-        try:
-            for ids, params in rest:
-                for e in self.split(ids):
-                    e.params.update(params)
-                    e.info = dict(self.node_info([(e.model, e.n, e.params)], e.first)[0])
-        except BaseException:
-            self.entries = saved
-            raise
+            if not params:
+                continue
+            for i in ids:
+                e = self.entry(i)
+                try:
+                    kernel.set_status(i, params)
+                except (
+                    _k.NESTErrors.BadProperty,
+                    _k.NESTErrors.UnaccessedDictionaryEntry,
+                ) as err:
+                    raise type(err)(
+                        f"Setting status of a '{e.user_model}' with node ID {i}: {err}"
+                    ) from None
+            for e in self.split(ids):
+                e.params.update(params)
+            self.note_live_change("SetStatus")
 
     def connect(self, pre, post, conn_spec, syn_spec) -> None:
-        self.require_unsimulated("connect nodes")
         conn = normalise_conn(conn_spec)
         syn = self.normalise_syn(syn_spec)
         c = Connection(ranges(pre), ranges(post), conn, syn)
-        text = self.render([c], [], with_threads=False)
-        for w in _spindle.check_network(text):
+        for w in self.kernel().connect(c.pre, c.post, conn, syn):
             self.warn(w)
         self.connections.append(c)
+        self.note_live_change("Connect")
 
     def normalise_syn(self, syn_spec) -> dict:
         if syn_spec is None:
@@ -414,21 +429,18 @@ class State:
         return str(folder / f"{self.data_prefix}spindle.h5")
 
     def ensure_engine(self):
-        """The built network (built now if needed). GetConnections and friends may build it
-        before the first Simulate; the HDF5 file is only opened by Simulate."""
-        if self.engine is None:
-            text = self.render(self.connections, [])
-            self.engine = _spindle.Engine(text, self.threads)
-        return self.engine
+        """The native kernel (made now if no node exists yet)."""
+        return self.kernel()
 
     def simulate(self, t: float) -> None:
         t = float(t)
-        engine = self.ensure_engine()
+        kernel = self.kernel()
         if not self.simulated:
             path = self.hdf5_path()
             if path is not None:
-                engine.open_hdf5(path, bool(self.overwrite_files))
-        engine.simulate(t)
+                nodes = [(e.name(), e.model, e.first, e.n) for e in self.entries]
+                kernel.open_hdf5(path, nodes, bool(self.overwrite_files))
+        kernel.simulate(t)
         self.simulated.append(t)
 
     def export(self, path) -> None:
@@ -436,6 +448,12 @@ class State:
             "Exported by spindle's Python front end (spindle.export_scenario).\n"
             "`spindle run` on this file reproduces the Python run's recordings bit for bit."
         )
+        if self.live_changes:
+            raise _k.NotImplemented(
+                "export_scenario cannot yet write the changes made between Simulate calls "
+                f"({', '.join(sorted(set(self.live_changes)))} after the first Simulate); the "
+                "scenario format has no actions list yet"
+            )
         text = self.render(self.connections, self.simulated, header=header)
         Path(path).write_text(text)
 
@@ -457,20 +475,22 @@ class State:
         e = self.entry(node_id)
         start = self.event_start.get(node_id, 0)
         if e.model == "spike_recorder":
-            if self.engine is None:
+            got = None if self.engine is None else self.engine.spikes(node_id)
+            if got is None:  # nothing recorded yet
                 return {"senders": np.zeros(0, np.int64), "times": np.zeros(0)}
-            times, senders = self.engine.spikes(node_id)
+            times, senders = got
             return {
                 "senders": np.frombuffer(senders, np.int64)[start:].copy(),
                 "times": np.frombuffer(times, np.float64)[start:].copy(),
             }
         if e.model == "multimeter":
             record_from = list(e.params.get("record_from", []))
-            if self.engine is None:
+            got = None if self.engine is None else self.engine.samples(node_id)
+            if got is None:  # nothing recorded yet
                 out = {"senders": np.zeros(0, np.int64), "times": np.zeros(0)}
                 out.update({r: np.zeros(0) for r in record_from})
                 return out
-            times_b, senders_b, values = self.engine.samples(node_id)
+            times_b, senders_b, values = got
             times = np.frombuffer(times_b, np.float64)
             senders = np.frombuffer(senders_b, np.int64)
             order = nest_sample_order(times, len(senders), self.resolution, self.min_delay())
@@ -492,6 +512,7 @@ class State:
         keys = set(_spindle.model_keys(e.model)) | set(INFO_KEYS)
         d = {k: copy.deepcopy(v) for k, v in _DEFAULTS[e.model].items() if k in keys}
         d.update(copy.deepcopy(e.params))
+        d.update(self.kernel().get_status(node_id))
         d["model"] = e.user_model
         d["global_id"] = node_id
         d["local"] = True
@@ -508,11 +529,7 @@ class State:
         return d
 
     def state_value(self, node_id: int, e: Entry, index: int) -> float:
-        if self.engine is not None:
-            v = self.engine.recordable_value(node_id, index)
-            if v is not None:
-                return v
-        return e.info["initial"][index]
+        return self.kernel().recordable_value(node_id, index)
 
     def connections_arrays(self):
         """(sources, targets, weights, delays) of every connection (GetConnections)."""
