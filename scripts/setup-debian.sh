@@ -28,8 +28,8 @@ if [ "${1:-}" = "--python" ]; then
   fi
   # The Python front end's tests (crates/spindle-py/tests); pip fetches maturin itself when
   # it builds the package.
-  if ! python3 -c "import pytest" 2>/dev/null; then
-    echo "setup: installing pytest" >&2
-    python3 -m pip install -q --disable-pip-version-check pytest
+  if ! python3 -c "import pytest, pytest_timeout" 2>/dev/null; then
+    echo "setup: installing pytest and pytest-timeout" >&2
+    python3 -m pip install -q --disable-pip-version-check pytest pytest-timeout
   fi
 fi
