@@ -7,11 +7,19 @@
 //! function of (seed, statement, target) — and writes each synapse at its source's cursor.
 //! Synapses of one source keep creation order, so the store is the same whatever the number
 //! of partitions.
+//!
+//! A synapse keeps its weight as given (NEST's synapse weight, which `GetConnections` lists and
+//! `SetStatus` changes) beside what delivery adds to the target's input cell: the compact form
+//! stores both in its kind table, the wide form derives the delivered value from the given one
+//! through the target channel's [`Take`] (see `Partition`). A disconnected synapse is pointed at
+//! the ring's trash cell and stays in place, so that positions (and the handles that
+//! `Simulation::synapses` gives out) never move and delivery needs no check.
 
 use crate::error::BuildError;
 use crate::network::{Population, Statement, MAX_DELAY_STEPS};
 use crate::time::{Step, TimeGrid};
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Where a partition's neurons are: one entry per chunk, in ascending id order.
 #[derive(Clone, Debug)]
@@ -52,23 +60,40 @@ impl PartitionShape {
 #[derive(Debug, Default)]
 pub(crate) struct SynapseStore {
     pub offsets: Vec<u32>,
-    /// Input-buffer cell of the target (chunk cell base + channel · len + local index).
+    /// Input-buffer cell of the target (chunk cell base + channel · len + local index), or
+    /// `TRASH_CELL` for a disconnected synapse.
     pub cells: Vec<u32>,
     pub data: SynapseData,
+    /// The statements of the network description this store was built from (the listing
+    /// re-expands them to learn which statement made each synapse).
+    pub statements: Range<usize>,
+    /// Kind of each (given weight bits, delivered weight bits, delay), built at the first
+    /// change of a compact store's synapse.
+    pub kind_index: Option<HashMap<(u64, u64, u16), u16>>,
 }
 
-/// Weights and delays: as an index into a table of the distinct (weight, delay) pairs when
-/// there are at most 65 536 of them (6 bytes per synapse in all), otherwise in full.
+/// One kind of synapse of a compact store: the weight as given, the weight as delivered into
+/// the target's input cell (after the target model's transformation) and the delay in steps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Kind {
+    pub given: f64,
+    pub delivered: f64,
+    pub delay: u16,
+}
+
+impl Kind {
+    fn key(&self) -> (u64, u64, u16) {
+        (self.given.to_bits(), self.delivered.to_bits(), self.delay)
+    }
+}
+
+/// Weights and delays: as an index into a table of the distinct kinds when there are at most
+/// 65 536 of them (6 bytes per synapse in all), otherwise in full (the weight as given; the
+/// delivered value comes from the target channel's `Take`).
 #[derive(Debug)]
 pub(crate) enum SynapseData {
-    Compact {
-        kinds: Vec<u16>,
-        table: Vec<(f64, u16)>,
-    },
-    Wide {
-        weights: Vec<f64>,
-        delays: Vec<u16>,
-    },
+    Compact { kinds: Vec<u16>, table: Vec<Kind> },
+    Wide { weights: Vec<f64>, delays: Vec<u16> },
 }
 
 impl Default for SynapseData {
@@ -88,28 +113,89 @@ impl SynapseStore {
     /// Heap bytes held by the store.
     pub fn bytes(&self) -> usize {
         let data = match &self.data {
-            SynapseData::Compact { kinds, table } => kinds.capacity() * 2 + table.capacity() * 16,
+            SynapseData::Compact { kinds, table } => {
+                kinds.capacity() * 2 + table.capacity() * std::mem::size_of::<Kind>()
+            }
             SynapseData::Wide { weights, delays } => weights.capacity() * 8 + delays.capacity() * 2,
         };
         self.offsets.capacity() * 4 + self.cells.capacity() * 4 + data
     }
+
+    /// The source of synapse `i`.
+    pub fn source_of(&self, i: usize) -> u32 {
+        (self.offsets.partition_point(|&o| o as usize <= i) - 1) as u32
+    }
+
+    /// (given weight, delay) of synapse `i`.
+    #[inline]
+    pub fn given(&self, i: usize) -> (f64, u16) {
+        match &self.data {
+            SynapseData::Compact { kinds, table } => {
+                let k = table[usize::from(kinds[i])];
+                (k.given, k.delay)
+            }
+            SynapseData::Wide { weights, delays } => (weights[i], delays[i]),
+        }
+    }
+
+    /// Point synapse `i` at `cell` with a new kind. A compact store whose table is full
+    /// becomes wide (its delivered values then come from the channels' takes, which the
+    /// caller's `delivered` equals).
+    pub fn rewrite(&mut self, i: usize, cell: u32, kind: Kind) {
+        self.cells[i] = cell;
+        if let SynapseData::Compact { kinds, table } = &mut self.data {
+            let index = self.kind_index.get_or_insert_with(|| {
+                table
+                    .iter()
+                    .enumerate()
+                    .map(|(k, kind)| (kind.key(), k as u16))
+                    .collect()
+            });
+            let k = match index.get(&kind.key()) {
+                Some(&k) => Some(k),
+                None if table.len() <= usize::from(u16::MAX) => {
+                    let k = table.len() as u16;
+                    table.push(kind);
+                    index.insert(kind.key(), k);
+                    Some(k)
+                }
+                None => None,
+            };
+            match k {
+                Some(k) => {
+                    kinds[i] = k;
+                    return;
+                }
+                None => {
+                    let weights = kinds.iter().map(|&k| table[usize::from(k)].given).collect();
+                    let delays = kinds.iter().map(|&k| table[usize::from(k)].delay).collect();
+                    self.data = SynapseData::Wide { weights, delays };
+                    self.kind_index = None;
+                }
+            }
+        }
+        if let SynapseData::Wide { weights, delays } = &mut self.data {
+            weights[i] = kind.given;
+            delays[i] = kind.delay;
+        }
+    }
 }
 
-/// Distinct (weight bits, delay) pairs, with the last lookup cached (consecutive synapses of
-/// a statement usually share their parameters).
+/// Distinct kinds, with the last lookup cached (consecutive synapses of a statement usually
+/// share their parameters).
 #[derive(Default)]
 struct KindTable {
-    index: HashMap<(u64, u16), u16>,
-    table: Vec<(f64, u16)>,
-    last: Option<((u64, u16), u16)>,
+    index: HashMap<(u64, u64, u16), u16>,
+    table: Vec<Kind>,
+    last: Option<((u64, u64, u16), u16)>,
     overflow: bool,
 }
 
 impl KindTable {
-    /// The kind of (weight, delay), added if new; `None` once there are too many.
+    /// The index of `kind`, added if new; `None` once there are too many.
     #[inline]
-    fn kind(&mut self, weight: f64, delay: u16, add: bool) -> Option<u16> {
-        let key = (weight.to_bits(), delay);
+    fn kind(&mut self, kind: Kind, add: bool) -> Option<u16> {
+        let key = kind.key();
         if let Some((k, v)) = self.last {
             if k == key {
                 return Some(v);
@@ -124,7 +210,7 @@ impl KindTable {
                     return None;
                 }
                 let v = self.table.len() as u16;
-                self.table.push((weight, delay));
+                self.table.push(kind);
                 self.index.insert(key, v);
                 v
             }
@@ -153,20 +239,23 @@ pub(crate) struct Census {
 }
 
 impl Connectome<'_> {
-    /// Every synapse targeting `shape`, as `f(source, cell, weight, delay)`, in creation order.
+    /// Every synapse targeting `shape`, as `f(statement, source, cell, given weight, delivered
+    /// weight, delay)`, in creation order (`statement` indexes `self.statements`).
     fn for_each(
         &self,
         shape: &PartitionShape,
-        f: &mut dyn FnMut(u32, u32, f64, Step),
+        f: &mut dyn FnMut(usize, u32, u32, f64, f64, Step),
     ) -> Result<(), BuildError> {
-        for statement in self.statements {
+        for (k, statement) in self.statements.iter().enumerate() {
             match statement {
                 Statement::Explicit(list) => {
                     for s in list {
                         if let Some((c, l)) = shape.locate(s.target) {
                             f(
+                                k,
                                 s.source,
                                 shape.cell(c, l, s.channel),
+                                s.given,
                                 s.weight,
                                 Step::from(s.delay),
                             );
@@ -176,11 +265,13 @@ impl Connectome<'_> {
                 Statement::Rule(rule) => {
                     let mut failure = None;
                     let owns = |t: u32| shape.locate(t).is_some();
-                    rule.expand(self.seed, &self.grid, &owns, &mut |s, t, w, d| {
+                    rule.expand_indexed(self.seed, &self.grid, &owns, &mut |s, t, w, d, at| {
                         let (c, l) = shape.locate(t).expect("expand only emits owned targets");
                         let model = &self.populations[shape.chunks[c].population].model;
-                        match model.spike_input(rule.syn.receptor, w) {
-                            Ok(input) => f(s, shape.cell(c, l, input.channel), input.weight, d),
+                        match model.spike_input(rule.receptor_at(at), w) {
+                            Ok(input) => {
+                                f(k, s, shape.cell(c, l, input.channel), w, input.weight, d)
+                            }
                             Err(r) => {
                                 failure.get_or_insert(BuildError::Rule {
                                     rule: rule.conn.rule.to_string(),
@@ -213,13 +304,18 @@ impl Connectome<'_> {
             max_delay: None,
         };
         let mut too_many = false;
-        self.for_each(shape, &mut |source, _cell, weight, delay| {
+        self.for_each(shape, &mut |_, source, _cell, given, delivered, delay| {
             let c = &mut census.counts[source as usize + 1];
             match c.checked_add(1) {
                 Some(n) => *c = n,
                 None => too_many = true,
             }
-            census.kinds.kind(weight, delay as u16, true);
+            let kind = Kind {
+                given,
+                delivered,
+                delay: delay as u16,
+            };
+            census.kinds.kind(kind, true);
             census.min_delay = Some(census.min_delay.map_or(delay, |d: Step| d.min(delay)));
             census.max_delay = Some(census.max_delay.map_or(delay, |d: Step| d.max(delay)));
         })?;
@@ -251,16 +347,19 @@ impl Connectome<'_> {
         } else {
             (Vec::new(), vec![0.0; total], vec![0u16; total])
         };
-        self.for_each(shape, &mut |source, cell, weight, delay| {
+        self.for_each(shape, &mut |_, source, cell, given, delivered, delay| {
             let i = cursor[source as usize] as usize;
             cursor[source as usize] += 1;
             cells[i] = cell;
             if compact {
-                kind_of[i] = kinds
-                    .kind(weight, delay as u16, false)
-                    .expect("pass 1 saw every (weight, delay)");
+                let kind = Kind {
+                    given,
+                    delivered,
+                    delay: delay as u16,
+                };
+                kind_of[i] = kinds.kind(kind, false).expect("pass 1 saw every kind");
             } else {
-                weights[i] = weight;
+                weights[i] = given;
                 delays[i] = delay as u16;
             }
         })?;
@@ -276,6 +375,26 @@ impl Connectome<'_> {
             offsets: counts,
             cells,
             data,
+            statements: 0..0,
+            kind_index: None,
         })
+    }
+
+    /// Which of `self.statements` made each synapse of `store` (built from exactly these
+    /// statements for `shape`): expansion is a pure function, so a second expansion puts every
+    /// synapse at the position the fill gave it.
+    pub fn statement_of(
+        &self,
+        shape: &PartitionShape,
+        store: &SynapseStore,
+    ) -> Result<Vec<u32>, BuildError> {
+        let mut cursor = store.offsets.clone();
+        let mut of = vec![0u32; store.len()];
+        self.for_each(shape, &mut |k, source, _, _, _, _| {
+            let i = cursor[source as usize] as usize;
+            cursor[source as usize] += 1;
+            of[i] = k as u32;
+        })?;
+        Ok(of)
     }
 }

@@ -10,7 +10,7 @@ use crate::device::{EventKind, StimulusDevice};
 use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
 use crate::recording::{MultimeterSpec, SpikeRecorderSpec};
-use crate::rules::{check_statement, ConnSpec, NodeSet, RuleStatement, SynSpec};
+use crate::rules::{check_statement, ConnSpec, NodeSet, RuleStatement, SynArrays, SynSpec};
 use crate::simulation::Simulation;
 use crate::time::{Step, TimeGrid};
 use crate::NodeId;
@@ -81,7 +81,10 @@ pub(crate) struct RawSynapse {
     pub target: u32,
     pub channel: u16,
     pub delay: u16,
+    /// The weight as the target model receives it (see [`NeuronModel::spike_input`]).
     pub weight: f64,
+    /// The weight as given (NEST's synapse weight, which `GetConnections` lists).
+    pub given: f64,
 }
 
 /// Neuron → neuron connections in creation order: made one by one, or by a rule that is
@@ -89,7 +92,7 @@ pub(crate) struct RawSynapse {
 #[derive(Debug)]
 pub(crate) enum Statement {
     Explicit(Vec<RawSynapse>),
-    Rule(RuleStatement),
+    Rule(Box<RuleStatement>),
 }
 
 /// A stimulating device → neuron connection.
@@ -128,6 +131,36 @@ impl Take {
             Take::Fixed(v) => v,
         }
     }
+}
+
+/// How each input channel of `model` takes spike weights: per channel, the spike receptor type
+/// that feeds it (`None`: no spike receptor does, e.g. a current input) and how the model takes
+/// a weight there. A synapse stores its weight as given; delivery and `SetStatus` of a synapse
+/// derive the channel and the delivered value from these (probed as for device connections:
+/// weights σ and 2σ of both signs on every receptor).
+pub(crate) fn channel_routes(model: &dyn NeuronModel) -> Vec<(Option<i64>, Take)> {
+    let mut routes = vec![(None, Take::Scaled(1.0)); model.n_channels()];
+    for receptor in 0..=model.n_channels() as i64 + 1 {
+        for sign in [1.0, -1.0] {
+            let (Ok(one), Ok(two)) = (
+                model.spike_input(receptor, sign),
+                model.spike_input(receptor, 2.0 * sign),
+            ) else {
+                continue;
+            };
+            let take = if two.weight == 2.0 * one.weight {
+                Take::Scaled(one.weight / sign)
+            } else {
+                Take::Fixed(one.weight)
+            };
+            if let Some(r) = routes.get_mut(usize::from(one.channel)) {
+                if r.0.is_none() {
+                    *r = (Some(receptor), take);
+                }
+            }
+        }
+    }
+    routes
 }
 
 /// A node → spike recorder connection.
@@ -418,6 +451,7 @@ impl NetworkBuilder {
                     channel: input.channel,
                     delay,
                     weight: input.weight,
+                    given: syn.weight,
                 };
                 let open = self.statements.len() > self.sealed_statements;
                 match self.statements.last_mut() {
@@ -576,6 +610,19 @@ impl NetworkBuilder {
         conn: ConnSpec,
         syn: SynSpec,
     ) -> Result<u32, BuildError> {
+        self.connect_rule_arrays(pre, post, conn, syn, SynArrays::default())
+    }
+
+    /// As [`NetworkBuilder::connect_rule`], with per-connection values (NEST's parameter
+    /// arrays in a `syn_spec`, see [`SynArrays`]) that replace `syn`'s parameters.
+    pub fn connect_rule_arrays(
+        &mut self,
+        pre: NodeSet,
+        post: NodeSet,
+        conn: ConnSpec,
+        syn: SynSpec,
+        arrays: SynArrays,
+    ) -> Result<u32, BuildError> {
         let index = self.statement_counter;
         self.statement_counter += 1;
         let statement = RuleStatement {
@@ -583,6 +630,7 @@ impl NetworkBuilder {
             post,
             conn,
             syn: syn.clone(),
+            arrays,
             index,
         };
         let rejection = |message: String| BuildError::Rule {
@@ -597,41 +645,48 @@ impl NetworkBuilder {
             // Devices take part: expand into single connections, checked one by one.
             let mut pairs = Vec::new();
             statement
-                .expand(self.seed, &self.grid, &|_| true, &mut |s, t, w, d| {
-                    pairs.push((s, t, w, d))
+                .expand_indexed(self.seed, &self.grid, &|_| true, &mut |s, t, w, d, k| {
+                    pairs.push((s, t, w, d, k))
                 })
                 .map_err(|e| rejection(e.message))?;
-            for (s, t, weight, delay) in pairs {
+            for (s, t, weight, delay, k) in pairs {
                 self.connect(
                     NodeId(s),
                     NodeId(t),
                     Synapse {
                         weight,
                         delay,
-                        receptor: statement.syn.receptor,
+                        receptor: statement.receptor_at(k),
                     },
                 )?;
             }
             return Ok(index);
         }
-        // Check the receptor against every target population once.
+        // Check the receptors against every target population once.
+        let (typical, may_be_negative) = statement.weight_extent();
         for p in post_pops.unwrap_or_default() {
-            let model = &self.populations[p].model;
-            let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));
-            let target = NodeId(self.populations[p].first);
-            model
-                .spike_input(statement.syn.receptor, statement.syn.weight.typical())
-                .map_err(|r| self.reject(source, target, r))?;
-            let warnings: Vec<String> = [statement.syn.weight.typical(), -1.0]
-                .into_iter()
-                .filter(|&w| w >= 0.0 || statement.syn.weight.may_be_negative())
-                .filter_map(|w| model.connection_warning(statement.syn.receptor, w))
-                .collect();
-            for w in warnings {
-                self.warn_once(w);
+            for receptor in statement.receptors() {
+                let model = &self.populations[p].model;
+                let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));
+                let target = NodeId(self.populations[p].first);
+                model
+                    .spike_input(receptor, typical)
+                    .map_err(|r| self.reject(source, target, r))?;
+                let warnings: Vec<String> = [typical, -1.0]
+                    .into_iter()
+                    .filter(|&w| w >= 0.0 || may_be_negative)
+                    .filter_map(|w| model.connection_warning(receptor, w))
+                    .collect();
+                for w in warnings {
+                    self.warn_once(w);
+                }
             }
         }
-        if let Some(d) = statement.syn.delay_ms.constant() {
+        let constant_delay = match &statement.arrays.delay_ms {
+            Some(_) => None,
+            None => statement.syn.delay_ms.constant(),
+        };
+        if let Some(d) = constant_delay {
             let steps = self.grid.delay_to_steps(d);
             let (s, t) = (
                 NodeId(statement.pre.ranges().first().map_or(0, |r| r.0)),
@@ -641,7 +696,7 @@ impl NetworkBuilder {
                 self.note_delay(s, t, steps)?;
             }
         }
-        self.statements.push(Statement::Rule(statement));
+        self.statements.push(Statement::Rule(Box::new(statement)));
         Ok(index)
     }
 

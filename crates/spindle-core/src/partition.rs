@@ -5,8 +5,11 @@
 //! so delivering one spike walks contiguous memory) and the multimeter probes that read them.
 //! During a slice it touches nothing but its own data and the read-only slice context, so the
 //! partitions run in parallel without locks.
+//!
+//! Cell 0 of every ring slot belongs to no neuron (the trash cell): a disconnected synapse is
+//! pointed there, so that removing a synapse moves nothing and delivery needs no check.
 
-use crate::connectome::{SynapseData, SynapseStore};
+use crate::connectome::{Kind, SynapseData, SynapseStore};
 use crate::device::Emissions;
 use crate::model::{Emitted, NeuronChunk};
 use crate::network::Take;
@@ -30,7 +33,34 @@ pub(crate) struct Chunk {
     pub n_channels: usize,
     /// Offset of this chunk's cells within one ring slot.
     pub cell_base: usize,
+    /// Per input channel: the spike receptor type that feeds it and how the model takes a
+    /// weight there (see `network::channel_routes`).
+    pub routes: Vec<(Option<i64>, Take)>,
 }
+
+/// The input cell that no neuron reads (see the module doc).
+pub(crate) const TRASH_CELL: u32 = 0;
+
+/// One stored synapse as the listing reports it (see [`Partition::for_each_synapse`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StoredSynapse {
+    /// Index into `Partition::synapses`, or `DEVICE_STORE` for a device synapse.
+    pub store: u32,
+    /// Position in the store (in `Partition::device_synapses` for a device synapse).
+    pub index: u32,
+    pub source: u32,
+    pub target: u32,
+    pub channel: u16,
+    pub receptor: i64,
+    /// The weight as given.
+    pub weight: f64,
+    pub delay: u16,
+    /// Creation order of a device synapse among all device synapses.
+    pub order: u32,
+}
+
+/// The `store` of a device synapse in a [`StoredSynapse`] or a handle.
+pub(crate) const DEVICE_STORE: u32 = u32::MAX;
 
 /// The route of an event of weight `w`: 0 if `w > 0`, else 1 (zero and NaN included, as NEST's
 /// `if (w > 0) … else …`).
@@ -53,6 +83,8 @@ pub(crate) struct DeviceSynapse {
     /// The connection weight, as given.
     pub weight: f64,
     pub rng: Option<ChaCha8Rng>,
+    /// Its index among all device synapses (creation order).
+    pub order: u32,
 }
 
 /// A recorded neuron of one multimeter: where it lives and its column in the output.
@@ -88,6 +120,12 @@ pub(crate) struct Partition {
     pub cells_per_slot: usize,
     pub ring_len: usize,
     pub ring: Vec<f64>,
+    /// Per input cell, its channel's take (an index into `takes`), for the wide stores, which
+    /// keep weights as given.
+    pub cell_take: Vec<u8>,
+    pub takes: Vec<Take>,
+    /// Whether every channel takes a weight as it is (then wide delivery skips the lookup).
+    pub identity: bool,
     /// One store per build of the network: the first run's, then one for the connections
     /// added before each later run. A source's synapses are delivered store by store, so
     /// creation order holds across them.
@@ -103,13 +141,17 @@ pub(crate) struct Partition {
 }
 
 impl Partition {
-    pub fn new(chunks: Vec<Chunk>, ring_len: usize) -> Partition {
-        let cells_per_slot = chunks.iter().map(|c| c.len * c.n_channels).sum();
+    /// An empty partition: only the trash cell; chunks come with [`Partition::add_chunk`].
+    pub fn new(ring_len: usize) -> Partition {
+        let cells_per_slot = 1;
         Partition {
-            chunks,
+            chunks: Vec::new(),
             cells_per_slot,
             ring_len,
             ring: vec![0.0; cells_per_slot * ring_len],
+            cell_take: vec![0],
+            takes: vec![Take::Scaled(1.0)],
+            identity: true,
             synapses: Vec::new(),
             device_synapses: Vec::new(),
             multimeters: Vec::new(),
@@ -125,6 +167,24 @@ impl Partition {
     pub fn add_chunk(&mut self, chunk: Chunk) {
         let old = self.cells_per_slot;
         let new = old + chunk.len * chunk.n_channels;
+        debug_assert_eq!(chunk.cell_base, old);
+        for channel in 0..chunk.n_channels {
+            let take = chunk.routes.get(channel).map_or(Take::Scaled(1.0), |r| r.1);
+            let t = match self.takes.iter().position(|&t| t == take) {
+                Some(t) => t,
+                None => {
+                    self.takes.push(take);
+                    self.takes.len() - 1
+                }
+            };
+            assert!(
+                t <= usize::from(u8::MAX),
+                "at most 256 distinct takes per partition"
+            );
+            self.cell_take
+                .extend(std::iter::repeat_n(t as u8, chunk.len));
+        }
+        self.identity = self.takes.iter().all(|&t| t == Take::Scaled(1.0));
         self.chunks.push(chunk);
         self.cells_per_slot = new;
         if self.ring_len > 0 {
@@ -168,6 +228,7 @@ impl Partition {
         let mut cursors = vec![0usize; ctx.sample_steps.len()];
         for step in ctx.from..ctx.to {
             let off = self.slot_offset(step);
+            self.ring[off + TRASH_CELL as usize] = 0.0;
             for chunk in &mut self.chunks {
                 let size = chunk.len * chunk.n_channels;
                 let input = &mut self.ring[off + chunk.cell_base..off + chunk.cell_base + size];
@@ -194,6 +255,7 @@ impl Partition {
     fn deliver(&mut self, spikes: &[SpikeEvent]) {
         let (len, cells_per_slot) = (self.ring_len, self.cells_per_slot);
         let ring = &mut self.ring;
+        let (identity, cell_take, takes) = (self.identity, &self.cell_take, &self.takes);
         for ev in spikes {
             let s = ev.sender as usize;
             for syn in &self.synapses {
@@ -224,7 +286,14 @@ impl Partition {
                 match &syn.data {
                     SynapseData::Compact { kinds, table } => {
                         for (&cell, &kind) in cells.iter().zip(&kinds[lo..hi]) {
-                            let (weight, delay) = table[usize::from(kind)];
+                            let k = &table[usize::from(kind)];
+                            add(cell, k.delivered, k.delay);
+                        }
+                    }
+                    SynapseData::Wide { weights, delays } if identity => {
+                        for ((&cell, &weight), &delay) in
+                            cells.iter().zip(&weights[lo..hi]).zip(&delays[lo..hi])
+                        {
                             add(cell, weight, delay);
                         }
                     }
@@ -232,7 +301,8 @@ impl Partition {
                         for ((&cell, &weight), &delay) in
                             cells.iter().zip(&weights[lo..hi]).zip(&delays[lo..hi])
                         {
-                            add(cell, weight, delay);
+                            let take = takes[usize::from(cell_take[cell as usize])];
+                            add(cell, take.of(weight), delay);
                         }
                     }
                 }
@@ -270,45 +340,112 @@ impl Partition {
         }
     }
 
-    /// (node id, channel) of an input-buffer cell.
-    fn cell_target(&self, cell: u32) -> (u32, u16) {
+    /// (chunk, local index, channel) of a neuron's input-buffer cell (not the trash cell).
+    pub fn cell_place(&self, cell: u32) -> (usize, usize, u16) {
         let cell = cell as usize;
         let c = self.chunks.partition_point(|c| c.cell_base <= cell) - 1;
         let chunk = &self.chunks[c];
         let within = cell - chunk.cell_base;
-        let local = within % chunk.len;
-        let channel = within / chunk.len;
-        (chunk.first_id + local as u32, channel as u16)
+        (c, within % chunk.len, (within / chunk.len) as u16)
     }
 
-    /// Every synapse stored here, as `f(source, target, channel, weight, delay)`: neuron
-    /// synapses grouped by source in creation order, then device synapses in creation order
-    /// (`device_ids` maps a device index to its node id).
-    pub fn for_each_synapse(&self, device_ids: &[u32], f: &mut dyn FnMut(u32, u32, u16, f64, u16)) {
-        for syn in &self.synapses {
+    /// (node id, channel, receptor type) of a neuron's input-buffer cell.
+    fn cell_target(&self, cell: u32) -> (u32, u16, i64) {
+        let (c, local, channel) = self.cell_place(cell);
+        let chunk = &self.chunks[c];
+        let receptor = chunk
+            .routes
+            .get(usize::from(channel))
+            .and_then(|r| r.0)
+            .unwrap_or(0);
+        (chunk.first_id + local as u32, channel, receptor)
+    }
+
+    /// Every live synapse stored here: neuron synapses store by store, grouped by source in
+    /// creation order, then device synapses in creation order.
+    pub fn for_each_synapse(&self, f: &mut dyn FnMut(StoredSynapse)) {
+        for (g, syn) in self.synapses.iter().enumerate() {
             for s in 0..syn.offsets.len().saturating_sub(1) {
                 for i in syn.offsets[s] as usize..syn.offsets[s + 1] as usize {
-                    let (weight, delay) = match &syn.data {
-                        SynapseData::Compact { kinds, table } => table[usize::from(kinds[i])],
-                        SynapseData::Wide { weights, delays } => (weights[i], delays[i]),
-                    };
-                    let (target, channel) = self.cell_target(syn.cells[i]);
-                    f(s as u32, target, channel, weight, delay);
+                    if syn.cells[i] == TRASH_CELL {
+                        continue;
+                    }
+                    let (weight, delay) = syn.given(i);
+                    let (target, channel, receptor) = self.cell_target(syn.cells[i]);
+                    f(StoredSynapse {
+                        store: g as u32,
+                        index: i as u32,
+                        source: s as u32,
+                        target,
+                        channel,
+                        receptor,
+                        weight,
+                        delay,
+                        order: 0,
+                    });
                 }
             }
         }
-        for ds in &self.device_synapses {
-            // As the connection weight routes (a spike generator's events may go either way).
-            let k = route(ds.weight);
-            let (target, channel) = self.cell_target(ds.cells[k]);
-            f(
-                device_ids[ds.device as usize],
-                target,
-                channel,
-                ds.takes[k].of(ds.weight),
-                ds.delay,
-            );
+        for (i, ds) in self.device_synapses.iter().enumerate() {
+            if let Some(s) = self.device_synapse(i) {
+                f(StoredSynapse {
+                    store: DEVICE_STORE,
+                    index: i as u32,
+                    order: ds.order,
+                    ..s
+                });
+            }
         }
+    }
+
+    /// Device synapse `i` as listed (source left 0: the caller knows the device's id), `None`
+    /// once disconnected.
+    pub fn device_synapse(&self, i: usize) -> Option<StoredSynapse> {
+        let ds = self.device_synapses.get(i)?;
+        if ds.cells == [TRASH_CELL; 2] {
+            return None;
+        }
+        // As the connection weight routes (a spike generator's events may go either way).
+        let (target, channel, receptor) = self.cell_target(ds.cells[route(ds.weight)]);
+        Some(StoredSynapse {
+            store: DEVICE_STORE,
+            index: i as u32,
+            source: ds.device,
+            target,
+            channel,
+            receptor,
+            weight: ds.weight,
+            delay: ds.delay,
+            order: ds.order,
+        })
+    }
+
+    /// Neuron synapse `index` of store `store` as listed, `None` if there is none or it is
+    /// disconnected.
+    pub fn neuron_synapse(&self, store: usize, index: usize) -> Option<StoredSynapse> {
+        let syn = self.synapses.get(store)?;
+        let cell = *syn.cells.get(index)?;
+        if cell == TRASH_CELL {
+            return None;
+        }
+        let (weight, delay) = syn.given(index);
+        let (target, channel, receptor) = self.cell_target(cell);
+        Some(StoredSynapse {
+            store: store as u32,
+            index: index as u32,
+            source: syn.source_of(index),
+            target,
+            channel,
+            receptor,
+            weight,
+            delay,
+            order: 0,
+        })
+    }
+
+    /// Point neuron synapse (`store`, `index`) at `cell` with weight and delay `kind`.
+    pub fn rewrite_synapse(&mut self, store: usize, index: usize, cell: u32, kind: Kind) {
+        self.synapses[store].rewrite(index, cell, kind);
     }
 
     fn sample(&mut self, m: usize) {

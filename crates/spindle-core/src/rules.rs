@@ -16,6 +16,7 @@ use crate::rng::{self, below, uniform};
 use crate::time::{Step, TimeGrid};
 use rand_chacha::ChaCha8Rng;
 use std::fmt;
+use std::sync::Arc;
 
 /// Domain tag of connection-building streams.
 pub const DOMAIN_CONNECT: u32 = 0x434f_4e4e;
@@ -122,6 +123,41 @@ pub struct SynSpec {
     pub receptor: i64,
 }
 
+/// Per-connection values of a `syn_spec` (NEST's parameter arrays), flattened in NEST's
+/// order: `one_to_one` one value per (pre, post) pair; `all_to_all` row-major
+/// (len(post) × len(pre)); `fixed_indegree` (len(post) × indegree); `fixed_outdegree`
+/// (len(pre) × outdegree); `fixed_total_number` one per connection. A key given here replaces
+/// the [`SynSpec`]'s parameter of that key. Values of connections that are not made (an
+/// autapse `all_to_all` skips) are skipped with them, as in NEST, so a value always lands on
+/// the connection of its position whatever the partitioning.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SynArrays {
+    pub weight: Option<Arc<[f64]>>,
+    pub delay_ms: Option<Arc<[f64]>>,
+    pub receptor: Option<Arc<[i64]>>,
+}
+
+impl SynArrays {
+    pub fn is_empty(&self) -> bool {
+        self.weight.is_none() && self.delay_ms.is_none() && self.receptor.is_none()
+    }
+
+    /// The lengths of the given arrays, with their keys.
+    fn lengths(&self) -> Vec<(&'static str, usize)> {
+        let mut v = Vec::new();
+        if let Some(w) = &self.weight {
+            v.push(("weight", w.len()));
+        }
+        if let Some(d) = &self.delay_ms {
+            v.push(("delay", d.len()));
+        }
+        if let Some(r) = &self.receptor {
+            v.push(("receptor_type", r.len()));
+        }
+        v
+    }
+}
+
 /// A stored rule statement.
 #[derive(Clone, Debug)]
 pub struct RuleStatement {
@@ -129,8 +165,44 @@ pub struct RuleStatement {
     pub post: NodeSet,
     pub conn: ConnSpec,
     pub syn: SynSpec,
+    /// Per-connection values that replace `syn`'s parameters (empty: none).
+    pub arrays: SynArrays,
     /// Index of the statement in the network, keys its random streams.
     pub index: u32,
+}
+
+impl RuleStatement {
+    /// The receptor type of the connection at array position `k`.
+    #[inline]
+    pub fn receptor_at(&self, k: usize) -> i64 {
+        self.arrays
+            .receptor
+            .as_ref()
+            .map_or(self.syn.receptor, |r| r[k])
+    }
+
+    /// The receptor types the statement uses, each once.
+    pub fn receptors(&self) -> Vec<i64> {
+        let mut v = match &self.arrays.receptor {
+            Some(r) => r.to_vec(),
+            None => vec![self.syn.receptor],
+        };
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// A weight of the statement to check the target model against, and whether some weight
+    /// may be negative.
+    pub fn weight_extent(&self) -> (f64, bool) {
+        match &self.arrays.weight {
+            Some(w) => (
+                w.first().copied().unwrap_or(1.0),
+                w.iter().any(|&x| x < 0.0),
+            ),
+            None => (self.syn.weight.typical(), self.syn.weight.may_be_negative()),
+        }
+    }
 }
 
 /// Why a statement could not be expanded.
@@ -178,6 +250,57 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
             return Err(format!("p = {p:?}: the connection probability must be within [0, 1]"))
         }
         _ => {}
+    }
+    if !s.arrays.is_empty() {
+        let expected = match s.conn.rule {
+            Rule::OneToOne => Some(n_pre),
+            Rule::AllToAll => Some(n_pre * n_post),
+            Rule::FixedIndegree(k) => Some(n_post * k),
+            Rule::FixedOutdegree(k) => Some(n_pre * k),
+            Rule::FixedTotalNumber(n) => Some(n),
+            Rule::PairwiseBernoulli(_) => None,
+        };
+        for (key, len) in s.arrays.lengths() {
+            match expected {
+                None => {
+                    return Err(format!(
+                        "{key}: TypeError: parameter arrays can only be used with the rules one_to_one, all_to_all, fixed_indegree, fixed_outdegree and fixed_total_number"
+                    ))
+                }
+                Some(n) if n != len as u64 => {
+                    return Err(format!(
+                        "{key}: BadProperty: {len} values given, {} needs one per connection ({n})",
+                        s.conn.rule
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if let Some(d) = &s.arrays.delay_ms {
+            if let Some(&bad) = d
+                .iter()
+                .find(|&&d| !d.is_finite() || grid.delay_to_steps(d) < 1)
+            {
+                return Err(format!(
+                    "delay = {bad:?}: BadDelay: delay must be greater than or equal to the resolution ({} ms)",
+                    grid.h()
+                ));
+            }
+            if let Some(&bad) = d
+                .iter()
+                .find(|&&d| grid.delay_to_steps(d) > crate::network::MAX_DELAY_STEPS)
+            {
+                return Err(format!(
+                    "delay = {bad:?}: exceeds the largest supported delay ({} ms)",
+                    grid.step_to_ms(crate::network::MAX_DELAY_STEPS)
+                ));
+            }
+        }
+        if let Some(w) = &s.arrays.weight {
+            if let Some(&bad) = w.iter().find(|w| !w.is_finite()) {
+                return Err(format!("weight = {bad:?}: the weight must be finite"));
+            }
+        }
     }
     // Parameters read from a scenario or from Python are checked already; this catches
     // ones built directly. The message starts with `delay = …` / `weight = …`.
@@ -245,22 +368,42 @@ impl RuleStatement {
         owns: &dyn Fn(u32) -> bool,
         emit: &mut dyn FnMut(u32, u32, f64, Step),
     ) -> Result<(), ExpandError> {
+        self.expand_indexed(seed, grid, owns, &mut |s, t, w, d, _| emit(s, t, w, d))
+    }
+
+    /// As [`RuleStatement::expand`], with each connection's position `k` in the statement's
+    /// parameter arrays (see [`SynArrays`]) as the last argument.
+    pub fn expand_indexed(
+        &self,
+        seed: u64,
+        grid: &TimeGrid,
+        owns: &dyn Fn(u32) -> bool,
+        emit: &mut dyn FnMut(u32, u32, f64, Step, usize),
+    ) -> Result<(), ExpandError> {
         let err = |message: String| ExpandError {
             statement: self.index,
             message,
         };
         let syn = &self.syn;
+        let arrays = &self.arrays;
         let autapses = self.conn.allow_autapses;
-        // Draws the delay (first) and weight of one connection, as NEST orders them.
-        let params = |r: &mut ChaCha8Rng| -> Result<(f64, Step), ExpandError> {
-            let d_ms = syn
-                .delay_ms
-                .sample(r)
-                .map_err(|e| err(format!("delay: {e}")))?;
-            let w = syn
-                .weight
-                .sample(r)
-                .map_err(|e| err(format!("weight: {e}")))?;
+        // Draws the delay (first) and weight of the connection at array position `k`, as NEST
+        // orders them; a key given as an array is read from it instead and draws nothing.
+        let params = |r: &mut ChaCha8Rng, k: usize| -> Result<(f64, Step), ExpandError> {
+            let d_ms = match &arrays.delay_ms {
+                Some(a) => a[k],
+                None => syn
+                    .delay_ms
+                    .sample(r)
+                    .map_err(|e| err(format!("delay: {e}")))?,
+            };
+            let w = match &arrays.weight {
+                Some(a) => a[k],
+                None => syn
+                    .weight
+                    .sample(r)
+                    .map_err(|e| err(format!("weight: {e}")))?,
+            };
             let d = grid.delay_to_steps(d_ms);
             if !(d_ms.is_finite() && d >= 1) {
                 return Err(err(format!(
@@ -280,12 +423,14 @@ impl RuleStatement {
         let (pre, post) = (&self.pre, &self.post);
         match self.conn.rule {
             Rule::AllToAll => {
-                for t in post.iter().filter(|&t| owns(t)) {
+                let n_pre = pre.len();
+                for (j, t) in post.iter().enumerate().filter(|&(_, t)| owns(t)) {
                     let mut r = stream(t);
-                    for s in pre.iter() {
+                    for (i, s) in pre.iter().enumerate() {
                         if autapses || s != t {
-                            let (w, d) = params(&mut r)?;
-                            emit(s, t, w, d);
+                            let k = j * n_pre + i;
+                            let (w, d) = params(&mut r, k)?;
+                            emit(s, t, w, d, k);
                         }
                     }
                 }
@@ -294,8 +439,8 @@ impl RuleStatement {
                 for i in 0..post.len() {
                     let (s, t) = (pre.get(i), post.get(i));
                     if owns(t) && (autapses || s != t) {
-                        let (w, d) = params(&mut stream(t))?;
-                        emit(s, t, w, d);
+                        let (w, d) = params(&mut stream(t), i)?;
+                        emit(s, t, w, d, i);
                     }
                 }
             }
@@ -304,8 +449,8 @@ impl RuleStatement {
                     let mut r = stream(t);
                     for s in pre.iter() {
                         if (autapses || s != t) && uniform(&mut r) < p {
-                            let (w, d) = params(&mut r)?;
-                            emit(s, t, w, d);
+                            let (w, d) = params(&mut r, 0)?;
+                            emit(s, t, w, d, 0);
                         }
                     }
                 }
@@ -313,7 +458,7 @@ impl RuleStatement {
             Rule::FixedIndegree(k) => {
                 let n_pre = pre.len() as u64;
                 let mut marks = (!self.conn.allow_multapses).then(|| Marks::new(pre.len()));
-                for t in post.iter().filter(|&t| owns(t)) {
+                for (j, t) in post.iter().enumerate().filter(|&(_, t)| owns(t)) {
                     let self_source = !autapses && pre.contains(t);
                     let available = n_pre - u64::from(self_source);
                     if k > 0 && (available == 0 || (marks.is_some() && k > available)) {
@@ -322,7 +467,7 @@ impl RuleStatement {
                         )));
                     }
                     let mut r = stream(t);
-                    for _ in 0..k {
+                    for c in 0..k {
                         let s = loop {
                             let i = below(&mut r, n_pre) as usize;
                             let s = pre.get(i);
@@ -336,8 +481,9 @@ impl RuleStatement {
                             }
                             break s;
                         };
-                        let (w, d) = params(&mut r)?;
-                        emit(s, t, w, d);
+                        let at = (j as u64 * k + c) as usize;
+                        let (w, d) = params(&mut r, at)?;
+                        emit(s, t, w, d, at);
                     }
                     if let Some(m) = marks.as_mut() {
                         m.clear();
@@ -347,7 +493,7 @@ impl RuleStatement {
             Rule::FixedOutdegree(k) => {
                 let n_post = post.len() as u64;
                 let mut marks = (!self.conn.allow_multapses).then(|| Marks::new(post.len()));
-                for s in pre.iter() {
+                for (j, s) in pre.iter().enumerate() {
                     let self_target = !autapses && post.contains(s);
                     let available = n_post - u64::from(self_target);
                     if k > 0 && (available == 0 || (marks.is_some() && k > available)) {
@@ -356,7 +502,7 @@ impl RuleStatement {
                         )));
                     }
                     let mut r = stream(s);
-                    for _ in 0..k {
+                    for c in 0..k {
                         let t = loop {
                             let i = below(&mut r, n_post) as usize;
                             let t = post.get(i);
@@ -372,9 +518,10 @@ impl RuleStatement {
                         };
                         // Parameters are drawn whoever owns the target, to keep the stream
                         // the same for every partition.
-                        let (w, d) = params(&mut r)?;
+                        let at = (j as u64 * k + c) as usize;
+                        let (w, d) = params(&mut r, at)?;
                         if owns(t) {
-                            emit(s, t, w, d);
+                            emit(s, t, w, d, at);
                         }
                     }
                     if let Some(m) = marks.as_mut() {
@@ -390,7 +537,7 @@ impl RuleStatement {
                     ));
                 }
                 let mut r = rng::stream(seed, DOMAIN_CONNECT, self.index, u32::MAX, 1);
-                for _ in 0..n {
+                for at in 0..n as usize {
                     let (s, t) = loop {
                         let s = pre.get(below(&mut r, n_pre) as usize);
                         let t = post.get(below(&mut r, n_post) as usize);
@@ -398,9 +545,9 @@ impl RuleStatement {
                             break (s, t);
                         }
                     };
-                    let (w, d) = params(&mut r)?;
+                    let (w, d) = params(&mut r, at)?;
                     if owns(t) {
-                        emit(s, t, w, d);
+                        emit(s, t, w, d, at);
                     }
                 }
             }
@@ -438,6 +585,7 @@ mod tests {
                 delay_ms: Parameter::Constant(1.5),
                 receptor: 0,
             },
+            arrays: SynArrays::default(),
             index: 3,
         }
     }

@@ -1,11 +1,13 @@
 //! The slice loop.
 
+use crate::connectome::Kind;
 use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore};
 use crate::device::Emissions;
 use crate::error::{BuildError, RunError};
-use crate::network::{NetworkBuilder, Role};
+use crate::network::{channel_routes, NetworkBuilder, Role};
 use crate::partition::{
     Chunk, DeviceSynapse, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
+    StoredSynapse, DEVICE_STORE, TRASH_CELL,
 };
 use crate::recording::{
     MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo,
@@ -86,11 +88,55 @@ struct MultimeterRun {
 pub struct SynapseInfo {
     /// The target model's input channel.
     pub channel: u16,
-    /// The weight as the model receives it (`iaf_cond_exp` stores a negative weight's
-    /// magnitude).
+    /// The weight as given (NEST's synapse weight: −2.5 into `iaf_cond_exp` stays −2.5,
+    /// although the model adds 2.5 to its inhibitory conductance).
     pub weight: f64,
     /// Delay in steps.
     pub delay: Step,
+    /// The receptor type (NEST's `receptor`).
+    pub receptor: i64,
+}
+
+/// Where one synapse is stored: a handle that [`Simulation::synapses`] gives out and
+/// [`Simulation::set_synapse`] and [`Simulation::disconnect`] take. Handles stay valid while
+/// the simulation lives (a disconnected synapse stays in place as a tombstone); they depend on
+/// the thread count, the synapses they address do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SynapseId {
+    pub partition: u32,
+    /// The store within the partition, or `u32::MAX` for a stimulating device's synapse.
+    pub store: u32,
+    pub index: u32,
+}
+
+impl SynapseId {
+    /// The handle as one number (partition: 16 bits, store: 16 bits, index: 32 bits).
+    pub fn to_bits(self) -> u64 {
+        (u64::from(self.partition) << 48)
+            | (u64::from(self.store & 0xffff) << 32)
+            | u64::from(self.index)
+    }
+
+    pub fn from_bits(bits: u64) -> SynapseId {
+        let store = ((bits >> 32) & 0xffff) as u32;
+        SynapseId {
+            partition: (bits >> 48) as u32,
+            store: if store == 0xffff { DEVICE_STORE } else { store },
+            index: bits as u32,
+        }
+    }
+}
+
+/// One connection in NEST's `GetConnections` order, with where it is stored.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SynapseRecord {
+    pub connection: ConnectionInfo,
+    /// The handle of a synapse into a neuron; `None` for recorder connections.
+    pub id: Option<SynapseId>,
+    /// The partition (worker thread) that holds it, NEST's `target_thread`.
+    pub target_thread: usize,
+    /// Its position among the connections of its partition, NEST's `port`.
+    pub port: usize,
 }
 
 /// One connection as [`Simulation::connections`] reports it.
@@ -178,6 +224,8 @@ pub struct Simulation {
     /// The recorders of `layout` that a sink has been told about (see [`RecordSink::grow`]).
     announced: (usize, usize),
     neuron_synapses: usize,
+    /// Device synapses removed by `disconnect`.
+    removed_device_synapses: usize,
     synapse_bytes: usize,
     threads: usize,
     spike_count: u64,
@@ -214,9 +262,7 @@ impl Simulation {
             max_delay: 1,
             now: 0,
             slice_start: 0,
-            partitions: (0..threads)
-                .map(|_| Partition::new(Vec::new(), 0))
-                .collect(),
+            partitions: (0..threads).map(|_| Partition::new(0)).collect(),
             shapes: vec![PartitionShape::default(); threads],
             split: Layout {
                 partitions: threads,
@@ -234,6 +280,7 @@ impl Simulation {
             layout: RecordingLayout::default(),
             announced: (0, 0),
             neuron_synapses: 0,
+            removed_device_synapses: 0,
             synapse_bytes: 0,
             threads,
             spike_count: 0,
@@ -285,14 +332,14 @@ impl Simulation {
         for population in self.built.populations..self.net.populations.len() {
             let pop = &self.net.populations[population];
             let mut per_part = vec![None; parts];
-            for p in 0..parts {
+            for (p, slot) in per_part.iter_mut().enumerate() {
                 let lo = Layout::split(pop.count, parts, p);
                 let hi = Layout::split(pop.count, parts, p + 1);
                 if hi > lo {
                     let len = (hi - lo) as usize;
                     let part = &mut self.partitions[p];
                     let cell_base = part.cells_per_slot;
-                    per_part[p] = Some(part.chunks.len());
+                    *slot = Some(part.chunks.len());
                     self.shapes[p].chunks.push(ChunkRange {
                         first_id: pop.first + lo,
                         len,
@@ -305,6 +352,7 @@ impl Simulation {
                         len,
                         n_channels: pop.model.n_channels(),
                         cell_base,
+                        routes: channel_routes(pop.model.as_ref()),
                     });
                 }
             }
@@ -389,7 +437,9 @@ impl Simulation {
                     .map(|(shape, census)| connectome.fill(shape, census))
                     .collect::<Result<_, _>>()
             })?;
-            for (part, store) in self.partitions.iter_mut().zip(stores) {
+            let range = self.built.statements..self.net.statements.len();
+            for (part, mut store) in self.partitions.iter_mut().zip(stores) {
+                store.statements = range.clone();
                 self.neuron_synapses += store.len();
                 self.synapse_bytes += store.bytes();
                 if store.len() > 0 {
@@ -443,6 +493,7 @@ impl Simulation {
                 delay: s.delay,
                 weight: s.weight,
                 rng,
+                order: i as u32,
             });
         }
         self.built.device_synapses = self.net.device_synapses.len();
@@ -663,16 +714,15 @@ impl Simulation {
                 crate::network::Statement::Rule(_) => 0,
             })
             .sum();
-        self.neuron_synapses
-            + unbuilt_explicit
-            + b.device_synapses.len()
+        self.neuron_synapses + unbuilt_explicit + b.device_synapses.len()
+            - self.removed_device_synapses
             + b.recorder_inputs.len()
             + b.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
     }
 
     /// Synapses stored for delivery (neuron and stimulus → neuron connections).
     pub fn synapse_count(&self) -> usize {
-        self.neuron_synapses + self.net.device_synapses.len()
+        self.neuron_synapses + self.net.device_synapses.len() - self.removed_device_synapses
     }
 
     /// Heap bytes of the neuron → neuron synapse stores.
@@ -707,29 +757,104 @@ impl Simulation {
         })
     }
 
-    /// Every connection of the network (NEST's `GetConnections`), sorted by (source, target)
-    /// with multapses in creation order. Synapses into neurons carry their weight as
-    /// delivered (after the target model's transformation) and their delay; connections to
-    /// spike recorders and from multimeters carry neither.
+    /// Every connection of the network, sorted by (source, target) with multapses in creation
+    /// order (a stable sort of [`Simulation::synapses`]). Synapses into neurons carry their
+    /// weight as given and their delay; connections to spike recorders and from multimeters
+    /// carry neither.
     pub fn connections(&self) -> Vec<ConnectionInfo> {
+        let mut out: Vec<ConnectionInfo> =
+            self.synapses().into_iter().map(|r| r.connection).collect();
+        out.sort_by_key(|c| (c.source, c.target));
+        out
+    }
+
+    /// Every connection of the network in NEST's `GetConnections` order (of a one-thread
+    /// NEST): by source, then in creation order — statement by statement, and within a
+    /// statement by target (the creation order of every rule but `fixed_outdegree` and
+    /// `fixed_total_number`, whose draws spindle orders by target too) — then the connections
+    /// of recording devices. Built statements are expanded once more to learn which made each
+    /// synapse (the stores keep no such column); the order does not depend on the thread
+    /// count. Unbuilt statements are not listed (call [`Simulation::sync`] first).
+    pub fn synapses(&self) -> Vec<SynapseRecord> {
+        // Sort key: (source, group, creation rank, target, position), group 0: synapses into
+        // neurons, 1: recorder connections.
+        type Key = (u32, u8, u64, u32, u64);
         let device_ids: Vec<u32> = self.net.stimuli.iter().map(|(id, _)| id.0).collect();
-        let mut out = Vec::with_capacity(self.synapse_count());
-        for part in &self.partitions {
-            part.for_each_synapse(
-                &device_ids,
-                &mut |source, target, channel, weight, delay| {
-                    out.push(ConnectionInfo {
+        // (Partitions are not `Sync`: neuron state is only `Send`; their stores are.)
+        let stores: Vec<&Vec<SynapseStore>> = self.partitions.iter().map(|p| &p.synapses).collect();
+        let (statements, populations) = (&self.net.statements, &self.net.populations);
+        let (seed, grid, shapes) = (self.net.seed, self.net.grid, &self.shapes);
+        let statement_of: Vec<Vec<Vec<u32>>> = self.pool.install(|| {
+            stores
+                .par_iter()
+                .zip(shapes)
+                .map(|(stores, shape)| {
+                    stores
+                        .iter()
+                        .map(|store| {
+                            let connectome = Connectome {
+                                statements: &statements[store.statements.clone()],
+                                populations,
+                                seed,
+                                grid,
+                                n_ids: store.offsets.len() - 1,
+                            };
+                            connectome
+                                .statement_of(shape, store)
+                                .expect("a built statement expands again")
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        let mut rows: Vec<(Key, SynapseRecord)> = Vec::with_capacity(self.synapse_count());
+        for (p, part) in self.partitions.iter().enumerate() {
+            part.for_each_synapse(&mut |s: StoredSynapse| {
+                let (source, rank) = if s.store == DEVICE_STORE {
+                    (device_ids[s.source as usize], u64::from(s.order))
+                } else {
+                    let store = &part.synapses[s.store as usize];
+                    let k = statement_of[p][s.store as usize][s.index as usize];
+                    (s.source, (store.statements.start + k as usize) as u64)
+                };
+                let record = SynapseRecord {
+                    connection: ConnectionInfo {
                         source: NodeId(source),
-                        target: NodeId(target),
+                        target: NodeId(s.target),
                         synapse: Some(SynapseInfo {
-                            channel,
-                            weight,
-                            delay: Step::from(delay),
+                            channel: s.channel,
+                            weight: s.weight,
+                            delay: Step::from(s.delay),
+                            receptor: s.receptor,
                         }),
-                    })
-                },
-            );
+                    },
+                    id: Some(SynapseId {
+                        partition: p as u32,
+                        store: s.store,
+                        index: s.index,
+                    }),
+                    target_thread: p,
+                    port: 0,
+                };
+                rows.push(((source, 0, rank, s.target, u64::from(s.index)), record));
+            });
         }
+        let mut extra = |source: NodeId, target: NodeId, thread: usize| {
+            let n = rows.len() as u64;
+            rows.push((
+                (source.0, 1, n, 0, 0),
+                SynapseRecord {
+                    connection: ConnectionInfo {
+                        source,
+                        target,
+                        synapse: None,
+                    },
+                    id: None,
+                    target_thread: thread,
+                    port: 0,
+                },
+            ));
+        };
         let recorder_id = |r: u32| self.layout.spike_recorders[r as usize].id;
         for s in 0..self.recorder_offsets.len().saturating_sub(1) {
             let (lo, hi) = (
@@ -737,32 +862,194 @@ impl Simulation {
                 self.recorder_offsets[s + 1] as usize,
             );
             for &r in &self.recorder_of[lo..hi] {
-                out.push(ConnectionInfo {
-                    source: NodeId(s as u32),
-                    target: recorder_id(r),
-                    synapse: None,
-                });
+                extra(NodeId(s as u32), recorder_id(r), 0);
             }
         }
         for dr in &self.device_recordings {
-            out.push(ConnectionInfo {
-                source: NodeId(dr.sender),
-                target: recorder_id(dr.recorder as u32),
-                synapse: None,
-            });
+            extra(NodeId(dr.sender), recorder_id(dr.recorder as u32), 0);
         }
         for m in &self.layout.multimeters {
             for &t in &m.senders {
-                out.push(ConnectionInfo {
-                    source: m.id,
-                    target: t,
-                    synapse: None,
-                });
+                let thread = self.locate(t.0).map_or(0, |l| l.partition);
+                extra(m.id, t, thread);
             }
         }
-        // Stable: multapses keep their creation order.
-        out.sort_by_key(|c| (c.source, c.target));
-        out
+        rows.sort_by_key(|r| r.0);
+        let mut ports = vec![0usize; self.threads];
+        rows.into_iter()
+            .map(|(_, mut r)| {
+                r.port = ports[r.target_thread];
+                ports[r.target_thread] += 1;
+                r
+            })
+            .collect()
+    }
+
+    /// The synapse `id` addresses, as listed, `None` if there is none or it was disconnected.
+    pub fn synapse(&self, id: SynapseId) -> Option<ConnectionInfo> {
+        let part = self.partitions.get(id.partition as usize)?;
+        let s = if id.store == DEVICE_STORE {
+            let mut s = part.device_synapse(id.index as usize)?;
+            s.source = self.net.stimuli[s.source as usize].0 .0;
+            s
+        } else {
+            part.neuron_synapse(id.store as usize, id.index as usize)?
+        };
+        Some(ConnectionInfo {
+            source: NodeId(s.source),
+            target: NodeId(s.target),
+            synapse: Some(SynapseInfo {
+                channel: s.channel,
+                weight: s.weight,
+                delay: Step::from(s.delay),
+                receptor: s.receptor,
+            }),
+        })
+    }
+
+    /// The first live synapse from `source` to `target` in creation order (the one NEST's
+    /// `Disconnect` removes), `None` if there is none. Only built synapses are searched.
+    pub fn find_synapse(&self, source: NodeId, target: NodeId) -> Option<SynapseId> {
+        let loc = self.locate(target.0)?;
+        let part = &self.partitions[loc.partition];
+        let id = |store: u32, index: usize| SynapseId {
+            partition: loc.partition as u32,
+            store,
+            index: index as u32,
+        };
+        if let Some(Role::Stimulus(d)) = self.net.role(source) {
+            return (0..part.device_synapses.len())
+                .filter(|&i| part.device_synapses[i].device == d as u32)
+                .find(|&i| part.device_synapse(i).is_some_and(|s| s.target == target.0))
+                .map(|i| id(DEVICE_STORE, i));
+        }
+        let s = source.0 as usize;
+        for (g, store) in part.synapses.iter().enumerate() {
+            let Some(&hi) = store.offsets.get(s + 1) else {
+                continue;
+            };
+            for i in store.offsets[s] as usize..hi as usize {
+                let cell = store.cells[i];
+                if cell != TRASH_CELL {
+                    let (c, local, _) = part.cell_place(cell);
+                    if part.chunks[c].first_id + local as u32 == target.0 {
+                        return Some(id(g as u32, i));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// NEST's `Disconnect` of the synapses `ids` (all or none: an id that addresses no live
+    /// synapse fails with `InexistentConnection` before anything changes). A removed synapse
+    /// delivers nothing from the next delivery on.
+    pub fn disconnect(&mut self, ids: &[SynapseId]) -> Result<(), String> {
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        if sorted.windows(2).any(|w| w[0] == w[1])
+            || ids.iter().any(|&id| self.synapse(id).is_none())
+        {
+            return Err(
+                "InexistentConnection: Deletion of connection is not possible because it does not exist."
+                    .into(),
+            );
+        }
+        for id in sorted {
+            let part = &mut self.partitions[id.partition as usize];
+            if id.store == DEVICE_STORE {
+                part.device_synapses[id.index as usize].cells = [TRASH_CELL; 2];
+                self.removed_device_synapses += 1;
+            } else {
+                part.synapses[id.store as usize].cells[id.index as usize] = TRASH_CELL;
+                self.neuron_synapses -= 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// NEST's `SetStatus` of synapse `id`: a new weight (as given; a model that routes by the
+    /// weight's sign, as `iaf_cond_exp` does, gets the synapse on the other channel when the
+    /// sign changes) and/or delay (ms). The change acts from the next delivery on. After the
+    /// first run a delay must keep within the delay extrema (`BadDelay`, as NEST).
+    pub fn set_synapse(
+        &mut self,
+        id: SynapseId,
+        weight: Option<f64>,
+        delay_ms: Option<f64>,
+    ) -> Result<(), String> {
+        let Some(current) = self.synapse(id).and_then(|c| c.synapse) else {
+            return Err(
+                "InexistentConnection: the connection does not exist (it was disconnected)".into(),
+            );
+        };
+        let delay = match delay_ms {
+            None => current.delay,
+            Some(d) => {
+                let steps = self.grid.delay_to_steps(d);
+                if !d.is_finite() || steps < 1 {
+                    return Err(format!(
+                        "BadDelay: Delay value {} is invalid: delay must be greater than or equal to the resolution ({} ms).",
+                        nest_number(d),
+                        self.grid.h()
+                    ));
+                }
+                if steps > crate::network::MAX_DELAY_STEPS {
+                    return Err(format!(
+                        "BadDelay: Delay value {} exceeds the largest supported delay ({} ms).",
+                        nest_number(d),
+                        self.grid.step_to_ms(crate::network::MAX_DELAY_STEPS)
+                    ));
+                }
+                if self.net.frozen_delays.is_some()
+                    && (steps < self.min_delay || steps > self.max_delay)
+                {
+                    return Err(format!(
+                        "BadDelay: Delay value {} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called.",
+                        nest_number(d)
+                    ));
+                }
+                steps
+            }
+        };
+        if self.net.frozen_delays.is_none() {
+            // Before the first run the extrema follow every delay set (the next sync sizes
+            // the rings), as NEST's delay checker does.
+            let seen = &mut self.built.extrema;
+            seen.0 = Some(seen.0.map_or(delay, |d| d.min(delay)));
+            seen.1 = Some(seen.1.map_or(delay, |d| d.max(delay)));
+        }
+        let weight = weight.unwrap_or(current.weight);
+        let part = &mut self.partitions[id.partition as usize];
+        if id.store == DEVICE_STORE {
+            let ds = &mut part.device_synapses[id.index as usize];
+            ds.weight = weight;
+            ds.delay = delay as u16;
+            return Ok(());
+        }
+        let cell = part.synapses[id.store as usize].cells[id.index as usize];
+        let (c, local, channel) = part.cell_place(cell);
+        let chunk = &part.chunks[c];
+        let receptor = chunk.routes[usize::from(channel)]
+            .0
+            .expect("a synapse's channel has a spike receptor");
+        let population = self.shapes[id.partition as usize].chunks[c].population;
+        let input = self.net.populations[population]
+            .model
+            .spike_input(receptor, weight)
+            .map_err(|r| format!("{}: {}", r.kind, r.message))?;
+        let new_cell = (chunk.cell_base + usize::from(input.channel) * chunk.len + local) as u32;
+        part.rewrite_synapse(
+            id.store as usize,
+            id.index as usize,
+            new_cell,
+            Kind {
+                given: weight,
+                delivered: input.weight,
+                delay: delay as u16,
+            },
+        );
+        Ok(())
     }
 
     /// Simulate `steps` more steps (NEST's `Simulate`), writing recordings into `sink`.
@@ -960,5 +1247,14 @@ impl Simulation {
             sink.samples(m, &block).map_err(RunError::Recording)?;
         }
         Ok(())
+    }
+}
+
+/// A number as NEST's messages print it (`5`, `1.5`).
+fn nest_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
     }
 }
