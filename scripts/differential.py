@@ -7,7 +7,9 @@ two or three ports), spike generators (with weights, multiplicities and windows)
 parrot_neuron relay, dc and step current generators with activity windows and origins, random
 neuron → neuron connections with random delays and receptor ports, a multimeter on every
 common recordable and a spike recorder (both with random windows), one or several Simulate
-calls, at a random resolution from 0.01 to 0.5 ms.
+calls, at a random resolution from 0.01 to 0.5 ms. Half of the scenarios change the network
+between Simulate calls (`[[actions]]`): neuron parameters and state, the dc amplitude, new
+spike times, a recorder window, and a neuron created with connections after the first run.
 Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle; spikes must be the same
 and traces agree to `--tol` (default 1e-6). A scenario that NEST refuses must be refused by
 spindle too (and the other way round). Failing scenarios are kept in --out.
@@ -42,6 +44,8 @@ def toml_value(v) -> str:
         return "true" if v else "false"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return table(v)
     if isinstance(v, float):
         return repr(v)
     return str(v) if not isinstance(v, str) else f'"{v}"'
@@ -120,8 +124,12 @@ def scenario(r: random.Random) -> str:
     def port(model: str) -> int:
         return r.choice([1, 2]) if model.startswith("glif") else 0
 
+    used_delays: list[float] = []
+
     def delay() -> float:
-        return round(r.choice([h, 2 * h, 1.0, r.uniform(h, 3)]), 3)
+        d = round(r.choice([h, 2 * h, 1.0, r.uniform(h, 3)]), 3)
+        used_delays.append(d)
+        return d
 
     interval = r.choice([1, 1, 2, 5]) * h
     mm_params: dict = {}
@@ -165,12 +173,54 @@ def scenario(r: random.Random) -> str:
     names = [p[0] for p in pops]
     lines.append(f'[[connect]]\npre = "mm"\npost = {toml_value(names)}\n')
     lines.append(f'[[connect]]\npre = {toml_value(names)}\npost = "sr"\n')
-    if r.random() < 0.4:
+    if r.random() < 0.5:
+        lines.extend(live_changes(r, h, end, pops, used_delays))
+    elif r.random() < 0.4:
         cut = on_grid(r, h, h, end - h)
         lines.append(f"[simulate]\ntime = [{cut}, {round(end - cut, 6)}]\n")
     else:
         lines.append(f"[simulate]\ntime = {end}\n")
     return "\n".join(lines)
+
+
+def live_changes(r: random.Random, h: float, end: float, pops: list, delays: list) -> list[str]:
+    """A first Simulate, changes to the running network as `[[actions]]`, and the rest of the
+    run (in one or two more Simulate calls)."""
+    cut = on_grid(r, h, h, end - h)
+    out = [f"[simulate]\ntime = {cut}\n"]
+
+    def action(key: str, value: dict | float) -> None:
+        out.append(f"[[actions]]\n{key} = {toml_value(value) if isinstance(value, float) else table(value)}\n")
+
+    def set_(nodes: str, params: dict) -> None:
+        out.append(f'[[actions]]\nset = {{ nodes = "{nodes}", params = {table(params)} }}\n')
+
+    for name, model, _ in pops:
+        if r.random() < 0.6:
+            params: dict = {"V_m": round(r.uniform(-75, -55), 2)}
+            if model.startswith("iaf"):
+                params["I_e"] = round(r.uniform(0, 400), 1)
+            set_(name, params)
+    if r.random() < 0.5:
+        set_("dc", {"amplitude": round(r.uniform(-100, 300), 1)})
+    if r.random() < 0.5:
+        times = sorted({on_grid(r, h, h, end - h) for _ in range(r.randint(1, 5))})
+        # Weights and multiplicities of the new length (NEST refuses an empty list here).
+        set_("sg", {"spike_times": times, "spike_weights": [round(r.uniform(-3, 3), 2) for _ in times], "spike_multiplicities": [r.randint(1, 2) for _ in times]})
+    if r.random() < 0.3:
+        set_("sr", {"start": on_grid(r, h, 0, end)})
+    if r.random() < 0.5 and delays:
+        action("create", {"name": "late", "model": "iaf_psc_alpha", "params": {"I_e": round(r.uniform(300, 500), 1)}})
+        out.append(f'[[actions]]\nconnect = {{ pre = "sg", post = "late", syn = {table({"weight": round(r.uniform(50, 400), 1), "delay": r.choice(delays)})} }}\n')
+        out.append('[[actions]]\nconnect = { pre = "late", post = "sr" }\n')
+    rest = round(end - cut, 6)
+    if r.random() < 0.3 and rest > 2 * h:
+        mid = on_grid(r, h, h, rest - h)
+        action("simulate", mid)
+        action("simulate", round(rest - mid, 6))
+    else:
+        action("simulate", rest)
+    return out
 
 
 def compare(nest_h5: Path, ours_h5: Path, tol: float) -> list[str]:

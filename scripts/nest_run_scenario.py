@@ -65,7 +65,8 @@ DEFAULT_SEED = 1
 DEFAULT_THREADS = 1
 
 # Keys the scenario format knows; anything else is a typo that must not be silently ignored.
-TOP_LEVEL_KEYS = {"kernel", "nodes", "connect", "simulate"}
+TOP_LEVEL_KEYS = {"kernel", "nodes", "connect", "simulate", "actions"}
+ACTION_KEYS = {"simulate", "create", "connect", "set"}
 KERNEL_KEYS = {"resolution", "seed", "threads"}
 NODE_KEYS = {"name", "model", "n", "params"}
 CONNECT_KEYS = {"pre", "post", "conn", "syn"}
@@ -112,6 +113,9 @@ class Scenario:
     connects: list[ConnectEntry]
     chunks: list[float]
     by_name: dict[str, NodeEntry] = field(default_factory=dict)
+    # `[[actions]]` after the `[simulate]` calls: (kind, float | NodeEntry | ConnectEntry |
+    # (names, params)), in order.
+    actions: list[tuple[str, Any]] = field(default_factory=list)
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -186,7 +190,39 @@ def load_scenario(path: Path) -> Scenario:
                 f"[simulate]: time {t} ms is not a non-negative multiple of the resolution {resolution} ms"
             )
 
-    return Scenario(resolution, seed, nodes, connects, chunks, by_name)
+    actions: list[tuple[str, Any]] = []
+    for i, raw in enumerate(doc.get("actions", [])):
+        where = f"[[actions]] #{i + 1}"
+        _check_keys(raw, ACTION_KEYS, where)
+        if len(raw) != 1:
+            raise ScenarioError(f"{where}: exactly one of {sorted(ACTION_KEYS)}")
+        (kind, value), = raw.items()
+        if kind == "simulate":
+            actions.append(("simulate", float(value)))
+        elif kind == "create":
+            _check_keys(value, NODE_KEYS, where)
+            entry = NodeEntry(
+                name=value["name"], model=value["model"], n=int(value.get("n", 1)),
+                params=value.get("params", {}),
+            )
+            if entry.name in by_name:
+                raise ScenarioError(f"{where}: duplicate node name {entry.name!r}")
+            by_name[entry.name] = entry
+            nodes.append(entry)
+            actions.append(("create", entry))
+        elif kind == "connect":
+            _check_keys(value, CONNECT_KEYS, where)
+            actions.append(("connect", ConnectEntry(
+                pre=_names(value["pre"], f"{where} pre"),
+                post=_names(value["post"], f"{where} post"),
+                conn=dict(value.get("conn", {"rule": "all_to_all"})),
+                syn=dict(value.get("syn", {})),
+            )))
+        else:
+            _check_keys(value, {"nodes", "params"}, where)
+            actions.append(("set", (_names(value["nodes"], f"{where} nodes"), value["params"])))
+
+    return Scenario(resolution, seed, nodes, connects, chunks, by_name, actions)
 
 
 def _tics(ms: float) -> int:
@@ -295,7 +331,10 @@ def build(nest: Any, scenario: Scenario, threads: int, seed: int) -> None:
     nest.SetKernelStatus(
         {"resolution": scenario.resolution, "rng_seed": seed, "local_num_threads": threads}
     )
+    late = {id(a[1]) for a in scenario.actions if a[0] == "create"}
     for entry in scenario.nodes:
+        if id(entry) in late:
+            continue  # created by its action
         with nest_refusal(f"[[nodes]] {entry.name!r} ({entry.model})"):
             entry.nodes = nest.Create(entry.model, entry.n, params=to_nest_value(nest, entry.params))
     for i, entry in enumerate(scenario.connects):
@@ -440,13 +479,25 @@ def run(scenario_path: Path, output: Path, threads: int, seed: int | None, verbo
 
     kinds = {e.name: recorder_kind(nest, e.model) for e in scenario.nodes}
     if verbose:
-        for e in scenario.nodes:
+        for e in (e for e in scenario.nodes if e.nodes is not None):
             print(f"  {e.name:<20} {e.model:<24} ids {e.first_id}..{e.first_id + e.n - 1}", file=sys.stderr)
 
     t0 = time.perf_counter()
     for chunk in scenario.chunks:
         with nest_refusal(f"[simulate] Simulate({chunk})"):
             nest.Simulate(chunk)
+    for i, (kind, what) in enumerate(scenario.actions):
+        with nest_refusal(f"[[actions]] #{i + 1} ({kind})"):
+            if kind == "simulate":
+                nest.Simulate(what)
+            elif kind == "create":
+                what.nodes = nest.Create(what.model, what.n, params=to_nest_value(nest, what.params))
+            elif kind == "connect":
+                connect(nest, scenario, what)
+            else:
+                names, params = what
+                for name in names:
+                    scenario.by_name[name].nodes.set(to_nest_value(nest, params))
     simulate_s = time.perf_counter() - t0
     simulated_time = float(nest.GetKernelStatus("biological_time"))
     end_step = int(round(simulated_time / scenario.resolution))

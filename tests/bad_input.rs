@@ -126,7 +126,7 @@ fn cases() -> Vec<Case> {
             "unknown_table",
             "[simulat]\ntime = 1.0\n".into(),
             Some("[simulat]"),
-            &["unknown key \"simulat\"", "did you mean \"simulate\"", "valid keys are kernel, nodes, connect, simulate, output"],
+            &["unknown key \"simulat\"", "did you mean \"simulate\"", "valid keys are kernel, nodes, connect, simulate, actions, output"],
         ),
         case(
             "unknown_kernel_key",

@@ -35,6 +35,7 @@ const CASES: &[(&str, Compare)] = &[
     ("spike_weights_routing", Compare::Exact),
     ("glif_cond_example_golden", Compare::ExactUntil(600.0)),
     ("poisson_parrot_stats", Compare::Counts),
+    ("live_changes", Compare::Exact),
 ];
 
 fn nest(stem: &str) -> Recording {
@@ -221,4 +222,5 @@ golden!(
     spike_weights_routing,
     glif_cond_example_golden,
     poisson_parrot_stats,
+    live_changes,
 );

@@ -368,7 +368,9 @@ impl Kernel {
         Ok(first.0)
     }
 
-    /// `Connect(pre, post, conn_spec, syn_spec)` with `pre` and `post` as `(first, count)` runs.
+    /// `Connect(pre, post, conn_spec, syn_spec)` with `pre` and `post` as `(first, count)` runs;
+    /// `weight`, `delay` and `receptor_type` may be lists (per-connection values, flattened in
+    /// NEST's order).
     fn connect(
         &self,
         py: Python<'_>,
@@ -381,7 +383,7 @@ impl Kernel {
         let mut inner = self.inner();
         inner
             .session
-            .connect(node_set(pre), node_set(post), conn, syn)
+            .connect_arrays(node_set(pre), node_set(post), conn, syn)
             .map_err(|e| py_error(py, &e))?;
         Ok(inner.session.simulation_mut().network_mut().take_warnings())
     }
@@ -653,6 +655,112 @@ impl Kernel {
         ))
     }
 
+    // ---- synapses: GetConnections, SynapseCollection.get/set, Disconnect -------------------
+
+    /// Every connection in NEST's `GetConnections` order, as bytes: (sources, targets,
+    /// handles: int64; weights, delays in ms: float64; receptors, target threads, ports:
+    /// int64). Recorder connections have handle −1 and NaN weight and delay. Builds what is
+    /// not built yet.
+    #[allow(clippy::type_complexity)]
+    fn synapses<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        let mut inner = self.inner();
+        let all = inner.session.synapses().map_err(|e| py_error(py, &e))?;
+        let grid = inner.session.grid();
+        let syn = |r: &spindle::core::simulation::SynapseRecord| r.connection.synapse;
+        Ok(vec![
+            i64_bytes(py, all.iter().map(|r| i64::from(r.connection.source.0))),
+            i64_bytes(py, all.iter().map(|r| i64::from(r.connection.target.0))),
+            i64_bytes(
+                py,
+                all.iter()
+                    .map(|r| r.id.map_or(-1, |id| id.to_bits() as i64)),
+            ),
+            f64_bytes(
+                py,
+                all.iter().map(|r| syn(r).map_or(f64::NAN, |s| s.weight)),
+            ),
+            f64_bytes(
+                py,
+                all.iter()
+                    .map(|r| syn(r).map_or(f64::NAN, |s| grid.step_to_ms(s.delay))),
+            ),
+            i64_bytes(py, all.iter().map(|r| syn(r).map_or(0, |s| s.receptor))),
+            i64_bytes(py, all.iter().map(|r| r.target_thread as i64)),
+            i64_bytes(py, all.iter().map(|r| r.port as i64)),
+        ])
+    }
+
+    /// The current (weights, delays in ms: float64; receptors: int64) bytes of the synapses
+    /// `handles` (−1: a recorder connection, NaN); a disconnected synapse fails with
+    /// `InexistentConnection`.
+    fn synapse_columns<'py>(
+        &self,
+        py: Python<'py>,
+        handles: Vec<i64>,
+    ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        let inner = self.inner();
+        let sim = inner.session.simulation();
+        let grid = sim.grid();
+        let mut rows = Vec::with_capacity(handles.len());
+        for &h in &handles {
+            if h < 0 {
+                rows.push((f64::NAN, f64::NAN, 0));
+                continue;
+            }
+            let id = spindle::core::simulation::SynapseId::from_bits(h as u64);
+            let s = sim.synapse(id).and_then(|c| c.synapse).ok_or_else(|| {
+                nest_error(
+                    py,
+                    "InexistentConnection",
+                    "the connection does not exist (it was disconnected)",
+                )
+            })?;
+            rows.push((s.weight, grid.step_to_ms(s.delay), s.receptor));
+        }
+        Ok(vec![
+            f64_bytes(py, rows.iter().map(|r| r.0)),
+            f64_bytes(py, rows.iter().map(|r| r.1)),
+            i64_bytes(py, rows.iter().map(|r| r.2)),
+        ])
+    }
+
+    /// `SynapseCollection.set`: weights and/or delays (ms), one value for all or one each.
+    #[pyo3(signature = (handles, weights=None, delays=None))]
+    fn set_synapses(
+        &self,
+        py: Python<'_>,
+        handles: Vec<i64>,
+        weights: Option<Vec<f64>>,
+        delays: Option<Vec<f64>>,
+    ) -> PyResult<()> {
+        let ids = synapse_ids(py, &handles)?;
+        self.inner()
+            .session
+            .set_synapses(&ids, weights.as_deref(), delays.as_deref())
+            .map_err(|e| py_error(py, &e))
+    }
+
+    /// `Disconnect(SynapseCollection)`.
+    fn disconnect_synapses(&self, py: Python<'_>, handles: Vec<i64>) -> PyResult<()> {
+        let ids = synapse_ids(py, &handles)?;
+        self.inner()
+            .session
+            .disconnect_synapses(&ids)
+            .map_err(|e| py_error(py, &e))
+    }
+
+    /// `Disconnect(pre, post, conn_spec)` as (source, target) pairs.
+    fn disconnect_pairs(&self, py: Python<'_>, pairs: Vec<(u32, u32)>) -> PyResult<()> {
+        let pairs: Vec<(NodeId, NodeId)> = pairs
+            .into_iter()
+            .map(|(s, t)| (NodeId(s), NodeId(t)))
+            .collect();
+        self.inner()
+            .session
+            .disconnect_pairs(&pairs)
+            .map_err(|e| py_error(py, &e))
+    }
+
     /// Write what is pending and close the HDF5 file (the memory recording stays readable).
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let file = self.inner().sink.file.take();
@@ -663,6 +771,77 @@ impl Kernel {
             None => Ok(()),
         }
     }
+
+    // ---- per-node values: one native call for a run of nodes -----------------------------
+
+    /// `Create`'s and `SetStatus`'s values for the `n` nodes from `first`, each node set with
+    /// one dictionary (NEST's semantics) made of `params` — a value for all nodes, or a NEST
+    /// parameter's spec (a dict, `Parameter.to_spec()`) drawn per node from the kernel's
+    /// streams — and `columns` (key → one value per node). One call sets a million nodes
+    /// without a Python object per node; the work runs with the GIL released. A failure
+    /// raises NEST's exception with the failing node's id in its `node_id` attribute.
+    #[pyo3(signature = (first, n, params, columns=None))]
+    fn set_nodes(
+        &self,
+        py: Python<'_>,
+        first: u32,
+        n: u32,
+        params: &Bound<'_, PyDict>,
+        columns: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let fail = |py: Python<'_>, id: u32, e: &Error| {
+            let err = py_error(py, e);
+            // The Python side names the node as NEST does ("… with node ID 5: …").
+            let _ = err.value(py).setattr("node_id", id);
+            err
+        };
+        let mut values =
+            spindle::session::NodeValues::read_all(to_params(params)?).map_err(|source| {
+                let e = Error::Param {
+                    at: spindle::Located::default(),
+                    source,
+                };
+                fail(py, first, &e)
+            })?;
+        if let Some(columns) = columns {
+            for (k, v) in columns.iter() {
+                let key: String = k.extract()?;
+                let Value::List(list) = to_value(&v)? else {
+                    return Err(nest_error(
+                        py,
+                        "BadProperty",
+                        format!("{key}: expected one value per node"),
+                    ));
+                };
+                values.retain(|(other, _)| *other != key);
+                values.push((key, spindle::session::NodeValues::Each(list)));
+            }
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        let result = py.detach(|| self.inner().session.set_nodes(NodeId(first), n, &values));
+        result.map_err(|(id, e)| fail(py, id.0, &e))
+    }
+}
+
+/// Synapse handles from Python; a recorder connection (−1) has no synapse to change.
+fn synapse_ids(
+    py: Python<'_>,
+    handles: &[i64],
+) -> PyResult<Vec<spindle::core::simulation::SynapseId>> {
+    handles
+        .iter()
+        .map(|&h| {
+            if h < 0 {
+                Err(nest_error(
+                    py,
+                    "NotImplemented",
+                    "spindle records without a synapse: connections to recording devices cannot be changed or disconnected",
+                ))
+            } else {
+                Ok(spindle::core::simulation::SynapseId::from_bits(h as u64))
+            }
+        })
+        .collect()
 }
 
 /// The native module `spindle._spindle`.

@@ -131,8 +131,6 @@ def test_state_is_read_from_the_engine_after_simulate(nest):
     nest.Simulate(10.0)
     assert n.V_m < -60.0  # decays towards E_L without input
     assert m.V_m == -70.0
-    with pytest.raises(nest.kernel.NotImplemented, match="between Simulate calls"):
-        nest.export_scenario("unused.toml")
 
 
 def test_errors_are_nest_exceptions(nest):
@@ -180,13 +178,15 @@ def test_connect_rules_and_get_connections(nest):
     into_a = nest.GetConnections(target=a)
     assert len(into_a) == 6 and set(into_a.get("source")) <= set(b.tolist())
     assert sorted(into_a.get("target")) == [1, 1, 2, 2, 3, 3]
-    assert nest.GetConnections()[0].get() == {
+    first = nest.GetConnections()[0].get()
+    assert {k: first[k] for k in ("source", "target", "weight", "delay", "synapse_model")} == {
         "source": 1,
         "target": 4,
         "weight": 1.0,
         "delay": 1.0,
         "synapse_model": "static_synapse",
     }
+    assert first["receptor"] == 0  # NEST's keys; test_synapses.py compares them with NEST
 
 
 def test_connecting_part_of_a_population(nest):
@@ -207,10 +207,8 @@ def test_defaults_setdefaults_and_copymodel(nest):
     assert d["C_m"] == 58.72 and d["tau_syn"] == [0.2, 2.0]
     assert "g_1" in d["recordables"] and d["element_type"] == "neuron"
     assert nest.GetDefaults("iaf_psc_alpha", "C_m") == 250.0
-    assert nest.GetDefaults("multimeter", ["interval", "record_from"]) == {
-        "interval": 1.0,
-        "record_from": [],
-    }
+    # A list of keys gives a list of values, as in NEST 3.10.
+    assert nest.GetDefaults("multimeter", ["interval", "record_from"]) == [1.0, []]
     nest.SetDefaults("iaf_psc_alpha", {"C_m": 20.0})
     assert nest.Create("iaf_psc_alpha").C_m == 20.0
     nest.CopyModel("iaf_psc_alpha", "my_neuron", {"V_th": -52.0})

@@ -3,6 +3,7 @@ reproduces the Python run's recordings bit for bit. The recordings of a Python r
 to an HDF5 file when asked (`data_path`, or `record_to = "hdf5"` on a recorder), and that
 file is identical to the one `spindle run` writes."""
 
+import re
 import subprocess
 
 import numpy as np
@@ -82,7 +83,9 @@ def test_mixed_network_round_trip_and_hdf5_output(nest, spindle_bin, tmp_path):
     scenario = tmp_path / "mixed.toml"
     nest.export_scenario(scenario)
     text = scenario.read_text()
-    assert "time = [50.0, 120.0, 30.0]" in text
+    # The SetStatus before the first Simulate is an action, and so are the calls after it.
+    assert "set = { nodes = " in text
+    assert re.findall(r"^simulate = ([0-9.]+)$", text, re.M) == ["50.0", "120.0", "30.0"]
     min_delay = nest.min_delay
     ev = {f"multimeter_{mm.global_id}": mm.events, f"spike_recorder_{sr.global_id}": sr.events}
     nest.ResetKernel()  # closes the Python run's HDF5 file

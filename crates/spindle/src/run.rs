@@ -3,7 +3,8 @@
 use crate::error::{Error, Located};
 use crate::registry::{self, NodeModel};
 use crate::resources::{format_bytes, MemoryEstimate, MemoryLimit};
-use crate::scenario::{ConnectSpec, NodeSpec, Scenario};
+use crate::scenario::{Action, ActionSpec, ConnectSpec, NodeSpec, Scenario};
+use crate::session::NodeValues;
 use spindle_core::network::MAX_DELAY_STEPS;
 use spindle_core::parameter::Parameter;
 use spindle_core::params::{closest, invalid, ParamError, Params, Value};
@@ -37,6 +38,13 @@ pub struct Network {
     /// The estimated memory of the network in bytes (see [`crate::resources`]).
     pub memory_estimate: f64,
     pub build_time: Duration,
+    /// The scenario, for its `[[actions]]`, which act on the network as it runs.
+    scenario: Scenario,
+    /// How often each node's keys were drawn from a NEST parameter (the streams' occurrence,
+    /// counted as the Python front end counts it).
+    draws: crate::session::NodeDraws,
+    /// The first `[[actions]]` entry not carried out yet.
+    next_action: usize,
 }
 
 /// The longest time in tics (see [`spindle_core::time::MAX_TIME_MS`]).
@@ -183,6 +191,7 @@ impl Network {
         let mut warnings = Vec::new();
         // What each node will hold, for the memory estimate.
         let mut footprints: Vec<Footprint> = Vec::new();
+        let mut per_node = Vec::new();
         for spec in &scenario.nodes {
             let item = format!("[[nodes]] {:?} ({})", spec.name, spec.model);
             let at = |key: Option<&str>| scenario.at(spec.line_of(key), item.clone());
@@ -195,26 +204,11 @@ impl Network {
                     ),
                 ));
             }
-            if spec.n < 1 || spec.n > MAX_POPULATION {
-                return Err(Error::invalid(
-                    at(Some("n")),
-                    format!("n = {}: n must be between 1 and {MAX_POPULATION}", spec.n),
-                ));
-            }
-            if registry::is_device(&spec.model) && spec.n != 1 {
-                return Err(Error::invalid(
-                    at(Some("n")),
-                    format!(
-                        "n = {}: devices are created one per [[nodes]] entry (n = 1); give each its own name",
-                        spec.n
-                    ),
-                ));
-            }
-            let model = registry::create(&spec.model, spec.params.clone(), &grid)
-                .map_err(|u| {
-                    Error::invalid(at(Some("model")), format!("model = {:?}: {u}", spec.model))
-                })?
-                .map_err(|e| node_param_error(scenario, spec, &item, e))?;
+            // Parameters drawn per node are set once the nodes are built (see `drawn_params`).
+            let (drawn, plain) = drawn_params(spec)
+                .map_err(|e| node_param_error(scenario, spec, &item, e))?
+                .map_or((None, None), |(plain, values)| (Some(values), Some(plain)));
+            let model = make_node(scenario, plain.as_ref().unwrap_or(spec), &item, &grid)?;
             let n = spec.n as u32;
             let footprint = match &model {
                 NodeModel::Neuron(m) => Footprint::Neurons {
@@ -233,16 +227,10 @@ impl Network {
                 },
                 NodeModel::SpikeRecorder(_) => Footprint::Device,
             };
-            let first = match model {
-                NodeModel::Neuron(m) => builder.add_neurons(m, n),
-                NodeModel::Stimulus(d) => builder.add_stimulus(d),
-                NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
-                NodeModel::Multimeter(s) => builder.add_multimeter(s),
+            let first = add_node(&mut builder, model, n, at(Some("n")))?;
+            if let Some(values) = drawn {
+                per_node.push((spec, item.clone(), first, values));
             }
-            .map_err(|source| Error::Build {
-                at: at(Some("n")),
-                source,
-            })?;
             by_name.insert(&spec.name, (first.0, n));
             footprints.push(footprint);
             nodes.push(NodeEntry {
@@ -307,7 +295,7 @@ impl Network {
             }
         }
 
-        let simulation = builder.build(threads).map_err(|source| match &source {
+        let mut simulation = builder.build(threads).map_err(|source| match &source {
             BuildError::Rule {
                 statement: Some(i), ..
             } if (*i as usize) < scenario.connections.len() => {
@@ -326,7 +314,16 @@ impl Network {
                 source,
             },
         })?;
-        Ok(Network {
+        let mut draws = crate::session::NodeDraws::default();
+        set_drawn_params(
+            &mut simulation,
+            &mut draws,
+            scenario,
+            per_node,
+            seed,
+            threads,
+        )?;
+        Network {
             simulation,
             nodes,
             chunks,
@@ -336,7 +333,11 @@ impl Network {
             resolution: grid.h(),
             memory_estimate: estimate.total(),
             build_time: started.elapsed(),
-        })
+            scenario: scenario.clone(),
+            draws,
+            next_action: 0,
+        }
+        .with_leading_actions()
     }
 
     /// Node id → `[[nodes]]` name of every recording device.
@@ -372,9 +373,20 @@ impl Network {
         }
     }
 
-    /// The total simulated time of all `Simulate` calls, in steps.
+    /// The total simulated time of all `Simulate` calls, in steps (the `[[actions]]`
+    /// included).
     pub fn total_steps(&self) -> Step {
-        self.chunks.iter().sum()
+        let grid = self.simulation.grid();
+        let later: Step = self
+            .scenario
+            .actions
+            .iter()
+            .filter_map(|a| match a.action {
+                Action::Simulate(t) => grid.ms_on_grid(t),
+                _ => None,
+            })
+            .sum();
+        self.chunks.iter().sum::<Step>() + later
     }
 
     /// Run every `Simulate` call of the scenario, recording into `sink`. `progress(now)` is
@@ -384,13 +396,256 @@ impl Network {
         sink: &mut dyn RecordSink,
         progress: &mut dyn FnMut(Step) -> bool,
     ) -> Result<(), Error> {
-        sink.begin(self.simulation.recording_layout())
-            .map_err(|e| Error::Run(spindle_core::RunError::Recording(e)))?;
+        self.simulation.begin_recording(sink)?;
         for &steps in &self.chunks {
             self.simulation.run_with(steps, sink, progress)?;
         }
+        let actions = std::mem::take(&mut self.scenario.actions);
+        let result = actions
+            .iter()
+            .enumerate()
+            .skip(self.next_action)
+            .try_for_each(|(i, a)| self.act(i, a, sink, progress));
+        self.scenario.actions = actions;
+        result
+    }
+
+    /// With no `[simulate]` call, the actions before the first `simulate` action describe
+    /// the network before anything runs (a script that sets parameters between `Create` and
+    /// its first `Simulate`): carry them out now, as part of the build, so that the network
+    /// and its recorders are complete before the output file is made.
+    fn with_leading_actions(mut self) -> Result<Network, Error> {
+        if !self.chunks.is_empty() {
+            return Ok(self);
+        }
+        let actions = std::mem::take(&mut self.scenario.actions);
+        let mut result = Ok(());
+        for (i, a) in actions.iter().enumerate() {
+            if matches!(a.action, Action::Simulate(_)) {
+                break;
+            }
+            result = self.act(i, a, &mut spindle_core::recording::NullSink, &mut |_| true);
+            if result.is_err() {
+                break;
+            }
+            self.next_action = i + 1;
+        }
+        self.scenario.actions = actions;
+        result?;
+        // Build what the actions added, so that the recording layout is complete.
+        self.simulation.sync().map_err(|source| Error::Build {
+            at: self.scenario.at(None, "network"),
+            source,
+        })?;
+        Ok(self)
+    }
+
+    /// Carry out one `[[actions]]` entry on the running network, with the builder that
+    /// `[[nodes]]` and `[[connect]]` went through (and the Python front end goes through).
+    fn act(
+        &mut self,
+        index: usize,
+        a: &ActionSpec,
+        sink: &mut dyn RecordSink,
+        progress: &mut dyn FnMut(Step) -> bool,
+    ) -> Result<(), Error> {
+        let item = format!("[[actions]] #{}", index + 1);
+        let at = || self.scenario.at(a.line, item.clone());
+        match &a.action {
+            Action::Simulate(t) => {
+                let steps = self
+                    .simulation
+                    .grid()
+                    .ms_on_grid(*t)
+                    .filter(|&s| s >= 0 && t.is_finite())
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            at(),
+                            format!("simulate = {t:?}: the simulation time must be a non-negative multiple of the resolution"),
+                        )
+                    })?;
+                self.simulation.run_with(steps, sink, progress)?;
+            }
+            Action::Create(spec) => {
+                if self.nodes.iter().any(|e| e.name == spec.name) {
+                    return Err(Error::invalid(
+                        at(),
+                        format!("name = {:?}: another node entry already has this name; names must be unique", spec.name),
+                    ));
+                }
+                let grid = self.simulation.grid();
+                let param = |source: ParamError| Error::Param {
+                    at: self.scenario.at(spec.line_of(source.key()), item.clone()),
+                    source,
+                };
+                let drawn = drawn_params(spec).map_err(param)?;
+                let plain = drawn.as_ref().map_or(spec, |(plain, _)| plain);
+                let made = make_node(&self.scenario, plain, &item, &grid)?;
+                let n = spec.n as u32;
+                let first = add_node(self.simulation.network_mut(), made, n, at())?;
+                self.nodes.push(NodeEntry {
+                    name: spec.name.clone(),
+                    model: spec.model.clone(),
+                    first_id: first.0,
+                    count: n,
+                });
+                if let Some((_, values)) = drawn {
+                    let (seed, threads) = (self.seed, self.threads);
+                    set_drawn_params(
+                        &mut self.simulation,
+                        &mut self.draws,
+                        &self.scenario,
+                        vec![(spec, item.clone(), first, values)],
+                        seed,
+                        threads,
+                    )?;
+                }
+            }
+            Action::Connect(c) => {
+                let by_name: HashMap<&str, (u32, u32)> = self
+                    .nodes
+                    .iter()
+                    .map(|e| (e.name.as_str(), (e.first_id, e.count)))
+                    .collect();
+                let read = read_connection(&self.scenario, &by_name, index, c)?;
+                let at_key = |key: Option<&str>| self.scenario.at(c.line_of(key), item.clone());
+                self.simulation
+                    .network_mut()
+                    .connect_rule(read.pre, read.post, read.conn, read.syn.clone())
+                    .map_err(|e| connect_error(&at_key, c, &read.syn, e))?;
+                for w in self.simulation.network_mut().take_warnings() {
+                    self.warnings.push(format!("{}: {w}", at()));
+                }
+            }
+            Action::Set { nodes, params } => {
+                let by_name: HashMap<&str, (u32, u32)> = self
+                    .nodes
+                    .iter()
+                    .map(|e| (e.name.as_str(), (e.first_id, e.count)))
+                    .collect();
+                let set = resolve(nodes, &by_name, "set.nodes", &at)?;
+                let values = NodeValues::read_all(params.clone())
+                    .map_err(|source| Error::Param { at: at(), source })?;
+                let (seed, threads) = (self.seed, self.threads);
+                for &(first, count) in set.ranges() {
+                    crate::session::set_nodes_status(
+                        &mut self.simulation,
+                        &mut self.draws,
+                        seed,
+                        (NodeId(first), count),
+                        &values,
+                        threads,
+                    )
+                    .map_err(|(id, e)| match e {
+                        Error::Param { source, .. } => Error::Param {
+                            at: self.scenario.at(a.line, format!("{item}, node {id}")),
+                            source,
+                        },
+                        other => other,
+                    })?;
+                }
+            }
+        }
         Ok(())
     }
+}
+
+/// A `[[nodes]]` entry's model with its parameters (NEST's checks at `Create`).
+fn make_node(
+    scenario: &Scenario,
+    spec: &NodeSpec,
+    item: &str,
+    grid: &TimeGrid,
+) -> Result<NodeModel, Error> {
+    let at = |key: Option<&str>| scenario.at(spec.line_of(key), item.to_string());
+    if spec.n < 1 || spec.n > MAX_POPULATION {
+        return Err(Error::invalid(
+            at(Some("n")),
+            format!("n = {}: n must be between 1 and {MAX_POPULATION}", spec.n),
+        ));
+    }
+    if registry::is_device(&spec.model) && spec.n != 1 {
+        return Err(Error::invalid(
+            at(Some("n")),
+            format!(
+"n = {}: devices are created one per [[nodes]] entry (n = 1); give each its own name",
+spec.n
+    ),
+        ));
+    }
+    let model = registry::create(&spec.model, spec.params.clone(), grid)
+        .map_err(|u| Error::invalid(at(Some("model")), format!("model = {:?}: {u}", spec.model)))?
+        .map_err(|e| node_param_error(scenario, spec, item, e))?;
+    Ok(model)
+}
+
+/// Every key of a `[[nodes]]` entry, as set node by node.
+type NodeKeys = Vec<(String, NodeValues)>;
+
+/// A `[[nodes]]` entry whose `params` draw per node (`V_m = { distribution = "normal", mean
+/// = -58.0, std = 10.0 }`, any NEST parameter): the entry without them, to create the nodes
+/// with, and all its keys, to set node by node once the nodes are built — what Python's
+/// `Create` does, with the same streams ([`crate::session::set_nodes_status`]), so that a
+/// script and the scenario it exports draw the same values. `None` for an entry without.
+fn drawn_params(spec: &NodeSpec) -> Result<Option<(NodeSpec, NodeKeys)>, ParamError> {
+    if !spec
+        .params
+        .keys()
+        .any(|k| matches!(spec.params.get(k), Some(Value::Map(_))))
+    {
+        return Ok(None);
+    }
+    let values = NodeValues::read_all(spec.params.clone())?;
+    let mut plain = spec.clone();
+    plain.params = Params::new();
+    for (key, v) in &values {
+        if let NodeValues::Same(x) = v {
+            plain.params.insert(key.as_str(), x.clone());
+        }
+    }
+    Ok(Some((plain, values)))
+}
+
+/// Set the parameters drawn per node of the `[[nodes]]` entries that have them (see
+/// [`drawn_params`]), entry by entry in file order; an error names the entry, the key's line
+/// and the node.
+fn set_drawn_params(
+    sim: &mut Simulation,
+    draws: &mut crate::session::NodeDraws,
+    scenario: &Scenario,
+    per_node: Vec<(&NodeSpec, String, NodeId, NodeKeys)>,
+    seed: u64,
+    threads: usize,
+) -> Result<(), Error> {
+    for (spec, item, first, values) in per_node {
+        let range = (first, spec.n as u32);
+        crate::session::set_nodes_status(sim, draws, seed, range, &values, threads).map_err(
+            |(id, e)| match e {
+                Error::Param { source, .. } => Error::Param {
+                    at: scenario.at(spec.line_of(source.key()), format!("{item}, node {id}")),
+                    source,
+                },
+                other => other,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Add a made node model to the network; its first id.
+fn add_node(
+    builder: &mut NetworkBuilder,
+    model: NodeModel,
+    n: u32,
+    at: Located,
+) -> Result<NodeId, Error> {
+    match model {
+        NodeModel::Neuron(m) => builder.add_neurons(m, n),
+        NodeModel::Stimulus(d) => builder.add_stimulus(d),
+        NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
+        NodeModel::Multimeter(s) => builder.add_multimeter(s),
+    }
+    .map_err(|source| Error::Build { at, source })
 }
 
 /// A node's parameter error, at the line of the offending key, showing the values as the user

@@ -24,7 +24,31 @@ pub struct Scenario {
     pub simulate: Vec<f64>,
     /// Line of the `[simulate]` `time` key.
     pub simulate_line: Option<usize>,
+    /// What happens after the `[simulate]` calls, in order (`[[actions]]`): more `Simulate`
+    /// calls with changes to the network between them.
+    pub actions: Vec<ActionSpec>,
     pub output: OutputSection,
+}
+
+/// One `[[actions]]` entry: NEST's `Simulate`, `Create`, `Connect` or `SetStatus` after the
+/// first `Simulate` calls.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Simulate(f64),
+    Create(NodeSpec),
+    Connect(ConnectSpec),
+    /// `SetStatus` of every node of the named `[[nodes]]` entries.
+    Set {
+        nodes: Vec<String>,
+        params: Params,
+    },
+}
+
+/// An action and its line.
+#[derive(Debug, Clone)]
+pub struct ActionSpec {
+    pub action: Action,
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -38,7 +62,26 @@ struct FileRepr {
     connect: Vec<Spanned<ConnectRepr>>,
     simulate: Spanned<SimulateRepr>,
     #[serde(default)]
+    actions: Vec<Spanned<ActionRepr>>,
+    #[serde(default)]
     output: OutputSection,
+}
+
+/// An `[[actions]]` entry: exactly one of its keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionRepr {
+    simulate: Option<f64>,
+    create: Option<NodeRepr>,
+    connect: Option<ConnectRepr>,
+    set: Option<SetRepr>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetRepr {
+    nodes: Names,
+    params: Spanned<SpannedTable>,
 }
 
 /// The `[kernel]` table.
@@ -241,80 +284,47 @@ impl Scenario {
         let mut nodes = Vec::new();
         for spanned in repr.nodes {
             let line = Some(line_of(source, spanned.span()));
-            let n = spanned.into_inner();
-            let mut key_lines = BTreeMap::new();
-            key_lines.insert("name".to_string(), line_of(source, n.name.span()));
-            key_lines.insert("model".to_string(), line_of(source, n.model.span()));
-            if n.n.span() != (0..0) {
-                key_lines.insert("n".to_string(), line_of(source, n.n.span()));
-            }
-            let name = n.name.into_inner();
-            let model_line = Some(line_of(source, n.model.span()));
-            let model = n.model.into_inner();
-            let (params, params_line) = match n.params {
-                None => (Params::new(), line),
-                Some(p) => {
-                    let l = Some(line_of(source, p.span()));
-                    let params = table_to_params(source, p.into_inner(), "", &mut key_lines)
-                        .map_err(|(m, key_line)| {
-                            Error::invalid(
-                                at(
-                                    key_line.or(l),
-                                    Some(format!("[[nodes]] {name:?} ({model})")),
-                                ),
-                                m,
-                            )
-                        })?;
-                    (params, l)
-                }
-            };
-            nodes.push(NodeSpec {
-                name,
-                model,
-                n: *n.n.get_ref(),
-                params,
-                line: params_line.or(line),
-                model_line,
-                key_lines,
-            });
+            nodes.push(node_spec(source, &at, spanned.into_inner(), line)?);
         }
         let mut connections = Vec::new();
         for (i, spanned) in repr.connect.into_iter().enumerate() {
             let line = Some(line_of(source, spanned.span()));
-            let c = spanned.into_inner();
-            let mut key_lines = BTreeMap::new();
-            key_lines.insert("pre".to_string(), line_of(source, c.pre.span()));
-            key_lines.insert("post".to_string(), line_of(source, c.post.span()));
-            let (pre, post) = (
-                c.pre.into_inner().into_vec(),
-                c.post.into_inner().into_vec(),
-            );
-            let item = || {
-                Some(format!(
-                    "[[connect]] #{} ({} → {})",
-                    i + 1,
-                    pre.join(", "),
-                    post.join(", ")
-                ))
-            };
-            let mut table = |t: Option<Spanned<SpannedTable>>, prefix: &str| match t {
-                None => Ok(Params::new()),
-                Some(t) => {
-                    key_lines.insert(prefix.to_string(), line_of(source, t.span()));
-                    table_to_params(source, t.into_inner(), prefix, &mut key_lines)
-                        .map_err(|(m, l)| Error::invalid(at(l.or(line), item()), m))
+            connections.push(connect_spec(source, &at, spanned.into_inner(), line, i)?);
+        }
+        let mut actions = Vec::new();
+        for (i, spanned) in repr.actions.into_iter().enumerate() {
+            let line = Some(line_of(source, spanned.span()));
+            let a = spanned.into_inner();
+            let item = || Some(format!("[[actions]] #{}", i + 1));
+            let given = [
+                a.simulate.is_some(),
+                a.create.is_some(),
+                a.connect.is_some(),
+                a.set.is_some(),
+            ];
+            if given.iter().filter(|&&g| g).count() != 1 {
+                return Err(Error::invalid(
+                    at(line, item()),
+                    "an action has exactly one of the keys simulate, create, connect, set",
+                ));
+            }
+            let action = if let Some(t) = a.simulate {
+                Action::Simulate(t)
+            } else if let Some(n) = a.create {
+                Action::Create(node_spec(source, &at, n, line)?)
+            } else if let Some(c) = a.connect {
+                Action::Connect(connect_spec(source, &at, c, line, connections.len() + i)?)
+            } else {
+                let set = a.set.expect("one key is given");
+                let mut key_lines = BTreeMap::new();
+                let params = table_to_params(source, set.params.into_inner(), "", &mut key_lines)
+                    .map_err(|(m, l)| Error::invalid(at(l.or(line), item()), m))?;
+                Action::Set {
+                    nodes: set.nodes.into_vec(),
+                    params,
                 }
             };
-            let conn = table(c.conn, "conn")?;
-            let syn = table(c.syn, "syn")?;
-            connections.push(ConnectSpec {
-                pre,
-                post,
-                conn,
-                syn,
-                line,
-                key_lines,
-            });
+            actions.push(ActionSpec { action, line });
         }
         let time = repr.simulate.into_inner().time;
         let simulate_line = Some(line_of(source, time.span()));
@@ -330,6 +340,7 @@ impl Scenario {
             connections,
             simulate,
             simulate_line,
+            actions,
             output: repr.output,
         })
     }
@@ -373,6 +384,96 @@ impl Scenario {
         }
         header_line
     }
+}
+
+type At<'a> = dyn Fn(Option<usize>, Option<String>) -> Located + 'a;
+
+/// A `[[nodes]]` entry (or a `create` action) read from its table.
+fn node_spec(
+    source: &str,
+    at: &At<'_>,
+    n: NodeRepr,
+    line: Option<usize>,
+) -> Result<NodeSpec, Error> {
+    let mut key_lines = BTreeMap::new();
+    key_lines.insert("name".to_string(), line_of(source, n.name.span()));
+    key_lines.insert("model".to_string(), line_of(source, n.model.span()));
+    if n.n.span() != (0..0) {
+        key_lines.insert("n".to_string(), line_of(source, n.n.span()));
+    }
+    let name = n.name.into_inner();
+    let model_line = Some(line_of(source, n.model.span()));
+    let model = n.model.into_inner();
+    let (params, params_line) = match n.params {
+        None => (Params::new(), line),
+        Some(p) => {
+            let l = Some(line_of(source, p.span()));
+            let params = table_to_params(source, p.into_inner(), "", &mut key_lines).map_err(
+                |(m, key_line)| {
+                    Error::invalid(
+                        at(
+                            key_line.or(l),
+                            Some(format!("[[nodes]] {name:?} ({model})")),
+                        ),
+                        m,
+                    )
+                },
+            )?;
+            (params, l)
+        }
+    };
+    Ok(NodeSpec {
+        name,
+        model,
+        n: *n.n.get_ref(),
+        params,
+        line: params_line.or(line),
+        model_line,
+        key_lines,
+    })
+}
+
+/// A `[[connect]]` entry (or a `connect` action) read from its table; `i` numbers it.
+fn connect_spec(
+    source: &str,
+    at: &At<'_>,
+    c: ConnectRepr,
+    line: Option<usize>,
+    i: usize,
+) -> Result<ConnectSpec, Error> {
+    let mut key_lines = BTreeMap::new();
+    key_lines.insert("pre".to_string(), line_of(source, c.pre.span()));
+    key_lines.insert("post".to_string(), line_of(source, c.post.span()));
+    let (pre, post) = (
+        c.pre.into_inner().into_vec(),
+        c.post.into_inner().into_vec(),
+    );
+    let item = || {
+        Some(format!(
+            "[[connect]] #{} ({} → {})",
+            i + 1,
+            pre.join(", "),
+            post.join(", ")
+        ))
+    };
+    let mut table = |t: Option<Spanned<SpannedTable>>, prefix: &str| match t {
+        None => Ok(Params::new()),
+        Some(t) => {
+            key_lines.insert(prefix.to_string(), line_of(source, t.span()));
+            table_to_params(source, t.into_inner(), prefix, &mut key_lines)
+                .map_err(|(m, l)| Error::invalid(at(l.or(line), item()), m))
+        }
+    };
+    let conn = table(c.conn, "conn")?;
+    let syn = table(c.syn, "syn")?;
+    Ok(ConnectSpec {
+        pre,
+        post,
+        conn,
+        syn,
+        line,
+        key_lines,
+    })
 }
 
 fn line_of(source: &str, span: Range<usize>) -> usize {

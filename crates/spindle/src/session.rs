@@ -12,9 +12,12 @@ use crate::error::{Error, Located};
 use crate::registry::{self, NodeModel};
 use crate::run::{conn_spec, syn_spec};
 use spindle_core::network::NodeKind;
+use spindle_core::parameter::Parameter;
 use spindle_core::params::{ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
-use spindle_core::rules::NodeSet;
+use spindle_core::rng;
+use spindle_core::rules::{NodeSet, SynArrays};
+use spindle_core::simulation::{SynapseId, SynapseRecord};
 use spindle_core::{NodeId, Simulation, Step, TimeGrid};
 
 /// A network that stays live between `Simulate` calls.
@@ -24,6 +27,8 @@ pub struct Session {
     pub resolution: f64,
     pub seed: u64,
     pub threads: usize,
+    /// How often each node's keys have been drawn from NEST parameters (the streams' keys).
+    draws: NodeDraws,
 }
 
 /// An error of a call, located at the call (the Python side says which one).
@@ -57,6 +62,7 @@ impl Session {
             resolution,
             seed,
             threads,
+            draws: NodeDraws::default(),
         })
     }
 
@@ -126,38 +132,121 @@ impl Session {
         Ok(())
     }
 
-    /// NEST's `SetStatus` of one node. Keys nobody knows fail with `UnaccessedDictionaryEntry`.
-    pub fn set_status(&mut self, id: NodeId, mut dict: Params) -> Result<(), Error> {
-        let item = format!("SetStatus of node {id}");
+    /// NEST's `Connect` whose `syn_spec` may give `weight`, `delay` and `receptor_type` as
+    /// per-connection arrays (a list value, flattened in NEST's order, see [`SynArrays`]);
+    /// the other keys are read as [`Session::connect`] reads them.
+    pub fn connect_arrays(
+        &mut self,
+        pre: NodeSet,
+        post: NodeSet,
+        mut conn: Params,
+        mut syn: Params,
+    ) -> Result<(), Error> {
+        let item = "Connect";
         let param = |source: ParamError| Error::Param {
-            at: at(&item),
+            at: at(item),
             source,
         };
-        let grid = self.grid();
-        let (model, kind) = self.kind_of(id, &item)?;
-        match kind {
-            NodeKind::Neuron => self.sim.set_neuron_status(id, &mut dict).map_err(param)?,
-            NodeKind::Stimulus => self.sim.set_device_status(id, &mut dict).map_err(param)?,
-            NodeKind::SpikeRecorder => {
-                let spec = self
-                    .sim
-                    .network_mut()
-                    .spike_recorder_mut(id)
-                    .expect("a recorder");
-                spindle_devices::set_spike_recorder_status(spec, &mut dict, &grid).map_err(param)?
-            }
-            NodeKind::Multimeter => {
-                let (spec, targets) = self
-                    .sim
-                    .network_mut()
-                    .multimeter_mut(id)
-                    .expect("a multimeter");
-                let connected = !targets.is_empty();
-                spindle_devices::set_multimeter_status(spec, &mut dict, &grid, connected)
-                    .map_err(param)?
+        let mut arrays = SynArrays::default();
+        if matches!(syn.get("weight"), Some(Value::List(_))) {
+            arrays.weight = syn.f64_list("weight").map_err(param)?.map(Into::into);
+        }
+        if matches!(syn.get("delay"), Some(Value::List(_))) {
+            arrays.delay_ms = syn.f64_list("delay").map_err(param)?.map(Into::into);
+        }
+        if matches!(syn.get("receptor_type"), Some(Value::List(_))) {
+            arrays.receptor = syn
+                .i64_list("receptor_type")
+                .map_err(param)?
+                .map(Into::into);
+        }
+        let conn = conn_spec(&mut conn).map_err(param)?;
+        let syn = syn_spec(&mut syn).map_err(param)?;
+        self.sim
+            .network_mut()
+            .connect_rule_arrays(pre, post, conn, syn, arrays)
+            .map_err(|source| Error::Build {
+                at: at(item),
+                source,
+            })?;
+        Ok(())
+    }
+
+    /// Every connection in NEST's `GetConnections` order, with the handles that
+    /// [`Session::set_synapses`] and [`Session::disconnect_synapses`] take; builds what is new
+    /// first.
+    pub fn synapses(&mut self) -> Result<Vec<SynapseRecord>, Error> {
+        self.sim.sync().map_err(|source| Error::Build {
+            at: at("GetConnections"),
+            source,
+        })?;
+        Ok(self.sim.synapses())
+    }
+
+    /// `SynapseCollection.set`: new weights and/or delays (ms) for the synapses `ids`, one
+    /// value for all or one each.
+    pub fn set_synapses(
+        &mut self,
+        ids: &[SynapseId],
+        weights: Option<&[f64]>,
+        delays: Option<&[f64]>,
+    ) -> Result<(), Error> {
+        let item = "SynapseCollection.set";
+        for (key, v) in [("weight", weights), ("delay", delays)] {
+            if let Some(v) = v {
+                if v.len() != 1 && v.len() != ids.len() {
+                    return Err(Error::invalid(
+                        at(item),
+                        format!(
+                            "{key}: BadProperty: {} values for {} connections; give one value or one per connection",
+                            v.len(),
+                            ids.len()
+                        ),
+                    ));
+                }
             }
         }
-        dict.finish(&model, &[]).map_err(param)
+        let pick = |v: Option<&[f64]>, i: usize| v.map(|v| v[if v.len() == 1 { 0 } else { i }]);
+        for (i, &id) in ids.iter().enumerate() {
+            self.sim
+                .set_synapse(id, pick(weights, i), pick(delays, i))
+                .map_err(|m| Error::invalid(at(item), m))?;
+        }
+        Ok(())
+    }
+
+    /// NEST's `Disconnect(SynapseCollection)`.
+    pub fn disconnect_synapses(&mut self, ids: &[SynapseId]) -> Result<(), Error> {
+        self.sim
+            .disconnect(ids)
+            .map_err(|m| Error::invalid(at("Disconnect"), m))
+    }
+
+    /// NEST's `Disconnect(pre, post, conn_spec)` as (source, target) pairs (`one_to_one`: the
+    /// i-th of each; `all_to_all`: every pair; NodeCollections make each pair once): each
+    /// removes the first connection of its pair in creation order; a pair without one fails
+    /// with `InexistentConnection` and nothing is removed.
+    pub fn disconnect_pairs(&mut self, pairs: &[(NodeId, NodeId)]) -> Result<(), Error> {
+        let item = "Disconnect";
+        self.sim.sync().map_err(|source| Error::Build {
+            at: at(item),
+            source,
+        })?;
+        let mut ids = Vec::with_capacity(pairs.len());
+        for &(s, t) in pairs {
+            ids.push(self.sim.find_synapse(s, t).ok_or_else(inexistent)?);
+        }
+        self.disconnect_synapses(&ids)
+    }
+
+    /// NEST's `SetStatus` of one node. Keys nobody knows fail with `UnaccessedDictionaryEntry`.
+    pub fn set_status(&mut self, id: NodeId, dict: Params) -> Result<(), Error> {
+        set_node_status(
+            &mut self.sim,
+            id,
+            dict,
+            at(&format!("SetStatus of node {id}")),
+        )
     }
 
     /// NEST's `GetStatus` of one node: its model's parameters and state.
@@ -214,11 +303,413 @@ impl Session {
     }
 }
 
+fn inexistent() -> Error {
+    Error::invalid(
+        at("Disconnect"),
+        "InexistentConnection: Deletion of connection is not possible because it does not exist.",
+    )
+}
+
 /// A parameter value read back as a plain number where it is one.
 pub fn as_f64(v: &Value) -> Option<f64> {
     match v {
         Value::Float(x) => Some(*x),
         Value::Int(i) => Some(*i as f64),
         _ => None,
+    }
+}
+
+/// NEST's `SetStatus` of node `id` of a running network: neurons, stimulating devices and
+/// recorders, each with its own rules. Keys nobody knows fail with
+/// `UnaccessedDictionaryEntry`. The Python kernel and the scenario's `set` action both come
+/// here.
+pub fn set_node_status(
+    sim: &mut Simulation,
+    id: NodeId,
+    mut dict: Params,
+    at: Located,
+) -> Result<(), Error> {
+    let param = |source: ParamError| Error::Param {
+        at: at.clone(),
+        source,
+    };
+    let grid = sim.grid();
+    let net = sim.network();
+    let (Some(kind), Some(model)) = (net.node_kind(id), net.model_name(id)) else {
+        return Err(Error::invalid(
+            at.clone(),
+            format!("UnknownNode: Node with id {id} does not exist."),
+        ));
+    };
+    let model = model.to_string();
+    match kind {
+        NodeKind::Neuron => sim.set_neuron_status(id, &mut dict).map_err(param)?,
+        NodeKind::Stimulus => sim.set_device_status(id, &mut dict).map_err(param)?,
+        NodeKind::SpikeRecorder => {
+            let spec = sim
+                .network_mut()
+                .spike_recorder_mut(id)
+                .expect("a recorder");
+            spindle_devices::set_spike_recorder_status(spec, &mut dict, &grid).map_err(param)?
+        }
+        NodeKind::Multimeter => {
+            let (spec, targets) = sim.network_mut().multimeter_mut(id).expect("a multimeter");
+            let connected = !targets.is_empty();
+            spindle_devices::set_multimeter_status(spec, &mut dict, &grid, connected)
+                .map_err(param)?
+        }
+    }
+    dict.finish(&model, &[]).map_err(param)
+}
+
+// ---- per-node values: one value per node, and NEST parameters drawn per node -------------
+//
+// `Create(model, n, {"V_m": nest.random.normal(-58, 10)})` and `nodes.set(V_m=[…])` give each
+// node its own value. NEST sets each node with one dictionary (so `E_L` and `V_m` given
+// together are read together, as one `SetStatus`), drawing a parameter per node from the
+// node's thread's generator. spindle sets each node with one dictionary too, in one native
+// call for the whole run of nodes, and draws node `id`'s value of `key` from its own stream
+//
+//     rng::stream(seed, DOMAIN_NODE_PARAM, id, key_tag(key), occurrence)
+//
+// where `occurrence` counts the earlier draws of `key` for that node (0 at `Create`). Keying by
+// node rather than by a counter of calls makes a node's values a function of (seed, node, key,
+// how often it was drawn) alone: the thread count, the order of unrelated calls and how a
+// scenario file splits its `[[nodes]]` entries change nothing, so a script's `SetStatus` folded
+// into the `[[nodes]]` entry of an exported scenario draws the same values in `spindle run`.
+
+/// How a `Create`/`SetStatus` call gives one key's value to a run of nodes.
+#[derive(Clone, Debug)]
+pub enum NodeValues {
+    /// One value for every node.
+    Same(Value),
+    /// One value per node, in id order.
+    Each(Vec<Value>),
+    /// A NEST parameter, drawn per node ([`draw_node_values`]).
+    Drawn(Parameter),
+}
+
+impl NodeValues {
+    /// A dictionary value as a script or a scenario gives it for all nodes: a table is a NEST
+    /// parameter (written as `Parameter::from_value` reads it; no node parameter is itself a
+    /// table), anything else one value for every node. A parameter that draws no random
+    /// number (`CreateParameter("constant", …)`, `exp` of a constant) is its value.
+    pub fn read(key: &str, value: Value) -> Result<NodeValues, ParamError> {
+        if !matches!(value, Value::Map(_)) {
+            return Ok(NodeValues::Same(value));
+        }
+        let p = Parameter::read(&value, key)?;
+        Ok(match p.constant() {
+            Some(c) => NodeValues::Same(Value::Float(c)),
+            None => NodeValues::Drawn(p),
+        })
+    }
+
+    /// [`NodeValues::read`] of every key of `params`, in key order.
+    pub fn read_all(params: Params) -> Result<Vec<(String, NodeValues)>, ParamError> {
+        let keys: Vec<String> = params.keys().map(str::to_string).collect();
+        let mut params = params;
+        keys.into_iter()
+            .map(|k| {
+                let v = params.take(&k).expect("a listed key");
+                Ok((k.clone(), NodeValues::read(&k, v)?))
+            })
+            .collect()
+    }
+}
+
+/// How often each node's keys have been drawn from a NEST parameter: the `occurrence` of the
+/// node's next stream for a key. Dense per key (4 bytes a node), grown as ids appear.
+#[derive(Clone, Debug, Default)]
+pub struct NodeDraws {
+    counts: std::collections::BTreeMap<String, Vec<u32>>,
+}
+
+impl NodeDraws {
+    /// The occurrences of the next draws of `key` for nodes `first .. first + n`, counted as
+    /// drawn from now on.
+    pub fn next(&mut self, key: &str, first: NodeId, n: u32) -> Vec<u32> {
+        let counts = self.counts.entry(key.to_string()).or_default();
+        let (lo, hi) = (first.0 as usize, first.0 as usize + n as usize);
+        if counts.len() < hi {
+            counts.resize(hi, 0);
+        }
+        let out = counts[lo..hi].to_vec();
+        for c in &mut counts[lo..hi] {
+            *c += 1;
+        }
+        out
+    }
+}
+
+/// The `b` key of a node parameter's stream: FNV-1a (32 bit) of the parameter's name, so that
+/// `V_m` and `E_L` drawn in one call are independent and the key does not depend on any table
+/// of names that could change between versions.
+pub fn key_tag(key: &str) -> u32 {
+    key.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Nodes a worker thread draws at least, so that small calls stay on the calling thread.
+const DRAWS_PER_WORKER: usize = 1 << 15;
+
+/// The values of `param` for the nodes `first, first + 1, …`: node `first + i` draws from
+/// `rng::stream(seed, DOMAIN_NODE_PARAM, first + i, key_tag(key), occurrences[i])`. Drawn
+/// on up to `threads` threads; each node's stream is its own, so the values never depend on
+/// the thread count. A failing draw (`redraw` out of tries) names the first node, in id order,
+/// whose draw failed.
+pub fn draw_node_values(
+    seed: u64,
+    key: &str,
+    param: &Parameter,
+    first: NodeId,
+    occurrences: &[u32],
+    threads: usize,
+) -> Result<Vec<f64>, (NodeId, ParamError)> {
+    let tag = key_tag(key);
+    let n = occurrences.len();
+    let draw = |offset: usize, out: &mut [f64]| -> Result<(), (NodeId, ParamError)> {
+        for (i, v) in out.iter_mut().enumerate() {
+            let id = first.0 + (offset + i) as u32;
+            let occurrence = occurrences[offset + i];
+            let mut r = rng::stream(seed, rng::DOMAIN_NODE_PARAM, id, tag, occurrence);
+            *v = param.sample(&mut r).map_err(|e| (NodeId(id), e))?;
+        }
+        Ok(())
+    };
+    let mut out = vec![0.0; n];
+    let workers = threads.min(n.div_ceil(DRAWS_PER_WORKER)).max(1);
+    if workers == 1 {
+        draw(0, &mut out)?;
+        return Ok(out);
+    }
+    let chunk = n.div_ceil(workers);
+    let draw = &draw;
+    let results: Vec<Result<(), (NodeId, ParamError)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = out
+            .chunks_mut(chunk)
+            .enumerate()
+            .map(|(k, part)| s.spawn(move || draw(k * chunk, part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("drawing node parameters does not panic"))
+            .collect()
+    });
+    results.into_iter().collect::<Result<(), _>>()?;
+    Ok(out)
+}
+
+/// NEST's `Create`/`SetStatus` of the `n` nodes from `first` with one dictionary each, made
+/// from `values` (every key, one value per node or a parameter drawn per node) and set with
+/// [`set_node_status`], node by node in id order as NEST does (the nodes before a failing
+/// one keep their new values). A parameter may only stand for a number: NEST's
+/// `TypeMismatch` for a list, string or recorder key. Errors come with the node they concern.
+pub fn set_nodes_status(
+    sim: &mut Simulation,
+    draws: &mut NodeDraws,
+    seed: u64,
+    (first, n): (NodeId, u32),
+    values: &[(String, NodeValues)],
+    threads: usize,
+) -> Result<(), (NodeId, Error)> {
+    let node_at = |id: NodeId| at(&format!("SetStatus of node {id}"));
+    let param_at = |id: NodeId, source: ParamError| {
+        (
+            id,
+            Error::Param {
+                at: node_at(id),
+                source,
+            },
+        )
+    };
+    let mut drawn: Vec<Option<Vec<f64>>> = Vec::with_capacity(values.len());
+    for (key, v) in values {
+        drawn.push(match v {
+            NodeValues::Drawn(p) => {
+                drawable(sim, first, key).map_err(|e| param_at(first, e))?;
+                let occurrences = draws.next(key, first, n);
+                let got = draw_node_values(seed, key, p, first, &occurrences, threads)
+                    .map_err(|(id, e)| param_at(id, e))?;
+                Some(got)
+            }
+            NodeValues::Each(list) if list.len() != n as usize => {
+                return Err(param_at(
+                    first,
+                    ParamError::Invalid {
+                        key: key.clone(),
+                        value: format!("({} values)", list.len()),
+                        message: format!("expected one value for each of the {n} nodes"),
+                    },
+                ))
+            }
+            _ => None,
+        });
+    }
+    // A run within one population of neurons skips the per-node lookups of
+    // `set_node_status` (the same calls, less bookkeeping: this loop is the cost of a
+    // million-node `Create` with a random `V_m`).
+    let last = NodeId(first.0 + n.saturating_sub(1));
+    let net = sim.network();
+    let population = match (
+        net.node_kind(first),
+        net.node_range(first),
+        net.model_name(first),
+    ) {
+        (Some(NodeKind::Neuron), Some((start, count)), Some(model)) if last.0 < start.0 + count => {
+            Some(model.to_string())
+        }
+        _ => None,
+    };
+    for i in 0..n as usize {
+        let id = NodeId(first.0 + i as u32);
+        let mut dict = Params::new();
+        for ((key, v), drawn) in values.iter().zip(&drawn) {
+            let value = match (v, drawn) {
+                (_, Some(column)) => Value::Float(column[i]),
+                (NodeValues::Each(list), _) => list[i].clone(),
+                (NodeValues::Same(x), _) => x.clone(),
+                (NodeValues::Drawn(_), None) => unreachable!("drawn above"),
+            };
+            dict.insert(key.as_str(), value);
+        }
+        match &population {
+            Some(model) => sim
+                .set_neuron_status(id, &mut dict)
+                .and_then(|()| dict.finish(model, &[]))
+                .map_err(|e| param_at(id, e))?,
+            None => set_node_status(sim, id, dict, node_at(id)).map_err(|e| (id, e))?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether `key` of node `id` takes a number drawn from a parameter: NEST's models read such
+/// keys with `updateValueParam`, recorders and list-valued keys with a plain cast, which
+/// fails with `TypeMismatch`. A key the node does not have is left to `SetStatus` to report.
+fn drawable(sim: &mut Simulation, id: NodeId, key: &str) -> Result<(), ParamError> {
+    let grid = sim.grid();
+    let (status, recorder) = match sim.network().node_kind(id) {
+        Some(NodeKind::Neuron) => (sim.neuron_status(id), false),
+        Some(NodeKind::Stimulus) => (
+            sim.network().stimulus(id).map(|d| d.get_status(&grid)),
+            false,
+        ),
+        Some(NodeKind::SpikeRecorder) => (
+            sim.network_mut()
+                .spike_recorder_mut(id)
+                .map(|s| spindle_devices::spike_recorder_status(s, &grid)),
+            true,
+        ),
+        Some(NodeKind::Multimeter) => (
+            sim.network_mut()
+                .multimeter_mut(id)
+                .map(|(s, _)| spindle_devices::multimeter_status(s, &grid)),
+            true,
+        ),
+        None => (None, false),
+    };
+    let expected = match status.as_ref().and_then(|s| s.get(key)) {
+        None => return Ok(()),
+        Some(Value::Float(_) | Value::Int(_)) if !recorder => return Ok(()),
+        Some(Value::Float(_)) => "double",
+        Some(Value::Int(_)) => "long",
+        Some(Value::Bool(_)) => "bool",
+        Some(Value::Str(_)) => "std::string",
+        Some(Value::List(items)) => match items.first() {
+            Some(Value::Str(_)) => "std::vector<string>",
+            Some(Value::Int(_)) => "std::vector<long>",
+            _ => "std::vector<double>",
+        },
+        Some(Value::Map(_)) => "Dictionary",
+    };
+    Err(ParamError::Rule {
+        kind: "TypeMismatch",
+        message: format!(
+            "Expected datatype: Failed to cast '{key}' from std::shared_ptr<nest::Parameter> to type {expected}."
+        ),
+        given: Vec::new(),
+        valid: None,
+    })
+}
+
+impl Session {
+    /// `Create`'s and `SetStatus`'s per-node values for the `n` nodes from `first`
+    /// ([`set_nodes_status`]), drawing parameters from this kernel's streams. Errors come with
+    /// the node they concern (NEST's messages name it).
+    pub fn set_nodes(
+        &mut self,
+        first: NodeId,
+        n: u32,
+        values: &[(String, NodeValues)],
+    ) -> Result<(), (NodeId, Error)> {
+        set_nodes_status(
+            &mut self.sim,
+            &mut self.draws,
+            self.seed,
+            (first, n),
+            values,
+            self.threads,
+        )
+    }
+}
+
+#[cfg(test)]
+mod node_draw_tests {
+    use super::*;
+
+    /// A node's drawn value is a function of (seed, node, key, occurrence) alone: the same for
+    /// any number of worker threads and however the nodes are split into calls (a scenario's
+    /// `[[nodes]]` pieces), different for another key, occurrence or seed.
+    #[test]
+    fn draws_depend_on_the_node_not_on_threads_or_calls() {
+        let p = Parameter::Normal {
+            mean: -58.0,
+            std: 10.0,
+        };
+        let n = 3 * DRAWS_PER_WORKER + 17;
+        let zeros = vec![0; n];
+        let one = draw_node_values(7, "V_m", &p, NodeId(5), &zeros, 1).unwrap();
+        let four = draw_node_values(7, "V_m", &p, NodeId(5), &zeros, 4).unwrap();
+        assert_eq!(one, four);
+        let cut = 1000;
+        let head = draw_node_values(7, "V_m", &p, NodeId(5), &zeros[..cut], 2).unwrap();
+        let tail =
+            draw_node_values(7, "V_m", &p, NodeId(5 + cut as u32), &zeros[cut..], 2).unwrap();
+        assert_eq!(one, [head, tail].concat());
+        let others = [
+            draw_node_values(7, "V_th", &p, NodeId(5), &zeros[..cut], 1).unwrap(),
+            draw_node_values(7, "V_m", &p, NodeId(5), &vec![1; cut], 1).unwrap(),
+            draw_node_values(8, "V_m", &p, NodeId(5), &zeros[..cut], 1).unwrap(),
+        ];
+        for other in others {
+            assert!(other.iter().zip(&one).all(|(a, b)| a != b));
+        }
+    }
+
+    /// A failing draw names the first failing node in id order, whichever thread drew it.
+    #[test]
+    fn a_failing_draw_names_the_first_node() {
+        let p = Parameter::Redraw {
+            param: Box::new(Parameter::Normal {
+                mean: 0.0,
+                std: 1.0,
+            }),
+            min: 100.0,
+            max: 200.0,
+        };
+        let zeros = vec![0; 2 * DRAWS_PER_WORKER];
+        let (id, e) = draw_node_values(1, "V_m", &p, NodeId(3), &zeros, 2).unwrap_err();
+        assert_eq!(id, NodeId(3));
+        assert!(e.to_string().contains("KernelException"), "{e}");
+    }
+
+    #[test]
+    fn occurrences_count_per_node_and_key() {
+        let mut d = NodeDraws::default();
+        assert_eq!(d.next("V_m", NodeId(1), 3), [0, 0, 0]);
+        assert_eq!(d.next("V_m", NodeId(2), 3), [1, 1, 0]);
+        assert_eq!(d.next("E_L", NodeId(2), 1), [0]);
     }
 }

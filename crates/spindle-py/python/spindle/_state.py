@@ -41,6 +41,10 @@ SYNAPSE_KEYS = ("weight", "delay", "receptor_type")
 #: Keys every node's status has besides its model's parameters.
 INFO_KEYS = ("element_type", "global_id", "model", "local", "recordables")
 
+#: NEST's errors of setting a node, which NEST prefixes with the node ("Setting status of a
+#: 'iaf_psc_alpha' with node ID 5: …").
+_NODE_ERRORS = (_k.NESTErrors.BadProperty, _k.NESTErrors.UnaccessedDictionaryEntry)
+
 VERBOSITY = {
     "M_ALL": 0,
     "M_DEBUG": 5,
@@ -133,11 +137,16 @@ class State:
         self.copied: dict[str, tuple] = {}
         self.synapse_defaults: dict[str, dict] = {"static_synapse": {}}
         self.engine = None  # the native kernel, made at the first node
+        # The Simulate calls before the first logged action (the scenario's [simulate] list).
         self.simulated: list[float] = []
-        # Calls after the first Simulate that the scenario format cannot carry yet.
-        self.live_changes: list[str] = []
+        self.ran = False  # whether Simulate was called
+        # Calls after the first Simulate, in order: the scenario's [[actions]].
+        self.actions: list[tuple] = []
         self.event_start: dict[int, int] = {}
         self.warned: set[str] = set()
+        # Models whose nodes had a parameter drawn twice before the first Simulate (_log_set).
+        # Calls export_scenario cannot write yet (per-connection arrays, synapse changes).
+        self.synapse_changes: set[str] = set()
 
     # ---- models ---------------------------------------------------------------------------
 
@@ -240,11 +249,17 @@ class State:
             self.engine = _spindle.Kernel(float(self.resolution), int(self.rng_seed), self.threads)
         return self.engine
 
-    def note_live_change(self, what: str) -> None:
-        """Remember a change made after Simulate: it acts on the live network, but
-        `export_scenario` cannot write it yet."""
-        if self.simulated:
-            self.live_changes.append(what)
+    def note_live_change(self, what: str, *payload) -> None:
+        """Log a call made after the first Simulate as an `[[actions]]` entry of the exported
+        scenario (docs/scenario-format.md): ("create", first, n), ("connect", Connection),
+        ("set", ids, params), ("simulate", t)."""
+        if self.ran or self.actions:
+            self.actions.append((what, *payload))
+
+    def note_synapse_change(self, what: str) -> None:
+        """Remember a call that the scenario format cannot carry yet (per-connection syn_spec
+        arrays, SynapseCollection.set, Disconnect): export_scenario refuses then."""
+        self.synapse_changes.add(what)
 
     def drop_engine(self) -> None:
         if self.engine is not None:
@@ -268,40 +283,50 @@ class State:
             raise _k.BadProperty(f"Create: n must be a positive integer, got {n!r}")
         n = int(n)
         kernel = self.kernel()
-        per_node = per_node_params(base, n, params)
+        common, columns, dicts = per_node_params(base, n, params)
         element = _DEFAULTS[base].get("element_type")
         first = self.next_id
+        # The nodes are made with the values common to all; values per node (columns, NEST
+        # parameters drawn per node, one dict per node) are then set node by node, each node
+        # with one dict as NEST's Create does, in one native call (Kernel.set_nodes).
+        fixed = {k: v for k, v in common.items() if not isinstance(v, dict)}
+        per_node = bool(columns) or dicts is not None or len(fixed) < len(common)
         try:
-            if per_node is None:
-                common = {**defaults, **_plain(params or {})}
-                for _ in range(1 if element == "neuron" else n):
-                    kernel.create(base, n if element == "neuron" else 1, common)
-            elif element == "neuron":
-                # The defaults for all, then each node's own values (NEST's SetStatus).
-                kernel.create(base, n, dict(defaults))
-                keys = sorted({k for p in per_node for k in p})
-                ids = list(range(first, first + n))
-                if all(set(p) == set(keys) for p in per_node):
-                    for k in keys:
-                        kernel.set_column(ids, k, [_plain(p[k]) for p in per_node])
-                else:
-                    for i, p in zip(ids, per_node):
-                        kernel.set_status(i, _plain(p))
-            else:
-                for p in per_node:
-                    kernel.create(base, 1, {**defaults, **_plain(p)})
-        except (_k.NESTErrors.BadProperty, _k.NESTErrors.UnaccessedDictionaryEntry) as e:
+            for _ in range(1 if element == "neuron" else n):
+                kernel.create(base, n if element == "neuron" else 1, {**defaults, **fixed})
+        except _NODE_ERRORS as e:
             raise type(e)(f"Setting status of a '{model}' with node ID {first}: {e}") from None
+        # The nodes exist from here on, also if setting their values fails (as in NEST).
         self.next_id = first + n
         info = {"element_type": element}
         if element == "neuron":
             info["recordables"] = kernel.recordables(first)
-        if per_node is None:
-            self.entries.append(Entry(first, n, base, model, {**defaults, **_plain(params or {})}, info))
+        if dicts is None and not columns:
+            self.entries.append(Entry(first, n, base, model, {**defaults, **common}, info))
         else:
-            for i, p in enumerate(per_node):
-                self.entries.append(Entry(first + i, 1, base, model, {**defaults, **_plain(p)}, info))
-        self.note_live_change("Create")
+            # The export log keeps one entry per node here (the scenario format has no
+            # per-node columns); plain values, converted once per column.
+            base_params = {**defaults, **common}
+            if dicts is not None:
+                own = [_plain(d) for d in dicts]
+            else:
+                plain = {k: _plain(c) for k, c in columns.items()}
+                own = [dict(zip(plain, vs)) for vs in zip(*plain.values())]
+            self.entries.extend(
+                Entry(first + i, 1, base, model, {**base_params, **o}, info)
+                for i, o in enumerate(own)
+            )
+        self.note_live_change("create", first, n)
+        if per_node:
+            try:
+                if dicts is None:
+                    kernel.set_nodes(first, n, {**defaults, **common}, columns or None)
+                else:
+                    for i, p in enumerate(dicts):
+                        kernel.set_nodes(first + i, 1, {**defaults, **p})
+            except _NODE_ERRORS as e:
+                node = getattr(e, "node_id", first)
+                raise type(e)(f"Setting status of a '{model}' with node ID {node}: {e}") from None
         return range(first, first + n)
 
     def split(self, node_ids) -> list:
@@ -322,15 +347,31 @@ class State:
         return [e for e in self.entries if e.first in wanted]
 
     def set_params(self, node_ids, params_per_node) -> None:
-        """SetStatus: `params_per_node` is one dict for all or one dict per node. Setting a
-        recorder's `n_events` to 0 forgets its events so far, also between Simulate calls."""
-        if isinstance(params_per_node, dict):
-            groups = [(list(node_ids), params_per_node)]
-        else:
-            groups = [([i], p) for i, p in zip(node_ids, params_per_node)]
+        """SetStatus: `params_per_node` is one dict for all or one dict per node; a value may
+        be a NEST parameter (`nest.random.normal(..)`), drawn per node in the engine. Each
+        run of consecutive ids is one native call. Setting a recorder's `n_events` to 0
+        forgets its events so far, also between Simulate calls."""
+        node_ids = list(node_ids)
         kernel = self.kernel()
+        if not isinstance(params_per_node, dict):
+            dicts = [_values(p) for p in params_per_node]
+            keys = set(dicts[0]) if dicts else set()
+            drawn = any(isinstance(v, dict) for p in dicts for v in p.values())
+            if all(set(p) == keys for p in dicts) and "n_events" not in keys and not drawn:
+                # One value per node for the same keys: columns, one native call per run.
+                columns = {k: [p[k] for p in dicts] for k in keys}
+                offset = 0
+                for first, count in ranges(node_ids):
+                    cols = {k: c[offset : offset + count] for k, c in columns.items()}
+                    self._set_nodes(kernel, first, count, {}, cols)
+                    offset += count
+                groups = [([i], p) for i, p in zip(node_ids, dicts)]
+                self._log_set(groups)
+                return
+            groups = [([i], p) for i, p in zip(node_ids, dicts)]
+        else:
+            groups = [(node_ids, _values(params_per_node))]
         for ids, params in groups:
-            params = dict(_plain(params))
             if "n_events" in params:
                 if params.pop("n_events") != 0:
                     raise _k.BadProperty("n_events can only be set to 0.")
@@ -338,31 +379,42 @@ class State:
                     self.event_start[i] = self._event_count(i, absolute=True)
             if not params:
                 continue
-            for i in ids:
-                e = self.entry(i)
-                try:
-                    kernel.set_status(i, params)
-                except (
-                    _k.NESTErrors.BadProperty,
-                    _k.NESTErrors.UnaccessedDictionaryEntry,
-                ) as err:
-                    raise type(err)(
-                        f"Setting status of a '{e.user_model}' with node ID {i}: {err}"
-                    ) from None
-            for e in self.split(ids):
-                e.params.update(params)
-            self.note_live_change("SetStatus")
+            for first, count in ranges(ids):
+                self._set_nodes(kernel, first, count, params, None)
+        self._log_set([(ids, p) for ids, p in groups if p])
+
+    def _set_nodes(self, kernel, first, count, params, columns) -> None:
+        self.entry(first)
+        self.entry(first + count - 1)
+        try:
+            kernel.set_nodes(first, count, params, columns)
+        except _NODE_ERRORS as err:
+            i = getattr(err, "node_id", first)
+            raise type(err)(
+                f"Setting status of a '{self.entry(i).user_model}' with node ID {i}: {err}"
+            ) from None
+
+    def _log_set(self, groups) -> None:
+        """Log SetStatus calls for export_scenario as `[[actions]]`, also before the first
+        Simulate: folding them into the entries' creation parameters would change NEST's
+        semantics (a later `E_L` moves a `V_m` given at creation) and the occurrence of
+        a parameter drawn again for a node. Every later call is logged as an action too."""
+        for ids, params in groups:
+            self.split(ids)  # the pieces the export names, also in the HDF5 node table
+            self.actions.append(("set", list(ids), params))
 
     def connect(self, pre, post, conn_spec, syn_spec) -> None:
         conn = normalise_conn(conn_spec)
-        syn = self.normalise_syn(syn_spec)
+        syn = self.normalise_syn(syn_spec, conn, len(pre), len(post))
         c = Connection(ranges(pre), ranges(post), conn, syn)
         for w in self.kernel().connect(c.pre, c.post, conn, syn):
             self.warn(w)
-        self.connections.append(c)
-        self.note_live_change("Connect")
+        if self.ran or self.actions:
+            self.note_live_change("connect", c)
+        else:
+            self.connections.append(c)
 
-    def normalise_syn(self, syn_spec) -> dict:
+    def normalise_syn(self, syn_spec, conn=None, n_pre=0, n_post=0) -> dict:
         if syn_spec is None:
             syn_spec = {}
         elif isinstance(syn_spec, str):
@@ -377,10 +429,10 @@ class State:
             if hasattr(v, "scenario_table"):  # spindle.random distributions
                 v = v.scenario_table()
             elif isinstance(v, (list, tuple, np.ndarray)):
-                raise _k.NotImplemented(
-                    f"syn_spec {k!r}: spindle takes a single value or a random distribution "
-                    "(spindle.random.uniform / normal), not one value per connection"
-                )
+                # One value per connection: checked with PyNEST's shapes and messages and
+                # passed on flattened in NEST's order (see rules.rs, SynArrays).
+                v = syn_array(k, v, conn or {}, n_pre, n_post)
+                self.note_synapse_change("syn_spec arrays")
             out[k] = _plain(v)
         return out
 
@@ -389,12 +441,17 @@ class State:
             self.warned.add(message)
             warnings.warn(message, RuntimeWarning, stacklevel=4)
 
-    def render(self, connections, simulate, with_threads=True, header="") -> str:
-        """The scenario text of all nodes with `connections` and the Simulate list."""
+    def render(self, connections, simulate, with_threads=True, header="", actions=()) -> str:
+        """The scenario text of all nodes with `connections`, the Simulate list and the
+        `[[actions]]` after it. Entries created by an action are created there."""
         cuts = set()
-        for c in connections:
+        for c in [*connections, *(a[1] for a in actions if a[0] == "connect")]:
             for a, count in (*c.pre, *c.post):
                 cuts.update((a, a + count))
+        for a in actions:
+            if a[0] == "set":
+                for first, count in ranges(a[1]):
+                    cuts.update((first, first + count))
         pieces = []  # (first, n, entry)
         for e in self.entries:
             bounds = [e.first, *sorted(x for x in cuts if e.first < x < e.end()), e.end()]
@@ -410,10 +467,29 @@ class State:
                     i += 1
             return out
 
-        nodes = [(e.name(a), e.model, count, e.params) for a, count, e in pieces]
+        late = {}  # first id of a created-later piece → its action index
+        for k, a in enumerate(actions):
+            if a[0] == "create":
+                for p in pieces:
+                    if a[1] <= p[0] < a[1] + a[2]:
+                        late[p[0]] = k
+        nodes = [(e.name(a), e.model, count, e.params) for a, count, e in pieces if a not in late]
         conns = [(names(c.pre), names(c.post), c.conn, c.syn) for c in connections]
+        acts = []
+        for k, a in enumerate(actions):
+            if a[0] == "simulate":
+                acts.append(("simulate", float(a[1])))
+            elif a[0] == "create":
+                for first, count, e in pieces:
+                    if late.get(first) == k:
+                        acts.append(("create", (e.name(first), e.model, count, e.params)))
+            elif a[0] == "connect":
+                c = a[1]
+                acts.append(("connect", (names(c.pre), names(c.post), c.conn, c.syn)))
+            else:
+                acts.append(("set", (names(ranges(a[1])), a[2])))
         return _toml.scenario(
-            self.kernel_table(with_threads), nodes, conns, simulate, header=header
+            self.kernel_table(with_threads), nodes, conns, simulate, header=header, actions=acts
         )
 
     def hdf5_path(self):
@@ -435,26 +511,30 @@ class State:
     def simulate(self, t: float) -> None:
         t = float(t)
         kernel = self.kernel()
-        if not self.simulated:
+        if not self.ran:
             path = self.hdf5_path()
             if path is not None:
                 nodes = [(e.name(), e.model, e.first, e.n) for e in self.entries]
                 kernel.open_hdf5(path, nodes, bool(self.overwrite_files))
         kernel.simulate(t)
-        self.simulated.append(t)
+        self.ran = True
+        if self.actions:
+            self.actions.append(("simulate", t))
+        else:
+            self.simulated.append(t)
 
     def export(self, path) -> None:
         header = (
             "Exported by spindle's Python front end (spindle.export_scenario).\n"
             "`spindle run` on this file reproduces the Python run's recordings bit for bit."
         )
-        if self.live_changes:
+        if self.synapse_changes:
             raise _k.NotImplemented(
-                "export_scenario cannot yet write the changes made between Simulate calls "
-                f"({', '.join(sorted(set(self.live_changes)))} after the first Simulate); the "
-                "scenario format has no actions list yet"
+                "export_scenario cannot write "
+                f"{', '.join(sorted(self.synapse_changes))} yet: the scenario format "
+                "has no per-connection values or synapse changes"
             )
-        text = self.render(self.connections, self.simulated, header=header)
+        text = self.render(self.connections, self.simulated, header=header, actions=self.actions)
         Path(path).write_text(text)
 
     # ---- reading ----------------------------------------------------------------------
@@ -560,6 +640,50 @@ def nest_sample_order(times, n_senders: int, resolution: float, min_delay: float
     return np.lexsort((t_idx, j_idx, slice_of[t_idx]))
 
 
+def syn_array(key, value, conn, n_pre, n_post) -> list:
+    """A syn_spec array checked as PyNEST's `_process_syn_spec` checks it, flattened."""
+    value = np.asarray(value)
+    rule = conn.get("rule", "all_to_all")
+    if value.ndim == 1:
+        if rule == "one_to_one":
+            if value.shape[0] != n_pre:
+                raise ValueError(
+                    f"'{key}' has to be an array of dimension {n_pre}, a scalar or a dictionary."
+                )
+        elif rule == "fixed_total_number":
+            if "N" in conn and value.shape[0] != conn["N"]:
+                raise ValueError(
+                    f"'{key}' has to be an array of dimension {conn['N']}, a scalar or a dictionary"
+                )
+        else:
+            raise TypeError(
+                f"'{key}' has the wrong type. One-dimensional parameter arrays can only be used in "
+                "conjunction with rule 'one_to_one' or 'fixed_total_number'."
+            )
+    elif value.ndim == 2:
+        shapes = {
+            "all_to_all": ((n_post, n_pre), "n_target x n_sources"),
+            "fixed_indegree": ((n_post, conn.get("indegree")), "n_target x indegree"),
+            "fixed_outdegree": ((n_pre, conn.get("outdegree")), "n_sources x outdegree"),
+        }
+        if rule not in shapes:
+            raise TypeError(
+                f"'{key}' has the wrong type. Two-dimensional parameter arrays can only be used in "
+                "conjunction with rules 'all_to_all', 'fixed_indegree' or fixed_outdegree'."
+            )
+        (rows, cols), words = shapes[rule]
+        if value.shape != (rows, cols):
+            raise ValueError(
+                f"'{key}' has to be an array of dimension {rows}x{cols} ({words}), a scalar or a "
+                "dictionary."
+            )
+    else:
+        raise _k.BadProperty(f"syn_spec {key!r}: a parameter array has one or two dimensions")
+    if key == "receptor_type":
+        return [int(x) for x in value.ravel()]
+    return [float(x) for x in value.ravel()]
+
+
 def normalise_conn(conn_spec) -> dict:
     if conn_spec is None:
         return {}
@@ -570,41 +694,48 @@ def normalise_conn(conn_spec) -> dict:
     raise TypeError("conn_spec must be a dict or the name of a connection rule")
 
 
+def _values(params) -> dict:
+    """A parameter dict as the engine reads it: plain Python values, and each NEST parameter
+    (`nest.random.normal(..)`, arithmetic on parameters) as its spec (a dict)."""
+    if not isinstance(params, dict):
+        raise TypeError("params must be a dict or a list of dicts")
+    return {k: v.to_spec() if hasattr(v, "to_spec") else _plain(v) for k, v in params.items()}
+
+
 def per_node_params(model: str, n: int, params):
-    """One parameter dict per node, where `params` gives values per node (a list of dicts,
-    or a dict whose scalar parameters are given as sequences of length n); else None."""
+    """`Create`'s `params` as (common, columns, dicts): `common` the values for all nodes
+    (NEST parameters as their specs, drawn per node by the engine), `columns` the keys given
+    one value per node (a dict whose scalar parameter is a sequence of length n: numpy arrays
+    stay arrays, no Python object per value), and `dicts` one dict per node where `params` is
+    a list of dicts that do not all give the same keys (else None)."""
     if params is None:
-        return None
+        return {}, {}, None
     if isinstance(params, (list, tuple)):
         if len(params) != n:
             raise _k.BadProperty(
                 f"Create: {len(params)} parameter dictionaries for {n} nodes"
             )
-        return [dict(p) for p in params]
+        dicts = [_values(p) for p in params]
+        keys = set(dicts[0]) if dicts else set()
+        drawn = any(isinstance(v, dict) for p in dicts for v in p.values())
+        if all(set(p) == keys for p in dicts) and not drawn:
+            return {}, {k: [p[k] for p in dicts] for k in sorted(keys)}, None
+        return {}, {}, dicts
     if not isinstance(params, dict):
         raise TypeError("params must be a dict or a list of dicts")
-    if hasattr(params, "keys") and any(hasattr(v, "scenario_table") for v in params.values()):
-        raise _k.NotImplemented(
-            "spindle cannot draw node parameters from spindle.random distributions yet; "
-            "give the values (e.g. numpy arrays of length n) instead"
-        )
     defaults = _DEFAULTS.get(model, {})
-    per_node = {}
+    common, columns = {}, {}
     for k, v in params.items():
         scalar_param = not isinstance(defaults.get(k), (list, tuple))
-        is_seq = isinstance(v, (list, tuple, np.ndarray))
-        if scalar_param and is_seq:
+        if scalar_param and isinstance(v, (list, tuple, np.ndarray)):
             if len(v) != n:
                 raise _k.BadProperty(f"Create: {k} has {len(v)} values for {n} nodes")
-            per_node[k] = list(_plain(v))
-    if not per_node:
-        return None
-    out = []
-    for i in range(n):
-        p = dict(params)
-        p.update({k: v[i] for k, v in per_node.items()})
-        out.append(p)
-    return out
+            columns[k] = v if isinstance(v, np.ndarray) else list(v)
+        elif hasattr(v, "to_spec"):
+            common[k] = v.to_spec()
+        else:
+            common[k] = _plain(v)
+    return common, columns, None
 
 
 _current = State()

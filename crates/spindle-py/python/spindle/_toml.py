@@ -48,12 +48,15 @@ def value(v) -> str:
     raise TypeError(f"cannot write {v!r} ({type(v).__name__}) into a scenario")
 
 
-def scenario(kernel: dict, nodes: list, connections: list, simulate, header: str = "") -> str:
+def scenario(
+    kernel: dict, nodes: list, connections: list, simulate, header: str = "", actions=()
+) -> str:
     """A whole scenario file.
 
     `nodes`: (name, model, n, params) per `[[nodes]]` entry; `connections`: (pre names,
     post names, conn dict, syn dict) per `[[connect]]` entry; `simulate`: the list of
-    `Simulate` durations (ms), possibly empty.
+    `Simulate` durations (ms), possibly empty; `actions`: ("simulate", t), ("create", node),
+    ("connect", connection) or ("set", (names, params)) per `[[actions]]` entry.
     """
     out = []
     if header:
@@ -77,4 +80,30 @@ def scenario(kernel: dict, nodes: list, connections: list, simulate, header: str
             out.append(f"syn = {value(syn)}")
     times = [float(t) for t in simulate]
     out += ["", "[simulate]", f"time = {value(times[0] if len(times) == 1 else times)}"]
+    for kind, what in actions:
+        out += ["", "[[actions]]"]
+        if kind == "simulate":
+            out.append(f"simulate = {value(what)}")
+        elif kind == "create":
+            name, model, n, params = what
+            table = {"name": name, "model": model}
+            if n != 1:
+                table["n"] = int(n)
+            if params:
+                table["params"] = params
+            out.append(f"create = {value(table)}")
+        elif kind == "connect":
+            pre, post, conn, syn = what
+            table = {
+                "pre": pre[0] if len(pre) == 1 else list(pre),
+                "post": post[0] if len(post) == 1 else list(post),
+            }
+            if conn:
+                table["conn"] = conn
+            if syn:
+                table["syn"] = syn
+            out.append(f"connect = {value(table)}")
+        else:
+            names, params = what
+            out.append(f"set = {value({'nodes': names[0] if len(names) == 1 else list(names), 'params': params})}")
     return "\n".join(out) + "\n"
