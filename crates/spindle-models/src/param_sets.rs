@@ -10,9 +10,13 @@
 //!
 //! Changing one neuron's parameters ([`ParamSets::assign`]) reuses an equal set if there is one
 //! and drops sets that no neuron uses any more, so that setting every neuron to the same new
-//! value brings the chunk back to one set (and to the fast path).
+//! value brings the chunk back to one set (and to the fast path). Equal sets are found by a
+//! hash of their `Debug` text (parameters hold floats, which have no `Hash`), so giving 10⁶
+//! neurons their own drawn parameters costs linear time.
 
 use spindle_core::time::TimeGrid;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// The distinct parameter sets of a chunk, their derived constants, and which set each neuron
 /// uses.
@@ -28,9 +32,19 @@ pub(crate) struct ParamSets<P, D> {
     /// The grid of the last `prepare`, so that a set added later gets its constants at once.
     grid: Option<TimeGrid>,
     derive: fn(&P, &TimeGrid) -> D,
+    /// The live sets by [`fingerprint`].
+    lookup: HashMap<u64, Vec<u32>>,
+    /// Sets no neuron uses any more, to be reused or compacted away.
+    free: Vec<u32>,
 }
 
-impl<P: Clone + PartialEq, D: Default> ParamSets<P, D> {
+fn fingerprint<P: std::fmt::Debug>(p: &P) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{p:?}").hash(&mut h);
+    h.finish()
+}
+
+impl<P: Clone + PartialEq + std::fmt::Debug, D: Default> ParamSets<P, D> {
     /// `n` neurons sharing `p`; `derive` computes a set's constants for a grid (NEST's
     /// `pre_run_hook`).
     pub fn new(p: &P, n: usize, derive: fn(&P, &TimeGrid) -> D) -> ParamSets<P, D> {
@@ -41,6 +55,8 @@ impl<P: Clone + PartialEq, D: Default> ParamSets<P, D> {
             index: vec![0; n],
             grid: None,
             derive,
+            lookup: HashMap::from([(fingerprint(p), vec![0])]),
+            free: Vec::new(),
         }
     }
 
@@ -83,7 +99,7 @@ impl<P: Clone + PartialEq, D: Default> ParamSets<P, D> {
     /// The number of distinct sets.
     #[cfg(test)]
     pub fn n_sets(&self) -> usize {
-        self.params.len()
+        self.params.len() - self.free.len()
     }
 
     /// Give neuron `i` the (already validated) parameters `p`: an equal set is shared, a new one
@@ -94,37 +110,91 @@ impl<P: Clone + PartialEq, D: Default> ParamSets<P, D> {
         if self.params[old] == p {
             return;
         }
-        let new = match self.params.iter().position(|q| *q == p) {
+        let key = fingerprint(&p);
+        let found = self.lookup.get(&key).and_then(|ks| {
+            ks.iter()
+                .map(|&k| k as usize)
+                .find(|&k| self.params[k] == p)
+        });
+        let new = match found {
             Some(k) => k,
             None => {
                 let d = match &self.grid {
                     Some(grid) => (self.derive)(&p, grid),
                     None => D::default(),
                 };
-                self.params.push(p);
-                self.derived.push(d);
-                self.users.push(0);
-                self.params.len() - 1
+                let k = match self.free.pop() {
+                    Some(k) => {
+                        let k = k as usize;
+                        self.params[k] = p;
+                        self.derived[k] = d;
+                        k
+                    }
+                    None => {
+                        self.params.push(p);
+                        self.derived.push(d);
+                        self.users.push(0);
+                        self.params.len() - 1
+                    }
+                };
+                self.lookup.entry(key).or_default().push(k as u32);
+                k
             }
         };
         self.index[i] = new as u32;
         self.users[new] += 1;
         self.users[old] -= 1;
         if self.users[old] == 0 {
-            self.remove(old);
+            self.retire(old);
         }
     }
 
-    /// Drop unused set `k`; the last set takes its place.
-    fn remove(&mut self, k: usize) {
-        let last = self.params.len() - 1;
-        self.params.swap_remove(k);
-        self.derived.swap_remove(k);
-        self.users.swap_remove(k);
-        if k != last {
-            for x in self.index.iter_mut().filter(|x| **x as usize == last) {
-                *x = k as u32;
+    /// Set `k` has no neuron left: forget it, and compact the table once the unused sets
+    /// outnumber the live ones or one live set is left (the update loops' fast path wants a
+    /// table of exactly one set).
+    fn retire(&mut self, k: usize) {
+        let key = fingerprint(&self.params[k]);
+        if let Some(ks) = self.lookup.get_mut(&key) {
+            ks.retain(|&x| x as usize != k);
+            if ks.is_empty() {
+                self.lookup.remove(&key);
             }
+        }
+        self.free.push(k as u32);
+        let live = self.params.len() - self.free.len();
+        if live == 1 || self.free.len() > live.max(16) {
+            self.compact();
+        }
+    }
+
+    /// Drop the unused sets, keeping the live ones in order, and renumber the neurons' sets.
+    fn compact(&mut self) {
+        let mut renumber = vec![u32::MAX; self.params.len()];
+        let mut kept = 0usize;
+        for k in 0..self.params.len() {
+            if self.users[k] > 0 {
+                renumber[k] = kept as u32;
+                if kept != k {
+                    self.params.swap(kept, k);
+                    self.derived.swap(kept, k);
+                    self.users.swap(kept, k);
+                }
+                kept += 1;
+            }
+        }
+        self.params.truncate(kept);
+        self.derived.truncate(kept);
+        self.users.truncate(kept);
+        for x in &mut self.index {
+            *x = renumber[*x as usize];
+        }
+        self.free.clear();
+        self.lookup.clear();
+        for (k, p) in self.params.iter().enumerate() {
+            self.lookup
+                .entry(fingerprint(p))
+                .or_default()
+                .push(k as u32);
         }
     }
 }
@@ -161,5 +231,26 @@ mod tests {
         s.assign(2, 2.0);
         assert_eq!(s.n_sets(), 2);
         assert_eq!((*s.params(1), *s.params(2)), (4.0, 2.0));
+    }
+
+    #[test]
+    fn many_distinct_sets_share_equal_ones_and_compact_back_to_one() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let n = 20_000;
+        let mut s = ParamSets::new(&0.0, n, derive);
+        s.prepare(&grid);
+        for i in 0..n {
+            s.assign(i, (i % 5000) as f64 + 1.0);
+        }
+        assert_eq!(s.n_sets(), 5000);
+        for i in 0..n {
+            assert_eq!(*s.params(i), (i % 5000) as f64 + 1.0);
+            assert_eq!(*s.derived(i), s.params(i) * 0.1);
+        }
+        for i in 0..n {
+            s.assign(i, 7.0);
+        }
+        assert_eq!(s.n_sets(), 1, "compacted to the fast path");
+        assert!(s.uniform().is_some());
     }
 }
