@@ -21,8 +21,9 @@ import sys
 import types
 import warnings
 
-from . import _state, kernel, random
+from . import _parameter, _state, kernel, logic, math, random
 from . import kernel as _k
+from ._parameter import CreateParameter, Parameter, spatial, spatial_distributions
 from . import _collections
 from ._collections import NodeCollection, SynapseCollection
 from ._spindle import VERSION as __version__
@@ -46,6 +47,7 @@ __all__ = [
     "SetDefaults",
     "CopyModel",
     "GetConnections",
+    "Disconnect",
     "GetStatus",
     "SetStatus",
     "set_verbosity",
@@ -53,6 +55,12 @@ __all__ = [
     "export_scenario",
     "kernel",
     "random",
+    "math",
+    "logic",
+    "spatial",
+    "spatial_distributions",
+    "CreateParameter",
+    "Parameter",
 ]
 
 
@@ -66,6 +74,9 @@ def ResetKernel():
     """Forget every node, connection, setting and recording (NEST's ResetKernel). An HDF5
     file being written is closed first."""
     _state.reset()
+    _tuning[0] = dict(_TUNING_DEFAULTS)
+    _run_state["prepared"] = False
+    _parameter.seed(_state.current().rng_seed)
 
 
 def _build_info():
@@ -110,8 +121,41 @@ def _kernel_status(s):
         "verbosity": _verbosity[0],
         "local_spike_counter": engine.spike_count() if engine is not None else 0,
         "build_info": _build_info(),
+        "prepared": _run_state["prepared"],
+        "to_do": 0,
+        "off_grid_spiking": False,
+        "max_num_syn_models": _MAX_SYN_MODELS,
+        **_tuning[0],
     }
     return status
+
+
+#: NEST's limit on the number of synapse models (its synapse ids have 9 bits).
+_MAX_SYN_MODELS = 511
+
+#: Kernel attributes that tune only how NEST stores and communicates spikes and connections
+#: (or, `use_wfr`, how it iterates gap-junction and rate models, which spindle does not
+#: have). spindle accepts them with NEST 3.10's defaults and types and keeps the value for
+#: GetKernelStatus; they change nothing in spindle, whose results they would not change in
+#: NEST either.
+_TUNING_DEFAULTS = {
+    "use_compressed_spikes": True,
+    "keep_source_table": True,
+    "use_wfr": True,
+    "dict_miss_is_error": True,
+}
+_tuning = [dict(_TUNING_DEFAULTS)]
+
+#: Read-only in spindle, settable in NEST: why spindle cannot.
+_ENGINE_SETTINGS = {
+    "tics_per_ms": "its time base is fixed at 1000 tics per ms",
+    "ms_per_tic": "its time base is fixed at 1000 tics per ms",
+    "min_delay": "the delay extrema follow from the connections",
+    "max_delay": "the delay extrema follow from the connections",
+}
+
+#: Prepare / Run / Cleanup as NEST's SimulationManager checks them.
+_run_state = {"prepared": False}
 
 
 # Attributes computed from the built network: building is deferred until asked for.
@@ -129,6 +173,10 @@ _READ_ONLY = (
     "connection_rules",
     "local_spike_counter",
     "build_info",
+    "prepared",
+    "to_do",
+    "off_grid_spiking",
+    "max_num_syn_models",
     *_NEEDS_NETWORK,
 )
 
@@ -176,8 +224,21 @@ def SetKernelStatus(params):
                 f"`{key}` is not a valid kernel parameter, valid parameters are: "
                 + ", ".join(f"'{k}'" for k in sorted(known))
             )
-        if key in _READ_ONLY:
-            raise _k.BadProperty(f"{key} is read-only.")
+        if key == "biological_time":
+            if float(params[key]) != 0.0:
+                raise _k.BadProperty(
+                    "The simulation time can only be set to 0.0 (biological_time is read-only "
+                    "otherwise)."
+                )
+        elif key in _ENGINE_SETTINGS:
+            # NEST can set these; spindle's engine cannot (yet): the same value is accepted.
+            current = (
+                _network_status(s, key) if key in _NEEDS_NETWORK else _kernel_status(s)[key]
+            )
+            if float(params[key]) != float(current):
+                raise _k.NotImplemented(f"spindle cannot set {key}: {_ENGINE_SETTINGS[key]}")
+        elif key in _READ_ONLY:
+            raise ValueError(f"`{key}` is a readonly kernel parameter")
     for key, value in params.items():
         if key == "resolution":
             if s.entries:
@@ -186,6 +247,11 @@ def SetKernelStatus(params):
                 )
             if not float(value) > 0:
                 raise _k.BadProperty("The resolution must be greater than zero.")
+            tics = float(value) * 1000.0  # spindle's tic is NEST's default, 1 µs
+            if abs(tics - round(tics)) > 1e-9 * max(1.0, tics):
+                raise _k.KernelException(
+                    "Resolution must be a multiple of the tic length. Value unchanged."
+                )
             s.resolution = float(value)
         elif key == "rng_seed":
             if not 1 <= int(value) < 2**32:
@@ -196,6 +262,7 @@ def SetKernelStatus(params):
                     "streams are keyed by the seed from then on)"
                 )
             s.rng_seed = int(value)
+            _parameter.seed(s.rng_seed)
         elif key in ("local_num_threads", "total_num_virtual_procs"):
             if int(value) < 1:
                 raise _k.BadProperty("Number of threads must be at least 1.")
@@ -216,6 +283,26 @@ def SetKernelStatus(params):
             from ._extras import _as_verbosity
 
             _verbosity[0] = _as_verbosity(value)
+        elif key == "biological_time":
+            # NEST sets the clock back to 0 (and only to 0); spindle's clock cannot go back.
+            if _kernel_status(s)["biological_time"] != 0.0:
+                raise _k.NotImplemented(
+                    "spindle cannot set biological_time back to 0.0 after Simulate"
+                )
+        elif key in _TUNING_DEFAULTS:
+            import numpy as np
+
+            if not isinstance(value, (bool, np.bool_)):
+                raise _k.TypeMismatch(
+                    f"Expected datatype: Failed to cast '{key}' from "
+                    f"{type(value).__name__} to type bool"
+                )
+            if key == "dict_miss_is_error" and not value:
+                raise _k.NotImplemented(
+                    "spindle always raises for unknown keys (dict_miss_is_error = False "
+                    "is not supported)"
+                )
+            _tuning[0][key] = bool(value)
 
 
 def set_verbosity(level):
@@ -248,15 +335,30 @@ def _quiet():
 
 def GetDefaults(model, keys=None, output=""):
     """A model's defaults: NEST's values for the keys spindle implements, changed by
-    SetDefaults / CopyModel. One key → its value; a list → a dict."""
-    if output:
-        raise _k.NotImplemented(f"GetDefaults(output={output!r}) is not supported by spindle")
-    d = _state.current().defaults(model)
-    if keys is None:
-        return d
-    if isinstance(keys, str):
-        return d[keys]
-    return {k: d[k] for k in keys}
+    SetDefaults / CopyModel. One key → its value; a list of keys → a list of values (NEST
+    3.10); `output="json"` → a JSON string. `model_id` (node models) and `synapse_modelid`
+    (synapse models) are spindle's numbers of the models, copies numbered after originals."""
+    s = _state.current()
+    d = s.defaults(model)
+    if "synapse_model" in d:
+        d.setdefault("synapse_modelid", list(s.synapse_defaults).index(model))
+    else:
+        d.setdefault("model_id", _collections.model_id(s, model))
+    result = d
+    if keys is not None:
+        if isinstance(keys, str) or not hasattr(keys, "__iter__"):
+            result = d[keys]  # KeyError for an unknown key (or a number), as in NEST
+        else:
+            result = [d[k] for k in keys]
+    if output == "json":
+        return _extras_to_json(result)
+    return result
+
+
+def _extras_to_json(data):
+    from ._extras import to_json
+
+    return to_json(data)
 
 
 def SetDefaults(model, params, val=None):
@@ -290,12 +392,71 @@ def _collection(x, role):
     raise TypeError(f"Connect: {role} must be a NodeCollection")
 
 
+def _connect_nodes(pre, post, conn_spec):
+    """PyNEST 3.10's checks of Connect's `pre` and `post` (`_process_input_nodes`): lists or
+    arrays of unique ids become NodeCollections unless the rule is one_to_one; otherwise they
+    are NEST's `connect_arrays` case, checked as NEST checks it (same length, integer ids,
+    one dimension, rule one_to_one). spindle runs that case where it is a one_to_one between
+    two collections (both arrays strictly increasing) and raises NotImplemented otherwise.
+    An empty collection is an IllegalConnection, one from before ResetKernel a
+    KernelException."""
+    import numpy as np
+
+    rule = conn_spec.get("rule", "all_to_all") if isinstance(conn_spec, dict) else conn_spec
+    one_to_one = rule == "one_to_one"
+    arrays = False
+    out = []
+    for x in (pre, post):
+        if not isinstance(x, NodeCollection):
+            if not one_to_one and len(set(x)) == len(x):
+                x = NodeCollection(x)
+            else:
+                arrays = True
+        out.append(x)
+    if arrays:
+        if len(out[0]) != len(out[1]):
+            raise ValueError(
+                "If 'pre' or 'post' contain non-unique IDs, then they must have the same length."
+            )
+        out = [np.asarray(x) for x in out]
+        for name, x in zip(("pre", "post"), out):
+            if not issubclass(x.dtype.type, (int, np.integer)):
+                raise TypeError(f"'{name}' node IDs must be integers.")
+        if not (out[0].ndim == 1 and out[1].ndim == 1):
+            raise ValueError("Sources and targets must be 1-dimensional arrays")
+        if not one_to_one:
+            raise ValueError(
+                "When connecting two arrays with non-unique IDs, `conn_spec` must be 'one_to_one'."
+            )
+        if not all(len(x) < 2 or bool(np.all(np.diff(x.astype(np.int64)) > 0)) for x in out):
+            raise _k.NotImplemented(
+                "Connect with arrays of node ids that repeat or are not sorted (NEST's "
+                "connect_arrays) is not supported by spindle"
+            )
+        out = [NodeCollection(x.tolist()) for x in out]
+    pre, post = out
+    for x in (pre, post):
+        if x._gen is not None and x._gen != _state.current().generation:
+            raise _k.KernelException(
+                "InvalidNodeCollection: sources and targets must be valid NodeCollections "
+                "(a NodeCollection made before the last ResetKernel is not)."
+            )
+    if not pre or not post:
+        raise _k.IllegalConnection(
+            "Creation of connection is not possible because:\n"
+            "Sources and targets must not be empty."
+        )
+    return pre, post
+
+
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect `pre` to `post` (NEST's Connect): conn_spec a rule name or dict (all_to_all,
     one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli),
     syn_spec a static_synapse dict (weight, delay, receptor_type; a number or a
     spindle.random distribution each)."""
-    pre, post = _collection(pre, "pre"), _collection(post, "post")
+    pre, post = _connect_nodes(pre, post, conn_spec)
+    if _run_state["prepared"]:
+        raise _k.KernelException("Connect: not possible between Prepare and Cleanup.")
     s = _state.current()
     with warnings.catch_warnings():
         if _quiet():
@@ -309,40 +470,112 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
 def Simulate(t):
     """Simulate `t` ms more (NEST's Simulate). The first call builds the network; later
     calls continue it. The GIL is released while the engine runs."""
+    if _run_state["prepared"]:
+        raise _k.KernelException("Simulate called between Prepare and Cleanup.")
     _state.current().simulate(t)
 
 
 def Prepare():
-    """Accepted for scripts that use Prepare / Run / Cleanup; spindle needs no preparation."""
+    """Start a series of `Run` calls (NEST's Prepare). spindle needs no preparation; it
+    checks the order of the calls as NEST does: Prepare twice, Run or Cleanup without
+    Prepare, and Simulate in between raise KernelException."""
+    if _run_state["prepared"]:
+        raise _k.KernelException("Prepare called twice.")
+    _run_state["prepared"] = True
 
 
 def Run(t):
-    """As Simulate (between Prepare and Cleanup)."""
-    Simulate(t)
+    """Simulate `t` ms more between Prepare and Cleanup (NEST's Run)."""
+    if not _run_state["prepared"]:
+        raise _k.KernelException("Run called without calling Prepare.")
+    _state.current().simulate(t)
 
 
 def Cleanup():
-    """Accepted for scripts that use Prepare / Run / Cleanup."""
+    """End a series of `Run` calls (NEST's Cleanup)."""
+    if not _run_state["prepared"]:
+        raise _k.KernelException("Cleanup called without calling Prepare.")
+    _run_state["prepared"] = False
 
 
 def GetConnections(source=None, target=None, synapse_model=None, synapse_label=None):
-    """The connections from `source` and to `target` (NodeCollections; None: any), as a
-    SynapseCollection sorted by (source, target). Builds the network if needed."""
+    """The connections from `source` and to `target` (NodeCollections; None: any) of
+    `synapse_model` (None: any), as a SynapseCollection in NEST's order: by source, then in
+    creation order. Builds the network if needed."""
     if synapse_label is not None:
         raise _k.NotImplemented("spindle has no synapse labels")
     s = _state.current()
     if synapse_model is not None:
+        # Every spindle connection is a static_synapse (or a copy of it, which spindle does
+        # not tell apart): a known name selects all of them.
         s.resolve_synapse(synapse_model)
-    src, tgt, w, d = s.connections_arrays()
-    keep = None
+    if not s.entries:
+        return SynapseCollection()
+    import numpy as np
+
+    cols = [np.frombuffer(b, np.int64 if i in (0, 1, 2, 5, 6, 7) else np.float64)
+            for i, b in enumerate(s.ensure_engine().synapses())]
+    src, tgt, handle, _, _, _, thread, port = cols
+    keep = np.ones(len(src), bool)
     for side, values in ((source, src), (target, tgt)):
-        if side is None:
-            continue
-        mask = _in(values, _collection(side, "source/target").tolist())
-        keep = mask if keep is None else keep & mask
-    if keep is not None:
-        src, tgt, w, d = src[keep], tgt[keep], w[keep], d[keep]
-    return SynapseCollection(src, tgt, w, d)
+        if side is not None:
+            keep &= _in(values, _collection(side, "source/target").tolist())
+    return SynapseCollection(src[keep], tgt[keep], handle[keep], thread[keep], port[keep])
+
+
+def Disconnect(*args, conn_spec=None, syn_spec=None):
+    """Remove connections (NEST's Disconnect): `Disconnect(synapse_collection)` removes
+    exactly those; `Disconnect(pre, post, conn_spec=..., syn_spec=...)` with rule `one_to_one`
+    (the default: pre[i] from post[i]) or `all_to_all` (every pair) removes the first
+    connection of each pair in creation order. A pair without a connection raises
+    InexistentConnection and removes nothing. Acts from the next delivery on."""
+    s = _state.current()
+    if len(args) == 1 and isinstance(args[0], SynapseCollection):
+        if conn_spec is not None or syn_spec is not None:
+            raise TypeError("Disconnect(SynapseCollection) takes no conn_spec or syn_spec")
+        c = args[0]
+        _collections._state_of(c._gen)
+        if len(c):
+            s.ensure_engine().disconnect_synapses(c._handle.tolist())
+        s.note_synapse_change("Disconnect")
+        return
+    if len(args) != 2 or not all(isinstance(a, NodeCollection) for a in args):
+        raise TypeError("Arguments must be either a SynapseCollection or two NodeCollections")
+    pre, post = args
+    _collections._state_of(pre._gen)
+    _collections._state_of(post._gen)
+    rule = "one_to_one"
+    if isinstance(conn_spec, str):
+        rule = conn_spec
+    elif isinstance(conn_spec, dict):
+        rule = conn_spec.get("rule", rule)
+    elif conn_spec is not None:
+        raise TypeError("conn_spec must be a string or dict")
+    if isinstance(syn_spec, str):
+        if syn_spec not in s.synapse_defaults:
+            _inexistent()
+    elif isinstance(syn_spec, dict) and "synapse_model" in syn_spec:
+        model = syn_spec["synapse_model"]
+        if model not in s.synapse_defaults:
+            _inexistent()
+    if rule == "one_to_one":
+        if len(pre) != len(post):
+            raise _k.DimensionMismatch(
+                "Source and target NodeCollections must be of the same size for one_to_one."
+            )
+        pairs = list(zip(pre.tolist(), post.tolist()))
+    elif rule == "all_to_all":
+        pairs = [(a, b) for a in pre.tolist() for b in post.tolist()]
+    else:
+        raise _k.NotImplemented("This disconnection rule is not implemented.")
+    s.ensure_engine().disconnect_pairs(pairs)
+    s.note_synapse_change("Disconnect")
+
+
+def _inexistent():
+    raise _k.InexistentConnection(
+        "Deletion of connection is not possible because it does not exist."
+    )
 
 
 def _in(values, ids):
@@ -354,18 +587,27 @@ def _in(values, ids):
 def GetStatus(nodes, keys=None, output=""):
     """Deprecated PyNEST form of `nodes.get`: a tuple with one dict (or value) per node."""
     if isinstance(nodes, SynapseCollection):
-        return tuple(c.get(keys) if keys is not None else c.get() for c in nodes)
-    if output:
-        raise _k.NotImplemented(f"GetStatus(output={output!r}) is not supported by spindle")
-    out = []
-    for node in nodes:
-        if keys is None:
-            out.append(node.get())
-        elif isinstance(keys, str):
-            out.append(node.get(keys))
+        result = tuple(c.get(keys) if keys is not None else c.get() for c in nodes)
+        return _extras_to_json(result) if output == "json" else result
+    # PyNEST 3.10's GetStatus, which keeps NEST 3.9's output format on top of `get`.
+    if len(nodes) == 0:
+        return "[]" if output == "json" else tuple()
+    if keys:
+        result = nodes.get(keys)
+        if isinstance(keys, str):
+            if len(nodes) == 1:
+                result = (result,)
+        elif len(nodes) == 1:
+            result = (tuple(result.values()),)
         else:
-            out.append(tuple(node.get(k) for k in keys))
-    return tuple(out)
+            result = tuple(zip(*result.values()))
+    else:
+        result = nodes.get()
+        if len(nodes) == 1:
+            result = (result,)
+        else:
+            result = tuple({k: v[j] for k, v in result.items()} for j in range(len(nodes)))
+    return _extras_to_json(result) if output == "json" else result
 
 
 def SetStatus(nodes, params, val=None):
@@ -400,6 +642,10 @@ class _SpindleModule(types.ModuleType):
 
 for _key in (*_kernel_status(_state.current()), *_NEEDS_NETWORK):
     setattr(_SpindleModule, _key, _attribute(_key))
+# NEST's `nest.kernel_status`: the whole GetKernelStatus dict, read-only.
+_SpindleModule.kernel_status = property(
+    lambda _module: GetKernelStatus(), doc="GetKernelStatus() as an attribute (read-only)."
+)
 
 sys.modules[__name__].__class__ = _SpindleModule
 

@@ -4,14 +4,30 @@ A `NodeCollection` is a sorted set of node ids, as in NEST 3: `+` joins two (sor
 overlapping), indexing and slicing select ids, iteration yields one-node collections.
 Parameters are read with `.get(...)` or as attributes and written with `.set(...)` or by
 assigning attributes; recorders also have `.events` and `.n_events`.
+
+NEST 3.10 gives a collection a structure that its operations respect, and so does spindle:
+a *primitive* collection is a run of consecutive ids of one model; a *composite* one is several
+such parts (a join, a list of ids); slicing a primitive with a step, or slicing a composite
+across parts, gives a *sliced composite*, which NEST can neither slice again nor join
+(`BadProperty`). Equality compares ids, models and the step, as NEST's does (so `nc[::2]` is not
+equal to `nc[[0, 2, 4, …]]`). Each operation raises NEST 3.10's exception with its message
+(checked by running NEST 3.10, see tests/test_surface.py).
 """
 
 from __future__ import annotations
+
+import bisect
+import numbers
 
 import numpy as np
 
 from . import _state
 from . import kernel as _k
+
+try:  # NEST's get(output="pandas") needs pandas; spindle does not otherwise.
+    import pandas as _pandas
+except ImportError:  # pragma: no cover - depends on the environment
+    _pandas = None
 
 
 class MissingKey(KeyError, AttributeError):
@@ -19,19 +35,76 @@ class MissingKey(KeyError, AttributeError):
     `hasattr(nodes, "x")` answers False."""
 
 
-def _state_of(gen: int) -> _state.State:
+_INVALID = (
+    "InvalidNodeCollection: note that ResetKernel invalidates all previously created "
+    "NodeCollections."
+)
+
+
+def _state_of(gen) -> _state.State:
+    """The kernel state a collection of generation `gen` belongs to; an empty collection
+    (`gen` None) belongs to every generation, as NEST's empty NodeCollection is valid after
+    ResetKernel."""
     s = _state.current()
-    if s.generation != gen:
-        raise _k.KernelException(
-            "This NodeCollection was created before the last ResetKernel and is no longer valid."
-        )
+    if gen is not None and s.generation != gen:
+        raise _k.KernelException(_INVALID)
     return s
+
+
+def _int_id(x) -> int:
+    """A node id as NEST's kernel converts it (an integral number; 1.0 reads as 1)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.number)):
+        raise TypeError("an integer is required")
+    return int(x)
+
+
+def model_id(s, model: str) -> int:
+    """spindle's number of a node model (NEST's `model_id`): the built-in models in the
+    registry's order, then the copies in the order CopyModel made them, so that a copy's id is
+    higher than its original's as in NEST. The numbers are spindle's, not NEST's."""
+    from . import _spindle
+
+    builtins = list(_spindle.model_names())
+    if model in builtins:
+        return builtins.index(model)
+    copies = list(s.copied)
+    if model in copies:
+        return len(builtins) + copies.index(model)
+    raise _k.UnknownModelName(f"{model} is not a known model name.")
+
+
+def _runs(s, ids) -> list:
+    """[first, last, model] for each run of consecutive ids of one model (NEST's parts)."""
+    if not ids:
+        return []
+    firsts = [e.first for e in s.entries]
+    out = []
+    for first, count in _state.ranges(ids):
+        i = first
+        end = first + count
+        while i < end:
+            k = bisect.bisect_right(firsts, i) - 1
+            e = s.entries[k] if k >= 0 else None
+            if e is None or i >= e.end():
+                model, stop = "?", i + 1  # not (or no longer) a node of this kernel
+            else:
+                model, stop = e.user_model, min(end, e.end())
+            if out and out[-1][2] == model and out[-1][1] == i - 1:
+                out[-1][1] = stop - 1
+            else:
+                out.append([i, stop - 1, model])
+            i = stop
+    return out
 
 
 class NodeCollection:
     """A sorted set of node ids (NEST's `NodeCollection`)."""
 
-    __slots__ = ("_ids", "_gen")
+    # _ids: the sorted ids; _gen: the kernel generation (None: empty, valid in every one);
+    # _st: the kernel state the ids belong to (it names their models, also after ResetKernel);
+    # _step / _parts: for a sliced composite, the slice's step and the (first, last) parts it
+    # was sliced from (None otherwise).
+    __slots__ = ("_ids", "_gen", "_st", "_step", "_parts")
 
     def __init__(self, data=None):
         s = _state.current()
@@ -40,21 +113,48 @@ class NodeCollection:
         elif isinstance(data, NodeCollection):
             ids = data._ids
         else:
-            if isinstance(data, (int, np.integer)):
-                data = [data]
-            ids = tuple(sorted({int(i) for i in data}))
+            ids = tuple(_int_id(i) for i in data)
+            if any(b <= a for a, b in zip(ids, ids[1:])):
+                if len(set(ids)) != len(ids):
+                    raise _k.BadProperty("All node IDs in a NodeCollection have to be unique")
+                raise _k.BadProperty("Indices must be sorted in ascending order")
             for i in ids:
                 if not 1 <= i < s.next_id:
                     raise _k.UnknownNode(f"Node with id {i} does not exist.")
+        NodeCollection._init(self, ids, s)
+
+    def _init(self, ids, s, step=1, parts=None):
+        ids = tuple(ids)
         object.__setattr__(self, "_ids", ids)
-        object.__setattr__(self, "_gen", s.generation)
+        object.__setattr__(self, "_gen", s.generation if ids else None)
+        object.__setattr__(self, "_st", s if ids else None)
+        object.__setattr__(self, "_step", step)
+        object.__setattr__(self, "_parts", parts)
 
     @classmethod
-    def _of(cls, ids, gen=None):
+    def _of(cls, ids, gen=None, step=1, parts=None):
+        s = _state.current()
         nc = cls.__new__(cls)
-        object.__setattr__(nc, "_ids", tuple(ids))
-        object.__setattr__(nc, "_gen", _state.current().generation if gen is None else gen)
+        NodeCollection._init(nc, ids, s, step, parts)
+        if ids and gen is not None:
+            object.__setattr__(nc, "_gen", gen)
         return nc
+
+    def _derived(self, ids, step=1, parts=None):
+        """A collection of some of this one's ids (same kernel state)."""
+        nc = NodeCollection.__new__(NodeCollection)
+        if ids:
+            NodeCollection._init(nc, ids, self._st, step, parts)
+            object.__setattr__(nc, "_gen", self._gen)
+        else:
+            NodeCollection._init(nc, (), _state.current())
+        return nc
+
+    def _check_valid(self):
+        _state_of(self._gen)
+
+    def _model_runs(self):
+        return _runs(self._st, self._ids) if self._ids else []
 
     # ---- the set of ids ---------------------------------------------------------------
 
@@ -65,51 +165,181 @@ class NodeCollection:
         return bool(self._ids)
 
     def __iter__(self):
-        return (NodeCollection._of((i,), self._gen) for i in self._ids)
+        self._check_valid()
+        return (self._derived((i,)) for i in self._ids)
 
     def __contains__(self, node_id):
-        return int(node_id) in set(self._ids)
+        if isinstance(node_id, NodeCollection) or isinstance(node_id, str):
+            raise TypeError("an integer is required")
+        try:
+            i = _int_id(node_id)
+        except TypeError:
+            raise TypeError("an integer is required") from None
+        k = bisect.bisect_left(self._ids, i)
+        return k < len(self._ids) and self._ids[k] == i
 
     def __eq__(self, other):
-        return isinstance(other, NodeCollection) and self._ids == other._ids
+        if not isinstance(other, NodeCollection):
+            raise NotImplementedError(f"Cannot compare NodeCollection to {type(other).__name__}")
+        if self._ids != other._ids or (self._parts is None) != (other._parts is None):
+            return False
+        if self._parts is not None and self._step != other._step:
+            return False
+        return [r[2] for r in self._model_runs()] == [r[2] for r in other._model_runs()]
 
-    def __hash__(self):
-        return hash(self._ids)
+    def __ne__(self, other):
+        if not isinstance(other, NodeCollection):
+            raise NotImplementedError(f"Cannot compare NodeCollection to {type(other).__name__}")
+        return not self == other
+
+    # NEST's NodeCollection is unhashable (it defines __eq__ only).
+    __hash__ = None
 
     def __getitem__(self, key):
         ids = self._ids
-        if isinstance(key, (int, np.integer)):
-            try:
-                return NodeCollection._of((ids[int(key)],), self._gen)
-            except IndexError:
-                raise IndexError("index value outside of the NodeCollection") from None
+        n = len(ids)
         if isinstance(key, slice):
-            if key.step is not None and key.step < 1:
-                raise IndexError("slicing step for NodeCollection must be strictly positive")
-            return NodeCollection._of(ids[key], self._gen)
-        key = np.asarray(key)
-        if key.dtype == bool:
-            if len(key) != len(ids):
-                raise IndexError("bool index array must be the same length as NodeCollection")
-            return NodeCollection._of(np.asarray(ids)[key].tolist(), self._gen)
-        picked = sorted({ids[int(i)] for i in key})
-        return NodeCollection._of(picked, self._gen)
+            return self._slice(key)
+        if isinstance(key, (int, np.integer)):
+            key = int(key)
+            if abs(key + (key >= 0)) > n:
+                raise IndexError("index value outside of the NodeCollection")
+            self._check_valid()
+            return self._derived((ids[key],))
+        if isinstance(key, (list, tuple)):
+            if len(key) == 0:
+                return NodeCollection()
+            if all(isinstance(x, (bool, np.bool_)) for x in key):
+                if len(key) != n:
+                    raise IndexError("Bool index array must be the same length as NodeCollection")
+                return self._take(np.flatnonzero(np.asarray(key, bool)))
+            if all(
+                isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+                for x in key
+            ):
+                if len(set(int(x) for x in key)) != len(key):
+                    raise ValueError("All node IDs in a NodeCollection have to be unique")
+                return self._take([int(x) for x in key])
+            raise TypeError("Indices must be integers or bools")
+        if isinstance(key, np.ndarray):
+            if len(key) == 0:
+                return NodeCollection()
+            if key.ndim != 1:
+                raise TypeError("NumPy indices must one-dimensional")
+            is_bool = np.issubdtype(key.dtype, np.bool_)
+            if not (is_bool or np.issubdtype(key.dtype, np.integer)):
+                raise TypeError("NumPy indices must be an array of integers or bools")
+            if is_bool:
+                if len(key) != n:
+                    raise IndexError("Bool index array must be the same length as NodeCollection")
+                return self._take(np.flatnonzero(key))
+            if len(np.unique(key)) != len(key):
+                raise ValueError("All node IDs in a NodeCollection have to be unique")
+            return self._take([int(x) for x in key])
+        raise IndexError("only integers, slices, lists, tuples, and numpy arrays are valid indices")
+
+    def _take(self, positions):
+        """NEST's take-by-array: positions in ascending order, each inside the collection."""
+        self._check_valid()
+        positions = [int(p) for p in positions]
+        for p in positions:
+            if p < 0 or p >= len(self._ids):
+                raise IndexError(f"pos {p} points outside of the NodeCollection")
+        if any(b <= a for a, b in zip(positions, positions[1:])):
+            raise _k.BadProperty("Indices must be sorted in ascending order")
+        return self._derived(tuple(self._ids[p] for p in positions))
+
+    def _slice(self, key):
+        """NEST 3.10's slicing, with its bounds checks (PyNEST's 1-based conversion and the
+        kernel's `start < stop`), including its reading of a stop of 0 as "to the end"."""
+        n = len(self._ids)
+        if key.start is None:
+            start = 1
+        else:
+            start = key.start + 1 if key.start >= 0 else key.start
+            if abs(start) > n:
+                raise IndexError("slice start value outside of the NodeCollection")
+        if key.stop is None:
+            stop = n
+        else:
+            stop = key.stop if key.stop > 0 else key.stop - 1
+            if abs(stop) > n:
+                raise IndexError("slice stop value outside of the NodeCollection")
+        step = 1 if key.step is None else key.step
+        if step < 1:
+            raise IndexError("slicing step for NodeCollection must be strictly positive")
+        self._check_valid()
+        if self._parts is not None:
+            raise _k.BadProperty("Cannot slice a sliced composite NodeCollection.")
+        # The kernel's 1-based, inclusive [start, stop]; negative values count from the end.
+        first = start if start > 0 else start + n + 1
+        last = stop if stop > 0 else stop + n + 1
+        if first > last:
+            raise _k.BadParameter("start < stop required.")
+        picked = self._ids[first - 1 : last : step]
+        runs = self._model_runs()
+        within_one = any(r[0] <= picked[0] and picked[-1] <= r[1] for r in runs)
+        if step == 1 and within_one:
+            return self._derived(picked)  # a primitive
+        parts = tuple((r[0], r[1]) for r in runs)
+        return self._derived(picked, step=step, parts=parts)
 
     def __add__(self, other):
         if not isinstance(other, NodeCollection):
-            return NotImplemented
+            if isinstance(other, numbers.Number) and other == 0:
+                other = NodeCollection()
+            else:
+                raise TypeError(
+                    f"Cannot add object of type '{type(other).__name__}' to 'NodeCollection'"
+                )
+        for nc in (self, other):
+            if nc._ids:
+                nc._check_valid()
+        if not other._ids:
+            return self
+        if not self._ids:
+            return other
+        # NEST raises this for a sliced composite on the left; on the right NEST 3.10 joins
+        # the unsliced parts (a bug), spindle raises the same error instead.
+        if self._parts is not None or other._parts is not None:
+            raise _k.BadProperty("Cannot add NodeCollection to a sliced composite.")
         if set(self._ids) & set(other._ids):
             raise _k.BadProperty("Cannot join overlapping NodeCollections.")
-        return NodeCollection._of(sorted(self._ids + other._ids), self._gen)
+        return self._derived(tuple(sorted(self._ids + other._ids)))
+
+    def __radd__(self, other):
+        return self + other
 
     def index(self, node_id):
-        try:
-            return self._ids.index(int(node_id))
-        except ValueError:
-            raise ValueError(f"{node_id} is not in NodeCollection") from None
+        i = _int_id(node_id)
+        k = bisect.bisect_left(self._ids, i)
+        if k < len(self._ids) and self._ids[k] == i:
+            return k
+        raise ValueError(f"{node_id} is not in NodeCollection")
 
     def tolist(self):
         return list(self._ids)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.array(self._ids, dtype=dtype if dtype is not None else np.int64)
+
+    def _to_array(self, selection="all"):
+        """PyNEST's debugging helper: the ids, of all nodes or of this rank's, in a dict.
+        `"thread"` (the ids by the thread that owns them) needs the engine's placement of
+        nodes on threads, which spindle does not expose yet."""
+        ids = list(self._ids)
+        if selection == "all":
+            return {"All": ids}
+        if selection == "rank":
+            return {"Rank 0": ids}
+        if selection == "thread":
+            raise _k.NotImplemented(
+                "NodeCollection._to_array('thread'): spindle does not expose which thread "
+                "owns a node"
+            )
+        raise _k.BadParameter(
+            f"to_array() accepts only 'all', 'rank', 'thread', but got '{selection}'."
+        )
 
     @property
     def global_id(self):
@@ -118,14 +348,28 @@ class NodeCollection:
     def __repr__(self):
         if not self._ids:
             return "NodeCollection(<empty>)"
-        s = _state.current()
+        if self._parts is not None:
+            lines = []
+            ids = np.asarray(self._ids)
+            runs = self._model_runs()
+            for a, b in self._parts:
+                got = ids[(ids >= a) & (ids <= b)]
+                if not len(got):
+                    continue
+                model = next((r[2] for r in runs if r[0] <= got[0] <= r[1]), "?")
+                line = f"model={model}, size={len(got)}, first={got[0]}, last={got[-1]}"
+                if self._step > 1 and len(got) > 1:
+                    line += f", step={self._step}"
+                lines.append(line)
+            return "NodeCollection(metadata=None,\n               " + ";\n               ".join(
+                lines
+            ) + ")"
         parts = []
-        for first, count in _state.ranges(self._ids):
-            for e_first, e_count, model in _model_runs(s, first, count, self._gen):
-                part = f"model={model}, size={e_count}, first={e_first}"
-                if e_count > 1:
-                    part += f", last={e_first + e_count - 1}"
-                parts.append(part)
+        for first, last, model in self._model_runs():
+            part = f"model={model}, size={last - first + 1}, first={first}"
+            if last > first:
+                part += f", last={last}"
+            parts.append(part)
         if len(parts) == 1:
             return f"NodeCollection(metadata=None, {parts[0]})"
         return "NodeCollection(metadata=None,\n               " + ";\n               ".join(
@@ -136,16 +380,36 @@ class NodeCollection:
 
     # ---- parameters -------------------------------------------------------------------
 
-    def get(self, *params, output=""):
-        """PyNEST's `get`: one key → a value (one node) or a tuple (several); several keys
-        → a dict; no key → the whole status dict (of tuples for several nodes)."""
-        if output:
-            raise _k.NotImplemented(f"get(output={output!r}) is not supported by spindle")
+    def _statuses(self):
         s = _state_of(self._gen)
-        statuses = [s.status(i) for i in self._ids]
+        out = []
+        for i in self._ids:
+            d = s.status(i)
+            d.setdefault("model_id", model_id(s, d["model"]))
+            out.append(d)
+        return out
+
+    def get(self, *params, **kwargs):
+        """PyNEST 3.10's `get`: no key → the whole status dict (values per node as tuples
+        when there are several nodes, None where a node lacks a key); one key → its value
+        (a tuple for several nodes); a list of keys → a dict; `get("events", "times")` or
+        `get("events", ["times", "senders"])` → hierarchical addressing. `output="json"`
+        gives a JSON string, `output="pandas"` a DataFrame indexed by node id."""
+        if not self._ids:
+            raise ValueError("Cannot get parameter of empty NodeCollection")
+        output = ""
+        if kwargs:
+            if set(kwargs) != {"output"}:
+                raise TypeError("Got unexpected keyword argument")
+            output = kwargs["output"]
+            if output == "pandas" and _pandas is None:
+                raise ImportError("Pandas could not be imported")
+        statuses = self._statuses()
         one = len(statuses) == 1
 
         def pick(key):
+            if not isinstance(key, str):
+                raise TypeError("Params should be either a string or an iterable")
             try:
                 values = [d[key] for d in statuses]
             except KeyError:
@@ -154,41 +418,94 @@ class NodeCollection:
 
         if not params:
             if one:
-                return statuses[0]
-            keys = [k for k in statuses[0] if all(k in d for d in statuses)] if statuses else []
-            return {k: pick(k) for k in keys}
-        if len(params) == 1 and isinstance(params[0], str):
-            return pick(params[0])
-        keys = params[0] if len(params) == 1 else params
-        return {k: pick(k) for k in keys}
+                result = statuses[0]
+            else:
+                keys = sorted({k for d in statuses for k in d})
+                result = {k: tuple(d.get(k) for d in statuses) for k in keys}
+        elif len(params) == 1:
+            p = params[0]
+            if isinstance(p, str):
+                result = pick(p)
+            elif hasattr(p, "__iter__"):  # a list, tuple, set, dict keys …: NEST's is_iterable
+                result = {k: pick(k) for k in p}
+            else:
+                raise TypeError("Params should be either a string or an iterable")
+        else:
+            if not isinstance(params[0], str):
+                raise TypeError(
+                    "First argument must be a string, specifying path into hierarchical "
+                    "dictionary"
+                )
+            values = pick(params[0])
+            values = values if not one else (values,)
+            if not all(isinstance(v, dict) for v in values) and all(
+                isinstance(p, str) for p in params
+            ):
+                # `get("C_m", "V_th")`: NEST 3.10 fails here (a number is no dictionary to
+                # address into); spindle reads it as `get(["C_m", "V_th"])`, as it always has.
+                return self.get(list(params), **kwargs)
+            last = params[-1]
+            if isinstance(last, str):
+                got = [v[last] for v in values]
+                result = got[0] if one else got
+            else:
+                result = (
+                    {k: values[0][k] for k in last}
+                    if one
+                    else {k: [v[k] for v in values] for k in last}
+                )
+        if output == "pandas":
+            index = list(self._ids)
+            if len(params) == 1 and isinstance(params[0], str):
+                result = {params[0]: result}
+            elif len(params) > 1 and isinstance(params[1], str):
+                result = {params[1]: result}
+            if one:
+                result = {k: [v] for k, v in result.items()}
+            return _pandas.DataFrame(result, index=index)
+        if output == "json":
+            from ._extras import to_json
+
+            return to_json(result)
+        if output:
+            raise ValueError(f"output must be 'pandas' or 'json', not {output!r}")
+        return result
 
     def set(self, params=None, **kwargs):
-        """PyNEST's `set`: a dict for all nodes, a list of dicts (one per node), keyword
-        arguments, and per-node values given as sequences of the collection's length."""
+        """PyNEST 3.10's `set`: a dict for all nodes, a list of dicts (one per node), keyword
+        arguments; a value given as a list, tuple or array for a parameter whose value is a
+        single number is one value per node."""
+        if not self._ids:
+            return
         s = _state_of(self._gen)
-        if params is None:
+        if kwargs and params is None:
             params = kwargs
-        elif kwargs:
-            raise TypeError("set() takes a dict or keyword arguments, not both")
-        if isinstance(params, (list, tuple)):
-            if len(params) != len(self._ids):
-                raise _k.BadProperty("set(): one parameter dict per node is needed")
-            s.set_params(self._ids, [dict(p) for p in params])
+        elif kwargs and params:
+            raise TypeError("must either provide params or kwargs, but not both.")
+        if params is None:
             return
         n = len(self._ids)
-        per_node = {
-            k: v
+        if isinstance(params, (list, tuple)):
+            if len(params) != n:
+                raise _k.BadParameter(
+                    "List of dictionaries must be the same size as the NodeCollection "
+                    f"({n}), {len(params)} given."
+                )
+            s.set_params(self._ids, [dict(p) for p in params])
+            return
+        if not isinstance(params, dict):
+            raise TypeError("params must be a dict, a list of dicts or keyword arguments")
+        listed = [
+            k
             for k, v in params.items()
-            if isinstance(v, (list, tuple, np.ndarray))
-            and len(v) == n
-            and n > 1
-            and not _is_array_param(s, self._ids[0], k)
-        }
-        if per_node:
+            if isinstance(v, (list, tuple, np.ndarray)) and not _is_array_param(s, self._ids[0], k)
+        ]
+        if listed:
             dicts = []
             for i in range(n):
                 d = dict(params)
-                d.update({k: v[i] for k, v in per_node.items()})
+                for k in listed:
+                    d[k] = params[k][i]  # IndexError for a short list, as in NEST
                 dicts.append(d)
             s.set_params(self._ids, dicts)
         else:
@@ -197,6 +514,10 @@ class NodeCollection:
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
+        if not self._ids:
+            raise AttributeError("Cannot get attribute of empty NodeCollection")
+        if name == "spatial":
+            return None  # spindle has no spatial networks: no layer metadata
         return self.get(name)
 
     def __setattr__(self, name, value):
@@ -207,94 +528,225 @@ class NodeCollection:
 
 
 def _is_array_param(s, node_id, key):
-    return isinstance(_state._DEFAULTS.get(s.entry(node_id).model, {}).get(key), list)
-
-
-def _model_runs(s, first, count, gen):
-    """(first, count, model) runs of one id range, split where the model changes."""
-    if s.generation != gen:
-        return [(first, count, "?")]
-    out = []
-    for i in range(first, first + count):
-        model = s.entry(i).user_model
-        if out and out[-1][2] == model:
-            out[-1][1] += 1
-        else:
-            out.append([i, 1, model])
-    return [tuple(r) for r in out]
+    """Whether `key` of this node's model takes a list (`record_from`, `tau_syn` of
+    multi-port models): a list value for it is not one value per node."""
+    model = s.entry(node_id).model
+    default = _state._DEFAULTS.get(model, {}).get(key)
+    return isinstance(default, (list, tuple, dict))
 
 
 class SynapseCollection:
-    """Connections as `GetConnections` returns them (NEST's `SynapseCollection`).
+    """Connections as `GetConnections` returns them (NEST's `SynapseCollection`), in NEST's
+    order (by source, then creation order).
 
-    `source`, `target`, `weight`, `delay` (ms) and `synapse_model` can be read. Connections to
-    spike recorders and from multimeters have no weight or delay in spindle: NaN.
+    Each connection is a handle to its synapse in the engine, so `get` reads the current
+    values (after `set`, after Simulate) and `set` / `Disconnect` act on exactly these
+    synapses. Keys as NEST 3.10 lists them for `static_synapse`: `delay`, `port`, `receptor`,
+    `source`, `synapse_model`, `target`, `target_thread`, `weight` (NEST's internal `sizeof`
+    and `synapse_id` are left out). `target_thread` and `port` say where the synapse is stored
+    and depend on the thread count, as in NEST. Connections to spike recorders and from
+    multimeters have no synapse in spindle: NaN weight and delay.
     """
 
-    __slots__ = ("_source", "_target", "_weight", "_delay")
+    __slots__ = ("_source", "_target", "_handle", "_thread", "_port", "_gen")
 
-    _KEYS = ("source", "target", "weight", "delay", "synapse_model")
+    _KEYS = (
+        "delay",
+        "port",
+        "receptor",
+        "source",
+        "synapse_model",
+        "target",
+        "target_thread",
+        "weight",
+    )
+    _SETTABLE = ("weight", "delay")
 
-    def __init__(self, source, target, weight, delay):
+    def __init__(self, source=(), target=(), handle=(), thread=(), port=(), gen=None):
+        n = len(source)
+        fill = lambda v: np.asarray(v if len(v) else np.zeros(n), np.int64)  # noqa: E731
         object.__setattr__(self, "_source", np.asarray(source, np.int64))
         object.__setattr__(self, "_target", np.asarray(target, np.int64))
-        object.__setattr__(self, "_weight", np.asarray(weight, np.float64))
-        object.__setattr__(self, "_delay", np.asarray(delay, np.float64))
+        object.__setattr__(self, "_handle", fill(handle) if len(handle) else np.full(n, -1))
+        object.__setattr__(self, "_thread", fill(thread))
+        object.__setattr__(self, "_port", fill(port))
+        object.__setattr__(
+            self, "_gen", _state.current().generation if gen is None else gen
+        )
+
+    def _pick(self, key):
+        return SynapseCollection(
+            self._source[key],
+            self._target[key],
+            self._handle[key],
+            self._thread[key],
+            self._port[key],
+            self._gen,
+        )
 
     def __len__(self):
         return len(self._source)
 
     def __iter__(self):
-        return (self[i] for i in range(len(self)))
+        return (self._pick(slice(i, i + 1)) for i in range(len(self)))
 
     def __getitem__(self, key):
         if isinstance(key, (int, np.integer)):
-            key = slice(int(key), int(key) + 1 if int(key) != -1 else None)
-        return SynapseCollection(
-            self._source[key], self._target[key], self._weight[key], self._delay[key]
+            i = int(key)
+            if not -len(self) <= i < len(self):
+                raise IndexError("Index out of range")
+            i %= len(self)
+            key = slice(i, i + 1)
+        elif not isinstance(key, slice):
+            key = np.asarray(key)
+        return self._pick(key)
+
+    def _values(self):
+        """(weights, delays, receptors) as they are now in the engine."""
+        s = _state_of(self._gen)
+        if not len(self) or s.engine is None:
+            z = np.zeros(len(self))
+            return z, z, z.astype(np.int64)
+        w, d, r = s.engine.synapse_columns(self._handle.tolist())
+        return (
+            np.frombuffer(w, np.float64),
+            np.frombuffer(d, np.float64),
+            np.frombuffer(r, np.int64),
         )
 
-    def _column(self, key):
-        if key == "synapse_model":
-            values = ["static_synapse"] * len(self)
-        elif key in ("source", "target", "weight", "delay"):
-            values = getattr(self, "_" + key).tolist()
-        else:
-            raise MissingKey(key)
-        return values[0] if len(values) == 1 else values
+    def _columns(self, keys):
+        for k in keys:
+            if k not in self._KEYS:
+                raise MissingKey(k)
+        values = None
+        out = {}
+        for k in keys:
+            if k in ("weight", "delay", "receptor"):
+                if values is None:
+                    values = self._values()
+                v = values[("weight", "delay", "receptor").index(k)].tolist()
+            elif k == "synapse_model":
+                v = ["static_synapse"] * len(self)
+            else:
+                v = {
+                    "source": self._source,
+                    "target": self._target,
+                    "target_thread": self._thread,
+                    "port": self._port,
+                }[k].tolist()
+            out[k] = v
+        return out
 
     def get(self, keys=None, output=""):
-        if output:
+        """PyNEST's `get`: no key → every key; one key → its value (one connection) or list;
+        several → a dict. `output="pandas"` gives a DataFrame indexed by source, `"json"` a
+        JSON string."""
+        if output not in ("", "pandas", "json"):
             raise _k.NotImplemented(f"get(output={output!r}) is not supported by spindle")
-        if keys is None:
-            return {k: self._column(k) for k in self._KEYS}
-        if isinstance(keys, str):
-            return self._column(keys)
-        return {k: self._column(k) for k in keys}
+        single = isinstance(keys, str)
+        names = list(self._KEYS) if keys is None else [keys] if single else list(keys)
+        cols = self._columns(names)
+        if output == "pandas":
+            import pandas
 
-    def set(self, *args, **kwargs):
-        raise _k.NotImplemented("spindle cannot change connections once they are made")
+            return pandas.DataFrame(cols, index=self._source.tolist())
+        if output == "json":
+            import json
+
+            return json.dumps(cols)
+        if len(self) == 1:
+            cols = {k: v[0] for k, v in cols.items()}
+        return cols[keys] if single else cols
+
+    def set(self, params=None, **kwargs):
+        """PyNEST's `set`: `weight` and `delay` (ms), each a number for all or a sequence with
+        one value per connection; or a list of dicts, one per connection. A change acts from
+        the next delivery on."""
+        s = _state_of(self._gen)
+        if params is None:
+            params = kwargs
+        elif kwargs:
+            raise TypeError("set() takes a dict or keyword arguments, not both")
+        if isinstance(params, (list, tuple)):
+            if len(params) != len(self):
+                raise IndexError("list index out of range")
+            for d in params:
+                self._check_keys(d)
+            for key in self._SETTABLE:
+                if any(key in d for d in params):
+                    if not all(key in d for d in params):
+                        raise _k.BadProperty(f"set(): {key!r} must be in every dict or none")
+                    self._send(s, key, [float(d[key]) for d in params])
+            return
+        self._check_keys(params)
+        for key in self._SETTABLE:
+            if key not in params:
+                continue
+            v = params[key]
+            if isinstance(v, (list, tuple, np.ndarray)):
+                v = np.asarray(v, np.float64).ravel()
+                if len(v) != len(self):
+                    raise IndexError("list index out of range")
+                self._send(s, key, v.tolist())
+            else:
+                self._send(s, key, [float(v)])
+
+    def _check_keys(self, d):
+        bad = [k for k in d if k not in self._SETTABLE]
+        if bad:
+            raise _k.UnaccessedDictionaryEntry(
+                "Unaccessed elements in params, in function connection.set():  "
+                + " ".join(bad)
+            )
+
+    def _send(self, s, key, values):
+        if not len(self):
+            return
+        engine = s.ensure_engine()
+        handles = self._handle.tolist()
+        if key == "weight":
+            engine.set_synapses(handles, weights=values)
+        else:
+            engine.set_synapses(handles, delays=values)
+        s.note_synapse_change("SynapseCollection.set")
+
+    def disconnect(self):
+        """Remove these connections (NEST's `SynapseCollection.disconnect`)."""
+        from . import Disconnect
+
+        Disconnect(self)
 
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._column(name)
+        return self.get(name)
 
     def __setattr__(self, name, value):
+        if name.startswith("_"):
+            raise AttributeError(f"{name} cannot be set")
         self.set({name: value})
 
     def __eq__(self, other):
-        return isinstance(other, SynapseCollection) and all(
-            np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True)
-            for a in ("_source", "_target", "_weight", "_delay")
+        return (
+            isinstance(other, SynapseCollection)
+            and self._gen == other._gen
+            and np.array_equal(self._source, other._source)
+            and np.array_equal(self._target, other._target)
+            and np.array_equal(self._handle, other._handle)
         )
 
     __hash__ = None
 
     def __repr__(self):
-        rows = [" source   target   synapse model   weight   delay ", "-" * 50]
-        for s, t, w, d in zip(self._source, self._target, self._weight, self._delay):
-            rows.append(f"{s:7d}  {t:7d}  static_synapse  {w:7.3f}  {d:6.4f}")
+        if not len(self):
+            return "The synapse collection does not contain any connections."
+        w, d, _ = self._values()
+        rows = [
+            " source   target   synapse model   weight   delay ",
+            "-------- -------- --------------- -------- -------",
+        ]
+        for s_, t, wi, di in zip(self._source, self._target, w, d):
+            rows.append(f"{s_:7d}  {t:7d}  static_synapse  {wi:7.3f}  {di:6.3f}")
         return "\n".join(rows)
 
     __str__ = __repr__

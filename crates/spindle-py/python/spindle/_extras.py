@@ -47,6 +47,7 @@ __all__ = [
     "GetLocalVPs",
     "SyncProcesses",
     "GetLocalNodeCollection",
+    "GetNodes",
     "PrintNodes",
     "Install",
     "message",
@@ -305,6 +306,33 @@ def _node_table() -> str:
         ids = f"{first:>{digits}}" if first == last else f"{first:>{digits}} .. {last:>{digits}}"
         lines.append(f"{ids:<{range_width}} {model}")
     return "\n".join(lines)
+
+
+def GetNodes(properties=None, local_only=False):
+    """All nodes whose status has each of `properties` with the given value (NEST's
+    `GetNodes`), as a NodeCollection; all nodes without `properties`. `local_only` changes
+    nothing: every node is local in spindle's one process."""
+    package = _nest()
+    size = int(package.GetKernelStatus("network_size"))
+    everything = package.NodeCollection(list(range(1, size + 1)))
+    if not properties or not size:
+        return everything
+    properties = dict(properties)
+
+    def matches(status):
+        for key, want in properties.items():
+            if key not in status:
+                return False
+            got = status[key]
+            if isinstance(got, np.ndarray) or isinstance(want, np.ndarray):
+                if not np.array_equal(np.asarray(got), np.asarray(want)):
+                    return False
+            elif got != want:
+                return False
+        return True
+
+    keep = [node.global_id for node in everything if matches(node.get())]
+    return package.NodeCollection(keep)
 
 
 def PrintNodes():
