@@ -383,7 +383,7 @@ impl Kernel {
         let mut inner = self.inner();
         inner
             .session
-            .connect_arrays(node_set(pre), node_set(post), conn, syn)
+            .connect(node_set(pre), node_set(post), conn, syn)
             .map_err(|e| py_error(py, &e))?;
         Ok(inner.session.simulation_mut().network_mut().take_warnings())
     }

@@ -107,35 +107,10 @@ impl Session {
         Ok(first)
     }
 
-    /// NEST's `Connect(pre, post, conn_spec, syn_spec)`.
+    /// NEST's `Connect(pre, post, conn_spec, syn_spec)`; `syn_spec` may give `weight`,
+    /// `delay` and `receptor_type` as per-connection arrays (a list value, flattened in NEST's
+    /// order, see [`SynArrays`]).
     pub fn connect(
-        &mut self,
-        pre: NodeSet,
-        post: NodeSet,
-        mut conn: Params,
-        mut syn: Params,
-    ) -> Result<(), Error> {
-        let item = "Connect";
-        let param = |source: ParamError| Error::Param {
-            at: at(item),
-            source,
-        };
-        let conn = conn_spec(&mut conn).map_err(param)?;
-        let syn = syn_spec(&mut syn).map_err(param)?;
-        self.sim
-            .network_mut()
-            .connect_rule(pre, post, conn, syn)
-            .map_err(|source| Error::Build {
-                at: at(item),
-                source,
-            })?;
-        Ok(())
-    }
-
-    /// NEST's `Connect` whose `syn_spec` may give `weight`, `delay` and `receptor_type` as
-    /// per-connection arrays (a list value, flattened in NEST's order, see [`SynArrays`]);
-    /// the other keys are read as [`Session::connect`] reads them.
-    pub fn connect_arrays(
         &mut self,
         pre: NodeSet,
         post: NodeSet,
