@@ -171,9 +171,9 @@ impl<P: Clone + PartialEq + std::fmt::Debug, D: Default> ParamSets<P, D> {
     fn compact(&mut self) {
         let mut renumber = vec![u32::MAX; self.params.len()];
         let mut kept = 0usize;
-        for k in 0..self.params.len() {
+        for (k, slot) in renumber.iter_mut().enumerate() {
             if self.users[k] > 0 {
-                renumber[k] = kept as u32;
+                *slot = kept as u32;
                 if kept != k {
                     self.params.swap(kept, k);
                     self.derived.swap(kept, k);
