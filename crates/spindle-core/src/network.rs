@@ -196,6 +196,10 @@ pub struct NetworkBuilder {
     /// would change them (`BadDelay`), because the ring buffers and the slice length are sized
     /// by them.
     pub(crate) frozen_delays: Option<(Step, Step)>,
+    /// Delay extrema set by the user (NEST's `SetKernelStatus({"min_delay", "max_delay"})`):
+    /// every delay must then lie within them (`BadDelay`), and they size the slice and the
+    /// rings instead of the extrema of the connections, as NEST's `user_set_delay_extrema`.
+    pub(crate) user_delays: Option<(Step, Step)>,
     warnings: Vec<String>,
     statement_counter: u32,
     /// Connections made so far per (device, target) and (recorder, source) pair; only looked
@@ -222,6 +226,7 @@ impl NetworkBuilder {
             max_delay: None,
             sealed_statements: 0,
             frozen_delays: None,
+            user_delays: None,
             warnings: Vec::new(),
             statement_counter: 0,
             pair_counts: HashMap::new(),
@@ -358,9 +363,85 @@ impl NetworkBuilder {
                 });
             }
         }
+        self.check_user_delay(delay, Some((source, target)))?;
         self.min_delay = Some(self.min_delay.map_or(delay, |d| d.min(delay)));
         self.max_delay = Some(self.max_delay.map_or(delay, |d| d.max(delay)));
         Ok(delay as u16)
+    }
+
+    /// NEST's `SetKernelStatus({"min_delay": …, "max_delay": …})` in steps: from now on every
+    /// delay must lie in `[min, max]`, and the first run uses `min` as its slice length and
+    /// `min + max` as its ring length. The caller (the session) refuses this once connections
+    /// exist, as NEST does; here only the bounds themselves are checked.
+    pub fn set_delay_extrema(&mut self, min: Step, max: Step) -> Result<(), BuildError> {
+        let bad = |value: Step, why: &str| BuildError::Rule {
+            rule: "SetKernelStatus".into(),
+            message: format!(
+                "BadDelay: Delay value {} is invalid: {why}",
+                self.grid.step_to_ms(value)
+            ),
+            statement: None,
+        };
+        if min < 1 {
+            return Err(bad(
+                min,
+                "min_delay must be greater than or equal to resolution.",
+            ));
+        }
+        if max < min {
+            return Err(bad(
+                min,
+                "min_delay must be smaller than or equal to max_delay.",
+            ));
+        }
+        if max > MAX_DELAY_STEPS {
+            return Err(bad(
+                max,
+                &format!(
+                    "max_delay exceeds spindle's largest delay ({} ms: delays are stored in 16 bits).",
+                    self.grid.step_to_ms(MAX_DELAY_STEPS)
+                ),
+            ));
+        }
+        self.user_delays = Some((min, max));
+        self.min_delay = Some(min);
+        self.max_delay = Some(max);
+        Ok(())
+    }
+
+    /// The delay extrema set by the user, if any (steps).
+    pub fn user_delay_extrema(&self) -> Option<(Step, Step)> {
+        self.user_delays
+    }
+
+    /// A delay (steps) against the user's delay extrema, with NEST's `BadDelay` messages; the
+    /// connection, where known, is named.
+    pub(crate) fn check_user_delay(
+        &self,
+        delay: Step,
+        pair: Option<(NodeId, NodeId)>,
+    ) -> Result<(), BuildError> {
+        let Some((min, max)) = self.user_delays else {
+            return Ok(());
+        };
+        let why = if delay < min {
+            "Delay must be greater than or equal to min_delay."
+        } else if delay > max {
+            "Delay must be smaller than or equal to max_delay."
+        } else {
+            return Ok(());
+        };
+        let at = pair.map_or(String::new(), |(s, t)| {
+            format!(" (connection from node {s} to node {t})")
+        });
+        Err(BuildError::Rule {
+            rule: "Connect".into(),
+            message: format!(
+                "BadDelay: Delay value {} is invalid: {why} You may set min_delay before creating connections{at}.",
+                self.grid.step_to_ms(delay)
+            ),
+            statement: None,
+        })
     }
 
     fn reject(&self, source: NodeId, target: NodeId, reason: Rejection) -> BuildError {

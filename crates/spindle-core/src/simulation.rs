@@ -410,6 +410,11 @@ impl Simulation {
                 extrema.1 = [extrema.1, c.max_delay].into_iter().flatten().max();
             }
             if !frozen {
+                // Drawn and per-connection delays are first seen here: NEST checks each
+                // against the user's extrema at Connect, spindle at the next build.
+                for d in [extrema.0, extrema.1].into_iter().flatten() {
+                    self.net.check_user_delay(d, None)?;
+                }
                 let seen = &mut self.built.extrema;
                 seen.0 = [seen.0, extrema.0].into_iter().flatten().min();
                 seen.1 = [seen.1, extrema.1].into_iter().flatten().max();
@@ -634,6 +639,18 @@ impl Simulation {
 
     fn split_locate(&self, id: u32) -> Location {
         self.locate(id).expect("a built neuron")
+    }
+
+    /// Where neuron `id` lives: the partition (worker thread) that owns and updates it, and
+    /// its index among that partition's neurons in id order (NEST's `thread` and
+    /// `thread_local_id`). `None` for devices and for ids not built yet. This is spindle's
+    /// block split, not NEST's round-robin over virtual processes, and it does not depend on
+    /// anything but the population sizes and the thread count.
+    pub fn node_placement(&self, id: NodeId) -> Option<(usize, usize)> {
+        let loc = self.locate(id.0)?;
+        let part = &self.partitions[loc.partition];
+        let before: usize = part.chunks[..loc.chunk].iter().map(|c| c.len).sum();
+        Some((loc.partition, before + loc.local))
     }
 
     /// NEST's `GetStatus` of neuron `id` (its model's parameters and state), `None` if `id` is
@@ -1008,6 +1025,11 @@ impl Simulation {
                         "BadDelay: Delay value {} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called.",
                         nest_number(d)
                     ));
+                }
+                if let Err(BuildError::Rule { message, .. }) =
+                    self.net.check_user_delay(steps, None)
+                {
+                    return Err(message);
                 }
                 steps
             }

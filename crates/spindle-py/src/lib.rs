@@ -547,6 +547,56 @@ impl Kernel {
         )
     }
 
+    /// NEST's `SetKernelStatus({"min_delay": …, "max_delay": …})`; returns the extrema as
+    /// rounded to the grid (ms). See `Session::set_delay_extrema`.
+    fn set_delay_extrema(&self, py: Python<'_>, min_ms: f64, max_ms: f64) -> PyResult<(f64, f64)> {
+        self.inner()
+            .session
+            .set_delay_extrema(min_ms, max_ms)
+            .map_err(|e| py_error(py, &e))
+    }
+
+    /// The delay extrema `(min_ms, max_ms)` as NEST's SetKernelStatus rounds and checks them
+    /// at `resolution`, for a script that sets them before any node (and so before this
+    /// kernel) exists.
+    #[staticmethod]
+    fn check_delay_extrema(
+        py: Python<'_>,
+        resolution: f64,
+        min_ms: f64,
+        max_ms: f64,
+    ) -> PyResult<(f64, f64)> {
+        let mut session = Session::new(resolution, 1, Some(1)).map_err(|e| py_error(py, &e))?;
+        session
+            .set_delay_extrema(min_ms, max_ms)
+            .map_err(|e| py_error(py, &e))
+    }
+
+    /// NEST's `thread` (= `vp`: one process) and `thread_local_id` of each of `ids`, as
+    /// spindle places them (`Session::node_placement`): two lists; an unknown id raises
+    /// `UnknownNode`.
+    fn placement(&self, py: Python<'_>, ids: Vec<u32>) -> PyResult<(Vec<i64>, Vec<i64>)> {
+        let mut inner = self.inner();
+        let mut threads = Vec::with_capacity(ids.len());
+        let mut locals = Vec::with_capacity(ids.len());
+        for id in ids {
+            let placed = inner
+                .session
+                .node_placement(NodeId(id))
+                .map_err(|e| py_error(py, &e))?;
+            let Some((thread, local)) = placed else {
+                return Err(nest_error(
+                    py,
+                    "UnknownNode",
+                    format!("Node with id {id} does not exist."),
+                ));
+            };
+            threads.push(thread as i64);
+            locals.push(local);
+        }
+        Ok((threads, locals))
+    }
+
     fn threads(&self) -> usize {
         self.inner().session.threads
     }

@@ -302,12 +302,6 @@ def test_get_of_several_plain_keys_reads_them(nest):
     assert n.get("C_m", "V_th") == {"C_m": 250.0, "V_th": -55.0}
 
 
-def test_to_array_by_thread_is_not_implemented(nest):
-    n = nest.Create("iaf_psc_alpha", 4)
-    with pytest.raises(nest.NESTErrors.NotImplemented, match="thread"):
-        n._to_array("thread")
-
-
 def test_settings_the_engine_cannot_change_are_refused(nest):
     nest.tics_per_ms = 1000.0  # the same value is accepted
     with pytest.raises(nest.NESTErrors.NotImplemented, match="tics_per_ms"):

@@ -214,6 +214,76 @@ impl Session {
         self.disconnect_synapses(&ids)
     }
 
+    /// NEST's delay extrema `(min_delay, max_delay)` in ms as `SetKernelStatus` rounds them on
+    /// `grid`: `min_delay` down to a step (NEST rounds up with `ms_stamp` and takes a step off
+    /// when the step's time, computed as tics · 0.001, exceeds the value: 0.7 ms becomes
+    /// 0.6 ms at 0.1 ms), `max_delay` up to a step (`ms_stamp`).
+    pub fn round_delay_extrema(grid: &TimeGrid, min_ms: f64, max_ms: f64) -> (Step, Step) {
+        let mut min = grid.ms_to_steps_stamp(min_ms);
+        if grid.step_to_ms(min) > min_ms {
+            min -= 1;
+        }
+        (min, grid.ms_to_steps_stamp(max_ms))
+    }
+
+    /// NEST's `SetKernelStatus({"min_delay": min_ms, "max_delay": max_ms})`: refused once
+    /// any connection exists (`BadProperty`, as NEST); otherwise every delay made from now on
+    /// must lie within the (rounded) extrema (`BadDelay`), and the first run uses them for its
+    /// slice and ring lengths. After a run without connections NEST accepts the call but keeps
+    /// the extrema of that run; so does spindle (the run fixed them). Returns the extrema in ms
+    /// as NEST reports them.
+    pub fn set_delay_extrema(&mut self, min_ms: f64, max_ms: f64) -> Result<(f64, f64), Error> {
+        let item = "SetKernelStatus";
+        for (key, v) in [("min_delay", min_ms), ("max_delay", max_ms)] {
+            if !v.is_finite() {
+                return Err(Error::invalid(
+                    at(item),
+                    format!("{key} = {v:?}: BadDelay: the delay extrema must be finite"),
+                ));
+            }
+        }
+        self.sim.sync().map_err(|source| Error::Build {
+            at: at(item),
+            source,
+        })?;
+        if self.sim.connection_count() > 0 {
+            return Err(Error::invalid(
+                at(item),
+                "BadProperty: Connections already exist. Please call ResetKernel first".to_string(),
+            ));
+        }
+        let grid = self.grid();
+        let (min, max) = Self::round_delay_extrema(&grid, min_ms, max_ms);
+        self.sim
+            .network_mut()
+            .set_delay_extrema(min, max)
+            .map_err(|source| Error::Build {
+                at: at(item),
+                source,
+            })?;
+        Ok((grid.step_to_ms(min), grid.step_to_ms(max)))
+    }
+
+    /// NEST's `thread`, `vp` and `thread_local_id` of node `id` as spindle has them: a neuron
+    /// is owned and updated by one partition (its thread; one process, so its virtual process
+    /// too) and has an index among that partition's neurons. Devices are not placed on a
+    /// partition; NEST reports its thread-0 replica for them, so spindle says thread 0 and
+    /// thread-local id -1 (none). `None` for an unknown id.
+    pub fn node_placement(&mut self, id: NodeId) -> Result<Option<(usize, i64)>, Error> {
+        self.sim.sync_nodes().map_err(|source| Error::Build {
+            at: at(&format!("GetStatus of node {id}")),
+            source,
+        })?;
+        if self.sim.network().node_kind(id).is_none() {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.sim
+                .node_placement(id)
+                .map_or((0, -1), |(p, local)| (p, local as i64)),
+        ))
+    }
+
     /// NEST's `SetStatus` of one node. Keys nobody knows fail with `UnaccessedDictionaryEntry`.
     pub fn set_status(&mut self, id: NodeId, dict: Params) -> Result<(), Error> {
         set_node_status(
@@ -686,5 +756,97 @@ mod node_draw_tests {
         assert_eq!(d.next("V_m", NodeId(1), 3), [0, 0, 0]);
         assert_eq!(d.next("V_m", NodeId(2), 3), [1, 1, 0]);
         assert_eq!(d.next("E_L", NodeId(2), 1), [0]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spindle_core::network::Synapse;
+
+    fn session() -> Session {
+        Session::new(0.1, 1, Some(2)).unwrap()
+    }
+
+    fn connect(s: &mut Session, delay: Step) -> Result<(), spindle_core::BuildError> {
+        let syn = Synapse {
+            weight: 1.0,
+            delay,
+            receptor: 0,
+        };
+        s.simulation_mut()
+            .network_mut()
+            .connect(NodeId(1), NodeId(2), syn)
+    }
+
+    #[test]
+    fn delay_extrema_round_as_nest_reports_them() {
+        // NEST 3.10 at 0.1 ms: (0.25, 0.25) → (0.2, 0.3); (0.7, 1.3) → (0.6, 1.3), because
+        // 7 steps are 0.7000000000000001 ms > 0.7; (0.17, 0.12) → (0.1, 0.2).
+        let mut s = session();
+        assert_eq!(s.set_delay_extrema(0.25, 0.25).unwrap(), (0.2, 0.3));
+        assert_eq!(s.set_delay_extrema(0.7, 1.3).unwrap(), (0.6, 1.3));
+        assert_eq!(s.set_delay_extrema(0.17, 0.12).unwrap(), (0.1, 0.2));
+        assert!(s
+            .set_delay_extrema(0.5, 0.2)
+            .unwrap_err()
+            .to_string()
+            .contains("BadDelay"));
+        assert!(s
+            .set_delay_extrema(0.05, 3.0)
+            .unwrap_err()
+            .to_string()
+            .contains("BadDelay"));
+    }
+
+    #[test]
+    fn delays_outside_the_user_extrema_are_refused_and_the_first_run_uses_them() {
+        let mut s = session();
+        s.set_delay_extrema(0.5, 2.0).unwrap();
+        s.create("iaf_psc_alpha", 2, Params::default()).unwrap();
+        assert!(connect(&mut s, 3)
+            .unwrap_err()
+            .to_string()
+            .contains("min_delay"));
+        assert!(connect(&mut s, 21)
+            .unwrap_err()
+            .to_string()
+            .contains("max_delay"));
+        connect(&mut s, 10).unwrap();
+        // Connections exist: the extrema cannot change any more (NEST's BadProperty).
+        let e = s.set_delay_extrema(0.1, 5.0).unwrap_err().to_string();
+        assert!(e.contains("Connections already exist"), "{e}");
+        s.simulation_mut().sync().unwrap();
+        assert_eq!(
+            (s.simulation().min_delay(), s.simulation().max_delay()),
+            (5, 20)
+        );
+    }
+
+    #[test]
+    fn placement_is_the_block_split() {
+        let mut s = session();
+        s.create("iaf_psc_alpha", 5, Params::default()).unwrap();
+        s.create("spike_recorder", 1, Params::default()).unwrap();
+        s.create("iaf_psc_alpha", 3, Params::default()).unwrap();
+        let placed: Vec<_> = (1..=9)
+            .map(|i| s.node_placement(NodeId(i)).unwrap().unwrap())
+            .collect();
+        // 5 over 2 partitions: offsets 0-1 | 2-4; 3: 0 | 1-2; the recorder on no partition.
+        assert_eq!(
+            placed,
+            [
+                (0, 0),
+                (0, 1),
+                (1, 0),
+                (1, 1),
+                (1, 2),
+                (0, -1),
+                (0, 2),
+                (1, 3),
+                (1, 4)
+            ]
+        );
+        assert_eq!(s.node_placement(NodeId(10)).unwrap(), None);
     }
 }

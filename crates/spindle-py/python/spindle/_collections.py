@@ -324,19 +324,20 @@ class NodeCollection:
         return np.array(self._ids, dtype=dtype if dtype is not None else np.int64)
 
     def _to_array(self, selection="all"):
-        """PyNEST's debugging helper: the ids, of all nodes or of this rank's, in a dict.
-        `"thread"` (the ids by the thread that owns them) needs the engine's placement of
-        nodes on threads, which spindle does not expose yet."""
+        """PyNEST's debugging helper: the ids, of all nodes or of this rank's, in a dict;
+        `"thread"`: by the thread that owns them, the same thread as the node's `thread` key
+        (spindle's placement, docs/python.md; devices on thread 0)."""
         ids = list(self._ids)
         if selection == "all":
             return {"All": ids}
         if selection == "rank":
             return {"Rank 0": ids}
         if selection == "thread":
-            raise _k.NotImplemented(
-                "NodeCollection._to_array('thread'): spindle does not expose which thread "
-                "owns a node"
-            )
+            threads, _ = _state_of(self._gen).placement(ids)
+            by_thread = {}
+            for i, t in zip(ids, threads):
+                by_thread.setdefault(t, []).append(i)
+            return dict(sorted(by_thread.items()))
         raise _k.BadParameter(
             f"to_array() accepts only 'all', 'rank', 'thread', but got '{selection}'."
         )
@@ -657,6 +658,16 @@ class SynapseCollection:
         if len(self) == 1:
             cols = {k: v[0] for k, v in cols.items()}
         return cols[keys] if single else cols
+
+    def sources(self):
+        """PyNEST's `sources()`: an iterator over the source node ids, one per connection."""
+        got = self.get("source")
+        return iter(got if isinstance(got, list) else [got])
+
+    def targets(self):
+        """PyNEST's `targets()`: an iterator over the target node ids, one per connection."""
+        got = self.get("target")
+        return iter(got if isinstance(got, list) else [got])
 
     def set(self, params=None, **kwargs):
         """PyNEST's `set`: `weight` and `delay` (ms), each a number for all or a sequence with
