@@ -306,3 +306,31 @@ def test_engine_runs_with_the_gil_released(nest):
     # With the GIL held for the whole run the loop above could not tick while it lasted.
     assert ran[0] > 0.05
     assert ticks >= 0.25 * ran[0] / 0.0012, (ticks, ran)
+
+
+def test_synapse_defaults_count_connections_and_create_takes_a_dict(nest):
+    # As NEST 3.10: GetDefaults(synapse)["num_connections"] counts that model's connections,
+    # recorder connections included; Create(model, params) makes one node.
+    assert nest.GetDefaults("static_synapse")["num_connections"] == 0
+    n = nest.Create("iaf_psc_alpha", {"I_e": 5.0})
+    assert len(n) == 1 and n.I_e == 5.0
+    m = nest.Create("iaf_psc_alpha", 2)
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n + m, n + m)
+    nest.Connect(n + m, sr)
+    assert nest.GetDefaults("static_synapse")["num_connections"] == 12 == nest.num_connections
+    nest.CopyModel("static_synapse", "exc")
+    assert nest.GetDefaults("exc")["num_connections"] == 0
+    with pytest.raises(ValueError):
+        nest.Create("iaf_psc_alpha", {"I_e": 5.0}, params={})
+
+
+def test_construction_and_simulation_times_accumulate(nest):
+    status = nest.GetKernelStatus()
+    assert status["time_simulate"] == 0.0
+    nest.Create("iaf_psc_alpha", 10)
+    nest.Simulate(10.0)
+    first = nest.GetKernelStatus("time_simulate")
+    assert first > 0.0 and nest.GetKernelStatus("time_construction_create") > 0.0
+    nest.Simulate(10.0)
+    assert nest.GetKernelStatus("time_simulate") > first

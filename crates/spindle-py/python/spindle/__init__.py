@@ -121,6 +121,12 @@ def _kernel_status(s):
         "verbosity": _verbosity[0],
         "local_spike_counter": engine.spike_count() if engine is not None else 0,
         "build_info": _build_info(),
+        "time_construction_create": s.timers["create"][0],
+        "time_construction_create_cpu": s.timers["create"][1],
+        "time_construction_connect": s.timers["connect"][0],
+        "time_construction_connect_cpu": s.timers["connect"][1],
+        "time_simulate": s.timers["simulate"][0],
+        "time_simulate_cpu": s.timers["simulate"][1],
         "prepared": _run_state["prepared"],
         "to_do": 0,
         "off_grid_spiking": False,
@@ -150,9 +156,10 @@ _tuning = [dict(_TUNING_DEFAULTS)]
 _ENGINE_SETTINGS = {
     "tics_per_ms": "its time base is fixed at 1000 tics per ms",
     "ms_per_tic": "its time base is fixed at 1000 tics per ms",
-    "min_delay": "the delay extrema follow from the connections",
-    "max_delay": "the delay extrema follow from the connections",
 }
+
+#: Set together (NEST's DelayChecker): the user's delay extrema.
+_DELAY_KEYS = ("min_delay", "max_delay")
 
 #: Prepare / Run / Cleanup as NEST's SimulationManager checks them.
 _run_state = {"prepared": False}
@@ -161,6 +168,12 @@ _run_state = {"prepared": False}
 # Attributes computed from the built network: building is deferred until asked for.
 _NEEDS_NETWORK = ("num_connections", "min_delay", "max_delay")
 _READ_ONLY = (
+    "time_construction_create",
+    "time_construction_create_cpu",
+    "time_construction_connect",
+    "time_construction_connect_cpu",
+    "time_simulate",
+    "time_simulate_cpu",
     "biological_time",
     "network_size",
     "num_processes",
@@ -183,7 +196,11 @@ _READ_ONLY = (
 
 def _network_status(s, key):
     if not s.entries:
-        return 0 if key == "num_connections" else s.resolution
+        if key == "num_connections":
+            return 0
+        if s.delay_extrema is not None:
+            return s.delay_extrema[_DELAY_KEYS.index(key)]
+        return s.resolution
     engine = s.ensure_engine()
     if key == "num_connections":
         return engine.num_connections()
@@ -237,9 +254,13 @@ def SetKernelStatus(params):
             )
             if float(params[key]) != float(current):
                 raise _k.NotImplemented(f"spindle cannot set {key}: {_ENGINE_SETTINGS[key]}")
-        elif key in _READ_ONLY:
+        elif key in _READ_ONLY and key not in _DELAY_KEYS:
             raise ValueError(f"`{key}` is a readonly kernel parameter")
-    for key, value in params.items():
+    if (_DELAY_KEYS[0] in params) != (_DELAY_KEYS[1] in params):
+        raise _k.BadProperty("Both min_delay and max_delay have to be specified")
+    # NEST sets the resolution before the delay extrema, whatever the order in the dict.
+    ordered = sorted(params.items(), key=lambda kv: kv[0] in _DELAY_KEYS)
+    for key, value in ordered:
         if key == "resolution":
             if s.entries:
                 raise _k.KernelException(
@@ -252,7 +273,12 @@ def SetKernelStatus(params):
                 raise _k.KernelException(
                     "Resolution must be a multiple of the tic length. Value unchanged."
                 )
+            s.recalibrate_delay_extrema(float(value))
             s.resolution = float(value)
+            # A kernel made only for settings (no node yet) is made anew at the new grid.
+            s.drop_engine()
+        elif key == "min_delay":
+            s.set_delay_extrema(float(value), float(params["max_delay"]))
         elif key == "rng_seed":
             if not 1 <= int(value) < 2**32:
                 raise _k.BadProperty("RNG seed must be in (0, 2^32-1).")
@@ -379,9 +405,18 @@ def CopyModel(existing, new, params=None):
 def Create(model, n=1, params=None, positions=None):
     """Create `n` nodes of `model` (NEST's Create): `params` is a dict (for all nodes, or
     with sequences of length n giving one value per node) or a list of n dicts."""
+    if isinstance(n, dict):  # NEST 3.10: Create(model, params) for one node
+        if not (params is None and positions is None):
+            raise ValueError(
+                "A parameter dictionary can be passed as second argument only of Create() is "
+                "called with two arguments."
+            )
+        params, n = n, 1
     if positions is not None:
         raise _k.NotImplemented("spindle has no spatial networks (Create(positions=...))")
-    ids = _state.current().create(model, n, params)
+    state = _state.current()
+    with state.timed("create"):
+        ids = state.create(model, n, params)
     return NodeCollection._of(ids)
 
 
@@ -461,7 +496,8 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     with warnings.catch_warnings():
         if _quiet():
             warnings.simplefilter("ignore")
-        s.connect(pre.tolist(), post.tolist(), conn_spec, syn_spec)
+        with s.timed("connect"):
+            s.connect(pre.tolist(), post.tolist(), conn_spec, syn_spec)
     if return_synapsecollection:
         return GetConnections(pre, post)
     return None
@@ -472,7 +508,9 @@ def Simulate(t):
     calls continue it. The GIL is released while the engine runs."""
     if _run_state["prepared"]:
         raise _k.KernelException("Simulate called between Prepare and Cleanup.")
-    _state.current().simulate(t)
+    state = _state.current()
+    with state.timed("simulate"):
+        state.simulate(t)
 
 
 def Prepare():
@@ -488,7 +526,9 @@ def Run(t):
     """Simulate `t` ms more between Prepare and Cleanup (NEST's Run)."""
     if not _run_state["prepared"]:
         raise _k.KernelException("Run called without calling Prepare.")
-    _state.current().simulate(t)
+    state = _state.current()
+    with state.timed("simulate"):
+        state.simulate(t)
 
 
 def Cleanup():
@@ -505,6 +545,12 @@ def GetConnections(source=None, target=None, synapse_model=None, synapse_label=N
     if synapse_label is not None:
         raise _k.NotImplemented("spindle has no synapse labels")
     s = _state.current()
+    # NEST checks the arguments before it looks for connections (also when there are none).
+    for role, side in (("source", source), ("target", target)):
+        if side is not None:
+            if not isinstance(side, NodeCollection):
+                raise TypeError(f"{role} must be NodeCollection.")
+            _collections._state_of(side._gen)
     if synapse_model is not None:
         # Every spindle connection is a static_synapse (or a copy of it, which spindle does
         # not tell apart): a known name selects all of them.

@@ -18,10 +18,12 @@ parameters), which changes no result.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import json
 import os
 import re
+import time
 import warnings
 from pathlib import Path
 
@@ -137,6 +139,9 @@ class State:
         self.copied: dict[str, tuple] = {}
         self.synapse_defaults: dict[str, dict] = {"static_synapse": {}}
         self.engine = None  # the native kernel, made at the first node
+        # NEST's user-set delay extrema (ms, as rounded to the grid), or None: they follow
+        # the connections. Given to the kernel when it is made (SetKernelStatus).
+        self.delay_extrema = None
         # The Simulate calls before the first logged action (the scenario's [simulate] list).
         self.simulated: list[float] = []
         self.ran = False  # whether Simulate was called
@@ -145,6 +150,11 @@ class State:
         self.event_start: dict[int, int] = {}
         self.warned: set[str] = set()
         # Models whose nodes had a parameter drawn twice before the first Simulate (_log_set).
+        # Wall and CPU seconds spent in Create, Connect and Simulate, cumulative as NEST's
+        # stopwatches (kernel keys time_construction_create, …_connect, time_simulate).
+        self.timers = {"create": [0.0, 0.0], "connect": [0.0, 0.0], "simulate": [0.0, 0.0]}
+        # The synapse models Connect was called with (GetDefaults' num_connections).
+        self.synapse_models_used: set[str] = set()
         # Calls export_scenario cannot write yet (per-connection arrays, synapse changes).
         self.synapse_changes: set[str] = set()
 
@@ -181,6 +191,7 @@ class State:
             d = {k: copy.deepcopy(base[k]) for k in (*SYNAPSE_KEYS, "element_type")}
             d.update(copy.deepcopy(self.synapse_defaults[model]))
             d["synapse_model"] = model
+            d["num_connections"] = self.synapse_count(model)
             return d
         try:
             base_model, overrides = self.resolve_model(model)
@@ -198,6 +209,28 @@ class State:
         d["model"] = model
         return d
 
+    @contextlib.contextmanager
+    def timed(self, what: str):
+        """Add the wall and CPU time of the block to NEST's stopwatch `what`."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.timers[what][0] += time.perf_counter() - wall
+            self.timers[what][1] += time.process_time() - cpu
+
+    def synapse_count(self, model: str) -> int:
+        """NEST's `GetDefaults(synapse)["num_connections"]`: the connections of `model`
+        (device and recorder connections included, as NEST counts them)."""
+        if model not in self.synapse_models_used:
+            return 0
+        if self.synapse_models_used == {model}:
+            return int(self.kernel().num_connections())
+        raise _k.NotImplemented(
+            "spindle does not count connections per copy of static_synapse yet "
+            f"({', '.join(sorted(self.synapse_models_used))} are in use)"
+        )
+
     def set_defaults(self, model: str, params: dict) -> None:
         params = _plain(params)
         if model in self.synapse_defaults:
@@ -207,6 +240,8 @@ class State:
                     f"Unaccessed elements in params: {', '.join(bad)} (static_synapse has "
                     f"{', '.join(SYNAPSE_KEYS)})"
                 )
+            if "delay" in params and not isinstance(params["delay"], dict):
+                self.check_user_delay(float(params["delay"]))
             self.synapse_defaults[model].update(params)
             return
         base, current = self.resolve_model(model)
@@ -223,6 +258,7 @@ class State:
         params = _plain(params or {})
         if old in self.synapse_defaults:
             self.synapse_defaults[new] = {}
+            # NEST keeps the new model also when its parameters are refused (BadDelay).
             self.set_defaults(new, {**self.synapse_defaults[old], **params})
             return
         base, current = self.resolve_model(old)
@@ -246,8 +282,67 @@ class State:
     def kernel(self):
         """The native kernel, made with the kernel settings at the first node."""
         if self.engine is None:
-            self.engine = _spindle.Kernel(float(self.resolution), int(self.rng_seed), self.threads)
+            engine = _spindle.Kernel(float(self.resolution), int(self.rng_seed), self.threads)
+            if self.delay_extrema is not None:
+                engine.set_delay_extrema(*self.delay_extrema)
+            self.engine = engine
         return self.engine
+
+    def set_delay_extrema(self, min_ms: float, max_ms: float) -> None:
+        """NEST's SetKernelStatus of `min_delay` and `max_delay` (both together): rounded and
+        checked by the engine (min down, max up to the grid; BadDelay, or BadProperty once
+        connections exist). Before the first node they wait here for the kernel."""
+        if self.engine is not None:
+            got = self.engine.set_delay_extrema(float(min_ms), float(max_ms))
+        else:
+            got = _spindle.Kernel.check_delay_extrema(
+                float(self.resolution), float(min_ms), float(max_ms)
+            )
+        self.delay_extrema = tuple(got)
+        # A scenario file has no delay extrema yet: its run would slice differently (NEST's
+        # multimeter event order follows the slices).
+        self.note_synapse_change("min_delay/max_delay")
+
+    def recalibrate_delay_extrema(self, resolution: float) -> None:
+        """A new resolution moves user-set extrema onto the new grid as NEST's DelayChecker
+        does (from the old tics: min_delay down, max_delay up); BadDelay if min_delay falls
+        below one step."""
+        if self.delay_extrema is None:
+            return
+        tps = int(round(resolution * 1000))
+        lo, hi = (int(round(v * 1000)) for v in self.delay_extrema)
+        lo_steps, hi_steps = lo // tps, -(-hi // tps)
+        if lo_steps < 1:
+            raise _k.BadDelay(
+                f"Delay value {lo_steps * tps * 0.001:g} is invalid: min_delay must be greater "
+                "than or equal to resolution."
+            )
+        self.delay_extrema = (lo_steps * tps * 0.001, hi_steps * tps * 0.001)
+
+    def check_user_delay(self, delay: float) -> None:
+        """A synapse model's default delay against user-set extrema, as NEST's SetDefaults
+        and CopyModel check it (BadDelay). Connections are checked by the engine."""
+        if self.delay_extrema is None:
+            return
+        h = float(self.resolution)
+        steps = int(np.floor(delay * (1.0 / h) + 0.5))
+        lo, hi = (int(round(v / h)) for v in self.delay_extrema)
+        if lo <= steps <= hi:
+            return
+        which = (
+            "greater than or equal to min_delay"
+            if steps < lo
+            else "smaller than or equal to max_delay"
+        )
+        raise _k.BadDelay(
+            f"Delay value {delay:g} is invalid: Delay must be {which}. You may set "
+            "min_delay before creating connections."
+        )
+
+    def placement(self, ids) -> tuple:
+        """(threads, thread-local ids) of `ids` as the engine places them (node keys
+        `thread`, `vp`, `thread_local_id`; docs/python.md)."""
+        return self.kernel().placement([int(i) for i in ids])
 
     def note_live_change(self, what: str, *payload) -> None:
         """Log a call made after the first Simulate as an `[[actions]]` entry of the exported
@@ -424,6 +519,7 @@ class State:
         syn = dict(syn_spec)
         model = syn.pop("synapse_model", "static_synapse")
         syn = {**self.resolve_synapse(model), **syn}
+        self.synapse_models_used.add(model)
         out = {}
         for k, v in syn.items():
             if hasattr(v, "scenario_table"):  # spindle.random distributions
@@ -597,6 +693,9 @@ class State:
         d["global_id"] = node_id
         d["local"] = True
         d["element_type"] = e.info["element_type"]
+        threads, locals_ = self.placement([node_id])
+        d["thread"] = d["vp"] = threads[0]
+        d["thread_local_id"] = locals_[0]
         if e.info["element_type"] == "neuron":
             names = list(e.info["recordables"])
             d["recordables"] = names
