@@ -25,6 +25,21 @@ fn glif_cond_example_is_bit_identical_for_1_2_and_3_threads() {
 }
 
 #[test]
+fn a_network_changed_between_runs_is_bit_identical_for_1_2_and_3_threads() {
+    // SetStatus, Create and Connect between Simulate calls ([[actions]]): the grown network
+    // and its recordings do not depend on the thread count either.
+    let one = common::run_file("tests/scenarios/live_changes.toml", 1);
+    assert!(
+        one.spike_recorders.iter().any(|s| s.times.len() > 10),
+        "the scenario produces spikes"
+    );
+    for threads in [2, 3] {
+        let other = common::run_file("tests/scenarios/live_changes.toml", threads);
+        assert_eq!(one, other, "{threads} threads differ from 1");
+    }
+}
+
+#[test]
 fn poisson_driven_population_is_bit_identical_across_threads() {
     let text = r#"
 [kernel]
