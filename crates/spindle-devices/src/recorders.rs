@@ -26,7 +26,14 @@ use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec, Window};
 use spindle_core::time::{representable_ms, MAX_TIME_MS};
 use spindle_core::TimeGrid;
 
-pub const SPIKE_RECORDER_KEYS: &[&str] = &["origin", "start", "stop", "record_to", "label"];
+pub const SPIKE_RECORDER_KEYS: &[&str] = &[
+    "origin",
+    "start",
+    "stop",
+    "record_to",
+    "label",
+    "time_in_steps",
+];
 
 pub const MULTIMETER_KEYS: &[&str] = &[
     "interval",
@@ -35,12 +42,14 @@ pub const MULTIMETER_KEYS: &[&str] = &[
     "origin",
     "start",
     "stop",
+    "time_in_steps",
     "record_to",
     "label",
 ];
 
-/// `record_to` and `label` are accepted for compatibility with PyNEST scripts; spindle always
-/// records to its output file.
+/// `record_to`, `label` and `time_in_steps` are accepted for compatibility with PyNEST
+/// scripts: spindle always records to its output file, in ms (the Python front end presents
+/// `events` in steps when `time_in_steps` is set, as NEST's memory backend does).
 fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     if let Some(to) = params.string("record_to")? {
         // NEST 3.10's backends (`GetKernelStatus("recording_backends")`), and spindle's own.
@@ -53,6 +62,7 @@ fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
         }
     }
     params.string("label")?;
+    params.bool("time_in_steps")?;
     Ok(())
 }
 

@@ -334,3 +334,20 @@ def test_construction_and_simulation_times_accumulate(nest):
     assert first > 0.0 and nest.GetKernelStatus("time_construction_create") > 0.0
     nest.Simulate(10.0)
     assert nest.GetKernelStatus("time_simulate") > first
+
+
+def test_time_in_steps_gives_steps_and_offsets_and_is_fixed_at_simulate(nest):
+    # NEST 3.10's memory backend with time_in_steps: times as int steps, offsets 0.0 for
+    # on-grid times; changing it after Simulate raises BadProperty.
+    n = nest.Create("iaf_psc_alpha", params={"I_e": 400.0})
+    sr = nest.Create("spike_recorder", params={"time_in_steps": True})
+    mm = nest.Create("multimeter", params={"record_from": ["V_m"], "time_in_steps": True})
+    nest.Connect(n, sr)
+    nest.Connect(mm, n)
+    nest.Simulate(60.0)
+    assert sr.time_in_steps
+    t = sr.events["times"]
+    assert t.dtype == np.int64 and len(t) > 0 and np.all(sr.events["offsets"] == 0.0)
+    assert mm.events["times"][:3].tolist() == [10, 20, 30]
+    with pytest.raises(nest.kernel.BadProperty, match="after Simulate"):
+        sr.time_in_steps = False

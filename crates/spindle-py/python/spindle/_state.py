@@ -153,6 +153,8 @@ class State:
         # Wall and CPU seconds spent in Create, Connect and Simulate, cumulative as NEST's
         # stopwatches (kernel keys time_construction_create, …_connect, time_simulate).
         self.timers = {"create": [0.0, 0.0], "connect": [0.0, 0.0], "simulate": [0.0, 0.0]}
+        # Recorders whose events give times in steps (`time_in_steps`, NEST's memory backend).
+        self.in_steps: set[int] = set()
         # The synapse models Connect was called with (GetDefaults' num_connections).
         self.synapse_models_used: set[str] = set()
         # Calls export_scenario cannot write yet (per-connection arrays, synapse changes).
@@ -393,6 +395,8 @@ class State:
             raise type(e)(f"Setting status of a '{model}' with node ID {first}: {e}") from None
         # The nodes exist from here on, also if setting their values fails (as in NEST).
         self.next_id = first + n
+        if element == "recorder":
+            self.note_time_in_steps(range(first, first + n), {**defaults, **fixed})
         info = {"element_type": element}
         if element == "neuron":
             info["recordables"] = kernel.recordables(first)
@@ -474,6 +478,7 @@ class State:
                     self.event_start[i] = self._event_count(i, absolute=True)
             if not params:
                 continue
+            self.note_time_in_steps(ids, params)
             for first, count in ranges(ids):
                 self._set_nodes(kernel, first, count, params, None)
         self._log_set([(ids, p) for ids, p in groups if p])
@@ -647,7 +652,30 @@ class State:
         return total if absolute else total - self.event_start.get(node_id, 0)
 
     def events(self, node_id: int) -> dict:
-        """A recorder's events in NEST's layout (docs/python.md)."""
+        """A recorder's events in NEST's layout (docs/python.md); with `time_in_steps`, times
+        are whole steps (int64) and `offsets` (all 0: spindle's times lie on the grid)."""
+        ev = self._events_ms(node_id)
+        if node_id in self.in_steps:
+            ev["times"] = np.rint(ev["times"] / self.resolution).astype(np.int64)
+            ev["offsets"] = np.zeros(len(ev["times"]))
+        return ev
+
+    def note_time_in_steps(self, ids, params: dict) -> None:
+        """`time_in_steps` of recorders `ids`, as NEST takes it: only before Simulate."""
+        if "time_in_steps" not in params:
+            return
+        if self.ran:
+            raise _k.BadProperty(
+                "Property time_in_steps cannot be set after Simulate has been called."
+            )
+        for i in ids:
+            if params["time_in_steps"]:
+                self.in_steps.add(i)
+            else:
+                self.in_steps.discard(i)
+
+    def _events_ms(self, node_id: int) -> dict:
+        """A recorder's events with times in ms."""
         e = self.entry(node_id)
         start = self.event_start.get(node_id, 0)
         if e.model == "spike_recorder":
@@ -705,6 +733,7 @@ class State:
         if e.model in ("spike_recorder", "multimeter"):
             d["events"] = self.events(node_id)
             d["n_events"] = self._event_count(node_id)
+            d["time_in_steps"] = node_id in self.in_steps
         return d
 
     def state_value(self, node_id: int, e: Entry, index: int) -> float:
