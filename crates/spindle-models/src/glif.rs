@@ -397,6 +397,23 @@ impl GlifParams {
         Ok(())
     }
 
+    /// The initial state of a new neuron with these parameters: NEST's `State_::set` on the
+    /// default state, except that after-spike currents not given in `dict` start at
+    /// `asc_init` (spindle's documented departure). The models' `from_params` share it.
+    pub(crate) fn new_state(
+        &self,
+        dict: &mut Dict,
+        delta_e_l: f64,
+    ) -> Result<InitialState, ParamError> {
+        let asc_given = dict.contains("ASCurrents");
+        let mut initial = InitialState::default();
+        self.set_state(&mut initial, dict, delta_e_l)?;
+        if self.after_spike_currents && !asc_given {
+            initial.asc = self.asc_init.clone();
+        }
+        Ok(initial)
+    }
+
     /// NEST's `State_::set` on top of the state `s` (of a neuron that now has these parameters):
     /// `V_m`, `ASCurrents`, `threshold_spike`, `threshold_voltage`, with its rules and messages.
     /// Where the number of active after-spike currents changes (`SetStatus` switches ASC on or

@@ -269,13 +269,7 @@ impl GlifCond {
     pub fn from_params(dict: &mut Dict) -> Result<GlifCond, ParamError> {
         let mut params = Params::default();
         let delta_e_l = params.set(dict, None)?;
-        let asc_given = dict.contains("ASCurrents");
-        let mut initial = InitialState::default();
-        params.set_state(&mut initial, dict, delta_e_l)?;
-        if params.after_spike_currents && !asc_given {
-            // spindle's documented departure: a new neuron's currents start at `asc_init`.
-            initial.asc = params.asc_init.clone();
-        }
+        let initial = params.new_state(dict, delta_e_l)?;
         Ok(GlifCond { params, initial })
     }
 }
