@@ -10,18 +10,7 @@
 
 mod common;
 
-use common::{Golden, LEVELS};
-
-/// See `iaf_nest_golden.rs`: exact where the data were made, 1e-12 elsewhere.
-const TOLERANCE: f64 = if cfg!(all(
-    target_arch = "x86_64",
-    target_os = "linux",
-    target_env = "gnu"
-)) {
-    0.0
-} else {
-    1e-12
-};
+use common::{Golden, LEVELS, TOLERANCE};
 
 fn replay(name: &str) {
     Golden::load_model("glif_psc", name).assert_matches(TOLERANCE);

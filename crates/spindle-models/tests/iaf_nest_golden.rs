@@ -10,21 +10,7 @@
 
 mod common;
 
-use common::Golden;
-
-/// On the platform the golden data come from (x86-64 Linux, glibc's libm) the traces are
-/// bit-identical to NEST, and that is asserted: with libm's `expm1` instead of NEST's Taylor
-/// series the `iaf_psc_*` traces would differ by ~1e-14 mV. Elsewhere `exp` may round differently
-/// in the last place, so the contract's 1e-9 is checked with a 1e-12 margin.
-const TOLERANCE: f64 = if cfg!(all(
-    target_arch = "x86_64",
-    target_os = "linux",
-    target_env = "gnu"
-)) {
-    0.0
-} else {
-    1e-12
-};
+use common::{Golden, TOLERANCE};
 
 fn replay(model: &str, name: &str) {
     Golden::load_model(model, name).assert_matches(TOLERANCE);

@@ -11,21 +11,10 @@
 
 mod common;
 
-use common::{build, Drive};
+use common::{build, Drive, TOLERANCE};
 use spindle_core::params::{Params, Value};
 use spindle_core::time::Step;
 use spindle_models::NEURON_MODELS;
-
-/// See `iaf_nest_golden.rs`: exact where the data were made, 1e-12 elsewhere.
-const TOLERANCE: f64 = if cfg!(all(
-    target_arch = "x86_64",
-    target_os = "linux",
-    target_env = "gnu"
-)) {
-    0.0
-} else {
-    1e-12
-};
 
 fn data(name: &str) -> String {
     let path = format!(
