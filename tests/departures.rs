@@ -5,7 +5,8 @@
 //! - the multimeter records every sample up to and including the end of the run;
 //! - spike recorder events are sorted by (time, sender);
 //! - `asc_init` of the GLIF models is honoured;
-//! - a negative weight into a conductance port is accepted, with a warning.
+//! - a negative weight into a conductance port is accepted, with a warning;
+//! - a diverging integration stops that neuron (NaN state) instead of hanging as NEST does.
 
 mod common;
 
@@ -161,4 +162,60 @@ time = 5.0
     let net = Network::build(&scenario, &RunOptions::default()).unwrap();
     assert_eq!(net.warnings.len(), 1, "{:?}", net.warnings);
     assert!(net.warnings[0].contains("negative"), "{}", net.warnings[0]);
+}
+
+#[test]
+fn a_diverging_integration_ends_with_nan_state_instead_of_hanging() {
+    // A conductance kicked by 1e300 shrinks the RKF45 step towards zero: NEST never returns.
+    // spindle gives up after rkf45::MAX_STEPS accepted steps in one simulation step and leaves
+    // the neuron's state NaN; the scalar path (iaf_cond_exp, one glif_cond) and the lockstep
+    // path (four glif_cond) both end.
+    let text = r#"
+[kernel]
+resolution = 0.1
+[[nodes]]
+name = "sg"
+model = "spike_generator"
+params = { spike_times = [1.0] }
+[[nodes]]
+name = "c"
+model = "iaf_cond_exp"
+n = 2
+[[nodes]]
+name = "g"
+model = "glif_cond"
+n = 5
+[[nodes]]
+name = "mm"
+model = "multimeter"
+params = { interval = 0.1, record_from = ["V_m"] }
+[[connect]]
+pre = "sg"
+post = "c"
+syn = { weight = -1e300 }
+[[connect]]
+pre = "sg"
+post = "g"
+syn = { weight = 1e300, receptor_type = 1 }
+[[connect]]
+pre = "mm"
+post = ["c", "g"]
+[simulate]
+time = 5.0
+"#;
+    let rec = common::run_text(text, 2);
+    let m = &rec.multimeters[0];
+    let v = m.values_of("V_m").unwrap();
+    let n = m.senders.len();
+    let last = &v[v.len() - n..];
+    assert_eq!(n, 7);
+    assert!(
+        last.iter().all(|x| x.is_nan()),
+        "every kicked neuron diverged: {last:?}"
+    );
+    let first = &v[..n];
+    assert!(
+        first.iter().all(|x| x.is_finite()),
+        "finite before the kick"
+    );
 }

@@ -564,11 +564,7 @@ impl Columns {
             tau_syn: &p.tau_syn,
             e_rev: &p.e_rev,
         };
-        let mut t = 0.0;
-        let h_est = &mut self.integration_step[i];
-        while t < d.h {
-            rkf45::evolve_apply(&sys, EPS_ABS, &mut t, d.h, h_est, y, work);
-        }
+        rkf45::integrate(&sys, EPS_ABS, d.h, &mut self.integration_step[i], y, work);
 
         if !refractory {
             // 2. Threshold components, ASCs, spike test (spec §2.7 2).

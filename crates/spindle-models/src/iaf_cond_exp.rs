@@ -438,11 +438,14 @@ impl NeuronChunk for IafCondExpChunk {
                 i_stim: self.i_stim[i],
                 p,
             };
-            let mut t = 0.0;
-            let h_est = &mut self.integration_step[i];
-            while t < h {
-                rkf45::evolve_apply(&sys, EPS_ABS, &mut t, h, h_est, y, &mut work);
-            }
+            rkf45::integrate(
+                &sys,
+                EPS_ABS,
+                h,
+                &mut self.integration_step[i],
+                y,
+                &mut work,
+            );
             // 2. Conductance jumps of the spikes arriving at the end of this step.
             y[1] += w_ex[i];
             y[2] += w_in[i];

@@ -283,6 +283,38 @@ pub trait BatchSystem<const L: usize, const D: usize> {
     fn eval(&self, y: &[[f64; L]; D], f: &mut [[f64; L]; D]);
 }
 
+/// The most accepted steps one integration over a simulation step may take. NEST-exact
+/// scenarios take a handful; a diverging system (a conductance kicked by an absurd weight)
+/// shrinks its step towards zero and would never reach the end of the step — NEST hangs there.
+/// spindle stops such a neuron instead: its state becomes NaN (it never spikes again), so that
+/// no input makes a run hang. Reporting it as NEST's `NumericalInstability` error is issue 12.
+pub const MAX_STEPS: u32 = 100_000;
+
+/// NEST's `while t < t1 { gsl_odeiv_evolve_apply(…) }` from `t = 0`: integrate `y` over one
+/// simulation step of length `t1`, `h` being the step estimate in and out. Returns `false`
+/// (and leaves `y` NaN) for a system that diverged (see [`MAX_STEPS`]).
+#[inline(always)]
+pub fn integrate<S: OdeSystem>(
+    sys: &S,
+    eps_abs: f64,
+    t1: f64,
+    h: &mut f64,
+    y: &mut [f64],
+    w: &mut Work<'_>,
+) -> bool {
+    let mut t = 0.0;
+    let mut steps = 0;
+    while t < t1 {
+        if steps == MAX_STEPS {
+            y.fill(f64::NAN);
+            return false;
+        }
+        evolve_apply(sys, eps_abs, &mut t, t1, h, y, w);
+        steps += 1;
+    }
+    true
+}
+
 /// `L` lanes, each running the scalar loop `while t < t1 { evolve_apply(…) }` from `t = 0`,
 /// in lockstep: every trial step is computed for all lanes at once (the loops over lanes
 /// vectorise, and independent lanes hide each other's latencies), and each lane keeps or
@@ -314,7 +346,21 @@ pub fn integrate_batch<S: BatchSystem<L, D>, const L: usize, const D: usize>(
     let mut yerr = [[0.0f64; L]; D];
     let mut lane_err = [0.0f64; D];
     // One pass of the outer loop is one `evolve_apply` of every lane still short of t1.
+    let mut passes = 0;
     while t.iter().any(|&tl| tl < t1) {
+        if passes == MAX_STEPS {
+            // The lanes still short of t1 diverged (see `integrate`).
+            for l in 0..L {
+                if t[l] < t1 {
+                    for c in y.iter_mut() {
+                        c[l] = f64::NAN;
+                    }
+                    t[l] = t1;
+                }
+            }
+            break;
+        }
+        passes += 1;
         let mut pending = [false; L];
         let (mut t0, mut h0, mut dt) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
         for l in 0..L {
