@@ -81,6 +81,18 @@ pub trait NeuronModel: Send + Sync + fmt::Debug {
     fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk>;
 }
 
+/// A neuron whose integration diverged during a step, NEST's `NumericalInstability`: which
+/// neuron of the chunk, the state variable that left its bounds (NEST's name) and its value.
+/// The kernel stops the run with the neuron's node id and the time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instability {
+    /// The neuron's index in its chunk.
+    pub neuron: usize,
+    /// The state variable, in NEST's name (`V_m`, `w`, `g_ex`…).
+    pub variable: &'static str,
+    pub value: f64,
+}
+
 /// Spikes emitted during one step by a chunk: (local neuron index, multiplicity).
 pub type Emitted = Vec<(u32, u32)>;
 
@@ -102,6 +114,16 @@ pub trait NeuronChunk: Send {
     /// end of this step (spec §1.4). Spikes detected in this step are pushed as
     /// `(local index, multiplicity)`; the kernel stamps them `step + 1`.
     fn update(&mut self, step: Step, input: &[f64], emitted: &mut Emitted);
+
+    /// The first neuron whose integration diverged in the last [`update`](Self::update), if
+    /// any, taken (the next call returns `None` until a new one diverges). A model that can
+    /// diverge (an ODE model whose step control gives up, NEST's bounds checks of `V_m` and
+    /// `w` in the AdEx models) records it during `update` and keeps the neuron's state as
+    /// it was; the kernel asks after every update and stops the run with NEST's
+    /// `NumericalInstability`.
+    fn take_instability(&mut self) -> Option<Instability> {
+        None
+    }
 
     /// The current value of recordable `index` (into [`NeuronModel::recordables`]) of neuron
     /// `neuron`.
