@@ -165,18 +165,22 @@ time = 5.0
 }
 
 #[test]
-fn a_diverging_integration_ends_with_nan_state_instead_of_hanging() {
+fn a_diverging_integration_stops_the_run_with_numerical_instability() {
     // A conductance kicked by 1e300 shrinks the RKF45 step towards zero: NEST never returns.
-    // spindle gives up after rkf45::MAX_STEPS accepted steps in one simulation step and leaves
-    // the neuron's state NaN; the scalar path (iaf_cond_exp, one glif_cond) and the lockstep
-    // path (four glif_cond) both end.
-    let text = r#"
+    // spindle gives up after rkf45::MAX_STEPS accepted steps in one simulation step and stops
+    // the run with NEST's NumericalInstability, naming the earliest diverging neuron (then the
+    // lowest id), whatever the thread count; the scalar path (iaf_cond_exp, one glif_cond)
+    // and the lockstep path (four glif_cond) both report. The kicks arrive at the end of the
+    // step from 1.9 ms, so the integration from 2.0 ms diverges.
+    let scenario = |targets: &str| {
+        format!(
+            r#"
 [kernel]
 resolution = 0.1
 [[nodes]]
 name = "sg"
 model = "spike_generator"
-params = { spike_times = [1.0] }
+params = {{ spike_times = [1.0] }}
 [[nodes]]
 name = "c"
 model = "iaf_cond_exp"
@@ -188,34 +192,49 @@ n = 5
 [[nodes]]
 name = "mm"
 model = "multimeter"
-params = { interval = 0.1, record_from = ["V_m"] }
-[[connect]]
-pre = "sg"
-post = "c"
-syn = { weight = -1e300 }
-[[connect]]
-pre = "sg"
-post = "g"
-syn = { weight = 1e300, receptor_type = 1 }
+params = {{ interval = 0.1, record_from = ["V_m"] }}
+{targets}
 [[connect]]
 pre = "mm"
 post = ["c", "g"]
 [simulate]
 time = 5.0
-"#;
-    let rec = common::run_text(text, 2);
-    let m = &rec.multimeters[0];
-    let v = m.values_of("V_m").unwrap();
-    let n = m.senders.len();
-    let last = &v[v.len() - n..];
-    assert_eq!(n, 7);
-    assert!(
-        last.iter().all(|x| x.is_nan()),
-        "every kicked neuron diverged: {last:?}"
-    );
-    let first = &v[..n];
-    assert!(
-        first.iter().all(|x| x.is_finite()),
-        "finite before the kick"
-    );
+"#
+        )
+    };
+    let kick_c = "[[connect]]\npre = \"sg\"\npost = \"c\"\nsyn = { weight = -1e300 }\n";
+    let kick_g = "[[connect]]\npre = \"sg\"\npost = \"g\"\n\
+                  syn = { weight = 1e300, receptor_type = 1 }\n";
+    let cases = [
+        (format!("{kick_c}{kick_g}"), "iaf_cond_exp (node 2: "),
+        (kick_g.to_string(), "glif_cond (node 4: "),
+    ];
+    for (targets, culprit) in cases {
+        for threads in [1, 2, 3] {
+            let scenario = Scenario::parse(&scenario(&targets), None).unwrap();
+            let opts = RunOptions {
+                threads: Some(threads),
+                seed: None,
+            };
+            let mut net = Network::build(&scenario, &opts).unwrap();
+            let mut sink = spindle::io::MemorySink::with_names(net.recorder_names());
+            let started = std::time::Instant::now();
+            let err = net.simulate(&mut sink, &mut |_| true).unwrap_err().to_string();
+            assert!(
+                err.contains("NumericalInstability") && err.contains(culprit),
+                "{threads} threads: {err}"
+            );
+            assert!(err.contains("from t = 2 ms"), "{err}");
+            assert!(
+                started.elapsed().as_secs_f64() < 10.0,
+                "the run gave up quickly"
+            );
+            // What was recorded before the slice of the divergence is kept, and finite.
+            let v = sink.recording.multimeters[0].values_of("V_m").unwrap();
+            assert!(!v.is_empty() && v.iter().all(|x| x.is_finite()));
+            // The network cannot run on from a half-done slice.
+            let again = net.simulate(&mut sink, &mut |_| true).unwrap_err().to_string();
+            assert!(again.contains("KernelException"), "{again}");
+        }
+    }
 }

@@ -3,8 +3,9 @@
 //! - killed with SIGKILL mid-simulation, it leaves a file that opens and holds exactly what
 //!   the same run records up to the file's last checkpoint (`simulated_time`, > 0), with
 //!   checkpoints coming as the run goes;
-//! - Ctrl-C (SIGINT) stops it at a slice boundary with exit status 130 and a message saying
-//!   how far it got, and the file is closed and holds exactly the run up to there;
+//! - Ctrl-C (SIGINT) stops it with exit status 130 and a message saying how far it got, and
+//!   the file is closed and holds exactly the run up to the last slice boundary; a slice that
+//!   would take long is cut short (the kernel checks before every step);
 //! - a second process can read the file while it is written, and every snapshot it reads is
 //!   the finished file's data up to the snapshot's `simulated_time`.
 //!
@@ -253,6 +254,66 @@ fn ctrl_c_stops_at_a_slice_boundary_and_closes_the_file() {
     assert_eq!(file.recording, recorded_up_to(&scenario, x));
     // A file closed normally opens in plain HDF5 mode, as any other.
     assert!(hdf5::File::open(partial(&output)).is_ok());
+}
+
+#[test]
+fn ctrl_c_stops_inside_a_long_slice() {
+    // 20 000 neurons with a 1 s delay: the first slice is 10 000 steps of every neuron, many
+    // seconds of work in the test profile. SIGINT must end the run long before that slice
+    // would, closing the file at the last boundary (0 ms).
+    let dir = scratch("sigint-long-slice");
+    let path = dir.join("long.toml");
+    std::fs::write(
+        &path,
+        r#"
+[kernel]
+resolution = 0.1
+[[nodes]]
+name = "n"
+model = "iaf_psc_alpha"
+n = 20000
+params = { I_e = 400.0 }
+[[nodes]]
+name = "sr"
+model = "spike_recorder"
+[[connect]]
+pre = "n"
+post = "n"
+conn = { rule = "one_to_one" }
+syn = { weight = 1.0, delay = 1000.0 }
+[[connect]]
+pre = "n"
+post = "sr"
+syn = { delay = 1000.0 }
+[simulate]
+time = 100000.0
+"#,
+    )
+    .unwrap();
+    let output = dir.join("long.h5");
+    let mut child = start(&path, &output, &[]);
+    watch(&mut child, &partial(&output), |_| true);
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    let kill = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -INT {}", child.id()))
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let waited = signalled.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted at t = 0 ms of 100000 ms"),
+        "{stderr}"
+    );
+    // A generous bound (a loaded machine): the slice itself takes far longer.
+    assert!(waited < Duration::from_secs(5), "stopped after {waited:?}");
+    let file = read_hdf5(&partial(&output)).unwrap();
+    assert!(file.closed, "the file was closed");
+    assert_eq!(file.simulated_time, 0.0);
 }
 
 #[test]

@@ -6,9 +6,10 @@
 //! also draws the GLIF figures of every recorded GLIF neuron. Every error is reported as one
 //! message naming the file, node, key and value, with a non-zero exit status.
 //!
-//! Ctrl-C (SIGINT) or SIGTERM stops the run at the next slice boundary: the file is
-//! checkpointed and closed, and the program says how far it got and exits with 130 (143 for
-//! SIGTERM). A second signal ends it at once, leaving the file as a crash would (readable up to
+//! Ctrl-C (SIGINT) or SIGTERM stops the run at once (every thread checks before each time
+//! step, so even a long slice stops within a step's work): the file is closed at the last
+//! slice boundary, whose recordings it holds whole, and the program says how far it got and
+//! exits with 130 (143 for SIGTERM). A second signal ends it at once, leaving the file as a crash would (readable up to
 //! its last checkpoint).
 
 mod plot;
@@ -128,10 +129,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Flags raised by SIGINT and SIGTERM, read by the progress callback after every slice.
+/// Flags raised by SIGINT and SIGTERM: `any` is read by the kernel before every step (a
+/// long slice stops at once), the other two tell which signal came.
 struct StopRequest {
     interrupt: Arc<AtomicBool>,
     terminate: Arc<AtomicBool>,
+    any: Arc<AtomicBool>,
 }
 
 impl StopRequest {
@@ -139,6 +142,7 @@ impl StopRequest {
         let stop = StopRequest {
             interrupt: Arc::new(AtomicBool::new(false)),
             terminate: Arc::new(AtomicBool::new(false)),
+            any: Arc::new(AtomicBool::new(false)),
         };
         for (signal, flag) in [(SIGINT, &stop.interrupt), (SIGTERM, &stop.terminate)] {
             // The shutdown goes first: it fires only if the flag was already raised, i.e. on a
@@ -149,6 +153,7 @@ impl StopRequest {
                 Arc::clone(flag),
             )
             .and_then(|_| signal_hook::flag::register(signal, Arc::clone(flag)))
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop.any)))
             .map_err(|e| Failure::runtime(format!("cannot handle signal {signal}: {e}")))?;
         }
         Ok(stop)
@@ -321,6 +326,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     .map_err(Failure::input)?;
 
     let stop = StopRequest::install()?;
+    network.simulation.set_stop_flag(Arc::clone(&stop.any));
     // The file is written as OUTPUT.partial and gets its name only when the run completes,
     // so a file under the output name is always a whole run.
     let partial = partial_path(&output);

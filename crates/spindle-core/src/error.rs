@@ -88,6 +88,18 @@ pub enum RunError {
     Recording(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("the simulation was interrupted at {at_ms} ms")]
     Interrupted { at_ms: f64 },
+    /// A neuron's integration diverged (NEST's `NumericalInstability`).
+    #[error("NumericalInstability: NEST detected a numerical instability while updating {model} (node {node}: {variable} = {value} in the step from t = {t_ms} ms)")]
+    NumericalInstability {
+        model: String,
+        node: NodeId,
+        variable: &'static str,
+        value: f64,
+        t_ms: f64,
+    },
+    /// A run that stopped inside a slice left the network unrunnable.
+    #[error("KernelException: the network cannot run any more: {0}; rebuild it (ResetKernel)")]
+    Broken(String),
     /// Building what was added to the network since the last run failed (a rule statement
     /// expanded at the run's start, e.g. a drawn delay outside the frozen delay extrema).
     #[error(transparent)]

@@ -11,11 +11,12 @@
 
 use crate::connectome::{Kind, SynapseData, SynapseStore};
 use crate::device::Emissions;
-use crate::model::{Emitted, NeuronChunk};
+use crate::model::{Emitted, Instability, NeuronChunk};
 use crate::network::Take;
 use crate::rng;
 use crate::time::{Step, TimeGrid};
 use rand_chacha::ChaCha8Rng;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A spike emitted by a neuron: stamp (step), sender id, multiplicity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,6 +114,22 @@ pub(crate) struct SliceContext<'a> {
     pub device_out: &'a [Emissions],
     /// Per multimeter, its sample steps in `from + 1 ..= to`.
     pub sample_steps: &'a [Vec<Step>],
+    /// Raised by a front end to stop the run (a signal): read before every step, so that a
+    /// long slice stops at once.
+    pub stop: Option<&'a AtomicBool>,
+}
+
+/// Why a partition stopped inside a slice (see [`Partition::advance`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Halt {
+    /// A neuron's integration diverged in the update of `step → step + 1`.
+    Instability {
+        step: Step,
+        node: u32,
+        instability: Instability,
+    },
+    /// The stop flag was raised before the update of `step`.
+    Stopped { step: Step },
 }
 
 pub(crate) struct Partition {
@@ -137,6 +154,8 @@ pub(crate) struct Partition {
     /// Synaptic events delivered into the ring buffers so far (a spike of multiplicity m
     /// through one synapse counts m times; device events count once each).
     pub events: u64,
+    /// Set when the last advance stopped early; the partition is then mid-slice.
+    pub halt: Option<Halt>,
     emitted: Emitted,
 }
 
@@ -157,6 +176,7 @@ impl Partition {
             multimeters: Vec::new(),
             spikes: Vec::new(),
             events: 0,
+            halt: None,
             emitted: Vec::new(),
         }
     }
@@ -216,6 +236,8 @@ impl Partition {
     }
 
     /// Deliver, inject device events, and update every neuron over `ctx.from .. ctx.to`.
+    /// Stops early, leaving [`Partition::halt`] set, when a neuron's integration diverges (the
+    /// rest of that step's chunks are not updated) or the stop flag is raised.
     pub fn advance(&mut self, ctx: &SliceContext<'_>) {
         self.spikes.clear();
         for m in &mut self.multimeters {
@@ -227,12 +249,24 @@ impl Partition {
         self.inject_device_events(ctx.device_out);
         let mut cursors = vec![0usize; ctx.sample_steps.len()];
         for step in ctx.from..ctx.to {
+            if ctx.stop.is_some_and(|f| f.load(Ordering::Relaxed)) {
+                self.halt = Some(Halt::Stopped { step });
+                return;
+            }
             let off = self.slot_offset(step);
             self.ring[off + TRASH_CELL as usize] = 0.0;
             for chunk in &mut self.chunks {
                 let size = chunk.len * chunk.n_channels;
                 let input = &mut self.ring[off + chunk.cell_base..off + chunk.cell_base + size];
                 chunk.state.update(step, input, &mut self.emitted);
+                if let Some(instability) = chunk.state.take_instability() {
+                    self.halt = Some(Halt::Instability {
+                        step,
+                        node: chunk.first_id + instability.neuron as u32,
+                        instability,
+                    });
+                    return;
+                }
                 input.fill(0.0);
                 for &(local, multiplicity) in &self.emitted {
                     self.spikes.push(SpikeEvent {

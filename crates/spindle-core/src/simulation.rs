@@ -6,7 +6,7 @@ use crate::device::Emissions;
 use crate::error::{BuildError, RunError};
 use crate::network::{channel_routes, NetworkBuilder, Role};
 use crate::partition::{
-    Chunk, DeviceSynapse, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
+    Chunk, DeviceSynapse, Halt, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
     StoredSynapse, DEVICE_STORE, TRASH_CELL,
 };
 use crate::recording::{
@@ -17,6 +17,8 @@ use crate::time::{Step, TimeGrid};
 use crate::NodeId;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// Where a neuron lives: partition, chunk within it, index within the chunk.
 #[derive(Clone, Copy, Debug)]
@@ -229,6 +231,11 @@ pub struct Simulation {
     synapse_bytes: usize,
     threads: usize,
     spike_count: u64,
+    /// Raised by a front end to stop a run inside a slice (see [`Simulation::set_stop_flag`]).
+    stop: Option<Arc<AtomicBool>>,
+    /// Why the network can no longer run: a run that stopped inside a slice (a diverging
+    /// neuron, a stop request) leaves the partitions at different steps.
+    broken: Option<String>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -284,7 +291,19 @@ impl Simulation {
             synapse_bytes: 0,
             threads,
             spike_count: 0,
+            stop: None,
+            broken: None,
         })
+    }
+
+    /// A flag that stops a run as soon as it is raised (checked before every step of every
+    /// partition), for front ends that stop on a signal: the run ends with
+    /// [`RunError::Interrupted`] at the last slice boundary, whose recordings the sink has
+    /// whole. A run stopped this way leaves the network mid-slice: it cannot run again.
+    /// (The `progress` callback of [`Simulation::run_with`] stops at a slice boundary instead
+    /// and keeps the network runnable.)
+    pub fn set_stop_flag(&mut self, flag: Arc<AtomicBool>) {
+        self.stop = Some(flag);
     }
 
     /// Build what is new and hand `sink` the whole recording layout (NEST's first `Prepare`);
@@ -1091,6 +1110,9 @@ impl Simulation {
         progress: &mut dyn FnMut(Step) -> bool,
     ) -> Result<(), RunError> {
         let grid = self.grid;
+        if let Some(why) = &self.broken {
+            return Err(RunError::Broken(why.clone()));
+        }
         self.sync()?;
         // From the first run on the delay extrema are fixed, as in NEST.
         self.net.frozen_delays = Some((self.min_delay, self.max_delay));
@@ -1154,6 +1176,7 @@ impl Simulation {
             deliver: deliver.as_deref(),
             device_out: &self.device_out,
             sample_steps: &sample_steps,
+            stop: self.stop.as_deref(),
         };
         match self.partitions.as_mut_slice() {
             [only] => only.advance(&ctx),
@@ -1161,8 +1184,55 @@ impl Simulation {
                 partitions.par_iter_mut().for_each(|p| p.advance(&ctx));
             }),
         }
+        self.check_halts(from, sink)?;
         self.gather_spikes(sink)?;
         self.gather_samples(&sample_steps, sink)
+    }
+
+    /// Whether a partition stopped inside the slice that began at `from`: a diverging neuron
+    /// (the earliest step, then the lowest node id, so that the error does not depend on the
+    /// partitioning) or a stop request. Either ends the run; the sink is closed at the last
+    /// slice boundary it has whole.
+    fn check_halts(&mut self, from: Step, sink: &mut dyn RecordSink) -> Result<(), RunError> {
+        let mut halts = self.partitions.iter_mut().filter_map(|p| p.halt.take());
+        let Some(first) = halts.next() else {
+            return Ok(());
+        };
+        let key = |h: &Halt| match h {
+            Halt::Instability { step, node, .. } => (0, *step, *node),
+            Halt::Stopped { .. } => (1, 0, 0),
+        };
+        let halt = halts.fold(first, |a, b| if key(&b) < key(&a) { b } else { a });
+        let grid = self.grid;
+        sink.end_of_run(grid.step_to_ms(from))
+            .map_err(RunError::Recording)?;
+        Err(match halt {
+            Halt::Instability {
+                step,
+                node,
+                instability,
+            } => {
+                let model = self.net.model_name(NodeId(node)).unwrap_or("?").to_string();
+                let error = RunError::NumericalInstability {
+                    model,
+                    node: NodeId(node),
+                    variable: instability.variable,
+                    value: instability.value,
+                    t_ms: grid.step_to_ms(step),
+                };
+                self.broken = Some(error.to_string());
+                error
+            }
+            Halt::Stopped { .. } => {
+                self.broken = Some(format!(
+                    "the run was stopped inside the slice that began at {} ms",
+                    grid.step_to_ms(from)
+                ));
+                RunError::Interrupted {
+                    at_ms: grid.step_to_ms(from),
+                }
+            }
+        })
     }
 
     fn gather_spikes(&mut self, sink: &mut dyn RecordSink) -> Result<(), RunError> {

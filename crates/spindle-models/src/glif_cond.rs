@@ -92,7 +92,9 @@ use crate::param_sets::ParamSets;
 use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
 use crate::voltages::float_list as list;
 use spindle_core::error::Rejection;
-use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
+use spindle_core::model::{
+    Emitted, Instability, InputChannel, NeuronChunk, NeuronModel, Recordable,
+};
 use spindle_core::params::{self, ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
 use std::ops::{Deref, DerefMut};
@@ -450,6 +452,9 @@ struct Columns {
     i_in: Vec<f64>,
     /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
     integration_step: Vec<f64>,
+    /// The first neuron whose integration diverged in this update (the rest of the update is
+    /// skipped: the run stops).
+    instability: Option<Instability>,
 }
 
 impl GlifCondChunk {
@@ -468,6 +473,7 @@ impl GlifCondChunk {
                 adapt: Adaptation::new(p, init, n),
                 i_in: vec![0.0; n],
                 integration_step: vec![0.0; n],
+                instability: None,
             },
             work: WorkBuf::new(dim),
             buffers_initialised: false,
@@ -501,6 +507,9 @@ impl GlifCondChunk {
         for i in 0..self.s.n {
             let (p, d) = (self.sets.params(i), self.sets.derived(i));
             self.s.step_one(i, p, d, input, emitted, &mut work);
+            if self.s.instability.is_some() {
+                return;
+            }
         }
     }
 
@@ -526,8 +535,29 @@ impl GlifCondChunk {
                     self.s.step_one(i, p, d, input, emitted, &mut work);
                 }
             }
+            if self.s.instability.is_some() {
+                return;
+            }
         }
     }
+}
+
+/// Neuron `i`'s diverged integration, blamed on `V_m` or a port's conductance (`y` is
+/// `(U, x_1, g_1, …)`, `U = V_m − E_L`).
+fn diverged(i: usize, y: &[f64], e_l: f64) -> Instability {
+    let names: Vec<&'static str> = (0..y.len())
+        .map(|c| match c {
+            0 => "V_m",
+            c if c % 2 == 1 => "dg",
+            _ => "g",
+        })
+        .collect();
+    let mut instability = rkf45::diverged(y, &names);
+    instability.neuron = i;
+    if instability.variable == "V_m" {
+        instability.value += e_l;
+    }
+    instability
 }
 
 impl Columns {
@@ -564,7 +594,10 @@ impl Columns {
             tau_syn: &p.tau_syn,
             e_rev: &p.e_rev,
         };
-        rkf45::integrate(&sys, EPS_ABS, d.h, &mut self.integration_step[i], y, work);
+        if !rkf45::integrate(&sys, EPS_ABS, d.h, &mut self.integration_step[i], y, work) {
+            self.instability = Some(diverged(i, y, p.e_l));
+            return;
+        }
 
         if !refractory {
             // 2. Threshold components, ASCs, spike test (spec §2.7 2).
@@ -631,7 +664,12 @@ impl Columns {
         }
 
         // 1. Integrate over the step with r, I_in and Σ frozen.
-        rkf45::integrate_batch(&sys, EPS_ABS, h, &mut h_est, &mut y, active);
+        let converged = rkf45::integrate_batch(&sys, EPS_ABS, h, &mut h_est, &mut y, active);
+        if let Some(l) = (0..lanes).find(|&l| !converged[l]) {
+            let yl: Vec<f64> = y.iter().map(|c| c[l]).collect();
+            self.instability = Some(diverged(first + l, &yl, p.e_l));
+            return;
+        }
 
         for l in 0..lanes {
             let i = first + l;
@@ -692,6 +730,10 @@ impl NeuronChunk for GlifCondChunk {
             4 => self.update_batched::<9>(input, emitted),
             _ => self.update_scalar(input, emitted),
         }
+    }
+
+    fn take_instability(&mut self) -> Option<Instability> {
+        self.s.instability.take()
     }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {

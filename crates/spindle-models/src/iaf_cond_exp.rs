@@ -54,7 +54,7 @@ use crate::rkf45::{self, OdeSystem, Work};
 use crate::unknown_receptor;
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
-use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
+use spindle_core::model::{Instability, Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::{Step, TimeGrid};
 
@@ -361,6 +361,8 @@ pub struct IafCondExpChunk {
     integration_step: Vec<f64>,
     /// NEST's `init_buffers_` runs once per node lifetime, at the first run.
     buffers_initialised: bool,
+    /// The first neuron whose integration diverged in this update (the rest is skipped).
+    instability: Option<Instability>,
 }
 
 impl IafCondExpChunk {
@@ -373,6 +375,7 @@ impl IafCondExpChunk {
             refractory_steps: vec![0; n],
             i_stim: vec![0.0; n],
             integration_step: vec![0.0; n],
+            instability: None,
             buffers_initialised: false,
         }
     }
@@ -438,14 +441,12 @@ impl NeuronChunk for IafCondExpChunk {
                 i_stim: self.i_stim[i],
                 p,
             };
-            rkf45::integrate(
-                &sys,
-                EPS_ABS,
-                h,
-                &mut self.integration_step[i],
-                y,
-                &mut work,
-            );
+            if !rkf45::integrate(&sys, EPS_ABS, h, &mut self.integration_step[i], y, &mut work) {
+                let mut instability = rkf45::diverged(y, &["V_m", "g_ex", "g_in"]);
+                instability.neuron = i;
+                self.instability = Some(instability);
+                return;
+            }
             // 2. Conductance jumps of the spikes arriving at the end of this step.
             y[1] += w_ex[i];
             y[2] += w_in[i];
@@ -461,6 +462,10 @@ impl NeuronChunk for IafCondExpChunk {
             // 4. The current input of the next step (not latched).
             self.i_stim[i] = current[i];
         }
+    }
+
+    fn take_instability(&mut self) -> Option<Instability> {
+        self.instability.take()
     }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {

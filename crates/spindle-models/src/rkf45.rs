@@ -283,16 +283,33 @@ pub trait BatchSystem<const L: usize, const D: usize> {
     fn eval(&self, y: &[[f64; L]; D], f: &mut [[f64; L]; D]);
 }
 
+/// The state variable to blame for a diverged integration of `y` (components named by
+/// `names`): the first that is not finite, else the largest in magnitude.
+pub fn diverged(y: &[f64], names: &[&'static str]) -> spindle_core::model::Instability {
+    let c = y.iter().position(|v| !v.is_finite()).unwrap_or_else(|| {
+        (0..y.len())
+            .max_by(|&a, &b| y[a].abs().total_cmp(&y[b].abs()))
+            .unwrap_or(0)
+    });
+    spindle_core::model::Instability {
+        neuron: 0,
+        variable: names[c],
+        value: y[c],
+    }
+}
+
 /// The most accepted steps one integration over a simulation step may take. NEST-exact
 /// scenarios take a handful; a diverging system (a conductance kicked by an absurd weight)
 /// shrinks its step towards zero and would never reach the end of the step — NEST hangs there.
-/// spindle stops such a neuron instead: its state becomes NaN (it never spikes again), so that
-/// no input makes a run hang. Reporting it as NEST's `NumericalInstability` error is issue 12.
+/// spindle gives up instead and the model reports NEST's `NumericalInstability`
+/// (`NeuronChunk::take_instability`; [`diverged`] names the variable), so that no input makes a
+/// run hang.
 pub const MAX_STEPS: u32 = 100_000;
 
 /// NEST's `while t < t1 { gsl_odeiv_evolve_apply(…) }` from `t = 0`: integrate `y` over one
 /// simulation step of length `t1`, `h` being the step estimate in and out. Returns `false`
-/// (and leaves `y` NaN) for a system that diverged (see [`MAX_STEPS`]).
+/// for a system that diverged (see [`MAX_STEPS`]) or reached a value that is not finite, `y`
+/// holding where it got to.
 #[inline(always)]
 pub fn integrate<S: OdeSystem>(
     sys: &S,
@@ -306,13 +323,12 @@ pub fn integrate<S: OdeSystem>(
     let mut steps = 0;
     while t < t1 {
         if steps == MAX_STEPS {
-            y.fill(f64::NAN);
             return false;
         }
         evolve_apply(sys, eps_abs, &mut t, t1, h, y, w);
         steps += 1;
     }
-    true
+    y.iter().all(|v| v.is_finite())
 }
 
 /// `L` lanes, each running the scalar loop `while t < t1 { evolve_apply(…) }` from `t = 0`,
@@ -320,6 +336,8 @@ pub fn integrate<S: OdeSystem>(
 /// vectorise, and independent lanes hide each other's latencies), and each lane keeps or
 /// discards it exactly as [`evolve_apply`] would. A lane is bit for bit the scalar loop; the
 /// lanes of `active = false` are left alone. `h` is each lane's step estimate, in and out.
+/// Returns per lane whether it converged (`false` for a lane that diverged, as
+/// [`integrate`] returns it).
 #[inline(always)]
 pub fn integrate_batch<S: BatchSystem<L, D>, const L: usize, const D: usize>(
     sys: &S,
@@ -328,7 +346,8 @@ pub fn integrate_batch<S: BatchSystem<L, D>, const L: usize, const D: usize>(
     h: &mut [f64; L],
     y: &mut [[f64; L]; D],
     active: [bool; L],
-) {
+) -> [bool; L] {
+    let mut converged = [true; L];
     let mut t = [0.0f64; L];
     for l in 0..L {
         if !active[l] {
@@ -351,12 +370,7 @@ pub fn integrate_batch<S: BatchSystem<L, D>, const L: usize, const D: usize>(
         if passes == MAX_STEPS {
             // The lanes still short of t1 diverged (see `integrate`).
             for l in 0..L {
-                if t[l] < t1 {
-                    for c in y.iter_mut() {
-                        c[l] = f64::NAN;
-                    }
-                    t[l] = t1;
-                }
+                converged[l] = t[l] >= t1;
             }
             break;
         }
@@ -471,6 +485,10 @@ pub fn integrate_batch<S: BatchSystem<L, D>, const L: usize, const D: usize>(
             }
         }
     }
+    for l in 0..L {
+        converged[l] &= y.iter().all(|c| c[l].is_finite());
+    }
+    converged
 }
 
 #[cfg(test)]
