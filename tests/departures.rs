@@ -219,7 +219,10 @@ time = 5.0
             let mut net = Network::build(&scenario, &opts).unwrap();
             let mut sink = spindle::io::MemorySink::with_names(net.recorder_names());
             let started = std::time::Instant::now();
-            let err = net.simulate(&mut sink, &mut |_| true).unwrap_err().to_string();
+            let err = net
+                .simulate(&mut sink, &mut |_| true)
+                .unwrap_err()
+                .to_string();
             assert!(
                 err.contains("NumericalInstability") && err.contains(culprit),
                 "{threads} threads: {err}"
@@ -233,7 +236,10 @@ time = 5.0
             let v = sink.recording.multimeters[0].values_of("V_m").unwrap();
             assert!(!v.is_empty() && v.iter().all(|x| x.is_finite()));
             // The network cannot run on from a half-done slice.
-            let again = net.simulate(&mut sink, &mut |_| true).unwrap_err().to_string();
+            let again = net
+                .simulate(&mut sink, &mut |_| true)
+                .unwrap_err()
+                .to_string();
             assert!(again.contains("KernelException"), "{again}");
         }
     }

@@ -15,7 +15,7 @@
 //! the ring's trash cell and stays in place, so that positions (and the handles that
 //! `Simulation::synapses` gives out) never move and delivery needs no check.
 
-use crate::error::BuildError;
+use crate::error::{BuildError, Rejection};
 use crate::network::{Population, Statement, MAX_DELAY_STEPS};
 use crate::time::{Step, TimeGrid};
 use std::collections::HashMap;
@@ -275,7 +275,10 @@ impl Connectome<'_> {
                             Err(r) => {
                                 failure.get_or_insert(BuildError::Rule {
                                     rule: rule.conn.rule.to_string(),
-                                    message: format!("target {t}: {r}"),
+                                    reason: Rejection::new(
+                                        r.kind,
+                                        format!("target {t}: {}", r.message),
+                                    ),
                                     statement: Some(rule.index),
                                 });
                             }
@@ -283,7 +286,7 @@ impl Connectome<'_> {
                     })
                     .map_err(|e| BuildError::Rule {
                         rule: rule.conn.rule.to_string(),
-                        message: e.message,
+                        reason: e.reason,
                         statement: Some(e.statement),
                     })?;
                     if let Some(e) = failure {

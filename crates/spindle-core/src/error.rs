@@ -64,10 +64,11 @@ pub enum BuildError {
     },
     #[error("NotImplemented: {0}")]
     NotImplemented(String),
-    #[error("{rule}: {message}")]
+    /// A connection rule statement refused (NEST's exception name in `reason`).
+    #[error("{rule}: {reason}")]
     Rule {
         rule: String,
-        message: String,
+        reason: Rejection,
         /// The index of the rule statement (as returned by `connect_rule`), where known.
         statement: Option<u32>,
     },
@@ -104,4 +105,65 @@ pub enum RunError {
     /// expanded at the run's start, e.g. a drawn delay outside the frozen delay extrema).
     #[error(transparent)]
     Build(#[from] BuildError),
+}
+
+/// `text` without a leading `"{kind}: "` (messages whose `Display` starts with NEST's
+/// exception name, which the typed kind already carries).
+fn without_kind(text: String, kind: &str) -> String {
+    match text.strip_prefix(kind).and_then(|t| t.strip_prefix(": ")) {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+impl BuildError {
+    /// NEST's exception name for this error.
+    pub fn nest_kind(&self) -> &'static str {
+        match self {
+            BuildError::UnknownNode(_) => "UnknownNode",
+            BuildError::Connect { reason, .. } | BuildError::Rule { reason, .. } => reason.kind,
+            BuildError::BadDelay { .. }
+            | BuildError::DelayTooLong { .. }
+            | BuildError::FrozenDelay { .. } => "BadDelay",
+            BuildError::NotImplemented(_) => "NotImplemented",
+            _ => "KernelException",
+        }
+    }
+
+    /// NEST's message for this error (without the exception name).
+    pub fn nest_message(&self) -> String {
+        match self {
+            BuildError::UnknownNode(id) => format!("Node with id {id} does not exist."),
+            BuildError::Connect { reason, .. } | BuildError::Rule { reason, .. } => {
+                reason.message.clone()
+            }
+            other => without_kind(other.to_string(), other.nest_kind()),
+        }
+    }
+}
+
+impl RunError {
+    /// NEST's exception name for this error.
+    pub fn nest_kind(&self) -> &'static str {
+        match self {
+            RunError::Build(b) => b.nest_kind(),
+            RunError::NumericalInstability { .. } => "NumericalInstability",
+            RunError::Recording(e) => e
+                .downcast_ref::<Rejection>()
+                .map_or("KernelException", |r| r.kind),
+            _ => "KernelException",
+        }
+    }
+
+    /// NEST's message for this error (without the exception name).
+    pub fn nest_message(&self) -> String {
+        match self {
+            RunError::Build(b) => b.nest_message(),
+            RunError::Recording(e) => match e.downcast_ref::<Rejection>() {
+                Some(r) => r.message.clone(),
+                None => self.to_string(),
+            },
+            other => without_kind(other.to_string(), other.nest_kind()),
+        }
+    }
 }

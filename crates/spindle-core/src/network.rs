@@ -376,9 +376,12 @@ impl NetworkBuilder {
     pub fn set_delay_extrema(&mut self, min: Step, max: Step) -> Result<(), BuildError> {
         let bad = |value: Step, why: &str| BuildError::Rule {
             rule: "SetKernelStatus".into(),
-            message: format!(
-                "BadDelay: Delay value {} is invalid: {why}",
-                self.grid.step_to_ms(value)
+            reason: Rejection::new(
+                "BadDelay",
+                format!(
+                    "Delay value {} is invalid: {why}",
+                    self.grid.step_to_ms(value)
+                ),
             ),
             statement: None,
         };
@@ -436,9 +439,12 @@ impl NetworkBuilder {
         });
         Err(BuildError::Rule {
             rule: "Connect".into(),
-            message: format!(
-                "BadDelay: Delay value {} is invalid: {why} You may set min_delay before creating connections{at}.",
-                self.grid.step_to_ms(delay)
+            reason: Rejection::new(
+                "BadDelay",
+                format!(
+                    "Delay value {} is invalid: {why} You may set min_delay before creating connections{at}.",
+                    self.grid.step_to_ms(delay)
+                ),
             ),
             statement: None,
         })
@@ -714,9 +720,9 @@ impl NetworkBuilder {
             arrays,
             index,
         };
-        let rejection = |message: String| BuildError::Rule {
+        let rejection = |reason: Rejection| BuildError::Rule {
             rule: conn.rule.to_string(),
-            message,
+            reason,
             statement: Some(index),
         };
         check_statement(&statement, &self.grid).map_err(rejection)?;
@@ -729,7 +735,7 @@ impl NetworkBuilder {
                 .expand_indexed(self.seed, &self.grid, &|_| true, &mut |s, t, w, d, k| {
                     pairs.push((s, t, w, d, k))
                 })
-                .map_err(|e| rejection(e.message))?;
+                .map_err(|e| rejection(e.reason))?;
             for (s, t, weight, delay, k) in pairs {
                 self.connect(
                     NodeId(s),

@@ -222,10 +222,12 @@ pub(crate) fn qualify(e: ParamError, path: &str) -> ParamError {
         ParamError::Invalid {
             key,
             value,
+            kind,
             message,
         } => ParamError::Invalid {
             key: join(path, &key),
             value,
+            kind,
             message,
         },
         ParamError::Unknown {
@@ -1268,11 +1270,11 @@ mod tests {
             ),
             (
                 dist("gamma", &[]),
-                "syn.weight.distribution = \"gamma\": valid distributions are constant (value), uniform (min, max)",
+                "syn.weight.distribution = \"gamma\": BadProperty: valid distributions are constant (value), uniform (min, max)",
             ),
             (
                 table(&[("op", s("avg"))]),
-                "syn.weight.op = \"avg\": valid operations are add",
+                "syn.weight.op = \"avg\": BadProperty: valid operations are add",
             ),
             (
                 dist("normal", &[("mean", 1.0), ("sd", 1.0)]),
@@ -1280,15 +1282,15 @@ mod tests {
             ),
             (
                 dist("uniform", &[("min", 1.0), ("low", 1.0)]),
-                "syn.weight.low = 1: low is another name of min",
+                "syn.weight.low = 1: BadProperty: low is another name of min",
             ),
             (
                 table(&[("op", s("add")), ("left", Value::Float(1.0))]),
-                "syn.weight.right = missing: add operation needs right",
+                "syn.weight.right = missing: BadProperty: add operation needs right",
             ),
             (
                 table(&[("op", s("compare")), ("comparator", s("=<")), ("left", Value::Float(1.0)), ("right", Value::Float(1.0))]),
-                "syn.weight.comparator = \"=<\": valid comparators are",
+                "syn.weight.comparator = \"=<\": BadProperty: valid comparators are",
             ),
             (s("uniform"), "syn.weight = \"uniform\": expected a number or a parameter table"),
             (table(&[("min", Value::Float(1.0))]), "a parameter table needs distribution"),

@@ -73,10 +73,13 @@ pub enum ParamError {
         value: String,
         expected: &'static str,
     },
-    #[error("{key} = {value}: {message}")]
+    /// A value refused with NEST's exception name `kind` (`BadProperty` unless NEST names
+    /// another, e.g. `BadDelay`).
+    #[error("{key} = {value}: {kind}: {message}")]
     Invalid {
         key: String,
         value: String,
+        kind: &'static str,
         message: String,
     },
     #[error("unknown parameter {key:?} for {model}{}", unknown_hint(suggestion.as_deref(), known))]
@@ -139,6 +142,44 @@ impl ParamError {
             *valid = Some(what.into());
         }
         self
+    }
+
+    /// NEST's exception name for this error.
+    pub fn nest_kind(&self) -> &'static str {
+        match self {
+            ParamError::WrongType { .. } => "TypeMismatch",
+            ParamError::Invalid { kind, .. } | ParamError::Rule { kind, .. } => kind,
+            ParamError::Unknown { .. } => "UnaccessedDictionaryEntry",
+        }
+    }
+
+    /// NEST's message for this error (what follows the exception name; keys and values
+    /// where NEST's message does not give them).
+    pub fn nest_message(&self) -> String {
+        match self {
+            ParamError::Invalid {
+                key,
+                value,
+                message,
+                ..
+            } => format!("{key} = {value}: {message}"),
+            ParamError::Unknown {
+                key, suggestion, ..
+            } => format!(
+                "Unaccessed elements in params: {key}{}",
+                suggestion
+                    .as_ref()
+                    .map(|s| format!(" (did you mean {s:?}?)"))
+                    .unwrap_or_default()
+            ),
+            ParamError::Rule { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The error as a [`crate::error::Rejection`] (NEST's name and message).
+    pub fn rejection(&self) -> crate::error::Rejection {
+        crate::error::Rejection::new(self.nest_kind(), self.nest_message())
     }
 
     /// The (first) key the error is about, if it names one.
@@ -350,11 +391,22 @@ impl Params {
     }
 }
 
-/// An invalid value error for `key`.
+/// An invalid value error for `key` (NEST's `BadProperty`).
 pub fn invalid(key: &str, value: impl fmt::Display, message: impl Into<String>) -> ParamError {
+    invalid_as("BadProperty", key, value, message)
+}
+
+/// An invalid value error for `key` with NEST's exception name `kind`.
+pub fn invalid_as(
+    kind: &'static str,
+    key: &str,
+    value: impl fmt::Display,
+    message: impl Into<String>,
+) -> ParamError {
     ParamError::Invalid {
         key: key.to_string(),
         value: value.to_string(),
+        kind,
         message: message.into(),
     }
 }

@@ -108,7 +108,10 @@ pub trait RecordSink {
     /// `Create` of a recorder between two `Simulate` calls): `layout` is the whole layout,
     /// whose first `known.0` spike recorders and `known.1` multimeters the sink already has.
     fn grow(&mut self, _layout: &RecordingLayout, _known: (usize, usize)) -> Result<(), SinkError> {
-        Err("NotImplemented: this output cannot add recorders after the first Simulate".into())
+        Err(Box::new(crate::error::Rejection::new(
+            "NotImplemented",
+            "this output cannot add recorders after the first Simulate",
+        )))
     }
 
     /// Spikes of spike recorder `recorder` (index into the layout), sorted by (time, sender);

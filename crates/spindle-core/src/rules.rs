@@ -11,7 +11,9 @@
 //! (`parameter.rs`: constants, distributions, expressions), drawn delay first, then weight, as
 //! NEST orders them.
 
+use crate::error::Rejection;
 use crate::parameter::{qualify, Parameter};
+use crate::params::ParamError;
 use crate::rng::{self, below, uniform};
 use crate::time::{Step, TimeGrid};
 use rand_chacha::ChaCha8Rng;
@@ -209,45 +211,46 @@ impl RuleStatement {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpandError {
     pub statement: u32,
-    pub message: String,
+    pub reason: Rejection,
 }
 
 /// Checks that need no random draws, made when the statement is given.
-pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String> {
+pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), Rejection> {
+    let refuse = |message: String| Rejection::bad_property(message);
     let (n_pre, n_post) = (s.pre.len() as u64, s.post.len() as u64);
     match s.conn.rule {
         Rule::OneToOne if n_pre != n_post => {
-            return Err(format!(
-                "DimensionMismatch: one_to_one needs source and target populations of the same size ({n_pre} sources, {n_post} targets)"
-            ))
+            return Err(Rejection::new("DimensionMismatch", format!(
+                "one_to_one needs source and target populations of the same size ({n_pre} sources, {n_post} targets)"
+            )))
         }
         Rule::FixedIndegree(k) if !s.conn.allow_multapses && k > n_pre => {
-            return Err(format!(
+            return Err(refuse(format!(
                 "indegree = {k}: larger than the {n_pre} sources while allow_multapses = false"
-            ))
+            )))
         }
         Rule::FixedOutdegree(k) if !s.conn.allow_multapses && k > n_post => {
-            return Err(format!(
+            return Err(refuse(format!(
                 "outdegree = {k}: larger than the {n_post} targets while allow_multapses = false"
-            ))
+            )))
         }
         Rule::FixedIndegree(k) if k > 0 && n_pre == 0 => {
-            return Err(format!("indegree = {k}: there are no sources"))
+            return Err(refuse(format!("indegree = {k}: there are no sources")))
         }
         Rule::FixedOutdegree(k) if k > 0 && n_post == 0 => {
-            return Err(format!("outdegree = {k}: there are no targets"))
+            return Err(refuse(format!("outdegree = {k}: there are no targets")))
         }
         Rule::FixedTotalNumber(n) if n > 0 && (n_pre == 0 || n_post == 0) => {
-            return Err(format!("N = {n}: there are no sources or no targets"))
+            return Err(refuse(format!("N = {n}: there are no sources or no targets")))
         }
         Rule::FixedTotalNumber(_) if !s.conn.allow_multapses => {
-            return Err(
-                "NotImplemented: fixed_total_number does not support allow_multapses = false (as in NEST)"
-                    .into(),
-            )
+            return Err(Rejection::new(
+                "NotImplemented",
+                "fixed_total_number does not support allow_multapses = false (as in NEST)",
+            ))
         }
         Rule::PairwiseBernoulli(p) if !(0.0..=1.0).contains(&p) => {
-            return Err(format!("p = {p:?}: the connection probability must be within [0, 1]"))
+            return Err(refuse(format!("p = {p:?}: the connection probability must be within [0, 1]")))
         }
         _ => {}
     }
@@ -263,15 +266,15 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
         for (key, len) in s.arrays.lengths() {
             match expected {
                 None => {
-                    return Err(format!(
-                        "{key}: TypeError: parameter arrays can only be used with the rules one_to_one, all_to_all, fixed_indegree, fixed_outdegree and fixed_total_number"
-                    ))
+                    return Err(Rejection::new("TypeError", format!(
+                        "{key}: parameter arrays can only be used with the rules one_to_one, all_to_all, fixed_indegree, fixed_outdegree and fixed_total_number"
+                    )))
                 }
                 Some(n) if n != len as u64 => {
-                    return Err(format!(
-                        "{key}: BadProperty: {len} values given, {} needs one per connection ({n})",
+                    return Err(refuse(format!(
+                        "{key}: {len} values given, {} needs one per connection ({n})",
                         s.conn.rule
-                    ))
+                    )))
                 }
                 _ => {}
             }
@@ -281,45 +284,50 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), String>
                 .iter()
                 .find(|&&d| !d.is_finite() || grid.delay_to_steps(d) < 1)
             {
-                return Err(format!(
-                    "delay = {bad:?}: BadDelay: delay must be greater than or equal to the resolution ({} ms)",
+                return Err(Rejection::new("BadDelay", format!(
+                    "delay = {bad:?}: delay must be greater than or equal to the resolution ({} ms)",
                     grid.h()
-                ));
+                )));
             }
             if let Some(&bad) = d
                 .iter()
                 .find(|&&d| grid.delay_to_steps(d) > crate::network::MAX_DELAY_STEPS)
             {
-                return Err(format!(
+                return Err(refuse(format!(
                     "delay = {bad:?}: exceeds the largest supported delay ({} ms)",
                     grid.step_to_ms(crate::network::MAX_DELAY_STEPS)
-                ));
+                )));
             }
         }
         if let Some(w) = &s.arrays.weight {
             if let Some(&bad) = w.iter().find(|w| !w.is_finite()) {
-                return Err(format!("weight = {bad:?}: the weight must be finite"));
+                return Err(refuse(format!(
+                    "weight = {bad:?}: the weight must be finite"
+                )));
             }
         }
     }
     // Parameters read from a scenario or from Python are checked already; this catches
     // ones built directly. The message starts with `delay = …` / `weight = …`.
     for (key, p) in [("delay", &s.syn.delay_ms), ("weight", &s.syn.weight)] {
-        p.validate().map_err(|e| qualify(e, key).to_string())?;
+        p.validate().map_err(|e| qualify(e, key).rejection())?;
     }
     // A delay every draw must exceed: a constant, or a lower bound that draws reach (a
     // uniform distribution's min, …). Tails (normal, log-normal) are checked per draw.
     if let Some(d) = s.syn.delay_ms.attained_minimum() {
         if !d.is_finite() || grid.delay_to_steps(d) < 1 {
-            return Err(format!(
-                "delay = {d:?}: BadDelay: delay must be greater than or equal to the resolution ({} ms)",
-                grid.h()
+            return Err(Rejection::new(
+                "BadDelay",
+                format!(
+                    "delay = {d:?}: delay must be greater than or equal to the resolution ({} ms)",
+                    grid.h()
+                ),
             ));
         }
     }
     if let Some(w) = s.syn.weight.constant() {
         if !w.is_finite() {
-            return Err(format!("weight = {w:?}: the weight must be finite"));
+            return Err(refuse(format!("weight = {w:?}: the weight must be finite")));
         }
     }
     Ok(())
@@ -382,7 +390,11 @@ impl RuleStatement {
     ) -> Result<(), ExpandError> {
         let err = |message: String| ExpandError {
             statement: self.index,
-            message,
+            reason: Rejection::bad_property(message),
+        };
+        let failed = |key: &str, e: ParamError| ExpandError {
+            statement: self.index,
+            reason: Rejection::new(e.nest_kind(), format!("{key}: {}", e.nest_message())),
         };
         let syn = &self.syn;
         let arrays = &self.arrays;
@@ -392,24 +404,24 @@ impl RuleStatement {
         let params = |r: &mut ChaCha8Rng, k: usize| -> Result<(f64, Step), ExpandError> {
             let d_ms = match &arrays.delay_ms {
                 Some(a) => a[k],
-                None => syn
-                    .delay_ms
-                    .sample(r)
-                    .map_err(|e| err(format!("delay: {e}")))?,
+                None => syn.delay_ms.sample(r).map_err(|e| failed("delay", e))?,
             };
             let w = match &arrays.weight {
                 Some(a) => a[k],
-                None => syn
-                    .weight
-                    .sample(r)
-                    .map_err(|e| err(format!("weight: {e}")))?,
+                None => syn.weight.sample(r).map_err(|e| failed("weight", e))?,
             };
             let d = grid.delay_to_steps(d_ms);
             if !(d_ms.is_finite() && d >= 1) {
-                return Err(err(format!(
-                    "BadDelay: a drawn delay of {d_ms:?} ms is shorter than the resolution ({} ms)",
-                    grid.h()
-                )));
+                return Err(ExpandError {
+                    statement: self.index,
+                    reason: Rejection::new(
+                        "BadDelay",
+                        format!(
+                            "a drawn delay of {d_ms:?} ms is shorter than the resolution ({} ms)",
+                            grid.h()
+                        ),
+                    ),
+                });
             }
             if d > crate::network::MAX_DELAY_STEPS {
                 return Err(err(format!(
@@ -726,7 +738,8 @@ mod tests {
         let mut s = statement(Rule::AllToAll, true, true);
         s.syn.delay_ms = Parameter::Exponential { beta: 1.0 };
         let e = check_statement(&s, &grid).unwrap_err();
-        assert!(e.starts_with("delay = 0.0: BadDelay"), "{e}");
+        assert_eq!(e.kind, "BadDelay");
+        assert!(e.message.starts_with("delay = 0.0: "), "{e}");
         // ... arguments as NEST checks them ...
         s.syn.delay_ms = Parameter::Constant(1.0);
         s.syn.weight = Parameter::Normal {
@@ -734,8 +747,9 @@ mod tests {
             std: 0.0,
         };
         let e = check_statement(&s, &grid).unwrap_err();
+        assert_eq!(e.kind, "BadProperty");
         assert!(
-            e.starts_with("weight = normal(1, 0): BadProperty: nest::NormalParameter"),
+            e.message.starts_with("nest::NormalParameter: std > 0"),
             "{e}"
         );
         // ... and a redraw that gives up fails the expansion with NEST's KernelException.
@@ -749,9 +763,10 @@ mod tests {
             .expand(9, &grid, &|_| true, &mut |_, _, _, _| {})
             .unwrap_err();
         assert_eq!(e.statement, 3);
+        assert_eq!(e.reason.kind, "KernelException");
         assert_eq!(
-            e.message,
-            "weight: KernelException: Number of redraws exceeded limit of 1000"
+            e.reason.message,
+            "weight: Number of redraws exceeded limit of 1000"
         );
     }
 
@@ -761,18 +776,23 @@ mod tests {
         let s = statement(Rule::FixedIndegree(81), true, false);
         assert!(check_statement(&s, &grid)
             .unwrap_err()
+            .message
             .contains("indegree = 81"));
         let s = statement(Rule::PairwiseBernoulli(1.5), true, true);
-        assert!(check_statement(&s, &grid).unwrap_err().contains("p = 1.5"));
+        assert!(check_statement(&s, &grid)
+            .unwrap_err()
+            .message
+            .contains("p = 1.5"));
         let mut s = statement(Rule::AllToAll, true, true);
         s.syn.delay_ms = Parameter::Uniform {
             min: 0.01,
             max: 2.0,
         };
-        assert!(check_statement(&s, &grid).unwrap_err().contains("BadDelay"));
+        assert_eq!(check_statement(&s, &grid).unwrap_err().kind, "BadDelay");
         let s = statement(Rule::OneToOne, true, true);
-        assert!(check_statement(&s, &grid)
-            .unwrap_err()
-            .contains("DimensionMismatch"));
+        assert_eq!(
+            check_statement(&s, &grid).unwrap_err().kind,
+            "DimensionMismatch"
+        );
     }
 }

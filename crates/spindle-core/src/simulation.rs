@@ -3,7 +3,7 @@
 use crate::connectome::Kind;
 use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore};
 use crate::device::Emissions;
-use crate::error::{BuildError, RunError};
+use crate::error::{BuildError, Rejection, RunError};
 use crate::network::{channel_routes, NetworkBuilder, Role};
 use crate::partition::{
     Chunk, DeviceSynapse, Halt, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
@@ -447,9 +447,12 @@ impl Simulation {
                     .unwrap_or(0);
                 return Err(BuildError::Rule {
                     rule: "Connect".into(),
-                    message: format!(
-                        "BadDelay: Delay value {} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called.",
-                        self.grid.step_to_ms(bad)
+                    reason: Rejection::new(
+                        "BadDelay",
+                        format!(
+                            "Delay value {} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called.",
+                            self.grid.step_to_ms(bad)
+                        ),
                     ),
                     statement: None,
                 });
@@ -980,16 +983,16 @@ impl Simulation {
     /// NEST's `Disconnect` of the synapses `ids` (all or none: an id that addresses no live
     /// synapse fails with `InexistentConnection` before anything changes). A removed synapse
     /// delivers nothing from the next delivery on.
-    pub fn disconnect(&mut self, ids: &[SynapseId]) -> Result<(), String> {
+    pub fn disconnect(&mut self, ids: &[SynapseId]) -> Result<(), Rejection> {
         let mut sorted = ids.to_vec();
         sorted.sort_unstable();
         if sorted.windows(2).any(|w| w[0] == w[1])
             || ids.iter().any(|&id| self.synapse(id).is_none())
         {
-            return Err(
-                "InexistentConnection: Deletion of connection is not possible because it does not exist."
-                    .into(),
-            );
+            return Err(Rejection::new(
+                "InexistentConnection",
+                "Deletion of connection is not possible because it does not exist.",
+            ));
         }
         for id in sorted {
             let part = &mut self.partitions[id.partition as usize];
@@ -1013,42 +1016,43 @@ impl Simulation {
         id: SynapseId,
         weight: Option<f64>,
         delay_ms: Option<f64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Rejection> {
         let Some(current) = self.synapse(id).and_then(|c| c.synapse) else {
-            return Err(
-                "InexistentConnection: the connection does not exist (it was disconnected)".into(),
-            );
+            return Err(Rejection::new(
+                "InexistentConnection",
+                "the connection does not exist (it was disconnected)",
+            ));
         };
+        let bad_delay = |message: String| Rejection::new("BadDelay", message);
         let delay = match delay_ms {
             None => current.delay,
             Some(d) => {
                 let steps = self.grid.delay_to_steps(d);
                 if !d.is_finite() || steps < 1 {
-                    return Err(format!(
-                        "BadDelay: Delay value {} is invalid: delay must be greater than or equal to the resolution ({} ms).",
+                    return Err(bad_delay(format!(
+                        "Delay value {} is invalid: delay must be greater than or equal to the resolution ({} ms).",
                         nest_number(d),
                         self.grid.h()
-                    ));
+                    )));
                 }
                 if steps > crate::network::MAX_DELAY_STEPS {
-                    return Err(format!(
-                        "BadDelay: Delay value {} exceeds the largest supported delay ({} ms).",
+                    return Err(bad_delay(format!(
+                        "Delay value {} exceeds the largest supported delay ({} ms).",
                         nest_number(d),
                         self.grid.step_to_ms(crate::network::MAX_DELAY_STEPS)
-                    ));
+                    )));
                 }
                 if self.net.frozen_delays.is_some()
                     && (steps < self.min_delay || steps > self.max_delay)
                 {
-                    return Err(format!(
-                        "BadDelay: Delay value {} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called.",
+                    return Err(bad_delay(format!(
+                        "Delay value {} is invalid: Minimum and maximum delay cannot be changed after Simulate has been called.",
                         nest_number(d)
-                    ));
+                    )));
                 }
-                if let Err(BuildError::Rule { message, .. }) =
-                    self.net.check_user_delay(steps, None)
+                if let Err(BuildError::Rule { reason, .. }) = self.net.check_user_delay(steps, None)
                 {
-                    return Err(message);
+                    return Err(reason);
                 }
                 steps
             }
@@ -1077,8 +1081,7 @@ impl Simulation {
         let population = self.shapes[id.partition as usize].chunks[c].population;
         let input = self.net.populations[population]
             .model
-            .spike_input(receptor, weight)
-            .map_err(|r| format!("{}: {}", r.kind, r.message))?;
+            .spike_input(receptor, weight)?;
         let new_cell = (chunk.cell_base + usize::from(input.channel) * chunk.len + local) as u32;
         part.rewrite_synapse(
             id.store as usize,

@@ -93,7 +93,7 @@ use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
 use crate::voltages::float_list as list;
 use spindle_core::error::Rejection;
 use spindle_core::model::{
-    Emitted, Instability, InputChannel, NeuronChunk, NeuronModel, Recordable,
+    Emitted, InputChannel, Instability, NeuronChunk, NeuronModel, Recordable,
 };
 use spindle_core::params::{self, ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};

@@ -54,7 +54,9 @@ use crate::rkf45::{self, OdeSystem, Work};
 use crate::unknown_receptor;
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
-use spindle_core::model::{Instability, Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
+use spindle_core::model::{
+    Emitted, InputChannel, Instability, NeuronChunk, NeuronModel, Recordable,
+};
 use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::{Step, TimeGrid};
 
@@ -441,7 +443,14 @@ impl NeuronChunk for IafCondExpChunk {
                 i_stim: self.i_stim[i],
                 p,
             };
-            if !rkf45::integrate(&sys, EPS_ABS, h, &mut self.integration_step[i], y, &mut work) {
+            if !rkf45::integrate(
+                &sys,
+                EPS_ABS,
+                h,
+                &mut self.integration_step[i],
+                y,
+                &mut work,
+            ) {
                 let mut instability = rkf45::diverged(y, &["V_m", "g_ex", "g_in"]);
                 instability.neuron = i;
                 self.instability = Some(instability);

@@ -20,10 +20,10 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PySequence, PyString};
 use spindle::core::network::NodeKind;
-use spindle::core::params::{ParamError, Params, Value};
+use spindle::core::params::{Params, Value};
 use spindle::core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
 use spindle::core::rules::NodeSet;
-use spindle::core::{BuildError, NodeId};
+use spindle::core::NodeId;
 use spindle::registry;
 use spindle::{Error, Session};
 use spindle_io::{Hdf5Sink, MemorySink, NodeEntry, RunInfo};
@@ -43,86 +43,10 @@ fn nest_error(py: Python<'_>, kind: &str, message: impl Into<String>) -> PyErr {
     }
 }
 
-/// Find a NEST exception name in a spindle message: spindle's rejections read
-/// `"… Kind: message"` (e.g. `"delay = 0.01: BadDelay: delay must be …"`). Returns the
-/// name and the message without it.
-fn split_kind(text: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = text.split(": ").collect();
-    let at = parts
-        .iter()
-        .take(parts.len().saturating_sub(1))
-        .position(|p| {
-            p.len() > 3
-                && p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-                && p.chars().all(|c| c.is_ascii_alphanumeric())
-                && p.chars().skip(1).any(|c| c.is_ascii_uppercase())
-        })?;
-    let mut rest = parts.clone();
-    let kind = rest.remove(at).to_string();
-    Some((kind, rest.join(": ")))
-}
-
-/// NEST's exception name and message for a parameter problem.
-fn param_kind(e: &ParamError) -> (String, String) {
-    match e {
-        ParamError::Rule { kind, message, .. } => ((*kind).to_string(), message.clone()),
-        ParamError::Unknown {
-            key, suggestion, ..
-        } => (
-            "UnaccessedDictionaryEntry".into(),
-            format!(
-                "Unaccessed elements in params: {key}{}",
-                suggestion
-                    .as_ref()
-                    .map(|s| format!(" (did you mean {s:?}?)"))
-                    .unwrap_or_default()
-            ),
-        ),
-        // Some value checks name NEST's exception in their message ("BadDelay: …").
-        ParamError::Invalid {
-            key,
-            value,
-            message,
-        } => match split_kind(message) {
-            Some((kind, rest)) => (kind, format!("{key} = {value}: {rest}")),
-            None => ("BadProperty".into(), e.to_string()),
-        },
-        other => ("BadProperty".into(), other.to_string()),
-    }
-}
-
-/// NEST's exception name and message for a spindle error. The scenario location is left out:
-/// a script's author wrote no scenario, and the Python side says which call failed.
-fn error_kind(e: &Error) -> (String, String) {
-    match e {
-        Error::Param { source, .. } => param_kind(source),
-        Error::Build { source, .. } => match source {
-            BuildError::Connect { reason, .. } => (reason.kind.to_string(), reason.message.clone()),
-            BuildError::BadDelay { .. } | BuildError::DelayTooLong { .. } => {
-                let text = source.to_string();
-                let message = split_kind(&text).map_or(text, |(_, m)| m);
-                ("BadDelay".into(), message)
-            }
-            BuildError::UnknownNode(id) => (
-                "UnknownNode".into(),
-                format!("Node with id {id} does not exist."),
-            ),
-            BuildError::Rule { message, .. } => {
-                split_kind(message).unwrap_or_else(|| ("BadProperty".into(), message.clone()))
-            }
-            other => ("KernelException".into(), other.to_string()),
-        },
-        Error::Invalid { message, .. } => {
-            split_kind(message).unwrap_or_else(|| ("BadProperty".into(), message.clone()))
-        }
-        Error::Read { .. } => ("IOError".into(), e.to_string()),
-        other => ("KernelException".into(), other.to_string()),
-    }
-}
-
+/// A spindle error as the Python exception of its NEST kind (typed end to end: each error
+/// carries its NEST exception name, see `Error::nest_kind`).
 fn py_error(py: Python<'_>, e: &Error) -> PyErr {
-    let (kind, message) = error_kind(e);
-    nest_error(py, &kind, message)
+    nest_error(py, e.nest_kind(), e.nest_message())
 }
 
 /// The names of every model spindle implements, in NEST's names.

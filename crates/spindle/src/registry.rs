@@ -48,13 +48,20 @@ pub struct UnknownModel {
     pub suggestion: Option<&'static str>,
 }
 
+impl UnknownModel {
+    /// The message without NEST's exception name (`UnknownModelName`).
+    pub fn message(&self) -> String {
+        let hint = match self.suggestion {
+            Some(s) => format!(" (did you mean {s:?}?)"),
+            None => format!(" (known models: {})", model_names().join(", ")),
+        };
+        format!("model {:?} does not exist{hint}", self.name)
+    }
+}
+
 impl std::fmt::Display for UnknownModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "UnknownModelName: model {:?} does not exist", self.name)?;
-        match self.suggestion {
-            Some(s) => write!(f, " (did you mean {s:?}?)"),
-            None => write!(f, " (known models: {})", model_names().join(", ")),
-        }
+        write!(f, "UnknownModelName: {}", self.message())
     }
 }
 

@@ -5,6 +5,7 @@ use crate::registry::{self, NodeModel};
 use crate::resources::{format_bytes, MemoryEstimate, MemoryLimit};
 use crate::scenario::{Action, ActionSpec, ConnectSpec, NodeSpec, Scenario};
 use crate::session::NodeValues;
+use spindle_core::error::Rejection;
 use spindle_core::network::MAX_DELAY_STEPS;
 use spindle_core::parameter::Parameter;
 use spindle_core::params::{closest, invalid, ParamError, Params, Value};
@@ -300,12 +301,13 @@ impl Network {
                 statement: Some(i), ..
             } if (*i as usize) < scenario.connections.len() => {
                 let c = &scenario.connections[*i as usize];
-                let BuildError::Rule { rule, message, .. } = &source else {
+                let BuildError::Rule { rule, reason, .. } = &source else {
                     unreachable!("matched above")
                 };
-                let (key, message) = rule_message(c, rule, message);
-                Error::invalid(
+                let (key, message) = rule_message(c, rule, reason);
+                Error::nest(
                     scenario.at(c.line_of(Some(&key)), connect_item(*i as usize, c)),
+                    reason.kind,
                     message,
                 )
             }
@@ -574,7 +576,13 @@ spec.n
         ));
     }
     let model = registry::create(&spec.model, spec.params.clone(), grid)
-        .map_err(|u| Error::invalid(at(Some("model")), format!("model = {:?}: {u}", spec.model)))?
+        .map_err(|u| {
+            Error::nest(
+                at(Some("model")),
+                "UnknownModelName",
+                format!("model = {:?}: {}", spec.model, u.message()),
+            )
+        })?
         .map_err(|e| node_param_error(scenario, spec, item, e))?;
     Ok(model)
 }
@@ -759,18 +767,23 @@ fn connect_error(
                 None => String::new(),
             },
         ),
-        BuildError::Rule { rule, message, .. } => {
-            let (key, message) = rule_message(c, rule, message);
-            return Error::invalid(at(Some(&key)), message);
+        BuildError::Rule { rule, reason, .. } => {
+            let (key, message) = rule_message(c, rule, reason);
+            return Error::nest(at(Some(&key)), reason.kind, message);
         }
         _ => (None, String::new()),
     };
-    Error::invalid(at(key), format!("{shown}{e}"))
+    Error::Connect {
+        at: at(key),
+        shown,
+        source: e,
+    }
 }
 
 /// A rule's refusal as `key = value: reason`, with the key it concerns (`conn.indegree`,
 /// `syn.delay`, …) so that the message points at its line.
-fn rule_message(c: &ConnectSpec, rule: &str, message: &str) -> (String, String) {
+fn rule_message(c: &ConnectSpec, rule: &str, reason: &Rejection) -> (String, String) {
+    let message = &reason.message;
     let starts =
         |k: &str| message.starts_with(&format!("{k} =")) || message.starts_with(&format!("{k}:"));
     if let Some(k) = ["indegree", "outdegree", "N", "p"]
@@ -793,7 +806,7 @@ fn rule_message(c: &ConnectSpec, rule: &str, message: &str) -> (String, String) 
             format!("syn.delay = {}: {message}", raw("delay")),
         );
     }
-    if message.contains("ReceptorType") {
+    if reason.kind.ends_with("ReceptorType") {
         return (
             "syn.receptor_type".into(),
             format!("syn.receptor_type = {}: {message}", raw("receptor_type")),

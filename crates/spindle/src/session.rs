@@ -13,7 +13,7 @@ use crate::registry::{self, NodeModel};
 use crate::run::{conn_spec, syn_spec};
 use spindle_core::network::NodeKind;
 use spindle_core::parameter::Parameter;
-use spindle_core::params::{ParamError, Params, Value};
+use spindle_core::params::{self, ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
 use spindle_core::rng;
 use spindle_core::rules::{NodeSet, SynArrays};
@@ -44,9 +44,10 @@ impl Session {
     /// An empty network with NEST's kernel settings.
     pub fn new(resolution: f64, seed: u64, threads: Option<usize>) -> Result<Session, Error> {
         let grid = TimeGrid::from_resolution_ms(resolution).ok_or_else(|| {
-            Error::invalid(
+            Error::nest(
                 at("kernel"),
-                format!("resolution = {resolution:?}: BadProperty: the resolution must be a positive time of at least 0.001 ms"),
+                "BadProperty",
+                format!("resolution = {resolution:?}: the resolution must be a positive time of at least 0.001 ms"),
             )
         })?;
         let threads =
@@ -84,7 +85,7 @@ impl Session {
         let item = format!("Create({model:?})");
         let grid = self.grid();
         let made = registry::create(model, params, &grid)
-            .map_err(|u| Error::invalid(at(&item), u.to_string()))?
+            .map_err(|u| Error::nest(at(&item), "UnknownModelName", u.message()))?
             .map_err(|source| Error::Param {
                 at: at(&item),
                 source,
@@ -170,10 +171,11 @@ impl Session {
         for (key, v) in [("weight", weights), ("delay", delays)] {
             if let Some(v) = v {
                 if v.len() != 1 && v.len() != ids.len() {
-                    return Err(Error::invalid(
+                    return Err(Error::nest(
                         at(item),
+                        "BadProperty",
                         format!(
-                            "{key}: BadProperty: {} values for {} connections; give one value or one per connection",
+                            "{key}: {} values for {} connections; give one value or one per connection",
                             v.len(),
                             ids.len()
                         ),
@@ -185,7 +187,7 @@ impl Session {
         for (i, &id) in ids.iter().enumerate() {
             self.sim
                 .set_synapse(id, pick(weights, i), pick(delays, i))
-                .map_err(|m| Error::invalid(at(item), m))?;
+                .map_err(|r| Error::nest(at(item), r.kind, r.message))?;
         }
         Ok(())
     }
@@ -194,7 +196,7 @@ impl Session {
     pub fn disconnect_synapses(&mut self, ids: &[SynapseId]) -> Result<(), Error> {
         self.sim
             .disconnect(ids)
-            .map_err(|m| Error::invalid(at("Disconnect"), m))
+            .map_err(|r| Error::nest(at("Disconnect"), r.kind, r.message))
     }
 
     /// NEST's `Disconnect(pre, post, conn_spec)` as (source, target) pairs (`one_to_one`: the
@@ -236,9 +238,10 @@ impl Session {
         let item = "SetKernelStatus";
         for (key, v) in [("min_delay", min_ms), ("max_delay", max_ms)] {
             if !v.is_finite() {
-                return Err(Error::invalid(
+                return Err(Error::nest(
                     at(item),
-                    format!("{key} = {v:?}: BadDelay: the delay extrema must be finite"),
+                    "BadDelay",
+                    format!("{key} = {v:?}: the delay extrema must be finite"),
                 ));
             }
         }
@@ -247,9 +250,10 @@ impl Session {
             source,
         })?;
         if self.sim.connection_count() > 0 {
-            return Err(Error::invalid(
+            return Err(Error::nest(
                 at(item),
-                "BadProperty: Connections already exist. Please call ResetKernel first".to_string(),
+                "BadProperty",
+                "Connections already exist. Please call ResetKernel first",
             ));
         }
         let grid = self.grid();
@@ -330,9 +334,10 @@ impl Session {
         let net = self.sim.network();
         match (net.node_kind(id), net.model_name(id)) {
             (Some(kind), Some(model)) => Ok((model.to_string(), kind)),
-            _ => Err(Error::invalid(
+            _ => Err(Error::nest(
                 at(item),
-                format!("UnknownNode: Node with id {id} does not exist."),
+                "UnknownNode",
+                format!("Node with id {id} does not exist."),
             )),
         }
     }
@@ -349,9 +354,10 @@ impl Session {
 }
 
 fn inexistent() -> Error {
-    Error::invalid(
+    Error::nest(
         at("Disconnect"),
-        "InexistentConnection: Deletion of connection is not possible because it does not exist.",
+        "InexistentConnection",
+        "Deletion of connection is not possible because it does not exist.",
     )
 }
 
@@ -381,9 +387,10 @@ pub fn set_node_status(
     let grid = sim.grid();
     let net = sim.network();
     let (Some(kind), Some(model)) = (net.node_kind(id), net.model_name(id)) else {
-        return Err(Error::invalid(
+        return Err(Error::nest(
             at.clone(),
-            format!("UnknownNode: Node with id {id} does not exist."),
+            "UnknownNode",
+            format!("Node with id {id} does not exist."),
         ));
     };
     let model = model.to_string();
@@ -582,11 +589,11 @@ pub fn set_nodes_status(
             NodeValues::Each(list) if list.len() != n as usize => {
                 return Err(param_at(
                     first,
-                    ParamError::Invalid {
-                        key: key.clone(),
-                        value: format!("({} values)", list.len()),
-                        message: format!("expected one value for each of the {n} nodes"),
-                    },
+                    params::invalid(
+                        key,
+                        format!("({} values)", list.len()),
+                        format!("expected one value for each of the {n} nodes"),
+                    ),
                 ))
             }
             _ => None,
