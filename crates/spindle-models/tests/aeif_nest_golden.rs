@@ -1,0 +1,114 @@
+//! Contract: the AdEx models (`aeif_cond_alpha`, `aeif_cond_exp`, `aeif_psc_alpha`,
+//! `aeif_psc_exp`, `aeif_psc_delta`) reproduce NEST 3.10's traces and spikes, and report NEST's
+//! `NumericalInstability` at the step where NEST throws it, with NEST's state.
+//!
+//! Each scenario in `tests/data/<model>/` was run in NEST 3.10.0 by `scripts/aeif_golden.py`:
+//! defaults with dc and step currents and spikes of both signs, multiplicities and mixed delays
+//! at h = 0.1 ms; every parameter (and the initial state) moved at h = 0.01 ms; `Delta_T = 0`
+//! with a refractory period. The stimulus is delivered to a chunk with the kernel's slot
+//! arithmetic: spikes on identical steps, every sample within [`TOLERANCE`] (bit-identical on
+//! x86-64 Linux). The instability scenarios drive `w` past 1e6 (a huge `b` without
+//! refractoriness) or `V_m` below −1e3 (a huge hyperpolarising input).
+
+mod common;
+
+use common::{Golden, TOLERANCE};
+use spindle_core::model::Instability;
+
+const MODELS: [&str; 5] = [
+    "aeif_cond_alpha",
+    "aeif_cond_exp",
+    "aeif_psc_alpha",
+    "aeif_psc_exp",
+    "aeif_psc_delta",
+];
+
+fn replay_all(name: &str) {
+    for model in MODELS {
+        Golden::load_model(model, name).assert_matches(TOLERANCE);
+    }
+}
+
+#[test]
+fn defaults_with_mixed_input_h01() {
+    replay_all("mixed_h0.1");
+}
+
+#[test]
+fn every_parameter_and_the_initial_state_moved_h001() {
+    replay_all("params_h0.01");
+}
+
+#[test]
+fn delta_t_zero_detects_spikes_at_v_th_h01() {
+    replay_all("delta_t0_h0.1");
+}
+
+/// Run an instability scenario; the chunk must report nothing before NEST's failing step and
+/// the instability of `variable` in it, with NEST's state.
+fn fails_where_nest_does(model: &str, name: &str, variable: &str) {
+    let g = Golden::load_model(model, name);
+    let path = format!(
+        "{}/tests/data/{model}/{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let fails: Vec<&str> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# fails "))
+        .expect("a `# fails` line")
+        .split_whitespace()
+        .collect();
+    let (step, v_m, w): (i64, f64, f64) = (
+        fails[0].parse().unwrap(),
+        fails[1].parse().unwrap(),
+        fails[2].parse().unwrap(),
+    );
+    let mut drive = g.drive();
+    loop {
+        let at = drive.step;
+        drive.step();
+        match drive.chunk.take_instability() {
+            None => assert!(at < step, "{model}/{name}: no instability at step {step}"),
+            Some(found) => {
+                assert_eq!(at, step, "{model}/{name}: instability at another step");
+                let value = if variable == "V_m" { v_m } else { w };
+                assert_eq!(
+                    found,
+                    Instability {
+                        neuron: 0,
+                        variable: if variable == "V_m" { "V_m" } else { "w" },
+                        value,
+                    }
+                );
+                let status = drive.chunk.get_status(0);
+                let get = |k: &str| match status.get(k) {
+                    Some(spindle_core::params::Value::Float(x)) => *x,
+                    other => panic!("{k}: {other:?}"),
+                };
+                assert!(
+                    (get("V_m") - v_m).abs() <= TOLERANCE && (get("w") - w).abs() <= TOLERANCE,
+                    "{model}/{name}: state ({}, {}) is not NEST's ({v_m}, {w})",
+                    get("V_m"),
+                    get("w")
+                );
+                assert_eq!(drive.chunk.take_instability(), None, "taken once");
+                return;
+            }
+        }
+    }
+}
+
+#[test]
+fn w_past_1e6_is_nests_numerical_instability_at_nests_step() {
+    for model in MODELS {
+        fails_where_nest_does(model, "instability_w_h0.1", "w");
+    }
+}
+
+#[test]
+fn v_m_below_minus_1e3_is_nests_numerical_instability_at_nests_step() {
+    for model in MODELS {
+        fails_where_nest_does(model, "instability_v_h0.1", "V_m");
+    }
+}
