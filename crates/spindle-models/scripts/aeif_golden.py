@@ -103,6 +103,9 @@ def main():
         run(model, "delta_t0_h0.1", 0.1, 200.0, params,
             random_spikes(rng, 60, 190.0, weights),
             [(0.0, 200.0, 600.0, 1.0, 1.0, 0)], rec, 10)
+        # t_ref = 0 and a huge drive: several spikes within one step, each adding b.
+        run(model, "burst_h0.1", 0.1, 20.0, {"I_e": 2e5, "b": 2000.0, "tau_w": 5.0}, [],
+            [(0.0, 20.0, 5e4, 1.0, 1.0, 0)], rec, 1)
         # w past 1e6: no refractoriness and a huge spike-triggered adaptation.
         instability(model, "instability_w_h0.1", 0.1, {"I_e": 1e6, "b": 1e5}, [])
         # V_m below -1e3: a strong hyperpolarising input (conductances: towards E_in = -5 V;
@@ -111,6 +114,17 @@ def main():
              "aeif_psc_exp": -1e7, "aeif_psc_delta": -2000.0}[model]
         params = {"E_in": -5000.0} if model.startswith("aeif_cond") else {}
         instability(model, "instability_v_h0.1", 0.1, params, [(5.0, 0.1, 0, w, 1)])
+    # aeif_psc_delta's refractory_input: input held while refractory. NEST's decay factor
+    # overflows (see aeif_psc_delta.rs): V_m turns NaN after the first refractory period.
+    run("aeif_psc_delta", "refractory_input_h0.1", 0.1, 100.0,
+        {"refractory_input": True, "t_ref": 2.0, "I_e": 900.0},
+        random_spikes(rng, 40, 90.0, WEIGHTS["aeif_psc_delta"]),
+        [(0.0, 100.0, 200.0, 1.0, 1.0, 0)], RECORD["aeif_psc_delta"], 5)
+    # refractory_input without refractoriness changes nothing.
+    run("aeif_psc_delta", "refractory_input_t_ref0_h0.1", 0.1, 100.0,
+        {"refractory_input": True, "I_e": 900.0},
+        random_spikes(rng, 40, 90.0, WEIGHTS["aeif_psc_delta"]),
+        [(0.0, 100.0, 200.0, 1.0, 1.0, 0)], RECORD["aeif_psc_delta"], 5)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,50 @@ fn delta_t_zero_detects_spikes_at_v_th_h01() {
     replay_all("delta_t0_h0.1");
 }
 
+/// Replay a scenario counting every spike of a step (NEST records a spike per emission, and
+/// without refractoriness an AdEx neuron can spike several times within one step) and taking
+/// NaN for NaN (`aeif_psc_delta`'s `refractory_input` overflow).
+fn replay_counting_spikes_and_nan(model: &str, name: &str) {
+    let g = Golden::load_model(model, name);
+    let mut drive = g.drive();
+    let columns: Vec<usize> = g.record.iter().map(|r| drive.recordable(r)).collect();
+    let mut expected = g.samples.iter().peekable();
+    let mut spikes = Vec::new();
+    drive.run_until(g.t_ms, |stamp, chunk, emitted| {
+        for &(_, m) in emitted {
+            spikes.extend(std::iter::repeat(stamp).take(m as usize));
+        }
+        if let Some((s, values)) = expected.peek() {
+            if *s == stamp {
+                for ((&col, &want), rec) in columns.iter().zip(values).zip(&g.record) {
+                    let got = chunk.recordable(col, 0);
+                    assert!(
+                        (got - want).abs() <= TOLERANCE || (got.is_nan() && want.is_nan()),
+                        "{model}/{name}: {rec} is {got}, NEST {want} at step {stamp}"
+                    );
+                }
+                expected.next();
+            }
+        }
+    });
+    assert!(expected.next().is_none(), "{model}/{name}: samples left");
+    assert_eq!(spikes, g.spike_stamps, "{model}/{name}: spikes differ from NEST");
+}
+
+#[test]
+fn several_spikes_within_one_step_without_refractoriness() {
+    for model in MODELS {
+        replay_counting_spikes_and_nan(model, "burst_h0.1");
+    }
+}
+
+#[test]
+fn aeif_psc_delta_refractory_input_as_nest_computes_it() {
+    replay_counting_spikes_and_nan("aeif_psc_delta", "refractory_input_t_ref0_h0.1");
+    // NEST's overflowing decay factor: V_m is NaN after the first refractory period.
+    replay_counting_spikes_and_nan("aeif_psc_delta", "refractory_input_h0.1");
+}
+
 /// Run an instability scenario; the chunk must report nothing before NEST's failing step and
 /// the instability of `variable` in it, with NEST's state.
 fn fails_where_nest_does(model: &str, name: &str, variable: &str) {
