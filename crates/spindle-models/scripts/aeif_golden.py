@@ -85,7 +85,51 @@ def instability(model, name, h, params, spikes):
     print(f"{model}/{name}: NumericalInstability at step {fails}, V_m {v}, w {w}")
 
 
+def validation():
+    """NEST's verdict on bad (and some good) parameter sets: tests/data/aeif_validation.txt,
+    lines `<model> | <key>=<value>,... | <exception or ok> | <message>`."""
+    common = [{"V_reset": 1.0}, {"V_peak": -60.0}, {"V_peak": -55.0}, {"Delta_T": -1.0},
+              {"Delta_T": 0.01}, {"Delta_T": -1.0, "V_reset": 5.0}, {"C_m": 0.0},
+              {"C_m": -1.0, "t_ref": -1.0}, {"t_ref": -0.1}, {"tau_w": 0.0},
+              {"gsl_error_tol": 0.0}, {"gsl_error_tol": -1.0, "tau_w": -1.0},
+              {"V_peak": -51.0, "V_th": -50.0, "Delta_T": 0.0},
+              {"V_peak": -50.0, "V_th": -50.0, "Delta_T": 0.0, "V_reset": -50.5},
+              {"Delta_T": 0.0, "V_peak": 1e6}, {"g_L": -5.0, "a": -1.0, "b": -1.0},
+              {"V_m": -1e4, "w": -1e5}]
+    extra = {
+        "aeif_cond_alpha": [{"tau_syn_ex": 0.0}, {"tau_syn_in": -1.0, "C_m": -1.0},
+                            {"g_ex": -1.0}, {"g_in": -0.5}, {"dg_ex": -1.0, "dg_in": -1.0},
+                            {"E_ex": -100.0, "E_in": 50.0}],
+        "aeif_cond_exp": [{"tau_syn_ex": 0.0}, {"tau_syn_in": -1.0, "C_m": -1.0},
+                          {"g_ex": -1.0}, {"g_in": -0.5}, {"E_ex": -100.0, "E_in": 50.0}],
+        "aeif_psc_alpha": [{"tau_syn_ex": 0.0}, {"tau_syn_in": -1.0, "C_m": -1.0},
+                           {"I_syn_ex": -1.0}, {"I_syn_in": -0.5},
+                           {"dI_syn_ex": -1.0, "dI_syn_in": -1.0}],
+        "aeif_psc_exp": [{"tau_syn_ex": 0.0}, {"tau_syn_in": -1.0, "C_m": -1.0},
+                         {"I_syn_ex": -1.0}, {"I_syn_in": -0.5}],
+        "aeif_psc_delta": [{"refractory_input": True}, {"refractory_input": True, "C_m": -1.0}],
+    }
+    lines = [f"# NEST {nest.__version__} parameter validation of the AdEx models, written by "
+             f"scripts/aeif_golden.py; do not edit"]
+    for model in MODELS:
+        for params in common + extra[model]:
+            nest.ResetKernel()
+            nest.set_verbosity("M_ERROR")
+            try:
+                nest.Create(model, params=params)
+                verdict, message = "ok", ""
+            except nest.NESTError as e:
+                verdict = type(e).__name__
+                message = str(e).split(": ", 1)[1]
+            given = ",".join(f"{k}={str(v).lower() if isinstance(v, bool) else repr(float(v))}"
+                             for k, v in params.items())
+            lines.append(f"{model} | {given} | {verdict} | {message}")
+    with open(os.path.join(DATA, "aeif_validation.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
+    validation()
     rng = random.Random(20260101)
     for model in MODELS:
         rec, weights = RECORD[model], WEIGHTS[model]
