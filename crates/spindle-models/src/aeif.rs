@@ -52,6 +52,58 @@ use std::marker::PhantomData;
 /// The largest state vector of the family (`aeif_cond_alpha`, `aeif_psc_alpha`).
 const MAX_DIM: usize = 6;
 
+/// Every parameter key of the family, in NEST's reading order; `[5, 6]` only for conductance
+/// synapses, `[9, 10]` only for models with synapses, `[17]` only for `aeif_psc_delta`.
+const PARAM_KEYS: [&str; 18] = [
+    "V_th",
+    "V_peak",
+    "t_ref",
+    "E_L",
+    "V_reset",
+    "E_ex",
+    "E_in",
+    "C_m",
+    "g_L",
+    "tau_syn_ex",
+    "tau_syn_in",
+    "a",
+    "b",
+    "Delta_T",
+    "tau_w",
+    "I_e",
+    "gsl_error_tol",
+    "refractory_input",
+];
+
+/// Every key model `S` reads, its parameters and its state; `N` must be their number (a wrong
+/// `N` fails to compile).
+pub const fn keys<const N: usize, S: Synapses>() -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut n = 0;
+    let mut i = 0;
+    while i < PARAM_KEYS.len() {
+        let skip = match i {
+            5 | 6 => !matches!(S::PARAMS, SynapseParams::TausAndReversals),
+            9 | 10 => matches!(S::PARAMS, SynapseParams::None),
+            17 => !S::DELTA,
+            _ => false,
+        };
+        if !skip {
+            out[n] = PARAM_KEYS[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < S::STATE.len() {
+        out[n] = S::STATE[j].0;
+        n += 1;
+        j += 1;
+    }
+    assert!(n == N, "N is not the number of keys");
+    out
+}
+
 /// Which synaptic parameters a model has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SynapseParams {
@@ -81,14 +133,11 @@ pub struct Checks {
 pub trait Synapses: Clone + std::fmt::Debug + Default + PartialEq + Send + Sync + 'static {
     /// NEST's model name.
     const MODEL: &'static str;
-    /// The length of the state vector (NEST's `STATE_VEC_SIZE`).
-    const DIM: usize;
-    /// NEST's `State_::get`/`set` keys and their slots, in NEST's order.
-    const STATE: &'static [(&'static str, usize)];
-    /// The recordables: (name, unit, slot).
-    const RECORDABLES: &'static [(&'static str, &'static str, usize)];
-    /// Slots `State_::set` requires to be non-negative ("Conductances must not be negative.").
-    const NON_NEGATIVE: &'static [usize];
+    /// NEST's `State_::get`/`set` keys in NEST's order, with their slots in the state vector
+    /// (NEST's `StateVecElems`; every slot has a key) and, for the recordables, their units.
+    /// The recordable synaptic variables are the ones `State_::set` requires to be
+    /// non-negative ("Conductances must not be negative.", also for currents).
+    const STATE: &'static [(&'static str, usize, Option<&'static str>)];
     const PARAMS: SynapseParams;
     const CHECKS: Checks;
     /// Spikes jump `V_m` inside the integration loop (`aeif_psc_delta`) instead of feeding
@@ -440,6 +489,40 @@ impl Rhs<'_> {
     }
 }
 
+/// The right-hand sides of alpha-shaped synapses in slots 1–4 (`dx_ex`, `x_ex`, `dx_in`,
+/// `x_in`: NEST's `dx/dt = dx' − x/τ`, `d(dx')/dt = −dx'/τ`), shared by `aeif_cond_alpha` and
+/// `aeif_psc_alpha`.
+#[inline(always)]
+pub fn alpha_synapses(p: &Params, y: &[f64], f: &mut [f64]) {
+    f[1] = -y[1] / p.tau_syn_ex;
+    f[2] = y[1] - y[2] / p.tau_syn_ex;
+    f[3] = -y[3] / p.tau_syn_in;
+    f[4] = y[3] - y[4] / p.tau_syn_in;
+}
+
+/// Alpha-shaped synapses receive a step's spikes in their derivatives, scaled by `e/τ` so that
+/// a weight of 1 peaks at 1.
+#[inline(always)]
+pub fn alpha_receive(d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
+    y[1] += ex * d.jump_ex;
+    y[3] += inh * d.jump_in;
+}
+
+/// The right-hand sides of exponentially decaying synapses in slots 1 and 2, shared by
+/// `aeif_cond_exp` and `aeif_psc_exp`.
+#[inline(always)]
+pub fn exp_synapses(p: &Params, y: &[f64], f: &mut [f64]) {
+    f[1] = -y[1] / p.tau_syn_ex;
+    f[2] = -y[2] / p.tau_syn_in;
+}
+
+/// Exponentially decaying synapses jump by the weights.
+#[inline(always)]
+pub fn exp_receive(_d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
+    y[1] += ex;
+    y[2] += inh;
+}
+
 /// The system integrated over one step, for [`rkf45`].
 struct System<'a, S>(Rhs<'a>, PhantomData<S>);
 
@@ -473,17 +556,30 @@ impl Default for InitialState {
     }
 }
 
+/// The length of model `S`'s state vector (NEST's `STATE_VEC_SIZE`).
+const fn dim<S: Synapses>() -> usize {
+    S::STATE.len()
+}
+
+/// The recordables of model `S`: (key, slot, unit).
+fn recordables<S: Synapses>() -> impl Iterator<Item = (&'static str, usize, &'static str)> {
+    S::STATE
+        .iter()
+        .filter_map(|&(key, slot, unit)| unit.map(|u| (key, slot, u)))
+}
+
 /// NEST's `State_::set`: the state keys (absolute, unchecked but for non-negative synapses).
 fn set_state<S: Synapses>(y: &mut [f64], dict: &mut Dict) -> Result<(), ParamError> {
-    for &(key, slot) in S::STATE {
+    for &(key, slot, _) in S::STATE {
         if let Some(v) = dict.f64(key)? {
             y[slot] = v;
         }
     }
-    if S::NON_NEGATIVE.iter().any(|&k| y[k] < 0.0) {
+    let w = dim::<S>() - 1;
+    let synapses = || recordables::<S>().filter(|&(_, k, _)| k != 0 && k != w);
+    if synapses().any(|(_, k, _)| y[k] < 0.0) {
         let mut e = bad("Conductances must not be negative.");
-        for &k in S::NON_NEGATIVE {
-            let key = S::STATE.iter().find(|s| s.1 == k).map_or("", |s| s.0);
+        for (key, k, _) in synapses() {
             e = e.with(key, Value::Float(y[k]));
         }
         return Err(e);
@@ -498,7 +594,7 @@ impl<S: Synapses> Adex<S> {
         let mut params = Params::default();
         params.set::<S>(dict)?;
         let mut initial = InitialState::default();
-        set_state::<S>(&mut initial.0[..S::DIM], dict)?;
+        set_state::<S>(&mut initial.0[..dim::<S>()], dict)?;
         Ok(Adex {
             params,
             initial,
@@ -559,9 +655,8 @@ impl<S: Synapses> NeuronModel for Adex<S> {
     }
 
     fn recordables(&self) -> Vec<Recordable> {
-        S::RECORDABLES
-            .iter()
-            .map(|&(name, unit, _)| Recordable::new(name, unit))
+        recordables::<S>()
+            .map(|(name, _, unit)| Recordable::new(name, unit))
             .collect()
     }
 
@@ -575,7 +670,7 @@ pub struct AdexChunk<S: Synapses> {
     sets: ParamSets<Params, Derived>,
     h: f64,
     n: usize,
-    /// State vectors, `S::DIM` values per neuron.
+    /// State vectors, `dim::<S>()` values per neuron.
     y: Vec<f64>,
     /// Refractory steps left (NEST's `r_`, an `unsigned int`).
     refractory_steps: Vec<u32>,
@@ -590,14 +685,16 @@ pub struct AdexChunk<S: Synapses> {
     held_input: Vec<f64>,
     buffers_initialised: bool,
     instability: Option<Instability>,
+    /// The state slot of each recordable.
+    recordable_slots: Vec<usize>,
     _synapses: PhantomData<S>,
 }
 
 impl<S: Synapses> AdexChunk<S> {
     pub fn new(p: &Params, init: &InitialState, n: usize) -> AdexChunk<S> {
-        let mut y = Vec::with_capacity(n * S::DIM);
+        let mut y = Vec::with_capacity(n * dim::<S>());
         for _ in 0..n {
-            y.extend_from_slice(&init.0[..S::DIM]);
+            y.extend_from_slice(&init.0[..dim::<S>()]);
         }
         AdexChunk {
             sets: ParamSets::new(p, n, Params::derive),
@@ -611,13 +708,14 @@ impl<S: Synapses> AdexChunk<S> {
             held_input: vec![0.0; n],
             buffers_initialised: false,
             instability: None,
+            recordable_slots: recordables::<S>().map(|(_, slot, _)| slot).collect(),
             _synapses: PhantomData,
         }
     }
 
     /// The state vector of one neuron (NEST's `S_.y_`).
     pub fn y(&self, neuron: usize) -> &[f64] {
-        &self.y[neuron * S::DIM..][..S::DIM]
+        &self.y[neuron * dim::<S>()..][..dim::<S>()]
     }
 
     /// Advance neuron `i` over one step (NEST's `update` for one lag). Returns the number of
@@ -631,8 +729,8 @@ impl<S: Synapses> AdexChunk<S> {
         let h = self.h;
         let p = self.sets.params(i);
         let d = self.sets.derived(i);
-        let y = &mut self.y[i * S::DIM..][..S::DIM];
-        let w = S::DIM - 1;
+        let y = &mut self.y[i * dim::<S>()..][..dim::<S>()];
+        let w = dim::<S>() - 1;
         let r = &mut self.refractory_steps[i];
         let control = Control::Yp {
             eps_abs: self.tolerance[i],
@@ -768,18 +866,7 @@ impl<S: Synapses> NeuronChunk for AdexChunk<S> {
         );
         let n = self.n;
         let mut stack = [[0.0f64; MAX_DIM]; 9];
-        let [k1, k2, k3, k4, k5, k6, ytmp, y0, yerr] = &mut stack;
-        let mut work = Work {
-            k1,
-            k2,
-            k3,
-            k4,
-            k5,
-            k6,
-            ytmp,
-            y0,
-            yerr,
-        };
+        let mut work = Work::on_stack(&mut stack);
         let current = usize::from(current_channel::<S>());
         for i in 0..n {
             let spikes_in = if S::DELTA {
@@ -808,18 +895,15 @@ impl<S: Synapses> NeuronChunk for AdexChunk<S> {
     }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
-        let slot = S::RECORDABLES
-            .get(index)
-            .unwrap_or_else(|| panic!("{} has no recordable {index}", S::MODEL))
-            .2;
-        self.y[neuron * S::DIM + slot]
+        let slot = self.recordable_slots[index];
+        self.y[neuron * dim::<S>() + slot]
     }
 
     fn get_status(&self, neuron: usize) -> Dict {
         let mut out = Dict::new();
         self.sets.params(neuron).get::<S>(&mut out);
         let y = self.y(neuron);
-        for &(key, slot) in S::STATE {
+        for &(key, slot, _) in S::STATE {
             out.insert(key, Value::Float(y[slot]));
         }
         out
@@ -829,10 +913,10 @@ impl<S: Synapses> NeuronChunk for AdexChunk<S> {
         let mut p = self.sets.params(neuron).clone();
         p.set::<S>(dict)?;
         let mut y = [0.0; MAX_DIM];
-        y[..S::DIM].copy_from_slice(self.y(neuron));
-        set_state::<S>(&mut y[..S::DIM], dict)?;
+        y[..dim::<S>()].copy_from_slice(self.y(neuron));
+        set_state::<S>(&mut y[..dim::<S>()], dict)?;
         self.sets.assign(neuron, p);
-        self.y[neuron * S::DIM..][..S::DIM].copy_from_slice(&y[..S::DIM]);
+        self.y[neuron * dim::<S>()..][..dim::<S>()].copy_from_slice(&y[..dim::<S>()]);
         Ok(())
     }
 }

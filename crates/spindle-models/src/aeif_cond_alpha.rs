@@ -29,37 +29,13 @@
 //! `g_ex`, `dg_ex`, `g_in`, `dg_in` (nS, nS/ms) and `w` (pA) 0. Recordables: `V_m`, `g_ex`, `g_in`, `w`. Receptors: spikes and currents on receptor 0
 //! only.
 
-use crate::aeif::{Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
+use crate::aeif::{self, Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "aeif_cond_alpha";
 
 /// Every key [`AeifCondAlpha::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "V_th",
-    "V_peak",
-    "t_ref",
-    "E_L",
-    "V_reset",
-    "E_ex",
-    "E_in",
-    "C_m",
-    "g_L",
-    "tau_syn_ex",
-    "tau_syn_in",
-    "a",
-    "b",
-    "Delta_T",
-    "tau_w",
-    "I_e",
-    "gsl_error_tol",
-    "V_m",
-    "g_ex",
-    "dg_ex",
-    "g_in",
-    "dg_in",
-    "w",
-];
+pub const KEYS: &[&str] = &aeif::keys::<23, CondAlpha>();
 
 /// The synapses of `aeif_cond_alpha`; state vector as NEST's `State_::StateVecElems`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -67,22 +43,14 @@ pub struct CondAlpha;
 
 impl Synapses for CondAlpha {
     const MODEL: &'static str = MODEL_NAME;
-    const DIM: usize = 6;
-    const STATE: &'static [(&'static str, usize)] = &[
-        ("V_m", 0),
-        ("g_ex", 2),
-        ("dg_ex", 1),
-        ("g_in", 4),
-        ("dg_in", 3),
-        ("w", 5),
+    const STATE: &'static [(&'static str, usize, Option<&'static str>)] = &[
+        ("V_m", 0, Some("mV")),
+        ("g_ex", 2, Some("nS")),
+        ("dg_ex", 1, None),
+        ("g_in", 4, Some("nS")),
+        ("dg_in", 3, None),
+        ("w", 5, Some("pA")),
     ];
-    const RECORDABLES: &'static [(&'static str, &'static str, usize)] = &[
-        ("V_m", "mV", 0),
-        ("g_ex", "nS", 2),
-        ("g_in", "nS", 4),
-        ("w", "pA", 5),
-    ];
-    const NON_NEGATIVE: &'static [usize] = &[2, 4];
     const PARAMS: SynapseParams = SynapseParams::TausAndReversals;
     const CHECKS: Checks = Checks {
         peak_first: false,
@@ -98,17 +66,13 @@ impl Synapses for CondAlpha {
         let i_syn_exc = y[2] * (v - p.e_ex);
         let i_syn_inh = y[4] * (v - p.e_in);
         f[0] = x.dv(v, -i_syn_exc, -i_syn_inh, y[5]);
-        f[1] = -y[1] / p.tau_syn_ex;
-        f[2] = y[1] - y[2] / p.tau_syn_ex;
-        f[3] = -y[3] / p.tau_syn_in;
-        f[4] = y[3] - y[4] / p.tau_syn_in;
+        aeif::alpha_synapses(p, y, f);
         f[5] = x.dw(v, y[5]);
     }
 
     #[inline(always)]
     fn receive(d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
-        y[1] += ex * d.jump_ex;
-        y[3] += inh * d.jump_in;
+        aeif::alpha_receive(d, y, ex, inh);
     }
 }
 

@@ -29,35 +29,13 @@
 //! `g_ex`, `g_in` (nS) and `w` (pA) 0. Recordables: `V_m`, `g_ex`, `g_in`, `w`. Receptors: spikes and currents on receptor 0
 //! only.
 
-use crate::aeif::{Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
+use crate::aeif::{self, Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "aeif_cond_exp";
 
 /// Every key [`AeifCondExp::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "V_th",
-    "V_peak",
-    "t_ref",
-    "E_L",
-    "V_reset",
-    "E_ex",
-    "E_in",
-    "C_m",
-    "g_L",
-    "tau_syn_ex",
-    "tau_syn_in",
-    "a",
-    "b",
-    "Delta_T",
-    "tau_w",
-    "I_e",
-    "gsl_error_tol",
-    "V_m",
-    "g_ex",
-    "g_in",
-    "w",
-];
+pub const KEYS: &[&str] = &aeif::keys::<21, CondExp>();
 
 /// The synapses of `aeif_cond_exp`; state vector as NEST's `State_::StateVecElems`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -65,16 +43,12 @@ pub struct CondExp;
 
 impl Synapses for CondExp {
     const MODEL: &'static str = MODEL_NAME;
-    const DIM: usize = 4;
-    const STATE: &'static [(&'static str, usize)] =
-        &[("V_m", 0), ("g_ex", 1), ("g_in", 2), ("w", 3)];
-    const RECORDABLES: &'static [(&'static str, &'static str, usize)] = &[
-        ("V_m", "mV", 0),
-        ("g_ex", "nS", 1),
-        ("g_in", "nS", 2),
-        ("w", "pA", 3),
+    const STATE: &'static [(&'static str, usize, Option<&'static str>)] = &[
+        ("V_m", 0, Some("mV")),
+        ("g_ex", 1, Some("nS")),
+        ("g_in", 2, Some("nS")),
+        ("w", 3, Some("pA")),
     ];
-    const NON_NEGATIVE: &'static [usize] = &[1, 2];
     const PARAMS: SynapseParams = SynapseParams::TausAndReversals;
     const CHECKS: Checks = Checks {
         peak_first: true,
@@ -90,15 +64,13 @@ impl Synapses for CondExp {
         let i_syn_exc = y[1] * (v - p.e_ex);
         let i_syn_inh = y[2] * (v - p.e_in);
         f[0] = x.dv(v, -i_syn_exc, -i_syn_inh, y[3]);
-        f[1] = -y[1] / p.tau_syn_ex;
-        f[2] = -y[2] / p.tau_syn_in;
+        aeif::exp_synapses(p, y, f);
         f[3] = x.dw(v, y[3]);
     }
 
     #[inline(always)]
-    fn receive(_d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
-        y[1] += ex;
-        y[2] += inh;
+    fn receive(d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
+        aeif::exp_receive(d, y, ex, inh);
     }
 }
 

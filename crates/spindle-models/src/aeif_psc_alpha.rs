@@ -26,35 +26,13 @@
 //! `I_syn_ex`, `dI_syn_ex`, `I_syn_in`, `dI_syn_in` (pA, pA/ms) and `w` (pA) 0. Recordables: `V_m`, `I_syn_ex`, `I_syn_in`, `w`. Receptors: spikes and currents on receptor 0
 //! only.
 
-use crate::aeif::{Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
+use crate::aeif::{self, Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "aeif_psc_alpha";
 
 /// Every key [`AeifPscAlpha::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "V_th",
-    "V_peak",
-    "t_ref",
-    "E_L",
-    "V_reset",
-    "C_m",
-    "g_L",
-    "tau_syn_ex",
-    "tau_syn_in",
-    "a",
-    "b",
-    "Delta_T",
-    "tau_w",
-    "I_e",
-    "gsl_error_tol",
-    "V_m",
-    "I_syn_ex",
-    "dI_syn_ex",
-    "I_syn_in",
-    "dI_syn_in",
-    "w",
-];
+pub const KEYS: &[&str] = &aeif::keys::<21, PscAlpha>();
 
 /// The synapses of `aeif_psc_alpha`; state vector as NEST's `State_::StateVecElems`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -62,22 +40,14 @@ pub struct PscAlpha;
 
 impl Synapses for PscAlpha {
     const MODEL: &'static str = MODEL_NAME;
-    const DIM: usize = 6;
-    const STATE: &'static [(&'static str, usize)] = &[
-        ("V_m", 0),
-        ("I_syn_ex", 2),
-        ("dI_syn_ex", 1),
-        ("I_syn_in", 4),
-        ("dI_syn_in", 3),
-        ("w", 5),
+    const STATE: &'static [(&'static str, usize, Option<&'static str>)] = &[
+        ("V_m", 0, Some("mV")),
+        ("I_syn_ex", 2, Some("pA")),
+        ("dI_syn_ex", 1, None),
+        ("I_syn_in", 4, Some("pA")),
+        ("dI_syn_in", 3, None),
+        ("w", 5, Some("pA")),
     ];
-    const RECORDABLES: &'static [(&'static str, &'static str, usize)] = &[
-        ("V_m", "mV", 0),
-        ("I_syn_ex", "pA", 2),
-        ("I_syn_in", "pA", 4),
-        ("w", "pA", 5),
-    ];
-    const NON_NEGATIVE: &'static [usize] = &[2, 4];
     const PARAMS: SynapseParams = SynapseParams::Taus;
     const CHECKS: Checks = Checks {
         peak_first: false,
@@ -91,17 +61,13 @@ impl Synapses for PscAlpha {
         let p = x.p;
         let v = x.v(y[0]);
         f[0] = x.dv(v, y[2], -y[4], y[5]);
-        f[1] = -y[1] / p.tau_syn_ex;
-        f[2] = y[1] - y[2] / p.tau_syn_ex;
-        f[3] = -y[3] / p.tau_syn_in;
-        f[4] = y[3] - y[4] / p.tau_syn_in;
+        aeif::alpha_synapses(p, y, f);
         f[5] = x.dw(v, y[5]);
     }
 
     #[inline(always)]
     fn receive(d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
-        y[1] += ex * d.jump_ex;
-        y[3] += inh * d.jump_in;
+        aeif::alpha_receive(d, y, ex, inh);
     }
 }
 

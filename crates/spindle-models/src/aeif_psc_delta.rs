@@ -33,30 +33,13 @@
 //! Initial state: `V_m` = −70.6 mV (the default `E_L`, whatever `E_L` is set to), `w` = 0 pA.
 //! Recordables: `V_m`, `w`. Receptors: spikes and currents on receptor 0 only.
 
-use crate::aeif::{Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
+use crate::aeif::{self, Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "aeif_psc_delta";
 
 /// Every key [`AeifPscDelta::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "V_th",
-    "V_peak",
-    "t_ref",
-    "E_L",
-    "V_reset",
-    "C_m",
-    "g_L",
-    "a",
-    "b",
-    "Delta_T",
-    "tau_w",
-    "I_e",
-    "gsl_error_tol",
-    "refractory_input",
-    "V_m",
-    "w",
-];
+pub const KEYS: &[&str] = &aeif::keys::<16, Delta>();
 
 /// The (absent) synapses of `aeif_psc_delta`: the state is `(V_m, w)`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -64,11 +47,8 @@ pub struct Delta;
 
 impl Synapses for Delta {
     const MODEL: &'static str = MODEL_NAME;
-    const DIM: usize = 2;
-    const STATE: &'static [(&'static str, usize)] = &[("V_m", 0), ("w", 1)];
-    const RECORDABLES: &'static [(&'static str, &'static str, usize)] =
-        &[("V_m", "mV", 0), ("w", "pA", 1)];
-    const NON_NEGATIVE: &'static [usize] = &[];
+    const STATE: &'static [(&'static str, usize, Option<&'static str>)] =
+        &[("V_m", 0, Some("mV")), ("w", 1, Some("pA"))];
     const PARAMS: SynapseParams = SynapseParams::None;
     const CHECKS: Checks = Checks {
         peak_first: false,

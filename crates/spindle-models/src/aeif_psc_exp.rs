@@ -26,33 +26,13 @@
 //! `I_syn_ex`, `I_syn_in` and `w` (pA) 0. Recordables: `V_m`, `I_syn_ex`, `I_syn_in`, `w`. Receptors: spikes and currents on receptor 0
 //! only.
 
-use crate::aeif::{Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
+use crate::aeif::{self, Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "aeif_psc_exp";
 
 /// Every key [`AeifPscExp::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "V_th",
-    "V_peak",
-    "t_ref",
-    "E_L",
-    "V_reset",
-    "C_m",
-    "g_L",
-    "tau_syn_ex",
-    "tau_syn_in",
-    "a",
-    "b",
-    "Delta_T",
-    "tau_w",
-    "I_e",
-    "gsl_error_tol",
-    "V_m",
-    "I_syn_ex",
-    "I_syn_in",
-    "w",
-];
+pub const KEYS: &[&str] = &aeif::keys::<19, PscExp>();
 
 /// The synapses of `aeif_psc_exp`; state vector as NEST's `State_::StateVecElems`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,16 +40,12 @@ pub struct PscExp;
 
 impl Synapses for PscExp {
     const MODEL: &'static str = MODEL_NAME;
-    const DIM: usize = 4;
-    const STATE: &'static [(&'static str, usize)] =
-        &[("V_m", 0), ("I_syn_ex", 1), ("I_syn_in", 2), ("w", 3)];
-    const RECORDABLES: &'static [(&'static str, &'static str, usize)] = &[
-        ("V_m", "mV", 0),
-        ("I_syn_ex", "pA", 1),
-        ("I_syn_in", "pA", 2),
-        ("w", "pA", 3),
+    const STATE: &'static [(&'static str, usize, Option<&'static str>)] = &[
+        ("V_m", 0, Some("mV")),
+        ("I_syn_ex", 1, Some("pA")),
+        ("I_syn_in", 2, Some("pA")),
+        ("w", 3, Some("pA")),
     ];
-    const NON_NEGATIVE: &'static [usize] = &[1, 2];
     const PARAMS: SynapseParams = SynapseParams::Taus;
     const CHECKS: Checks = Checks {
         peak_first: false,
@@ -83,15 +59,13 @@ impl Synapses for PscExp {
         let p = x.p;
         let v = x.v(y[0]);
         f[0] = x.dv(v, y[1], -y[2], y[3]);
-        f[1] = -y[1] / p.tau_syn_ex;
-        f[2] = -y[2] / p.tau_syn_in;
+        aeif::exp_synapses(p, y, f);
         f[3] = x.dw(v, y[3]);
     }
 
     #[inline(always)]
-    fn receive(_d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
-        y[1] += ex;
-        y[2] += inh;
+    fn receive(d: &Derived, y: &mut [f64], ex: f64, inh: f64) {
+        aeif::exp_receive(d, y, ex, inh);
     }
 }
 

@@ -82,15 +82,20 @@ impl WorkBuf {
     }
 
     pub fn work(&mut self) -> Work<'_> {
-        let d = self.dim;
-        let (k1, rest) = self.buf.split_at_mut(d);
-        let (k2, rest) = rest.split_at_mut(d);
-        let (k3, rest) = rest.split_at_mut(d);
-        let (k4, rest) = rest.split_at_mut(d);
-        let (k5, rest) = rest.split_at_mut(d);
-        let (k6, rest) = rest.split_at_mut(d);
-        let (ytmp, rest) = rest.split_at_mut(d);
-        let (y0, yerr) = rest.split_at_mut(d);
+        let mut parts = self.buf.chunks_exact_mut(self.dim);
+        Work::from_parts(std::array::from_fn(|_| parts.next().unwrap()))
+    }
+}
+
+impl<'a> Work<'a> {
+    /// Scratch arrays on the stack of a caller whose dimension is at most `D` (the integrator
+    /// uses the first `y.len()` elements of each).
+    pub fn on_stack<const D: usize>(stack: &'a mut [[f64; D]; 9]) -> Work<'a> {
+        Work::from_parts(stack.each_mut().map(|a| &mut a[..]))
+    }
+
+    fn from_parts(parts: [&'a mut [f64]; 9]) -> Work<'a> {
+        let [k1, k2, k3, k4, k5, k6, ytmp, y0, yerr] = parts;
         Work {
             k1,
             k2,
