@@ -11,7 +11,7 @@
 //!
 //! ```text
 //! C_m dV/dt = −g_L (V' − E_L) + g_L Δ_T exp((V' − V_th)/Δ_T) + I_syn − w + I_e + I_stim
-//!                                  (the exponential term is 0 for Δ_T = 0; dV/dt = 0 while refractory)
+//!             (the exponential term is 0 for Δ_T = 0; dV/dt = 0 while refractory)
 //! τ_w dw/dt = a (V' − E_L) − w
 //! ```
 //!
@@ -154,6 +154,22 @@ pub trait Synapses: Clone + std::fmt::Debug + Default + PartialEq + Send + Sync 
 
 /// User parameters of the whole family; a model reads and writes only its own keys, the other
 /// fields keep their defaults.
+///
+/// | name | default | unit | meaning |
+/// | --- | --- | --- | --- |
+/// | `V_th` | −50.4 | mV | threshold of the exponential term (spike threshold if `Delta_T` = 0) |
+/// | `V_peak` | 0 | mV | spike detection threshold (for `Delta_T` > 0; ≥ `V_th`) |
+/// | `V_reset` | −60 | mV | reset potential (< `V_peak`) |
+/// | `t_ref` | 0 | ms | refractory period (≥ 0) |
+/// | `g_L` | 30 | nS | leak conductance |
+/// | `C_m` | 281 | pF | membrane capacitance (> 0) |
+/// | `E_L` | −70.6 | mV | leak reversal potential |
+/// | `Delta_T` | 2 | mV | slope factor (≥ 0) |
+/// | `tau_w` | 144 | ms | adaptation time constant (> 0) |
+/// | `a` | 4 | nS | subthreshold adaptation |
+/// | `b` | 80.5 | pA | spike-triggered adaptation |
+/// | `I_e` | 0 | pA | constant external current |
+/// | `gsl_error_tol` | 1e-6 | | tolerance of the RKF45 step control (> 0) |
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     /// `V_peak`, mV: spike detection threshold when `Delta_T > 0`.

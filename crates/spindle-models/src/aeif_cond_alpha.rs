@@ -1,21 +1,24 @@
-//! `aeif_cond_alpha`: the adaptive exponential integrate-and-fire neuron with alpha-shaped synaptic conductances, NEST 3.10's model of that name. The AdEx machinery it
-//! shares with the other `aeif_*` models is in [`crate::aeif`].
+//! `aeif_cond_alpha`: the adaptive exponential integrate-and-fire neuron with alpha-shaped synaptic
+//! conductances, NEST 3.10's model of that name. The AdEx machinery it shares with the other
+//! `aeif_*` models is in [`crate::aeif`].
 //!
 //! # Model
 //!
 //! ```text
-//! C_m dV/dt  = −g_L (V' − E_L) + g_L Δ_T exp((V' − V_th)/Δ_T) − g_ex (V' − E_ex) − g_in (V' − E_in)
-//!              − w + I_e + I_stim
+//! C_m dV/dt  = −g_L (V' − E_L) + g_L Δ_T exp((V' − V_th)/Δ_T)
+//!              − g_ex (V' − E_ex) − g_in (V' − E_in) − w + I_e + I_stim
 //! dg_ex/dt   = dg_ex' − g_ex/τ_syn_ex,   d(dg_ex)/dt = −dg_ex/τ_syn_ex   (likewise g_in)
 //! τ_w dw/dt  = a (V' − E_L) − w
 //! ```
 //!
-//! with `V'` as in [`crate::aeif`]; a spike of weight `q > 0` adds `q·e/τ_syn_ex` to `dg_ex`, one of `q ≤ 0` adds `−q·e/τ_syn_in` to `dg_in` at the end of the step, so that the conductance peaks at `|q|` nS `τ_syn` after.
+//! with `V'` as in [`crate::aeif`]; a spike of weight `q > 0` adds `q·e/τ_syn_ex` to `dg_ex`, one
+//! of `q ≤ 0` adds `−q·e/τ_syn_in` to `dg_in` at the end of the step, so that the conductance peaks
+//! at `|q|` nS `τ_syn` after.
 //!
 //! # Parameters
 //!
 //! The family's parameters (`V_th`, `V_peak`, `V_reset`, `t_ref`, `g_L`, `C_m`, `E_L`,
-//! `Delta_T`, `tau_w`, `a`, `b`, `I_e`, `gsl_error_tol`) are listed in [`crate::aeif`]; the
+//! `Delta_T`, `tau_w`, `a`, `b`, `I_e`, `gsl_error_tol`) are listed at [`crate::aeif::Params`]; the
 //! synapses add:
 //!
 //! | name | default | unit | meaning |
@@ -25,9 +28,9 @@
 //! | `tau_syn_ex` | 0.2 | ms | rise time of the excitatory conductance |
 //! | `tau_syn_in` | 2 | ms | rise time of the inhibitory conductance |
 //!
-//! Initial state: `V_m` = −70.6 mV (the default `E_L`, whatever `E_L` is set to),
-//! `g_ex`, `dg_ex`, `g_in`, `dg_in` (nS, nS/ms) and `w` (pA) 0. Recordables: `V_m`, `g_ex`, `g_in`, `w`. Receptors: spikes and currents on receptor 0
-//! only.
+//! Initial state: `V_m` = −70.6 mV (the default `E_L`, whatever `E_L` is set to), `g_ex`, `dg_ex`,
+//! `g_in`, `dg_in` (nS, nS/ms) and `w` (pA) 0. Recordables: `V_m`, `g_ex`, `g_in`, `w`. Receptors:
+//! spikes and currents on receptor 0 only.
 
 use crate::aeif::{self, Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
 

@@ -23,7 +23,7 @@
 //! # Parameters
 //!
 //! The family's parameters (`V_th`, `V_peak`, `V_reset`, `t_ref`, `g_L`, `C_m`, `E_L`,
-//! `Delta_T`, `tau_w`, `a`, `b`, `I_e`, `gsl_error_tol`) are listed in [`crate::aeif`]; this
+//! `Delta_T`, `tau_w`, `a`, `b`, `I_e`, `gsl_error_tol`) are listed at [`crate::aeif::Params`]; this
 //! model adds:
 //!
 //! | name | default | unit | meaning |

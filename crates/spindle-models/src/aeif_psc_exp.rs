@@ -1,20 +1,23 @@
-//! `aeif_psc_exp`: the adaptive exponential integrate-and-fire neuron with exponentially decaying synaptic currents, NEST 3.10's model of that name. The AdEx machinery it
-//! shares with the other `aeif_*` models is in [`crate::aeif`].
+//! `aeif_psc_exp`: the adaptive exponential integrate-and-fire neuron with exponentially decaying
+//! synaptic currents, NEST 3.10's model of that name. The AdEx machinery it shares with the other
+//! `aeif_*` models is in [`crate::aeif`].
 //!
 //! # Model
 //!
 //! ```text
-//! C_m dV/dt  = −g_L (V' − E_L) + g_L Δ_T exp((V' − V_th)/Δ_T) + I_syn_ex − I_syn_in − w + I_e + I_stim
+//! C_m dV/dt  = −g_L (V' − E_L) + g_L Δ_T exp((V' − V_th)/Δ_T)
+//!              + I_syn_ex − I_syn_in − w + I_e + I_stim
 //! dI_syn_ex/dt = −I_syn_ex/τ_syn_ex,   dI_syn_in/dt = −I_syn_in/τ_syn_in
 //! τ_w dw/dt  = a (V' − E_L) − w
 //! ```
 //!
-//! with `V'` as in [`crate::aeif`]; a spike of weight `q > 0` adds `q` to `I_syn_ex`, one of `q ≤ 0` adds `−q` to `I_syn_in` at the end of the step.
+//! with `V'` as in [`crate::aeif`]; a spike of weight `q > 0` adds `q` to `I_syn_ex`, one of `q ≤
+//! 0` adds `−q` to `I_syn_in` at the end of the step.
 //!
 //! # Parameters
 //!
 //! The family's parameters (`V_th`, `V_peak`, `V_reset`, `t_ref`, `g_L`, `C_m`, `E_L`,
-//! `Delta_T`, `tau_w`, `a`, `b`, `I_e`, `gsl_error_tol`) are listed in [`crate::aeif`]; the
+//! `Delta_T`, `tau_w`, `a`, `b`, `I_e`, `gsl_error_tol`) are listed at [`crate::aeif::Params`]; the
 //! synapses add:
 //!
 //! | name | default | unit | meaning |
@@ -22,9 +25,9 @@
 //! | `tau_syn_ex` | 0.2 | ms | decay time of the excitatory current |
 //! | `tau_syn_in` | 2 | ms | decay time of the inhibitory current |
 //!
-//! Initial state: `V_m` = −70.6 mV (the default `E_L`, whatever `E_L` is set to),
-//! `I_syn_ex`, `I_syn_in` and `w` (pA) 0. Recordables: `V_m`, `I_syn_ex`, `I_syn_in`, `w`. Receptors: spikes and currents on receptor 0
-//! only.
+//! Initial state: `V_m` = −70.6 mV (the default `E_L`, whatever `E_L` is set to), `I_syn_ex`,
+//! `I_syn_in` and `w` (pA) 0. Recordables: `V_m`, `I_syn_ex`, `I_syn_in`, `w`. Receptors: spikes
+//! and currents on receptor 0 only.
 
 use crate::aeif::{self, Adex, Checks, Derived, Rhs, SynapseParams, Synapses};
 

@@ -59,7 +59,7 @@ fn replay_counting_spikes_and_nan(model: &str, name: &str) {
     let mut spikes = Vec::new();
     drive.run_until(g.t_ms, |stamp, chunk, emitted| {
         for &(_, m) in emitted {
-            spikes.extend(std::iter::repeat(stamp).take(m as usize));
+            spikes.extend(std::iter::repeat_n(stamp, m as usize));
         }
         if let Some((s, values)) = expected.peek() {
             if *s == stamp {
