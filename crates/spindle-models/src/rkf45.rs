@@ -1,6 +1,7 @@
 //! GSL 1.15's Runge–Kutta–Fehlberg 4(5) stepper with its standard step-size controller, as
 //! NEST's GSL-based models drive it (`gsl_odeiv_evolve_apply` with `gsl_odeiv_step_rkf45` and
-//! `gsl_odeiv_control_y_new(eps_abs, 0.0)`).
+//! `gsl_odeiv_control_y_new(eps_abs, 0.0)`, or, in the AdEx models,
+//! `gsl_odeiv_control_yp_new(tol, tol)`: see [`Control`]).
 //!
 //! The point of this module is bit-exactness, not elegance: every expression reproduces the
 //! order of floating-point operations of GSL's `ode-initval/rkf45.c`, `cstd.c` and (GSL 1.15)
