@@ -802,7 +802,7 @@ impl<S: Synapses> AdexChunk<S> {
             }
             if S::DELTA {
                 if *r == 0 {
-                    y[0] = y[0] + delta_in;
+                    y[0] += delta_in;
                     if p.refractory_input && self.held_input[i] != 0.0 {
                         y[0] += self.held_input[i];
                         self.held_input[i] = 0.0;
