@@ -5,8 +5,8 @@
 * tests/data/set_status/<model>.txt — two neurons of one model, created with different
   parameters, driven by the same dc current and spikes; after T1 ms each gets its own SetStatus
   (parameters and state, E_L moved with and without V_m), then the run goes on for T2 ms. The
-  file holds the scenario, every step's recordables of both neurons, their spikes and their
-  GetStatus at the end;
+  file holds the scenario, the recordables of both neurons (every step, or every n-th), their
+  spikes and their GetStatus at the end;
 * tests/data/set_status/defaults.txt — GetStatus of a fresh neuron of every model, without the
   keys the kernel adds to every node.
 
@@ -71,6 +71,28 @@ SCENARIOS = [
      {"V_th": -50.0, "E_L": -75.0, "V_m": -70.0, "threshold_spike": 1.0,
       "threshold_voltage": -0.5, "ASCurrents": [5.0, -3.0], "E_rev": [5.0, -80.0]},
      {"E_L": -70.0, "g_m": 12.0, "spike_dependent_threshold": True, "tau_syn": [1.0, 1.5]}),
+    # The AdEx models, sampled every 5th step. gsl_error_tol set after the first Simulate is
+    # reported but not used (NEST built the step controller at the first Simulate).
+    ("aeif_cond_alpha", ["V_m", "g_ex", "g_in", "w"], 700.0, [0], (-10.0, 15.0),
+     {}, {"I_e": 100.0, "tau_syn_ex": 0.5, "a": 2.0},
+     {"I_e": 200.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2, "w": 5.0},
+     {"E_L": -72.0, "b": 40.0, "dg_ex": 2.0, "t_ref": 1.0}, 5),
+    ("aeif_cond_exp", ["V_m", "g_ex", "g_in", "w"], 700.0, [0], (-10.0, 15.0),
+     {}, {"I_e": 100.0, "tau_syn_in": 4.0, "E_ex": 5.0},
+     {"I_e": 200.0, "V_peak": -20.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2},
+     {"E_L": -72.0, "tau_w": 50.0, "g_ex": 3.0, "Delta_T": 0.0}, 5),
+    ("aeif_psc_alpha", ["V_m", "I_syn_ex", "I_syn_in", "w"], 700.0, [0], (-300.0, 400.0),
+     {}, {"I_e": 100.0, "tau_syn_ex": 0.5, "C_m": 250.0},
+     {"I_e": 200.0, "V_reset": -55.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2},
+     {"E_L": -72.0, "a": 8.0, "dI_syn_in": 20.0, "t_ref": 1.5}, 5),
+    ("aeif_psc_exp", ["V_m", "I_syn_ex", "I_syn_in", "w"], 700.0, [0], (-300.0, 400.0),
+     {}, {"I_e": 100.0, "tau_syn_in": 1.0, "g_L": 20.0},
+     {"I_e": 200.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2},
+     {"E_L": -72.0, "b": 100.0, "I_syn_ex": 50.0, "w": -20.0}, 5),
+    ("aeif_psc_delta", ["V_m", "w"], 700.0, [0], (-2.0, 3.0),
+     {}, {"I_e": 100.0, "refractory_input": True, "Delta_T": 1.0},
+     {"I_e": 200.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2},
+     {"E_L": -72.0, "refractory_input": False, "t_ref": 1.0, "Delta_T": 0.0}, 5),
 ]
 
 
@@ -92,7 +114,7 @@ def own_keys(status):
     return {k: v for k, v in status.items() if k not in GENERIC}
 
 
-def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1):
+def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1, every=1):
     import random
     rng = random.Random(sum(map(ord, model)))
     h, t1, t2 = 0.1, 30.0, 30.0
@@ -109,7 +131,7 @@ def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1
         nest.Connect(sg, n, syn_spec={"weight": w, "delay": d, "receptor_type": rec})
     dcg = nest.Create("dc_generator", params={"amplitude": dc})
     nest.Connect(dcg, n, syn_spec={"delay": 1.0})
-    mm = nest.Create("multimeter", params={"interval": h, "record_from": record})
+    mm = nest.Create("multimeter", params={"interval": h * every, "record_from": record})
     nest.Connect(mm, n)
     sr = nest.Create("spike_recorder")
     nest.Connect(n, sr)
@@ -151,7 +173,8 @@ def defaults():
     lines = [f"# NEST {nest.__version__} GetStatus of a fresh neuron, without the kernel's keys; "
              f"written by scripts/set_status_golden.py; do not edit"]
     for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "glif_psc", "glif_cond",
-                  "parrot_neuron"]:
+                  "parrot_neuron", "aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha",
+                  "aeif_psc_exp", "aeif_psc_delta"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

@@ -8,6 +8,9 @@
 //! * [`iaf_psc_alpha`], [`iaf_psc_exp`] — leaky integrate-and-fire neurons with alpha or
 //!   exponential current synapses, exact propagators with NEST's own `expm1`.
 //! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
+//! * [`aeif_cond_alpha`], [`aeif_cond_exp`], [`aeif_psc_alpha`], [`aeif_psc_exp`],
+//!   [`aeif_psc_delta`] — adaptive exponential integrate-and-fire neurons (RKF45, NEST's
+//!   in-loop spike handling and bounds checks; shared machinery in [`aeif`]).
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
 //! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
@@ -19,6 +22,12 @@
 //! then reports unread keys with `params.finish(name, keys)`, the keys coming from
 //! [`neuron_model_keys`].
 
+pub mod aeif;
+pub mod aeif_cond_alpha;
+pub mod aeif_cond_exp;
+pub mod aeif_psc_alpha;
+pub mod aeif_psc_delta;
+pub mod aeif_psc_exp;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
@@ -31,6 +40,11 @@ pub mod parrot_neuron;
 pub mod rkf45;
 mod voltages;
 
+pub use aeif_cond_alpha::AeifCondAlpha;
+pub use aeif_cond_exp::AeifCondExp;
+pub use aeif_psc_alpha::AeifPscAlpha;
+pub use aeif_psc_delta::AeifPscDelta;
+pub use aeif_psc_exp::AeifPscExp;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
 pub use iaf_cond_exp::IafCondExp;
@@ -44,6 +58,11 @@ use spindle_core::params::{ParamError, Params};
 
 /// The names of all neuron models this crate provides.
 pub const NEURON_MODELS: &[&str] = &[
+    aeif_cond_alpha::MODEL_NAME,
+    aeif_cond_exp::MODEL_NAME,
+    aeif_psc_alpha::MODEL_NAME,
+    aeif_psc_delta::MODEL_NAME,
+    aeif_psc_exp::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
     iaf_cond_exp::MODEL_NAME,
@@ -65,6 +84,11 @@ pub fn neuron_model(
     params: &mut Params,
 ) -> Option<Result<Box<dyn NeuronModel>, ParamError>> {
     match name {
+        aeif_cond_alpha::MODEL_NAME => boxed(AeifCondAlpha::from_params(params)),
+        aeif_cond_exp::MODEL_NAME => boxed(AeifCondExp::from_params(params)),
+        aeif_psc_alpha::MODEL_NAME => boxed(AeifPscAlpha::from_params(params)),
+        aeif_psc_delta::MODEL_NAME => boxed(AeifPscDelta::from_params(params)),
+        aeif_psc_exp::MODEL_NAME => boxed(AeifPscExp::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
@@ -78,6 +102,11 @@ pub fn neuron_model(
 /// The keys model `name` accepts, for `Params::finish`; `None` if no model has that name.
 pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     match name {
+        aeif_cond_alpha::MODEL_NAME => Some(aeif_cond_alpha::KEYS),
+        aeif_cond_exp::MODEL_NAME => Some(aeif_cond_exp::KEYS),
+        aeif_psc_alpha::MODEL_NAME => Some(aeif_psc_alpha::KEYS),
+        aeif_psc_delta::MODEL_NAME => Some(aeif_psc_delta::KEYS),
+        aeif_psc_exp::MODEL_NAME => Some(aeif_psc_exp::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),

@@ -1,6 +1,7 @@
 //! GSL 1.15's Runge–Kutta–Fehlberg 4(5) stepper with its standard step-size controller, as
 //! NEST's GSL-based models drive it (`gsl_odeiv_evolve_apply` with `gsl_odeiv_step_rkf45` and
-//! `gsl_odeiv_control_y_new(eps_abs, 0.0)`).
+//! `gsl_odeiv_control_y_new(eps_abs, 0.0)`, or, in the AdEx models,
+//! `gsl_odeiv_control_yp_new(tol, tol)`: see [`Control`]).
 //!
 //! The point of this module is bit-exactness, not elegance: every expression reproduces the
 //! order of floating-point operations of GSL's `ode-initval/rkf45.c`, `cstd.c` and (GSL 1.15)
@@ -82,15 +83,20 @@ impl WorkBuf {
     }
 
     pub fn work(&mut self) -> Work<'_> {
-        let d = self.dim;
-        let (k1, rest) = self.buf.split_at_mut(d);
-        let (k2, rest) = rest.split_at_mut(d);
-        let (k3, rest) = rest.split_at_mut(d);
-        let (k4, rest) = rest.split_at_mut(d);
-        let (k5, rest) = rest.split_at_mut(d);
-        let (k6, rest) = rest.split_at_mut(d);
-        let (ytmp, rest) = rest.split_at_mut(d);
-        let (y0, yerr) = rest.split_at_mut(d);
+        let mut parts = self.buf.chunks_exact_mut(self.dim);
+        Work::from_parts(std::array::from_fn(|_| parts.next().unwrap()))
+    }
+}
+
+impl<'a> Work<'a> {
+    /// Scratch arrays on the stack of a caller whose dimension is at most `D` (the integrator
+    /// uses the first `y.len()` elements of each).
+    pub fn on_stack<const D: usize>(stack: &'a mut [[f64; D]; 9]) -> Work<'a> {
+        Work::from_parts(stack.each_mut().map(|a| &mut a[..]))
+    }
+
+    fn from_parts(parts: [&'a mut [f64]; 9]) -> Work<'a> {
+        let [k1, k2, k3, k4, k5, k6, ytmp, y0, yerr] = parts;
         Work {
             k1,
             k2,
@@ -179,7 +185,6 @@ enum Adjust {
 /// `a_dydt = 0`: every component is held to the same absolute tolerance `eps_abs`.
 #[inline(always)]
 fn hadjust(eps_abs: f64, yerr: &[f64], h: &mut f64) -> Adjust {
-    let h_old = h.abs();
     // GSL: D0 = eps_rel·(a_y·|y| + a_dydt·h_old·|y'|) + eps_abs, which is eps_abs for finite y.
     let d0 = eps_abs;
     // GSL takes rmax = max(DBL_MIN, max_i |yerr_i|/D0), skipping NaN ratios (GSL_MAX_DBL(r, rmax)
@@ -196,6 +201,36 @@ fn hadjust(eps_abs: f64, yerr: &[f64], h: &mut f64) -> Adjust {
     } else {
         f64::MIN_POSITIVE // DBL_MIN
     };
+    rescale(rmax, h)
+}
+
+/// GSL's `std_control_hadjust` for a "yp" controller (`gsl_odeiv_control_yp_new(eps_abs,
+/// eps_rel)`: `a_y = 0`, `a_dydt = 1`), NEST's AdEx models' choice: component `i` is held to
+/// `eps_rel·|h_old·y'_i| + eps_abs`, `y'` the derivative at the end of the trial step. Written
+/// as GSL writes it (the `0·|y_i|` term included, which is NaN for an infinite `y_i`).
+#[inline(always)]
+fn hadjust_yp(
+    eps_abs: f64,
+    eps_rel: f64,
+    y: &[f64],
+    yerr: &[f64],
+    yp: &[f64],
+    h: &mut f64,
+) -> Adjust {
+    let h_old = h.abs();
+    let mut rmax = f64::MIN_POSITIVE; // DBL_MIN
+    for i in 0..yerr.len() {
+        let d0 = eps_rel * (0.0 * y[i].abs() + 1.0 * (h_old * yp[i]).abs()) + eps_abs;
+        let r = yerr[i].abs() / d0.abs();
+        rmax = if r > rmax { r } else { rmax };
+    }
+    rescale(rmax, h)
+}
+
+/// The step-size decision of GSL's standard controller from the largest error ratio `rmax`.
+#[inline(always)]
+fn rescale(rmax: f64, h: &mut f64) -> Adjust {
+    let h_old = h.abs();
     // GSL 1.x form: the scale factor r is clamped, then multiplied onto the old step (GSL 2.x
     // multiplies first and clamps the step, which rounds differently).
     if rmax > 1.1 {
@@ -224,6 +259,15 @@ fn hadjust(eps_abs: f64, yerr: &[f64], h: &mut f64) -> Adjust {
     }
 }
 
+/// The tolerances of GSL's standard step-size controller, as NEST's models configure it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Control {
+    /// `gsl_odeiv_control_y_new(eps_abs, 0.0)`: one absolute tolerance for every component.
+    Y { eps_abs: f64 },
+    /// `gsl_odeiv_control_yp_new(eps_abs, eps_rel)`: tolerance `eps_rel·|h·y'_i| + eps_abs`.
+    Yp { eps_abs: f64, eps_rel: f64 },
+}
+
 /// One `gsl_odeiv_evolve_apply` (GSL 1.15) towards `t1`: advances `t` by one accepted step
 /// (possibly after rejected trials) and leaves the proposed next step in `h`.
 ///
@@ -233,6 +277,22 @@ fn hadjust(eps_abs: f64, yerr: &[f64], h: &mut f64) -> Adjust {
 pub fn evolve_apply<S: OdeSystem>(
     sys: &S,
     eps_abs: f64,
+    t: &mut f64,
+    t1: f64,
+    h: &mut f64,
+    y: &mut [f64],
+    w: &mut Work<'_>,
+) {
+    evolve_apply_with(sys, Control::Y { eps_abs }, t, t1, h, y, w);
+}
+
+/// [`evolve_apply`] with any of GSL's standard controllers. The "yp" controller needs the
+/// derivative at the end of a trial step, which GSL's rkf45 evaluates after the step
+/// (`dydt_out`); it goes into `w.ytmp`, free at that point.
+#[inline(always)]
+pub fn evolve_apply_with<S: OdeSystem>(
+    sys: &S,
+    control: Control,
     t: &mut f64,
     t1: f64,
     h: &mut f64,
@@ -261,7 +321,14 @@ pub fn evolve_apply<S: OdeSystem>(
         *t = if final_step { t1 } else { t0 + h0 };
 
         let h_old = h0;
-        if hadjust(eps_abs, &w.yerr[..n], &mut h0) == Adjust::Decrease {
+        let adjust = match control {
+            Control::Y { eps_abs } => hadjust(eps_abs, &w.yerr[..n], &mut h0),
+            Control::Yp { eps_abs, eps_rel } => {
+                sys.eval(y, &mut w.ytmp[..n]);
+                hadjust_yp(eps_abs, eps_rel, y, &w.yerr[..n], &w.ytmp[..n], &mut h0)
+            }
+        };
+        if adjust == Adjust::Decrease {
             // Retry only if the step really shrank and still moves time by at least an ulp.
             let t_curr = *t;
             let t_next = *t + h0;

@@ -203,6 +203,11 @@ fn registry_knows_its_models_and_only_those() {
     assert_eq!(
         NEURON_MODELS,
         [
+            "aeif_cond_alpha",
+            "aeif_cond_exp",
+            "aeif_psc_alpha",
+            "aeif_psc_delta",
+            "aeif_psc_exp",
             "glif_cond",
             "glif_psc",
             "iaf_cond_exp",

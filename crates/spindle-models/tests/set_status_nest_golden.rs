@@ -237,6 +237,19 @@ fn glif_cond_matches_nest_across_set_status() {
 }
 
 #[test]
+fn aeif_models_match_nest_across_set_status() {
+    for model in [
+        "aeif_cond_alpha",
+        "aeif_cond_exp",
+        "aeif_psc_alpha",
+        "aeif_psc_exp",
+        "aeif_psc_delta",
+    ] {
+        replay(model);
+    }
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
