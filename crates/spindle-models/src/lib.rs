@@ -20,6 +20,7 @@
 //! [`neuron_model_keys`].
 
 mod glif;
+pub mod iaf_cond;
 pub mod glif_cond;
 pub mod glif_psc;
 pub mod iaf_cond_exp;
