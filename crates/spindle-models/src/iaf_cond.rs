@@ -211,8 +211,6 @@ pub trait CondModel<const D: usize>:
 {
     /// NEST's model name.
     const NAME: &'static str;
-    /// Every key `SetStatus` reads: parameters and state.
-    const KEYS: &'static [&'static str];
     /// The state keys of `GetStatus`/`SetStatus` and their index in the state vector, in
     /// NEST's order.
     const STATE: &'static [(&'static str, usize)];
@@ -550,5 +548,68 @@ impl<M: CondModel<D>, const D: usize> NeuronChunk for IafCondChunk<M, D> {
         self.sets.assign(neuron, p);
         self.y[neuron] = y;
         Ok(())
+    }
+}
+
+/// The state layout of the models whose conductances are alpha or beta functions
+/// (`iaf_cond_alpha`, `iaf_cond_beta`): `y = (V_m, dg_ex, g_ex, dg_in, g_in)`; a spike jumps
+/// `dg_*`.
+pub mod rise_decay {
+    use super::Readout;
+
+    pub const DG_EX: usize = 1;
+    pub const G_EX: usize = 2;
+    pub const DG_IN: usize = 3;
+    pub const G_IN: usize = 4;
+
+    /// NEST's `State_::get` order.
+    pub const STATE: &[(&str, usize)] = &[
+        ("V_m", 0),
+        ("g_ex", G_EX),
+        ("dg_ex", DG_EX),
+        ("g_in", G_IN),
+        ("dg_in", DG_IN),
+    ];
+
+    pub const RECORDABLES: &[(&str, &str, Readout)] = &[
+        ("V_m", "mV", Readout::State(0)),
+        ("g_ex", "nS", Readout::State(G_EX)),
+        ("g_in", "nS", Readout::State(G_IN)),
+        ("t_ref_remaining", "ms", Readout::RefractoryTime),
+    ];
+
+    /// The time constants of one conductance: `dg' = −dg/τ_dg`, `g' = dg − g/τ_g`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Taus {
+        pub dg: f64,
+        pub g: f64,
+    }
+
+    /// NEST's `iaf_cond_alpha_dynamics` (`τ_dg = τ_g = τ_syn`) and `iaf_cond_beta_dynamics`
+    /// (`τ_dg = τ_decay`, `τ_g = τ_rise`), expression for expression.
+    #[inline(always)]
+    pub fn rhs(
+        m: &super::Membrane,
+        ex: Taus,
+        inh: Taus,
+        refractory: bool,
+        i_stim: f64,
+        y: &[f64; 5],
+        f: &mut [f64; 5],
+    ) {
+        f[0] = if refractory {
+            // NEST evaluates the currents at V = V_reset here; the derivative is 0 regardless.
+            0.0
+        } else {
+            let v = m.bounded(y[0]);
+            let i_syn_exc = y[G_EX] * (v - m.e_ex);
+            let i_syn_inh = y[G_IN] * (v - m.e_in);
+            let i_leak = m.g_l * (v - m.e_l);
+            (-i_leak - i_syn_exc - i_syn_inh + i_stim + m.i_e) / m.c_m
+        };
+        f[DG_EX] = -y[DG_EX] / ex.dg;
+        f[G_EX] = y[DG_EX] - (y[G_EX] / ex.g);
+        f[DG_IN] = -y[DG_IN] / inh.dg;
+        f[G_IN] = y[DG_IN] - (y[G_IN] / inh.g);
     }
 }

@@ -99,7 +99,6 @@ pub type IafCondExpChunk = IafCondChunk<CondExp, 3>;
 
 impl CondModel<3> for CondExp {
     const NAME: &'static str = MODEL_NAME;
-    const KEYS: &'static [&'static str] = KEYS;
     const STATE: &'static [(&'static str, usize)] = &[("V_m", 0), ("g_ex", G_EX), ("g_in", G_IN)];
     const RECORDABLES: &'static [(&'static str, &'static str, Readout)] = &[
         ("V_m", "mV", Readout::State(0)),

@@ -7,7 +7,10 @@
 //!   its threshold and after-spike-current machinery with `glif_cond`.
 //! * [`iaf_psc_alpha`], [`iaf_psc_exp`] — leaky integrate-and-fire neurons with alpha or
 //!   exponential current synapses, exact propagators with NEST's own `expm1`.
-//! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
+//! * [`iaf_cond_exp`], [`iaf_cond_alpha`], [`iaf_cond_beta`], [`iaf_cond_exp_sfa_rr`] — leaky
+//!   integrate-and-fire neurons with exponential, alpha or beta conductances (the last with
+//!   spike-frequency adaptation and relative refractoriness), integrated with RKF45; their
+//!   shared step is [`iaf_cond`].
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
 //! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
@@ -20,10 +23,13 @@
 //! [`neuron_model_keys`].
 
 mod glif;
-pub mod iaf_cond;
 pub mod glif_cond;
 pub mod glif_psc;
+pub mod iaf_cond;
+pub mod iaf_cond_alpha;
+pub mod iaf_cond_beta;
 pub mod iaf_cond_exp;
+pub mod iaf_cond_exp_sfa_rr;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
 pub mod iaf_psc_exp;
@@ -34,7 +40,10 @@ mod voltages;
 
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
+pub use iaf_cond_alpha::IafCondAlpha;
+pub use iaf_cond_beta::IafCondBeta;
 pub use iaf_cond_exp::IafCondExp;
+pub use iaf_cond_exp_sfa_rr::IafCondExpSfaRr;
 pub use iaf_psc_alpha::IafPscAlpha;
 pub use iaf_psc_exp::IafPscExp;
 pub use parrot_neuron::ParrotNeuron;
@@ -47,7 +56,10 @@ use spindle_core::params::{ParamError, Params};
 pub const NEURON_MODELS: &[&str] = &[
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
+    iaf_cond_alpha::MODEL_NAME,
+    iaf_cond_beta::MODEL_NAME,
     iaf_cond_exp::MODEL_NAME,
+    iaf_cond_exp_sfa_rr::MODEL_NAME,
     iaf_psc_alpha::MODEL_NAME,
     iaf_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
@@ -68,7 +80,10 @@ pub fn neuron_model(
     match name {
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
+        iaf_cond_alpha::MODEL_NAME => boxed(IafCondAlpha::from_params(params)),
+        iaf_cond_beta::MODEL_NAME => boxed(IafCondBeta::from_params(params)),
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
+        iaf_cond_exp_sfa_rr::MODEL_NAME => boxed(IafCondExpSfaRr::from_params(params)),
         iaf_psc_alpha::MODEL_NAME => boxed(IafPscAlpha::from_params(params)),
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
@@ -81,7 +96,10 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     match name {
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
+        iaf_cond_alpha::MODEL_NAME => Some(iaf_cond_alpha::KEYS),
+        iaf_cond_beta::MODEL_NAME => Some(iaf_cond_beta::KEYS),
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
+        iaf_cond_exp_sfa_rr::MODEL_NAME => Some(iaf_cond_exp_sfa_rr::KEYS),
         iaf_psc_alpha::MODEL_NAME => Some(iaf_psc_alpha::KEYS),
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
