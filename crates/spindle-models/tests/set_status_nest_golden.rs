@@ -310,10 +310,7 @@ fn a_failed_set_status_changes_nothing() {
         ),
         (
             "iaf_cond_alpha",
-            &[
-                ("dg_ex", Value::Float(5.0)),
-                ("V_th", Value::Float(-61.0)),
-            ],
+            &[("dg_ex", Value::Float(5.0)), ("V_th", Value::Float(-61.0))],
         ),
         (
             "iaf_cond_beta",
@@ -324,10 +321,7 @@ fn a_failed_set_status_changes_nothing() {
         ),
         (
             "iaf_cond_exp_sfa_rr",
-            &[
-                ("q_sfa", Value::Float(5.0)),
-                ("tau_rr", Value::Float(0.0)),
-            ],
+            &[("q_sfa", Value::Float(5.0)), ("tau_rr", Value::Float(0.0))],
         ),
         (
             "glif_psc",
