@@ -59,6 +59,18 @@ SCENARIOS = [
      {}, {"g_L": 20.0, "I_e": 50.0},
      {"I_e": 100.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "g_ex": 3.0},
      {"tau_syn_ex": 0.5, "E_ex": 5.0, "t_ref": 1.0, "g_in": 2.0}),
+    ("iaf_cond_alpha", ["V_m", "g_ex", "g_in", "t_ref_remaining"], 300.0, [0], (-20.0, 30.0),
+     {}, {"g_L": 20.0, "I_e": 50.0},
+     {"I_e": 100.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "dg_ex": 3.0},
+     {"tau_syn_ex": 0.5, "E_ex": 5.0, "t_ref": 1.0, "g_in": 2.0, "dg_in": -1.0}),
+    ("iaf_cond_beta", ["V_m", "g_ex", "g_in", "t_ref_remaining"], 300.0, [0], (-20.0, 30.0),
+     {}, {"tau_rise_ex": 0.5, "tau_decay_ex": 2.0, "I_e": 50.0},
+     {"I_e": 100.0, "V_th": -52.0, "tau_decay_in": 5.0, "V_m": -60.0, "g_ex": 3.0},
+     {"tau_rise_ex": 0.2, "tau_rise_in": 0.8, "t_ref": 1.0, "dg_in": 2.0}),
+    ("iaf_cond_exp_sfa_rr", ["V_m", "g_ex", "g_in", "g_sfa", "g_rr"], 450.0, [0],
+     (-20.0, 30.0), {}, {"q_sfa": 30.0, "I_e": 50.0},
+     {"I_e": 100.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "g_sfa": 5.0},
+     {"tau_rr": 5.0, "E_sfa": -80.0, "q_rr": 100.0, "g_rr": 20.0}),
     ("glif_psc", ["V_m", "I_syn", "ASCurrents_sum", "threshold", "threshold_spike",
                   "threshold_voltage"], 450.0, [1], (-100.0, 150.0),
      dict(LIF_R_ASC_A), {"tau_syn": [1.5]},
@@ -172,7 +184,8 @@ def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1
 def defaults():
     lines = [f"# NEST {nest.__version__} GetStatus of a fresh neuron, without the kernel's keys; "
              f"written by scripts/set_status_golden.py; do not edit"]
-    for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "glif_psc", "glif_cond",
+    for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "iaf_cond_alpha",
+                  "iaf_cond_beta", "iaf_cond_exp_sfa_rr", "glif_psc", "glif_cond",
                   "parrot_neuron", "aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha",
                   "aeif_psc_exp", "aeif_psc_delta"]:
         nest.ResetKernel()

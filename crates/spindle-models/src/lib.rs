@@ -7,7 +7,10 @@
 //!   its threshold and after-spike-current machinery with `glif_cond`.
 //! * [`iaf_psc_alpha`], [`iaf_psc_exp`] — leaky integrate-and-fire neurons with alpha or
 //!   exponential current synapses, exact propagators with NEST's own `expm1`.
-//! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
+//! * [`iaf_cond_exp`], [`iaf_cond_alpha`], [`iaf_cond_beta`], [`iaf_cond_exp_sfa_rr`] — leaky
+//!   integrate-and-fire neurons with exponential, alpha or beta conductances (the last with
+//!   spike-frequency adaptation and relative refractoriness), integrated with RKF45; their
+//!   shared step is [`iaf_cond`].
 //! * [`aeif_cond_alpha`], [`aeif_cond_exp`], [`aeif_psc_alpha`], [`aeif_psc_exp`],
 //!   [`aeif_psc_delta`] — adaptive exponential integrate-and-fire neurons (RKF45, NEST's
 //!   in-loop spike handling and bounds checks; shared machinery in [`aeif`]).
@@ -31,7 +34,11 @@ pub mod aeif_psc_exp;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
+pub mod iaf_cond;
+pub mod iaf_cond_alpha;
+pub mod iaf_cond_beta;
 pub mod iaf_cond_exp;
+pub mod iaf_cond_exp_sfa_rr;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
 pub mod iaf_psc_exp;
@@ -47,7 +54,10 @@ pub use aeif_psc_delta::AeifPscDelta;
 pub use aeif_psc_exp::AeifPscExp;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
+pub use iaf_cond_alpha::IafCondAlpha;
+pub use iaf_cond_beta::IafCondBeta;
 pub use iaf_cond_exp::IafCondExp;
+pub use iaf_cond_exp_sfa_rr::IafCondExpSfaRr;
 pub use iaf_psc_alpha::IafPscAlpha;
 pub use iaf_psc_exp::IafPscExp;
 pub use parrot_neuron::ParrotNeuron;
@@ -65,7 +75,10 @@ pub const NEURON_MODELS: &[&str] = &[
     aeif_psc_exp::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
+    iaf_cond_alpha::MODEL_NAME,
+    iaf_cond_beta::MODEL_NAME,
     iaf_cond_exp::MODEL_NAME,
+    iaf_cond_exp_sfa_rr::MODEL_NAME,
     iaf_psc_alpha::MODEL_NAME,
     iaf_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
@@ -91,7 +104,10 @@ pub fn neuron_model(
         aeif_psc_exp::MODEL_NAME => boxed(AeifPscExp::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
+        iaf_cond_alpha::MODEL_NAME => boxed(IafCondAlpha::from_params(params)),
+        iaf_cond_beta::MODEL_NAME => boxed(IafCondBeta::from_params(params)),
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
+        iaf_cond_exp_sfa_rr::MODEL_NAME => boxed(IafCondExpSfaRr::from_params(params)),
         iaf_psc_alpha::MODEL_NAME => boxed(IafPscAlpha::from_params(params)),
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
@@ -109,7 +125,10 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         aeif_psc_exp::MODEL_NAME => Some(aeif_psc_exp::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
+        iaf_cond_alpha::MODEL_NAME => Some(iaf_cond_alpha::KEYS),
+        iaf_cond_beta::MODEL_NAME => Some(iaf_cond_beta::KEYS),
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
+        iaf_cond_exp_sfa_rr::MODEL_NAME => Some(iaf_cond_exp_sfa_rr::KEYS),
         iaf_psc_alpha::MODEL_NAME => Some(iaf_psc_alpha::KEYS),
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),

@@ -210,7 +210,10 @@ fn registry_knows_its_models_and_only_those() {
             "aeif_psc_exp",
             "glif_cond",
             "glif_psc",
+            "iaf_cond_alpha",
+            "iaf_cond_beta",
             "iaf_cond_exp",
+            "iaf_cond_exp_sfa_rr",
             "iaf_psc_alpha",
             "iaf_psc_exp",
             "parrot_neuron"
@@ -661,4 +664,55 @@ fn receptors_are_refused_as_nest_refuses_them() {
     }
     let e = m.current_input(1, 1.0).unwrap_err();
     assert_eq!(e.message, unknown("glif_psc", 1));
+}
+
+#[test]
+fn iaf_cond_alpha_beta_sfa_rr_rules_have_nest_messages_in_nest_order() {
+    let taus: &[(&str, &[&str])] = &[
+        ("iaf_cond_alpha", &["tau_syn_ex", "tau_syn_in"]),
+        (
+            "iaf_cond_beta",
+            &["tau_rise_ex", "tau_decay_ex", "tau_rise_in", "tau_decay_in"],
+        ),
+        (
+            "iaf_cond_exp_sfa_rr",
+            &["tau_syn_ex", "tau_syn_in", "tau_sfa", "tau_rr"],
+        ),
+    ];
+    for &(m, keys) in taus {
+        for key in keys {
+            rejects_model(
+                m,
+                &[(key, f(0.0))],
+                "All time constants must be strictly positive.",
+            );
+        }
+        rejects_model(
+            m,
+            &[("t_ref", f(-0.1))],
+            "Refractory time cannot be negative.",
+        );
+        rejects_model(
+            m,
+            &[("V_reset", f(-40.0))],
+            "Reset potential must be smaller than threshold.",
+        );
+        rejects_model(
+            m,
+            &[("C_m", f(0.0)), (keys[0], f(-1.0))],
+            "Capacitance must be strictly positive.",
+        );
+        rejects_model(
+            m,
+            &[("t_ref", f(-1.0)), (keys[keys.len() - 1], f(-1.0))],
+            "Refractory time cannot be negative.",
+        );
+        rejects_model(
+            m,
+            &[("C_m", f(0.0)), ("V_th", f(-80.0))],
+            "Reset potential must be smaller than threshold.",
+        );
+        // NEST does not check g_L, and the conductances are settable state, negative included.
+        assert!(build_model(m, &[("g_L", f(0.0)), ("g_ex", f(-1.0))]).is_ok());
+    }
 }

@@ -237,7 +237,7 @@ fn changing_e_l_keeps_the_absolute_voltages_not_given() {
     );
     // iaf_cond_exp stores absolute voltages: V_m stays at the default −70 whatever E_L is.
     let m = IafCondExp::from_params(&mut params(&[("E_L", -60.0)])).unwrap();
-    assert_eq!(m.initial.v_m, -70.0);
+    assert_eq!(m.initial[0], -70.0);
 }
 
 #[test]

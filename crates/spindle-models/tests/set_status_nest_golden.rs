@@ -227,6 +227,21 @@ fn iaf_cond_exp_matches_nest_across_set_status() {
 }
 
 #[test]
+fn iaf_cond_alpha_matches_nest_across_set_status() {
+    replay("iaf_cond_alpha");
+}
+
+#[test]
+fn iaf_cond_beta_matches_nest_across_set_status() {
+    replay("iaf_cond_beta");
+}
+
+#[test]
+fn iaf_cond_exp_sfa_rr_matches_nest_across_set_status() {
+    replay("iaf_cond_exp_sfa_rr");
+}
+
+#[test]
 fn glif_psc_matches_nest_across_set_status() {
     replay("glif_psc");
 }
@@ -305,6 +320,21 @@ fn a_failed_set_status_changes_nothing() {
                 ("E_L", Value::Float(-60.0)),
                 ("tau_syn_in", Value::Float(0.0)),
             ],
+        ),
+        (
+            "iaf_cond_alpha",
+            &[("dg_ex", Value::Float(5.0)), ("V_th", Value::Float(-61.0))],
+        ),
+        (
+            "iaf_cond_beta",
+            &[
+                ("g_in", Value::Float(5.0)),
+                ("tau_decay_in", Value::Float(-1.0)),
+            ],
+        ),
+        (
+            "iaf_cond_exp_sfa_rr",
+            &[("q_sfa", Value::Float(5.0)), ("tau_rr", Value::Float(0.0))],
         ),
         (
             "glif_psc",
