@@ -7,6 +7,10 @@
 //!   its threshold and after-spike-current machinery with `glif_cond`.
 //! * [`iaf_psc_alpha`], [`iaf_psc_exp`] — leaky integrate-and-fire neurons with alpha or
 //!   exponential current synapses, exact propagators with NEST's own `expm1`.
+//! * [`iaf_psc_exp_multisynapse`], [`iaf_psc_alpha_multisynapse`] — the same with any number
+//!   of receptor ports, each with its own `tau_syn` (shared code in `multisynapse.rs`).
+//! * [`iaf_psc_delta`] — leaky integrate-and-fire neuron whose input spikes make the membrane
+//!   potential jump, optionally buffering input that arrives while refractory.
 //! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
@@ -25,7 +29,11 @@ pub mod glif_psc;
 pub mod iaf_cond_exp;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
+pub mod iaf_psc_alpha_multisynapse;
+pub mod iaf_psc_delta;
 pub mod iaf_psc_exp;
+pub mod iaf_psc_exp_multisynapse;
+mod multisynapse;
 mod param_sets;
 pub mod parrot_neuron;
 pub mod rkf45;
@@ -35,7 +43,10 @@ pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
 pub use iaf_cond_exp::IafCondExp;
 pub use iaf_psc_alpha::IafPscAlpha;
+pub use iaf_psc_alpha_multisynapse::IafPscAlphaMultisynapse;
+pub use iaf_psc_delta::IafPscDelta;
 pub use iaf_psc_exp::IafPscExp;
+pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
 pub use parrot_neuron::ParrotNeuron;
 
 use spindle_core::error::Rejection;
@@ -48,7 +59,10 @@ pub const NEURON_MODELS: &[&str] = &[
     glif_psc::MODEL_NAME,
     iaf_cond_exp::MODEL_NAME,
     iaf_psc_alpha::MODEL_NAME,
+    iaf_psc_alpha_multisynapse::MODEL_NAME,
+    iaf_psc_delta::MODEL_NAME,
     iaf_psc_exp::MODEL_NAME,
+    iaf_psc_exp_multisynapse::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
 ];
 
@@ -69,7 +83,12 @@ pub fn neuron_model(
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
         iaf_psc_alpha::MODEL_NAME => boxed(IafPscAlpha::from_params(params)),
+        iaf_psc_alpha_multisynapse::MODEL_NAME => {
+            boxed(IafPscAlphaMultisynapse::from_params(params))
+        }
+        iaf_psc_delta::MODEL_NAME => boxed(IafPscDelta::from_params(params)),
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
+        iaf_psc_exp_multisynapse::MODEL_NAME => boxed(IafPscExpMultisynapse::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
         _ => None,
     }
@@ -82,7 +101,10 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
         iaf_psc_alpha::MODEL_NAME => Some(iaf_psc_alpha::KEYS),
+        iaf_psc_alpha_multisynapse::MODEL_NAME => Some(iaf_psc_alpha_multisynapse::KEYS),
+        iaf_psc_delta::MODEL_NAME => Some(iaf_psc_delta::KEYS),
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
+        iaf_psc_exp_multisynapse::MODEL_NAME => Some(iaf_psc_exp_multisynapse::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
         _ => None,
     }

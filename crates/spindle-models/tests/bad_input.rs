@@ -207,7 +207,10 @@ fn registry_knows_its_models_and_only_those() {
             "glif_psc",
             "iaf_cond_exp",
             "iaf_psc_alpha",
+            "iaf_psc_alpha_multisynapse",
+            "iaf_psc_delta",
             "iaf_psc_exp",
+            "iaf_psc_exp_multisynapse",
             "parrot_neuron"
         ]
     );
