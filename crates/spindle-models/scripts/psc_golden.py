@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Golden traces of NEST 3.10's iaf_psc_delta, iaf_psc_exp_multisynapse and
-iaf_psc_alpha_multisynapse for spindle-models' tests (tests/psc_nest_golden.rs). Format and
+"""Golden traces of NEST 3.10's iaf_psc_delta, iaf_psc_exp_multisynapse,
+iaf_psc_alpha_multisynapse and iaf_psc_exp_htum for spindle-models' tests (tests/psc_nest_golden.rs). Format and
 runner: nest_golden.py.
 
 Every scenario drives one neuron with dc and step currents and with spike generators of positive
@@ -73,6 +73,26 @@ def main():
     run(model, "four_ports_h0.1", 0.1, 300.0, params,
         random_spikes(rng, 160, 295.0, (-200.0, 300.0), receptors=(1, 2, 3, 4)),
         [(0.0, 300.0, 340.0, 1.0, 1.0, 0)], rec4, 12)
+
+    # --- iaf_psc_exp_htum ----------------------------------------------------------------------
+    model = "iaf_psc_exp_htum"
+    rec = ["V_m", "I_syn_ex", "I_syn_in"]
+    # Defaults (absolute = total refractory period); zero-weight spikes go to I_syn_ex.
+    spikes = random_spikes(rng, 120, 390.0, (-150.0, 250.0))
+    spikes += [(t, 1.0, 0, 0.0, 1) for t in (20.0, 220.0)]
+    run(model, "mixed_h0.1", 0.1, 400.0, {}, spikes,
+        [(0.0, 250.0, 400.0, 1.0, 1.0, 0), (100.0, 300.0, -150.0, 1.0, 0.5, 0)], rec, 15)
+    # A relative refractory period (t_ref_tot > t_ref_abs), off-grid, every parameter moved.
+    params = {"E_L": -60.0, "V_th": -52.0, "V_reset": -66.0, "t_ref_abs": 0.55, "t_ref_tot": 3.02,
+              "tau_m": 8.0, "C_m": 180.0, "tau_syn_ex": 8.0, "tau_syn_in": 1.5, "I_e": 1000.0,
+              "V_m": -55.0}
+    run(model, "relative_refractory_h0.01", 0.01, 100.0, params,
+        random_spikes(rng, 200, 99.0, (-200.0, 160.0), grid=0.01),
+        [(0.0, 100.0, 150.0, 1.0, 1.0, 0), (30.0, 70.0, 200.0, 1.0, 0.2, 0)], rec, 40)
+    params = {"t_ref_abs": 0.5, "t_ref_tot": 6.0, "I_e": 1200.0}
+    run(model, "relative_refractory_h0.1", 0.1, 300.0, params,
+        random_spikes(rng, 150, 295.0, (-200.0, 300.0)),
+        [(0.0, 300.0, 200.0, 1.0, 1.0, 0)], rec, 12)
 
 
 if __name__ == "__main__":

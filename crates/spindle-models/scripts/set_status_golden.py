@@ -84,6 +84,10 @@ SCENARIOS = [
      {}, {"I_e": 100.0, "tau_syn": [0.5], "V_min": -80.0},
      {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "tau_m": 15.0},
      {"E_L": -75.0, "tau_syn": [4.0], "C_m": 200.0}),
+    ("iaf_psc_exp_htum", ["V_m", "I_syn_ex", "I_syn_in"], 600.0, [0], (-150.0, 200.0),
+     {}, {"I_e": 80.0, "tau_syn_ex": 1.0, "t_ref_tot": 5.0},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "t_ref_abs": 0.5},
+     {"E_L": -72.0, "tau_m": 7.0, "t_ref_tot": 2.5}),
 ]
 
 
@@ -167,7 +171,7 @@ def defaults():
              f"written by scripts/set_status_golden.py; do not edit"]
     for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "glif_psc", "glif_cond",
                   "parrot_neuron", "iaf_psc_delta", "iaf_psc_exp_multisynapse",
-                  "iaf_psc_alpha_multisynapse"]:
+                  "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

@@ -11,6 +11,7 @@
 //!   of receptor ports, each with its own `tau_syn` (shared code in `multisynapse.rs`).
 //! * [`iaf_psc_delta`] — leaky integrate-and-fire neuron whose input spikes make the membrane
 //!   potential jump, optionally buffering input that arrives while refractory.
+//! * [`iaf_psc_exp_htum`] — `iaf_psc_exp` with separate absolute and total refractory periods.
 //! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
@@ -32,6 +33,7 @@ pub mod iaf_psc_alpha;
 pub mod iaf_psc_alpha_multisynapse;
 pub mod iaf_psc_delta;
 pub mod iaf_psc_exp;
+pub mod iaf_psc_exp_htum;
 pub mod iaf_psc_exp_multisynapse;
 mod multisynapse;
 mod param_sets;
@@ -46,6 +48,7 @@ pub use iaf_psc_alpha::IafPscAlpha;
 pub use iaf_psc_alpha_multisynapse::IafPscAlphaMultisynapse;
 pub use iaf_psc_delta::IafPscDelta;
 pub use iaf_psc_exp::IafPscExp;
+pub use iaf_psc_exp_htum::IafPscExpHtum;
 pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
 pub use parrot_neuron::ParrotNeuron;
 
@@ -62,6 +65,7 @@ pub const NEURON_MODELS: &[&str] = &[
     iaf_psc_alpha_multisynapse::MODEL_NAME,
     iaf_psc_delta::MODEL_NAME,
     iaf_psc_exp::MODEL_NAME,
+    iaf_psc_exp_htum::MODEL_NAME,
     iaf_psc_exp_multisynapse::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
 ];
@@ -88,6 +92,7 @@ pub fn neuron_model(
         }
         iaf_psc_delta::MODEL_NAME => boxed(IafPscDelta::from_params(params)),
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
+        iaf_psc_exp_htum::MODEL_NAME => boxed(IafPscExpHtum::from_params(params)),
         iaf_psc_exp_multisynapse::MODEL_NAME => boxed(IafPscExpMultisynapse::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
         _ => None,
@@ -104,6 +109,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         iaf_psc_alpha_multisynapse::MODEL_NAME => Some(iaf_psc_alpha_multisynapse::KEYS),
         iaf_psc_delta::MODEL_NAME => Some(iaf_psc_delta::KEYS),
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
+        iaf_psc_exp_htum::MODEL_NAME => Some(iaf_psc_exp_htum::KEYS),
         iaf_psc_exp_multisynapse::MODEL_NAME => Some(iaf_psc_exp_multisynapse::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
         _ => None,

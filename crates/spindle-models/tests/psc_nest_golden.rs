@@ -139,3 +139,44 @@ fn set_status_keeps_the_port_count() {
         .unwrap_err();
     assert!(e.to_string().contains("must differ"), "{e}");
 }
+
+#[test]
+fn iaf_psc_exp_htum_mixed_input_zero_weights_h01() {
+    replay("iaf_psc_exp_htum", "mixed_h0.1");
+}
+
+#[test]
+fn iaf_psc_exp_htum_relative_refractory_all_parameters_moved_h001() {
+    replay("iaf_psc_exp_htum", "relative_refractory_h0.01");
+}
+
+#[test]
+fn iaf_psc_exp_htum_relative_refractory_h01() {
+    replay("iaf_psc_exp_htum", "relative_refractory_h0.1");
+}
+
+/// `iaf_psc_exp_htum`'s refractory rules: `t_ref_abs ≤ t_ref_tot`, both positive, and (NEST's
+/// `pre_run_hook` check, here at `SetStatus`) at least one tic.
+#[test]
+fn iaf_psc_exp_htum_refractory_rules() {
+    let make = |abs: f64, tot: f64| {
+        let mut p = Params::new();
+        p.insert("t_ref_abs", Value::Float(abs));
+        p.insert("t_ref_tot", Value::Float(tot));
+        spindle_models::neuron_model("iaf_psc_exp_htum", &mut p).unwrap()
+    };
+    assert!(make(1.0, 3.0).is_ok());
+    let e = make(3.0, 1.0).unwrap_err();
+    assert!(e.to_string().contains("larger or equal"), "{e}");
+    let e = make(0.0, 1.0).unwrap_err();
+    assert!(e.to_string().contains("strictly positive"), "{e}");
+    let e = make(1e-5, 1.0).unwrap_err();
+    assert!(e.to_string().contains("at least one time step"), "{e}");
+    let m = build("iaf_psc_exp_htum", Params::new());
+    assert_eq!(
+        m.spike_input(0, 0.0).unwrap().channel,
+        0,
+        "w = 0 is excitatory"
+    );
+    assert_eq!(m.spike_input(0, -1.0).unwrap().channel, 1);
+}

@@ -253,6 +253,11 @@ fn iaf_psc_alpha_multisynapse_matches_nest_across_set_status() {
 }
 
 #[test]
+fn iaf_psc_exp_htum_matches_nest_across_set_status() {
+    replay("iaf_psc_exp_htum");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
@@ -344,6 +349,13 @@ fn a_failed_set_status_changes_nothing() {
                 ("tau_syn", Value::List(vec![Value::Float(3.0)])),
                 ("V_min", Value::Float(-60.0)),
                 ("V_reset", Value::Float(-50.0)),
+            ],
+        ),
+        (
+            "iaf_psc_exp_htum",
+            &[
+                ("E_L", Value::Float(-60.0)),
+                ("t_ref_abs", Value::Float(5.0)),
             ],
         ),
     ];
