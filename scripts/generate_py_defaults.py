@@ -27,11 +27,23 @@ OUT = REPO / "crates" / "spindle-py" / "python" / "spindle" / "nest_defaults.jso
 # Every model of spindle's registry (crates/spindle/src/registry.rs); the pytest suite checks
 # that this list and the registry agree.
 MODELS = [
+    "aeif_cond_alpha",
+    "aeif_cond_exp",
+    "aeif_psc_alpha",
+    "aeif_psc_delta",
+    "aeif_psc_exp",
     "glif_cond",
     "glif_psc",
+    "iaf_cond_alpha",
+    "iaf_cond_beta",
     "iaf_cond_exp",
+    "iaf_cond_exp_sfa_rr",
     "iaf_psc_alpha",
+    "iaf_psc_alpha_multisynapse",
+    "iaf_psc_delta",
     "iaf_psc_exp",
+    "iaf_psc_exp_htum",
+    "iaf_psc_exp_multisynapse",
     "parrot_neuron",
     "spike_generator",
     "step_current_generator",

@@ -13,7 +13,8 @@
 Format (floats in Python's repr, so that Rust parses NEST's very doubles):
 
     model <name>            h <ms>           T1 <ms>          T2 <ms>        neurons <n>
-    create <neuron> <kind> <key> <values...>     kind: f (number), b (bool), l (list)
+    create <neuron> <kind> <key> <values...>     kind: f (number), i (integer), b (bool),
+                                                 l (list)
     set <neuron> <kind> <key> <values...>        the SetStatus after T1
     spike <t ms> <delay ms> <receptor> <weight>  to every neuron
     current <amplitude pA> <receptor>            a dc_generator to every neuron, delay 1 ms
@@ -105,6 +106,22 @@ SCENARIOS = [
      {}, {"I_e": 100.0, "refractory_input": True, "Delta_T": 1.0},
      {"I_e": 200.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2},
      {"E_L": -72.0, "refractory_input": False, "t_ref": 1.0, "Delta_T": 0.0}, 5),
+    ("iaf_psc_delta", ["V_m"], 370.0, [0], (-2.0, 3.0),
+     {}, {"refractory_input": True, "t_ref": 4.0, "V_min": -75.0},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "refractory_input": True},
+     {"E_L": -72.0, "tau_m": 7.0, "refractory_input": False}),
+    ("iaf_psc_exp_multisynapse", ["V_m", "I_syn", "I_syn_1"], 420.0, [1], (-150.0, 200.0),
+     {}, {"I_e": 80.0, "tau_syn": [1.0]},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "t_ref": 3.0},
+     {"E_L": -72.0, "tau_m": 7.0, "tau_syn": [3.0]}),
+    ("iaf_psc_alpha_multisynapse", ["V_m", "I_syn", "I_syn_1"], 380.0, [1], (-150.0, 200.0),
+     {}, {"I_e": 100.0, "tau_syn": [0.5], "V_min": -80.0},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "tau_m": 15.0},
+     {"E_L": -75.0, "tau_syn": [4.0], "C_m": 200.0}),
+    ("iaf_psc_exp_htum", ["V_m", "I_syn_ex", "I_syn_in"], 600.0, [0], (-150.0, 200.0),
+     {}, {"I_e": 80.0, "tau_syn_ex": 1.0, "t_ref_tot": 5.0},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "t_ref_abs": 0.5},
+     {"E_L": -72.0, "tau_m": 7.0, "t_ref_tot": 2.5}),
 ]
 
 
@@ -115,7 +132,9 @@ def entries(tag, who, d):
         v = d[k]
         if isinstance(v, bool):
             out.append(f"{tag} {who} b {k} {'true' if v else 'false'}")
-        elif isinstance(v, (int, float)):
+        elif isinstance(v, int):
+            out.append(f"{tag} {who} i {k} {v}")
+        elif isinstance(v, float):
             out.append(f"{tag} {who} f {k} {float(v)!r}")
         else:
             out.append(f"{tag} {who} l {k} " + " ".join(repr(float(x)) for x in v))
@@ -187,7 +206,8 @@ def defaults():
     for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "iaf_cond_alpha",
                   "iaf_cond_beta", "iaf_cond_exp_sfa_rr", "glif_psc", "glif_cond",
                   "parrot_neuron", "aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha",
-                  "aeif_psc_exp", "aeif_psc_delta"]:
+                  "aeif_psc_exp", "aeif_psc_delta", "iaf_psc_delta", "iaf_psc_exp_multisynapse",
+                  "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

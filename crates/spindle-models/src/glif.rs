@@ -16,44 +16,6 @@ use spindle_core::time::TimeGrid;
 /// NEST's `numerics::e`.
 pub(crate) const E: f64 = std::f64::consts::E;
 
-/// The most synaptic ports a GLIF neuron may have in spindle: input channels are numbered in
-/// 16 bits (ports, then the current input). NEST has no such limit.
-pub(crate) const MAX_PORTS: usize = u16::MAX as usize - 1;
-
-/// Refuse more ports than spindle can number.
-pub(crate) fn check_port_count(tau_syn: &[f64]) -> Result<(), ParamError> {
-    if tau_syn.len() > MAX_PORTS {
-        return Err(params::invalid(
-            "tau_syn",
-            format!("{} entries", tau_syn.len()),
-            format!("spindle supports at most {MAX_PORTS} synaptic ports (receptor types)."),
-        ));
-    }
-    Ok(())
-}
-
-/// Refuse a new port count for an existing neuron (`ports` is `Some` in `SetStatus`): its input
-/// channels are laid out per population, so spindle keeps every neuron's port count. NEST
-/// refuses the change only once the neuron has connections.
-pub(crate) fn check_ports_kept(
-    ports: Option<usize>,
-    new: usize,
-    key: &str,
-    value: Value,
-) -> Result<(), ParamError> {
-    match ports {
-        Some(n) if n != new => Err(params::invalid(
-            key,
-            value,
-            format!(
-                "spindle cannot change the number of receptor ports of an existing neuron ({n}); \
-                 set it when the population is created."
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// The state part of NEST's `get` shared by both models: `V_m` (absolute) and `ASCurrents`
 /// (without after-spike currents, zeros as many as `asc_init`, which is what NEST shows for a
 /// neuron whose currents never ran).

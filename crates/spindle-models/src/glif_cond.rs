@@ -88,6 +88,7 @@
 pub use crate::glif::{GlifConstants, GlifParams, InitialState};
 
 use crate::glif::{put_state, Adaptation, E};
+use crate::multisynapse::{port_current_input, port_spike_input};
 use crate::param_sets::ParamSets;
 use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
 use crate::voltages::float_list as list;
@@ -243,8 +244,13 @@ impl Params {
                 .with("tau_syn", list(&self.tau_syn))
                 .with("E_rev", list(&self.e_rev)));
             }
-            crate::glif::check_port_count(&self.tau_syn)?;
-            crate::glif::check_ports_kept(ports, self.n_ports(), "tau_syn", list(&self.tau_syn))?;
+            crate::multisynapse::check_port_count(&self.tau_syn)?;
+            crate::multisynapse::check_ports_kept(
+                ports,
+                self.n_ports(),
+                "tau_syn",
+                list(&self.tau_syn),
+            )?;
             if self.tau_syn.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
                     "tau_syn",
@@ -286,30 +292,11 @@ impl NeuronModel for GlifCond {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        let n = self.params.n_ports() as i64;
-        if receptor <= 0 || receptor > n {
-            return Err(Rejection::new(
-                "IncompatibleReceptorType",
-                format!("Receptor type {receptor} in {MODEL_NAME} does not accept SpikeEvent."),
-            ));
-        }
-        Ok(InputChannel {
-            channel: (receptor - 1) as u16,
-            weight,
-        })
+        port_spike_input(MODEL_NAME, self.params.n_ports(), receptor, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(Rejection::new(
-                "UnknownReceptorType",
-                format!("Receptor type {receptor} is not available in {MODEL_NAME}."),
-            ));
-        }
-        Ok(InputChannel {
-            channel: self.params.n_ports() as u16,
-            weight,
-        })
+        port_current_input(MODEL_NAME, self.params.n_ports(), receptor, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {

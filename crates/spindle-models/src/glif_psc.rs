@@ -76,8 +76,8 @@ pub use crate::glif::{GlifConstants, GlifParams, InitialState};
 
 use crate::glif::{put_state, Adaptation, E};
 use crate::iaf_propagator::IafPropagator;
+use crate::multisynapse::{port_current_input, port_spike_input};
 use crate::param_sets::ParamSets;
-use crate::unknown_receptor;
 use crate::voltages::{float_list as list, put_floats};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
@@ -237,8 +237,8 @@ impl Params {
         glif.check_voltage_threshold()?;
         glif.check_spike_threshold()?;
         if let Some(tau) = dict.f64_list("tau_syn")? {
-            crate::glif::check_port_count(&tau)?;
-            crate::glif::check_ports_kept(ports, tau.len(), "tau_syn", list(&tau))?;
+            crate::multisynapse::check_port_count(&tau)?;
+            crate::multisynapse::check_ports_kept(ports, tau.len(), "tau_syn", list(&tau))?;
             if tau.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
                     "tau_syn",
@@ -280,27 +280,11 @@ impl NeuronModel for GlifPsc {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        let n = self.params.n_ports() as i64;
-        if receptor <= 0 || receptor > n {
-            return Err(Rejection::new(
-                "IncompatibleReceptorType",
-                format!("Receptor type {receptor} in {MODEL_NAME} does not accept SpikeEvent."),
-            ));
-        }
-        Ok(InputChannel {
-            channel: (receptor - 1) as u16,
-            weight,
-        })
+        port_spike_input(MODEL_NAME, self.params.n_ports(), receptor, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: self.params.n_ports() as u16,
-            weight,
-        })
+        port_current_input(MODEL_NAME, self.params.n_ports(), receptor, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {

@@ -14,6 +14,12 @@
 //! * [`aeif_cond_alpha`], [`aeif_cond_exp`], [`aeif_psc_alpha`], [`aeif_psc_exp`],
 //!   [`aeif_psc_delta`] — adaptive exponential integrate-and-fire neurons (RKF45, NEST's
 //!   in-loop spike handling and bounds checks; shared machinery in [`aeif`]).
+//! * [`iaf_psc_exp_multisynapse`], [`iaf_psc_alpha_multisynapse`] — the same with any number
+//!   of receptor ports, each with its own `tau_syn` (shared code in `multisynapse.rs`).
+//! * [`iaf_psc_delta`] — leaky integrate-and-fire neuron whose input spikes make the membrane
+//!   potential jump, optionally buffering input that arrives while refractory.
+//! * [`iaf_psc_exp_htum`] — `iaf_psc_exp` with separate absolute and total refractory periods.
+//! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
 //! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
@@ -41,7 +47,12 @@ pub mod iaf_cond_exp;
 pub mod iaf_cond_exp_sfa_rr;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
+pub mod iaf_psc_alpha_multisynapse;
+pub mod iaf_psc_delta;
 pub mod iaf_psc_exp;
+pub mod iaf_psc_exp_htum;
+pub mod iaf_psc_exp_multisynapse;
+mod multisynapse;
 mod param_sets;
 pub mod parrot_neuron;
 pub mod rkf45;
@@ -59,7 +70,11 @@ pub use iaf_cond_beta::IafCondBeta;
 pub use iaf_cond_exp::IafCondExp;
 pub use iaf_cond_exp_sfa_rr::IafCondExpSfaRr;
 pub use iaf_psc_alpha::IafPscAlpha;
+pub use iaf_psc_alpha_multisynapse::IafPscAlphaMultisynapse;
+pub use iaf_psc_delta::IafPscDelta;
 pub use iaf_psc_exp::IafPscExp;
+pub use iaf_psc_exp_htum::IafPscExpHtum;
+pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
 pub use parrot_neuron::ParrotNeuron;
 
 use spindle_core::error::Rejection;
@@ -80,7 +95,11 @@ pub const NEURON_MODELS: &[&str] = &[
     iaf_cond_exp::MODEL_NAME,
     iaf_cond_exp_sfa_rr::MODEL_NAME,
     iaf_psc_alpha::MODEL_NAME,
+    iaf_psc_alpha_multisynapse::MODEL_NAME,
+    iaf_psc_delta::MODEL_NAME,
     iaf_psc_exp::MODEL_NAME,
+    iaf_psc_exp_htum::MODEL_NAME,
+    iaf_psc_exp_multisynapse::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
 ];
 
@@ -109,7 +128,13 @@ pub fn neuron_model(
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
         iaf_cond_exp_sfa_rr::MODEL_NAME => boxed(IafCondExpSfaRr::from_params(params)),
         iaf_psc_alpha::MODEL_NAME => boxed(IafPscAlpha::from_params(params)),
+        iaf_psc_alpha_multisynapse::MODEL_NAME => {
+            boxed(IafPscAlphaMultisynapse::from_params(params))
+        }
+        iaf_psc_delta::MODEL_NAME => boxed(IafPscDelta::from_params(params)),
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
+        iaf_psc_exp_htum::MODEL_NAME => boxed(IafPscExpHtum::from_params(params)),
+        iaf_psc_exp_multisynapse::MODEL_NAME => boxed(IafPscExpMultisynapse::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
         _ => None,
     }
@@ -130,7 +155,11 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
         iaf_cond_exp_sfa_rr::MODEL_NAME => Some(iaf_cond_exp_sfa_rr::KEYS),
         iaf_psc_alpha::MODEL_NAME => Some(iaf_psc_alpha::KEYS),
+        iaf_psc_alpha_multisynapse::MODEL_NAME => Some(iaf_psc_alpha_multisynapse::KEYS),
+        iaf_psc_delta::MODEL_NAME => Some(iaf_psc_delta::KEYS),
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
+        iaf_psc_exp_htum::MODEL_NAME => Some(iaf_psc_exp_htum::KEYS),
+        iaf_psc_exp_multisynapse::MODEL_NAME => Some(iaf_psc_exp_multisynapse::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
         _ => None,
     }

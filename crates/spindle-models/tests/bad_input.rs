@@ -215,7 +215,11 @@ fn registry_knows_its_models_and_only_those() {
             "iaf_cond_exp",
             "iaf_cond_exp_sfa_rr",
             "iaf_psc_alpha",
+            "iaf_psc_alpha_multisynapse",
+            "iaf_psc_delta",
             "iaf_psc_exp",
+            "iaf_psc_exp_htum",
+            "iaf_psc_exp_multisynapse",
             "parrot_neuron"
         ]
     );

@@ -29,6 +29,7 @@ fn value(kind: &str, values: &[&str]) -> Value {
     let num = |s: &str| Value::Float(s.parse().unwrap());
     match kind {
         "f" => num(values[0]),
+        "i" => Value::Int(values[0].parse().unwrap()),
         "b" => Value::Bool(values[0] == "true"),
         "l" => Value::List(values.iter().map(|s| num(s)).collect()),
         _ => panic!("unknown kind {kind}"),
@@ -265,6 +266,26 @@ fn aeif_models_match_nest_across_set_status() {
 }
 
 #[test]
+fn iaf_psc_delta_matches_nest_across_set_status() {
+    replay("iaf_psc_delta");
+}
+
+#[test]
+fn iaf_psc_exp_multisynapse_matches_nest_across_set_status() {
+    replay("iaf_psc_exp_multisynapse");
+}
+
+#[test]
+fn iaf_psc_alpha_multisynapse_matches_nest_across_set_status() {
+    replay("iaf_psc_alpha_multisynapse");
+}
+
+#[test]
+fn iaf_psc_exp_htum_matches_nest_across_set_status() {
+    replay("iaf_psc_exp_htum");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
@@ -348,6 +369,36 @@ fn a_failed_set_status_changes_nothing() {
             &[
                 ("V_m", Value::Float(-60.0)),
                 ("E_rev", Value::List(vec![Value::Float(0.0)])),
+            ],
+        ),
+        (
+            "iaf_psc_delta",
+            &[
+                ("refractory_input", Value::Bool(true)),
+                ("E_L", Value::Float(-60.0)),
+                ("tau_m", Value::Float(0.0)),
+            ],
+        ),
+        (
+            "iaf_psc_exp_multisynapse",
+            &[
+                ("V_m", Value::Float(-60.0)),
+                ("tau_syn", Value::List(vec![Value::Float(10.0)])),
+            ],
+        ),
+        (
+            "iaf_psc_alpha_multisynapse",
+            &[
+                ("tau_syn", Value::List(vec![Value::Float(3.0)])),
+                ("V_min", Value::Float(-60.0)),
+                ("V_reset", Value::Float(-50.0)),
+            ],
+        ),
+        (
+            "iaf_psc_exp_htum",
+            &[
+                ("E_L", Value::Float(-60.0)),
+                ("t_ref_abs", Value::Float(5.0)),
             ],
         ),
     ];

@@ -47,7 +47,7 @@ def test_explicit_defaults_change_nothing(nest, model):
     sg = nest.Create("spike_generator", params={"spike_times": [5.0, 7.0, 20.0]})
     mm = nest.Create("multimeter", params={"interval": 0.1, "record_from": ["V_m"]})
     nest.Connect(dc, a + b)
-    nest.Connect(sg, a + b, syn_spec={"weight": 50.0, "receptor_type": 1 if "glif" in model else 0})
+    nest.Connect(sg, a + b, syn_spec={"weight": 50.0, "receptor_type": 1 if "glif" in model or "multisynapse" in model else 0})
     nest.Connect(mm, a + b)
     nest.Simulate(50.0)
     ev = mm.events

@@ -716,7 +716,8 @@ class State:
         keys = set(_spindle.model_keys(e.model)) | set(INFO_KEYS)
         d = {k: copy.deepcopy(v) for k, v in _DEFAULTS[e.model].items() if k in keys}
         d.update(copy.deepcopy(e.params))
-        d.update(self.kernel().get_status(node_id))
+        status = self.kernel().get_status(node_id)
+        d.update(status)
         d["model"] = e.user_model
         d["global_id"] = node_id
         d["local"] = True
@@ -727,8 +728,11 @@ class State:
         if e.info["element_type"] == "neuron":
             names = list(e.info["recordables"])
             d["recordables"] = names
+            # A state the engine's status leaves out is read as its recordable. Where both
+            # exist the status wins: they can differ (iaf_psc_exp_htum records V_m relative to
+            # E_L, as NEST does, while GetStatus shows it absolute).
             for index, name in enumerate(names):
-                if name in d:
+                if name in d and name not in status:
                     d[name] = self.state_value(node_id, e, index)
         if e.model in ("spike_recorder", "multimeter"):
             d["events"] = self.events(node_id)
