@@ -22,6 +22,9 @@
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
+mod hh;
+pub mod hh_cond_exp_traub;
+pub mod hh_psc_alpha;
 pub mod iaf_cond_exp;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
@@ -33,6 +36,8 @@ mod voltages;
 
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
+pub use hh_cond_exp_traub::HhCondExpTraub;
+pub use hh_psc_alpha::HhPscAlpha;
 pub use iaf_cond_exp::IafCondExp;
 pub use iaf_psc_alpha::IafPscAlpha;
 pub use iaf_psc_exp::IafPscExp;
@@ -46,6 +51,8 @@ use spindle_core::params::{ParamError, Params};
 pub const NEURON_MODELS: &[&str] = &[
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
+    hh_cond_exp_traub::MODEL_NAME,
+    hh_psc_alpha::MODEL_NAME,
     iaf_cond_exp::MODEL_NAME,
     iaf_psc_alpha::MODEL_NAME,
     iaf_psc_exp::MODEL_NAME,
@@ -67,6 +74,8 @@ pub fn neuron_model(
     match name {
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
+        hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
+        hh_psc_alpha::MODEL_NAME => boxed(HhPscAlpha::from_params(params)),
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
         iaf_psc_alpha::MODEL_NAME => boxed(IafPscAlpha::from_params(params)),
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
@@ -80,6 +89,8 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     match name {
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
+        hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
+        hh_psc_alpha::MODEL_NAME => Some(hh_psc_alpha::KEYS),
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
         iaf_psc_alpha::MODEL_NAME => Some(iaf_psc_alpha::KEYS),
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
