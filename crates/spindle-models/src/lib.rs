@@ -29,6 +29,9 @@ pub mod iaf_cond_exp;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
 pub mod iaf_psc_exp;
+pub mod izhikevich;
+mod mat;
+pub mod mat2_psc_exp;
 mod param_sets;
 pub mod parrot_neuron;
 pub mod rkf45;
@@ -41,6 +44,8 @@ pub use hh_psc_alpha::HhPscAlpha;
 pub use iaf_cond_exp::IafCondExp;
 pub use iaf_psc_alpha::IafPscAlpha;
 pub use iaf_psc_exp::IafPscExp;
+pub use izhikevich::Izhikevich;
+pub use mat2_psc_exp::Mat2PscExp;
 pub use parrot_neuron::ParrotNeuron;
 
 use spindle_core::error::Rejection;
@@ -56,6 +61,8 @@ pub const NEURON_MODELS: &[&str] = &[
     iaf_cond_exp::MODEL_NAME,
     iaf_psc_alpha::MODEL_NAME,
     iaf_psc_exp::MODEL_NAME,
+    izhikevich::MODEL_NAME,
+    mat2_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
 ];
 
@@ -79,6 +86,8 @@ pub fn neuron_model(
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
         iaf_psc_alpha::MODEL_NAME => boxed(IafPscAlpha::from_params(params)),
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
+        izhikevich::MODEL_NAME => boxed(Izhikevich::from_params(params)),
+        mat2_psc_exp::MODEL_NAME => boxed(Mat2PscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
         _ => None,
     }
@@ -94,6 +103,8 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
         iaf_psc_alpha::MODEL_NAME => Some(iaf_psc_alpha::KEYS),
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
+        izhikevich::MODEL_NAME => Some(izhikevich::KEYS),
+        mat2_psc_exp::MODEL_NAME => Some(mat2_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
         _ => None,
     }

@@ -35,3 +35,33 @@ fn hh_cond_exp_traub_mixed_input_h01() {
 fn hh_cond_exp_traub_all_parameters_and_initial_state_moved_h001() {
     replay("hh_cond_exp_traub", "params_h0.01");
 }
+
+#[test]
+fn izhikevich_mixed_input_h01() {
+    replay("izhikevich", "mixed_h0.1");
+}
+
+#[test]
+fn izhikevich_all_parameters_and_v_min_h001() {
+    replay("izhikevich", "params_v_min_h0.01");
+}
+
+#[test]
+fn izhikevich_published_integration_h1() {
+    replay("izhikevich", "published_h1.0");
+}
+
+#[test]
+fn izhikevich_published_integration_h01() {
+    replay("izhikevich", "published_h0.1");
+}
+
+#[test]
+fn mat2_psc_exp_mixed_input_h01() {
+    replay("mat2_psc_exp", "mixed_h0.1");
+}
+
+#[test]
+fn mat2_psc_exp_all_parameters_and_state_moved_h001() {
+    replay("mat2_psc_exp", "params_h0.01");
+}
