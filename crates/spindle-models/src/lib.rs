@@ -19,6 +19,7 @@
 //! then reports unread keys with `params.finish(name, keys)`, the keys coming from
 //! [`neuron_model_keys`].
 
+pub mod amat2_psc_exp;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
@@ -37,6 +38,7 @@ pub mod parrot_neuron;
 pub mod rkf45;
 mod voltages;
 
+pub use amat2_psc_exp::Amat2PscExp;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
 pub use hh_cond_exp_traub::HhCondExpTraub;
@@ -54,6 +56,7 @@ use spindle_core::params::{ParamError, Params};
 
 /// The names of all neuron models this crate provides.
 pub const NEURON_MODELS: &[&str] = &[
+    amat2_psc_exp::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
@@ -79,6 +82,7 @@ pub fn neuron_model(
     params: &mut Params,
 ) -> Option<Result<Box<dyn NeuronModel>, ParamError>> {
     match name {
+        amat2_psc_exp::MODEL_NAME => boxed(Amat2PscExp::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
@@ -96,6 +100,7 @@ pub fn neuron_model(
 /// The keys model `name` accepts, for `Params::finish`; `None` if no model has that name.
 pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     match name {
+        amat2_psc_exp::MODEL_NAME => Some(amat2_psc_exp::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),

@@ -65,3 +65,13 @@ fn mat2_psc_exp_mixed_input_h01() {
 fn mat2_psc_exp_all_parameters_and_state_moved_h001() {
     replay("mat2_psc_exp", "params_h0.01");
 }
+
+#[test]
+fn amat2_psc_exp_mixed_input_h01() {
+    replay("amat2_psc_exp", "mixed_h0.1");
+}
+
+#[test]
+fn amat2_psc_exp_voltage_dependent_threshold_all_parameters_moved_h001() {
+    replay("amat2_psc_exp", "params_beta_h0.01");
+}
