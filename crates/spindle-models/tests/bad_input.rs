@@ -203,11 +203,16 @@ fn registry_knows_its_models_and_only_those() {
     assert_eq!(
         NEURON_MODELS,
         [
+            "amat2_psc_exp",
             "glif_cond",
             "glif_psc",
+            "hh_cond_exp_traub",
+            "hh_psc_alpha",
             "iaf_cond_exp",
             "iaf_psc_alpha",
             "iaf_psc_exp",
+            "izhikevich",
+            "mat2_psc_exp",
             "parrot_neuron"
         ]
     );

@@ -237,6 +237,31 @@ fn glif_cond_matches_nest_across_set_status() {
 }
 
 #[test]
+fn hh_psc_alpha_matches_nest_across_set_status() {
+    replay("hh_psc_alpha");
+}
+
+#[test]
+fn hh_cond_exp_traub_matches_nest_across_set_status() {
+    replay("hh_cond_exp_traub");
+}
+
+#[test]
+fn izhikevich_matches_nest_across_set_status() {
+    replay("izhikevich");
+}
+
+#[test]
+fn mat2_psc_exp_matches_nest_across_set_status() {
+    replay("mat2_psc_exp");
+}
+
+#[test]
+fn amat2_psc_exp_matches_nest_across_set_status() {
+    replay("amat2_psc_exp");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
@@ -306,6 +331,26 @@ fn a_failed_set_status_changes_nothing() {
                 ("V_m", Value::Float(-60.0)),
                 ("E_rev", Value::List(vec![Value::Float(0.0)])),
             ],
+        ),
+        (
+            "hh_psc_alpha",
+            &[("E_L", Value::Float(-60.0)), ("Act_m", Value::Float(-0.1))],
+        ),
+        (
+            "hh_cond_exp_traub",
+            &[("V_T", Value::Float(-50.0)), ("C_m", Value::Float(0.0))],
+        ),
+        (
+            "izhikevich",
+            &[("a", Value::Float(0.1)), ("U_m", Value::Bool(true))],
+        ),
+        (
+            "mat2_psc_exp",
+            &[("E_L", Value::Float(-60.0)), ("tau_m", Value::Float(1.0))],
+        ),
+        (
+            "amat2_psc_exp",
+            &[("omega", Value::Float(-50.0)), ("tau_v", Value::Float(3.0))],
         ),
     ];
     for (model, entries) in bad {
