@@ -8,6 +8,11 @@
 //! * [`iaf_psc_alpha`], [`iaf_psc_exp`] — leaky integrate-and-fire neurons with alpha or
 //!   exponential current synapses, exact propagators with NEST's own `expm1`.
 //! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
+//! * [`hh_psc_alpha`], [`hh_cond_exp_traub`] — Hodgkin–Huxley neurons (RKF45), one chunk and
+//!   update loop for both in `hh.rs`, each model giving its right-hand side.
+//! * [`izhikevich`] — Izhikevich's neuron, both of NEST's integration schemes.
+//! * [`mat2_psc_exp`], [`amat2_psc_exp`] — multi-timescale adaptive threshold neurons with exact
+//!   propagators; their shared chunk, parameters and threshold state are in `mat.rs`.
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
 //! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
