@@ -83,6 +83,7 @@ pub const KEYS: &[&str] = &{
 pub type Amat2PscExp = MatNeuron<Model>;
 
 /// The model's parameters, propagators and threshold for [`MatNeuron`].
+#[derive(Clone, Debug)]
 pub struct Model;
 
 /// User parameters.

@@ -24,7 +24,7 @@
 //! had before the step (NEST would loop for ever).
 
 use crate::param_sets::ParamSets;
-use crate::rkf45::{self, OdeSystem, Work};
+use crate::rkf45::{self, OdeSystem, WorkBuf};
 use crate::unknown_receptor;
 use crate::voltages::put_floats;
 use spindle_core::error::Rejection;
@@ -60,7 +60,7 @@ const STATE_KEYS: [(&str, usize); 4] = [
 
 /// One Hodgkin–Huxley model of NEST: its parameters, right-hand side and spike handling. `D` is
 /// the dimension of its state vector.
-pub trait HhModel<const D: usize>: 'static {
+pub trait HhModel<const D: usize>: Clone + Debug + Send + Sync + 'static {
     /// NEST's model name.
     const NAME: &'static str;
     /// The recordables in NEST's order: name, unit, index into the state vector.
@@ -94,28 +94,63 @@ pub trait HhModel<const D: usize>: 'static {
 }
 
 /// A population of one Hodgkin–Huxley model: validated parameters and initial state.
+#[derive(Clone, Debug)]
 pub struct HhNeuron<M: HhModel<D>, const D: usize> {
     pub params: M::Params,
     /// The initial state vector, in NEST's order.
     pub initial: [f64; D],
 }
 
-impl<M: HhModel<D>, const D: usize> Clone for HhNeuron<M, D> {
-    fn clone(&self) -> Self {
-        HhNeuron {
-            params: self.params.clone(),
-            initial: self.initial,
-        }
+/// The opening and closing rates of the gating variables at one voltage, each model's
+/// expressions.
+pub struct Rates {
+    pub alpha_n: f64,
+    pub beta_n: f64,
+    pub alpha_m: f64,
+    pub beta_m: f64,
+    pub alpha_h: f64,
+    pub beta_h: f64,
+}
+
+impl Rates {
+    /// The gating variables at equilibrium, `x = α_x/(α_x + β_x)`, written into `y` in the
+    /// order of NEST's prototype constructors.
+    pub(crate) fn set_equilibrium<const D: usize>(&self, y: &mut [f64; D]) {
+        y[HH_H] = self.alpha_h / (self.alpha_h + self.beta_h);
+        y[HH_N] = self.alpha_n / (self.alpha_n + self.beta_n);
+        y[HH_M] = self.alpha_m / (self.alpha_m + self.beta_m);
     }
 }
 
-impl<M: HhModel<D>, const D: usize> Debug for HhNeuron<M, D> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(M::NAME)
-            .field("params", &self.params)
-            .field("initial", &self.initial)
-            .finish()
+/// NEST's "Capacitance must be strictly positive." of both models.
+pub(crate) fn check_capacitance(c_m: f64) -> Result<(), ParamError> {
+    if c_m <= 0.0 {
+        return Err(ParamError::rule("Capacitance must be strictly positive.")
+            .with("C_m", Value::Float(c_m)));
     }
+    Ok(())
+}
+
+/// NEST's "Refractory time cannot be negative." of both models.
+pub(crate) fn check_refractory_time(t_ref: f64) -> Result<(), ParamError> {
+    if t_ref < 0.0 {
+        return Err(ParamError::rule("Refractory time cannot be negative.")
+            .with("t_ref", Value::Float(t_ref)));
+    }
+    Ok(())
+}
+
+/// NEST's "All time constants must be strictly positive." of both models (their only time
+/// constants are the synaptic ones).
+pub(crate) fn check_time_constants(tau_syn_ex: f64, tau_syn_in: f64) -> Result<(), ParamError> {
+    if tau_syn_ex <= 0.0 || tau_syn_in <= 0.0 {
+        return Err(
+            ParamError::rule("All time constants must be strictly positive.")
+                .with("tau_syn_ex", Value::Float(tau_syn_ex))
+                .with("tau_syn_in", Value::Float(tau_syn_in)),
+        );
+    }
+    Ok(())
 }
 
 /// NEST's `State_::set`: `V_m` and the gating variables, which must be non-negative.
@@ -229,6 +264,8 @@ pub struct HhChunk<M: HhModel<D>, const D: usize> {
     buffers_initialised: bool,
     /// The first neuron whose integration diverged since the last `take_instability`.
     instability: Option<Instability>,
+    /// The integrator's scratch arrays, lent to one neuron at a time.
+    work: WorkBuf,
 }
 
 impl<M: HhModel<D>, const D: usize> HhChunk<M, D> {
@@ -243,6 +280,7 @@ impl<M: HhModel<D>, const D: usize> HhChunk<M, D> {
             integration_step: vec![0.0; n],
             buffers_initialised: false,
             instability: None,
+            work: WorkBuf::new(D),
         }
     }
 }
@@ -274,19 +312,7 @@ impl<M: HhModel<D>, const D: usize> NeuronChunk for HhChunk<M, D> {
         let w_ex = &input[SYN_EX as usize * n..][..n];
         let w_in = &input[SYN_IN as usize * n..][..n];
         let current = &input[I0 as usize * n..][..n];
-        let mut stack = [[0.0f64; D]; 9];
-        let [k1, k2, k3, k4, k5, k6, ytmp, y0, yerr] = &mut stack;
-        let mut work = Work {
-            k1,
-            k2,
-            k3,
-            k4,
-            k5,
-            k6,
-            ytmp,
-            y0,
-            yerr,
-        };
+        let mut work = self.work.work();
         for i in 0..n {
             let p = self.sets.params(i);
             let y = &mut self.y[i];

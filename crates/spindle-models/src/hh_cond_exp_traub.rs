@@ -55,9 +55,12 @@
 //!   strategies. J Comput Neurosci 23:349–398.
 //! * NEST 3.10, `models/hh_cond_exp_traub.{h,cpp}`.
 
-use crate::hh::{HhModel, HhNeuron, HH_H, HH_M, HH_N, V_M};
+use crate::hh::{
+    check_capacitance, check_refractory_time, check_time_constants, HhModel, HhNeuron, Rates, HH_H,
+    HH_M, HH_N, V_M,
+};
 use crate::voltages::{put_floats, read_scalars};
-use spindle_core::params::{ParamError, Params as Dict, Value};
+use spindle_core::params::{ParamError, Params as Dict};
 use spindle_core::time::TimeGrid;
 
 /// NEST's model name.
@@ -94,6 +97,7 @@ const G_INH: usize = 5;
 pub type HhCondExpTraub = HhNeuron<Model, DIM>;
 
 /// The model's parameters, right-hand side and spike handling for [`HhNeuron`].
+#[derive(Clone, Debug)]
 pub struct Model;
 
 /// User parameters.
@@ -151,32 +155,17 @@ impl Default for Params {
     }
 }
 
-/// The gating variables' rates at `u` (NEST's expressions).
-struct Rates {
-    alpha_n: f64,
-    beta_n: f64,
-    alpha_m: f64,
-    beta_m: f64,
-    alpha_h: f64,
-    beta_h: f64,
-}
-
-impl Rates {
-    #[inline(always)]
-    fn at(u: f64) -> Rates {
-        Rates {
-            alpha_n: 0.032 * (15. - u) / (((15. - u) / 5.).exp() - 1.),
-            beta_n: 0.5 * ((10. - u) / 40.).exp(),
-            alpha_m: 0.32 * (13. - u) / (((13. - u) / 4.).exp() - 1.),
-            beta_m: 0.28 * (u - 40.) / (((u - 40.) / 5.).exp() - 1.),
-            alpha_h: 0.128 * ((17. - u) / 18.).exp(),
-            beta_h: 4. / (1. + ((40. - u) / 5.).exp()),
-        }
+/// The gating variables' rates at a voltage (NEST's expressions).
+#[inline(always)]
+fn rates(u: f64) -> Rates {
+    Rates {
+        alpha_n: 0.032 * (15. - u) / (((15. - u) / 5.).exp() - 1.),
+        beta_n: 0.5 * ((10. - u) / 40.).exp(),
+        alpha_m: 0.32 * (13. - u) / (((13. - u) / 4.).exp() - 1.),
+        beta_m: 0.28 * (u - 40.) / (((u - 40.) / 5.).exp() - 1.),
+        alpha_h: 0.128 * ((17. - u) / 18.).exp(),
+        beta_h: 4. / (1. + ((40. - u) / 5.).exp()),
     }
-}
-
-fn bad(message: &str) -> ParamError {
-    ParamError::rule(message)
 }
 
 impl HhModel<DIM> for Model {
@@ -196,10 +185,7 @@ impl HhModel<DIM> for Model {
     fn initial_state() -> [f64; DIM] {
         let mut y = [0.0; DIM];
         y[V_M] = Params::default().e_l;
-        let r = Rates::at(y[V_M]);
-        y[HH_H] = r.alpha_h / (r.alpha_h + r.beta_h);
-        y[HH_N] = r.alpha_n / (r.alpha_n + r.beta_n);
-        y[HH_M] = r.alpha_m / (r.alpha_m + r.beta_m);
+        rates(y[V_M]).set_equilibrium(&mut y);
         y
     }
 
@@ -223,21 +209,9 @@ impl HhModel<DIM> for Model {
                 ("I_e", &mut p.i_e),
             ],
         )?;
-        if p.c_m <= 0.0 {
-            return Err(
-                bad("Capacitance must be strictly positive.").with("C_m", Value::Float(p.c_m))
-            );
-        }
-        if p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
-            return Err(bad("All time constants must be strictly positive.")
-                .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
-                .with("tau_syn_in", Value::Float(p.tau_syn_in)));
-        }
-        if p.t_ref < 0.0 {
-            return Err(
-                bad("Refractory time cannot be negative.").with("t_ref", Value::Float(p.t_ref))
-            );
-        }
+        check_capacitance(p.c_m)?;
+        check_time_constants(p.tau_syn_ex, p.tau_syn_in)?;
+        check_refractory_time(p.t_ref)?;
         Ok(())
     }
 
@@ -282,7 +256,7 @@ impl HhModel<DIM> for Model {
 
         f[V_M] = (-i_na - i_k - i_l - i_syn_exc - i_syn_inh + i_stim + p.i_e) / p.c_m;
 
-        let r = Rates::at(y[V_M] - p.v_t);
+        let r = rates(y[V_M] - p.v_t);
         f[HH_M] = r.alpha_m - (r.alpha_m + r.beta_m) * y[HH_M];
         f[HH_H] = r.alpha_h - (r.alpha_h + r.beta_h) * y[HH_H];
         f[HH_N] = r.alpha_n - (r.alpha_n + r.beta_n) * y[HH_N];

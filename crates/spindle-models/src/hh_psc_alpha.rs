@@ -48,7 +48,10 @@
 //! * Gerstner W, Kistler W (2002). Spiking neuron models. Cambridge University Press.
 //! * NEST 3.10, `models/hh_psc_alpha.{h,cpp}`.
 
-use crate::hh::{HhModel, HhNeuron, HH_H, HH_M, HH_N, V_M};
+use crate::hh::{
+    check_capacitance, check_refractory_time, check_time_constants, HhModel, HhNeuron, Rates, HH_H,
+    HH_M, HH_N, V_M,
+};
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::TimeGrid;
@@ -86,6 +89,7 @@ const I_INH: usize = 7;
 pub type HhPscAlpha = HhNeuron<Model, DIM>;
 
 /// The model's parameters, right-hand side and spike handling for [`HhNeuron`].
+#[derive(Clone, Debug)]
 pub struct Model;
 
 /// User parameters.
@@ -144,32 +148,17 @@ pub struct Derived {
     refractory_counts: i64,
 }
 
-/// The gating variables' rates at `v` (NEST's expressions).
-struct Rates {
-    alpha_n: f64,
-    beta_n: f64,
-    alpha_m: f64,
-    beta_m: f64,
-    alpha_h: f64,
-    beta_h: f64,
-}
-
-impl Rates {
-    #[inline(always)]
-    fn at(v: f64) -> Rates {
-        Rates {
-            alpha_n: (0.01 * (v + 55.)) / (1. - (-(v + 55.) / 10.).exp()),
-            beta_n: 0.125 * (-(v + 65.) / 80.).exp(),
-            alpha_m: (0.1 * (v + 40.)) / (1. - (-(v + 40.) / 10.).exp()),
-            beta_m: 4. * (-(v + 65.) / 18.).exp(),
-            alpha_h: 0.07 * (-(v + 65.) / 20.).exp(),
-            beta_h: 1. / (1. + (-(v + 35.) / 10.).exp()),
-        }
+/// The gating variables' rates at a voltage (NEST's expressions).
+#[inline(always)]
+fn rates(v: f64) -> Rates {
+    Rates {
+        alpha_n: (0.01 * (v + 55.)) / (1. - (-(v + 55.) / 10.).exp()),
+        beta_n: 0.125 * (-(v + 65.) / 80.).exp(),
+        alpha_m: (0.1 * (v + 40.)) / (1. - (-(v + 40.) / 10.).exp()),
+        beta_m: 4. * (-(v + 65.) / 18.).exp(),
+        alpha_h: 0.07 * (-(v + 65.) / 20.).exp(),
+        beta_h: 1. / (1. + (-(v + 35.) / 10.).exp()),
     }
-}
-
-fn bad(message: &str) -> ParamError {
-    ParamError::rule(message)
 }
 
 impl HhModel<DIM> for Model {
@@ -188,10 +177,7 @@ impl HhModel<DIM> for Model {
     fn initial_state() -> [f64; DIM] {
         let mut y = [0.0; DIM];
         y[V_M] = -65.0;
-        let r = Rates::at(y[V_M]);
-        y[HH_H] = r.alpha_h / (r.alpha_h + r.beta_h);
-        y[HH_N] = r.alpha_n / (r.alpha_n + r.beta_n);
-        y[HH_M] = r.alpha_m / (r.alpha_m + r.beta_m);
+        rates(y[V_M]).set_equilibrium(&mut y);
         y
     }
 
@@ -212,23 +198,11 @@ impl HhModel<DIM> for Model {
                 ("I_e", &mut p.i_e),
             ],
         )?;
-        if p.c_m <= 0.0 {
-            return Err(
-                bad("Capacitance must be strictly positive.").with("C_m", Value::Float(p.c_m))
-            );
-        }
-        if p.t_ref < 0.0 {
-            return Err(
-                bad("Refractory time cannot be negative.").with("t_ref", Value::Float(p.t_ref))
-            );
-        }
-        if p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
-            return Err(bad("All time constants must be strictly positive.")
-                .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
-                .with("tau_syn_in", Value::Float(p.tau_syn_in)));
-        }
+        check_capacitance(p.c_m)?;
+        check_refractory_time(p.t_ref)?;
+        check_time_constants(p.tau_syn_ex, p.tau_syn_in)?;
         if p.g_k < 0.0 || p.g_na < 0.0 || p.g_l < 0.0 {
-            return Err(bad("All conductances must be non-negative.")
+            return Err(ParamError::rule("All conductances must be non-negative.")
                 .with("g_K", Value::Float(p.g_k))
                 .with("g_Na", Value::Float(p.g_na))
                 .with("g_L", Value::Float(p.g_l)));
@@ -278,7 +252,7 @@ impl HhModel<DIM> for Model {
         let i_ex = y[I_EXC];
         let di_in = y[DI_INH];
         let i_in = y[I_INH];
-        let r = Rates::at(v);
+        let r = rates(v);
 
         let i_na = p.g_na * m * m * m * h * (v - p.e_na);
         let i_k = p.g_k * n * n * n * n * (v - p.e_k);

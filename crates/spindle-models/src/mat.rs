@@ -217,7 +217,7 @@ impl MatState {
 }
 
 /// One MAT model of NEST: its parameters, state, propagators and threshold.
-pub trait MatModel: 'static {
+pub trait MatModel: Clone + Debug + Send + Sync + 'static {
     /// NEST's model name.
     const NAME: &'static str;
     /// The recordables in NEST's order (name, unit), read by [`MatModel::recordable`].
@@ -266,27 +266,10 @@ pub trait MatModel: 'static {
 }
 
 /// A population of one MAT model: validated parameters and initial state.
+#[derive(Clone, Debug)]
 pub struct MatNeuron<M: MatModel> {
     pub params: M::Params,
     pub initial: M::State,
-}
-
-impl<M: MatModel> Clone for MatNeuron<M> {
-    fn clone(&self) -> Self {
-        MatNeuron {
-            params: self.params.clone(),
-            initial: self.initial,
-        }
-    }
-}
-
-impl<M: MatModel> Debug for MatNeuron<M> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(M::NAME)
-            .field("params", &self.params)
-            .field("initial", &self.initial)
-            .finish()
-    }
 }
 
 impl<M: MatModel> MatNeuron<M> {

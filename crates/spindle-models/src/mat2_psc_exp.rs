@@ -63,6 +63,7 @@ pub const KEYS: &[&str] = &COMMON_KEYS;
 pub type Mat2PscExp = MatNeuron<Model>;
 
 /// The model's parameters, propagators and threshold for [`MatNeuron`].
+#[derive(Clone, Debug)]
 pub struct Model;
 
 /// User parameters: exactly the common ones.
