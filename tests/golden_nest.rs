@@ -36,6 +36,7 @@ const CASES: &[(&str, Compare)] = &[
     ("glif_cond_example_golden", Compare::ExactUntil(600.0)),
     ("poisson_parrot_stats", Compare::Counts),
     ("live_changes", Compare::Exact),
+    ("hh_izhikevich_mat_network", Compare::Exact),
 ];
 
 fn nest(stem: &str) -> Recording {
@@ -223,4 +224,5 @@ golden!(
     glif_cond_example_golden,
     poisson_parrot_stats,
     live_changes,
+    hh_izhikevich_mat_network,
 );
