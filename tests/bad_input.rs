@@ -168,7 +168,7 @@ fn cases() -> Vec<Case> {
             "unknown_model_far_off",
             format!("[[nodes]]\nname = \"a\"\nmodel = \"hodgkin_huxley\"\n{SIMULATE}"),
             Some("hodgkin_huxley"),
-            &["UnknownModelName", "known models: aeif_cond_alpha", "iaf_psc_alpha"],
+            &["UnknownModelName", "known models: ", "glif_cond", "iaf_psc_alpha"],
         ),
         case(
             "unknown_parameter",

@@ -37,6 +37,7 @@ const CASES: &[(&str, Compare)] = &[
     ("poisson_parrot_stats", Compare::Counts),
     ("live_changes", Compare::Exact),
     ("psc_zoo_network", Compare::Exact),
+    ("hh_izhikevich_mat_network", Compare::Exact),
 ];
 
 fn nest(stem: &str) -> Recording {
@@ -225,4 +226,5 @@ golden!(
     poisson_parrot_stats,
     live_changes,
     psc_zoo_network,
+    hh_izhikevich_mat_network,
 );

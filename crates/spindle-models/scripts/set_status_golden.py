@@ -122,7 +122,35 @@ SCENARIOS = [
      {}, {"I_e": 80.0, "tau_syn_ex": 1.0, "t_ref_tot": 5.0},
      {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "t_ref_abs": 0.5},
      {"E_L": -72.0, "tau_m": 7.0, "t_ref_tot": 2.5}),
+    ("hh_psc_alpha", ["V_m", "I_syn_ex", "I_syn_in", "Act_m", "Inact_h", "Act_n"], 600.0, [0],
+     (-300.0, 500.0),
+     {}, {"I_e": 100.0, "tau_syn_ex": 0.5, "V_m": -60.0},
+     {"E_L": -60.0, "g_K": 3000.0, "Act_n": 0.4},
+     {"C_m": 120.0, "t_ref": 3.0, "V_m": -50.0}),
+    ("hh_cond_exp_traub", ["V_m", "g_ex", "g_in", "Act_m", "Inact_h", "Act_n"], 300.0, [0],
+     (-20.0, 30.0),
+     {}, {"V_T": -60.0, "I_e": 50.0},
+     {"E_L": -65.0, "V_m": -55.0, "Inact_h": 0.8},
+     {"tau_syn_ex": 3.0, "E_ex": 5.0, "t_ref": 1.0}),
+    ("izhikevich", ["V_m", "U_m"], 10.0, [0], (-5.0, 8.0),
+     {}, {"a": 0.1, "d": 2.0},
+     {"V_m": -70.0, "U_m": -10.0, "consistent_integration": False},
+     {"V_min": -70.0, "c": -55.0, "I_e": 2.0}),
+    ("mat2_psc_exp", ["V_m", "V_th"], 450.0, [0], (-300.0, 500.0),
+     {}, {"I_e": 50.0, "omega": -55.0},
+     {"E_L": -65.0, "V_m": -60.0, "V_th_alpha_1": 3.0},
+     {"E_L": -72.0, "tau_1": 5.0, "alpha_2": 4.0}),
+    ("amat2_psc_exp", ["V_m", "V_th", "V_th_v", "I_syn_ex", "I_syn_in"], 180.0, [0],
+     (-200.0, 300.0),
+     {}, {"beta": 0.3, "tau_v": 4.0},
+     {"E_L": -65.0, "beta": 0.5, "V_th_v": 1.0},
+     {"E_L": -72.0, "omega": -60.0, "V_m": -68.0}),
 ]
+
+
+# Record every n-th step only for the models with many recordables (small data files).
+RECORD_EVERY = {"hh_psc_alpha": 5, "hh_cond_exp_traub": 5, "izhikevich": 2, "mat2_psc_exp": 2,
+                "amat2_psc_exp": 4}
 
 
 def entries(tag, who, d):
@@ -162,7 +190,8 @@ def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1
         nest.Connect(sg, n, syn_spec={"weight": w, "delay": d, "receptor_type": rec})
     dcg = nest.Create("dc_generator", params={"amplitude": dc})
     nest.Connect(dcg, n, syn_spec={"delay": 1.0})
-    mm = nest.Create("multimeter", params={"interval": h * every, "record_from": record})
+    mm = nest.Create("multimeter", params={"interval": h * RECORD_EVERY.get(model, every),
+                                           "record_from": record})
     nest.Connect(mm, n)
     sr = nest.Create("spike_recorder")
     nest.Connect(n, sr)
@@ -207,7 +236,8 @@ def defaults():
                   "iaf_cond_beta", "iaf_cond_exp_sfa_rr", "glif_psc", "glif_cond",
                   "parrot_neuron", "aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha",
                   "aeif_psc_exp", "aeif_psc_delta", "iaf_psc_delta", "iaf_psc_exp_multisynapse",
-                  "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum"]:
+                  "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum", "hh_psc_alpha",
+                  "hh_cond_exp_traub", "izhikevich", "mat2_psc_exp", "amat2_psc_exp"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

@@ -14,12 +14,16 @@
 //! * [`aeif_cond_alpha`], [`aeif_cond_exp`], [`aeif_psc_alpha`], [`aeif_psc_exp`],
 //!   [`aeif_psc_delta`] — adaptive exponential integrate-and-fire neurons (RKF45, NEST's
 //!   in-loop spike handling and bounds checks; shared machinery in [`aeif`]).
-//! * [`iaf_psc_exp_multisynapse`], [`iaf_psc_alpha_multisynapse`] — the same with any number
+//! * [`iaf_psc_exp_multisynapse`], [`iaf_psc_alpha_multisynapse`] — `iaf_psc_exp`/`_alpha` with any number
 //!   of receptor ports, each with its own `tau_syn` (shared code in `multisynapse.rs`).
 //! * [`iaf_psc_delta`] — leaky integrate-and-fire neuron whose input spikes make the membrane
 //!   potential jump, optionally buffering input that arrives while refractory.
 //! * [`iaf_psc_exp_htum`] — `iaf_psc_exp` with separate absolute and total refractory periods.
-//! * [`iaf_cond_exp`] — leaky integrate-and-fire neuron with exponential conductances (RKF45).
+//! * [`hh_psc_alpha`], [`hh_cond_exp_traub`] — Hodgkin–Huxley neurons (RKF45), one chunk and
+//!   update loop for both in `hh.rs`, each model giving its right-hand side.
+//! * [`izhikevich`] — Izhikevich's neuron, both of NEST's integration schemes.
+//! * [`mat2_psc_exp`], [`amat2_psc_exp`] — multi-timescale adaptive threshold neurons with exact
+//!   propagators; their shared chunk, parameters and threshold state are in `mat.rs`.
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
 //! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
@@ -37,9 +41,13 @@ pub mod aeif_cond_exp;
 pub mod aeif_psc_alpha;
 pub mod aeif_psc_delta;
 pub mod aeif_psc_exp;
+pub mod amat2_psc_exp;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
+mod hh;
+pub mod hh_cond_exp_traub;
+pub mod hh_psc_alpha;
 pub mod iaf_cond;
 pub mod iaf_cond_alpha;
 pub mod iaf_cond_beta;
@@ -52,6 +60,9 @@ pub mod iaf_psc_delta;
 pub mod iaf_psc_exp;
 pub mod iaf_psc_exp_htum;
 pub mod iaf_psc_exp_multisynapse;
+pub mod izhikevich;
+mod mat;
+pub mod mat2_psc_exp;
 mod multisynapse;
 mod param_sets;
 pub mod parrot_neuron;
@@ -63,8 +74,11 @@ pub use aeif_cond_exp::AeifCondExp;
 pub use aeif_psc_alpha::AeifPscAlpha;
 pub use aeif_psc_delta::AeifPscDelta;
 pub use aeif_psc_exp::AeifPscExp;
+pub use amat2_psc_exp::Amat2PscExp;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
+pub use hh_cond_exp_traub::HhCondExpTraub;
+pub use hh_psc_alpha::HhPscAlpha;
 pub use iaf_cond_alpha::IafCondAlpha;
 pub use iaf_cond_beta::IafCondBeta;
 pub use iaf_cond_exp::IafCondExp;
@@ -75,6 +89,8 @@ pub use iaf_psc_delta::IafPscDelta;
 pub use iaf_psc_exp::IafPscExp;
 pub use iaf_psc_exp_htum::IafPscExpHtum;
 pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
+pub use izhikevich::Izhikevich;
+pub use mat2_psc_exp::Mat2PscExp;
 pub use parrot_neuron::ParrotNeuron;
 
 use spindle_core::error::Rejection;
@@ -88,8 +104,11 @@ pub const NEURON_MODELS: &[&str] = &[
     aeif_psc_alpha::MODEL_NAME,
     aeif_psc_delta::MODEL_NAME,
     aeif_psc_exp::MODEL_NAME,
+    amat2_psc_exp::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
+    hh_cond_exp_traub::MODEL_NAME,
+    hh_psc_alpha::MODEL_NAME,
     iaf_cond_alpha::MODEL_NAME,
     iaf_cond_beta::MODEL_NAME,
     iaf_cond_exp::MODEL_NAME,
@@ -100,6 +119,8 @@ pub const NEURON_MODELS: &[&str] = &[
     iaf_psc_exp::MODEL_NAME,
     iaf_psc_exp_htum::MODEL_NAME,
     iaf_psc_exp_multisynapse::MODEL_NAME,
+    izhikevich::MODEL_NAME,
+    mat2_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
 ];
 
@@ -121,8 +142,11 @@ pub fn neuron_model(
         aeif_psc_alpha::MODEL_NAME => boxed(AeifPscAlpha::from_params(params)),
         aeif_psc_delta::MODEL_NAME => boxed(AeifPscDelta::from_params(params)),
         aeif_psc_exp::MODEL_NAME => boxed(AeifPscExp::from_params(params)),
+        amat2_psc_exp::MODEL_NAME => boxed(Amat2PscExp::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
+        hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
+        hh_psc_alpha::MODEL_NAME => boxed(HhPscAlpha::from_params(params)),
         iaf_cond_alpha::MODEL_NAME => boxed(IafCondAlpha::from_params(params)),
         iaf_cond_beta::MODEL_NAME => boxed(IafCondBeta::from_params(params)),
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
@@ -135,6 +159,8 @@ pub fn neuron_model(
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
         iaf_psc_exp_htum::MODEL_NAME => boxed(IafPscExpHtum::from_params(params)),
         iaf_psc_exp_multisynapse::MODEL_NAME => boxed(IafPscExpMultisynapse::from_params(params)),
+        izhikevich::MODEL_NAME => boxed(Izhikevich::from_params(params)),
+        mat2_psc_exp::MODEL_NAME => boxed(Mat2PscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
         _ => None,
     }
@@ -148,8 +174,11 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         aeif_psc_alpha::MODEL_NAME => Some(aeif_psc_alpha::KEYS),
         aeif_psc_delta::MODEL_NAME => Some(aeif_psc_delta::KEYS),
         aeif_psc_exp::MODEL_NAME => Some(aeif_psc_exp::KEYS),
+        amat2_psc_exp::MODEL_NAME => Some(amat2_psc_exp::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
+        hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
+        hh_psc_alpha::MODEL_NAME => Some(hh_psc_alpha::KEYS),
         iaf_cond_alpha::MODEL_NAME => Some(iaf_cond_alpha::KEYS),
         iaf_cond_beta::MODEL_NAME => Some(iaf_cond_beta::KEYS),
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
@@ -160,6 +189,8 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
         iaf_psc_exp_htum::MODEL_NAME => Some(iaf_psc_exp_htum::KEYS),
         iaf_psc_exp_multisynapse::MODEL_NAME => Some(iaf_psc_exp_multisynapse::KEYS),
+        izhikevich::MODEL_NAME => Some(izhikevich::KEYS),
+        mat2_psc_exp::MODEL_NAME => Some(mat2_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
         _ => None,
     }

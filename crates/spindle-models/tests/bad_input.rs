@@ -208,8 +208,11 @@ fn registry_knows_its_models_and_only_those() {
             "aeif_psc_alpha",
             "aeif_psc_delta",
             "aeif_psc_exp",
+            "amat2_psc_exp",
             "glif_cond",
             "glif_psc",
+            "hh_cond_exp_traub",
+            "hh_psc_alpha",
             "iaf_cond_alpha",
             "iaf_cond_beta",
             "iaf_cond_exp",
@@ -220,6 +223,8 @@ fn registry_knows_its_models_and_only_those() {
             "iaf_psc_exp",
             "iaf_psc_exp_htum",
             "iaf_psc_exp_multisynapse",
+            "izhikevich",
+            "mat2_psc_exp",
             "parrot_neuron"
         ]
     );

@@ -286,6 +286,31 @@ fn iaf_psc_exp_htum_matches_nest_across_set_status() {
 }
 
 #[test]
+fn hh_psc_alpha_matches_nest_across_set_status() {
+    replay("hh_psc_alpha");
+}
+
+#[test]
+fn hh_cond_exp_traub_matches_nest_across_set_status() {
+    replay("hh_cond_exp_traub");
+}
+
+#[test]
+fn izhikevich_matches_nest_across_set_status() {
+    replay("izhikevich");
+}
+
+#[test]
+fn mat2_psc_exp_matches_nest_across_set_status() {
+    replay("mat2_psc_exp");
+}
+
+#[test]
+fn amat2_psc_exp_matches_nest_across_set_status() {
+    replay("amat2_psc_exp");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
@@ -400,6 +425,26 @@ fn a_failed_set_status_changes_nothing() {
                 ("E_L", Value::Float(-60.0)),
                 ("t_ref_abs", Value::Float(5.0)),
             ],
+        ),
+        (
+            "hh_psc_alpha",
+            &[("E_L", Value::Float(-60.0)), ("Act_m", Value::Float(-0.1))],
+        ),
+        (
+            "hh_cond_exp_traub",
+            &[("V_T", Value::Float(-50.0)), ("C_m", Value::Float(0.0))],
+        ),
+        (
+            "izhikevich",
+            &[("a", Value::Float(0.1)), ("U_m", Value::Bool(true))],
+        ),
+        (
+            "mat2_psc_exp",
+            &[("E_L", Value::Float(-60.0)), ("tau_m", Value::Float(1.0))],
+        ),
+        (
+            "amat2_psc_exp",
+            &[("omega", Value::Float(-50.0)), ("tau_v", Value::Float(3.0))],
         ),
     ];
     for (model, entries) in bad {
