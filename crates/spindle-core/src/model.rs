@@ -104,6 +104,13 @@ pub trait NeuronChunk: Send {
         self.len() == 0
     }
 
+    /// Give the chunk its random streams, once, when the kernel creates it (before any
+    /// `prepare`): its neuron `i` is node `first_id + i`, whose stream is
+    /// [`crate::rng::node_stream`]`(seed, first_id + i)`. A stochastic model (`pp_psc_delta`,
+    /// the `gif` family, a stochastic threshold) keeps one stream per neuron, so that its draws
+    /// do not depend on how neurons are spread over partitions; deterministic models ignore it.
+    fn seed_streams(&mut self, _seed: u64, _first_id: u32) {}
+
     /// NEST's per-run hook: recompute derived constants (propagators, refractory step counts)
     /// for this grid. Called before every run; must not change the state.
     fn prepare(&mut self, grid: &TimeGrid);

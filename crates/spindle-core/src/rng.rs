@@ -27,6 +27,12 @@ pub fn stream(seed: u64, domain: u32, a: u32, b: u32, occurrence: u32) -> ChaCha
     ChaCha8Rng::from_seed(key)
 }
 
+/// The stream of node `node`'s own draws (a stochastic neuron model's, see
+/// `NeuronChunk::seed_streams`).
+pub fn node_stream(seed: u64, node: u32) -> ChaCha8Rng {
+    stream(seed, DOMAIN_NODE, node, 0, 0)
+}
+
 /// A uniform double in `[0, 1)` with 53 random bits.
 #[inline]
 pub fn uniform<R: rand_core::Rng + ?Sized>(rng: &mut R) -> f64 {

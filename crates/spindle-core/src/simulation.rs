@@ -365,8 +365,10 @@ impl Simulation {
                         cell_base,
                         population,
                     });
+                    let mut state = pop.model.instantiate(len);
+                    state.seed_streams(self.net.seed, pop.first + lo);
                     part.add_chunk(Chunk {
-                        state: pop.model.instantiate(len),
+                        state,
                         first_id: pop.first + lo,
                         len,
                         n_channels: pop.model.n_channels(),
