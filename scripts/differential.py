@@ -2,8 +2,9 @@
 """Differential testing against NEST 3.10: random deterministic scenarios, run by both.
 
 Writes N random scenarios (no Poisson input, so both simulators must agree step for step):
-a few populations of the NEST-exact neuron models with random parameters (GLIF models with
-two or three ports), spike generators (with weights, multiplicities and windows), a
+a few populations of the NEST-exact neuron models (every deterministic model spindle has, the
+iaf and GLIF ones with random parameters, GLIF models with two or three ports, the others with
+a random drive), spike generators (with weights, multiplicities and windows), a
 parrot_neuron relay, dc and step current generators with activity windows and origins, random
 neuron → neuron connections with random delays and receptor ports, a multimeter on every
 common recordable and a spike recorder (both with random windows), one or several Simulate
@@ -35,7 +36,56 @@ RECORDABLES = {
     "iaf_cond_exp": ["V_m", "g_ex", "g_in"],
     "glif_psc": ["V_m", "I", "I_syn", "threshold", "ASCurrents_sum"],
     "glif_cond": ["V_m", "I", "g_1", "g_2", "threshold", "ASCurrents_sum"],
+    "iaf_psc_delta": ["V_m"],
+    "iaf_psc_exp_htum": ["V_m", "I_syn_ex", "I_syn_in"],
+    "iaf_cond_alpha": ["V_m", "g_ex", "g_in"],
+    "iaf_cond_beta": ["V_m", "g_ex", "g_in"],
+    "iaf_cond_exp_sfa_rr": ["V_m", "g_ex", "g_in", "g_sfa", "g_rr"],
+    "aeif_cond_alpha": ["V_m", "g_ex", "g_in", "w"],
+    "aeif_cond_exp": ["V_m", "g_ex", "g_in", "w"],
+    "aeif_psc_alpha": ["V_m", "I_syn_ex", "I_syn_in", "w"],
+    "aeif_psc_exp": ["V_m", "I_syn_ex", "I_syn_in", "w"],
+    "aeif_psc_delta": ["V_m", "w"],
+    "hh_psc_alpha": ["V_m", "Act_m", "Inact_h", "Act_n"],
+    "hh_cond_exp_traub": ["V_m", "g_ex", "g_in"],
+    "izhikevich": ["V_m", "U_m"],
+    "mat2_psc_exp": ["V_m", "V_th"],
+    "amat2_psc_exp": ["V_m", "V_th"],
 }
+# The models whose parameters neuron_params varies in detail; the others get a drive (I_e in
+# the range given here) and sometimes an initial V_m.
+DETAILED = {"iaf_psc_alpha", "iaf_psc_exp", "iaf_cond_exp", "glif_psc", "glif_cond"}
+DRIVE = {
+    "iaf_psc_delta": (0, 600), "iaf_psc_exp_htum": (0, 900), "iaf_cond_alpha": (0, 900),
+    "iaf_cond_beta": (0, 900), "iaf_cond_exp_sfa_rr": (0, 900), "aeif_cond_alpha": (0, 900),
+    "aeif_cond_exp": (0, 900), "aeif_psc_alpha": (0, 900), "aeif_psc_exp": (0, 900),
+    "aeif_psc_delta": (0, 900), "hh_psc_alpha": (0, 900), "hh_cond_exp_traub": (0, 900),
+    "izhikevich": (0, 15), "mat2_psc_exp": (0, 900), "amat2_psc_exp": (0, 900),
+}
+
+
+def is_conductance(model: str) -> bool:
+    """Weights in nS (a conductance jump), which must stay small."""
+    return "_cond" in model
+
+
+def is_delta(model: str) -> bool:
+    """Weights in mV (a jump of the membrane potential)."""
+    return model in ("iaf_psc_delta", "aeif_psc_delta", "izhikevich")
+
+
+def spike_weight(r: random.Random, model: str) -> float:
+    """A generator's weight that moves `model` noticeably without breaking it."""
+    if is_conductance(model):
+        return round(r.uniform(0.5, 8), 2)
+    if is_delta(model):
+        return round(r.uniform(0.5, 6), 2)
+    return round(r.uniform(5, 80), 1)
+
+
+def weight_scale(model: str) -> float:
+    """The size of neuron-to-neuron weights onto `model` (either sign)."""
+    return 5.0 if is_conductance(model) else 3.0 if is_delta(model) else 60.0
 GLIF_LEVELS = [(False, False, False), (True, False, False), (False, True, False), (True, True, False), (True, True, True)]
 
 
@@ -61,6 +111,11 @@ def on_grid(r: random.Random, h: float, lo: float, hi: float) -> float:
 
 def neuron_params(r: random.Random, model: str) -> dict:
     p: dict = {}
+    if model not in DETAILED:
+        p["I_e"] = round(r.uniform(*DRIVE[model]), 1)
+        if r.random() < 0.3 and model not in ("hh_psc_alpha", "hh_cond_exp_traub"):
+            p["V_m"] = round(r.uniform(-72, -60), 1)
+        return p
     if model.startswith("iaf"):
         p["I_e"] = round(r.uniform(0, 900), 1)
         if r.random() < 0.5:
@@ -154,8 +209,9 @@ def scenario(r: random.Random) -> str:
 
     for name, model, _ in pops:
         if relay and r.random() < 0.6:
-            lines.append(f'[[connect]]\npre = "relay"\npost = "{name}"\nsyn = {table({"weight": round(r.uniform(-30, 60), 1) if not model.endswith("cond") else round(r.uniform(0.5, 5), 2), "delay": delay(), "receptor_type": port(model)})}\n')
-        w = round(r.uniform(5, 80), 1) if not model.endswith("cond") and model != "iaf_cond_exp" else round(r.uniform(0.5, 8), 2)
+            relay_w = round(r.uniform(0.5, 5), 2) if model == "glif_cond" else round(r.uniform(-0.5, 1) * weight_scale(model), 2)
+            lines.append(f'[[connect]]\npre = "relay"\npost = "{name}"\nsyn = {table({"weight": relay_w, "delay": delay(), "receptor_type": port(model)})}\n')
+        w = spike_weight(r, model)
         lines.append(f'[[connect]]\npre = "sg"\npost = "{name}"\nsyn = {table({"weight": w, "delay": delay(), "receptor_type": port(model)})}\n')
         for dev in ["dc", "step"]:
             if r.random() < 0.7:
@@ -165,8 +221,7 @@ def scenario(r: random.Random) -> str:
                 lines.append(f'[[connect]]\npre = "{dev}"\npost = "{name}"\nsyn = {table(syn)}\n')
     for _ in range(r.randint(0, 4)):
         (a, _, _), (b, mb, _) = r.choice(pops), r.choice(pops)
-        scale = 5.0 if mb in ("iaf_cond_exp", "glif_cond") else 60.0
-        w = round(r.uniform(-1, 1) * scale, 2)
+        w = round(r.uniform(-1, 1) * weight_scale(mb), 2)
         if mb == "glif_cond":
             w = abs(w)
         lines.append(f'[[connect]]\npre = "{a}"\npost = "{b}"\nsyn = {table({"weight": w, "delay": delay(), "receptor_type": port(mb)})}\n')
@@ -198,8 +253,8 @@ def live_changes(r: random.Random, h: float, end: float, pops: list, delays: lis
     for name, model, _ in pops:
         if r.random() < 0.6:
             params: dict = {"V_m": round(r.uniform(-75, -55), 2)}
-            if model.startswith("iaf"):
-                params["I_e"] = round(r.uniform(0, 400), 1)
+            if model.startswith("iaf") or model in DRIVE:
+                params["I_e"] = round(r.uniform(0, DRIVE.get(model, (0, 800))[1] / 2), 1)
             set_(name, params)
     if r.random() < 0.5:
         set_("dc", {"amplitude": round(r.uniform(-100, 300), 1)})
