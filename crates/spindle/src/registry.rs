@@ -36,7 +36,7 @@ pub fn model_keys(model: &str) -> Option<&'static [&'static str]> {
         .or_else(|| spindle_devices::stimulus_keys(model))
         .or(match model {
             "spike_recorder" => Some(spindle_devices::SPIKE_RECORDER_KEYS),
-            "multimeter" => Some(spindle_devices::MULTIMETER_KEYS),
+            m if spindle_devices::is_sampler(m) => Some(spindle_devices::MULTIMETER_KEYS),
             _ => None,
         })
 }
@@ -74,6 +74,8 @@ pub fn create(
         r.map(NodeModel::Stimulus)
     } else if model == "spike_recorder" {
         spindle_devices::spike_recorder_spec(&mut params, grid).map(NodeModel::SpikeRecorder)
+    } else if model == "voltmeter" {
+        spindle_devices::voltmeter_spec(&mut params, grid).map(NodeModel::Multimeter)
     } else {
         spindle_devices::multimeter_spec(&mut params, grid).map(NodeModel::Multimeter)
     };
