@@ -36,6 +36,8 @@ const CASES: &[(&str, Compare)] = &[
     ("glif_cond_example_golden", Compare::ExactUntil(600.0)),
     ("poisson_parrot_stats", Compare::Counts),
     ("live_changes", Compare::Exact),
+    ("devices_deterministic", Compare::Exact),
+    ("devices_resolution_001", Compare::Exact),
 ];
 
 fn nest(stem: &str) -> Recording {
@@ -223,4 +225,6 @@ golden!(
     glif_cond_example_golden,
     poisson_parrot_stats,
     live_changes,
+    devices_deterministic,
+    devices_resolution_001,
 );

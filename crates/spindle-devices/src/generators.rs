@@ -64,13 +64,28 @@ use spindle_core::{Step, TimeGrid};
 /// limit; nothing realistic comes near it.
 pub const MAX_MULTIPLICITY: u32 = 100_000;
 
-fn floats(v: impl IntoIterator<Item = f64>) -> Value {
+pub(crate) fn floats(v: impl IntoIterator<Item = f64>) -> Value {
     Value::List(v.into_iter().map(Value::Float).collect())
+}
+
+/// Read `key` as a finite number (NEST accepts NaN and infinities and then computes with
+/// them; spindle refuses them, naming the unit).
+pub(crate) fn finite(
+    params: &mut Params,
+    key: &str,
+    unit: &str,
+) -> Result<Option<f64>, ParamError> {
+    match params.f64(key)? {
+        Some(v) if !v.is_finite() => {
+            Err(invalid(key, v, format!("{key} must be finite ({unit}).")))
+        }
+        other => Ok(other),
+    }
 }
 
 /// Run `change` on a copy of `device` and of `dict`; keep both only if it succeeds, so that a
 /// refused `SetStatus` changes nothing.
-fn transactional<T: Clone>(
+pub(crate) fn transactional<T: Clone>(
     device: &mut T,
     dict: &mut Params,
     change: impl FnOnce(&mut T, &mut Params) -> Result<(), ParamError>,
