@@ -202,3 +202,32 @@ impl StimulusDevice for NoiseGenerator {
         transactional(self, dict, |ng, d| ng.update(d, grid))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dt_off_the_grid_is_nests_step_multiple_required() {
+        let g = TimeGrid::from_resolution_ms(0.1).unwrap();
+        for (dt, words) in [
+            (0.15, "dt = 0.15 ms (= 150 tics = 2 steps)"),
+            (0.0, "dt = 0 ms (= 0 tics = 0 steps)"),
+            (-1.0, "dt = -0.999 ms (= -999 tics = -9 steps)"),
+        ] {
+            let mut p = Params::new();
+            p.insert("dt", Value::Float(dt));
+            let e = NoiseGenerator::from_params(&mut p, &g).unwrap_err();
+            let text = e.to_string();
+            assert!(text.contains("StepMultipleRequired"), "{text}");
+            assert!(text.contains(words), "{text}");
+            assert!(
+                text.contains("must be a multiple of the resolution 0.1 ms (= 100 tics = 1 step)"),
+                "{text}"
+            );
+        }
+        // 1 ms is the default also at h = 0.01 (NEST keeps it when the resolution changes).
+        let fine = TimeGrid::from_resolution_ms(0.01).unwrap();
+        assert_eq!(NoiseGenerator::new(&fine).dt, 100);
+    }
+}

@@ -21,7 +21,9 @@
 //! with `sdev = 0` the spikes are exactly NEST's; with `sdev > 0` they have NEST's statistics.
 //!
 //! Departures: non-finite values are refused; `activity` above spindle's multiplicity limit is
-//! refused.
+//! refused; spikes drawn while the device was active but due while it was inactive are dropped
+//! (NEST sends them once the device is active again, stamped in the past: a spike recorder
+//! records them at their old time, and the neurons receive them at an unrelated step).
 
 use crate::generators::{floats, transactional, MAX_MULTIPLICITY};
 use crate::window::DeviceWindow;
@@ -218,6 +220,12 @@ impl StimulusDevice for PulsepacketGenerator {
             while self.spikes.front() == Some(&s) {
                 self.spikes.pop_front();
                 multiplicity += 1;
+            }
+            if s < t {
+                // Drawn while active, due while inactive: NEST sends these when the device
+                // is active again, with a negative lag (a stamp in the past, which reaches
+                // recorders but no neuron at its time); spindle drops them.
+                continue;
             }
             out.fixed.push(Emission {
                 stamp: s + 1,
