@@ -10,10 +10,10 @@
 //! Departures: non-finite values are refused (NEST accepts them); the recordable `I` of the
 //! generator itself cannot be recorded (spindle's multimeters record neurons only).
 
-use crate::generators::{finite, transactional};
+use crate::generators::{created, finite, stimulus_basics};
 use crate::sine::{omega, phase_rad, Oscillator};
 use crate::window::DeviceWindow;
-use spindle_core::device::{Emission, Emissions, EventKind, StimulusDevice};
+use spindle_core::device::{Emission, Emissions, StimulusDevice};
 use spindle_core::params::{ParamError, Params, Value};
 use spindle_core::{Step, TimeGrid};
 
@@ -51,12 +51,15 @@ impl AcGenerator {
 
     /// NEST's `Create("ac_generator", params)`.
     pub fn from_params(params: &mut Params, grid: &TimeGrid) -> Result<AcGenerator, ParamError> {
-        let mut ac = AcGenerator::default();
-        ac.set_status(params, grid, 0)?;
-        Ok(ac)
+        created(AcGenerator::default(), params, grid)
     }
 
-    fn update(&mut self, params: &mut Params, grid: &TimeGrid) -> Result<(), ParamError> {
+    fn update(
+        &mut self,
+        params: &mut Params,
+        grid: &TimeGrid,
+        _now: Step,
+    ) -> Result<(), ParamError> {
         self.amplitude = finite(params, "amplitude", "pA")?.unwrap_or(self.amplitude);
         self.offset = finite(params, "offset", "pA")?.unwrap_or(self.offset);
         self.frequency = finite(params, "frequency", "Hz")?.unwrap_or(self.frequency);
@@ -67,13 +70,7 @@ impl AcGenerator {
 }
 
 impl StimulusDevice for AcGenerator {
-    fn model_name(&self) -> &str {
-        "ac_generator"
-    }
-
-    fn event_kind(&self) -> EventKind {
-        EventKind::Current
-    }
+    stimulus_basics!("ac_generator", Current);
 
     fn prepare(&mut self, now: Step, grid: &TimeGrid) {
         self.oscillator = Oscillator::started(
@@ -108,14 +105,5 @@ impl StimulusDevice for AcGenerator {
         self.oscillator.write(&mut p);
         self.window.write(grid, &mut p);
         p
-    }
-
-    fn set_status(
-        &mut self,
-        dict: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
-        transactional(self, dict, |ac, d| ac.update(d, grid))
     }
 }

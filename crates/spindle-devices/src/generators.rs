@@ -83,6 +83,41 @@ pub(crate) fn finite(
     }
 }
 
+/// NEST's `Create(model, params)`: `device` (the model's defaults) with `params` set on it.
+pub(crate) fn created<T: StimulusDevice>(
+    mut device: T,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Result<T, ParamError> {
+    device.set_status(params, grid, 0)?;
+    Ok(device)
+}
+
+/// The `StimulusDevice` methods every generator spells the same way: its NEST name, its event
+/// kind, and `set_status` as its own `update(params, grid, now)` run on a copy
+/// ([`transactional`]), so that a refused change leaves it as it was.
+macro_rules! stimulus_basics {
+    ($name:literal, $kind:ident) => {
+        fn model_name(&self) -> &str {
+            $name
+        }
+
+        fn event_kind(&self) -> spindle_core::device::EventKind {
+            spindle_core::device::EventKind::$kind
+        }
+
+        fn set_status(
+            &mut self,
+            dict: &mut spindle_core::params::Params,
+            grid: &spindle_core::TimeGrid,
+            now: spindle_core::Step,
+        ) -> Result<(), spindle_core::params::ParamError> {
+            $crate::generators::transactional(self, dict, |dev, d| dev.update(d, grid, now))
+        }
+    };
+}
+pub(crate) use stimulus_basics;
+
 /// Run `change` on a copy of `device` and of `dict`; keep both only if it succeeds, so that a
 /// refused `SetStatus` changes nothing.
 pub(crate) fn transactional<T: Clone>(

@@ -16,9 +16,9 @@
 //! Departures: non-finite rates are refused; the realisation differs from NEST's (same
 //! statistics).
 
-use crate::generators::{floats, transactional, MAX_MULTIPLICITY};
+use crate::generators::{created, floats, stimulus_basics, MAX_MULTIPLICITY};
 use crate::window::DeviceWindow;
-use spindle_core::device::{Emissions, EventKind, PoissonEmission, StimulusDevice};
+use spindle_core::device::{Emissions, PoissonEmission, StimulusDevice};
 use spindle_core::params::{invalid, ParamError, Params, Value};
 use spindle_core::time::representable_ms;
 use spindle_core::{Step, TimeGrid};
@@ -75,9 +75,7 @@ impl InhomogeneousPoissonGenerator {
         params: &mut Params,
         grid: &TimeGrid,
     ) -> Result<InhomogeneousPoissonGenerator, ParamError> {
-        let mut ip = InhomogeneousPoissonGenerator::new(grid);
-        ip.set_status(params, grid, 0)?;
-        Ok(ip)
+        created(InhomogeneousPoissonGenerator::new(grid), params, grid)
     }
 
     /// NEST's `Parameters_::set`, on `self` (a copy), with the kernel at step `now`.
@@ -140,18 +138,18 @@ impl InhomogeneousPoissonGenerator {
         }
         let mut steps: Vec<Step> = Vec::with_capacity(times.len());
         for &t in &times {
-            if !(t > grid.step_to_ms(now)) {
-                return Err(
-                    ParamError::rule("Time points must lie strictly in the future.")
-                        .with("rate_times", t),
-                );
-            }
             if !representable_ms(t) {
                 return Err(invalid(
                     "rate_times",
                     t,
                     "rate times must be finite times in ms.",
                 ));
+            }
+            if t <= grid.step_to_ms(now) {
+                return Err(
+                    ParamError::rule("Time points must lie strictly in the future.")
+                        .with("rate_times", t),
+                );
             }
             let s = match grid.ms_on_grid(t) {
                 Some(s) => s,
@@ -183,13 +181,7 @@ impl InhomogeneousPoissonGenerator {
 }
 
 impl StimulusDevice for InhomogeneousPoissonGenerator {
-    fn model_name(&self) -> &str {
-        "inhomogeneous_poisson_generator"
-    }
-
-    fn event_kind(&self) -> EventKind {
-        EventKind::Spike
-    }
+    stimulus_basics!("inhomogeneous_poisson_generator", Spike);
 
     fn draws_per_target(&self) -> bool {
         true
@@ -227,14 +219,5 @@ impl StimulusDevice for InhomogeneousPoissonGenerator {
         p.insert("allow_offgrid_times", Value::Bool(self.allow_offgrid_times));
         self.window.write(grid, &mut p);
         p
-    }
-
-    fn set_status(
-        &mut self,
-        dict: &mut Params,
-        grid: &TimeGrid,
-        now: Step,
-    ) -> Result<(), ParamError> {
-        transactional(self, dict, |ip, d| ip.update(d, grid, now))
     }
 }

@@ -17,10 +17,10 @@
 //! when its number of targets changed); the generator's own recordable `I` (the mean over its
 //! targets) cannot be recorded.
 
-use crate::generators::{finite, transactional};
+use crate::generators::{created, finite, stimulus_basics};
 use crate::sine::{omega, phase_rad, Oscillator};
 use crate::window::DeviceWindow;
-use spindle_core::device::{Emissions, EventKind, NoiseEmission, StimulusDevice};
+use spindle_core::device::{Emissions, NoiseEmission, StimulusDevice};
 use spindle_core::params::{invalid, ParamError, Params, Value};
 use spindle_core::{Step, TimeGrid};
 
@@ -83,12 +83,15 @@ impl NoiseGenerator {
 
     /// NEST's `Create("noise_generator", params)`.
     pub fn from_params(params: &mut Params, grid: &TimeGrid) -> Result<NoiseGenerator, ParamError> {
-        let mut ng = NoiseGenerator::new(grid);
-        ng.set_status(params, grid, 0)?;
-        Ok(ng)
+        created(NoiseGenerator::new(grid), params, grid)
     }
 
-    fn update(&mut self, params: &mut Params, grid: &TimeGrid) -> Result<(), ParamError> {
+    fn update(
+        &mut self,
+        params: &mut Params,
+        grid: &TimeGrid,
+        _now: Step,
+    ) -> Result<(), ParamError> {
         self.mean = finite(params, "mean", "pA")?.unwrap_or(self.mean);
         self.std = finite(params, "std", "pA")?.unwrap_or(self.std);
         self.std_mod = finite(params, "std_mod", "pA")?.unwrap_or(self.std_mod);
@@ -143,13 +146,7 @@ fn dt_steps(dt: f64, grid: &TimeGrid) -> Result<Step, ParamError> {
 }
 
 impl StimulusDevice for NoiseGenerator {
-    fn model_name(&self) -> &str {
-        "noise_generator"
-    }
-
-    fn event_kind(&self) -> EventKind {
-        EventKind::Current
-    }
+    stimulus_basics!("noise_generator", Current);
 
     fn draws_per_target(&self) -> bool {
         true
@@ -191,15 +188,6 @@ impl StimulusDevice for NoiseGenerator {
         self.oscillator.write(&mut p);
         self.window.write(grid, &mut p);
         p
-    }
-
-    fn set_status(
-        &mut self,
-        dict: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
-        transactional(self, dict, |ng, d| ng.update(d, grid))
     }
 }
 

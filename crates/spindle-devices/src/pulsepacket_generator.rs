@@ -25,9 +25,9 @@
 //! (NEST sends them once the device is active again, stamped in the past: a spike recorder
 //! records them at their old time, and the neurons receive them at an unrelated step).
 
-use crate::generators::{floats, transactional, MAX_MULTIPLICITY};
+use crate::generators::{created, floats, stimulus_basics, MAX_MULTIPLICITY};
 use crate::window::DeviceWindow;
-use spindle_core::device::{Emission, Emissions, EventKind, StimulusDevice};
+use spindle_core::device::{Emission, Emissions, StimulusDevice};
 use spindle_core::params::{invalid, ParamError, Params, Value};
 use spindle_core::rng::{self, Stream};
 use spindle_core::time::representable_ms;
@@ -88,12 +88,15 @@ impl PulsepacketGenerator {
         params: &mut Params,
         grid: &TimeGrid,
     ) -> Result<PulsepacketGenerator, ParamError> {
-        let mut pp = PulsepacketGenerator::new(grid);
-        pp.set_status(params, grid, 0)?;
-        Ok(pp)
+        created(PulsepacketGenerator::new(grid), params, grid)
     }
 
-    fn update(&mut self, params: &mut Params, grid: &TimeGrid) -> Result<(), ParamError> {
+    fn update(
+        &mut self,
+        params: &mut Params,
+        grid: &TimeGrid,
+        _now: Step,
+    ) -> Result<(), ParamError> {
         let activity = params.i64("activity")?;
         let sdev = params.f64("sdev")?;
         let new_pulse = activity.is_some() || sdev.is_some();
@@ -147,13 +150,7 @@ impl PulsepacketGenerator {
 }
 
 impl StimulusDevice for PulsepacketGenerator {
-    fn model_name(&self) -> &str {
-        "pulsepacket_generator"
-    }
-
-    fn event_kind(&self) -> EventKind {
-        EventKind::Spike
-    }
+    stimulus_basics!("pulsepacket_generator", Spike);
 
     fn set_stream(&mut self, stream: Stream) {
         self.stream = Some(stream);
@@ -242,14 +239,5 @@ impl StimulusDevice for PulsepacketGenerator {
         p.insert("sdev", Value::Float(self.sdev));
         self.window.write(grid, &mut p);
         p
-    }
-
-    fn set_status(
-        &mut self,
-        dict: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
-        transactional(self, dict, |pp, d| pp.update(d, grid))
     }
 }

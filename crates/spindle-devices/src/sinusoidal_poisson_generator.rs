@@ -22,10 +22,10 @@
 //! Departures: non-finite values are refused; the realisation differs from NEST's (same
 //! statistics); the generator's own recordable `rate` cannot be recorded.
 
-use crate::generators::{finite, transactional, MAX_MULTIPLICITY};
+use crate::generators::{created, finite, stimulus_basics, MAX_MULTIPLICITY};
 use crate::sine::Oscillator;
 use crate::window::DeviceWindow;
-use spindle_core::device::{Emission, Emissions, EventKind, PoissonEmission, StimulusDevice};
+use spindle_core::device::{Emission, Emissions, PoissonEmission, StimulusDevice};
 use spindle_core::params::{invalid, ParamError, Params, Value};
 use spindle_core::rng::{self, Stream};
 use spindle_core::{Step, TimeGrid};
@@ -97,26 +97,24 @@ impl SinusoidalPoissonGenerator {
         grid: &TimeGrid,
     ) -> Result<SinusoidalPoissonGenerator, ParamError> {
         let mut sp = SinusoidalPoissonGenerator::new(grid);
-        let mut rest = params.clone();
-        sp.update(&mut rest, grid, true)?;
-        *params = rest;
-        Ok(sp)
+        // A model default (NEST's SetDefaults or CopyModel), so taken only here.
+        if let Some(individual) = params.bool("individual_spike_trains")? {
+            sp.individual_spike_trains = individual;
+        }
+        created(sp, params, grid)
     }
 
     fn update(
         &mut self,
         params: &mut Params,
         grid: &TimeGrid,
-        creating: bool,
+        _now: Step,
     ) -> Result<(), ParamError> {
         if let Some(individual) = params.bool("individual_spike_trains")? {
-            if !creating {
-                return Err(ParamError::rule(
+            return Err(ParamError::rule(
                     "The individual_spike_trains property can only be set as a model default using SetDefaults or upon CopyModel.",
                 )
                 .with("individual_spike_trains", individual));
-            }
-            self.individual_spike_trains = individual;
         }
         if let Some(rate) = finite(params, "rate", "spikes/s")? {
             self.rate = rate / 1000.0;
@@ -150,13 +148,7 @@ impl SinusoidalPoissonGenerator {
 }
 
 impl StimulusDevice for SinusoidalPoissonGenerator {
-    fn model_name(&self) -> &str {
-        "sinusoidal_poisson_generator"
-    }
-
-    fn event_kind(&self) -> EventKind {
-        EventKind::Spike
-    }
+    stimulus_basics!("sinusoidal_poisson_generator", Spike);
 
     fn draws_per_target(&self) -> bool {
         self.individual_spike_trains
@@ -214,14 +206,5 @@ impl StimulusDevice for SinusoidalPoissonGenerator {
         self.oscillator.write(&mut p);
         self.window.write(grid, &mut p);
         p
-    }
-
-    fn set_status(
-        &mut self,
-        dict: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
-        transactional(self, dict, |sp, d| sp.update(d, grid, false))
     }
 }

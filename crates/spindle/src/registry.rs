@@ -24,6 +24,12 @@ pub fn model_names() -> Vec<&'static str> {
     v
 }
 
+/// The multimeter-like recorders (NEST's `multimeter` and `voltmeter`): they sample
+/// recordables, share keys and status, and write the same output.
+pub fn sampler_models() -> &'static [&'static str] {
+    spindle_devices::SAMPLER_MODELS
+}
+
 /// Whether `model` is a device (it must be created with n = 1).
 pub fn is_device(model: &str) -> bool {
     spindle_devices::STIMULUS_MODELS.contains(&model)
