@@ -40,8 +40,13 @@ def test_voltage_trace_plots_a_voltmeter(nest):
     vm = nest.Create("voltmeter", params={"interval": 0.1})
     nest.Connect(vm, nest.Create("iaf_psc_exp", 2, params={"I_e": 300.0}))
     nest.Simulate(20.0)
-    lines = nest.voltage_trace.from_device(vm)
-    assert len(lines) == 2
+    import matplotlib.pyplot as plt
+
+    try:
+        lines = nest.voltage_trace.from_device(vm)
+        assert len(lines) == 2
+    finally:
+        plt.close("all")  # later tests save every open figure
 
 
 def test_generators_have_nests_defaults(nest):
