@@ -417,7 +417,10 @@ fn defaults_are_nests() {
             "inhomogeneous_poisson_generator",
             "allow_offgrid_times=false rate_times=[] rate_values=[]",
         ),
-        ("pulsepacket_generator", "activity=0 pulse_times=[] sdev=0.0"),
+        (
+            "pulsepacket_generator",
+            "activity=0 pulse_times=[] sdev=0.0",
+        ),
     ] {
         let dev = stimulus_device(model, &mut Params::new(), &grid)
             .unwrap()
