@@ -1,9 +1,11 @@
 //! Stimulating and recording devices of spindle, with NEST's names, parameters and activity
 //! windows (spec §5).
 //!
-//! Stimulating devices implement [`spindle_core::device::StimulusDevice`]; recording devices
-//! are configured here into the kernel's [`spindle_core::recording`] specs, since the kernel
-//! runs them.
+//! Stimulating devices implement [`spindle_core::device::StimulusDevice`], one file per device
+//! for those after the first four (`generators.rs`), with the sine oscillator they share in
+//! `sine.rs`; recording devices (`spike_recorder`, `multimeter`, `voltmeter`) are configured
+//! here into the kernel's [`spindle_core::recording`] specs, since the kernel runs them.
+//! `docs/devices.md` describes the newer devices.
 
 pub mod ac_generator;
 pub mod generators;
