@@ -54,12 +54,7 @@ impl AcGenerator {
         created(AcGenerator::default(), params, grid)
     }
 
-    fn update(
-        &mut self,
-        params: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
+    fn update(&mut self, params: &mut Params, grid: &TimeGrid, _: Step) -> Result<(), ParamError> {
         self.amplitude = finite(params, "amplitude", "pA")?.unwrap_or(self.amplitude);
         self.offset = finite(params, "offset", "pA")?.unwrap_or(self.offset);
         self.frequency = finite(params, "frequency", "Hz")?.unwrap_or(self.frequency);

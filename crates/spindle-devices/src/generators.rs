@@ -68,6 +68,21 @@ pub(crate) fn floats(v: impl IntoIterator<Item = f64>) -> Value {
     Value::List(v.into_iter().map(Value::Float).collect())
 }
 
+/// A table of changes at given steps (`step_current_generator`'s amplitudes,
+/// `inhomogeneous_poisson_generator`'s rates) as `GetStatus` reports it: the times in ms, the
+/// values, and `allow_offgrid_times`.
+pub(crate) fn write_time_table(
+    p: &mut Params,
+    grid: &TimeGrid,
+    (times_key, times): (&str, &[Step]),
+    (values_key, values): (&str, &[f64]),
+    allow_offgrid_times: bool,
+) {
+    p.insert(times_key, floats(times.iter().map(|&s| grid.step_to_ms(s))));
+    p.insert(values_key, floats(values.iter().copied()));
+    p.insert("allow_offgrid_times", Value::Bool(allow_offgrid_times));
+}
+
 /// Read `key` as a finite number (NEST accepts NaN and infinities and then computes with
 /// them; spindle refuses them, naming the unit).
 pub(crate) fn finite(
@@ -584,12 +599,13 @@ impl StimulusDevice for StepCurrentGenerator {
 
     fn get_status(&self, grid: &TimeGrid) -> Params {
         let mut p = Params::new();
-        p.insert(
-            "amplitude_times",
-            floats(self.times.iter().map(|&s| grid.step_to_ms(s))),
+        write_time_table(
+            &mut p,
+            grid,
+            ("amplitude_times", &self.times),
+            ("amplitude_values", &self.values),
+            self.allow_offgrid_times,
         );
-        p.insert("amplitude_values", floats(self.values.iter().copied()));
-        p.insert("allow_offgrid_times", Value::Bool(self.allow_offgrid_times));
         self.window.write(grid, &mut p);
         p
     }

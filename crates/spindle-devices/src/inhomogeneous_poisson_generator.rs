@@ -16,10 +16,10 @@
 //! Departures: non-finite rates are refused; the realisation differs from NEST's (same
 //! statistics).
 
-use crate::generators::{created, floats, stimulus_basics, MAX_MULTIPLICITY};
+use crate::generators::{created, stimulus_basics, write_time_table, MAX_MULTIPLICITY};
 use crate::window::DeviceWindow;
 use spindle_core::device::{Emissions, PoissonEmission, StimulusDevice};
-use spindle_core::params::{invalid, ParamError, Params, Value};
+use spindle_core::params::{invalid, ParamError, Params};
 use spindle_core::time::representable_ms;
 use spindle_core::{Step, TimeGrid};
 
@@ -211,12 +211,13 @@ impl StimulusDevice for InhomogeneousPoissonGenerator {
 
     fn get_status(&self, grid: &TimeGrid) -> Params {
         let mut p = Params::new();
-        p.insert(
-            "rate_times",
-            floats(self.times.iter().map(|&s| grid.step_to_ms(s))),
+        write_time_table(
+            &mut p,
+            grid,
+            ("rate_times", &self.times),
+            ("rate_values", &self.values),
+            self.allow_offgrid_times,
         );
-        p.insert("rate_values", floats(self.values.iter().copied()));
-        p.insert("allow_offgrid_times", Value::Bool(self.allow_offgrid_times));
         self.window.write(grid, &mut p);
         p
     }

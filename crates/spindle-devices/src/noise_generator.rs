@@ -86,12 +86,7 @@ impl NoiseGenerator {
         created(NoiseGenerator::new(grid), params, grid)
     }
 
-    fn update(
-        &mut self,
-        params: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
+    fn update(&mut self, params: &mut Params, grid: &TimeGrid, _: Step) -> Result<(), ParamError> {
         self.mean = finite(params, "mean", "pA")?.unwrap_or(self.mean);
         self.std = finite(params, "std", "pA")?.unwrap_or(self.std);
         self.std_mod = finite(params, "std_mod", "pA")?.unwrap_or(self.std_mod);

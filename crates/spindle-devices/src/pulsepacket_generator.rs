@@ -91,12 +91,7 @@ impl PulsepacketGenerator {
         created(PulsepacketGenerator::new(grid), params, grid)
     }
 
-    fn update(
-        &mut self,
-        params: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
+    fn update(&mut self, params: &mut Params, grid: &TimeGrid, _: Step) -> Result<(), ParamError> {
         let activity = params.i64("activity")?;
         let sdev = params.f64("sdev")?;
         let new_pulse = activity.is_some() || sdev.is_some();

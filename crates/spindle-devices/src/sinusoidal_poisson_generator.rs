@@ -104,12 +104,7 @@ impl SinusoidalPoissonGenerator {
         created(sp, params, grid)
     }
 
-    fn update(
-        &mut self,
-        params: &mut Params,
-        grid: &TimeGrid,
-        _now: Step,
-    ) -> Result<(), ParamError> {
+    fn update(&mut self, params: &mut Params, grid: &TimeGrid, _: Step) -> Result<(), ParamError> {
         if let Some(individual) = params.bool("individual_spike_trains")? {
             return Err(ParamError::rule(
                     "The individual_spike_trains property can only be set as a model default using SetDefaults or upon CopyModel.",
