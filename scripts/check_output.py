@@ -40,7 +40,7 @@ def main():
         ids = {n: int(i) for n, i in zip(names, nodes["first_id"][()])}
 
         spike_groups = [g for g in f.values() if isinstance(g, h5py.Group) and g.attrs.get("model") == "spike_recorder"]
-        mm_groups = [g for g in f.values() if isinstance(g, h5py.Group) and g.attrs.get("model") == "multimeter"]
+        mm_groups = [g for g in f.values() if isinstance(g, h5py.Group) and g.attrs.get("model") in ("multimeter", "voltmeter")]
         if not spike_groups or not mm_groups:
             fail("expected a spike_recorder group and a multimeter group")
         sr = spike_groups[0]

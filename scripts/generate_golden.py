@@ -60,7 +60,7 @@ def check_twin(original: Path, twin: Path) -> None:
         with path.open("rb") as f:
             doc = tomllib.load(f)
         for node in doc.get("nodes", []):
-            if node.get("model") == "multimeter":
+            if node.get("model") in ("multimeter", "voltmeter"):
                 node.get("params", {}).pop("interval", None)
         return doc
 

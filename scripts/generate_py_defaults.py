@@ -56,6 +56,12 @@ MODELS = [
     "poisson_generator",
     "spike_recorder",
     "multimeter",
+    "voltmeter",
+    "ac_generator",
+    "noise_generator",
+    "sinusoidal_poisson_generator",
+    "pulsepacket_generator",
+    "inhomogeneous_poisson_generator",
     "static_synapse",
 ]
 

@@ -366,7 +366,7 @@ def recorder_kind(nest: Any, model: str) -> str | None:
         return "spike_recorder"
     if model in ("multimeter", "voltmeter"):
         return "multimeter"
-    raise ScenarioError(f"recording device {model!r} is not supported (only spike_recorder and multimeter)")
+    raise ScenarioError(f"recording device {model!r} is not supported (only spike_recorder, multimeter and voltmeter)")
 
 
 def _steps(times_ms: np.ndarray, resolution: float) -> np.ndarray:

@@ -70,7 +70,7 @@ def devices(f):
             continue
         model = text(group.attrs.get("model", ""))
         has_2d = any(isinstance(d, h5py.Dataset) and d.ndim == 2 for d in group.values())
-        if model == "multimeter" or (not model and has_2d):
+        if model in ("multimeter", "voltmeter") or (not model and has_2d):
             multimeters.append(group)
         elif model == "spike_recorder" or ("times" in group and "senders" in group):
             spike_recorders.append(group)

@@ -47,16 +47,23 @@ def is_sonata(f):
     return isinstance(g, h5py.Group) and "model" not in g.attrs and all(isinstance(m, h5py.Group) for m in g.values())
 
 
+# The multimeter-like recorders: a voltmeter's group is a multimeter's.
+SAMPLERS = ("multimeter", "voltmeter")
+
+
 def devices(f, model):
-    """Names of the device groups of `model` ("spike_recorder" or "multimeter"): by their
-    `model` attribute, or by their contents where it is missing (a 2-D dataset: multimeter;
-    `times` and `senders`: spike recorder), as in files of other tools."""
+    """Names of the device groups of `model` ("spike_recorder" or "multimeter", which
+    includes voltmeters): by their `model` attribute, or by their contents where it is missing
+    (a 2-D dataset: multimeter; `times` and `senders`: spike recorder), as in files of other
+    tools."""
     found = []
     for k, g in f.items():
         if not isinstance(g, h5py.Group) or k == "nodes" or (k == "spikes" and is_sonata(f)):
             continue
         kind = text(g.attrs.get("model", ""))
-        if kind not in ("spike_recorder", "multimeter"):
+        if kind in SAMPLERS:
+            kind = "multimeter"
+        elif kind != "spike_recorder":
             has_2d = any(isinstance(d, h5py.Dataset) and d.ndim == 2 for d in g.values())
             kind = "multimeter" if has_2d else "spike_recorder" if "times" in g and "senders" in g else ""
         if kind == model:

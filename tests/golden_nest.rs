@@ -38,6 +38,8 @@ const CASES: &[(&str, Compare)] = &[
     ("live_changes", Compare::Exact),
     ("psc_zoo_network", Compare::Exact),
     ("hh_izhikevich_mat_network", Compare::Exact),
+    ("devices_deterministic", Compare::Exact),
+    ("devices_resolution_001", Compare::Exact),
 ];
 
 fn nest(stem: &str) -> Recording {
@@ -227,4 +229,6 @@ golden!(
     live_changes,
     psc_zoo_network,
     hh_izhikevich_mat_network,
+    devices_deterministic,
+    devices_resolution_001,
 );

@@ -3,11 +3,14 @@
 //!
 //! A device computes what it emits for a range of steps once per update; the partitions that
 //! own its targets then write those events into their own input buffers, so delivery needs no
-//! locks. Events with a random count (Poisson) are drawn per connection from a stream keyed by
-//! (seed, device id, target id), which makes every target's train independent of the thread
-//! count.
+//! locks. Events with a random count (Poisson) or a random current (noise) are drawn per
+//! connection from a stream keyed by (seed, device id, target id), which makes every target's
+//! input independent of the thread count. A device that draws one train for all its targets
+//! draws it itself, from a stream of its own keyed by (seed, device id)
+//! ([`StimulusDevice::set_stream`]).
 
 use crate::params::{ParamError, Params};
+use crate::rng::Stream;
 use crate::time::{Step, TimeGrid};
 use std::fmt;
 
@@ -35,17 +38,28 @@ pub struct PoissonEmission {
     pub lambda: f64,
 }
 
+/// A step in which every target receives a current of its own (NEST's `noise_generator`):
+/// each connection holds an amplitude, drawn anew as `mean + std · N(0, 1)` from the
+/// connection's stream when `redraw` is `Some((mean, std))`, and sends it at `stamp`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NoiseEmission {
+    pub stamp: Step,
+    pub redraw: Option<(f64, f64)>,
+}
+
 /// The output of one device for one update range.
 #[derive(Clone, Debug, Default)]
 pub struct Emissions {
     pub fixed: Vec<Emission>,
     pub poisson: Vec<PoissonEmission>,
+    pub noise: Vec<NoiseEmission>,
 }
 
 impl Emissions {
     pub fn clear(&mut self) {
         self.fixed.clear();
         self.poisson.clear();
+        self.noise.clear();
     }
 }
 
@@ -56,11 +70,21 @@ pub trait StimulusDevice: Send + Sync + fmt::Debug {
 
     fn event_kind(&self) -> EventKind;
 
-    /// Whether the device emits [`PoissonEmission`]s, so that each of its connections needs a
-    /// random stream of its own.
+    /// Whether the device emits [`PoissonEmission`]s or [`NoiseEmission`]s, so that each of
+    /// its connections needs a random stream of its own.
     fn draws_per_target(&self) -> bool {
         false
     }
+
+    /// Hands the device its own random stream, keyed by (seed, device id), once, before its
+    /// first update; devices that draw one train for all their targets keep it (the
+    /// `sinusoidal_poisson_generator` without `individual_spike_trains`, the
+    /// `pulsepacket_generator`), the others ignore it.
+    fn set_stream(&mut self, _stream: Stream) {}
+
+    /// NEST's `pre_run_hook`: called at the start of every `Simulate` with the kernel at step
+    /// `now` (oscillators restart from the phase at that time, as in NEST).
+    fn prepare(&mut self, _now: Step, _grid: &TimeGrid) {}
 
     /// Warnings about accepted but surprising parameters (e.g. a Poisson rate so high that a
     /// step expects many spikes); the front end reports them before the run.

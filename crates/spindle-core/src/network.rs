@@ -321,7 +321,7 @@ impl NetworkBuilder {
             Role::Neurons(p) => self.populations[p].model.model_name(),
             Role::Stimulus(d) => self.stimuli[d].1.model_name(),
             Role::SpikeRecorder(_) => "spike_recorder",
-            Role::Multimeter(_) => "multimeter",
+            Role::Multimeter(m) => self.multimeters[m].1.model,
         })
     }
 

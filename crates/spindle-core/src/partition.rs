@@ -84,6 +84,8 @@ pub(crate) struct DeviceSynapse {
     /// The connection weight, as given.
     pub weight: f64,
     pub rng: Option<ChaCha8Rng>,
+    /// The amplitude a noise generator last drew for this connection (pA).
+    pub noise: f64,
     /// Its index among all device synapses (creation order).
     pub order: u32,
 }
@@ -369,6 +371,18 @@ impl Partition {
                         self.ring[at] += w * f64::from(n);
                         self.events += 1;
                     }
+                }
+                for e in &out.noise {
+                    if let Some((mean, std)) = e.redraw {
+                        ds.noise = mean + std * rng::standard_normal(r);
+                    }
+                    let w = ds.weight * ds.noise;
+                    let k = route(w);
+                    let step = e.stamp + Step::from(ds.delay) - 1;
+                    let at = (step as usize % self.ring_len) * self.cells_per_slot
+                        + ds.cells[k] as usize;
+                    self.ring[at] += ds.takes[k].of(w);
+                    self.events += 1;
                 }
             }
         }

@@ -40,6 +40,9 @@ pub struct SpikeRecorderSpec {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MultimeterSpec {
+    /// NEST's model name: `"multimeter"`, or `"voltmeter"` (a multimeter recording `V_m` by
+    /// default).
+    pub model: &'static str,
     /// Sampling interval in steps (≥ 1).
     pub interval: Step,
     /// Offset of the sampling grid in steps (0 = multiples of the interval).
@@ -81,6 +84,8 @@ pub struct SpikeRecorderInfo {
 #[derive(Clone, Debug)]
 pub struct MultimeterInfo {
     pub id: NodeId,
+    /// NEST's model name (`"multimeter"` or `"voltmeter"`).
+    pub model: &'static str,
     /// The recorded nodes in ascending order; column `j` of every sample row is `senders[j]`.
     pub senders: Vec<NodeId>,
     pub record_from: Vec<String>,

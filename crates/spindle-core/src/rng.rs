@@ -15,6 +15,12 @@ pub const DOMAIN_NODE: u32 = 0x4e4f_4445;
 /// (`Create(model, n, {"V_m": nest.random.uniform(..)})`), keyed by parameter and node id.
 pub const DOMAIN_NODE_PARAM: u32 = 0x4e50_4152;
 
+/// Domain tag of a device's own stream (trains shared by all its targets).
+pub const DOMAIN_DEVICE: u32 = 0x4445_5643;
+
+/// A keyed random stream.
+pub type Stream = ChaCha8Rng;
+
 /// The stream for `(seed, domain, a, b)`; `occurrence` separates several connections between
 /// the same pair.
 pub fn stream(seed: u64, domain: u32, a: u32, b: u32, occurrence: u32) -> ChaCha8Rng {
@@ -37,6 +43,18 @@ pub fn node_stream(seed: u64, node: u32) -> ChaCha8Rng {
 #[inline]
 pub fn uniform<R: rand_core::Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A standard normal draw (Marsaglia's polar method; the second value is discarded).
+pub fn standard_normal<R: rand_core::Rng + ?Sized>(r: &mut R) -> f64 {
+    loop {
+        let u = 2.0 * uniform(r) - 1.0;
+        let v = 2.0 * uniform(r) - 1.0;
+        let s = u * u + v * v;
+        if s > 0.0 && s < 1.0 {
+            return u * (-2.0 * s.ln() / s).sqrt();
+        }
+    }
 }
 
 /// An integer drawn uniformly from `0 .. n`, `n > 0` (Lemire's multiply-shift, with rejection).

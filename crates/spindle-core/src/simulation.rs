@@ -390,6 +390,9 @@ impl Simulation {
         }
         self.device_out
             .resize_with(self.net.stimuli.len(), Emissions::default);
+        for (id, dev) in &mut self.net.stimuli[self.built.stimuli..] {
+            dev.set_stream(rng::stream(self.net.seed, rng::DOMAIN_DEVICE, id.0, 0, 0));
+        }
         self.built.stimuli = self.net.stimuli.len();
         self.spike_recorders
             .resize_with(self.net.spike_recorders.len(), SpikeRecorderRun::default);
@@ -522,6 +525,7 @@ impl Simulation {
                 delay: s.delay,
                 weight: s.weight,
                 rng,
+                noise: 0.0,
                 order: i as u32,
             });
         }
@@ -648,6 +652,7 @@ impl Simulation {
         }
         self.layout.multimeters.push(MultimeterInfo {
             id: *id,
+            model: spec.model,
             senders: senders.clone(),
             record_from: spec.record_from.clone(),
             units,
@@ -1135,6 +1140,9 @@ impl Simulation {
                 .par_iter_mut()
                 .for_each(|p| p.prepare(&grid));
         });
+        for (_, dev) in &mut self.net.stimuli {
+            dev.prepare(self.now, &grid);
+        }
         let end = self.now + steps.max(0);
         while self.now < end {
             let slice_end = self.slice_start + self.min_delay;

@@ -220,6 +220,7 @@ fn network(threads: usize, runs: &[Step]) -> Collect {
         .unwrap();
     let mm = b
         .add_multimeter(MultimeterSpec {
+            model: "multimeter",
             interval: 1,
             offset: 0,
             window: Window::ALWAYS,
@@ -385,6 +386,7 @@ fn the_sink_learns_when_the_recording_is_complete() {
         .unwrap();
     let mm = b
         .add_multimeter(MultimeterSpec {
+            model: "multimeter",
             interval: 1,
             offset: 0,
             window: Window::ALWAYS,

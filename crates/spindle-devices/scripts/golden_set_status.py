@@ -6,13 +6,18 @@ Every case creates a generator (with `first`, before the first `Simulate`; or, f
 cases, with `second` after it), simulates `t1` ms, calls `SetStatus(second)`, simulates `t2` ms
 and records, per model, what the generator sent:
 
-- `spike_generator`: a spike recorder gives each stamp and its multiplicity, an
+- `spike_generator`, `pulsepacket_generator`: a spike recorder gives each stamp and its
+  multiplicity, an
   `iaf_psc_delta` (weight 1, delay h, no leak to speak of, no threshold) the summed weight
   factors of each stamp (its V_m jump one step later);
-- current generators: a multimeter on the generator's own `I` (interval h), which is the
-  current of the event stamped at the sample's step, or 0;
-- `poisson_generator`: a parrot neuron (delay h) behind a generator with 100 expected spikes
-  per step, so that every step in which the generator is active shows (P(0) = e^-100).
+- current generators (`ac_generator`, and `noise_generator` with `std = 0`, whose `I` is then
+  its `mean`): a multimeter on the generator's own `I` (interval h), which is the current of
+  the event stamped at the sample's step, or 0;
+- `poisson_generator`, `sinusoidal_poisson_generator`, `inhomogeneous_poisson_generator`: a
+  parrot neuron (delay h) behind a generator with 100 expected spikes per step, so that every
+  step in which the generator is active shows (P(0) = e^-100).
+
+The oscillator states `y_0`, `y_1` change during a run and are left out of `GetStatus` here.
 
 It also writes NEST's exception name if the `SetStatus` was refused, and the generator's own
 keys from `GetStatus` afterwards. Run with NEST 3.10.0 (it writes `tests/data/set_status.txt` beside this folder):
@@ -39,10 +44,20 @@ KEYS = {
                                "origin", "start", "stop"],
     "dc_generator": ["amplitude", "origin", "start", "stop"],
     "poisson_generator": ["rate", "origin", "start", "stop"],
+    "ac_generator": ["amplitude", "offset", "frequency", "phase", "origin", "start", "stop"],
+    "noise_generator": ["mean", "std", "std_mod", "frequency", "phase", "dt", "origin", "start", "stop"],
+    "sinusoidal_poisson_generator": ["rate", "amplitude", "frequency", "phase", "individual_spike_trains",
+                                     "origin", "start", "stop"],
+    "inhomogeneous_poisson_generator": ["rate_times", "rate_values", "allow_offgrid_times", "origin", "start", "stop"],
+    "pulsepacket_generator": ["pulse_times", "activity", "sdev", "origin", "start", "stop"],
 }
 INT_LISTS = {"spike_multiplicities"}
 
 SG, SC, DC, PG = "spike_generator", "step_current_generator", "dc_generator", "poisson_generator"
+AC, NG, SP = "ac_generator", "noise_generator", "sinusoidal_poisson_generator"
+IP, PP = "inhomogeneous_poisson_generator", "pulsepacket_generator"
+SPIKES = (SG, PP)  # read with a spike recorder and a membrane
+DRAWN = (PG, SP, IP)  # read with a busy parrot
 BUSY = 1e6  # spikes/s: 100 per 0.1 ms step
 CASES = [
     # (name, model, first (None = created after t1 with `second`), second, t1, t2)
@@ -82,6 +97,41 @@ CASES = [
     ("pg_reopen", PG, {"rate": BUSY, "stop": 1.0}, {"stop": 3.0}, 2.0, 2.0),
     ("pg_negative_rate", PG, {"rate": BUSY}, {"rate": -1.0}, 2.0, 2.0),
     ("pg_late", PG, None, {"rate": BUSY, "start": 1.0, "stop": 3.0}, 2.0, 2.0),
+    ("ac_amplitude_phase", AC, {"amplitude": 100.0, "frequency": 250.0, "offset": 5.0}, {"amplitude": 50.0, "phase": 90.0}, 2.0, 2.0),
+    ("ac_frequency_offset", AC, {"amplitude": 100.0, "frequency": 250.0, "phase": 33.0}, {"frequency": 777.7, "offset": -12.5}, 2.0, 2.0),
+    ("ac_window", AC, {"amplitude": 100.0, "frequency": 100.0}, {"start": 3.0, "stop": 3.5}, 2.0, 2.0),
+    ("ac_late", AC, None, {"amplitude": 20.0, "frequency": 300.0, "offset": -3.0, "start": 2.5}, 2.0, 2.0),
+    ("ng_mean", NG, {"mean": 100.0, "dt": 0.3}, {"mean": 200.0}, 2.0, 2.0),
+    ("ng_dt", NG, {"mean": 100.0, "dt": 0.3}, {"dt": 0.5, "mean": -50.0}, 2.0, 2.0),
+    ("ng_window", NG, {"mean": 100.0, "dt": 0.7}, {"start": 2.5, "stop": 3.5}, 2.0, 2.0),
+    ("ng_modulation_params", NG, {"mean": 10.0}, {"frequency": 12.0, "phase": 45.0}, 2.0, 2.0),
+    ("ng_mod_above_std", NG, {"mean": 1.0}, {"std": 1.0, "std_mod": 2.0}, 2.0, 2.0),
+    ("ng_negative_std", NG, {"mean": 1.0}, {"std": -1.0}, 2.0, 2.0),
+    ("ng_dt_off_grid", NG, {"mean": 1.0}, {"dt": 0.25}, 2.0, 2.0),
+    ("ng_late", NG, None, {"mean": 30.0, "dt": 0.4}, 2.0, 2.0),
+    ("sp_rate_off", SP, {"rate": BUSY, "amplitude": 1e5, "frequency": 50.0}, {"rate": 0.0, "amplitude": 0.0}, 2.0, 2.0),
+    ("sp_window", SP, {"rate": BUSY, "amplitude": 1e5}, {"start": 2.5, "stop": 3.5}, 2.0, 2.0),
+    ("sp_units", SP, {"rate": BUSY}, {"frequency": 33.0, "phase": 17.0, "amplitude": 1234.5}, 2.0, 2.0),
+    ("sp_individual_after_create", SP, {"rate": BUSY}, {"individual_spike_trains": True}, 2.0, 2.0),
+    ("sp_late", SP, None, {"rate": BUSY, "start": 2.5, "stop": 3.0}, 2.0, 2.0),
+    ("ip_new_rates", IP, {"rate_times": [0.5, 3.0], "rate_values": [BUSY, 0.0]}, {"rate_times": [2.5, 3.5], "rate_values": [0.0, BUSY]}, 2.0, 2.0),
+    ("ip_past_time", IP, {"rate_times": [0.5], "rate_values": [BUSY]}, {"rate_times": [1.0, 3.0], "rate_values": [0.0, 0.0]}, 2.0, 2.0),
+    ("ip_now_is_past", IP, {"rate_times": [0.5], "rate_values": [BUSY]}, {"rate_times": [2.0], "rate_values": [0.0]}, 2.0, 2.0),
+    ("ip_values_alone", IP, {"rate_times": [0.5], "rate_values": [BUSY]}, {"rate_values": [0.0]}, 2.0, 2.0),
+    ("ip_sizes_differ", IP, {"rate_times": [0.5], "rate_values": [BUSY]}, {"rate_times": [2.5, 3.0], "rate_values": [0.0]}, 2.0, 2.0),
+    ("ip_offgrid", IP, {}, {"rate_times": [2.55, 3.04], "rate_values": [BUSY, 0.0], "allow_offgrid_times": True}, 2.0, 2.0),
+    ("ip_offgrid_flag_alone", IP, {"rate_times": [0.5], "rate_values": [BUSY]}, {"allow_offgrid_times": True}, 2.0, 2.0),
+    ("ip_off_grid_refused", IP, {}, {"rate_times": [2.55], "rate_values": [BUSY]}, 2.0, 2.0),
+    ("ip_not_increasing", IP, {}, {"rate_times": [2.5, 2.5], "rate_values": [BUSY, 0.0]}, 2.0, 2.0),
+    ("ip_window", IP, {"rate_times": [0.5], "rate_values": [BUSY]}, {"start": 3.0, "origin": 0.5}, 2.0, 2.0),
+    ("ip_late", IP, None, {"rate_times": [2.5], "rate_values": [BUSY], "stop": 3.5}, 2.0, 2.0),
+    ("pp_new_times", PP, {"pulse_times": [1.0, 3.0], "activity": 2}, {"pulse_times": [3.5, 2.5], "activity": 3}, 2.0, 2.0),
+    ("pp_activity", PP, {"pulse_times": [1.0, 2.5, 3.0], "activity": 2}, {"activity": 4}, 2.0, 2.0),
+    ("pp_stop", PP, {"pulse_times": [1.0, 2.5, 3.2], "activity": 1}, {"stop": 2.9}, 2.0, 2.0),
+    ("pp_start", PP, {"pulse_times": [1.0, 3.2, 3.5], "activity": 1}, {"start": 3.0}, 2.0, 2.0),
+    ("pp_past_pulses", PP, {"pulse_times": [3.0], "activity": 1}, {"pulse_times": [0.5, 1.5, 2.05, 2.95]}, 2.0, 2.0),
+    ("pp_negative_activity", PP, {"pulse_times": [3.0], "activity": 1}, {"activity": -1}, 2.0, 2.0),
+    ("pp_late", PP, None, {"pulse_times": [2.0, 2.5, 3.33], "activity": 2}, 2.0, 2.0),
 ]
 
 
@@ -118,7 +168,7 @@ def run(out, name, model, first, second, t1, t2):
     total = round((t1 + t2) / H)
 
     def attach(gen):
-        if model == SG:
+        if model in SPIKES:
             sr = nest.Create("spike_recorder")
             nest.Connect(gen, sr, syn_spec=FAST)
             n = nest.Create("iaf_psc_delta", params={"V_th": 1e9, "E_L": 0.0, "V_m": 0.0, "V_reset": 0.0, "tau_m": 1e9})
@@ -126,7 +176,7 @@ def run(out, name, model, first, second, t1, t2):
             mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": H})
             nest.Connect(mm, n, syn_spec=FAST)
             return sr, mm
-        if model == PG:
+        if model in DRAWN:
             p = nest.Create("parrot_neuron")
             sr = nest.Create("spike_recorder")
             nest.Connect(gen, p, syn_spec={"delay": H})
@@ -156,7 +206,7 @@ def run(out, name, model, first, second, t1, t2):
     nest.Simulate(2.0)  # flush the multimeter's held-back last slice
     sr, mm = rec
     events = []
-    if model == SG:
+    if model in SPIKES:
         counts = {}
         for t in sr.events["times"]:
             s = round(t / H)
@@ -166,7 +216,7 @@ def run(out, name, model, first, second, t1, t2):
             if s <= total:
                 jump = v[s + 1] - v[s]
                 events.append(f"{s}:{counts[s]}:{round(float(jump), 6)!r}")
-    elif model == PG:
+    elif model in DRAWN:
         stamps = sorted({round(t / H) - 1 for t in sr.events["times"]})
         events = [str(s) for s in stamps if s <= total]
     else:

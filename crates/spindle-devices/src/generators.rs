@@ -64,13 +64,78 @@ use spindle_core::{Step, TimeGrid};
 /// limit; nothing realistic comes near it.
 pub const MAX_MULTIPLICITY: u32 = 100_000;
 
-fn floats(v: impl IntoIterator<Item = f64>) -> Value {
+pub(crate) fn floats(v: impl IntoIterator<Item = f64>) -> Value {
     Value::List(v.into_iter().map(Value::Float).collect())
 }
 
+/// A table of changes at given steps (`step_current_generator`'s amplitudes,
+/// `inhomogeneous_poisson_generator`'s rates) as `GetStatus` reports it: the times in ms, the
+/// values, and `allow_offgrid_times`.
+pub(crate) fn write_time_table(
+    p: &mut Params,
+    grid: &TimeGrid,
+    (times_key, times): (&str, &[Step]),
+    (values_key, values): (&str, &[f64]),
+    allow_offgrid_times: bool,
+) {
+    p.insert(times_key, floats(times.iter().map(|&s| grid.step_to_ms(s))));
+    p.insert(values_key, floats(values.iter().copied()));
+    p.insert("allow_offgrid_times", Value::Bool(allow_offgrid_times));
+}
+
+/// Read `key` as a finite number (NEST accepts NaN and infinities and then computes with
+/// them; spindle refuses them, naming the unit).
+pub(crate) fn finite(
+    params: &mut Params,
+    key: &str,
+    unit: &str,
+) -> Result<Option<f64>, ParamError> {
+    match params.f64(key)? {
+        Some(v) if !v.is_finite() => {
+            Err(invalid(key, v, format!("{key} must be finite ({unit}).")))
+        }
+        other => Ok(other),
+    }
+}
+
+/// NEST's `Create(model, params)`: `device` (the model's defaults) with `params` set on it.
+pub(crate) fn created<T: StimulusDevice>(
+    mut device: T,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Result<T, ParamError> {
+    device.set_status(params, grid, 0)?;
+    Ok(device)
+}
+
+/// The `StimulusDevice` methods every generator spells the same way: its NEST name, its event
+/// kind, and `set_status` as its own `update(params, grid, now)` run on a copy
+/// ([`transactional`]), so that a refused change leaves it as it was.
+macro_rules! stimulus_basics {
+    ($name:literal, $kind:ident) => {
+        fn model_name(&self) -> &str {
+            $name
+        }
+
+        fn event_kind(&self) -> spindle_core::device::EventKind {
+            spindle_core::device::EventKind::$kind
+        }
+
+        fn set_status(
+            &mut self,
+            dict: &mut spindle_core::params::Params,
+            grid: &spindle_core::TimeGrid,
+            now: spindle_core::Step,
+        ) -> Result<(), spindle_core::params::ParamError> {
+            $crate::generators::transactional(self, dict, |dev, d| dev.update(d, grid, now))
+        }
+    };
+}
+pub(crate) use stimulus_basics;
+
 /// Run `change` on a copy of `device` and of `dict`; keep both only if it succeeds, so that a
 /// refused `SetStatus` changes nothing.
-fn transactional<T: Clone>(
+pub(crate) fn transactional<T: Clone>(
     device: &mut T,
     dict: &mut Params,
     change: impl FnOnce(&mut T, &mut Params) -> Result<(), ParamError>,
@@ -534,12 +599,13 @@ impl StimulusDevice for StepCurrentGenerator {
 
     fn get_status(&self, grid: &TimeGrid) -> Params {
         let mut p = Params::new();
-        p.insert(
-            "amplitude_times",
-            floats(self.times.iter().map(|&s| grid.step_to_ms(s))),
+        write_time_table(
+            &mut p,
+            grid,
+            ("amplitude_times", &self.times),
+            ("amplitude_values", &self.values),
+            self.allow_offgrid_times,
         );
-        p.insert("amplitude_values", floats(self.values.iter().copied()));
-        p.insert("allow_offgrid_times", Value::Bool(self.allow_offgrid_times));
         self.window.write(grid, &mut p);
         p
     }

@@ -1,19 +1,33 @@
 //! Stimulating and recording devices of spindle, with NEST's names, parameters and activity
 //! windows (spec §5).
 //!
-//! Stimulating devices implement [`spindle_core::device::StimulusDevice`]; recording devices
-//! are configured here into the kernel's [`spindle_core::recording`] specs, since the kernel
-//! runs them.
+//! Stimulating devices implement [`spindle_core::device::StimulusDevice`], one file per device
+//! for those after the first four (`generators.rs`), with the sine oscillator they share in
+//! `sine.rs`; recording devices (`spike_recorder`, `multimeter`, `voltmeter`) are configured
+//! here into the kernel's [`spindle_core::recording`] specs, since the kernel runs them.
+//! `docs/devices.md` describes the newer devices.
 
+pub mod ac_generator;
 pub mod generators;
+pub mod inhomogeneous_poisson_generator;
+pub mod noise_generator;
+pub mod pulsepacket_generator;
 pub mod recorders;
+mod sine;
+pub mod sinusoidal_poisson_generator;
 mod window;
 
+pub use ac_generator::AcGenerator;
 pub use generators::{DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator};
+pub use inhomogeneous_poisson_generator::InhomogeneousPoissonGenerator;
+pub use noise_generator::NoiseGenerator;
+pub use pulsepacket_generator::PulsepacketGenerator;
 pub use recorders::{
-    multimeter_spec, multimeter_status, set_multimeter_status, set_spike_recorder_status,
-    spike_recorder_spec, spike_recorder_status, MULTIMETER_KEYS, SPIKE_RECORDER_KEYS,
+    is_sampler, multimeter_spec, multimeter_status, set_multimeter_status,
+    set_spike_recorder_status, spike_recorder_spec, spike_recorder_status, voltmeter_spec,
+    MULTIMETER_KEYS, SAMPLER_MODELS, SPIKE_RECORDER_KEYS,
 };
+pub use sinusoidal_poisson_generator::SinusoidalPoissonGenerator;
 pub use window::DeviceWindow;
 
 use spindle_core::device::StimulusDevice;
@@ -26,10 +40,15 @@ pub const STIMULUS_MODELS: &[&str] = &[
     "step_current_generator",
     "dc_generator",
     "poisson_generator",
+    "ac_generator",
+    "noise_generator",
+    "sinusoidal_poisson_generator",
+    "pulsepacket_generator",
+    "inhomogeneous_poisson_generator",
 ];
 
 /// The recording device models by NEST name.
-pub const RECORDER_MODELS: &[&str] = &["spike_recorder", "multimeter"];
+pub const RECORDER_MODELS: &[&str] = &["spike_recorder", "multimeter", "voltmeter"];
 
 /// The accepted parameter keys of a stimulating device model.
 pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {
@@ -38,6 +57,11 @@ pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {
         "step_current_generator" => StepCurrentGenerator::KEYS,
         "dc_generator" => DcGenerator::KEYS,
         "poisson_generator" => PoissonGenerator::KEYS,
+        "ac_generator" => AcGenerator::KEYS,
+        "noise_generator" => NoiseGenerator::KEYS,
+        "sinusoidal_poisson_generator" => SinusoidalPoissonGenerator::KEYS,
+        "pulsepacket_generator" => PulsepacketGenerator::KEYS,
+        "inhomogeneous_poisson_generator" => InhomogeneousPoissonGenerator::KEYS,
         _ => return None,
     })
 }
@@ -71,6 +95,15 @@ pub fn create_stimulus_device(
         "step_current_generator" => boxed(StepCurrentGenerator::from_params(params, grid)),
         "dc_generator" => boxed(DcGenerator::from_params(params, grid)),
         "poisson_generator" => boxed(PoissonGenerator::from_params(params, grid)),
+        "ac_generator" => boxed(AcGenerator::from_params(params, grid)),
+        "noise_generator" => boxed(NoiseGenerator::from_params(params, grid)),
+        "sinusoidal_poisson_generator" => {
+            boxed(SinusoidalPoissonGenerator::from_params(params, grid))
+        }
+        "pulsepacket_generator" => boxed(PulsepacketGenerator::from_params(params, grid)),
+        "inhomogeneous_poisson_generator" => {
+            boxed(InhomogeneousPoissonGenerator::from_params(params, grid))
+        }
         _ => return None,
     })
 }

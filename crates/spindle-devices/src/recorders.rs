@@ -1,5 +1,7 @@
-//! Recording devices: `spike_recorder` and `multimeter` (spec §5.6–5.7), configured into the
-//! kernel's recording specs, with NEST's `GetStatus` / `SetStatus` on those specs.
+//! Recording devices: `spike_recorder`, `multimeter` and `voltmeter` (spec §5.6–5.7),
+//! configured into the kernel's recording specs, with NEST's `GetStatus` / `SetStatus` on
+//! those specs. NEST's `voltmeter` is a multimeter under another name whose `record_from`
+//! defaults to `["V_m"]`; it is a [`MultimeterSpec`] with `model = "voltmeter"` everywhere.
 //!
 //! Creating a recorder is "defaults, then `SetStatus`", as in NEST. Found by running NEST 3.10:
 //!
@@ -116,15 +118,42 @@ pub fn set_spike_recorder_status(
 /// | `record_from` | [] | | recordable names of the targets |
 /// | `origin`, `start`, `stop` | 0, 0, ∞ | ms | samples with `origin+start < t ≤ origin+stop` |
 pub fn multimeter_spec(params: &mut Params, grid: &TimeGrid) -> Result<MultimeterSpec, ParamError> {
+    sampler_spec("multimeter", Vec::new(), params, grid)
+}
+
+/// A `voltmeter` with NEST's defaults: a multimeter whose `record_from` is `["V_m"]` unless
+/// given.
+pub fn voltmeter_spec(params: &mut Params, grid: &TimeGrid) -> Result<MultimeterSpec, ParamError> {
+    sampler_spec("voltmeter", vec!["V_m".to_string()], params, grid)
+}
+
+/// The recorder models that are multimeters under one name or another (NEST's `multimeter`
+/// and `voltmeter`): they sample recordables and share keys, status and output layout.
+pub const SAMPLER_MODELS: &[&str] = &["multimeter", "voltmeter"];
+
+/// Whether `model` is a multimeter-like recorder (see [`SAMPLER_MODELS`]).
+pub fn is_sampler(model: &str) -> bool {
+    SAMPLER_MODELS.contains(&model)
+}
+
+/// The spec of a multimeter-like recorder `model` with NEST's defaults (`record_from` =
+/// `record_from`), then `params` set on it.
+pub fn sampler_spec(
+    model: &'static str,
+    record_from: Vec<String>,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Result<MultimeterSpec, ParamError> {
     // The default interval (1 ms) must lie on the grid too.
     if !params.contains("interval") {
         params.insert("interval", Value::Float(1.0));
     }
     let mut spec = MultimeterSpec {
+        model,
         interval: 1,
         offset: 0,
         window: Window::ALWAYS,
-        record_from: Vec::new(),
+        record_from,
     };
     set_multimeter_status(&mut spec, params, grid, false)?;
     Ok(spec)

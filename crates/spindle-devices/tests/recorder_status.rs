@@ -11,7 +11,7 @@ use spindle_core::params::{ParamError, Params, Value};
 use spindle_core::TimeGrid;
 use spindle_devices::{
     multimeter_spec, multimeter_status, set_multimeter_status, set_spike_recorder_status,
-    spike_recorder_spec, spike_recorder_status,
+    spike_recorder_spec, spike_recorder_status, voltmeter_spec,
 };
 
 fn grid() -> TimeGrid {
@@ -59,6 +59,24 @@ fn defaults_are_nests() {
             ("stop", Value::Float(DBL_MAX)),
         ])
     );
+    // NEST's voltmeter: a multimeter named voltmeter, record_from ["V_m"] unless given.
+    let vm = voltmeter_spec(&mut Params::new(), &g).unwrap();
+    assert_eq!(vm.model, "voltmeter");
+    let mut want = multimeter_status(&mm, &g);
+    want.insert("record_from", Value::List(vec![Value::Str("V_m".into())]));
+    assert_eq!(multimeter_status(&vm, &g), want);
+    let vm = voltmeter_spec(
+        &mut dict(&[(
+            "record_from",
+            Value::List(vec![
+                Value::Str("V_m".into()),
+                Value::Str("I_syn_ex".into()),
+            ]),
+        )]),
+        &g,
+    )
+    .unwrap();
+    assert_eq!(vm.record_from, ["V_m", "I_syn_ex"]);
 }
 
 #[test]

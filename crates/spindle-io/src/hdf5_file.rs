@@ -43,7 +43,7 @@
 //! one element per spike (a spike of multiplicity m appears m times), sorted by
 //! (time, sender) as received.
 //!
-//! **Multimeter** (`model = "multimeter"`), recording N nodes at T sample times:
+//! **Multimeter** (`model = "multimeter"`, or `"voltmeter"` for NEST's voltmeter), recording N nodes at T sample times:
 //! - attributes `interval` (float64, ms) and `record_from` (1-D array of strings: the
 //!   recordables, in order);
 //! - `times`: float64, shape (T,): sample times (ms);
@@ -569,7 +569,7 @@ impl Hdf5Sink {
         }
         let mut multimeters = Vec::with_capacity(layout.multimeters.len());
         for m in &layout.multimeters {
-            let g = self.device_group(m.id, "multimeter")?;
+            let g = self.device_group(m.id, m.model)?;
             scalar_attr(&p, &g, "interval", &m.interval_ms)?;
             string_array_attr(&p, &g, "record_from", &m.record_from)?;
             let senders: Vec<i64> = m.senders.iter().map(|s| i64::from(s.0)).collect();
@@ -1413,7 +1413,7 @@ fn read_device(
     };
     let kind = match model.as_deref() {
         Some("spike_recorder") => DeviceKind::Spikes,
-        Some("multimeter") => DeviceKind::Samples,
+        Some("multimeter" | "voltmeter") => DeviceKind::Samples,
         _ if has_2d => DeviceKind::Samples,
         _ if find("times").is_some() && find("senders").is_some() => DeviceKind::Spikes,
         _ => return Ok(()),

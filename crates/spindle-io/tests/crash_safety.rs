@@ -43,6 +43,7 @@ fn layout() -> RecordingLayout {
             neurons: vec![NodeId(1), NodeId(2), NodeId(3)],
         }],
         multimeters: vec![MultimeterInfo {
+            model: "multimeter",
             id: NodeId(5),
             senders: vec![NodeId(1), NodeId(2), NodeId(3)],
             record_from: vec!["V_m".into()],

@@ -56,6 +56,7 @@ fn layout(n: u32) -> RecordingLayout {
             neurons: (1..=200).map(NodeId).collect(),
         }],
         multimeters: vec![MultimeterInfo {
+            model: "multimeter",
             id: NodeId(202),
             senders: (1..=n).map(NodeId).collect(),
             record_from: vec!["V_m".into(), "g_1".into()],
@@ -213,6 +214,7 @@ fn a_wide_multimeter_keeps_chunks_under_one_mebibyte() {
     let layout = RecordingLayout {
         spike_recorders: vec![],
         multimeters: vec![MultimeterInfo {
+            model: "multimeter",
             id: NodeId(n + 2),
             senders: (1..=n).map(NodeId).collect(),
             record_from: vec!["V_m".into()],

@@ -60,6 +60,7 @@ fn layout() -> RecordingLayout {
             .collect(),
         multimeters: vec![
             MultimeterInfo {
+                model: "multimeter",
                 id: NodeId(7),
                 senders: ids(&[1, 3, 5]),
                 record_from: vec!["V_m".into(), "g_ex".into(), "g_in".into()],
@@ -67,6 +68,7 @@ fn layout() -> RecordingLayout {
                 interval_ms: 1.0,
             },
             MultimeterInfo {
+                model: "multimeter",
                 id: NodeId(8),
                 senders: ids(&[2]),
                 record_from: vec!["V_m".into()],
@@ -74,6 +76,7 @@ fn layout() -> RecordingLayout {
                 interval_ms: 0.5,
             },
             MultimeterInfo {
+                model: "multimeter",
                 id: NodeId(10),
                 senders: ids(&[1, 2, 3, 4]),
                 record_from: vec!["V_m".into(), "I_syn".into()],
@@ -81,6 +84,7 @@ fn layout() -> RecordingLayout {
                 interval_ms: 2.0,
             },
             MultimeterInfo {
+                model: "multimeter",
                 id: NodeId(13),
                 senders: vec![],
                 record_from: vec!["V_m".into()],

@@ -56,6 +56,7 @@ fn layout() -> RecordingLayout {
             neurons: vec![NodeId(1), NodeId(2)],
         }],
         multimeters: vec![MultimeterInfo {
+            model: "multimeter",
             id: NodeId(4),
             senders: vec![NodeId(1), NodeId(2)],
             record_from: vec!["V_m".into()],

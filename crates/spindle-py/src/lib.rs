@@ -55,6 +55,12 @@ fn model_names() -> Vec<&'static str> {
     registry::model_names()
 }
 
+/// The multimeter-like recorder models (`multimeter`, `voltmeter`).
+#[pyfunction]
+fn sampler_models() -> Vec<&'static str> {
+    registry::sampler_models().to_vec()
+}
+
 /// The parameter keys a model accepts (`None` for an unknown model).
 #[pyfunction]
 fn model_keys(model: &str) -> Option<Vec<&'static str>> {
@@ -824,6 +830,7 @@ fn _spindle(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VERSION", spindle::VERSION)?;
     m.add_function(wrap_pyfunction!(model_names, m)?)?;
     m.add_function(wrap_pyfunction!(model_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(sampler_models, m)?)?;
     m.add_function(wrap_pyfunction!(model_status, m)?)?;
     m.add_class::<Kernel>()?;
     Ok(())

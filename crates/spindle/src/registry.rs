@@ -24,6 +24,12 @@ pub fn model_names() -> Vec<&'static str> {
     v
 }
 
+/// The multimeter-like recorders (NEST's `multimeter` and `voltmeter`): they sample
+/// recordables, share keys and status, and write the same output.
+pub fn sampler_models() -> &'static [&'static str] {
+    spindle_devices::SAMPLER_MODELS
+}
+
 /// Whether `model` is a device (it must be created with n = 1).
 pub fn is_device(model: &str) -> bool {
     spindle_devices::STIMULUS_MODELS.contains(&model)
@@ -36,7 +42,7 @@ pub fn model_keys(model: &str) -> Option<&'static [&'static str]> {
         .or_else(|| spindle_devices::stimulus_keys(model))
         .or(match model {
             "spike_recorder" => Some(spindle_devices::SPIKE_RECORDER_KEYS),
-            "multimeter" => Some(spindle_devices::MULTIMETER_KEYS),
+            m if spindle_devices::is_sampler(m) => Some(spindle_devices::MULTIMETER_KEYS),
             _ => None,
         })
 }
@@ -81,6 +87,8 @@ pub fn create(
         r.map(NodeModel::Stimulus)
     } else if model == "spike_recorder" {
         spindle_devices::spike_recorder_spec(&mut params, grid).map(NodeModel::SpikeRecorder)
+    } else if model == "voltmeter" {
+        spindle_devices::voltmeter_spec(&mut params, grid).map(NodeModel::Multimeter)
     } else {
         spindle_devices::multimeter_spec(&mut params, grid).map(NodeModel::Multimeter)
     };

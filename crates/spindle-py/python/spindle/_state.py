@@ -36,6 +36,8 @@ from . import kernel as _k
 NEST_DEFAULT_SEED = 143202461
 
 _DEFAULTS = json.loads((Path(__file__).parent / "nest_defaults.json").read_text())["models"]
+# The multimeter-like recorders (a voltmeter is a multimeter recording V_m by default).
+SAMPLERS = frozenset(_spindle.sampler_models())
 
 SYNAPSE_MODELS = ("static_synapse",)
 SYNAPSE_KEYS = ("weight", "delay", "receptor_type")
@@ -687,8 +689,8 @@ class State:
                 "senders": np.frombuffer(senders, np.int64)[start:].copy(),
                 "times": np.frombuffer(times, np.float64)[start:].copy(),
             }
-        if e.model == "multimeter":
-            record_from = list(e.params.get("record_from", []))
+        if e.model in SAMPLERS:
+            record_from = list(self.kernel().get_status(node_id)["record_from"])
             got = None if self.engine is None else self.engine.samples(node_id)
             if got is None:  # nothing recorded yet
                 out = {"senders": np.zeros(0, np.int64), "times": np.zeros(0)}
@@ -734,7 +736,7 @@ class State:
             for index, name in enumerate(names):
                 if name in d and name not in status:
                     d[name] = self.state_value(node_id, e, index)
-        if e.model in ("spike_recorder", "multimeter"):
+        if e.model == "spike_recorder" or e.model in SAMPLERS:
             d["events"] = self.events(node_id)
             d["n_events"] = self._event_count(node_id)
             d["time_in_steps"] = node_id in self.in_steps
