@@ -126,6 +126,8 @@ class State:
 
     def __init__(self, generation: int = 0):
         self.generation = generation
+        # The last step whose multimeter samples `events` shows (see `simulate`).
+        self.samples_visible_until = 0
         self.resolution = 0.1
         self.rng_seed = NEST_DEFAULT_SEED
         self.threads = None  # None: all cores
@@ -621,6 +623,13 @@ class State:
                 kernel.open_hdf5(path, nodes, bool(self.overwrite_files))
         kernel.simulate(t)
         self.ran = True
+        # NEST hands a multimeter the samples of a min-delay slice at the next slice: after a
+        # Simulate, those of the slice the run ended in (slices are aligned at multiples of
+        # min_delay from 0) reach `events` only with the next Simulate. The engine records
+        # them all (and writes them to HDF5); `events` shows what NEST's would.
+        end = int(round(kernel.biological_time() / self.resolution))
+        d = max(1, int(round(self.min_delay() / self.resolution)))
+        self.samples_visible_until = ((end - 1) // d) * d if end > 0 else 0
         if self.actions:
             self.actions.append(("simulate", t))
         else:
@@ -650,7 +659,10 @@ class State:
             total = len(got[0]) // 8
         else:
             got = self.engine.samples(node_id)
-            total = 0 if got is None else (len(got[0]) // 8) * (len(got[1]) // 8)
+            total = 0
+            if got is not None:
+                visible = self.visible_samples(np.frombuffer(got[0], np.float64))
+                total = int(visible.sum()) * (len(got[1]) // 8)
         return total if absolute else total - self.event_start.get(node_id, 0)
 
     def events(self, node_id: int) -> dict:
@@ -699,18 +711,27 @@ class State:
             times_b, senders_b, values = got
             times = np.frombuffer(times_b, np.float64)
             senders = np.frombuffer(senders_b, np.int64)
+            rows = np.flatnonzero(self.visible_samples(times))
+            times = times[rows]
             order = nest_sample_order(times, len(senders), self.resolution, self.min_delay())
             out = {
                 "senders": np.tile(senders, len(times))[order][start:],
                 "times": np.repeat(times, len(senders))[order][start:],
             }
+            n = len(senders)
+            cells = (rows[:, None] * n + np.arange(n)[None, :]).ravel()
             for name, v in values:
-                out[name] = np.frombuffer(v, np.float64)[order][start:]
+                out[name] = np.frombuffer(v, np.float64)[cells][order][start:]
             return out
         raise _k.BadProperty(f"node {node_id} ({e.user_model}) is not a recording device")
 
     def min_delay(self) -> float:
         return self.ensure_engine().delay_extrema()[0]
+
+    def visible_samples(self, times) -> np.ndarray:
+        """Which sample times a multimeter's `events` shows now (see `simulate`)."""
+        steps = np.rint(np.asarray(times) / self.resolution).astype(np.int64)
+        return steps <= self.samples_visible_until
 
     def status(self, node_id: int) -> dict:
         """NEST's status dictionary of one node."""
