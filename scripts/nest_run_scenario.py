@@ -10,7 +10,8 @@ unchanged.
 
 How the scenario maps onto NEST
 -------------------------------
-* `[kernel]`: `resolution` (ms, default 0.1) and `seed` (default 1, NEST's `rng_seed`). The
+* `[kernel]`: `resolution` (ms, default 0.1), `seed` (default 1, NEST's `rng_seed`) and the
+  delay extrema `min_delay`/`max_delay` (set together, as SetKernelStatus). The
   scenario's `threads` key is ignored: NEST's thread count is `--threads` (default 1), because
   NEST's random streams depend on the number of virtual processes and a reference run must not
   depend on the machine it ran on.
@@ -67,7 +68,7 @@ DEFAULT_THREADS = 1
 # Keys the scenario format knows; anything else is a typo that must not be silently ignored.
 TOP_LEVEL_KEYS = {"kernel", "nodes", "connect", "simulate", "actions"}
 ACTION_KEYS = {"simulate", "create", "connect", "set"}
-KERNEL_KEYS = {"resolution", "seed", "threads"}
+KERNEL_KEYS = {"resolution", "seed", "threads", "min_delay", "max_delay"}
 NODE_KEYS = {"name", "model", "n", "params"}
 CONNECT_KEYS = {"pre", "post", "conn", "syn"}
 SIMULATE_KEYS = {"time"}
@@ -116,6 +117,8 @@ class Scenario:
     # `[[actions]]` after the `[simulate]` calls: (kind, float | NodeEntry | ConnectEntry |
     # (names, params)), in order.
     actions: list[tuple[str, Any]] = field(default_factory=list)
+    # `[kernel]` min_delay / max_delay (ms), set together before anything is created.
+    delay_extrema: tuple[float, float] | None = None
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -222,7 +225,10 @@ def load_scenario(path: Path) -> Scenario:
             _check_keys(value, {"nodes", "params"}, where)
             actions.append(("set", (_names(value["nodes"], f"{where} nodes"), value["params"])))
 
-    return Scenario(resolution, seed, nodes, connects, chunks, by_name, actions)
+    extrema = None
+    if "min_delay" in kernel or "max_delay" in kernel:
+        extrema = (float(kernel["min_delay"]), float(kernel["max_delay"]))
+    return Scenario(resolution, seed, nodes, connects, chunks, by_name, actions, extrema)
 
 
 def _tics(ms: float) -> int:
@@ -331,6 +337,10 @@ def build(nest: Any, scenario: Scenario, threads: int, seed: int) -> None:
     nest.SetKernelStatus(
         {"resolution": scenario.resolution, "rng_seed": seed, "local_num_threads": threads}
     )
+    if scenario.delay_extrema is not None:
+        nest.SetKernelStatus(
+            {"min_delay": scenario.delay_extrema[0], "max_delay": scenario.delay_extrema[1]}
+        )
     late = {id(a[1]) for a in scenario.actions if a[0] == "create"}
     for entry in scenario.nodes:
         if id(entry) in late:

@@ -187,6 +187,29 @@ impl Network {
         }
 
         let mut builder = NetworkBuilder::new(grid, seed);
+        match (kernel.min_delay, kernel.max_delay) {
+            (None, None) => {}
+            (Some(min), Some(max)) if min.is_finite() && max.is_finite() => {
+                let (lo, hi) = crate::session::Session::round_delay_extrema(&grid, min, max);
+                builder
+                    .set_delay_extrema(lo, hi)
+                    .map_err(|source| Error::Build {
+                        at: kernel_at("min_delay"),
+                        source,
+                    })?;
+            }
+            (min, max) => {
+                let key = if min.is_none() { "max_delay" } else { "min_delay" };
+                return Err(Error::nest(
+                    kernel_at(key),
+                    "BadDelay",
+                    format!(
+                        "min_delay = {min:?}, max_delay = {max:?}: give both delay extrema, as \
+                         finite times in ms"
+                    ),
+                ));
+            }
+        }
         let mut nodes: Vec<NodeEntry> = Vec::new();
         let mut by_name: HashMap<&str, (u32, u32)> = HashMap::new();
         let mut warnings = Vec::new();

@@ -95,6 +95,11 @@ pub struct Kernel {
     pub seed: u64,
     /// Worker threads; default: all cores.
     pub threads: Option<usize>,
+    /// NEST's kernel `min_delay` and `max_delay` (ms, given together): every delay must lie
+    /// within them, and the first run slices by `min_delay`. Default: the extrema of the
+    /// connections.
+    pub min_delay: Option<f64>,
+    pub max_delay: Option<f64>,
 }
 
 impl Default for Kernel {
@@ -103,6 +108,8 @@ impl Default for Kernel {
             resolution: default_resolution(),
             seed: default_seed(),
             threads: None,
+            min_delay: None,
+            max_delay: None,
         }
     }
 }

@@ -278,6 +278,8 @@ class State:
         k = {"resolution": float(self.resolution), "seed": int(self.rng_seed)}
         if with_threads and self.threads is not None:
             k["threads"] = int(self.threads)
+        if self.delay_extrema is not None:
+            k["min_delay"], k["max_delay"] = (float(x) for x in self.delay_extrema)
         return k
 
     def node_info(self, model: str, params: dict) -> dict:
@@ -305,9 +307,6 @@ class State:
                 float(self.resolution), float(min_ms), float(max_ms)
             )
         self.delay_extrema = tuple(got)
-        # A scenario file has no delay extrema yet: its run would slice differently (NEST's
-        # multimeter event order follows the slices).
-        self.note_synapse_change("min_delay/max_delay")
 
     def recalibrate_delay_extrema(self, resolution: float) -> None:
         """A new resolution moves user-set extrema onto the new grid as NEST's DelayChecker
