@@ -12,6 +12,7 @@ use spindle_core::recording::RecordSink;
 use spindle_core::rules::{ConnSpec, NodeSet, Rule, SynSpec};
 use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
 use spindle_io::{NodeEntry, RunInfo};
+use spindle_synapses::SynapseCatalog;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -211,7 +212,7 @@ impl Network {
             let model = make_node(scenario, plain.as_ref().unwrap_or(spec), &item, &grid)?;
             let n = spec.n as u32;
             let footprint = match &model {
-                NodeModel::Neuron(m) => Footprint::Neurons {
+                NodeModel::Neuron(m, _) => Footprint::Neurons {
                     bytes_per_neuron: 8 * (8 + 2 * m.n_channels() + m.recordables().len()),
                     channels: m.n_channels(),
                 },
@@ -640,7 +641,7 @@ fn add_node(
     at: Located,
 ) -> Result<NodeId, Error> {
     match model {
-        NodeModel::Neuron(m) => builder.add_neurons(m, n),
+        NodeModel::Neuron(m, archive) => builder.add_neurons_archived(m, n, archive),
         NodeModel::Stimulus(d) => builder.add_stimulus(d),
         NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
         NodeModel::Multimeter(s) => builder.add_multimeter(s),
@@ -724,7 +725,8 @@ fn read_connection(
         }
     };
     let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
-    let syn = syn_spec(&mut c.syn.clone()).map_err(|e| param(e, "syn"))?;
+    let syn =
+        syn_spec(&mut c.syn.clone(), &SynapseCatalog::default()).map_err(|e| param(e, "syn"))?;
     Ok(ReadConnection {
         pre,
         post,
@@ -1013,28 +1015,27 @@ fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Parameter, 
     }
 }
 
-pub(crate) fn syn_spec(syn: &mut Params) -> Result<SynSpec, ParamError> {
+pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<SynSpec, ParamError> {
     let weight = distribution(syn, "weight", 1.0)?;
     let delay_ms = distribution(syn, "delay", 1.0)?;
     let receptor = syn.i64("receptor_type")?.unwrap_or(0);
-    if let Some(model) = syn.string("synapse_model")? {
-        if model != "static_synapse" {
-            return Err(invalid(
-                "syn.synapse_model",
-                format!("{model:?}"),
-                "only \"static_synapse\" is supported",
-            ));
-        }
-    }
+    let name = syn
+        .string("synapse_model")?
+        .unwrap_or_else(|| "static_synapse".to_string());
+    let model = catalog.configure(&name, syn, weight.constant())?;
     if let Some(w) = weight.constant() {
         if !w.is_finite() {
             return Err(invalid("syn.weight", w, "the weight must be finite"));
         }
     }
-    syn.clone().finish("syn_spec", SYN_KEYS)?;
+    let own = spindle_synapses::model_keys(catalog.get(&name).map_or("static_synapse", |e| e.base))
+        .map_or(&[][..], |k| k.0);
+    let keys: Vec<&'static str> = SYN_KEYS.iter().chain(own).copied().collect();
+    syn.clone().finish(&format!("syn_spec of {name}"), &keys)?;
     Ok(SynSpec {
         weight,
         delay_ms,
         receptor,
+        model,
     })
 }
