@@ -1016,6 +1016,16 @@ fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Parameter, 
 }
 
 pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<SynSpec, ParamError> {
+    // The model's defaults of the generic keys (`SetDefaults`, `CopyModel`) where not given.
+    if let Some(Value::Str(name)) = syn.get("synapse_model") {
+        if let Some(entry) = catalog.get(name) {
+            for (k, v) in entry.generic.clone().into_map() {
+                if !syn.contains(&k) {
+                    syn.insert(k, v);
+                }
+            }
+        }
+    }
     let weight = distribution(syn, "weight", 1.0)?;
     let delay_ms = distribution(syn, "delay", 1.0)?;
     let receptor = syn.i64("receptor_type")?.unwrap_or(0);

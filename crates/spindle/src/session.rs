@@ -199,6 +199,12 @@ impl Session {
         &self.synapses
     }
 
+    /// Replace the synapse models and their copies (a front end that keeps the log of
+    /// `CopyModel`/`SetDefaults` calls hands over the catalog they make).
+    pub fn set_synapse_catalog(&mut self, catalog: SynapseCatalog) {
+        self.synapses = catalog;
+    }
+
     /// NEST's `CopyModel` of a synapse model.
     pub fn copy_synapse_model(
         &mut self,
