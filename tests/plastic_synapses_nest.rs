@@ -141,3 +141,10 @@ fn stdp_synapses_match_nest() {
         check("stdp_synapses", threads);
     }
 }
+
+#[test]
+fn stdp_synapses_at_001_match_nest() {
+    for threads in [1, 3] {
+        check("stdp_synapses_001", threads);
+    }
+}
