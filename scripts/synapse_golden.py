@@ -7,7 +7,8 @@ For each scenario `tests/scenarios/<stem>.toml` of `STEMS` (or the named ones), 
 network in NEST with `scripts/nest_run_scenario.py`'s builder (one thread), runs its
 `[simulate]` chunks and writes `tests/data/<stem>.synapses.json`: after every chunk, every
 connection whose model is not `static_synapse`, in NEST's `GetConnections` order, as
-(source, target, synapse_model, weight, delay, Kplus), and at the end every spike recorder's
+(source, target, synapse_model, weight, delay, {state key: value}) with the state keys
+`Kplus`, `u`, `x` the model has, and at the end every spike recorder's
 (senders, times in steps). `tests/plastic_synapses_nest.rs` replays it. With `--check` the
 committed file is compared instead of written.
 
@@ -29,6 +30,8 @@ import nest_run_scenario as runner  # noqa: E402
 
 REQUIRED_NEST_VERSION = "3.10.0"
 STEMS = ["stdp_synapses", "stdp_synapses_001"]
+# The synapse state recorded beside the weight.
+STATE_KEYS = ("Kplus", "u", "x")
 
 
 def connections(nest) -> list:
@@ -39,9 +42,10 @@ def connections(nest) -> list:
     for c in _records(conns):
         if c["synapse_model"] == "static_synapse":
             continue
+        state = {k: float(c[k]) for k in STATE_KEYS if c.get(k) is not None}
         rows.append(
             [int(c["source"]), int(c["target"]), c["synapse_model"], float(c["weight"]),
-             float(c["delay"]), float(c.get("Kplus", 0.0))]
+             float(c["delay"]), state]
         )
     return rows
 

@@ -42,9 +42,16 @@ pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
         Ok(())
     }
 
+    /// NEST's `t_lastspike_` of a new synapse (ms): 0 for the STDP models, −1 for the
+    /// Tsodyks models.
+    fn initial_t_last(&self) -> f64 {
+        0.0
+    }
+
     /// NEST's `send` for a presynaptic spike at `t_spike` (ms) through a synapse with delay
-    /// `delay` (ms): update the weight, `t_last` (NEST's `t_lastspike_`) and the state; the
-    /// kernel then delivers the new weight. `post` is the target's spike history.
+    /// `delay` (ms): update the weight, `t_last` (NEST's `t_lastspike_`) and the state, and
+    /// return the weight the event carries (the new weight for STDP, `x·u·w` for
+    /// `tsodyks2_synapse`). `post` is the target's spike history.
     fn send(
         &self,
         params: &Self::Params,
@@ -52,7 +59,7 @@ pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
         t_spike: f64,
         delay: f64,
         post: &mut Archive,
-    );
+    ) -> f64;
 
     /// NEST's `get_status` of one synapse: its parameters and state besides `weight` and
     /// `delay` (which the kernel adds).
@@ -235,7 +242,7 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
         self.delays = vec![0; n];
         self.param_of = vec![0; n];
         self.weights = vec![0.0; n];
-        self.t_last = vec![0.0; n];
+        self.t_last = vec![self.model.initial_t_last(); n];
         self.state = Vec::with_capacity(n);
     }
 
@@ -295,7 +302,7 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
             }
             let delay = self.delays[i];
             let post = &mut d.archives[d.cell_neuron[cell as usize] as usize];
-            model.send(
+            let weight = model.send(
                 &self.table[usize::from(self.param_of[i])],
                 SynapseState {
                     weight: &mut self.weights[i],
@@ -311,7 +318,7 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
                 slot -= d.ring_len;
             }
             let take = d.takes[usize::from(d.cell_take[cell as usize])];
-            d.ring[slot * d.cells_per_slot + cell as usize] += take.of(self.weights[i]);
+            d.ring[slot * d.cells_per_slot + cell as usize] += take.of(weight);
         }
     }
 

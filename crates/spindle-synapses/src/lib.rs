@@ -6,6 +6,7 @@
 //! * [`stdp_synapse_hom`] — the same rule with parameters shared by the model.
 //! * [`stdp_pl_synapse_hom`] — pair STDP with power-law facilitation, shared parameters
 //!   (NEST's `hpc_benchmark` rule).
+//! * [`tsodyks2_synapse`] — short-term depression and facilitation.
 //!
 //! `static_synapse` is the kernel's compact store and has no file here. A front end keeps a
 //! [`SynapseCatalog`]: NEST's models and the copies made with `CopyModel`, each with its
@@ -16,6 +17,7 @@ mod stdp;
 pub mod stdp_pl_synapse_hom;
 pub mod stdp_synapse;
 pub mod stdp_synapse_hom;
+pub mod tsodyks2_synapse;
 
 use spindle_core::params::{ParamError, Params, Value};
 use spindle_core::synapse::{Configured, PlasticModel, SynapseSpec};
@@ -24,6 +26,7 @@ use std::sync::Arc;
 use stdp_pl_synapse_hom::{StdpPlParams, StdpPlSynapseHom};
 use stdp_synapse::{StdpParams, StdpSynapse};
 use stdp_synapse_hom::StdpSynapseHom;
+use tsodyks2_synapse::Tsodyks2Synapse;
 
 /// Every synapse model spindle implements, by NEST name.
 pub const SYNAPSE_MODELS: &[&str] = &[
@@ -31,6 +34,7 @@ pub const SYNAPSE_MODELS: &[&str] = &[
     "stdp_pl_synapse_hom",
     "stdp_synapse",
     "stdp_synapse_hom",
+    "tsodyks2_synapse",
 ];
 
 /// The keys every synapse model takes in a `syn_spec`.
@@ -43,6 +47,7 @@ pub fn model_keys(base: &str) -> Option<(&'static [&'static str], &'static [&'st
         "stdp_synapse" => (stdp_synapse::KEYS, &[]),
         "stdp_synapse_hom" => (stdp_synapse_hom::KEYS, stdp_synapse_hom::COMMON_KEYS),
         "stdp_pl_synapse_hom" => (stdp_pl_synapse_hom::KEYS, stdp_pl_synapse_hom::COMMON_KEYS),
+        "tsodyks2_synapse" => (tsodyks2_synapse::KEYS, &[]),
         _ => return None,
     })
 }
@@ -87,6 +92,10 @@ fn base_defaults(base: &str) -> Params {
     match base {
         "stdp_synapse" | "stdp_synapse_hom" => StdpParams::default().get(&mut d),
         "stdp_pl_synapse_hom" => StdpPlParams::default().get(&mut d),
+        "tsodyks2_synapse" => {
+            Tsodyks2Synapse::defaults(&mut d);
+            return d;
+        }
         _ => return d,
     }
     d.insert("Kplus", Value::Float(0.0));
@@ -262,6 +271,10 @@ fn configure(
             let mut p = StdpPlParams::default();
             p.set(&mut d)?;
             finish(StdpPlSynapseHom, name, p, kplus, given, weight, check)
+        }
+        "tsodyks2_synapse" => {
+            let (p, s) = Tsodyks2Synapse::read(&mut d)?;
+            finish(Tsodyks2Synapse, name, p, s, given, weight, check)
         }
         _ => Err(unknown_synapse(base)),
     }

@@ -8,7 +8,8 @@
 use spindle_core::archive::Archive;
 use spindle_core::synapse::SynapseState;
 
-/// NEST's pair-STDP `send`: `decay(dt)` is `exp(dt / τ⁺)` as the model computes it.
+/// NEST's pair-STDP `send`: `decay(dt)` is `exp(dt / τ⁺)` as the model computes it; returns
+/// the new weight, which the event carries.
 #[inline]
 pub(crate) fn pair_send(
     syn: SynapseState<'_, f64>,
@@ -18,7 +19,7 @@ pub(crate) fn pair_send(
     decay: impl Fn(f64) -> f64,
     facilitate: impl Fn(f64, f64) -> f64,
     depress: impl Fn(f64, f64) -> f64,
-) {
+) -> f64 {
     let SynapseState {
         weight,
         t_last,
@@ -31,4 +32,5 @@ pub(crate) fn pair_send(
     *weight = depress(*weight, post.k_value(t_spike - delay));
     *kplus = *kplus * decay(*t_last - t_spike) + 1.0;
     *t_last = t_spike;
+    *weight
 }

@@ -99,7 +99,7 @@ impl PlasticModel for StdpPlSynapseHom {
         t_spike: f64,
         delay: f64,
         post: &mut Archive,
-    ) {
+    ) -> f64 {
         pair_send(
             syn,
             t_spike,
@@ -115,7 +115,7 @@ impl PlasticModel for StdpPlSynapseHom {
                     0.0
                 }
             },
-        );
+        )
     }
 
     fn get_status(&self, _cp: &StdpPlParams, kplus: &f64, d: &mut Params) {

@@ -113,7 +113,7 @@ impl StdpParams {
         t_spike: f64,
         delay: f64,
         post: &mut Archive,
-    ) {
+    ) -> f64 {
         pair_send(
             syn,
             t_spike,
@@ -122,7 +122,7 @@ impl StdpParams {
             |dt| (dt / self.tau_plus).exp(),
             |w, k| self.facilitate(w, k),
             |w, k| self.depress(w, k),
-        );
+        )
     }
 }
 
@@ -174,8 +174,8 @@ impl PlasticModel for StdpSynapse {
         t_spike: f64,
         delay: f64,
         post: &mut Archive,
-    ) {
-        params.send(syn, t_spike, delay, post);
+    ) -> f64 {
+        params.send(syn, t_spike, delay, post)
     }
 
     fn get_status(&self, params: &StdpParams, kplus: &f64, d: &mut Params) {

@@ -38,8 +38,8 @@ impl PlasticModel for StdpSynapseHom {
         t_spike: f64,
         delay: f64,
         post: &mut Archive,
-    ) {
-        params.send(syn, t_spike, delay, post);
+    ) -> f64 {
+        params.send(syn, t_spike, delay, post)
     }
 
     fn get_status(&self, _params: &StdpParams, kplus: &f64, d: &mut Params) {
