@@ -476,7 +476,7 @@ impl Simulation {
                 for (part, store) in self.partitions.iter_mut().zip(stores) {
                     self.neuron_synapses += store.len();
                     self.synapse_bytes += store.bytes();
-                    if store.len() == 0 {
+                    if store.is_empty() {
                         continue;
                     }
                     part.add_plastic(store, range.clone(), ms_per_step);

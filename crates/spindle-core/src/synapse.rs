@@ -189,6 +189,9 @@ pub trait PlasticStore: Send + Sync {
     fn name(&self) -> &str;
     fn reads_history(&self) -> bool;
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Allocate for the synapses of `offsets` (CSR by source, as the static store).
     fn allocate(&mut self, offsets: Vec<u32>);
     fn offsets(&self) -> &[u32];
