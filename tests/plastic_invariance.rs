@@ -57,8 +57,11 @@ time = {times}
     )
 }
 
-/// The recording, and every synapse as (source, target, model, weight bits, state).
-fn run(times: &str, threads: usize) -> (Recording, Vec<(u32, u32, String, u64, String)>) {
+/// A synapse as (source, target, model, weight bits, state).
+type Row = (u32, u32, String, u64, String);
+
+/// The recording, and every synapse.
+fn run(times: &str, threads: usize) -> (Recording, Vec<Row>) {
     let scenario = Scenario::parse(&scenario(times), None).expect("parses");
     let opts = RunOptions {
         threads: Some(threads),

@@ -469,40 +469,32 @@ impl Partition {
         (chunk.first_id + local as u32, channel, receptor)
     }
 
+    /// Every neuron synapse store as (its `store` in handles, its CSR offsets by source): the
+    /// static stores, then the plastic ones.
+    pub fn neuron_stores(&self) -> impl Iterator<Item = (u32, &[u32])> {
+        let fixed = self
+            .synapses
+            .iter()
+            .enumerate()
+            .map(|(g, store)| (g as u32, store.offsets.as_slice()));
+        let plastic = self
+            .plastic
+            .iter()
+            .enumerate()
+            .map(|(g, p)| (PLASTIC_STORE + g as u32, p.store.offsets()));
+        fixed.chain(plastic)
+    }
+
     /// Every live synapse stored here: neuron synapses store by store, grouped by source in
     /// creation order, then device synapses in creation order.
     pub fn for_each_synapse(&self, f: &mut dyn FnMut(StoredSynapse)) {
-        for (g, syn) in self.synapses.iter().enumerate() {
-            for s in 0..syn.offsets.len().saturating_sub(1) {
-                for i in syn.offsets[s] as usize..syn.offsets[s + 1] as usize {
-                    if syn.cells[i] == TRASH_CELL {
-                        continue;
-                    }
-                    let (weight, delay) = syn.given(i);
-                    let (target, channel, receptor) = self.cell_target(syn.cells[i]);
-                    f(StoredSynapse {
-                        store: g as u32,
-                        index: i as u32,
-                        source: s as u32,
-                        target,
-                        channel,
-                        receptor,
-                        weight,
-                        delay,
-                        order: 0,
-                    });
-                }
-            }
-        }
-        for (g, group) in self.plastic.iter().enumerate() {
-            let store = &group.store;
-            let offsets = store.offsets();
+        for (g, offsets) in self.neuron_stores() {
             for s in 0..offsets.len().saturating_sub(1) {
                 for i in offsets[s] as usize..offsets[s + 1] as usize {
-                    if let Some(syn) = self.neuron_synapse(PLASTIC_STORE as usize + g, i) {
+                    if let Some(found) = self.neuron_synapse(g as usize, i) {
                         f(StoredSynapse {
                             source: s as u32,
-                            ..syn
+                            ..found
                         });
                     }
                 }
@@ -545,37 +537,33 @@ impl Partition {
     /// Neuron synapse `index` of store `store` as listed, `None` if there is none or it is
     /// disconnected.
     pub fn neuron_synapse(&self, store: usize, index: usize) -> Option<StoredSynapse> {
-        if let Some(g) = plastic_group(store as u32) {
-            let plastic = &self.plastic.get(g)?.store;
-            if index >= plastic.len() || plastic.cell(index) == TRASH_CELL {
-                return None;
+        let (cell, (weight, delay), source) = match plastic_group(store as u32) {
+            Some(g) => {
+                let plastic = &self.plastic.get(g)?.store;
+                if index >= plastic.len() {
+                    return None;
+                }
+                let offsets = plastic.offsets();
+                let source = offsets.partition_point(|&o| o as usize <= index) - 1;
+                (plastic.cell(index), plastic.given(index), source as u32)
             }
-            let (weight, delay) = plastic.given(index);
-            let (target, channel, receptor) = self.cell_target(plastic.cell(index));
-            let offsets = plastic.offsets();
-            return Some(StoredSynapse {
-                store: store as u32,
-                index: index as u32,
-                source: (offsets.partition_point(|&o| o as usize <= index) - 1) as u32,
-                target,
-                channel,
-                receptor,
-                weight,
-                delay,
-                order: 0,
-            });
-        }
-        let syn = self.synapses.get(store)?;
-        let cell = *syn.cells.get(index)?;
+            None => {
+                let syn = self.synapses.get(store)?;
+                (
+                    *syn.cells.get(index)?,
+                    syn.given(index),
+                    syn.source_of(index),
+                )
+            }
+        };
         if cell == TRASH_CELL {
             return None;
         }
-        let (weight, delay) = syn.given(index);
         let (target, channel, receptor) = self.cell_target(cell);
         Some(StoredSynapse {
             store: store as u32,
             index: index as u32,
-            source: syn.source_of(index),
+            source,
             target,
             channel,
             receptor,

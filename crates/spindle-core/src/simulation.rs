@@ -5,7 +5,7 @@ use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseS
 use crate::device::Emissions;
 use crate::error::{BuildError, RunError};
 use crate::network::{channel_routes, NetworkBuilder, Role};
-use crate::partition::{plastic_group, PlasticGroup, PLASTIC_STORE};
+use crate::partition::{plastic_group, PlasticGroup};
 use crate::partition::{
     Chunk, DeviceSynapse, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
     StoredSynapse, DEVICE_STORE, TRASH_CELL,
@@ -1044,17 +1044,7 @@ impl Simulation {
                 .map(|i| id(DEVICE_STORE, i));
         }
         let s = source.0 as usize;
-        let rows = part
-            .synapses
-            .iter()
-            .enumerate()
-            .map(|(g, store)| (g as u32, store.offsets.as_slice()))
-            .chain(
-                part.plastic
-                    .iter()
-                    .enumerate()
-                    .map(|(g, p)| (PLASTIC_STORE + g as u32, p.store.offsets())),
-            );
+        let rows = part.neuron_stores();
         for (g, offsets) in rows {
             let Some(&hi) = offsets.get(s + 1) else {
                 continue;

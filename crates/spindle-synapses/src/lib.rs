@@ -264,13 +264,21 @@ fn configure(
             if base == "stdp_synapse" {
                 finish(StdpSynapse, name, p, kplus, given, weight, check)
             } else {
-                finish(StdpSynapseHom, name, p, kplus, given, weight, check)
+                finish(StdpSynapseHom::new(), name, p, kplus, given, weight, check)
             }
         }
         "stdp_pl_synapse_hom" => {
             let mut p = StdpPlParams::default();
             p.set(&mut d)?;
-            finish(StdpPlSynapseHom, name, p, kplus, given, weight, check)
+            finish(
+                StdpPlSynapseHom::new(),
+                name,
+                p,
+                kplus,
+                given,
+                weight,
+                check,
+            )
         }
         "tsodyks2_synapse" => {
             let (p, s) = Tsodyks2Synapse::read(&mut d)?;

@@ -16,10 +16,9 @@
 //! NEST: `models/stdp_pl_synapse_hom.h` (3.10). Reference: Morrison A, Aertsen A, Diesmann M
 //! (2007) Neural Comput 19:1437–1467.
 
-use crate::stdp::pair_send;
-use spindle_core::archive::Archive;
+use crate::stdp::{HomStdp, PairRule};
 use spindle_core::params::{ParamError, Params};
-use spindle_core::synapse::{put_f64, update_f64, PlasticModel, SynapseState};
+use spindle_core::synapse::{put_f64, update_f64};
 
 /// NEST's `STDPPLHomCommonProperties`.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,56 +78,28 @@ impl StdpPlParams {
     }
 }
 
-/// `stdp_pl_synapse_hom`: `Kplus` as state.
-#[derive(Debug, Default)]
-pub struct StdpPlSynapseHom;
-
-impl PlasticModel for StdpPlSynapseHom {
-    type Params = StdpPlParams;
-    type State = f64;
-
-    fn reads_history(&self) -> bool {
-        true
+impl PairRule for StdpPlParams {
+    /// NEST multiplies by `1/tau_plus`, computed when `tau_plus` is set.
+    #[inline]
+    fn decay(&self, dt: f64) -> f64 {
+        (dt * self.tau_plus_inv).exp()
     }
 
     #[inline]
-    fn send(
-        &self,
-        cp: &StdpPlParams,
-        syn: SynapseState<'_, f64>,
-        t_spike: f64,
-        delay: f64,
-        post: &mut Archive,
-    ) -> f64 {
-        pair_send(
-            syn,
-            t_spike,
-            delay,
-            post,
-            |dt| (dt * cp.tau_plus_inv).exp(),
-            |w, kplus| w + (cp.lambda * w.powf(cp.mu) * kplus),
-            |w, kminus| {
-                let new_w = w - (cp.lambda * cp.alpha * w * kminus);
-                if new_w > 0.0 {
-                    new_w
-                } else {
-                    0.0
-                }
-            },
-        )
+    fn facilitate(&self, w: f64, kplus: f64) -> f64 {
+        w + (self.lambda * w.powf(self.mu) * kplus)
     }
 
-    fn get_status(&self, _cp: &StdpPlParams, kplus: &f64, d: &mut Params) {
-        put_f64(d, &[("Kplus", *kplus)]);
-    }
-
-    fn set_status(
-        &self,
-        _cp: &mut StdpPlParams,
-        kplus: &mut f64,
-        _weight: f64,
-        d: &mut Params,
-    ) -> Result<(), ParamError> {
-        update_f64(d, "Kplus", kplus)
+    #[inline]
+    fn depress(&self, w: f64, kminus: f64) -> f64 {
+        let new_w = w - (self.lambda * self.alpha * w * kminus);
+        if new_w > 0.0 {
+            new_w
+        } else {
+            0.0
+        }
     }
 }
+
+/// `stdp_pl_synapse_hom`: the power-law rule with common parameters, `Kplus` as state.
+pub type StdpPlSynapseHom = HomStdp<StdpPlParams>;

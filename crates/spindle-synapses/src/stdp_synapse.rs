@@ -25,7 +25,7 @@
 //! NEST: `models/stdp_synapse.h` (3.10). References: Guetig R, Aharonov R, Rotter S,
 //! Sompolinsky H (2003) J Neurosci 23:3697–3714; Rubin J, Lee D, Sompolinsky H (2001) PRL 86.
 
-use crate::stdp::pair_send;
+use crate::stdp::{pair_send, PairRule};
 use spindle_core::archive::Archive;
 use spindle_core::params::{ParamError, Params};
 use spindle_core::synapse::{put_f64, update_f64, PlasticModel, SynapseState};
@@ -82,6 +82,13 @@ impl StdpParams {
         update_f64(d, "mu_minus", &mut self.mu_minus)?;
         update_f64(d, "Wmax", &mut self.w_max)
     }
+}
+
+impl PairRule for StdpParams {
+    #[inline]
+    fn decay(&self, dt: f64) -> f64 {
+        (dt / self.tau_plus).exp()
+    }
 
     #[inline]
     fn facilitate(&self, w: f64, kplus: f64) -> f64 {
@@ -103,26 +110,6 @@ impl StdpParams {
         } else {
             0.0
         }
-    }
-
-    /// NEST's `send` of the multiplicative rule (`exp(dt / τ₊)` by division, as NEST).
-    #[inline]
-    pub(crate) fn send(
-        &self,
-        syn: SynapseState<'_, f64>,
-        t_spike: f64,
-        delay: f64,
-        post: &mut Archive,
-    ) -> f64 {
-        pair_send(
-            syn,
-            t_spike,
-            delay,
-            post,
-            |dt| (dt / self.tau_plus).exp(),
-            |w, k| self.facilitate(w, k),
-            |w, k| self.depress(w, k),
-        )
     }
 }
 
@@ -175,7 +162,7 @@ impl PlasticModel for StdpSynapse {
         delay: f64,
         post: &mut Archive,
     ) -> f64 {
-        params.send(syn, t_spike, delay, post)
+        pair_send(params, syn, t_spike, delay, post)
     }
 
     fn get_status(&self, params: &StdpParams, kplus: &f64, d: &mut Params) {
