@@ -65,7 +65,8 @@ DEFAULT_SEED = 1
 DEFAULT_THREADS = 1
 
 # Keys the scenario format knows; anything else is a typo that must not be silently ignored.
-TOP_LEVEL_KEYS = {"kernel", "nodes", "connect", "simulate", "actions"}
+TOP_LEVEL_KEYS = {"kernel", "nodes", "synapse_models", "connect", "simulate", "actions"}
+SYNAPSE_MODEL_KEYS = {"name", "copy_of", "params"}
 ACTION_KEYS = {"simulate", "create", "connect", "set"}
 KERNEL_KEYS = {"resolution", "seed", "threads"}
 NODE_KEYS = {"name", "model", "n", "params"}
@@ -116,6 +117,8 @@ class Scenario:
     # `[[actions]]` after the `[simulate]` calls: (kind, float | NodeEntry | ConnectEntry |
     # (names, params)), in order.
     actions: list[tuple[str, Any]] = field(default_factory=list)
+    # `[[synapse_models]]`: (name, copy_of or None, params): CopyModel, else SetDefaults.
+    synapse_models: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -222,7 +225,14 @@ def load_scenario(path: Path) -> Scenario:
             _check_keys(value, {"nodes", "params"}, where)
             actions.append(("set", (_names(value["nodes"], f"{where} nodes"), value["params"])))
 
-    return Scenario(resolution, seed, nodes, connects, chunks, by_name, actions)
+    synapse_models = []
+    for i, raw in enumerate(doc.get("synapse_models", [])):
+        where = f"[[synapse_models]] #{i + 1}"
+        _check_keys(raw, SYNAPSE_MODEL_KEYS, where)
+        if "name" not in raw:
+            raise ScenarioError(f"{where}: `name` is required")
+        synapse_models.append((raw["name"], raw.get("copy_of"), dict(raw.get("params", {}))))
+    return Scenario(resolution, seed, nodes, connects, chunks, by_name, actions, synapse_models)
 
 
 def _tics(ms: float) -> int:
@@ -331,6 +341,12 @@ def build(nest: Any, scenario: Scenario, threads: int, seed: int) -> None:
     nest.SetKernelStatus(
         {"resolution": scenario.resolution, "rng_seed": seed, "local_num_threads": threads}
     )
+    for name, copy_of, params in scenario.synapse_models:
+        with nest_refusal(f"[[synapse_models]] {name!r}"):
+            if copy_of is None:
+                nest.SetDefaults(name, to_nest_value(nest, params))
+            else:
+                nest.CopyModel(copy_of, name, to_nest_value(nest, params))
     late = {id(a[1]) for a in scenario.actions if a[0] == "create"}
     for entry in scenario.nodes:
         if id(entry) in late:

@@ -263,6 +263,7 @@ impl Network {
 
         // Read every [[connect]] entry before connecting anything, so that the memory the
         // connections will take is known before any of them is expanded.
+        synapse_catalog(scenario)?;
         let mut statements = Vec::with_capacity(scenario.connections.len());
         for (i, c) in scenario.connections.iter().enumerate() {
             statements.push(read_connection(scenario, &by_name, i, c)?);
@@ -701,6 +702,23 @@ fn connect_item(index: usize, c: &ConnectSpec) -> String {
     )
 }
 
+/// The synapse models of a scenario: NEST's, with the `[[synapse_models]]` entries applied
+/// in order (`CopyModel` with `copy_of`, else `SetDefaults`), each checked as NEST checks it.
+fn synapse_catalog(scenario: &Scenario) -> Result<SynapseCatalog, Error> {
+    let mut catalog = SynapseCatalog::default();
+    for m in &scenario.synapse_models {
+        let done = match &m.copy_of {
+            Some(old) => catalog.copy_model(old, &m.name, &m.params),
+            None => catalog.set_defaults(&m.name, &m.params),
+        };
+        done.map_err(|source| Error::Param {
+            at: scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name)),
+            source,
+        })?;
+    }
+    Ok(catalog)
+}
+
 /// Resolve the names and read the `conn` and `syn` tables of one `[[connect]]` entry.
 fn read_connection(
     scenario: &Scenario,
@@ -725,8 +743,8 @@ fn read_connection(
         }
     };
     let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
-    let syn =
-        syn_spec(&mut c.syn.clone(), &SynapseCatalog::default()).map_err(|e| param(e, "syn"))?;
+    let catalog = synapse_catalog(scenario)?;
+    let syn = syn_spec(&mut c.syn.clone(), &catalog).map_err(|e| param(e, "syn"))?;
     Ok(ReadConnection {
         pre,
         post,
