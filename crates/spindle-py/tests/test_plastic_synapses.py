@@ -26,6 +26,9 @@ def script(nest):
     )
     nest.Connect(p, n, syn_spec={"synapse_model": "pl", "weight": 20.0, "delay": 2.0})
     nest.Connect(p, n, syn_spec={"synapse_model": "stdp_synapse_hom", "weight": 10.0})
+    nest.Connect(
+        p, n, syn_spec={"synapse_model": "tsodyks2_synapse", "weight": 50.0, "tau_fac": 20.0}
+    )
     nest.Simulate(50.0)
     nest.GetConnections(synapse_model="stdp_synapse").set({"Kplus": 0.3})
     nest.Simulate(50.0)
@@ -33,6 +36,8 @@ def script(nest):
     for m in ("stdp_synapse", "pl", "stdp_synapse_hom"):
         c = nest.GetConnections(synapse_model=m)
         out[m] = c.get(["source", "target", "weight", "Kplus", "synapse_model"])
+    c = nest.GetConnections(synapse_model="tsodyks2_synapse")
+    out["tsodyks2_synapse"] = c.get(["source", "target", "weight", "u", "x", "synapse_model"])
     out["defaults"] = {k: nest.GetDefaults("pl")[k] for k in ("lambda", "mu", "tau_plus")}
     out["archive"] = n.get(["tau_minus", "t_spike"])
     return out
@@ -76,11 +81,12 @@ def test_plastic_synapses(nest):
         pytest.skip("NEST is not installed")
     ref_nest.set_verbosity("M_ERROR")
     want = script(ref_nest)
-    for m in ("stdp_synapse", "pl", "stdp_synapse_hom"):
+    for m in ("stdp_synapse", "pl", "stdp_synapse_hom", "tsodyks2_synapse"):
         for k in ("source", "target", "synapse_model"):
             assert got[m][k] == want[m][k], (m, k)
-        for k in ("weight", "Kplus"):
-            assert got[m][k] == pytest.approx(want[m][k], rel=1e-9), (m, k)
+        for k in ("weight", "Kplus", "u", "x"):
+            if k in want[m]:
+                assert got[m][k] == pytest.approx(want[m][k], rel=1e-9), (m, k)
     for k in ("tau_minus", "t_spike"):
         assert list(got["archive"][k]) == list(want["archive"][k]), k
 
