@@ -7,6 +7,8 @@ script runs in NEST and must give the same weights to 1e-9 relative."""
 
 import importlib
 
+import numpy as np
+
 import pytest
 
 
@@ -107,3 +109,30 @@ def test_bad_synapse_input_fails_as_in_nest(nest):
     except ImportError:
         pytest.skip("NEST is not installed")
     assert errors(ref_nest) == got
+
+
+def test_export_with_synapse_models_reproduces_the_run(nest, tmp_path, spindle_bin):
+    """`export_scenario` writes CopyModel/SetDefaults of synapse models as
+    `[[synapse_models]]`, and `spindle run` on the file spikes as the Python run did."""
+    from test_export import spindle_run
+
+    sg = nest.Create("spike_generator", params={"spike_times": [5.0, 17.3, 30.1, 42.0, 55.5]})
+    p = nest.Create("parrot_neuron")
+    n = nest.Create("iaf_psc_alpha", 2, params={"I_e": 400.0})
+    sr = nest.Create("spike_recorder")
+    nest.CopyModel("stdp_pl_synapse_hom", "pl", {"lambda": 0.5, "mu": 0.3, "weight": 90.0})
+    nest.SetDefaults("stdp_synapse", {"tau_plus": 17.0})
+    nest.Connect(sg, p)
+    nest.Connect(p, n, syn_spec={"synapse_model": "pl", "delay": 2.0})
+    nest.Connect(p, n, syn_spec={"synapse_model": "stdp_synapse", "weight": 60.0})
+    nest.Connect(n, sr)
+    nest.Simulate(80.0)
+    path = tmp_path / "plastic.toml"
+    nest.export_scenario(path)
+    text = path.read_text()
+    assert "[[synapse_models]]" in text and 'copy_of = "stdp_pl_synapse_hom"' in text
+    ev = sr.get("events")
+    f = spindle_run(spindle_bin, path, tmp_path / "plastic.h5")
+    group = [g for g in f if f[g].attrs.get("model") == "spike_recorder"][0]
+    assert np.array_equal(f[group]["times"][()], ev["times"])
+    assert np.array_equal(f[group]["senders"][()], ev["senders"])

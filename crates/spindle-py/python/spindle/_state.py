@@ -181,8 +181,10 @@ class State:
         catalog.pop("static_synapse", None)
         self.synapse_calls.append(call)
         self.plastic = catalog
-        # A scenario file has no CopyModel/SetDefaults of synapse models yet.
-        self.note_synapse_change("CopyModel/SetDefaults of a synapse model with state")
+        # A scenario's [[synapse_models]] act before every connection: a SetDefaults after
+        # connections of that model, or any call after Simulate, cannot be written there.
+        if self.ran or self.actions or (call[0] == "set" and call[1] in self.synapse_models_used):
+            self.note_synapse_change("SetDefaults of a synapse model after connecting with it")
 
     def send_catalog(self, engine) -> None:
         if self.catalog_sent != len(self.synapse_calls):
@@ -639,8 +641,13 @@ class State:
                 acts.append(("connect", (names(c.pre), names(c.post), c.conn, c.syn)))
             else:
                 acts.append(("set", (names(ranges(a[1])), a[2])))
+        synapse_models = [
+            (c[2], c[1], c[3]) if c[0] == "copy" else (c[1], None, c[3])
+            for c in self.synapse_calls
+        ]
         return _toml.scenario(
-            self.kernel_table(with_threads), nodes, conns, simulate, header=header, actions=acts
+            self.kernel_table(with_threads), nodes, conns, simulate, header=header, actions=acts,
+            synapse_models=synapse_models,
         )
 
     def hdf5_path(self):
