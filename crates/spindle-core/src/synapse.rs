@@ -104,6 +104,8 @@ pub trait SynapseKind: Send + Sync + fmt::Debug {
     fn name(&self) -> &str;
     fn reads_history(&self) -> bool;
     fn check_weight(&self, weight: f64) -> Result<(), ParamError>;
+    /// Bytes a synapse of this model takes in its store (for memory estimates).
+    fn bytes_per_synapse(&self) -> usize;
     #[doc(hidden)]
     fn new_store(&self) -> Box<dyn PlasticStore>;
     #[doc(hidden)]
@@ -124,6 +126,11 @@ impl<M: PlasticModel> SynapseKind for Configured<M> {
             return Ok(());
         }
         self.model.check_weight(&self.params, weight)
+    }
+
+    fn bytes_per_synapse(&self) -> usize {
+        // Cell, delay, parameter index, weight, t_lastspike, state.
+        4 + 2 + 2 + 8 + 8 + std::mem::size_of::<M::State>()
     }
 
     fn new_store(&self) -> Box<dyn PlasticStore> {

@@ -896,6 +896,9 @@ fn estimate_memory(
         // random stream for Poisson generators.
         let (bytes, kind) = if is_device(&s.pre) || is_device(&s.post) {
             (256.0, "device connections")
+        } else if let Some(model) = &s.syn.model {
+            // Synapses with state: their store's structure-of-arrays.
+            (model.0.bytes_per_synapse() as f64, "synapses with state")
         } else if s.syn.weight.is_random() || s.syn.delay_ms.is_random() {
             (14.0, "synapses")
         } else {
