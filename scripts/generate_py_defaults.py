@@ -63,6 +63,10 @@ MODELS = [
     "pulsepacket_generator",
     "inhomogeneous_poisson_generator",
     "static_synapse",
+    "stdp_synapse",
+    "stdp_synapse_hom",
+    "stdp_pl_synapse_hom",
+    "tsodyks2_synapse",
 ]
 
 # Facts of a node instance or of NEST's memory management, not parameters.

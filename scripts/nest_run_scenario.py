@@ -66,7 +66,8 @@ DEFAULT_SEED = 1
 DEFAULT_THREADS = 1
 
 # Keys the scenario format knows; anything else is a typo that must not be silently ignored.
-TOP_LEVEL_KEYS = {"kernel", "nodes", "connect", "simulate", "actions"}
+TOP_LEVEL_KEYS = {"kernel", "nodes", "synapse_models", "connect", "simulate", "actions"}
+SYNAPSE_MODEL_KEYS = {"name", "copy_of", "params"}
 ACTION_KEYS = {"simulate", "create", "connect", "set"}
 KERNEL_KEYS = {"resolution", "seed", "threads", "min_delay", "max_delay"}
 NODE_KEYS = {"name", "model", "n", "params"}
@@ -119,6 +120,8 @@ class Scenario:
     actions: list[tuple[str, Any]] = field(default_factory=list)
     # `[kernel]` min_delay / max_delay (ms), set together before anything is created.
     delay_extrema: tuple[float, float] | None = None
+    # `[[synapse_models]]`: (name, copy_of or None, params): CopyModel, else SetDefaults.
+    synapse_models: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -225,10 +228,19 @@ def load_scenario(path: Path) -> Scenario:
             _check_keys(value, {"nodes", "params"}, where)
             actions.append(("set", (_names(value["nodes"], f"{where} nodes"), value["params"])))
 
+    synapse_models = []
+    for i, raw in enumerate(doc.get("synapse_models", [])):
+        where = f"[[synapse_models]] #{i + 1}"
+        _check_keys(raw, SYNAPSE_MODEL_KEYS, where)
+        if "name" not in raw:
+            raise ScenarioError(f"{where}: `name` is required")
+        synapse_models.append((raw["name"], raw.get("copy_of"), dict(raw.get("params", {}))))
     extrema = None
     if "min_delay" in kernel or "max_delay" in kernel:
         extrema = (float(kernel["min_delay"]), float(kernel["max_delay"]))
-    return Scenario(resolution, seed, nodes, connects, chunks, by_name, actions, extrema)
+    return Scenario(
+        resolution, seed, nodes, connects, chunks, by_name, actions, extrema, synapse_models
+    )
 
 
 def _tics(ms: float) -> int:
@@ -341,6 +353,12 @@ def build(nest: Any, scenario: Scenario, threads: int, seed: int) -> None:
         nest.SetKernelStatus(
             {"min_delay": scenario.delay_extrema[0], "max_delay": scenario.delay_extrema[1]}
         )
+    for name, copy_of, params in scenario.synapse_models:
+        with nest_refusal(f"[[synapse_models]] {name!r}"):
+            if copy_of is None:
+                nest.SetDefaults(name, to_nest_value(nest, params))
+            else:
+                nest.CopyModel(copy_of, name, to_nest_value(nest, params))
     late = {id(a[1]) for a in scenario.actions if a[0] == "create"}
     for entry in scenario.nodes:
         if id(entry) in late:

@@ -126,7 +126,7 @@ fn cases() -> Vec<Case> {
             "unknown_table",
             "[simulat]\ntime = 1.0\n".into(),
             Some("[simulat]"),
-            &["unknown key \"simulat\"", "did you mean \"simulate\"", "valid keys are kernel, nodes, connect, simulate, actions, output"],
+            &["unknown key \"simulat\"", "did you mean \"simulate\"", "valid keys are kernel, nodes, synapse_models, connect, simulate, actions, output"],
         ),
         case(
             "unknown_kernel_key",
@@ -744,9 +744,9 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "synapse_model",
-            net(&connect("\"i\"", "\"i\"", "syn = { synapse_model = \"stdp_synapse\" }")),
-            Some("stdp_synapse"),
-            &["syn.synapse_model = \"stdp_synapse\"", "only \"static_synapse\" is supported"],
+            net(&connect("\"i\"", "\"i\"", "syn = { synapse_model = \"stdp_synapsx\" }")),
+            Some("stdp_synapsx"),
+            &["synapse_model = \"stdp_synapsx\"", "UnknownSynapseType", "Synapse with name stdp_synapsx does not exist"],
         ),
         case(
             "spike_recorder_as_a_source",

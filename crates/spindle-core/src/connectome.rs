@@ -17,6 +17,7 @@
 
 use crate::error::{BuildError, Rejection};
 use crate::network::{Population, Statement, MAX_DELAY_STEPS};
+use crate::synapse::PlasticStore;
 use crate::time::{Step, TimeGrid};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -238,17 +239,53 @@ pub(crate) struct Census {
     pub max_delay: Option<Step>,
 }
 
+/// Which statements a pass expands: those of `static_synapse`, or those of one synapse model
+/// with state (by name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Which<'a> {
+    Static,
+    Model(&'a str),
+}
+
+impl Which<'_> {
+    fn takes(&self, statement: &Statement) -> bool {
+        match (self, statement.synapse()) {
+            (Which::Static, None) => true,
+            (Which::Model(name), Some(spec)) => spec.name() == *name,
+            _ => false,
+        }
+    }
+}
+
 impl Connectome<'_> {
-    /// Every synapse targeting `shape`, as `f(statement, source, cell, given weight, delivered
-    /// weight, delay)`, in creation order (`statement` indexes `self.statements`).
+    /// The names of the synapse models with state among the statements, in order of first use.
+    pub fn plastic_models(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for s in self.statements {
+            if let Some(spec) = s.synapse() {
+                if !names.contains(&spec.name()) {
+                    names.push(spec.name());
+                }
+            }
+        }
+        names
+    }
+
+    /// Every synapse targeting `shape` of the statements `which` selects, as `f(statement,
+    /// source, cell, given weight, delivered weight, delay)`, in creation order (`statement`
+    /// indexes `self.statements`).
     fn for_each(
         &self,
         shape: &PartitionShape,
+        which: Which<'_>,
         f: &mut dyn FnMut(usize, u32, u32, f64, f64, Step),
     ) -> Result<(), BuildError> {
         for (k, statement) in self.statements.iter().enumerate() {
+            if !which.takes(statement) {
+                continue;
+            }
             match statement {
-                Statement::Explicit(list) => {
+                Statement::Explicit(list, _) => {
                     for s in list {
                         if let Some((c, l)) = shape.locate(s.target) {
                             f(
@@ -298,8 +335,9 @@ impl Connectome<'_> {
         Ok(())
     }
 
-    /// Pass 1: count synapses per source, collect (weight, delay) kinds and delay extrema.
-    pub fn census(&self, shape: &PartitionShape) -> Result<Census, BuildError> {
+    /// Pass 1: count synapses per source, collect (weight, delay) kinds (of static synapses)
+    /// and delay extrema; check the weights of synapses with state against their model.
+    pub fn census(&self, shape: &PartitionShape, which: Which<'_>) -> Result<Census, BuildError> {
         let mut census = Census {
             counts: vec![0; self.n_ids + 1],
             kinds: KindTable::default(),
@@ -307,23 +345,45 @@ impl Connectome<'_> {
             max_delay: None,
         };
         let mut too_many = false;
-        self.for_each(shape, &mut |_, source, _cell, given, delivered, delay| {
-            let c = &mut census.counts[source as usize + 1];
-            match c.checked_add(1) {
-                Some(n) => *c = n,
-                None => too_many = true,
-            }
-            let kind = Kind {
-                given,
-                delivered,
-                delay: delay as u16,
-            };
-            census.kinds.kind(kind, true);
-            census.min_delay = Some(census.min_delay.map_or(delay, |d: Step| d.min(delay)));
-            census.max_delay = Some(census.max_delay.map_or(delay, |d: Step| d.max(delay)));
-        })?;
+        let mut bad_weight = None;
+        self.for_each(
+            shape,
+            which,
+            &mut |k, source, _cell, given, delivered, delay| {
+                let c = &mut census.counts[source as usize + 1];
+                match c.checked_add(1) {
+                    Some(n) => *c = n,
+                    None => too_many = true,
+                }
+                if which == Which::Static {
+                    let kind = Kind {
+                        given,
+                        delivered,
+                        delay: delay as u16,
+                    };
+                    census.kinds.kind(kind, true);
+                } else if bad_weight.is_none() {
+                    let spec = self.statements[k].synapse().expect("a model's statement");
+                    if let Err(e) = spec.0.check_weight(given) {
+                        bad_weight = Some(BuildError::Rule {
+                            rule: "Connect".into(),
+                            reason: Rejection::new(
+                                e.nest_kind(),
+                                format!("{} (source {source})", e.nest_message()),
+                            ),
+                            statement: None,
+                        });
+                    }
+                }
+                census.min_delay = Some(census.min_delay.map_or(delay, |d: Step| d.min(delay)));
+                census.max_delay = Some(census.max_delay.map_or(delay, |d: Step| d.max(delay)));
+            },
+        )?;
         if too_many {
             return Err(BuildError::TooManySynapses);
+        }
+        if let Some(e) = bad_weight {
+            return Err(e);
         }
         debug_assert!(census.max_delay.is_none_or(|d| d <= MAX_DELAY_STEPS));
         Ok(census)
@@ -350,22 +410,26 @@ impl Connectome<'_> {
         } else {
             (Vec::new(), vec![0.0; total], vec![0u16; total])
         };
-        self.for_each(shape, &mut |_, source, cell, given, delivered, delay| {
-            let i = cursor[source as usize] as usize;
-            cursor[source as usize] += 1;
-            cells[i] = cell;
-            if compact {
-                let kind = Kind {
-                    given,
-                    delivered,
-                    delay: delay as u16,
-                };
-                kind_of[i] = kinds.kind(kind, false).expect("pass 1 saw every kind");
-            } else {
-                weights[i] = given;
-                delays[i] = delay as u16;
-            }
-        })?;
+        self.for_each(
+            shape,
+            Which::Static,
+            &mut |_, source, cell, given, delivered, delay| {
+                let i = cursor[source as usize] as usize;
+                cursor[source as usize] += 1;
+                cells[i] = cell;
+                if compact {
+                    let kind = Kind {
+                        given,
+                        delivered,
+                        delay: delay as u16,
+                    };
+                    kind_of[i] = kinds.kind(kind, false).expect("pass 1 saw every kind");
+                } else {
+                    weights[i] = given;
+                    delays[i] = delay as u16;
+                }
+            },
+        )?;
         let data = if compact {
             SynapseData::Compact {
                 kinds: kind_of,
@@ -389,15 +453,50 @@ impl Connectome<'_> {
     pub fn statement_of(
         &self,
         shape: &PartitionShape,
-        store: &SynapseStore,
+        offsets: &[u32],
+        which: Which<'_>,
     ) -> Result<Vec<u32>, BuildError> {
-        let mut cursor = store.offsets.clone();
-        let mut of = vec![0u32; store.len()];
-        self.for_each(shape, &mut |k, source, _, _, _, _| {
+        let mut cursor = offsets.to_vec();
+        let mut of = vec![0u32; offsets.last().copied().unwrap_or(0) as usize];
+        self.for_each(shape, which, &mut |k, source, _, _, _, _| {
             let i = cursor[source as usize] as usize;
             cursor[source as usize] += 1;
             of[i] = k as u32;
         })?;
         Ok(of)
+    }
+
+    /// Pass 2 for the synapses of the model `name`: a store of that model, filled.
+    pub fn fill_plastic(
+        &self,
+        shape: &PartitionShape,
+        name: &str,
+        census: Census,
+    ) -> Result<Box<dyn PlasticStore>, BuildError> {
+        let mut counts = census.counts;
+        for i in 1..counts.len() {
+            counts[i] = counts[i]
+                .checked_add(counts[i - 1])
+                .ok_or(BuildError::TooManySynapses)?;
+        }
+        let spec = self
+            .statements
+            .iter()
+            .find_map(|s| s.synapse().filter(|m| m.name() == name))
+            .expect("a model of these statements");
+        let mut store = spec.0.new_store();
+        let mut cursor = counts.clone();
+        store.allocate(counts);
+        self.for_each(
+            shape,
+            Which::Model(name),
+            &mut |k, source, cell, given, _, delay| {
+                let i = cursor[source as usize] as usize;
+                cursor[source as usize] += 1;
+                let spec = self.statements[k].synapse().expect("a model's statement");
+                store.put(i, cell, delay as u16, given, spec.0.as_ref());
+            },
+        )?;
+        Ok(store)
     }
 }

@@ -8,6 +8,7 @@
 //!
 //! The semantics follow NEST 3.10 (see `shared/spec/nest-semantics.md`, section 1).
 
+pub mod archive;
 pub mod device;
 pub mod error;
 pub mod model;
@@ -18,6 +19,7 @@ pub mod recording;
 pub mod rng;
 pub mod rules;
 pub mod simulation;
+pub mod synapse;
 pub mod time;
 
 mod connectome;

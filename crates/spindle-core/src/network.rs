@@ -6,12 +6,15 @@
 //! counts towards the delay extrema. [`NetworkBuilder::build`] then splits the neurons into one
 //! partition per worker thread and hands each partition the connections that target it.
 
+use crate::archive::Archive;
 use crate::device::{EventKind, StimulusDevice};
 use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
+use crate::params::ParamError;
 use crate::recording::{MultimeterSpec, SpikeRecorderSpec};
 use crate::rules::{check_statement, ConnSpec, NodeSet, RuleStatement, SynArrays, SynSpec};
 use crate::simulation::Simulation;
+use crate::synapse::SynapseSpec;
 use crate::time::{Step, TimeGrid};
 use crate::NodeId;
 use std::collections::HashMap;
@@ -72,6 +75,9 @@ pub(crate) struct Population {
     pub model: Box<dyn NeuronModel>,
     pub first: u32,
     pub count: u32,
+    /// The spike archive every neuron starts with (`tau_minus`, `tau_minus_triplet` given at
+    /// `Create`).
+    pub archive: Archive,
 }
 
 /// A neuron → neuron connection as made, before it is distributed to partitions.
@@ -91,8 +97,19 @@ pub(crate) struct RawSynapse {
 /// expanded when the network is built.
 #[derive(Debug)]
 pub(crate) enum Statement {
-    Explicit(Vec<RawSynapse>),
+    /// Single connections of one synapse model (`None`: `static_synapse`).
+    Explicit(Vec<RawSynapse>, Option<SynapseSpec>),
     Rule(Box<RuleStatement>),
+}
+
+impl Statement {
+    /// The synapse model of the statement's connections; `None`: `static_synapse`.
+    pub fn synapse(&self) -> Option<&SynapseSpec> {
+        match self {
+            Statement::Explicit(_, model) => model.as_ref(),
+            Statement::Rule(rule) => rule.syn.model.as_ref(),
+        }
+    }
 }
 
 /// A stimulating device → neuron connection.
@@ -262,12 +279,24 @@ impl NetworkBuilder {
         model: Box<dyn NeuronModel>,
         n: u32,
     ) -> Result<NodeId, BuildError> {
+        self.add_neurons_archived(model, n, Archive::default())
+    }
+
+    /// Create `n` neurons of one model whose spike archives start as `archive` (NEST's
+    /// `tau_minus` and `tau_minus_triplet` given at `Create`).
+    pub fn add_neurons_archived(
+        &mut self,
+        model: Box<dyn NeuronModel>,
+        n: u32,
+        archive: Archive,
+    ) -> Result<NodeId, BuildError> {
         let index = self.populations.len();
         let first = self.add_range(n, Role::Neurons(index))?;
         self.populations.push(Population {
             model,
             first: first.0,
             count: n,
+            archive,
         });
         Ok(first)
     }
@@ -513,15 +542,34 @@ impl NetworkBuilder {
         std::mem::take(&mut self.warnings)
     }
 
-    /// Connect `source` to `target`, with NEST's checks for the pair of node kinds.
+    /// Connect `source` to `target` with a `static_synapse`, with NEST's checks for the pair
+    /// of node kinds.
     pub fn connect(
         &mut self,
         source: NodeId,
         target: NodeId,
         syn: Synapse,
     ) -> Result<(), BuildError> {
+        self.connect_with(source, target, syn, None)
+    }
+
+    /// Connect `source` to `target` with the synapse model `synapse` (`None`:
+    /// `static_synapse`). A synapse model with state connects neurons only.
+    pub fn connect_with(
+        &mut self,
+        source: NodeId,
+        target: NodeId,
+        syn: Synapse,
+        synapse: Option<&SynapseSpec>,
+    ) -> Result<(), BuildError> {
         let src = self.role(source).ok_or(BuildError::UnknownNode(source))?;
         let tgt = self.role(target).ok_or(BuildError::UnknownNode(target))?;
+        if let Some(spec) = synapse {
+            self.check_plastic(source, target, src, tgt, spec)?;
+            spec.0
+                .check_weight(syn.weight)
+                .map_err(|e| self.reject_param(source, target, e))?;
+        }
         match (src, tgt) {
             (Role::Neurons(_), Role::Neurons(p)) => {
                 let model = &self.populations[p].model;
@@ -542,8 +590,12 @@ impl NetworkBuilder {
                 };
                 let open = self.statements.len() > self.sealed_statements;
                 match self.statements.last_mut() {
-                    Some(Statement::Explicit(list)) if open => list.push(raw),
-                    _ => self.statements.push(Statement::Explicit(vec![raw])),
+                    Some(Statement::Explicit(list, m)) if open && m.as_ref() == synapse => {
+                        list.push(raw)
+                    }
+                    _ => self
+                        .statements
+                        .push(Statement::Explicit(vec![raw], synapse.cloned())),
                 }
                 self.explicit_count += 1;
             }
@@ -684,6 +736,56 @@ impl NetworkBuilder {
         Ok(())
     }
 
+    /// NEST's checks of a synapse model with state between two nodes: its target must keep a
+    /// spike history if the model reads one (`IllegalConnection`, NEST's message); spindle
+    /// stores such synapses between neurons only.
+    fn check_plastic(
+        &self,
+        source: NodeId,
+        target: NodeId,
+        src: Role,
+        tgt: Role,
+        spec: &SynapseSpec,
+    ) -> Result<(), BuildError> {
+        let refuse = |message: String| {
+            self.reject(source, target, Rejection::new("IllegalConnection", message))
+        };
+        if !matches!(tgt, Role::Neurons(_)) {
+            return Err(refuse(if spec.0.reads_history() {
+                "The target node does not support STDP synapses.".to_string()
+            } else {
+                format!(
+                    "spindle connects devices with static_synapse only, not {}.",
+                    spec.name()
+                )
+            }));
+        }
+        if !matches!(src, Role::Neurons(_)) {
+            return Err(refuse(format!(
+                "spindle stores {} synapses between neurons only: connect the device to a parrot_neuron with static_synapse and the parrot to the target.",
+                spec.name()
+            )));
+        }
+        Ok(())
+    }
+
+    /// A synapse parameter refused for the connection `source → target`.
+    fn reject_param(&self, source: NodeId, target: NodeId, e: ParamError) -> BuildError {
+        let reason = match e {
+            ParamError::Rule {
+                kind,
+                message,
+                given,
+                ..
+            } => {
+                let given: Vec<String> = given.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                Rejection::new(kind, format!("{message} ({})", given.join(", ")))
+            }
+            other => Rejection::bad_property(other.to_string()),
+        };
+        self.reject(source, target, reason)
+    }
+
     /// Connect `pre` to `post` with a rule (NEST's `Connect` with a `conn_spec`). Returns the
     /// statement's index, which keys its random streams.
     ///
@@ -737,7 +839,7 @@ impl NetworkBuilder {
                 })
                 .map_err(|e| rejection(e.reason))?;
             for (s, t, weight, delay, k) in pairs {
-                self.connect(
+                self.connect_with(
                     NodeId(s),
                     NodeId(t),
                     Synapse {
@@ -745,9 +847,21 @@ impl NetworkBuilder {
                         delay,
                         receptor: statement.receptor_at(k),
                     },
+                    statement.syn.model.as_ref(),
                 )?;
             }
             return Ok(index);
+        }
+        if let (Some(spec), Some(w)) = (&statement.syn.model, statement.syn.weight.constant()) {
+            if statement.arrays.weight.is_none() {
+                let (s, t) = (
+                    NodeId(statement.pre.ranges().first().map_or(0, |r| r.0)),
+                    NodeId(statement.post.ranges().first().map_or(0, |r| r.0)),
+                );
+                spec.0
+                    .check_weight(w)
+                    .map_err(|e| self.reject_param(s, t, e))?;
+            }
         }
         // Check the receptors against every target population once.
         let (typical, may_be_negative) = statement.weight_extent();

@@ -9,11 +9,13 @@
 //! Cell 0 of every ring slot belongs to no neuron (the trash cell): a disconnected synapse is
 //! pointed there, so that removing a synapse moves nothing and delivery needs no check.
 
+use crate::archive::Archive;
 use crate::connectome::{Kind, SynapseData, SynapseStore};
 use crate::device::Emissions;
 use crate::model::{Emitted, Instability, NeuronChunk};
 use crate::network::Take;
 use crate::rng;
+use crate::synapse::{Delivery, PlasticStore};
 use crate::time::{Step, TimeGrid};
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -62,6 +64,17 @@ pub(crate) struct StoredSynapse {
 
 /// The `store` of a device synapse in a [`StoredSynapse`] or a handle.
 pub(crate) const DEVICE_STORE: u32 = u32::MAX;
+
+/// The `store` of plastic store `k` (`Partition::plastic[k]`) in a [`StoredSynapse`] or a
+/// handle: `PLASTIC_STORE + k`.
+pub(crate) const PLASTIC_STORE: u32 = 0x8000;
+
+/// The plastic store a handle's `store` addresses, if it addresses one.
+pub(crate) fn plastic_group(store: u32) -> Option<usize> {
+    (PLASTIC_STORE..DEVICE_STORE)
+        .contains(&store)
+        .then(|| (store - PLASTIC_STORE) as usize)
+}
 
 /// The route of an event of weight `w`: 0 if `w > 0`, else 1 (zero and NaN included, as NEST's
 /// `if (w > 0) … else …`).
@@ -119,6 +132,9 @@ pub(crate) struct SliceContext<'a> {
     /// Raised by a front end to stop the run (a signal): read before every step, so that a
     /// long slice stops at once.
     pub stop: Option<&'a AtomicBool>,
+    /// The time grid and the minimal delay (ms), for the spike archives.
+    pub grid: TimeGrid,
+    pub min_delay_ms: f64,
 }
 
 /// Why a partition stopped inside a slice (see [`Partition::advance`]).
@@ -132,6 +148,13 @@ pub(crate) enum Halt {
     },
     /// The stop flag was raised before the update of `step`.
     Stopped { step: Step },
+}
+
+/// The synapses of one plastic synapse model that one build added to a partition.
+pub(crate) struct PlasticGroup {
+    pub store: Box<dyn PlasticStore>,
+    /// The statements it was built from (see `SynapseStore::statements`).
+    pub statements: std::ops::Range<usize>,
 }
 
 pub(crate) struct Partition {
@@ -149,6 +172,14 @@ pub(crate) struct Partition {
     /// added before each later run. A source's synapses are delivered store by store, so
     /// creation order holds across them.
     pub synapses: Vec<SynapseStore>,
+    /// One store per plastic synapse model and build, delivered after the static stores.
+    pub plastic: Vec<PlasticGroup>,
+    /// Per input cell, the partition-local index of its neuron (`u32::MAX` for the trash
+    /// cell), which indexes `archives`.
+    pub cell_neuron: Vec<u32>,
+    /// The spike history of every neuron of the partition, in chunk order (NEST's
+    /// `ArchivingNode`).
+    pub archives: Vec<Archive>,
     pub device_synapses: Vec<DeviceSynapse>,
     pub multimeters: Vec<MultimeterProbes>,
     /// Spikes emitted during the last advance, in step order.
@@ -174,6 +205,9 @@ impl Partition {
             takes: vec![Take::Scaled(1.0)],
             identity: true,
             synapses: Vec::new(),
+            plastic: Vec::new(),
+            cell_neuron: vec![u32::MAX],
+            archives: Vec::new(),
             device_synapses: Vec::new(),
             multimeters: Vec::new(),
             spikes: Vec::new(),
@@ -186,7 +220,7 @@ impl Partition {
     /// Append a chunk of neurons created after the partition was laid out. Its input cells
     /// come after every existing cell, so existing synapses keep their cells; the ring
     /// buffer is re-laid out with the wider slot and keeps every pending input.
-    pub fn add_chunk(&mut self, chunk: Chunk) {
+    pub fn add_chunk(&mut self, chunk: Chunk, archive: &Archive) {
         let old = self.cells_per_slot;
         let new = old + chunk.len * chunk.n_channels;
         debug_assert_eq!(chunk.cell_base, old);
@@ -205,7 +239,11 @@ impl Partition {
             );
             self.cell_take
                 .extend(std::iter::repeat_n(t as u8, chunk.len));
+            let base = self.archives.len() as u32;
+            self.cell_neuron.extend(base..base + chunk.len as u32);
         }
+        self.archives
+            .extend(std::iter::repeat_n(archive.clone(), chunk.len));
         self.identity = self.takes.iter().all(|&t| t == Take::Scaled(1.0));
         self.chunks.push(chunk);
         self.cells_per_slot = new;
@@ -217,6 +255,25 @@ impl Partition {
             }
             self.ring = ring;
         }
+    }
+
+    /// Add a store of plastic synapses built from `statements`; a model that reads spike
+    /// histories registers each synapse with its target's archive (NEST's
+    /// `register_stdp_connection` at `Connect`, with `t_lastspike = 0`).
+    pub fn add_plastic(
+        &mut self,
+        store: Box<dyn PlasticStore>,
+        statements: std::ops::Range<usize>,
+        ms_per_step: f64,
+    ) {
+        if store.reads_history() {
+            for i in 0..store.len() {
+                let delay = f64::from(store.given(i).1) * ms_per_step;
+                let neuron = self.cell_neuron[store.cell(i) as usize];
+                self.archives[neuron as usize].register(0.0 - delay, delay);
+            }
+        }
+        self.plastic.push(PlasticGroup { store, statements });
     }
 
     /// Size the ring buffer for delays up to `ring_len − min_delay` steps (done once, at the
@@ -246,7 +303,7 @@ impl Partition {
             m.samples.clear();
         }
         if let Some(spikes) = ctx.deliver {
-            self.deliver(spikes);
+            self.deliver(spikes, &ctx.grid);
         }
         self.inject_device_events(ctx.device_out);
         let mut cursors = vec![0usize; ctx.sample_steps.len()];
@@ -257,6 +314,7 @@ impl Partition {
             }
             let off = self.slot_offset(step);
             self.ring[off + TRASH_CELL as usize] = 0.0;
+            let mut neuron_base = 0;
             for chunk in &mut self.chunks {
                 let size = chunk.len * chunk.n_channels;
                 let input = &mut self.ring[off + chunk.cell_base..off + chunk.cell_base + size];
@@ -276,8 +334,15 @@ impl Partition {
                         sender: chunk.first_id + local,
                         multiplicity,
                     });
+                    // NEST archives a spike of multiplicity m m times (`parrot_neuron`).
+                    let archive = &mut self.archives[neuron_base + local as usize];
+                    let t = ctx.grid.step_to_ms(step + 1);
+                    for _ in 0..multiplicity {
+                        archive.record_spike(t, ctx.min_delay_ms);
+                    }
                 }
                 self.emitted.clear();
+                neuron_base += chunk.len;
             }
             for (m, steps) in ctx.sample_steps.iter().enumerate() {
                 if steps.get(cursors[m]) == Some(&(step + 1)) {
@@ -288,7 +353,14 @@ impl Partition {
         }
     }
 
-    fn deliver(&mut self, spikes: &[SpikeEvent]) {
+    fn deliver(&mut self, spikes: &[SpikeEvent], grid: &TimeGrid) {
+        self.deliver_static(spikes);
+        if !self.plastic.is_empty() {
+            self.deliver_plastic(spikes, grid);
+        }
+    }
+
+    fn deliver_static(&mut self, spikes: &[SpikeEvent]) {
         let (len, cells_per_slot) = (self.ring_len, self.cells_per_slot);
         let ring = &mut self.ring;
         let (identity, cell_take, takes) = (self.identity, &self.cell_take, &self.takes);
@@ -341,6 +413,42 @@ impl Partition {
                             add(cell, take.of(weight), delay);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Deliver the spikes through the plastic stores: for every unit event (NEST expands a
+    /// spike of multiplicity m into m), each synapse updates its weight from the target's
+    /// history and delivers it.
+    fn deliver_plastic(&mut self, spikes: &[SpikeEvent], grid: &TimeGrid) {
+        let mut d = Delivery {
+            ring: &mut self.ring,
+            base: 0,
+            ring_len: self.ring_len,
+            cells_per_slot: self.cells_per_slot,
+            takes: &self.takes,
+            cell_take: &self.cell_take,
+            cell_neuron: &self.cell_neuron,
+            archives: &mut self.archives,
+            ms_per_step: grid.ms_per_step(),
+        };
+        for ev in spikes {
+            let s = ev.sender as usize;
+            d.base = (ev.stamp as usize - 1) % d.ring_len;
+            let t_spike = grid.step_to_ms(ev.stamp);
+            for group in &mut self.plastic {
+                let offsets = group.store.offsets();
+                let Some(&hi) = offsets.get(s + 1) else {
+                    continue;
+                };
+                let (lo, hi) = (offsets[s] as usize, hi as usize);
+                if lo == hi {
+                    continue;
+                }
+                self.events += (hi - lo) as u64 * u64::from(ev.multiplicity);
+                for _ in 0..ev.multiplicity {
+                    group.store.deliver(lo, hi, t_spike, &mut d);
                 }
             }
         }
@@ -409,28 +517,34 @@ impl Partition {
         (chunk.first_id + local as u32, channel, receptor)
     }
 
+    /// Every neuron synapse store as (its `store` in handles, its CSR offsets by source): the
+    /// static stores, then the plastic ones.
+    pub fn neuron_stores(&self) -> impl Iterator<Item = (u32, &[u32])> {
+        let fixed = self
+            .synapses
+            .iter()
+            .enumerate()
+            .map(|(g, store)| (g as u32, store.offsets.as_slice()));
+        let plastic = self
+            .plastic
+            .iter()
+            .enumerate()
+            .map(|(g, p)| (PLASTIC_STORE + g as u32, p.store.offsets()));
+        fixed.chain(plastic)
+    }
+
     /// Every live synapse stored here: neuron synapses store by store, grouped by source in
     /// creation order, then device synapses in creation order.
     pub fn for_each_synapse(&self, f: &mut dyn FnMut(StoredSynapse)) {
-        for (g, syn) in self.synapses.iter().enumerate() {
-            for s in 0..syn.offsets.len().saturating_sub(1) {
-                for i in syn.offsets[s] as usize..syn.offsets[s + 1] as usize {
-                    if syn.cells[i] == TRASH_CELL {
-                        continue;
+        for (g, offsets) in self.neuron_stores() {
+            for s in 0..offsets.len().saturating_sub(1) {
+                for i in offsets[s] as usize..offsets[s + 1] as usize {
+                    if let Some(found) = self.neuron_synapse(g as usize, i) {
+                        f(StoredSynapse {
+                            source: s as u32,
+                            ..found
+                        });
                     }
-                    let (weight, delay) = syn.given(i);
-                    let (target, channel, receptor) = self.cell_target(syn.cells[i]);
-                    f(StoredSynapse {
-                        store: g as u32,
-                        index: i as u32,
-                        source: s as u32,
-                        target,
-                        channel,
-                        receptor,
-                        weight,
-                        delay,
-                        order: 0,
-                    });
                 }
             }
         }
@@ -471,17 +585,33 @@ impl Partition {
     /// Neuron synapse `index` of store `store` as listed, `None` if there is none or it is
     /// disconnected.
     pub fn neuron_synapse(&self, store: usize, index: usize) -> Option<StoredSynapse> {
-        let syn = self.synapses.get(store)?;
-        let cell = *syn.cells.get(index)?;
+        let (cell, (weight, delay), source) = match plastic_group(store as u32) {
+            Some(g) => {
+                let plastic = &self.plastic.get(g)?.store;
+                if index >= plastic.len() {
+                    return None;
+                }
+                let offsets = plastic.offsets();
+                let source = offsets.partition_point(|&o| o as usize <= index) - 1;
+                (plastic.cell(index), plastic.given(index), source as u32)
+            }
+            None => {
+                let syn = self.synapses.get(store)?;
+                (
+                    *syn.cells.get(index)?,
+                    syn.given(index),
+                    syn.source_of(index),
+                )
+            }
+        };
         if cell == TRASH_CELL {
             return None;
         }
-        let (weight, delay) = syn.given(index);
         let (target, channel, receptor) = self.cell_target(cell);
         Some(StoredSynapse {
             store: store as u32,
             index: index as u32,
-            source: syn.source_of(index),
+            source,
             target,
             channel,
             receptor,
@@ -491,8 +621,30 @@ impl Partition {
         })
     }
 
+    /// The input cell of neuron synapse (`store`, `index`).
+    pub fn synapse_cell(&self, store: usize, index: usize) -> u32 {
+        match plastic_group(store as u32) {
+            Some(g) => self.plastic[g].store.cell(index),
+            None => self.synapses[store].cells[index],
+        }
+    }
+
+    /// Disconnect neuron synapse (`store`, `index`): point it at the trash cell.
+    pub fn remove_synapse(&mut self, store: usize, index: usize) {
+        match plastic_group(store as u32) {
+            Some(g) => self.plastic[g].store.set_cell(index, TRASH_CELL),
+            None => self.synapses[store].cells[index] = TRASH_CELL,
+        }
+    }
+
     /// Point neuron synapse (`store`, `index`) at `cell` with weight and delay `kind`.
     pub fn rewrite_synapse(&mut self, store: usize, index: usize, cell: u32, kind: Kind) {
+        if let Some(g) = plastic_group(store as u32) {
+            let plastic = &mut self.plastic[g].store;
+            plastic.set_cell(index, cell);
+            plastic.set_weight_delay(index, kind.given, kind.delay);
+            return;
+        }
         self.synapses[store].rewrite(index, cell, kind);
     }
 

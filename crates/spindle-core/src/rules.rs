@@ -123,6 +123,8 @@ pub struct SynSpec {
     pub weight: Parameter,
     pub delay_ms: Parameter,
     pub receptor: i64,
+    /// The synapse model with its parameters; `None`: `static_synapse`.
+    pub model: Option<crate::synapse::SynapseSpec>,
 }
 
 /// Per-connection values of a `syn_spec` (NEST's parameter arrays), flattened in NEST's
@@ -596,6 +598,7 @@ mod tests {
                 },
                 delay_ms: Parameter::Constant(1.5),
                 receptor: 0,
+                model: None,
             },
             arrays: SynArrays::default(),
             index: 3,

@@ -1,10 +1,11 @@
 //! The slice loop.
 
 use crate::connectome::Kind;
-use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore};
+use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore, Which};
 use crate::device::Emissions;
 use crate::error::{BuildError, Rejection, RunError};
 use crate::network::{channel_routes, NetworkBuilder, Role};
+use crate::partition::{plastic_group, PlasticGroup};
 use crate::partition::{
     Chunk, DeviceSynapse, Halt, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
     StoredSynapse, DEVICE_STORE, TRASH_CELL,
@@ -13,6 +14,7 @@ use crate::recording::{
     MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo,
 };
 use crate::rng;
+use crate::synapse::PlasticStore;
 use crate::time::{Step, TimeGrid};
 use crate::NodeId;
 use rand_chacha::ChaCha8Rng;
@@ -367,14 +369,17 @@ impl Simulation {
                     });
                     let mut state = pop.model.instantiate(len);
                     state.seed_streams(self.net.seed, pop.first + lo);
-                    part.add_chunk(Chunk {
-                        state,
-                        first_id: pop.first + lo,
-                        len,
-                        n_channels: pop.model.n_channels(),
-                        cell_base,
-                        routes: channel_routes(pop.model.as_ref()),
-                    });
+                    part.add_chunk(
+                        Chunk {
+                            state,
+                            first_id: pop.first + lo,
+                            len,
+                            n_channels: pop.model.n_channels(),
+                            cell_base,
+                            routes: channel_routes(pop.model.as_ref()),
+                        },
+                        &pop.archive,
+                    );
                 }
             }
             self.split
@@ -422,14 +427,22 @@ impl Simulation {
                 n_ids,
             };
             let shapes = &self.shapes;
-            let censuses: Vec<Census> = self.pool.install(|| {
-                shapes
-                    .par_iter()
-                    .map(|shape| connectome.census(shape))
-                    .collect::<Result<_, _>>()
-            })?;
+            let census_of = |which: Which<'_>| -> Result<Vec<Census>, BuildError> {
+                self.pool.install(|| {
+                    shapes
+                        .par_iter()
+                        .map(|shape| connectome.census(shape, which))
+                        .collect::<Result<_, _>>()
+                })
+            };
+            let censuses = census_of(Which::Static)?;
+            let plastic_names = connectome.plastic_models();
+            let plastic_censuses = plastic_names
+                .iter()
+                .map(|&name| census_of(Which::Model(name)))
+                .collect::<Result<Vec<_>, _>>()?;
             let mut extrema = (None, None);
-            for c in &censuses {
+            for c in censuses.iter().chain(plastic_censuses.iter().flatten()) {
                 extrema.0 = [extrema.0, c.min_delay].into_iter().flatten().min();
                 extrema.1 = [extrema.1, c.max_delay].into_iter().flatten().max();
             }
@@ -476,6 +489,24 @@ impl Simulation {
                 self.synapse_bytes += store.bytes();
                 if store.len() > 0 {
                     part.synapses.push(store);
+                }
+            }
+            for (&name, censuses) in plastic_names.iter().zip(plastic_censuses) {
+                let stores: Vec<Box<dyn PlasticStore>> = self.pool.install(|| {
+                    shapes
+                        .par_iter()
+                        .zip(censuses)
+                        .map(|(shape, census)| connectome.fill_plastic(shape, name, census))
+                        .collect::<Result<_, _>>()
+                })?;
+                let ms_per_step = self.grid.ms_per_step();
+                for (part, store) in self.partitions.iter_mut().zip(stores) {
+                    self.neuron_synapses += store.len();
+                    self.synapse_bytes += store.bytes();
+                    if store.is_empty() {
+                        continue;
+                    }
+                    part.add_plastic(store, range.clone(), ms_per_step);
                 }
             }
             self.built.statements = self.net.statements.len();
@@ -682,20 +713,23 @@ impl Simulation {
         Some((loc.partition, before + loc.local))
     }
 
-    /// NEST's `GetStatus` of neuron `id` (its model's parameters and state), `None` if `id` is
-    /// not a neuron.
+    /// NEST's `GetStatus` of neuron `id` (its model's parameters and state, and the keys of
+    /// its spike archive: `t_spike`, `tau_minus`, `tau_minus_triplet`, `post_trace`), `None`
+    /// if `id` is not a neuron.
     pub fn neuron_status(&mut self, id: NodeId) -> Option<crate::params::Params> {
         self.sync_nodes().ok()?;
         let loc = self.locate(id.0)?;
-        Some(
-            self.partitions[loc.partition].chunks[loc.chunk]
-                .state
-                .get_status(loc.local),
-        )
+        let (_, neuron) = self.node_placement(id)?;
+        let part = &self.partitions[loc.partition];
+        let mut d = part.chunks[loc.chunk].state.get_status(loc.local);
+        part.archives[neuron].get_status(&mut d);
+        Some(d)
     }
 
-    /// NEST's `SetStatus` of neuron `id`: the keys of `dict` its model knows are taken and
-    /// applied (see [`crate::model::NeuronChunk::set_status`]); the rest stay in `dict`.
+    /// NEST's `SetStatus` of neuron `id`: the keys of `dict` its model knows and the archive's
+    /// `tau_minus` and `tau_minus_triplet` are taken and applied (see
+    /// [`crate::model::NeuronChunk::set_status`]); the rest stay in `dict`. On error nothing
+    /// changes.
     pub fn set_neuron_status(
         &mut self,
         id: NodeId,
@@ -706,9 +740,58 @@ impl Simulation {
         let loc = self
             .locate(id.0)
             .ok_or_else(|| crate::params::ParamError::rule(format!("node {id} is not a neuron")))?;
-        self.partitions[loc.partition].chunks[loc.chunk]
-            .state
-            .set_status(loc.local, dict)
+        let (_, neuron) = self.node_placement(id).expect("a located neuron");
+        let part = &mut self.partitions[loc.partition];
+        let mut archive = part.archives[neuron].clone();
+        archive.set_status(dict)?;
+        part.chunks[loc.chunk].state.set_status(loc.local, dict)?;
+        part.archives[neuron] = archive;
+        Ok(())
+    }
+
+    /// The synapse model of neuron synapse `id` (`static_synapse` for the compact stores).
+    pub fn synapse_model(&self, id: SynapseId) -> Option<&str> {
+        let part = self.partitions.get(id.partition as usize)?;
+        match plastic_group(id.store) {
+            Some(g) => Some(part.plastic.get(g)?.store.name()),
+            None => Some("static_synapse"),
+        }
+    }
+
+    /// The model's own keys of a synapse with state (its parameters and state besides
+    /// `weight` and `delay`, as NEST's `get_status` writes them); empty for `static_synapse`.
+    pub fn synapse_state(&self, id: SynapseId) -> crate::params::Params {
+        let mut d = crate::params::Params::new();
+        if let (Some(part), Some(g)) = (
+            self.partitions.get(id.partition as usize),
+            plastic_group(id.store),
+        ) {
+            if let Some(group) = part.plastic.get(g) {
+                group.store.status(id.index as usize, &mut d);
+            }
+        }
+        d
+    }
+
+    /// NEST's `SetStatus` of the model's own keys of a synapse with state, checked with the
+    /// weight it will have (`weight`, or its current one); the keys it knows are taken from
+    /// `dict`. Nothing changes on error.
+    pub fn set_synapse_state(
+        &mut self,
+        id: SynapseId,
+        weight: Option<f64>,
+        dict: &mut crate::params::Params,
+    ) -> Result<(), crate::params::ParamError> {
+        let Some(current) = self.synapse(id).and_then(|c| c.synapse) else {
+            return Err(crate::params::ParamError::rule(
+                "InexistentConnection: the connection does not exist (it was disconnected)",
+            ));
+        };
+        let Some(g) = plastic_group(id.store) else {
+            return Ok(());
+        };
+        let store = &mut self.partitions[id.partition as usize].plastic[g].store;
+        store.set_status(id.index as usize, weight.unwrap_or(current.weight), dict)
     }
 
     /// NEST's `SetStatus` of stimulating device `id`; the change acts from the next step on.
@@ -756,7 +839,7 @@ impl Simulation {
         let unbuilt_explicit: usize = b.statements[self.built.statements..]
             .iter()
             .map(|s| match s {
-                crate::network::Statement::Explicit(list) => list.len(),
+                crate::network::Statement::Explicit(list, _) => list.len(),
                 crate::network::Statement::Rule(_) => 0,
             })
             .sum();
@@ -827,29 +910,45 @@ impl Simulation {
         type Key = (u32, u8, u64, u32, u64);
         let device_ids: Vec<u32> = self.net.stimuli.iter().map(|(id, _)| id.0).collect();
         // (Partitions are not `Sync`: neuron state is only `Send`; their stores are.)
-        let stores: Vec<&Vec<SynapseStore>> = self.partitions.iter().map(|p| &p.synapses).collect();
+        let stores: Vec<(&Vec<SynapseStore>, &Vec<PlasticGroup>)> = self
+            .partitions
+            .iter()
+            .map(|p| (&p.synapses, &p.plastic))
+            .collect();
         let (statements, populations) = (&self.net.statements, &self.net.populations);
         let (seed, grid, shapes) = (self.net.seed, self.net.grid, &self.shapes);
-        let statement_of: Vec<Vec<Vec<u32>>> = self.pool.install(|| {
+        let of = |range: &std::ops::Range<usize>, shape, offsets: &[u32], which| {
+            let connectome = Connectome {
+                statements: &statements[range.clone()],
+                populations,
+                seed,
+                grid,
+                n_ids: offsets.len() - 1,
+            };
+            connectome
+                .statement_of(shape, offsets, which)
+                .expect("a built statement expands again")
+        };
+        // Per partition: the statement of each synapse of each static store, then of each
+        // plastic store.
+        type Of = (Vec<Vec<u32>>, Vec<Vec<u32>>);
+        let statement_of: Vec<Of> = self.pool.install(|| {
             stores
                 .par_iter()
                 .zip(shapes)
-                .map(|(stores, shape)| {
-                    stores
+                .map(|((stores, plastic), shape)| {
+                    let fixed = stores
                         .iter()
-                        .map(|store| {
-                            let connectome = Connectome {
-                                statements: &statements[store.statements.clone()],
-                                populations,
-                                seed,
-                                grid,
-                                n_ids: store.offsets.len() - 1,
-                            };
-                            connectome
-                                .statement_of(shape, store)
-                                .expect("a built statement expands again")
+                        .map(|store| of(&store.statements, shape, &store.offsets, Which::Static))
+                        .collect();
+                    let plastic = plastic
+                        .iter()
+                        .map(|g| {
+                            let which = Which::Model(g.store.name());
+                            of(&g.statements, shape, g.store.offsets(), which)
                         })
-                        .collect()
+                        .collect();
+                    (fixed, plastic)
                 })
                 .collect()
         });
@@ -858,9 +957,13 @@ impl Simulation {
             part.for_each_synapse(&mut |s: StoredSynapse| {
                 let (source, rank) = if s.store == DEVICE_STORE {
                     (device_ids[s.source as usize], u64::from(s.order))
+                } else if let Some(g) = plastic_group(s.store) {
+                    let start = part.plastic[g].statements.start;
+                    let k = statement_of[p].1[g][s.index as usize];
+                    (s.source, (start + k as usize) as u64)
                 } else {
                     let store = &part.synapses[s.store as usize];
-                    let k = statement_of[p][s.store as usize][s.index as usize];
+                    let k = statement_of[p].0[s.store as usize][s.index as usize];
                     (s.source, (store.statements.start + k as usize) as u64)
                 };
                 let record = SynapseRecord {
@@ -970,16 +1073,17 @@ impl Simulation {
                 .map(|i| id(DEVICE_STORE, i));
         }
         let s = source.0 as usize;
-        for (g, store) in part.synapses.iter().enumerate() {
-            let Some(&hi) = store.offsets.get(s + 1) else {
+        let rows = part.neuron_stores();
+        for (g, offsets) in rows {
+            let Some(&hi) = offsets.get(s + 1) else {
                 continue;
             };
-            for i in store.offsets[s] as usize..hi as usize {
-                let cell = store.cells[i];
+            for i in offsets[s] as usize..hi as usize {
+                let cell = part.synapse_cell(g as usize, i);
                 if cell != TRASH_CELL {
                     let (c, local, _) = part.cell_place(cell);
                     if part.chunks[c].first_id + local as u32 == target.0 {
-                        return Some(id(g as u32, i));
+                        return Some(id(g, i));
                     }
                 }
             }
@@ -1007,7 +1111,7 @@ impl Simulation {
                 part.device_synapses[id.index as usize].cells = [TRASH_CELL; 2];
                 self.removed_device_synapses += 1;
             } else {
-                part.synapses[id.store as usize].cells[id.index as usize] = TRASH_CELL;
+                part.remove_synapse(id.store as usize, id.index as usize);
                 self.neuron_synapses -= 1;
             }
         }
@@ -1079,7 +1183,7 @@ impl Simulation {
             ds.delay = delay as u16;
             return Ok(());
         }
-        let cell = part.synapses[id.store as usize].cells[id.index as usize];
+        let cell = part.synapse_cell(id.store as usize, id.index as usize);
         let (c, local, channel) = part.cell_place(cell);
         let chunk = &part.chunks[c];
         let receptor = chunk.routes[usize::from(channel)]
@@ -1190,6 +1294,8 @@ impl Simulation {
             device_out: &self.device_out,
             sample_steps: &sample_steps,
             stop: self.stop.as_deref(),
+            grid: self.grid,
+            min_delay_ms: self.min_delay as f64 * self.grid.ms_per_step(),
         };
         match self.partitions.as_mut_slice() {
             [only] => only.advance(&ctx),

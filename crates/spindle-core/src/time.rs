@@ -93,6 +93,12 @@ impl TimeGrid {
         (d * (1.0 / self.h()) + 0.5).floor() as Step
     }
 
+    /// NEST's `Time::delay_steps_to_ms` factor (`MS_PER_STEP = tics_per_step / 1000`): a
+    /// delay of `d` steps is `d · ms_per_step()` ms, as synapses read it.
+    pub fn ms_per_step(&self) -> f64 {
+        self.tics_per_step as f64 / 1000.0
+    }
+
     /// A step as a time in ms, computed as NEST reports it (`tics · 0.001`).
     pub fn step_to_ms(&self, s: Step) -> f64 {
         (s * self.tics_per_step) as f64 * 0.001

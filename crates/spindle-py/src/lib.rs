@@ -318,6 +318,56 @@ impl Kernel {
         Ok(inner.session.simulation_mut().network_mut().take_warnings())
     }
 
+    /// Hand the kernel the synapse models made by a log of `CopyModel`/`SetDefaults` calls
+    /// (see `synapse_catalog`).
+    fn set_synapse_catalog(
+        &self,
+        py: Python<'_>,
+        calls: Vec<(String, String, String, Bound<'_, PyDict>)>,
+    ) -> PyResult<()> {
+        let catalog = catalog_of(py, calls)?;
+        self.inner().session.set_synapse_catalog(catalog);
+        Ok(())
+    }
+
+    /// Per synapse handle: `synapse_model` and the model's own keys (`Kplus`, the parameters
+    /// of `stdp_synapse`) as NEST's `GetStatus` of the connection gives them; `{}` for −1.
+    fn synapse_states<'py>(
+        &self,
+        py: Python<'py>,
+        handles: Vec<i64>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let inner = self.inner();
+        let mut out = Vec::with_capacity(handles.len());
+        for h in handles {
+            let mut d = Params::new();
+            if h >= 0 {
+                let id = spindle::core::simulation::SynapseId::from_bits(h as u64);
+                if let Some(s) = inner.session.synapse_status(id) {
+                    d = s;
+                }
+            }
+            out.push(params_dict(py, &d)?);
+        }
+        Ok(out)
+    }
+
+    /// `SetStatus` of the synapse `handle` with one dictionary (weight, delay, the model's
+    /// own keys).
+    fn set_synapse_status(
+        &self,
+        py: Python<'_>,
+        handle: i64,
+        params: &Bound<'_, PyDict>,
+    ) -> PyResult<()> {
+        let params = to_params(params)?;
+        let id = spindle::core::simulation::SynapseId::from_bits(handle as u64);
+        self.inner()
+            .session
+            .set_synapse_status(id, params)
+            .map_err(|e| py_error(py, &e))
+    }
+
     /// `SetStatus` of node `id` with one dictionary.
     fn set_status(&self, py: Python<'_>, id: u32, params: &Bound<'_, PyDict>) -> PyResult<()> {
         let params = to_params(params)?;
@@ -824,6 +874,43 @@ fn synapse_ids(
         .collect()
 }
 
+/// The synapse catalog made by a log of calls: `("copy", old, new, params)` (NEST's
+/// `CopyModel`) and `("set", name, "", params)` (`SetDefaults`), in order.
+fn catalog_of(
+    py: Python<'_>,
+    calls: Vec<(String, String, String, Bound<'_, PyDict>)>,
+) -> PyResult<spindle::synapses::SynapseCatalog> {
+    let mut catalog = spindle::synapses::SynapseCatalog::default();
+    for (kind, a, b, params) in calls {
+        let params = to_params(&params)?;
+        let done = if kind == "copy" {
+            catalog.copy_model(&a, &b, &params)
+        } else {
+            catalog.set_defaults(&a, &params)
+        };
+        done.map_err(|e| nest_error(py, e.nest_kind(), e.nest_message()))?;
+    }
+    Ok(catalog)
+}
+
+/// The synapse models made by a log of `CopyModel`/`SetDefaults` calls (see `catalog_of`):
+/// `{name: (base model, defaults of its own and changed generic keys)}`; a refused call
+/// raises NEST's exception.
+#[pyfunction]
+fn synapse_catalog<'py>(
+    py: Python<'py>,
+    calls: Vec<(String, String, String, Bound<'py, PyDict>)>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let catalog = catalog_of(py, calls)?;
+    let out = PyDict::new(py);
+    for name in catalog.names() {
+        let entry = catalog.get(name).expect("a listed name");
+        let defaults = catalog.defaults(name).expect("a listed name");
+        out.set_item(name, (entry.base, params_dict(py, &defaults)?))?;
+    }
+    Ok(out)
+}
+
 /// The native module `spindle._spindle`.
 #[pymodule]
 fn _spindle(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -832,6 +919,7 @@ fn _spindle(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model_keys, m)?)?;
     m.add_function(wrap_pyfunction!(sampler_models, m)?)?;
     m.add_function(wrap_pyfunction!(model_status, m)?)?;
+    m.add_function(wrap_pyfunction!(synapse_catalog, m)?)?;
     m.add_class::<Kernel>()?;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub use session::Session;
 
 pub use spindle_core as core;
 pub use spindle_io as io;
+pub use spindle_synapses as synapses;
 
 /// The version written into output files.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,6 +1,7 @@
 //! The model registry: NEST model names → spindle's neuron models, stimulating devices and
 //! recorders.
 
+use spindle_core::archive::{Archive, ARCHIVE_SETTABLE};
 use spindle_core::device::StimulusDevice;
 use spindle_core::model::NeuronModel;
 use spindle_core::params::{closest, ParamError, Params};
@@ -10,7 +11,8 @@ use spindle_core::TimeGrid;
 /// A node model, created from its parameters.
 #[derive(Debug)]
 pub enum NodeModel {
-    Neuron(Box<dyn NeuronModel>),
+    /// A neuron model and the spike archive its neurons start with.
+    Neuron(Box<dyn NeuronModel>, Archive),
     Stimulus(Box<dyn StimulusDevice>),
     SpikeRecorder(SpikeRecorderSpec),
     Multimeter(MultimeterSpec),
@@ -82,7 +84,13 @@ pub fn create(
         suggestion: closest(model, &model_names()),
     })?;
     let made = if let Some(r) = spindle_models::neuron_model(model, &mut params) {
-        r.map(NodeModel::Neuron)
+        // Every NEST neuron is an `ArchivingNode`: its keys are the kernel's.
+        let mut archive = Archive::default();
+        r.and_then(|m| {
+            archive
+                .set_status(&mut params)
+                .map(|()| NodeModel::Neuron(m, archive))
+        })
     } else if let Some(r) = spindle_devices::stimulus_device(model, &mut params, grid) {
         r.map(NodeModel::Stimulus)
     } else if model == "spike_recorder" {
@@ -92,5 +100,9 @@ pub fn create(
     } else {
         spindle_devices::multimeter_spec(&mut params, grid).map(NodeModel::Multimeter)
     };
-    Ok(made.and_then(|m| params.finish(model, keys).map(|()| m)))
+    let all: Vec<&'static str> = match made {
+        Ok(NodeModel::Neuron(..)) => keys.iter().chain(ARCHIVE_SETTABLE).copied().collect(),
+        _ => keys.to_vec(),
+    };
+    Ok(made.and_then(|m| params.finish(model, &all).map(|()| m)))
 }

@@ -13,6 +13,7 @@ use spindle_core::recording::RecordSink;
 use spindle_core::rules::{ConnSpec, NodeSet, Rule, SynSpec};
 use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
 use spindle_io::{NodeEntry, RunInfo};
+use spindle_synapses::SynapseCatalog;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -199,7 +200,11 @@ impl Network {
                     })?;
             }
             (min, max) => {
-                let key = if min.is_none() { "max_delay" } else { "min_delay" };
+                let key = if min.is_none() {
+                    "max_delay"
+                } else {
+                    "min_delay"
+                };
                 return Err(Error::nest(
                     kernel_at(key),
                     "BadDelay",
@@ -235,7 +240,7 @@ impl Network {
             let model = make_node(scenario, plain.as_ref().unwrap_or(spec), &item, &grid)?;
             let n = spec.n as u32;
             let footprint = match &model {
-                NodeModel::Neuron(m) => Footprint::Neurons {
+                NodeModel::Neuron(m, _) => Footprint::Neurons {
                     bytes_per_neuron: 8 * (8 + 2 * m.n_channels() + m.recordables().len()),
                     channels: m.n_channels(),
                 },
@@ -286,6 +291,7 @@ impl Network {
 
         // Read every [[connect]] entry before connecting anything, so that the memory the
         // connections will take is known before any of them is expanded.
+        synapse_catalog(scenario)?;
         let mut statements = Vec::with_capacity(scenario.connections.len());
         for (i, c) in scenario.connections.iter().enumerate() {
             statements.push(read_connection(scenario, &by_name, i, c)?);
@@ -671,7 +677,7 @@ fn add_node(
     at: Located,
 ) -> Result<NodeId, Error> {
     match model {
-        NodeModel::Neuron(m) => builder.add_neurons(m, n),
+        NodeModel::Neuron(m, archive) => builder.add_neurons_archived(m, n, archive),
         NodeModel::Stimulus(d) => builder.add_stimulus(d),
         NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
         NodeModel::Multimeter(s) => builder.add_multimeter(s),
@@ -731,6 +737,23 @@ fn connect_item(index: usize, c: &ConnectSpec) -> String {
     )
 }
 
+/// The synapse models of a scenario: NEST's, with the `[[synapse_models]]` entries applied
+/// in order (`CopyModel` with `copy_of`, else `SetDefaults`), each checked as NEST checks it.
+fn synapse_catalog(scenario: &Scenario) -> Result<SynapseCatalog, Error> {
+    let mut catalog = SynapseCatalog::default();
+    for m in &scenario.synapse_models {
+        let done = match &m.copy_of {
+            Some(old) => catalog.copy_model(old, &m.name, &m.params),
+            None => catalog.set_defaults(&m.name, &m.params),
+        };
+        done.map_err(|source| Error::Param {
+            at: scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name)),
+            source,
+        })?;
+    }
+    Ok(catalog)
+}
+
 /// Resolve the names and read the `conn` and `syn` tables of one `[[connect]]` entry.
 fn read_connection(
     scenario: &Scenario,
@@ -755,7 +778,8 @@ fn read_connection(
         }
     };
     let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
-    let syn = syn_spec(&mut c.syn.clone()).map_err(|e| param(e, "syn"))?;
+    let catalog = synapse_catalog(scenario)?;
+    let syn = syn_spec(&mut c.syn.clone(), &catalog).map_err(|e| param(e, "syn"))?;
     Ok(ReadConnection {
         pre,
         post,
@@ -912,6 +936,9 @@ fn estimate_memory(
         // random stream for Poisson generators.
         let (bytes, kind) = if is_device(&s.pre) || is_device(&s.post) {
             (256.0, "device connections")
+        } else if let Some(model) = &s.syn.model {
+            // Synapses with state: their store's structure-of-arrays.
+            (model.0.bytes_per_synapse() as f64, "synapses with state")
         } else if s.syn.weight.is_random() || s.syn.delay_ms.is_random() {
             (14.0, "synapses")
         } else {
@@ -1049,28 +1076,37 @@ fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Parameter, 
     }
 }
 
-pub(crate) fn syn_spec(syn: &mut Params) -> Result<SynSpec, ParamError> {
+pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<SynSpec, ParamError> {
+    // The model's defaults of the generic keys (`SetDefaults`, `CopyModel`) where not given.
+    if let Some(Value::Str(name)) = syn.get("synapse_model") {
+        if let Some(entry) = catalog.get(name) {
+            for (k, v) in entry.generic.clone().into_map() {
+                if !syn.contains(&k) {
+                    syn.insert(k, v);
+                }
+            }
+        }
+    }
     let weight = distribution(syn, "weight", 1.0)?;
     let delay_ms = distribution(syn, "delay", 1.0)?;
     let receptor = syn.i64("receptor_type")?.unwrap_or(0);
-    if let Some(model) = syn.string("synapse_model")? {
-        if model != "static_synapse" {
-            return Err(invalid(
-                "syn.synapse_model",
-                format!("{model:?}"),
-                "only \"static_synapse\" is supported",
-            ));
-        }
-    }
+    let name = syn
+        .string("synapse_model")?
+        .unwrap_or_else(|| "static_synapse".to_string());
+    let model = catalog.configure(&name, syn, weight.constant())?;
     if let Some(w) = weight.constant() {
         if !w.is_finite() {
             return Err(invalid("syn.weight", w, "the weight must be finite"));
         }
     }
-    syn.clone().finish("syn_spec", SYN_KEYS)?;
+    let own = spindle_synapses::model_keys(catalog.get(&name).map_or("static_synapse", |e| e.base))
+        .map_or(&[][..], |k| k.0);
+    let keys: Vec<&'static str> = SYN_KEYS.iter().chain(own).copied().collect();
+    syn.clone().finish(&format!("syn_spec of {name}"), &keys)?;
     Ok(SynSpec {
         weight,
         delay_ms,
         receptor,
+        model,
     })
 }

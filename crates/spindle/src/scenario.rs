@@ -19,6 +19,8 @@ pub struct Scenario {
     source: String,
     pub kernel: Kernel,
     pub nodes: Vec<NodeSpec>,
+    /// `CopyModel`/`SetDefaults` of synapse models, in order, before any connection.
+    pub synapse_models: Vec<SynapseModelSpec>,
     pub connections: Vec<ConnectSpec>,
     /// Successive `Simulate` calls, in ms.
     pub simulate: Vec<f64>,
@@ -59,12 +61,35 @@ struct FileRepr {
     #[serde(default)]
     nodes: Vec<Spanned<NodeRepr>>,
     #[serde(default)]
+    synapse_models: Vec<Spanned<SynapseModelRepr>>,
+    #[serde(default)]
     connect: Vec<Spanned<ConnectRepr>>,
     simulate: Spanned<SimulateRepr>,
     #[serde(default)]
     actions: Vec<Spanned<ActionRepr>>,
     #[serde(default)]
     output: OutputSection,
+}
+
+/// A `[[synapse_models]]` entry: NEST's `CopyModel(copy_of, name, params)`, or without
+/// `copy_of` its `SetDefaults(name, params)`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynapseModelRepr {
+    name: String,
+    copy_of: Option<String>,
+    #[serde(default)]
+    params: Option<Spanned<SpannedTable>>,
+}
+
+/// One `[[synapse_models]]` entry (see `docs/scenario-format.md`).
+#[derive(Debug, Clone)]
+pub struct SynapseModelSpec {
+    pub name: String,
+    /// The model copied (`CopyModel`); `None`: `SetDefaults` of `name`.
+    pub copy_of: Option<String>,
+    pub params: Params,
+    pub line: Option<usize>,
 }
 
 /// An `[[actions]]` entry: exactly one of its keys.
@@ -293,6 +318,23 @@ impl Scenario {
             let line = Some(line_of(source, spanned.span()));
             nodes.push(node_spec(source, &at, spanned.into_inner(), line)?);
         }
+        let mut synapse_models = Vec::new();
+        for spanned in repr.synapse_models {
+            let line = Some(line_of(source, spanned.span()));
+            let m = spanned.into_inner();
+            let item = || Some(format!("[[synapse_models]] {:?}", m.name));
+            let params = match m.params.clone() {
+                Some(t) => table_to_params(source, t.into_inner(), "", &mut BTreeMap::new())
+                    .map_err(|(msg, l)| Error::invalid(at(l.or(line), item()), msg))?,
+                None => Params::new(),
+            };
+            synapse_models.push(SynapseModelSpec {
+                name: m.name,
+                copy_of: m.copy_of,
+                params,
+                line,
+            });
+        }
         let mut connections = Vec::new();
         for (i, spanned) in repr.connect.into_iter().enumerate() {
             let line = Some(line_of(source, spanned.span()));
@@ -344,6 +386,7 @@ impl Scenario {
             source: source.to_string(),
             kernel: repr.kernel,
             nodes,
+            synapse_models,
             connections,
             simulate,
             simulate_line,

@@ -19,6 +19,7 @@ use spindle_core::rng;
 use spindle_core::rules::{NodeSet, SynArrays};
 use spindle_core::simulation::{SynapseId, SynapseRecord};
 use spindle_core::{NodeId, Simulation, Step, TimeGrid};
+use spindle_synapses::SynapseCatalog;
 
 /// A network that stays live between `Simulate` calls.
 #[derive(Debug)]
@@ -29,6 +30,8 @@ pub struct Session {
     pub threads: usize,
     /// How often each node's keys have been drawn from NEST parameters (the streams' keys).
     draws: NodeDraws,
+    /// The synapse models and their copies (`CopyModel`, `SetDefaults`).
+    synapses: SynapseCatalog,
 }
 
 /// An error of a call, located at the call (the Python side says which one).
@@ -64,6 +67,7 @@ impl Session {
             seed,
             threads,
             draws: NodeDraws::default(),
+            synapses: SynapseCatalog::default(),
         })
     }
 
@@ -92,7 +96,7 @@ impl Session {
             })?;
         let net = self.sim.network_mut();
         let first = match made {
-            NodeModel::Neuron(m) => net.add_neurons(m, n),
+            NodeModel::Neuron(m, archive) => net.add_neurons_archived(m, n, archive),
             NodeModel::Stimulus(d) => net.add_stimulus(d),
             NodeModel::SpikeRecorder(s) => net.add_spike_recorder(s),
             NodeModel::Multimeter(s) => net.add_multimeter(s),
@@ -137,7 +141,7 @@ impl Session {
                 .map(Into::into);
         }
         let conn = conn_spec(&mut conn).map_err(param)?;
-        let syn = syn_spec(&mut syn).map_err(param)?;
+        let syn = syn_spec(&mut syn, &self.synapses).map_err(param)?;
         self.sim
             .network_mut()
             .connect_rule_arrays(pre, post, conn, syn, arrays)
@@ -190,6 +194,87 @@ impl Session {
                 .map_err(|r| Error::nest(at(item), r.kind, r.message))?;
         }
         Ok(())
+    }
+
+    /// The synapse models and their copies.
+    pub fn synapse_catalog(&self) -> &SynapseCatalog {
+        &self.synapses
+    }
+
+    /// Replace the synapse models and their copies (a front end that keeps the log of
+    /// `CopyModel`/`SetDefaults` calls hands over the catalog they make).
+    pub fn set_synapse_catalog(&mut self, catalog: SynapseCatalog) {
+        self.synapses = catalog;
+    }
+
+    /// NEST's `CopyModel` of a synapse model.
+    pub fn copy_synapse_model(
+        &mut self,
+        old: &str,
+        new: &str,
+        params: &Params,
+    ) -> Result<(), Error> {
+        self.synapses
+            .copy_model(old, new, params)
+            .map_err(|source| Error::Param {
+                at: at("CopyModel"),
+                source,
+            })
+    }
+
+    /// NEST's `SetDefaults` of a synapse model (its own keys and `weight`, `delay`,
+    /// `receptor_type`).
+    pub fn set_synapse_defaults(&mut self, name: &str, params: &Params) -> Result<(), Error> {
+        self.synapses
+            .set_defaults(name, params)
+            .map_err(|source| Error::Param {
+                at: at("SetDefaults"),
+                source,
+            })
+    }
+
+    /// NEST's `GetStatus` of a synapse: `synapse_model`, `weight`, `delay` (ms), `receptor`
+    /// and the model's own keys (`Kplus`, and the per-connection parameters of
+    /// `stdp_synapse`).
+    pub fn synapse_status(&self, id: SynapseId) -> Option<Params> {
+        let info = self.sim.synapse(id)?;
+        let mut d = self.sim.synapse_state(id);
+        d.insert(
+            "synapse_model",
+            Value::Str(self.sim.synapse_model(id)?.to_string()),
+        );
+        if let Some(s) = info.synapse {
+            d.insert("weight", Value::Float(s.weight));
+            d.insert(
+                "delay",
+                Value::Float(s.delay as f64 * self.grid().ms_per_step()),
+            );
+        }
+        Some(d)
+    }
+
+    /// NEST's `SetStatus` of one synapse with a dictionary: `weight`, `delay` and the model's
+    /// own keys; a key the model does not know fails with `UnaccessedDictionaryEntry`.
+    pub fn set_synapse_status(&mut self, id: SynapseId, mut dict: Params) -> Result<(), Error> {
+        let item = "SynapseCollection.set";
+        let param = |source: ParamError| Error::Param {
+            at: at(item),
+            source,
+        };
+        let weight = dict.f64("weight").map_err(param)?;
+        let delay = dict.f64("delay").map_err(param)?;
+        self.sim
+            .set_synapse_state(id, weight, &mut dict)
+            .map_err(param)?;
+        let model = self
+            .sim
+            .synapse_model(id)
+            .unwrap_or("static_synapse")
+            .to_string();
+        dict.finish(&model, &[]).map_err(param)?;
+        self.sim
+            .set_synapse(id, weight, delay)
+            .map_err(|r| Error::nest(at(item), r.kind, r.message))
     }
 
     /// NEST's `Disconnect(SynapseCollection)`.

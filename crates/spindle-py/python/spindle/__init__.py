@@ -367,7 +367,7 @@ def GetDefaults(model, keys=None, output=""):
     s = _state.current()
     d = s.defaults(model)
     if "synapse_model" in d:
-        d.setdefault("synapse_modelid", list(s.synapse_defaults).index(model))
+        d.setdefault("synapse_modelid", s.synapse_models().index(model))
     else:
         d.setdefault("model_id", _collections.model_id(s, model))
     result = d
@@ -552,8 +552,8 @@ def GetConnections(source=None, target=None, synapse_model=None, synapse_label=N
                 raise TypeError(f"{role} must be NodeCollection.")
             _collections._state_of(side._gen)
     if synapse_model is not None:
-        # Every spindle connection is a static_synapse (or a copy of it, which spindle does
-        # not tell apart): a known name selects all of them.
+        # Copies of static_synapse are not told apart: a static name selects every static
+        # connection; models with state are selected by name.
         s.resolve_synapse(synapse_model)
     if not s.entries:
         return SynapseCollection()
@@ -566,6 +566,15 @@ def GetConnections(source=None, target=None, synapse_model=None, synapse_label=N
     for side, values in ((source, src), (target, tgt)):
         if side is not None:
             keep &= _in(values, _collection(side, "source/target").tolist())
+    if synapse_model is not None:
+        models = np.asarray(
+            [d.get("synapse_model", "static_synapse")
+             for d in s.ensure_engine().synapse_states(handle.tolist())]
+        )
+        if synapse_model in s.plastic:
+            keep &= models == synapse_model
+        else:
+            keep &= models == "static_synapse"
     return SynapseCollection(src[keep], tgt[keep], handle[keep], thread[keep], port[keep])
 
 
@@ -598,11 +607,11 @@ def Disconnect(*args, conn_spec=None, syn_spec=None):
     elif conn_spec is not None:
         raise TypeError("conn_spec must be a string or dict")
     if isinstance(syn_spec, str):
-        if syn_spec not in s.synapse_defaults:
+        if syn_spec not in s.synapse_defaults and syn_spec not in s.plastic:
             _inexistent()
     elif isinstance(syn_spec, dict) and "synapse_model" in syn_spec:
         model = syn_spec["synapse_model"]
-        if model not in s.synapse_defaults:
+        if model not in s.synapse_defaults and model not in s.plastic:
             _inexistent()
     if rule == "one_to_one":
         if len(pre) != len(post):

@@ -562,6 +562,7 @@ class SynapseCollection:
         "weight",
     )
     _SETTABLE = ("weight", "delay")
+    _BASE_KEYS = ("delay", "port", "receptor", "source", "target", "target_thread", "weight")
 
     def __init__(self, source=(), target=(), handle=(), thread=(), port=(), gen=None):
         n = len(source)
@@ -615,9 +616,23 @@ class SynapseCollection:
             np.frombuffer(r, np.int64),
         )
 
+    def _states(self):
+        """Per connection, `synapse_model` and its model's own keys, from the engine."""
+        s = _state_of(self._gen)
+        if not len(self) or s.engine is None:
+            return [{} for _ in range(len(self))]
+        return s.engine.synapse_states(self._handle.tolist())
+
+    def _all_keys(self):
+        """NEST's keys of these connections: the static ones, and each model's own."""
+        extra = sorted({k for d in self._states() for k in d} - set(self._KEYS)
+                       - {"weight", "delay"})
+        return [*self._KEYS, *extra]
+
     def _columns(self, keys):
+        known = set(self._all_keys()) if any(k not in self._KEYS for k in keys) else self._KEYS
         for k in keys:
-            if k not in self._KEYS:
+            if k not in known:
                 raise MissingKey(k)
         values = None
         out = {}
@@ -626,8 +641,9 @@ class SynapseCollection:
                 if values is None:
                     values = self._values()
                 v = values[("weight", "delay", "receptor").index(k)].tolist()
-            elif k == "synapse_model":
-                v = ["static_synapse"] * len(self)
+            elif k == "synapse_model" or k not in self._BASE_KEYS:
+                states = self._states()
+                v = [d.get(k, "static_synapse" if k == "synapse_model" else None) for d in states]
             else:
                 v = {
                     "source": self._source,
@@ -645,7 +661,7 @@ class SynapseCollection:
         if output not in ("", "pandas", "json"):
             raise _k.NotImplemented(f"get(output={output!r}) is not supported by spindle")
         single = isinstance(keys, str)
-        names = list(self._KEYS) if keys is None else [keys] if single else list(keys)
+        names = self._all_keys() if keys is None else [keys] if single else list(keys)
         cols = self._columns(names)
         if output == "pandas":
             import pandas
@@ -681,8 +697,8 @@ class SynapseCollection:
         if isinstance(params, (list, tuple)):
             if len(params) != len(self):
                 raise IndexError("list index out of range")
-            for d in params:
-                self._check_keys(d)
+            for i, d in enumerate(params):
+                self._check_keys(d, i)
             for key in self._SETTABLE:
                 if any(key in d for d in params):
                     if not all(key in d for d in params):
@@ -702,13 +718,38 @@ class SynapseCollection:
             else:
                 self._send(s, key, [float(v)])
 
-    def _check_keys(self, d):
+    def _check_keys(self, d, index=None):
         bad = [k for k in d if k not in self._SETTABLE]
+        if bad and self._set_model_keys(d, bad, index):
+            bad = []
         if bad:
             raise _k.UnaccessedDictionaryEntry(
                 "Unaccessed elements in params, in function connection.set():  "
                 + " ".join(bad)
             )
+
+    def _set_model_keys(self, d, keys, index=None):
+        """Set the keys of a synapse model with state (`Kplus`, `tau_plus`, …) connection by
+        connection through the engine, which checks them as NEST does; `False` if these are
+        static synapses (the keys are then unknown)."""
+        states = self._states()
+        if not states or all(d_.get("synapse_model", "static_synapse") == "static_synapse"
+                             for d_ in states):
+            return False
+        s = _state_of(self._gen)
+        engine = s.ensure_engine()
+        for i, h in enumerate(self._handle.tolist()):
+            if index is not None and i != index:
+                continue
+            one = {}
+            for k in keys:
+                v = d[k]
+                if index is None and isinstance(v, (list, tuple, np.ndarray)):
+                    v = v[i]
+                one[k] = float(v) if isinstance(v, (int, float, np.floating)) else v
+            engine.set_synapse_status(int(h), one)
+        s.note_synapse_change("SynapseCollection.set")
+        return True
 
     def _send(self, s, key, values):
         if not len(self):

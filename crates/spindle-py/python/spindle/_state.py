@@ -142,6 +142,12 @@ class State:
         self.model_defaults: dict[str, dict] = {}
         self.copied: dict[str, tuple] = {}
         self.synapse_defaults: dict[str, dict] = {"static_synapse": {}}
+        # CopyModel/SetDefaults of synapse models with state (the engine's catalog replays
+        # them): ("copy", old, new, params) or ("set", name, "", params).
+        self.synapse_calls: list[tuple] = []
+        self.plastic: dict[str, tuple] = _spindle.synapse_catalog([])
+        self.plastic.pop("static_synapse", None)
+        self.catalog_sent = 0
         self.engine = None  # the native kernel, made at the first node
         # NEST's user-set delay extrema (ms, as rounded to the grid), or None: they follow
         # the connections. Given to the kernel when it is made (SetKernelStatus).
@@ -170,7 +176,24 @@ class State:
         return sorted(set(_spindle.model_names()) | set(self.copied))
 
     def synapse_models(self) -> list:
-        return sorted(self.synapse_defaults)
+        return sorted(set(self.synapse_defaults) | set(self.plastic))
+
+    def plastic_call(self, call: tuple) -> None:
+        """A CopyModel/SetDefaults of a synapse model with state: checked by the engine's
+        catalog (NEST's exceptions), then logged for the kernel."""
+        catalog = _spindle.synapse_catalog([*self.synapse_calls, call])
+        catalog.pop("static_synapse", None)
+        self.synapse_calls.append(call)
+        self.plastic = catalog
+        # A scenario's [[synapse_models]] act before every connection: a SetDefaults after
+        # connections of that model, or any call after Simulate, cannot be written there.
+        if self.ran or self.actions or (call[0] == "set" and call[1] in self.synapse_models_used):
+            self.note_synapse_change("SetDefaults of a synapse model after connecting with it")
+
+    def send_catalog(self, engine) -> None:
+        if self.catalog_sent != len(self.synapse_calls):
+            engine.set_synapse_catalog(self.synapse_calls)
+            self.catalog_sent = len(self.synapse_calls)
 
     def resolve_model(self, name: str):
         """(base model, defaults set by SetDefaults / CopyModel) of a node model name."""
@@ -182,6 +205,8 @@ class State:
         raise _k.UnknownModelName(f"{name} is not a known model name.")
 
     def resolve_synapse(self, name: str) -> dict:
+        if name in self.plastic:
+            return {}
         if name not in self.synapse_defaults:
             raise _k.UnknownSynapseType(
                 f"Synapse type {name} does not exist (spindle implements static_synapse and "
@@ -192,6 +217,13 @@ class State:
     def defaults(self, model: str) -> dict:
         """GetDefaults(model): NEST's defaults of the keys spindle implements, with what
         SetDefaults / CopyModel changed."""
+        if model in self.plastic:
+            base = _DEFAULTS["static_synapse"]
+            d = {k: copy.deepcopy(base[k]) for k in (*SYNAPSE_KEYS, "element_type")}
+            d.update(self.plastic[model][1])
+            d["synapse_model"] = model
+            d["num_connections"] = self.synapse_count(model)
+            return d
         if model in self.synapse_defaults:
             base = _DEFAULTS["static_synapse"]
             d = {k: copy.deepcopy(base[k]) for k in (*SYNAPSE_KEYS, "element_type")}
@@ -230,6 +262,16 @@ class State:
         (device and recorder connections included, as NEST counts them)."""
         if model not in self.synapse_models_used:
             return 0
+        if model in self.plastic:
+            handles = np.frombuffer(self.kernel().synapses()[2], np.int64).tolist()
+            states = self.kernel().synapse_states(handles)
+            return sum(d.get("synapse_model") == model for d in states)
+        used = self.synapse_models_used - set(self.plastic)
+        if used == {model}:
+            plastic = [m for m in self.synapse_models_used if m in self.plastic]
+            return int(self.kernel().num_connections()) - sum(
+                self.synapse_count(m) for m in plastic
+            )
         if self.synapse_models_used == {model}:
             return int(self.kernel().num_connections())
         raise _k.NotImplemented(
@@ -239,6 +281,9 @@ class State:
 
     def set_defaults(self, model: str, params: dict) -> None:
         params = _plain(params)
+        if model in self.plastic:
+            self.plastic_call(("set", model, "", params))
+            return
         if model in self.synapse_defaults:
             bad = [k for k in params if k not in SYNAPSE_KEYS]
             if bad:
@@ -262,6 +307,9 @@ class State:
         if new in self.copied or new in self.synapse_defaults or new in _spindle.model_names():
             raise _k.NewModelNameExists(f"/{new} is the name of an existing model.")
         params = _plain(params or {})
+        if old in self.plastic:
+            self.plastic_call(("copy", old, new, params))
+            return
         if old in self.synapse_defaults:
             self.synapse_defaults[new] = {}
             # NEST keeps the new model also when its parameters are refused (BadDelay).
@@ -510,6 +558,7 @@ class State:
         conn = normalise_conn(conn_spec)
         syn = self.normalise_syn(syn_spec, conn, len(pre), len(post))
         c = Connection(ranges(pre), ranges(post), conn, syn)
+        self.send_catalog(self.kernel())
         for w in self.kernel().connect(c.pre, c.post, conn, syn):
             self.warn(w)
         if self.ran or self.actions:
@@ -527,6 +576,9 @@ class State:
         syn = dict(syn_spec)
         model = syn.pop("synapse_model", "static_synapse")
         syn = {**self.resolve_synapse(model), **syn}
+        if model in self.plastic:
+            # The engine's catalog gives the model's defaults and checks its keys.
+            syn["synapse_model"] = model
         self.synapse_models_used.add(model)
         out = {}
         for k, v in syn.items():
@@ -592,8 +644,13 @@ class State:
                 acts.append(("connect", (names(c.pre), names(c.post), c.conn, c.syn)))
             else:
                 acts.append(("set", (names(ranges(a[1])), a[2])))
+        synapse_models = [
+            (c[2], c[1], c[3]) if c[0] == "copy" else (c[1], None, c[3])
+            for c in self.synapse_calls
+        ]
         return _toml.scenario(
-            self.kernel_table(with_threads), nodes, conns, simulate, header=header, actions=acts
+            self.kernel_table(with_threads), nodes, conns, simulate, header=header, actions=acts,
+            synapse_models=synapse_models,
         )
 
     def hdf5_path(self):

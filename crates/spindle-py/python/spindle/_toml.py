@@ -49,14 +49,17 @@ def value(v) -> str:
 
 
 def scenario(
-    kernel: dict, nodes: list, connections: list, simulate, header: str = "", actions=()
+    kernel: dict, nodes: list, connections: list, simulate, header: str = "", actions=(),
+    synapse_models=(),
 ) -> str:
     """A whole scenario file.
 
     `nodes`: (name, model, n, params) per `[[nodes]]` entry; `connections`: (pre names,
     post names, conn dict, syn dict) per `[[connect]]` entry; `simulate`: the list of
     `Simulate` durations (ms), possibly empty; `actions`: ("simulate", t), ("create", node),
-    ("connect", connection) or ("set", (names, params)) per `[[actions]]` entry.
+    ("connect", connection) or ("set", (names, params)) per `[[actions]]` entry;
+    `synapse_models`: (name, copied model or None, params) per `[[synapse_models]]` entry
+    (CopyModel, or SetDefaults without a copied model).
     """
     out = []
     if header:
@@ -68,6 +71,12 @@ def scenario(
         out += ["", "[[nodes]]", f"name = {string(name)}", f"model = {string(model)}"]
         if n != 1:
             out.append(f"n = {int(n)}")
+        if params:
+            out.append(f"params = {value(params)}")
+    for name, copy_of, params in synapse_models:
+        out += ["", "[[synapse_models]]", f"name = {string(name)}"]
+        if copy_of is not None:
+            out.append(f"copy_of = {string(copy_of)}")
         if params:
             out.append(f"params = {value(params)}")
     for pre, post, conn, syn in connections:

@@ -1,0 +1,386 @@
+//! Synapse models with state: the contract between the kernel and a plastic synapse model,
+//! and the store that keeps one model's synapses of one partition (NEST's target-side
+//! `Connector<ConnectionT>`).
+//!
+//! `static_synapse` keeps its compact store (`connectome.rs`): 6 bytes per synapse, weights
+//! folded into a table of kinds. Every other synapse model implements [`PlasticModel`]: its
+//! per-connection parameters (`Params`, shared through a table of distinct values, so a
+//! homogeneous model pays nothing per synapse), its per-synapse state (`State`, e.g. `Kplus`)
+//! and NEST's `send`, which updates the weight when a presynaptic spike is delivered and
+//! may read the target's spike history ([`Archive`]). A [`PlasticStore`] keeps one model's
+//! synapses as structure-of-arrays grouped by source, as the static store is: target cell,
+//! delay, parameter index, weight (in synapse space, as NEST lists it), `t_lastspike` and the
+//! state. Delivery dispatches once per (spike, store) into the monomorphised loop of the
+//! model.
+//!
+//! A connection carries a [`SynapseSpec`]: the model (a NEST name or a copy's name) with the
+//! parameters and initial state given in its `syn_spec`. The stores are keyed by that name.
+
+use crate::archive::Archive;
+use crate::network::Take;
+use crate::params::{ParamError, Params, Value};
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+/// A synapse model with per-synapse state (everything but `static_synapse`).
+pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
+    /// Per-connection parameters (`()` for a homogeneous model, whose parameters live in the
+    /// model itself, NEST's `CommonSynapseProperties`).
+    type Params: Clone + PartialEq + Send + Sync + fmt::Debug;
+    /// Per-synapse state besides the weight and `t_lastspike`.
+    type State: Copy + Send + Sync + fmt::Debug;
+
+    /// Whether the model reads the target's spike history (NEST's models that call
+    /// `register_stdp_connection`): the target must then be a neuron, and its archive
+    /// records spikes from the first such synapse on.
+    fn reads_history(&self) -> bool;
+
+    /// NEST's check of a connection's weight against its parameters (e.g. the STDP models'
+    /// "Weight and Wmax must have same sign."), at connect time and for every drawn weight.
+    fn check_weight(&self, _params: &Self::Params, _weight: f64) -> Result<(), ParamError> {
+        Ok(())
+    }
+
+    /// NEST's `t_lastspike_` of a new synapse (ms): 0 for the STDP models, −1 for the
+    /// Tsodyks models.
+    fn initial_t_last(&self) -> f64 {
+        0.0
+    }
+
+    /// NEST's `send` for a presynaptic spike at `t_spike` (ms) through a synapse with delay
+    /// `delay` (ms): update the weight, `t_last` (NEST's `t_lastspike_`) and the state, and
+    /// return the weight the event carries (the new weight for STDP, `x·u·w` for
+    /// `tsodyks2_synapse`). `post` is the target's spike history.
+    fn send(
+        &self,
+        params: &Self::Params,
+        syn: SynapseState<'_, Self::State>,
+        t_spike: f64,
+        delay: f64,
+        post: &mut Archive,
+    ) -> f64;
+
+    /// NEST's `get_status` of one synapse: its parameters and state besides `weight` and
+    /// `delay` (which the kernel adds).
+    fn get_status(&self, params: &Self::Params, state: &Self::State, d: &mut Params);
+
+    /// NEST's `set_status` of one synapse: the keys of `d` the model knows, read on top of the
+    /// current values with NEST's checks; nothing changes on error. `weight` is the new weight
+    /// (already taken from `d` by the kernel) for the model's checks.
+    fn set_status(
+        &self,
+        params: &mut Self::Params,
+        state: &mut Self::State,
+        weight: f64,
+        d: &mut Params,
+    ) -> Result<(), ParamError>;
+}
+
+/// The mutable part of one synapse, handed to [`PlasticModel::send`].
+pub struct SynapseState<'a, S> {
+    pub weight: &'a mut f64,
+    /// NEST's `t_lastspike_` (ms), 0 before the first spike.
+    pub t_last: &'a mut f64,
+    pub state: &'a mut S,
+}
+
+/// A model with the parameters and initial state of one `syn_spec` (see [`SynapseSpec`]).
+#[derive(Debug)]
+pub struct Configured<M: PlasticModel> {
+    pub name: String,
+    pub model: Arc<M>,
+    pub params: M::Params,
+    pub state: M::State,
+    /// Whether the connection's weight is checked against the parameters: NEST checks it
+    /// only when the `syn_spec` sets some of the model's own keys (its `set_status` runs only
+    /// then).
+    pub check: bool,
+}
+
+/// What the network builder needs of a configured model, whatever its type.
+pub trait SynapseKind: Send + Sync + fmt::Debug {
+    /// The model's name (NEST's, or a copy's made with `CopyModel`).
+    fn name(&self) -> &str;
+    fn reads_history(&self) -> bool;
+    fn check_weight(&self, weight: f64) -> Result<(), ParamError>;
+    /// Bytes a synapse of this model takes in its store (for memory estimates).
+    fn bytes_per_synapse(&self) -> usize;
+    #[doc(hidden)]
+    fn new_store(&self) -> Box<dyn PlasticStore>;
+    #[doc(hidden)]
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<M: PlasticModel> SynapseKind for Configured<M> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn reads_history(&self) -> bool {
+        self.model.reads_history()
+    }
+
+    fn check_weight(&self, weight: f64) -> Result<(), ParamError> {
+        if !self.check {
+            return Ok(());
+        }
+        self.model.check_weight(&self.params, weight)
+    }
+
+    fn bytes_per_synapse(&self) -> usize {
+        // Cell, delay, parameter index, weight, t_lastspike, state.
+        4 + 2 + 2 + 8 + 8 + std::mem::size_of::<M::State>()
+    }
+
+    fn new_store(&self) -> Box<dyn PlasticStore> {
+        Box::new(Store::<M> {
+            name: self.name.clone(),
+            model: Arc::clone(&self.model),
+            offsets: Vec::new(),
+            cells: Vec::new(),
+            delays: Vec::new(),
+            param_of: Vec::new(),
+            table: Vec::new(),
+            weights: Vec::new(),
+            t_last: Vec::new(),
+            state: Vec::new(),
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The synapse model of a connection, with its parameters: `None` in a connection means
+/// `static_synapse`. Two specs are equal when they are the same object.
+#[derive(Clone, Debug)]
+pub struct SynapseSpec(pub Arc<dyn SynapseKind>);
+
+impl SynapseSpec {
+    pub fn new<M: PlasticModel>(configured: Configured<M>) -> SynapseSpec {
+        SynapseSpec(Arc::new(configured))
+    }
+
+    pub fn name(&self) -> &str {
+        self.0.name()
+    }
+}
+
+impl PartialEq for SynapseSpec {
+    fn eq(&self, other: &SynapseSpec) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.0), Arc::as_ptr(&other.0))
+    }
+}
+
+/// What delivering into a partition needs (its ring and archives), see [`PlasticStore`].
+pub struct Delivery<'a> {
+    pub(crate) ring: &'a mut [f64],
+    /// The ring slot of step `stamp − 1`.
+    pub(crate) base: usize,
+    pub(crate) ring_len: usize,
+    pub(crate) cells_per_slot: usize,
+    pub(crate) takes: &'a [Take],
+    pub(crate) cell_take: &'a [u8],
+    /// Per input cell, the partition-local index of its neuron (its archive).
+    pub(crate) cell_neuron: &'a [u32],
+    pub(crate) archives: &'a mut [Archive],
+    /// NEST's `Time::delay_steps_to_ms` factor.
+    pub(crate) ms_per_step: f64,
+}
+
+/// One model's synapses of one partition, type-erased for the partition (see the module doc).
+#[doc(hidden)]
+pub trait PlasticStore: Send + Sync {
+    fn name(&self) -> &str;
+    fn reads_history(&self) -> bool;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Allocate for the synapses of `offsets` (CSR by source, as the static store).
+    fn allocate(&mut self, offsets: Vec<u32>);
+    fn offsets(&self) -> &[u32];
+    /// Write synapse `i` of `spec`'s model.
+    fn put(&mut self, i: usize, cell: u32, delay: u16, weight: f64, spec: &dyn SynapseKind);
+    fn cell(&self, i: usize) -> u32;
+    fn set_cell(&mut self, i: usize, cell: u32);
+    /// (weight, delay in steps) of synapse `i`.
+    fn given(&self, i: usize) -> (f64, u16);
+    fn set_weight_delay(&mut self, i: usize, weight: f64, delay: u16);
+    /// One unit spike event at `t_spike` (ms) through synapses `lo .. hi` (one source's).
+    fn deliver(&mut self, lo: usize, hi: usize, t_spike: f64, d: &mut Delivery<'_>);
+    /// The model's keys of synapse `i` (`weight` and `delay` excluded).
+    fn status(&self, i: usize, d: &mut Params);
+    /// Set the model's keys of synapse `i`; `weight` is the weight it will have.
+    fn set_status(&mut self, i: usize, weight: f64, d: &mut Params) -> Result<(), ParamError>;
+    /// Heap bytes.
+    fn bytes(&self) -> usize;
+}
+
+struct Store<M: PlasticModel> {
+    name: String,
+    model: Arc<M>,
+    offsets: Vec<u32>,
+    cells: Vec<u32>,
+    delays: Vec<u16>,
+    param_of: Vec<u16>,
+    table: Vec<M::Params>,
+    weights: Vec<f64>,
+    t_last: Vec<f64>,
+    state: Vec<M::State>,
+}
+
+impl<M: PlasticModel> PlasticStore for Store<M> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn reads_history(&self) -> bool {
+        self.model.reads_history()
+    }
+
+    fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    fn allocate(&mut self, offsets: Vec<u32>) {
+        let n = offsets.last().copied().unwrap_or(0) as usize;
+        self.offsets = offsets;
+        self.cells = vec![0; n];
+        self.delays = vec![0; n];
+        self.param_of = vec![0; n];
+        self.weights = vec![0.0; n];
+        self.t_last = vec![self.model.initial_t_last(); n];
+        self.state = Vec::with_capacity(n);
+    }
+
+    fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    fn put(&mut self, i: usize, cell: u32, delay: u16, weight: f64, spec: &dyn SynapseKind) {
+        let spec = spec
+            .as_any()
+            .downcast_ref::<Configured<M>>()
+            .expect("a store holds one model");
+        let p = match self.table.iter().rposition(|p| *p == spec.params) {
+            Some(p) => p,
+            None => {
+                assert!(
+                    self.table.len() <= usize::from(u16::MAX),
+                    "at most 65 536 distinct parameter sets per synapse model and partition"
+                );
+                self.table.push(spec.params.clone());
+                self.table.len() - 1
+            }
+        };
+        self.cells[i] = cell;
+        self.delays[i] = delay;
+        self.param_of[i] = p as u16;
+        self.weights[i] = weight;
+        if self.state.len() < self.cells.len() {
+            self.state.resize(self.cells.len(), spec.state);
+        }
+        self.state[i] = spec.state;
+    }
+
+    fn cell(&self, i: usize) -> u32 {
+        self.cells[i]
+    }
+
+    fn set_cell(&mut self, i: usize, cell: u32) {
+        self.cells[i] = cell;
+    }
+
+    fn given(&self, i: usize) -> (f64, u16) {
+        (self.weights[i], self.delays[i])
+    }
+
+    fn set_weight_delay(&mut self, i: usize, weight: f64, delay: u16) {
+        self.weights[i] = weight;
+        self.delays[i] = delay;
+    }
+
+    fn deliver(&mut self, lo: usize, hi: usize, t_spike: f64, d: &mut Delivery<'_>) {
+        let model = &*self.model;
+        for i in lo..hi {
+            let cell = self.cells[i];
+            if cell == crate::partition::TRASH_CELL {
+                continue;
+            }
+            let delay = self.delays[i];
+            let post = &mut d.archives[d.cell_neuron[cell as usize] as usize];
+            let weight = model.send(
+                &self.table[usize::from(self.param_of[i])],
+                SynapseState {
+                    weight: &mut self.weights[i],
+                    t_last: &mut self.t_last[i],
+                    state: &mut self.state[i],
+                },
+                t_spike,
+                f64::from(delay) * d.ms_per_step,
+                post,
+            );
+            let mut slot = d.base + usize::from(delay);
+            if slot >= d.ring_len {
+                slot -= d.ring_len;
+            }
+            let take = d.takes[usize::from(d.cell_take[cell as usize])];
+            d.ring[slot * d.cells_per_slot + cell as usize] += take.of(weight);
+        }
+    }
+
+    fn status(&self, i: usize, d: &mut Params) {
+        self.model.get_status(
+            &self.table[usize::from(self.param_of[i])],
+            &self.state[i],
+            d,
+        );
+    }
+
+    fn set_status(&mut self, i: usize, weight: f64, d: &mut Params) -> Result<(), ParamError> {
+        let mut params = self.table[usize::from(self.param_of[i])].clone();
+        let mut state = self.state[i];
+        self.model.set_status(&mut params, &mut state, weight, d)?;
+        if params != self.table[usize::from(self.param_of[i])] {
+            let p = match self.table.iter().position(|p| *p == params) {
+                Some(p) => p,
+                None => {
+                    self.table.push(params);
+                    self.table.len() - 1
+                }
+            };
+            self.param_of[i] = p as u16;
+        }
+        self.state[i] = state;
+        Ok(())
+    }
+
+    fn bytes(&self) -> usize {
+        self.offsets.capacity() * 4
+            + self.cells.capacity() * 4
+            + self.delays.capacity() * 2
+            + self.param_of.capacity() * 2
+            + self.weights.capacity() * 8
+            + self.t_last.capacity() * 8
+            + self.state.capacity() * std::mem::size_of::<M::State>()
+            + self.table.capacity() * std::mem::size_of::<M::Params>()
+    }
+}
+
+/// Read an `f64` key of a synapse dictionary into `slot` (NEST's `update_value`).
+pub fn update_f64(d: &mut Params, key: &str, slot: &mut f64) -> Result<(), ParamError> {
+    if let Some(v) = d.f64(key)? {
+        *slot = v;
+    }
+    Ok(())
+}
+
+/// Write `(key, value)` pairs into a synapse dictionary.
+pub fn put_f64(d: &mut Params, pairs: &[(&str, f64)]) {
+    for &(k, v) in pairs {
+        d.insert(k, Value::Float(v));
+    }
+}

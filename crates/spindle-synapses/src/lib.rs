@@ -1,0 +1,310 @@
+//! Synapse models with state of spindle, each reproducing its NEST 3.10 namesake on
+//! deterministic scenarios (final weights, spikes on the same steps).
+//!
+//! * [`stdp_synapse`] — pair STDP, multiplicative weight dependence, parameters per
+//!   connection.
+//! * [`stdp_synapse_hom`] — the same rule with parameters shared by the model.
+//! * [`stdp_pl_synapse_hom`] — pair STDP with power-law facilitation, shared parameters
+//!   (NEST's `hpc_benchmark` rule).
+//! * [`tsodyks2_synapse`] — short-term depression and facilitation.
+//!
+//! `static_synapse` is the kernel's compact store and has no file here. A front end keeps a
+//! [`SynapseCatalog`]: NEST's models and the copies made with `CopyModel`, each with its
+//! defaults (`SetDefaults`), and turns a `syn_spec` into a
+//! [`SynapseSpec`](spindle_core::synapse::SynapseSpec) with [`SynapseCatalog::configure`].
+
+mod stdp;
+pub mod stdp_pl_synapse_hom;
+pub mod stdp_synapse;
+pub mod stdp_synapse_hom;
+pub mod tsodyks2_synapse;
+
+use spindle_core::params::{ParamError, Params, Value};
+use spindle_core::synapse::{Configured, PlasticModel, SynapseSpec};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use stdp_pl_synapse_hom::{StdpPlParams, StdpPlSynapseHom};
+use stdp_synapse::{StdpParams, StdpSynapse};
+use stdp_synapse_hom::StdpSynapseHom;
+use tsodyks2_synapse::Tsodyks2Synapse;
+
+/// Every synapse model spindle implements, by NEST name.
+pub const SYNAPSE_MODELS: &[&str] = &[
+    "static_synapse",
+    "stdp_pl_synapse_hom",
+    "stdp_synapse",
+    "stdp_synapse_hom",
+    "tsodyks2_synapse",
+];
+
+/// The keys every synapse model takes in a `syn_spec`.
+pub const GENERIC_KEYS: &[&str] = &["weight", "delay", "receptor_type", "synapse_model"];
+
+/// (per-connection keys, keys only `SetDefaults`/`CopyModel` may set) of a model.
+pub fn model_keys(base: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    Some(match base {
+        "static_synapse" => (&[], &[]),
+        "stdp_synapse" => (stdp_synapse::KEYS, &[]),
+        "stdp_synapse_hom" => (stdp_synapse_hom::KEYS, stdp_synapse_hom::COMMON_KEYS),
+        "stdp_pl_synapse_hom" => (stdp_pl_synapse_hom::KEYS, stdp_pl_synapse_hom::COMMON_KEYS),
+        "tsodyks2_synapse" => (tsodyks2_synapse::KEYS, &[]),
+        _ => return None,
+    })
+}
+
+/// A synapse model as a front end knows it: its NEST base model and its defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SynapseEntry {
+    pub base: &'static str,
+    /// The model's own keys with their default values (generic keys excluded).
+    pub defaults: Params,
+    /// Defaults of the generic keys changed by `SetDefaults`/`CopyModel` (`weight`,
+    /// `delay`, `receptor_type`).
+    pub generic: Params,
+}
+
+/// NEST's synapse models and their copies, by name.
+#[derive(Clone, Debug)]
+pub struct SynapseCatalog {
+    models: BTreeMap<String, SynapseEntry>,
+}
+
+impl Default for SynapseCatalog {
+    fn default() -> SynapseCatalog {
+        let models = SYNAPSE_MODELS
+            .iter()
+            .map(|&m| {
+                let entry = SynapseEntry {
+                    base: m,
+                    defaults: base_defaults(m),
+                    generic: Params::new(),
+                };
+                (m.to_string(), entry)
+            })
+            .collect();
+        SynapseCatalog { models }
+    }
+}
+
+/// NEST's defaults of a model's own keys.
+fn base_defaults(base: &str) -> Params {
+    let mut d = Params::new();
+    match base {
+        "stdp_synapse" | "stdp_synapse_hom" => StdpParams::default().get(&mut d),
+        "stdp_pl_synapse_hom" => StdpPlParams::default().get(&mut d),
+        "tsodyks2_synapse" => {
+            Tsodyks2Synapse::defaults(&mut d);
+            return d;
+        }
+        _ => return d,
+    }
+    d.insert("Kplus", Value::Float(0.0));
+    d
+}
+
+/// NEST's `UnknownSynapseType`.
+pub fn unknown_synapse(name: &str) -> ParamError {
+    ParamError::Rule {
+        kind: "UnknownSynapseType",
+        message: format!("Synapse with name {name} does not exist."),
+        given: vec![("synapse_model".into(), format!("{name:?}"))],
+        valid: Some(format!("one of {}", SYNAPSE_MODELS.join(", "))),
+    }
+}
+
+impl SynapseCatalog {
+    pub fn names(&self) -> Vec<&str> {
+        self.models.keys().map(String::as_str).collect()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&SynapseEntry> {
+        self.models.get(name)
+    }
+
+    /// NEST's `CopyModel(old, new, params)`.
+    pub fn copy_model(&mut self, old: &str, new: &str, params: &Params) -> Result<(), ParamError> {
+        if self.models.contains_key(new) {
+            return Err(ParamError::Rule {
+                kind: "NewModelNameExists",
+                message: format!("/{new} is the name of an existing model."),
+                given: vec![("new".into(), new.into())],
+                valid: None,
+            });
+        }
+        let entry = self
+            .models
+            .get(old)
+            .ok_or_else(|| unknown_synapse(old))?
+            .clone();
+        self.models.insert(new.to_string(), entry);
+        if let Err(e) = self.set_defaults(new, params) {
+            self.models.remove(new);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// NEST's `SetDefaults(model, params)`: the model's own keys (checked as the model checks
+    /// them) and the generic ones; an unknown key is refused.
+    pub fn set_defaults(&mut self, name: &str, params: &Params) -> Result<(), ParamError> {
+        let entry = self.models.get(name).ok_or_else(|| unknown_synapse(name))?;
+        let mut d = params.clone();
+        let mut generic = entry.generic.clone();
+        for key in ["weight", "delay", "receptor_type"] {
+            if let Some(v) = d.take(key) {
+                generic.insert(key, v);
+            }
+        }
+        let mut defaults = entry.defaults.clone();
+        for key in d.keys().map(str::to_string).collect::<Vec<_>>() {
+            if defaults.contains(&key) {
+                defaults.insert(key.clone(), d.take(&key).expect("present"));
+            }
+        }
+        let (own, common) = model_keys(entry.base).expect("a known base");
+        let keys: Vec<&'static str> = own.iter().chain(common).copied().collect();
+        d.finish(name, &keys)?;
+        // Check the new defaults as a connection with the default weight would be.
+        let weight = match generic.get("weight") {
+            Some(Value::Float(w)) => *w,
+            Some(Value::Int(w)) => *w as f64,
+            _ => 1.0,
+        };
+        let mut given = Params::new();
+        for key in own {
+            if let Some(v) = params.get(key) {
+                given.insert(*key, v.clone());
+            }
+        }
+        if own.iter().chain(common).any(|k| params.contains(k)) {
+            configure(entry.base, name, &defaults, given, weight, true)?;
+        }
+        let entry = self.models.get_mut(name).expect("checked");
+        entry.defaults = defaults;
+        entry.generic = generic;
+        Ok(())
+    }
+
+    /// NEST's `GetDefaults` of a synapse model's own keys and changed generic keys.
+    pub fn defaults(&self, name: &str) -> Option<Params> {
+        let e = self.models.get(name)?;
+        let mut d = e.defaults.clone();
+        for (k, v) in e.generic.clone().into_map() {
+            d.insert(k, v);
+        }
+        Some(d)
+    }
+
+    /// The model of a `syn_spec` naming `name`: `None` for `static_synapse` and its copies.
+    /// Takes the model's own keys from `syn` (the caller reads the generic ones and reports
+    /// what is left); a key of the model that only `SetDefaults`/`CopyModel` may set fails
+    /// with NEST's `NotImplemented`. `weight` is the connection's weight, if constant, for
+    /// NEST's checks.
+    pub fn configure(
+        &self,
+        name: &str,
+        syn: &mut Params,
+        weight: Option<f64>,
+    ) -> Result<Option<SynapseSpec>, ParamError> {
+        let entry = self.models.get(name).ok_or_else(|| unknown_synapse(name))?;
+        if entry.base == "static_synapse" {
+            return Ok(None);
+        }
+        let (own, common) = model_keys(entry.base).expect("a known base");
+        if let Some(key) = common.iter().find(|k| syn.contains(k)) {
+            return Err(ParamError::Rule {
+                kind: "NotImplemented",
+                message: format!(
+                    "Synapse parameter \"{key}\" can only be set via SetDefaults() or CopyModel()."
+                ),
+                given: vec![(
+                    key.to_string(),
+                    syn.get(key).map(|v| v.to_string()).unwrap_or_default(),
+                )],
+                valid: None,
+            });
+        }
+        let mut given = Params::new();
+        for key in own {
+            if let Some(v) = syn.take(key) {
+                given.insert(*key, v);
+            }
+        }
+        let check = !given.is_empty();
+        configure(
+            entry.base,
+            name,
+            &entry.defaults,
+            given,
+            weight.unwrap_or(1.0),
+            check,
+        )
+        .map(Some)
+    }
+}
+
+/// A configured model: `defaults` (every own key of the model, already checked), then
+/// `given` through the model's `set_status` with NEST's checks against `weight` when `check`
+/// (NEST runs a connection's `set_status` only when its `syn_spec` sets some of the model's
+/// keys).
+fn configure(
+    base: &str,
+    name: &str,
+    defaults: &Params,
+    given: Params,
+    weight: f64,
+    check: bool,
+) -> Result<SynapseSpec, ParamError> {
+    let mut d = defaults.clone();
+    let kplus = d.f64("Kplus")?.unwrap_or(0.0);
+    match base {
+        "stdp_synapse" | "stdp_synapse_hom" => {
+            let mut p = StdpParams::default();
+            p.set(&mut d)?;
+            if base == "stdp_synapse" {
+                finish(StdpSynapse, name, p, kplus, given, weight, check)
+            } else {
+                finish(StdpSynapseHom::new(), name, p, kplus, given, weight, check)
+            }
+        }
+        "stdp_pl_synapse_hom" => {
+            let mut p = StdpPlParams::default();
+            p.set(&mut d)?;
+            finish(
+                StdpPlSynapseHom::new(),
+                name,
+                p,
+                kplus,
+                given,
+                weight,
+                check,
+            )
+        }
+        "tsodyks2_synapse" => {
+            let (p, s) = Tsodyks2Synapse::read(&mut d)?;
+            finish(Tsodyks2Synapse, name, p, s, given, weight, check)
+        }
+        _ => Err(unknown_synapse(base)),
+    }
+}
+
+fn finish<M: PlasticModel>(
+    model: M,
+    name: &str,
+    mut params: M::Params,
+    mut state: M::State,
+    mut given: Params,
+    weight: f64,
+    check: bool,
+) -> Result<SynapseSpec, ParamError> {
+    if check {
+        model.set_status(&mut params, &mut state, weight, &mut given)?;
+    }
+    Ok(SynapseSpec::new(Configured {
+        name: name.to_string(),
+        model: Arc::new(model),
+        params,
+        state,
+        check,
+    }))
+}

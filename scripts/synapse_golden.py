@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Golden data of plastic synapses from NEST 3.10: final weights and synapse state.
+
+    scripts/synapse_golden.py [STEM ...] [--check]
+
+For each scenario `tests/scenarios/<stem>.toml` of `STEMS` (or the named ones), builds the
+network in NEST with `scripts/nest_run_scenario.py`'s builder (one thread), runs its
+`[simulate]` chunks and writes `tests/data/<stem>.synapses.json`: after every chunk, every
+connection whose model is not `static_synapse`, in NEST's `GetConnections` order, as
+(source, target, synapse_model, weight, delay, {state key: value}) with the state keys
+`Kplus`, `u`, `x` the model has, and at the end every spike recorder's
+(senders, times in steps). `tests/plastic_synapses_nest.rs` replays it. With `--check` the
+committed file is compared instead of written.
+
+Pinned to NEST 3.10.0, as `generate_golden.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+import nest_run_scenario as runner  # noqa: E402
+
+REQUIRED_NEST_VERSION = "3.10.0"
+STEMS = ["stdp_synapses", "stdp_synapses_001"]
+# The synapse state recorded beside the weight.
+STATE_KEYS = ("Kplus", "u", "x")
+
+
+def connections(nest) -> list:
+    rows = []
+    conns = nest.GetConnections()
+    if len(conns) == 0:
+        return rows
+    for c in _records(conns):
+        if c["synapse_model"] == "static_synapse":
+            continue
+        state = {k: float(c[k]) for k in STATE_KEYS if c.get(k) is not None}
+        rows.append(
+            [int(c["source"]), int(c["target"]), c["synapse_model"], float(c["weight"]),
+             float(c["delay"]), state]
+        )
+    return rows
+
+
+def _records(conns) -> list:
+    d = conns.get()
+    keys = list(d)
+    n = len(d["source"])
+    return [{k: d[k][i] for k in keys if isinstance(d[k], (list, tuple))} for i in range(n)]
+
+
+def golden(stem: str) -> dict:
+    os.environ.setdefault("PYNEST_QUIET", "1")
+    import nest
+
+    if nest.__version__ != REQUIRED_NEST_VERSION:
+        sys.exit(f"synapse_golden: NEST {nest.__version__}, need {REQUIRED_NEST_VERSION}")
+    nest.verbosity = nest.VerbosityLevel.ERROR
+    scenario = runner.load_scenario(REPO / "tests" / "scenarios" / f"{stem}.toml")
+    runner.build(nest, scenario, 1, scenario.seed)
+    chunks = []
+    for chunk in scenario.chunks:
+        nest.Simulate(chunk)
+        chunks.append(connections(nest))
+    spikes = {}
+    for entry in scenario.nodes:
+        if entry.model == "spike_recorder":
+            ev = entry.nodes.get("events")
+            spikes[entry.name] = {
+                "senders": [int(s) for s in ev["senders"]],
+                "steps": [int(round(t / scenario.resolution)) for t in ev["times"]],
+            }
+    return {"nest_version": nest.__version__, "chunks": chunks, "spikes": spikes}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("stems", nargs="*")
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    for stem in args.stems or STEMS:
+        data = golden(stem)
+        path = REPO / "tests" / "data" / f"{stem}.synapses.json"
+        text = json.dumps(data, indent=None, separators=(",", ":")) + "\n"
+        if args.check:
+            if path.read_text() != text:
+                print(f"{path}: differs from NEST's output", file=sys.stderr)
+                return 1
+        else:
+            path.write_text(text)
+            print(f"{path}: {len(text)} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

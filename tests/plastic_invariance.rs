@@ -1,0 +1,116 @@
+//! Contract: a network with plastic synapses (STDP and short-term plasticity on recurrent
+//! random connections, Poisson drive) gives bit-identical spikes, weights and synapse state
+//! for 1, 2 and 3 threads, and for one `Simulate` or the same time in pieces that end inside
+//! min-delay slices.
+
+use spindle::io::{MemorySink, Recording};
+use spindle::{Network, RunOptions, Scenario};
+
+fn scenario(times: &str) -> String {
+    format!(
+        r#"
+[kernel]
+resolution = 0.1
+seed = 7
+[[nodes]]
+name = "e"
+model = "iaf_psc_alpha"
+n = 80
+params = {{ I_e = 200.0 }}
+[[nodes]]
+name = "i"
+model = "iaf_psc_exp"
+n = 20
+params = {{ tau_minus = 30.0 }}
+[[nodes]]
+name = "drive"
+model = "poisson_generator"
+params = {{ rate = 9000.0 }}
+[[nodes]]
+name = "sr"
+model = "spike_recorder"
+[[connect]]
+pre = "drive"
+post = ["e", "i"]
+syn = {{ weight = 20.0, delay = 1.5 }}
+[[connect]]
+pre = "e"
+post = ["e", "i"]
+conn = {{ rule = "fixed_indegree", indegree = 20 }}
+syn = {{ synapse_model = "stdp_synapse", weight = {{ distribution = "uniform", low = 10.0, high = 40.0 }}, delay = {{ distribution = "uniform", low = 1.0, high = 3.0 }}, Wmax = 60.0, lambda = 0.05 }}
+[[connect]]
+pre = "e"
+post = "e"
+conn = {{ rule = "pairwise_bernoulli", p = 0.1 }}
+syn = {{ synapse_model = "stdp_pl_synapse_hom", weight = 5.0, delay = 1.0 }}
+[[connect]]
+pre = "i"
+post = ["e", "i"]
+conn = {{ rule = "fixed_indegree", indegree = 10 }}
+syn = {{ synapse_model = "tsodyks2_synapse", weight = -60.0, delay = 1.2, tau_fac = 50.0 }}
+[[connect]]
+pre = ["e", "i"]
+post = "sr"
+[simulate]
+time = {times}
+"#
+    )
+}
+
+/// A synapse as (source, target, model, weight bits, state).
+type Row = (u32, u32, String, u64, String);
+
+/// The recording, and every synapse.
+fn run(times: &str, threads: usize) -> (Recording, Vec<Row>) {
+    let scenario = Scenario::parse(&scenario(times), None).expect("parses");
+    let opts = RunOptions {
+        threads: Some(threads),
+        seed: None,
+    };
+    let mut net = Network::build(&scenario, &opts).expect("builds");
+    let mut sink = MemorySink::with_names(net.recorder_names());
+    net.simulate(&mut sink, &mut |_| true).expect("runs");
+    let sim = &net.simulation;
+    let mut rows = Vec::new();
+    for r in sim.synapses() {
+        let (Some(id), Some(info)) = (r.id, r.connection.synapse) else {
+            continue;
+        };
+        rows.push((
+            r.connection.source.0,
+            r.connection.target.0,
+            sim.synapse_model(id).expect("a synapse").to_string(),
+            info.weight.to_bits(),
+            format!("{:?}", sim.synapse_state(id)),
+        ));
+    }
+    (sink.recording, rows)
+}
+
+#[test]
+fn plastic_networks_do_not_depend_on_threads_or_run_splits() {
+    let (rec, rows) = run("300.0", 1);
+    assert!(
+        rec.spike_recorders[0].times.len() > 500,
+        "the network is active"
+    );
+    let learned = rows
+        .iter()
+        .filter(|r| r.2 == "stdp_synapse")
+        .map(|r| f64::from_bits(r.3))
+        .collect::<Vec<_>>();
+    assert!(
+        learned.iter().any(|&w| w != learned[0]),
+        "the weights changed"
+    );
+    for threads in [2, 3] {
+        let other = run("300.0", threads);
+        assert!(other.0 == rec, "{threads} threads: spikes differ");
+        assert!(other.1 == rows, "{threads} threads: synapses differ");
+    }
+    for split in ["[100.0, 0.3, 199.7]", "[12.3, 287.7]"] {
+        let other = run(split, 2);
+        assert!(other.0 == rec, "time = {split}: spikes differ");
+        assert!(other.1 == rows, "time = {split}: synapses differ");
+    }
+}

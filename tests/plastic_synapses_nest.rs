@@ -1,0 +1,160 @@
+//! Contract: plastic synapses give NEST 3.10's final weights (to 1e-9 relative), synapse state
+//! (`Kplus`) and spikes on the same steps, after every chunk of a chunked run, for any thread
+//! count. The golden files `tests/data/<stem>.synapses.json` come from
+//! `scripts/synapse_golden.py` (NEST 3.10.0) on `tests/scenarios/<stem>.toml`.
+
+mod common;
+
+use serde_json::Value as Json;
+use spindle::io::MemorySink;
+use spindle::{Network, RunOptions, Scenario};
+use spindle_core::params::Value;
+
+/// The synapse state compared beside the weight.
+const STATE_KEYS: [&str; 3] = ["Kplus", "u", "x"];
+
+/// (source, target, synapse model, weight, delay ms, state values by `STATE_KEYS`, NaN where
+/// the model has no such key) of every non-static synapse.
+type Row = (u32, u32, String, f64, f64, [f64; 3]);
+
+fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
+    rows.sort_by(|a, b| {
+        (a.0, a.1, &a.2)
+            .cmp(&(b.0, b.1, &b.2))
+            .then(a.4.total_cmp(&b.4))
+    });
+    rows
+}
+
+fn plastic_rows(net: &mut Network) -> Vec<Row> {
+    let sim = &net.simulation;
+    let mut rows = Vec::new();
+    for r in sim.synapses() {
+        let (Some(id), Some(info)) = (r.id, r.connection.synapse) else {
+            continue;
+        };
+        let model = sim.synapse_model(id).expect("a synapse");
+        if model == "static_synapse" {
+            continue;
+        }
+        let status = sim.synapse_state(id);
+        let state = STATE_KEYS.map(|k| match status.get(k) {
+            Some(Value::Float(v)) => *v,
+            _ => f64::NAN,
+        });
+        rows.push((
+            r.connection.source.0,
+            r.connection.target.0,
+            model.to_string(),
+            info.weight,
+            info.delay as f64 * sim.grid().ms_per_step(),
+            state,
+        ));
+    }
+    sorted(rows)
+}
+
+fn golden_rows(chunk: &Json) -> Vec<Row> {
+    let rows = chunk
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_u64().unwrap() as u32,
+                r[1].as_u64().unwrap() as u32,
+                r[2].as_str().unwrap().to_string(),
+                r[3].as_f64().unwrap(),
+                r[4].as_f64().unwrap(),
+                STATE_KEYS.map(|k| r[5].get(k).and_then(Json::as_f64).unwrap_or(f64::NAN)),
+            )
+        })
+        .collect();
+    sorted(rows)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+}
+
+fn check(stem: &str, threads: usize) {
+    let root = common::root();
+    let scenario = Scenario::load(&root.join(format!("tests/scenarios/{stem}.toml")))
+        .expect("the scenario parses");
+    let text = std::fs::read_to_string(root.join(format!("tests/data/{stem}.synapses.json")))
+        .expect("golden data (scripts/synapse_golden.py)");
+    let golden: Json = serde_json::from_str(&text).expect("json");
+    let opts = RunOptions {
+        threads: Some(threads),
+        seed: None,
+    };
+    let mut net = Network::build(&scenario, &opts).expect("the scenario builds");
+    let mut sink = MemorySink::with_names(net.recorder_names());
+    net.simulation.begin_recording(&mut sink).expect("begin");
+    let chunks = net.chunks.clone();
+    for (k, &steps) in chunks.iter().enumerate() {
+        net.simulation
+            .run(steps, &mut sink)
+            .expect("the run succeeds");
+        let got = plastic_rows(&mut net);
+        let want = golden_rows(&golden["chunks"][k]);
+        assert_eq!(got.len(), want.len(), "{stem}: chunk {k}: synapse count");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!((g.0, g.1, &g.2), (w.0, w.1, &w.2), "{stem}: chunk {k}");
+            assert!(
+                close(g.3, w.3)
+                    && close(g.4, w.4)
+                    && g.5
+                        .iter()
+                        .zip(&w.5)
+                        .all(|(a, b)| close(*a, *b) || a.is_nan() && b.is_nan()),
+                "{stem} ({threads} threads): chunk {k}: {g:?} but NEST has {w:?}"
+            );
+        }
+    }
+    let rec = sink.recording;
+    for sr in &rec.spike_recorders {
+        let want = &golden["spikes"][sr.name.as_str()];
+        let senders: Vec<u64> = want["senders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        let steps: Vec<i64> = want["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
+        let h = scenario.kernel.resolution;
+        let mut got: Vec<(i64, u64)> = sr
+            .times
+            .iter()
+            .zip(&sr.senders)
+            .map(|(&t, &s)| ((t / h).round() as i64, s as u64))
+            .collect();
+        let mut want: Vec<(i64, u64)> = steps.into_iter().zip(senders).collect();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(
+            got, want,
+            "{stem} ({threads} threads): spikes of {}",
+            sr.name
+        );
+    }
+}
+
+#[test]
+fn stdp_synapses_match_nest() {
+    for threads in [1, 2, 3] {
+        check("stdp_synapses", threads);
+    }
+}
+
+#[test]
+fn stdp_synapses_at_001_match_nest() {
+    for threads in [1, 3] {
+        check("stdp_synapses_001", threads);
+    }
+}
