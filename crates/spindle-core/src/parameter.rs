@@ -41,7 +41,7 @@
 //! | `{ op = "conditional", condition, if_true, if_false }` | `if_true` where `condition ≠ 0`, else `if_false` |
 
 use crate::params::{ParamError, Params, Value};
-use crate::rng::{self, uniform};
+use crate::rng::{self, standard_normal, uniform};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -265,18 +265,6 @@ fn nest_error(kind: &'static str, message: &str, shown: String) -> ParamError {
         message: message.to_string(),
         given: vec![(String::new(), shown)],
         valid: None,
-    }
-}
-
-/// A standard normal draw (Marsaglia's polar method; the second value is discarded).
-fn standard_normal(r: &mut ChaCha8Rng) -> f64 {
-    loop {
-        let u = 2.0 * uniform(r) - 1.0;
-        let v = 2.0 * uniform(r) - 1.0;
-        let s = u * u + v * v;
-        if s > 0.0 && s < 1.0 {
-            return u * (-2.0 * s.ln() / s).sqrt();
-        }
     }
 }
 
