@@ -67,6 +67,7 @@ mod multisynapse;
 mod param_sets;
 pub mod parrot_neuron;
 pub mod rkf45;
+mod streams;
 mod voltages;
 
 pub use aeif_cond_alpha::AeifCondAlpha;

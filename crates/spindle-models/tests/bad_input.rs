@@ -376,21 +376,11 @@ fn iaf_psc_exp_rules_have_nest_messages_in_nest_order() {
 }
 
 #[test]
-fn iaf_psc_exp_refuses_the_stochastic_threshold_it_does_not_implement() {
-    let m = "iaf_psc_exp";
-    for delta in [1e-10, 0.5, 2.0] {
-        let err = build_model(m, &[("delta", f(delta))])
-            .map(|_| ())
-            .unwrap_err();
-        let msg = message(err);
-        assert!(
-            msg.contains("stochastic threshold") && msg.contains("not support"),
-            "{msg}"
-        );
-    }
-    // NEST's deterministic branch is `delta < 1e-10`: those values are exact and accepted.
-    for delta in [0.0, 1e-11] {
-        assert!(build_model(m, &[("delta", f(delta)), ("rho", f(0.5))]).is_ok());
+fn iaf_psc_exp_accepts_both_thresholds() {
+    // NEST's deterministic branch is `delta < 1e-10`, its stochastic one `delta > 1e-10`; at
+    // exactly 1e-10 the neuron never fires. All are valid parameters.
+    for delta in [0.0, 1e-11, 1e-10, 0.5, 2.0] {
+        assert!(build_model("iaf_psc_exp", &[("delta", f(delta)), ("rho", f(0.5))]).is_ok());
     }
 }
 
