@@ -43,6 +43,9 @@ pub mod aeif_psc_delta;
 pub mod aeif_psc_exp;
 pub mod amat2_psc_exp;
 mod glif;
+mod gif;
+pub mod gif_cond_exp;
+pub mod gif_psc_exp;
 pub mod glif_cond;
 pub mod glif_psc;
 mod hh;
@@ -76,6 +79,8 @@ pub use aeif_psc_alpha::AeifPscAlpha;
 pub use aeif_psc_delta::AeifPscDelta;
 pub use aeif_psc_exp::AeifPscExp;
 pub use amat2_psc_exp::Amat2PscExp;
+pub use gif_cond_exp::GifCondExp;
+pub use gif_psc_exp::GifPscExp;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
 pub use hh_cond_exp_traub::HhCondExpTraub;
@@ -106,6 +111,8 @@ pub const NEURON_MODELS: &[&str] = &[
     aeif_psc_delta::MODEL_NAME,
     aeif_psc_exp::MODEL_NAME,
     amat2_psc_exp::MODEL_NAME,
+    gif_cond_exp::MODEL_NAME,
+    gif_psc_exp::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
@@ -144,6 +151,8 @@ pub fn neuron_model(
         aeif_psc_delta::MODEL_NAME => boxed(AeifPscDelta::from_params(params)),
         aeif_psc_exp::MODEL_NAME => boxed(AeifPscExp::from_params(params)),
         amat2_psc_exp::MODEL_NAME => boxed(Amat2PscExp::from_params(params)),
+        gif_cond_exp::MODEL_NAME => boxed(GifCondExp::from_params(params)),
+        gif_psc_exp::MODEL_NAME => boxed(GifPscExp::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
@@ -176,6 +185,8 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         aeif_psc_delta::MODEL_NAME => Some(aeif_psc_delta::KEYS),
         aeif_psc_exp::MODEL_NAME => Some(aeif_psc_exp::KEYS),
         amat2_psc_exp::MODEL_NAME => Some(amat2_psc_exp::KEYS),
+        gif_cond_exp::MODEL_NAME => Some(gif_cond_exp::KEYS),
+        gif_psc_exp::MODEL_NAME => Some(gif_psc_exp::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),

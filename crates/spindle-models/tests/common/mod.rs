@@ -26,6 +26,9 @@ pub const TOLERANCE: f64 = if cfg!(all(
     1e-12
 };
 
+/// The kernel seed of [`Drive::new`].
+pub const SEED: u64 = 143_202_461;
+
 pub struct Drive {
     pub grid: TimeGrid,
     pub model: Box<dyn NeuronModel>,
@@ -40,8 +43,15 @@ pub struct Drive {
 
 impl Drive {
     pub fn new(model: Box<dyn NeuronModel>, n: usize, h: f64) -> Drive {
+        Drive::seeded(model, n, h, SEED)
+    }
+
+    /// A drive whose stochastic neurons draw from the streams of kernel seed `seed`, neuron
+    /// `i` being node `i + 1` (as the kernel hands them out, `NeuronChunk::seed_streams`).
+    pub fn seeded(model: Box<dyn NeuronModel>, n: usize, h: f64, seed: u64) -> Drive {
         let grid = TimeGrid::from_resolution_ms(h).unwrap();
         let mut chunk = model.instantiate(n);
+        chunk.seed_streams(seed, 1);
         chunk.prepare(&grid);
         Drive {
             grid,
