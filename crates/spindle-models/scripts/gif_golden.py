@@ -6,7 +6,7 @@ The escape noise draws from NEST's generator, which spindle does not reproduce; 
 scenarios are the deterministic ones: lambda_0 = 0 (the neuron never fires, no draw: membrane,
 synapse and kernel traces), and a tiny Delta_V (1e-9 mV), for which lambda_0*exp((V-E_sfa)/Delta_V)
 overflows to infinity above the threshold and underflows to 0 below, so that the neuron fires
-exactly when V > E_sfa, whatever the draws (checked here by running every scenario under two
+exactly when V > E_sfa, whatever the draws (checked by running every scenario under two
 seeds). Spikes of both signs, multiplicities, several delays, dc and step currents,
 h = 0.1 and 0.01 ms.
 
@@ -14,37 +14,8 @@ Usage: python3 scripts/gif_golden.py   (from crates/spindle-models; needs NEST 3
 """
 import random
 
-import nest
-
-import nest_golden
 from iaf_golden import random_spikes
-
-
-def run_both_seeds(model, name, h, T, params, spikes, currents, record, every):
-    """nest_golden.run, after checking that the scenario does not depend on NEST's seed."""
-    trains = []
-    for seed in (1, 12345):
-        nest.ResetKernel()
-        nest.set_verbosity("M_ERROR")
-        nest.rng_seed = seed
-        nest.resolution = h
-        n = nest.Create(model, params=params)
-        for (t, d, rec, w, m) in spikes:
-            sg = nest.Create("spike_generator", params={"spike_times": [t], "spike_multiplicities": [m]})
-            nest.Connect(sg, n, syn_spec={"weight": w, "delay": d, "receptor_type": rec})
-        for (start, stop, amp, w, d, rec) in currents:
-            if start == 0:  # as nest_golden.run builds it
-                g = nest.Create("dc_generator", params={"amplitude": amp, "start": start, "stop": stop})
-            else:
-                g = nest.Create("step_current_generator", params={
-                    "amplitude_times": [start], "amplitude_values": [amp], "start": start, "stop": stop})
-            nest.Connect(g, n, syn_spec={"weight": w, "delay": d, "receptor_type": rec})
-        sr = nest.Create("spike_recorder")
-        nest.Connect(n, sr)
-        nest.Simulate(T)
-        trains.append(list(sr.get("events")["times"]))
-    assert trains[0] == trains[1], f"{model}/{name} depends on NEST's seed"
-    nest_golden.run(model, name, h, T, params, spikes, currents, record, every)
+from nest_golden import run_seed_independent
 
 
 def main():
@@ -55,24 +26,24 @@ def main():
     # --- gif_psc_exp ---------------------------------------------------------------------------
     rec = ["V_m", "E_sfa", "I_stc", "I_syn_ex", "I_syn_in"]
     # Defaults but lambda_0 = 0: the membrane and currents without spikes.
-    run_both_seeds("gif_psc_exp", "silent_h0.1", 0.1, 300.0, {"lambda_0": 0.0},
+    run_seed_independent("gif_psc_exp", "silent_h0.1", 0.1, 300.0, {"lambda_0": 0.0},
                    random_spikes(rng, 100, 290.0, (-200.0, 250.0)),
                    [(0.0, 200.0, 60.0, 1.0, 1.0, 0), (120.0, 260.0, -40.0, 1.0, 0.5, 0)], rec, 10)
     # Deterministic firing (tiny Delta_V), both kernels, every parameter moved.
     params = dict(kernels, **{"C_m": 120.0, "g_L": 6.0, "E_L": -65.0, "V_reset": -60.0,
                               "t_ref": 2.55, "V_T_star": -50.0, "Delta_V": 1e-9, "lambda_0": 5.0,
                               "tau_syn_ex": 3.0, "tau_syn_in": 6.0, "I_e": 50.0, "V_m": -62.0})
-    run_both_seeds("gif_psc_exp", "firing_h0.01", 0.01, 200.0, params,
+    run_seed_independent("gif_psc_exp", "firing_h0.01", 0.01, 200.0, params,
                    random_spikes(rng, 150, 190.0, (-300.0, 400.0), grid=0.01),
                    [(0.0, 150.0, 90.0, 1.0, 1.0, 0), (60.0, 120.0, 120.0, 1.0, 0.3, 0)], rec, 80)
     params = dict(kernels, **{"Delta_V": 1e-9, "V_T_star": -55.0, "t_ref": 0.0})
-    run_both_seeds("gif_psc_exp", "firing_h0.1", 0.1, 400.0, params,
+    run_seed_independent("gif_psc_exp", "firing_h0.1", 0.1, 400.0, params,
                    random_spikes(rng, 120, 390.0, (-200.0, 300.0)),
                    [(0.0, 300.0, 80.0, 1.0, 1.0, 0), (150.0, 350.0, 60.0, 2.0, 2.0, 0)], rec, 15)
 
     # --- gif_cond_exp --------------------------------------------------------------------------
     rec = ["V_m", "E_sfa", "I_stc", "g_ex", "g_in"]
-    run_both_seeds("gif_cond_exp", "silent_h0.1", 0.1, 300.0, {"lambda_0": 0.0},
+    run_seed_independent("gif_cond_exp", "silent_h0.1", 0.1, 300.0, {"lambda_0": 0.0},
                    random_spikes(rng, 100, 290.0, (-15.0, 20.0)),
                    [(0.0, 200.0, 60.0, 1.0, 1.0, 0), (120.0, 260.0, -40.0, 1.0, 0.5, 0)], rec, 10)
     params = dict(kernels, **{"C_m": 120.0, "g_L": 6.0, "E_L": -65.0, "V_reset": -60.0,
@@ -80,7 +51,7 @@ def main():
                               "tau_syn_ex": 3.0, "tau_syn_in": 6.0, "E_ex": 5.0, "E_in": -80.0,
                               "gsl_error_tol": 1e-4, "I_e": 50.0, "V_m": -62.0, "g_ex": 2.0,
                               "g_in": 1.0})
-    run_both_seeds("gif_cond_exp", "firing_h0.01", 0.01, 200.0, params,
+    run_seed_independent("gif_cond_exp", "firing_h0.01", 0.01, 200.0, params,
                    random_spikes(rng, 150, 190.0, (-20.0, 25.0), grid=0.01),
                    [(0.0, 150.0, 90.0, 1.0, 1.0, 0), (60.0, 120.0, 120.0, 1.0, 0.3, 0)], rec, 80)
     # Big conductance jumps force rejected RKF45 steps.
@@ -88,7 +59,7 @@ def main():
     spikes = random_spikes(rng, 120, 390.0, (-15.0, 20.0))
     spikes += [(t, 1.0, 0, 200.0, 1) for t in (50.0, 50.1, 200.0)]
     spikes += [(t, 1.0, 0, -300.0, 2) for t in (120.0, 320.0)]
-    run_both_seeds("gif_cond_exp", "firing_h0.1", 0.1, 400.0, params, spikes,
+    run_seed_independent("gif_cond_exp", "firing_h0.1", 0.1, 400.0, params, spikes,
                    [(0.0, 300.0, 80.0, 1.0, 1.0, 0), (150.0, 350.0, 60.0, 2.0, 2.0, 0)], rec, 15)
 
 

@@ -28,9 +28,13 @@ assert nest.__version__ == "3.10.0", f"golden data must come from NEST 3.10.0, n
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data")
 
 
-def run(model, name, h, T, params, spikes, currents, record, every):
+def run(model, name, h, T, params, spikes, currents, record, every, seed=None):
+    """Run one scenario and write its file; returns the spike stamps. `seed`: NEST's rng_seed
+    (its default if None)."""
     nest.ResetKernel()
     nest.set_verbosity("M_ERROR")
+    if seed is not None:
+        nest.rng_seed = seed
     nest.resolution = h
     n = nest.Create(model, params=params)
     for (t, d, rec, w, m) in spikes:
@@ -76,3 +80,11 @@ def run(model, name, h, T, params, spikes, currents, record, every):
     with open(os.path.join(out, name + ".txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"{model}/{name}: {len(stamps)} spikes, {len(ev['times'])} samples")
+    return stamps
+
+
+def run_seed_independent(*args):
+    """`run` for a stochastic model in a scenario that NEST's draws must not decide: run under
+    two seeds, fail if the spikes differ."""
+    first = run(*args, seed=1)
+    assert run(*args, seed=12345) == first, f"{args[0]}/{args[1]} depends on NEST's seed"

@@ -24,7 +24,13 @@
 //! * [`izhikevich`] — Izhikevich's neuron, both of NEST's integration schemes.
 //! * [`mat2_psc_exp`], [`amat2_psc_exp`] — multi-timescale adaptive threshold neurons with exact
 //!   propagators; their shared chunk, parameters and threshold state are in `mat.rs`.
+//! * [`gif_psc_exp`], [`gif_cond_exp`] — generalized integrate-and-fire neurons with
+//!   escape noise, spike-triggered currents and a moving threshold (shared chunk in `gif.rs`).
+//! * [`pp_psc_delta`] — point-process neuron with a dead time and threshold adaptation.
 //! * [`parrot_neuron`] — repeats incoming spikes.
+//!
+//! The stochastic models (the two above, `iaf_psc_exp` with `delta > 0`) draw from one random
+//! stream per neuron, keyed by the kernel seed and node id (`streams.rs`).
 //!
 //! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
 //! `set_status`): parameters are per neuron, kept as a small table of distinct parameter sets
@@ -42,10 +48,10 @@ pub mod aeif_psc_alpha;
 pub mod aeif_psc_delta;
 pub mod aeif_psc_exp;
 pub mod amat2_psc_exp;
-mod glif;
 mod gif;
 pub mod gif_cond_exp;
 pub mod gif_psc_exp;
+mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
 mod hh;
@@ -69,6 +75,7 @@ pub mod mat2_psc_exp;
 mod multisynapse;
 mod param_sets;
 pub mod parrot_neuron;
+pub mod pp_psc_delta;
 pub mod rkf45;
 mod streams;
 mod voltages;
@@ -98,6 +105,7 @@ pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
 pub use izhikevich::Izhikevich;
 pub use mat2_psc_exp::Mat2PscExp;
 pub use parrot_neuron::ParrotNeuron;
+pub use pp_psc_delta::PpPscDelta;
 
 use spindle_core::error::Rejection;
 use spindle_core::model::NeuronModel;
@@ -130,6 +138,7 @@ pub const NEURON_MODELS: &[&str] = &[
     izhikevich::MODEL_NAME,
     mat2_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
+    pp_psc_delta::MODEL_NAME,
 ];
 
 fn boxed<M: NeuronModel + 'static>(
@@ -172,6 +181,7 @@ pub fn neuron_model(
         izhikevich::MODEL_NAME => boxed(Izhikevich::from_params(params)),
         mat2_psc_exp::MODEL_NAME => boxed(Mat2PscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
+        pp_psc_delta::MODEL_NAME => boxed(PpPscDelta::from_params(params)),
         _ => None,
     }
 }
@@ -204,6 +214,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         izhikevich::MODEL_NAME => Some(izhikevich::KEYS),
         mat2_psc_exp::MODEL_NAME => Some(mat2_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
+        pp_psc_delta::MODEL_NAME => Some(pp_psc_delta::KEYS),
         _ => None,
     }
 }
