@@ -222,6 +222,10 @@ pub struct Golden {
     pub spike_stamps: Vec<Step>,
     /// (stamp, values in `record` order)
     pub samples: Vec<(Step, Vec<f64>)>,
+    /// Statistics over a population of stochastic neurons (`scripts/stochastic_golden.py`):
+    /// its size, and (value, standard error) by name.
+    pub neurons: usize,
+    pub stats: BTreeMap<String, (f64, f64)>,
 }
 
 impl Golden {
@@ -248,6 +252,8 @@ impl Golden {
             record: vec![],
             spike_stamps: vec![],
             samples: vec![],
+            neurons: 1,
+            stats: BTreeMap::new(),
         };
         let f64_of = |s: &str| s.parse::<f64>().unwrap();
         for line in text
@@ -286,6 +292,11 @@ impl Golden {
                     f[1].parse().unwrap(),
                     f[2..].iter().map(|x| f64_of(x)).collect(),
                 )),
+                "neurons" => g.neurons = f[1].parse().unwrap(),
+                "stat" => {
+                    g.stats
+                        .insert(f[1].to_string(), (f64_of(f[2]), f64_of(f[3])));
+                }
                 other => panic!("{path}: unknown line kind {other}"),
             }
         }
