@@ -311,6 +311,21 @@ fn amat2_psc_exp_matches_nest_across_set_status() {
 }
 
 #[test]
+fn gif_psc_exp_matches_nest_across_set_status() {
+    replay("gif_psc_exp");
+}
+
+#[test]
+fn gif_cond_exp_matches_nest_across_set_status() {
+    replay("gif_cond_exp");
+}
+
+#[test]
+fn pp_psc_delta_matches_nest_across_set_status() {
+    replay("pp_psc_delta");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
@@ -445,6 +460,21 @@ fn a_failed_set_status_changes_nothing() {
         (
             "amat2_psc_exp",
             &[("omega", Value::Float(-50.0)), ("tau_v", Value::Float(3.0))],
+        ),
+        (
+            "gif_psc_exp",
+            &[
+                ("E_L", Value::Float(-60.0)),
+                ("tau_sfa", Value::List(vec![Value::Float(5.0)])),
+            ],
+        ),
+        (
+            "gif_cond_exp",
+            &[("g_ex", Value::Float(5.0)), ("Delta_V", Value::Float(0.0))],
+        ),
+        (
+            "pp_psc_delta",
+            &[("E_sfa", Value::Float(5.0)), ("c_3", Value::Float(-1.0))],
         ),
     ];
     for (model, entries) in bad {
