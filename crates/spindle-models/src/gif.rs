@@ -23,6 +23,7 @@
 
 use crate::iaf_propagator::expm1;
 use crate::param_sets::ParamSets;
+use crate::rkf45::WorkBuf;
 use crate::streams::NeuronStreams;
 use crate::unknown_receptor;
 use crate::voltages::{float_list, put_floats, read_scalars};
@@ -215,18 +216,12 @@ impl GifParams {
     }
 }
 
-/// The synapses and membrane of one `gif` model. The state of a neuron is `y = [V_m, s_ex,
-/// s_in]`, `s` being the synaptic currents or conductances.
+/// The synapses and membrane of one `gif` model. A neuron's state is `y = [V_m, s_1 … s_k]`,
+/// the `s` being its synaptic currents or conductances, one per spike input channel
+/// (`k = n_syn`); the current input is channel `k`.
 pub trait GifSynapses: Clone + Copy + Debug + Default + PartialEq + Send + Sync + 'static {
     /// NEST's model name.
     const NAME: &'static str;
-    /// The names of `y[1]`, `y[2]` (status keys and recordables) and their unit.
-    const SYN_STATE: [&'static str; 2];
-    const SYN_UNIT: &'static str;
-    /// Whether `SetStatus` takes `y[1]`, `y[2]` (NEST's `gif_cond_exp` does, `gif_psc_exp` not).
-    const SYN_STATE_SETTABLE: bool;
-    /// Whether an inhibitory spike adds `−w` (a conductance) rather than `w`.
-    const INHIBITORY_POSITIVE: bool;
 
     /// The synapses' own parameters.
     type Syn: Clone + Debug + Default + PartialEq + Send + Sync;
@@ -234,24 +229,50 @@ pub trait GifSynapses: Clone + Copy + Debug + Default + PartialEq + Send + Sync 
     type Derived: Clone + Debug + Default + Send + Sync;
 
     /// Read the synapses' keys (NEST reads them between `t_ref` and the kernel lists).
-    fn read(syn: &mut Self::Syn, dict: &mut Dict) -> Result<(), ParamError>;
-    /// NEST's checks of the synapses' keys, after the common ones.
+    /// `ports` is the number of synaptic state variables an existing neuron must keep
+    /// (`None` at creation).
+    fn read(syn: &mut Self::Syn, dict: &mut Dict, ports: Option<usize>) -> Result<(), ParamError>;
+    /// NEST's checks of the synapses' keys that come after the common ones.
     fn check(syn: &Self::Syn) -> Result<(), ParamError>;
     fn put(syn: &Self::Syn, out: &mut Dict);
     fn derive(p: &GifParams, syn: &Self::Syn, grid: &TimeGrid) -> Self::Derived;
 
-    /// Advance `y` over one step: the synapses with the spikes `(w_ex, w_in)` that arrive at its
-    /// end, and the membrane unless `refractory`, with the spike-triggered current `stc` and
-    /// the current input `i_stim`. `h_est` is an integrator's step estimate. Returns `false`
-    /// if the integration diverged.
+    /// The number `k` of synaptic state variables and spike input channels.
+    fn n_syn(syn: &Self::Syn) -> usize;
+    /// Where a spike on `receptor` with `weight` goes.
+    fn spike_input(syn: &Self::Syn, receptor: i64, weight: f64) -> Result<InputChannel, Rejection>;
+    /// The receptor port of current input (channel `k`).
+    fn current_port(syn: &Self::Syn, receptor: i64) -> Result<(), Rejection> {
+        let _ = syn;
+        if receptor == 0 {
+            Ok(())
+        } else {
+            Err(unknown_receptor(receptor, Self::NAME))
+        }
+    }
+    /// Recordables of the synaptic state, `s_1 …` in order (none by default).
+    fn syn_recordables(_syn: &Self::Syn) -> Vec<Recordable> {
+        Vec::new()
+    }
+    /// NEST's `State_::get` and `State_::set` of the synaptic state (none by default).
+    fn put_state(_s: &[f64], _out: &mut Dict) {}
+    fn read_state(_dict: &mut Dict, _s: &mut [f64]) -> Result<(), ParamError> {
+        Ok(())
+    }
+
+    /// Advance `y` over one step: the synapses with the spikes `w` (per channel) that arrive at
+    /// its end, and the membrane unless `refractory`, with the spike-triggered current `stc`
+    /// and the current input `i_stim`. `h_est` is an integrator's step estimate, `work` its
+    /// scratch. Returns `false` if the integration diverged.
     #[allow(clippy::too_many_arguments)]
     fn advance(
         p: &GifParams,
         syn: &Self::Syn,
         d: &Self::Derived,
-        y: &mut [f64; 3],
+        y: &mut [f64],
         h_est: &mut f64,
-        w: (f64, f64),
+        work: &mut WorkBuf,
+        w: &[f64],
         stc: f64,
         i_stim: f64,
         refractory: bool,
@@ -277,9 +298,10 @@ impl<S: GifSynapses> Default for Params<S> {
 impl<S: GifSynapses> Params<S> {
     /// NEST's `Parameters_::set` on top of these parameters. On error `self` may be
     /// half-updated: work on a copy.
-    pub fn set(&mut self, dict: &mut Dict) -> Result<(), ParamError> {
+    /// `ports`: see [`GifSynapses::read`].
+    pub fn set(&mut self, dict: &mut Dict, ports: Option<usize>) -> Result<(), ParamError> {
         self.gif.read_scalars(dict)?;
-        S::read(&mut self.syn, dict)?;
+        S::read(&mut self.syn, dict, ports)?;
         self.gif.read_kernels(dict)?;
         self.gif.check()?;
         S::check(&self.syn)
@@ -329,26 +351,29 @@ fn derive<S: GifSynapses>(p: &Params<S>, grid: &TimeGrid) -> Derived<S> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gif<S: GifSynapses> {
     pub params: Params<S>,
-    pub initial: [f64; 3],
+    pub initial: Vec<f64>,
 }
 
 impl<S: GifSynapses> Gif<S> {
-    /// NEST's defaults (`V_m = −70` mV, whatever `E_L` is given), then `Parameters_::set` and
-    /// `State_::set`. Unknown keys are left in `dict`.
+    /// NEST's defaults (`V_m = −70` mV, whatever `E_L` is given; synapses at 0), then
+    /// `Parameters_::set` and `State_::set`. Unknown keys are left in `dict`.
     pub fn from_params(dict: &mut Dict) -> Result<Self, ParamError> {
         let mut params = Params::<S>::default();
-        params.set(dict)?;
-        let mut initial = [-70.0, 0.0, 0.0];
+        params.set(dict, None)?;
+        let mut initial = vec![0.0; 1 + S::n_syn(&params.syn)];
+        initial[0] = -70.0;
         read_state::<S>(dict, &mut initial)?;
         Ok(Gif { params, initial })
     }
 
     /// The chunk of `n` neurons.
     pub fn chunk(&self, n: usize) -> GifChunk<S> {
+        let width = self.initial.len();
         GifChunk {
             sets: ParamSets::new(&self.params, n, derive::<S>),
             n,
-            y: vec![self.initial; n],
+            width,
+            y: self.initial.repeat(n),
             i_stim: vec![0.0; n],
             refractory_steps: vec![0; n],
             stc: vec![0.0; n],
@@ -358,6 +383,8 @@ impl<S: GifSynapses> Gif<S> {
             integration_step: vec![0.0; n],
             buffers_initialised: false,
             streams: NeuronStreams::new(n),
+            work: WorkBuf::new(width),
+            w: vec![0.0; width - 1],
             instability: None,
             _kind: PhantomData,
         }
@@ -365,29 +392,20 @@ impl<S: GifSynapses> Gif<S> {
 }
 
 /// NEST's `State_::set`: `V_m`, and the synaptic state where the model takes it.
-fn read_state<S: GifSynapses>(dict: &mut Dict, y: &mut [f64; 3]) -> Result<(), ParamError> {
-    let [v, s_ex, s_in] = y;
+fn read_state<S: GifSynapses>(dict: &mut Dict, y: &mut [f64]) -> Result<(), ParamError> {
+    let (v, s) = y.split_first_mut().expect("V_m");
     read_scalars(dict, &mut [("V_m", v)])?;
-    if S::SYN_STATE_SETTABLE {
-        read_scalars(
-            dict,
-            &mut [(S::SYN_STATE[0], s_ex), (S::SYN_STATE[1], s_in)],
-        )?;
-    }
-    Ok(())
+    S::read_state(dict, s)
 }
-
-/// The input channels: spikes of weight `w ≥ 0`, of `w < 0`, and currents.
-const SYN_EX: u16 = 0;
-const SYN_IN: u16 = 1;
-const I_STIM: u16 = 2;
 
 /// The state of `n` neurons of one `gif` model.
 pub struct GifChunk<S: GifSynapses> {
     sets: ParamSets<Params<S>, Derived<S>>,
     n: usize,
-    /// `[V_m, s_ex, s_in]` per neuron.
-    y: Vec<[f64; 3]>,
+    /// `1 + k`: the length of a neuron's `y`.
+    width: usize,
+    /// `[V_m, s_1 … s_k]` per neuron, neuron-major.
+    y: Vec<f64>,
     /// Current input of the coming step.
     i_stim: Vec<f64>,
     refractory_steps: Vec<i64>,
@@ -402,6 +420,9 @@ pub struct GifChunk<S: GifSynapses> {
     /// NEST's `init_buffers_` runs once per node lifetime, at the first run.
     buffers_initialised: bool,
     streams: NeuronStreams,
+    /// The integrator's scratch, and one neuron's spike input per channel.
+    work: WorkBuf,
+    w: Vec<f64>,
     instability: Option<Instability>,
     _kind: PhantomData<S>,
 }
@@ -437,10 +458,8 @@ impl<S: GifSynapses> NeuronChunk for GifChunk<S> {
             "{}: update before prepare",
             S::NAME
         );
-        let n = self.n;
-        let w_ex = &input[SYN_EX as usize * n..][..n];
-        let w_in = &input[SYN_IN as usize * n..][..n];
-        let current = &input[I_STIM as usize * n..][..n];
+        let (n, width) = (self.n, self.width);
+        let current = &input[(width - 1) * n..][..n];
         for i in 0..n {
             let p = self.sets.params(i);
             let d = self.sets.derived(i);
@@ -459,21 +478,27 @@ impl<S: GifSynapses> NeuronChunk for GifChunk<S> {
             self.sfa[i] = sfa;
             // 2. Synapses and membrane.
             let r = self.refractory_steps[i];
-            let mut y = self.y[i];
+            for (c, w) in self.w.iter_mut().enumerate() {
+                *w = input[c * n + i];
+            }
+            let y = &mut self.y[i * width..][..width];
             if !S::advance(
                 &p.gif,
                 &p.syn,
                 &d.syn,
-                &mut y,
+                y,
                 &mut self.integration_step[i],
-                (w_ex[i], w_in[i]),
+                &mut self.work,
+                &self.w,
                 stc,
                 self.i_stim[i],
                 r > 0,
             ) {
                 if self.instability.is_none() {
-                    let mut bad =
-                        crate::rkf45::diverged(&y, &["V_m", S::SYN_STATE[0], S::SYN_STATE[1]]);
+                    let names: Vec<&'static str> = std::iter::once("V_m")
+                        .chain((1..width).map(|_| "g"))
+                        .collect();
+                    let mut bad = crate::rkf45::diverged(y, &names);
                     bad.neuron = i;
                     self.instability = Some(bad);
                 }
@@ -496,7 +521,6 @@ impl<S: GifSynapses> NeuronChunk for GifChunk<S> {
                 self.refractory_steps[i] = r - 1;
                 y[0] = p.gif.v_reset;
             }
-            self.y[i] = y;
             // 4. The current input of the next step.
             self.i_stim[i] = current[i];
         }
@@ -510,16 +534,14 @@ impl<S: GifSynapses> NeuronChunk for GifChunk<S> {
         match index {
             0 => self.sfa[neuron],
             1 => self.stc[neuron],
-            2 => self.y[neuron][0],
-            3 | 4 => self.y[neuron][index - 2],
-            _ => panic!("{} has no recordable {index}", S::NAME),
+            _ => self.y[neuron * self.width + index - 2],
         }
     }
 
     fn get_status(&self, neuron: usize) -> Dict {
         let mut out = Dict::new();
         self.sets.params(neuron).put(&mut out);
-        let y = self.y[neuron];
+        let y = &self.y[neuron * self.width..][..self.width];
         put_floats(
             &mut out,
             &[
@@ -528,34 +550,18 @@ impl<S: GifSynapses> NeuronChunk for GifChunk<S> {
                 ("I_stc", self.stc[neuron]),
             ],
         );
-        if S::SYN_STATE_SETTABLE {
-            put_floats(
-                &mut out,
-                &[(S::SYN_STATE[0], y[1]), (S::SYN_STATE[1], y[2])],
-            );
-        }
+        S::put_state(&y[1..], &mut out);
         out
     }
 
     fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
         let mut p = self.sets.params(neuron).clone();
-        p.set(dict)?;
-        let mut y = self.y[neuron];
+        p.set(dict, Some(self.width - 1))?;
+        let mut y = self.y[neuron * self.width..][..self.width].to_vec();
         read_state::<S>(dict, &mut y)?;
         self.sets.assign(neuron, p);
-        self.y[neuron] = y;
+        self.y[neuron * self.width..][..self.width].copy_from_slice(&y);
         Ok(())
-    }
-}
-
-/// Where a spike of weight `w` goes, and what it adds per unit.
-fn spike_channel<S: GifSynapses>(weight: f64) -> (u16, f64) {
-    if weight >= 0.0 {
-        (SYN_EX, weight)
-    } else if S::INHIBITORY_POSITIVE {
-        (SYN_IN, -weight)
-    } else {
-        (SYN_IN, weight)
     }
 }
 
@@ -565,38 +571,53 @@ impl<S: GifSynapses> NeuronModel for Gif<S> {
     }
 
     fn n_channels(&self) -> usize {
-        3
+        self.initial.len()
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, S::NAME));
-        }
-        let (channel, weight) = spike_channel::<S>(weight);
-        Ok(InputChannel { channel, weight })
+        S::spike_input(&self.params.syn, receptor, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, S::NAME));
-        }
+        S::current_port(&self.params.syn, receptor)?;
         Ok(InputChannel {
-            channel: I_STIM,
+            channel: (self.initial.len() - 1) as u16,
             weight,
         })
     }
 
     fn recordables(&self) -> Vec<Recordable> {
-        vec![
+        let mut out = vec![
             Recordable::new("E_sfa", "mV"),
             Recordable::new("I_stc", "pA"),
             Recordable::new("V_m", "mV"),
-            Recordable::new(S::SYN_STATE[0], S::SYN_UNIT),
-            Recordable::new(S::SYN_STATE[1], S::SYN_UNIT),
-        ]
+        ];
+        out.extend(S::syn_recordables(&self.params.syn));
+        out
     }
 
     fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
         Box::new(self.chunk(n))
     }
+}
+
+/// The two-channel synapses of `gif_psc_exp` and `gif_cond_exp`: receptor 0, spikes of weight
+/// `w ≥ 0` into channel 0, the others into channel 1 (as `|w|` where `abs` is set).
+pub(crate) fn ex_in_spike_input(
+    model: &str,
+    receptor: i64,
+    weight: f64,
+    abs: bool,
+) -> Result<InputChannel, Rejection> {
+    if receptor != 0 {
+        return Err(unknown_receptor(receptor, model));
+    }
+    Ok(if weight >= 0.0 {
+        InputChannel { channel: 0, weight }
+    } else {
+        InputChannel {
+            channel: 1,
+            weight: if abs { -weight } else { weight },
+        }
+    })
 }

@@ -45,9 +45,12 @@
 //!   Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_cond_exp.{h,cpp}`.
 
+use crate::gif::ex_in_spike_input;
 use crate::gif::{GifParams, GifSynapses};
-use crate::rkf45::{self, OdeSystem, Work};
+use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
 use crate::voltages::{put_floats, read_scalars};
+use spindle_core::error::Rejection;
+use spindle_core::model::{InputChannel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::TimeGrid;
 
@@ -137,16 +140,16 @@ impl OdeSystem for Dynamics<'_> {
 
 impl GifSynapses for CondExp {
     const NAME: &'static str = MODEL_NAME;
-    const SYN_STATE: [&'static str; 2] = ["g_ex", "g_in"];
-    const SYN_UNIT: &'static str = "nS";
-    const SYN_STATE_SETTABLE: bool = true;
-    const INHIBITORY_POSITIVE: bool = true;
 
     type Syn = Conductances;
     /// The step `h`, ms.
     type Derived = f64;
 
-    fn read(syn: &mut Conductances, dict: &mut Dict) -> Result<(), ParamError> {
+    fn read(
+        syn: &mut Conductances,
+        dict: &mut Dict,
+        _ports: Option<usize>,
+    ) -> Result<(), ParamError> {
         read_scalars(
             dict,
             &mut [
@@ -187,14 +190,42 @@ impl GifSynapses for CondExp {
         grid.h()
     }
 
+    fn n_syn(_syn: &Conductances) -> usize {
+        2
+    }
+
+    fn spike_input(
+        _syn: &Conductances,
+        receptor: i64,
+        weight: f64,
+    ) -> Result<InputChannel, Rejection> {
+        ex_in_spike_input(MODEL_NAME, receptor, weight, true)
+    }
+
+    fn syn_recordables(_syn: &Conductances) -> Vec<Recordable> {
+        vec![Recordable::new("g_ex", "nS"), Recordable::new("g_in", "nS")]
+    }
+
+    fn put_state(s: &[f64], out: &mut Dict) {
+        put_floats(out, &[("g_ex", s[0]), ("g_in", s[1])]);
+    }
+
+    fn read_state(dict: &mut Dict, s: &mut [f64]) -> Result<(), ParamError> {
+        let [g_ex, g_in] = s else {
+            unreachable!("two conductances")
+        };
+        read_scalars(dict, &mut [("g_ex", g_ex), ("g_in", g_in)])
+    }
+
     #[inline]
     fn advance(
         p: &GifParams,
         syn: &Conductances,
         &h: &f64,
-        y: &mut [f64; 3],
+        y: &mut [f64],
         h_est: &mut f64,
-        (w_ex, w_in): (f64, f64),
+        _work: &mut WorkBuf,
+        w: &[f64],
         stc: f64,
         i_stim: f64,
         refractory: bool,
@@ -211,8 +242,8 @@ impl GifSynapses for CondExp {
         if !rkf45::integrate(&sys, syn.gsl_error_tol, h, h_est, y, &mut work) {
             return false;
         }
-        y[1] += w_ex;
-        y[2] += w_in;
+        y[1] += w[0];
+        y[2] += w[1];
         true
     }
 }

@@ -50,9 +50,12 @@
 //!   PLoS Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_psc_exp.{h,cpp}`.
 
-use crate::gif::{GifParams, GifSynapses};
+use crate::gif::{ex_in_spike_input, GifParams, GifSynapses};
 use crate::iaf_propagator::{expm1, IafPropagator};
+use crate::rkf45::WorkBuf;
 use crate::voltages::{put_floats, read_scalars};
+use spindle_core::error::Rejection;
+use spindle_core::model::{InputChannel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
 use spindle_core::time::TimeGrid;
 
@@ -113,15 +116,11 @@ pub struct Propagators {
 
 impl GifSynapses for PscExp {
     const NAME: &'static str = MODEL_NAME;
-    const SYN_STATE: [&'static str; 2] = ["I_syn_ex", "I_syn_in"];
-    const SYN_UNIT: &'static str = "pA";
-    const SYN_STATE_SETTABLE: bool = false;
-    const INHIBITORY_POSITIVE: bool = false;
 
     type Syn = Taus;
     type Derived = Propagators;
 
-    fn read(syn: &mut Taus, dict: &mut Dict) -> Result<(), ParamError> {
+    fn read(syn: &mut Taus, dict: &mut Dict, _ports: Option<usize>) -> Result<(), ParamError> {
         read_scalars(
             dict,
             &mut [
@@ -166,20 +165,36 @@ impl GifSynapses for PscExp {
         }
     }
 
+    fn n_syn(_syn: &Taus) -> usize {
+        2
+    }
+
+    fn spike_input(_syn: &Taus, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
+        ex_in_spike_input(MODEL_NAME, receptor, weight, false)
+    }
+
+    fn syn_recordables(_syn: &Taus) -> Vec<Recordable> {
+        vec![
+            Recordable::new("I_syn_ex", "pA"),
+            Recordable::new("I_syn_in", "pA"),
+        ]
+    }
+
     #[inline]
     fn advance(
         p: &GifParams,
         _syn: &Taus,
         d: &Propagators,
-        y: &mut [f64; 3],
+        y: &mut [f64],
         _h_est: &mut f64,
-        (w_ex, w_in): (f64, f64),
+        _work: &mut WorkBuf,
+        w: &[f64],
         stc: f64,
         i_stim: f64,
         refractory: bool,
     ) -> bool {
-        y[1] = y[1] * d.p11_ex + w_ex;
-        y[2] = y[2] * d.p11_in + w_in;
+        y[1] = y[1] * d.p11_ex + w[0];
+        y[2] = y[2] * d.p11_in + w[1];
         if !refractory {
             y[0] = d.p30 * (i_stim + p.i_e - stc)
                 + d.p33 * y[0]
