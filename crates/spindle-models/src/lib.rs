@@ -24,8 +24,9 @@
 //! * [`izhikevich`] — Izhikevich's neuron, both of NEST's integration schemes.
 //! * [`mat2_psc_exp`], [`amat2_psc_exp`] — multi-timescale adaptive threshold neurons with exact
 //!   propagators; their shared chunk, parameters and threshold state are in `mat.rs`.
-//! * [`gif_psc_exp`], [`gif_cond_exp`] — generalized integrate-and-fire neurons with
-//!   escape noise, spike-triggered currents and a moving threshold (shared chunk in `gif.rs`).
+//! * [`gif_psc_exp`], [`gif_cond_exp`], [`gif_psc_exp_multisynapse`],
+//!   [`gif_cond_exp_multisynapse`] — generalized integrate-and-fire neurons with escape noise,
+//!   spike-triggered currents and a moving threshold (shared chunk in `gif.rs`).
 //! * [`pp_psc_delta`] — point-process neuron with a dead time and threshold adaptation.
 //! * [`parrot_neuron`] — repeats incoming spikes.
 //!
@@ -50,7 +51,9 @@ pub mod aeif_psc_exp;
 pub mod amat2_psc_exp;
 mod gif;
 pub mod gif_cond_exp;
+pub mod gif_cond_exp_multisynapse;
 pub mod gif_psc_exp;
+pub mod gif_psc_exp_multisynapse;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
@@ -87,7 +90,9 @@ pub use aeif_psc_delta::AeifPscDelta;
 pub use aeif_psc_exp::AeifPscExp;
 pub use amat2_psc_exp::Amat2PscExp;
 pub use gif_cond_exp::GifCondExp;
+pub use gif_cond_exp_multisynapse::GifCondExpMultisynapse;
 pub use gif_psc_exp::GifPscExp;
+pub use gif_psc_exp_multisynapse::GifPscExpMultisynapse;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
 pub use hh_cond_exp_traub::HhCondExpTraub;
@@ -120,7 +125,9 @@ pub const NEURON_MODELS: &[&str] = &[
     aeif_psc_exp::MODEL_NAME,
     amat2_psc_exp::MODEL_NAME,
     gif_cond_exp::MODEL_NAME,
+    gif_cond_exp_multisynapse::MODEL_NAME,
     gif_psc_exp::MODEL_NAME,
+    gif_psc_exp_multisynapse::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
@@ -161,7 +168,9 @@ pub fn neuron_model(
         aeif_psc_exp::MODEL_NAME => boxed(AeifPscExp::from_params(params)),
         amat2_psc_exp::MODEL_NAME => boxed(Amat2PscExp::from_params(params)),
         gif_cond_exp::MODEL_NAME => boxed(GifCondExp::from_params(params)),
+        gif_cond_exp_multisynapse::MODEL_NAME => boxed(GifCondExpMultisynapse::from_params(params)),
         gif_psc_exp::MODEL_NAME => boxed(GifPscExp::from_params(params)),
+        gif_psc_exp_multisynapse::MODEL_NAME => boxed(GifPscExpMultisynapse::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
@@ -196,7 +205,9 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         aeif_psc_exp::MODEL_NAME => Some(aeif_psc_exp::KEYS),
         amat2_psc_exp::MODEL_NAME => Some(amat2_psc_exp::KEYS),
         gif_cond_exp::MODEL_NAME => Some(gif_cond_exp::KEYS),
+        gif_cond_exp_multisynapse::MODEL_NAME => Some(gif_cond_exp_multisynapse::KEYS),
         gif_psc_exp::MODEL_NAME => Some(gif_psc_exp::KEYS),
+        gif_psc_exp_multisynapse::MODEL_NAME => Some(gif_psc_exp_multisynapse::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
