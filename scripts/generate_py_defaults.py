@@ -53,6 +53,8 @@ MODELS = [
     "pp_psc_delta",
     "gif_psc_exp",
     "gif_cond_exp",
+    "gif_psc_exp_multisynapse",
+    "gif_cond_exp_multisynapse",
     "spike_generator",
     "step_current_generator",
     "dc_generator",

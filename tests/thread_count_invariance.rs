@@ -133,8 +133,28 @@ fn stochastic_neuron_networks_are_bit_identical_for_1_2_and_3_threads() {
             "{ delta = 2.0, rho = 40.0, I_e = 250.0 }",
             60.0,
         ),
+        (
+            "gif_psc_exp_multisynapse",
+            "{ I_e = 120.0, tau_syn = [2.0, 5.0], tau_sfa = [20.0], q_sfa = [3.0] }",
+            40.0,
+        ),
+        (
+            "gif_cond_exp_multisynapse",
+            "{ I_e = 120.0, tau_syn = [2.0, 5.0], E_rev = [0.0, -80.0], tau_stc = [10.0], \
+             q_stc = [10.0] }",
+            3.0,
+        ),
     ];
     for (model, params, w) in models {
+        // The multisynapse models take spikes on ports 1 … n (the conductance one only
+        // non-negative weights: the recurrent connections go to its inhibitory port 2).
+        let multi = model.ends_with("multisynapse");
+        let (rec_drive, rec_rec) = if multi { (1, 2) } else { (0, 0) };
+        let wr = if model == "gif_cond_exp_multisynapse" {
+            0.5 * w
+        } else {
+            -0.5 * w
+        };
         let text = |seed: u64| {
             format!(
                 r#"
@@ -160,12 +180,12 @@ params = {{ interval = 1.0, record_from = ["V_m"] }}
 [[connect]]
 pre = "drive"
 post = "pop"
-syn = {{ weight = {w}, delay = 1.0 }}
+syn = {{ weight = {w}, delay = 1.0, receptor_type = {rec_drive} }}
 [[connect]]
 pre = "pop"
 post = "pop"
 conn = {{ rule = "fixed_indegree", indegree = 5 }}
-syn = {{ weight = {wr}, delay = 1.5 }}
+syn = {{ weight = {wr}, delay = 1.5, receptor_type = {rec_rec} }}
 [[connect]]
 pre = "pop"
 post = "spikes"
@@ -174,8 +194,7 @@ pre = "mm"
 post = "pop"
 [simulate]
 time = 300.0
-"#,
-                wr = -0.5 * w
+"#
             )
         };
         let one = common::run_text(&text(3), 1);

@@ -165,6 +165,17 @@ SCENARIOS = [
      {"c_1": 0.0, "c_2": 0.0, "t_ref_remaining": 2.0},
      {"V_m": 1.0, "with_reset": False, "dead_time": 3.0, "c_1": 1e15, "c_2": 0.0},
      {"E_sfa": 2.0, "I_e": 20.0, "tau_m": 15.0}),
+    ("gif_psc_exp_multisynapse", ["V_m", "E_sfa", "I_stc"], 150.0, [1, 2], (-100.0, 150.0),
+     {"Delta_V": 1e-9, "tau_sfa": [10.0], "q_sfa": [5.0], "tau_syn": [1.0, 4.0]},
+     {"lambda_0": 0.0, "tau_stc": [5.0], "q_stc": [10.0], "tau_syn": [2.0, 3.0]},
+     {"E_L": -65.0, "V_m": -50.0, "tau_syn": [2.0, 6.0], "t_ref": 2.0},
+     {"g_L": 5.0, "V_T_star": -40.0, "tau_syn": [0.5, 3.0]}),
+    ("gif_cond_exp_multisynapse", ["V_m", "E_sfa", "I_stc"], 150.0, [1, 2], (0.0, 15.0),
+     {"Delta_V": 1e-9, "tau_sfa": [10.0], "q_sfa": [5.0], "tau_syn": [1.0, 4.0],
+      "E_rev": [0.0, -80.0], "gsl_error_tol": 1e-4},
+     {"lambda_0": 0.0, "tau_syn": [2.0, 3.0], "E_rev": [-10.0, -70.0]},
+     {"E_L": -65.0, "tau_stc": [8.0], "q_stc": [15.0], "E_rev": [5.0, -75.0]},
+     {"V_m": -60.0, "tau_syn": [3.0, 1.0], "E_rev": [0.0, -85.0]}),
 ]
 
 
@@ -258,7 +269,8 @@ def defaults():
                   "aeif_psc_exp", "aeif_psc_delta", "iaf_psc_delta", "iaf_psc_exp_multisynapse",
                   "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum", "hh_psc_alpha",
                   "hh_cond_exp_traub", "izhikevich", "mat2_psc_exp", "amat2_psc_exp",
-                  "gif_psc_exp", "gif_cond_exp", "pp_psc_delta"]:
+                  "gif_psc_exp", "gif_cond_exp", "pp_psc_delta", "gif_psc_exp_multisynapse",
+                  "gif_cond_exp_multisynapse"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

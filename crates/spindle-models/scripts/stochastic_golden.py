@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference statistics of NEST 3.10's stochastic neurons for spindle-models' tests
-(tests/stochastic_statistics.rs): pp_psc_delta, gif_psc_exp, gif_cond_exp and iaf_psc_exp's
+(tests/stochastic_statistics.rs): pp_psc_delta, the four gif models and iaf_psc_exp's
 stochastic threshold.
 
 NEST draws from its own generator and spindle from per-neuron streams, so their spike trains
@@ -94,6 +94,11 @@ def main():
     scenario("gif_psc_exp", "escape_h0.01", 0.01, 1000.0,
              dict(kernels, I_e=160.0, Delta_V=2.0, lambda_0=20.0), [])
     scenario("gif_cond_exp", "escape_h0.1", 0.1, 2000.0, dict(kernels, I_e=150.0),
+             [(0.0, 2000.0, 20.0, 1.0, 1.0, 0)])
+    scenario("gif_psc_exp_multisynapse", "escape_h0.1", 0.1, 2000.0,
+             dict(kernels, I_e=140.0, tau_syn=[2.0, 5.0]), [(0.0, 2000.0, 20.0, 1.0, 1.0, 0)])
+    scenario("gif_cond_exp_multisynapse", "escape_h0.1", 0.1, 2000.0,
+             dict(kernels, I_e=140.0, Delta_V=1.0, tau_syn=[2.0, 5.0], E_rev=[0.0, -80.0]),
              [(0.0, 2000.0, 20.0, 1.0, 1.0, 0)])
 
 

@@ -210,7 +210,9 @@ fn registry_knows_its_models_and_only_those() {
             "aeif_psc_exp",
             "amat2_psc_exp",
             "gif_cond_exp",
+            "gif_cond_exp_multisynapse",
             "gif_psc_exp",
+            "gif_psc_exp_multisynapse",
             "glif_cond",
             "glif_psc",
             "hh_cond_exp_traub",
@@ -725,7 +727,12 @@ fn list(v: &[f64]) -> Value {
 
 #[test]
 fn gif_rules_have_nest_messages_in_nest_order() {
-    for m in ["gif_psc_exp", "gif_cond_exp"] {
+    for m in [
+        "gif_psc_exp",
+        "gif_cond_exp",
+        "gif_psc_exp_multisynapse",
+        "gif_cond_exp_multisynapse",
+    ] {
         rejects_model(
             m,
             &[("tau_sfa", list(&[1.0])), ("q_sfa", list(&[]))],
@@ -768,15 +775,63 @@ fn gif_rules_have_nest_messages_in_nest_order() {
             &[("tau_stc", list(&[0.0])), ("q_stc", list(&[1.0]))],
             "All time constants must be strictly positive.",
         );
+        let model = build_model(m, &[]).unwrap();
+        assert!(model.spike_input(2, 1.0).is_err());
+        assert!(model.current_input(1, 1.0).is_err());
+    }
+    for m in ["gif_psc_exp", "gif_cond_exp"] {
         rejects_model(
             m,
             &[("tau_syn_in", f(0.0))],
             "Synapse time constants must be strictly positive.",
         );
-        let model = build_model(m, &[]).unwrap();
-        assert!(model.spike_input(1, 1.0).is_err());
-        assert!(model.current_input(1, 1.0).is_err());
+        assert!(build_model(m, &[]).unwrap().spike_input(1, 1.0).is_err());
     }
+}
+
+#[test]
+fn gif_multisynapse_rules_have_nest_messages() {
+    rejects_model(
+        "gif_psc_exp_multisynapse",
+        &[("tau_syn", list(&[-1.0, 2.0]))],
+        "All synaptic time constants must be > 0.",
+    );
+    let m = "gif_cond_exp_multisynapse";
+    rejects_model(
+        m,
+        &[("E_rev", list(&[0.0, -80.0]))],
+        "If the number of receptor ports is changed, both arrays E_rev and tau_syn must be \
+         provided.",
+    );
+    rejects_model(
+        m,
+        &[("E_rev", list(&[0.0, -80.0])), ("tau_syn", list(&[1.0]))],
+        "The reversal potential, and synaptic time constant arrays must have the same size.",
+    );
+    rejects_model(
+        m,
+        &[("E_rev", list(&[0.0])), ("tau_syn", list(&[-1.0]))],
+        "All synaptic time constants must be strictly positive",
+    );
+    // Ports 1 … n take spikes (non-negative weights into the conductances), port 0 currents.
+    let model = build_model(
+        m,
+        &[
+            ("E_rev", list(&[0.0, -80.0])),
+            ("tau_syn", list(&[1.0, 2.0])),
+        ],
+    )
+    .unwrap();
+    assert_eq!(model.spike_input(2, 3.0).unwrap().channel, 1);
+    let refused = model.spike_input(1, -1.0).unwrap_err();
+    assert_eq!(refused.kind, "BadProperty");
+    for receptor in [0, 3] {
+        assert_eq!(
+            model.spike_input(receptor, 1.0).unwrap_err().kind,
+            "IncompatibleReceptorType"
+        );
+    }
+    assert_eq!(model.current_input(0, 1.0).unwrap().channel, 2);
 }
 
 #[test]

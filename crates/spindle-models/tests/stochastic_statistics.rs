@@ -1,5 +1,5 @@
-//! Contract: the stochastic neurons (`pp_psc_delta`, `gif_psc_exp`, `gif_cond_exp`,
-//! `iaf_psc_exp` with its stochastic threshold) fire like NEST 3.10's in distribution.
+//! Contract: the stochastic neurons (`pp_psc_delta`, the four `gif` models, `iaf_psc_exp` with
+//! its stochastic threshold) fire like NEST 3.10's in distribution.
 //!
 //! NEST draws from its own generator, spindle from one stream per neuron, so spike trains can
 //! only agree statistically. `scripts/stochastic_golden.py` ran each scenario in NEST 3.10.0
@@ -129,6 +129,16 @@ fn gif_cond_exp_escape_noise_with_kernels_h01() {
     agrees("gif_cond_exp", "stats_escape_h0.1");
 }
 
+#[test]
+fn gif_psc_exp_multisynapse_escape_noise_with_kernels_h01() {
+    agrees("gif_psc_exp_multisynapse", "stats_escape_h0.1");
+}
+
+#[test]
+fn gif_cond_exp_multisynapse_escape_noise_with_kernels_h01() {
+    agrees("gif_cond_exp_multisynapse", "stats_escape_h0.1");
+}
+
 /// A neuron's draws come from its own stream: the first neurons of a population of 3 fire
 /// exactly as the same neurons of a population of 50, and differently under another seed.
 #[test]
@@ -137,6 +147,8 @@ fn a_neurons_spikes_depend_on_its_node_id_and_the_seed_only() {
         ("pp_psc_delta", "stats_poisson_counts_h0.1"),
         ("gif_psc_exp", "stats_escape_h0.1"),
         ("gif_cond_exp", "stats_escape_h0.1"),
+        ("gif_psc_exp_multisynapse", "stats_escape_h0.1"),
+        ("gif_cond_exp_multisynapse", "stats_escape_h0.1"),
         ("iaf_psc_exp", "stats_threshold_h0.1"),
     ] {
         let g = Golden::load_model(model, name);
