@@ -23,9 +23,9 @@
 
 use crate::iaf_propagator::expm1;
 use crate::param_sets::ParamSets;
-use crate::rkf45::WorkBuf;
+use crate::receptor_zero;
+use crate::rkf45::{self, OdeSystem, WorkBuf};
 use crate::streams::NeuronStreams;
-use crate::unknown_receptor;
 use crate::voltages::{float_list, put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{
@@ -242,13 +242,8 @@ pub trait GifSynapses: Clone + Copy + Debug + Default + PartialEq + Send + Sync 
     /// Where a spike on `receptor` with `weight` goes.
     fn spike_input(syn: &Self::Syn, receptor: i64, weight: f64) -> Result<InputChannel, Rejection>;
     /// The receptor port of current input (channel `k`).
-    fn current_port(syn: &Self::Syn, receptor: i64) -> Result<(), Rejection> {
-        let _ = syn;
-        if receptor == 0 {
-            Ok(())
-        } else {
-            Err(unknown_receptor(receptor, Self::NAME))
-        }
+    fn current_port(_syn: &Self::Syn, receptor: i64) -> Result<(), Rejection> {
+        receptor_zero(receptor, Self::NAME, 0, 0.0).map(|_| ())
     }
     /// Recordables of the synaptic state, `s_1 …` in order (none by default).
     fn syn_recordables(_syn: &Self::Syn) -> Vec<Recordable> {
@@ -609,15 +604,69 @@ pub(crate) fn ex_in_spike_input(
     weight: f64,
     abs: bool,
 ) -> Result<InputChannel, Rejection> {
-    if receptor != 0 {
-        return Err(unknown_receptor(receptor, model));
-    }
-    Ok(if weight >= 0.0 {
-        InputChannel { channel: 0, weight }
+    if weight >= 0.0 {
+        receptor_zero(receptor, model, 0, weight)
     } else {
-        InputChannel {
-            channel: 1,
-            weight: if abs { -weight } else { weight },
+        receptor_zero(receptor, model, 1, if abs { -weight } else { weight })
+    }
+}
+
+/// The inhibitory and excitatory synapses' check of `gif_psc_exp` and `gif_cond_exp`.
+pub(crate) fn check_ex_in_taus(tau_syn_ex: f64, tau_syn_in: f64) -> Result<(), ParamError> {
+    if tau_syn_ex <= 0.0 || tau_syn_in <= 0.0 {
+        return Err(
+            ParamError::rule("Synapse time constants must be strictly positive.")
+                .with("tau_syn_ex", Value::Float(tau_syn_ex))
+                .with("tau_syn_in", Value::Float(tau_syn_in)),
+        );
+    }
+    Ok(())
+}
+
+/// The exact leak propagators of the current-based models (NEST's `pre_run_hook`), `τ_m =
+/// C_m/g_L`: `P33 = e^{−h/τ_m}`, `P30 = −(1/C_m)·expm1(−h/τ_m)·τ_m`, `P31 = −expm1(−h/τ_m)`.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Leak {
+    p30: f64,
+    p31: f64,
+    p33: f64,
+}
+
+impl Leak {
+    pub fn new(p: &GifParams, h: f64) -> Leak {
+        let tau_m = p.c_m / p.g_l;
+        Leak {
+            p33: (-h / tau_m).exp(),
+            p30: -1.0 / p.c_m * expm1(-h / tau_m) * tau_m,
+            p31: -expm1(-h / tau_m),
         }
-    })
+    }
+
+    /// `P30·(I_stim + I_e − I_stc) + P33·V + P31·E_L`, to which the models add their synaptic
+    /// terms (in NEST's order).
+    #[inline]
+    pub fn membrane(&self, p: &GifParams, v: f64, i_stim: f64, stc: f64) -> f64 {
+        self.p30 * (i_stim + p.i_e - stc) + self.p33 * v + self.p31 * p.e_l
+    }
+}
+
+/// The conductance-based models' step: integrate `sys` over `h` (NEST's `while t < h:
+/// gsl_odeiv_evolve_apply` with absolute tolerance `tol`), then add the spikes `w` to the
+/// conductances `y[1..]`. `false` if the integration diverged.
+pub(crate) fn integrate_conductances<Sys: OdeSystem>(
+    sys: &Sys,
+    tol: f64,
+    h: f64,
+    h_est: &mut f64,
+    y: &mut [f64],
+    work: &mut WorkBuf,
+    w: &[f64],
+) -> bool {
+    if !rkf45::integrate(sys, tol, h, h_est, y, &mut work.work()) {
+        return false;
+    }
+    for (g, w) in y[1..].iter_mut().zip(w) {
+        *g += w;
+    }
+    true
 }

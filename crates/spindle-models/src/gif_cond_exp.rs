@@ -45,13 +45,14 @@
 //!   Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_cond_exp.{h,cpp}`.
 
-use crate::gif::ex_in_spike_input;
-use crate::gif::{GifParams, GifSynapses};
-use crate::rkf45::{self, OdeSystem, Work, WorkBuf};
+use crate::gif::{
+    check_ex_in_taus, ex_in_spike_input, integrate_conductances, GifParams, GifSynapses,
+};
+use crate::rkf45::{OdeSystem, WorkBuf};
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{InputChannel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict, Value};
+use spindle_core::params::{ParamError, Params as Dict};
 use spindle_core::time::TimeGrid;
 
 /// NEST's model name.
@@ -163,14 +164,7 @@ impl GifSynapses for CondExp {
     }
 
     fn check(syn: &Conductances) -> Result<(), ParamError> {
-        if syn.tau_syn_ex <= 0.0 || syn.tau_syn_in <= 0.0 {
-            return Err(
-                ParamError::rule("Synapse time constants must be strictly positive.")
-                    .with("tau_syn_ex", Value::Float(syn.tau_syn_ex))
-                    .with("tau_syn_in", Value::Float(syn.tau_syn_in)),
-            );
-        }
-        Ok(())
+        check_ex_in_taus(syn.tau_syn_ex, syn.tau_syn_in)
     }
 
     fn put(syn: &Conductances, out: &mut Dict) {
@@ -224,7 +218,7 @@ impl GifSynapses for CondExp {
         &h: &f64,
         y: &mut [f64],
         h_est: &mut f64,
-        _work: &mut WorkBuf,
+        work: &mut WorkBuf,
         w: &[f64],
         stc: f64,
         i_stim: f64,
@@ -237,14 +231,7 @@ impl GifSynapses for CondExp {
             stc,
             i_stim,
         };
-        let mut stack = [[0.0f64; 3]; 9];
-        let mut work = Work::on_stack(&mut stack);
-        if !rkf45::integrate(&sys, syn.gsl_error_tol, h, h_est, y, &mut work) {
-            return false;
-        }
-        y[1] += w[0];
-        y[2] += w[1];
-        true
+        integrate_conductances(&sys, syn.gsl_error_tol, h, h_est, y, work, w)
     }
 }
 

@@ -47,9 +47,9 @@
 //!   Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_cond_exp_multisynapse.{h,cpp}`.
 
-use crate::gif::{GifParams, GifSynapses};
+use crate::gif::{integrate_conductances, GifParams, GifSynapses};
 use crate::multisynapse::{check_port_count, check_ports_kept, port_spike_input};
-use crate::rkf45::{self, OdeSystem, WorkBuf};
+use crate::rkf45::{OdeSystem, WorkBuf};
 use crate::voltages::{float_list, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::InputChannel;
@@ -248,13 +248,7 @@ impl GifSynapses for CondExpPorts {
             stc,
             i_stim,
         };
-        if !rkf45::integrate(&sys, syn.gsl_error_tol, h, h_est, y, &mut work.work()) {
-            return false;
-        }
-        for (g, w) in y[1..].iter_mut().zip(w) {
-            *g += w;
-        }
-        true
+        integrate_conductances(&sys, syn.gsl_error_tol, h, h_est, y, work, w)
     }
 }
 

@@ -50,13 +50,13 @@
 //!   PLoS Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_psc_exp.{h,cpp}`.
 
-use crate::gif::{ex_in_spike_input, GifParams, GifSynapses};
-use crate::iaf_propagator::{expm1, IafPropagator};
+use crate::gif::{check_ex_in_taus, ex_in_spike_input, GifParams, GifSynapses, Leak};
+use crate::iaf_propagator::IafPropagator;
 use crate::rkf45::WorkBuf;
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{InputChannel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict, Value};
+use spindle_core::params::{ParamError, Params as Dict};
 use spindle_core::time::TimeGrid;
 
 /// NEST's model name.
@@ -109,9 +109,7 @@ pub struct Propagators {
     p11_in: f64,
     p21_ex: f64,
     p21_in: f64,
-    p30: f64,
-    p31: f64,
-    p33: f64,
+    leak: Leak,
 }
 
 impl GifSynapses for PscExp {
@@ -131,14 +129,7 @@ impl GifSynapses for PscExp {
     }
 
     fn check(syn: &Taus) -> Result<(), ParamError> {
-        if syn.tau_syn_ex <= 0.0 || syn.tau_syn_in <= 0.0 {
-            return Err(
-                ParamError::rule("Synapse time constants must be strictly positive.")
-                    .with("tau_syn_ex", Value::Float(syn.tau_syn_ex))
-                    .with("tau_syn_in", Value::Float(syn.tau_syn_in)),
-            );
-        }
-        Ok(())
+        check_ex_in_taus(syn.tau_syn_ex, syn.tau_syn_in)
     }
 
     fn put(syn: &Taus, out: &mut Dict) {
@@ -159,9 +150,7 @@ impl GifSynapses for PscExp {
             p11_in: (-h / syn.tau_syn_in).exp(),
             p21_ex: IafPropagator::new(syn.tau_syn_ex, tau_m, p.c_m).exp_psc(h),
             p21_in: IafPropagator::new(syn.tau_syn_in, tau_m, p.c_m).exp_psc(h),
-            p33: (-h / tau_m).exp(),
-            p30: -1.0 / p.c_m * expm1(-h / tau_m) * tau_m,
-            p31: -expm1(-h / tau_m),
+            leak: Leak::new(p, h),
         }
     }
 
@@ -196,11 +185,7 @@ impl GifSynapses for PscExp {
         y[1] = y[1] * d.p11_ex + w[0];
         y[2] = y[2] * d.p11_in + w[1];
         if !refractory {
-            y[0] = d.p30 * (i_stim + p.i_e - stc)
-                + d.p33 * y[0]
-                + d.p31 * p.e_l
-                + y[1] * d.p21_ex
-                + y[2] * d.p21_in;
+            y[0] = d.leak.membrane(p, y[0], i_stim, stc) + y[1] * d.p21_ex + y[2] * d.p21_in;
         }
         true
     }

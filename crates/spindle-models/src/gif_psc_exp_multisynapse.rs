@@ -30,8 +30,8 @@
 //!   Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_psc_exp_multisynapse.{h,cpp}`.
 
-use crate::gif::{GifParams, GifSynapses};
-use crate::iaf_propagator::{expm1, IafPropagator};
+use crate::gif::{GifParams, GifSynapses, Leak};
+use crate::iaf_propagator::IafPropagator;
 use crate::multisynapse::{check_port_count, check_ports_kept, port_spike_input};
 use crate::rkf45::WorkBuf;
 use crate::voltages::float_list;
@@ -70,9 +70,7 @@ impl Default for Ports {
 pub struct Propagators {
     p11: Vec<f64>,
     p21: Vec<f64>,
-    p30: f64,
-    p31: f64,
-    p33: f64,
+    leak: Leak,
 }
 
 impl GifSynapses for PscExpPorts {
@@ -116,9 +114,7 @@ impl GifSynapses for PscExpPorts {
                 .iter()
                 .map(|&t| IafPropagator::new(t, tau_m, p.c_m).exp_psc(h))
                 .collect(),
-            p33: (-h / tau_m).exp(),
-            p30: -1.0 / p.c_m * expm1(-h / tau_m) * tau_m,
-            p31: -expm1(-h / tau_m),
+            leak: Leak::new(p, h),
         }
     }
 
@@ -150,7 +146,7 @@ impl GifSynapses for PscExpPorts {
             *i_syn += w[k];
         }
         if !refractory {
-            y[0] = d.p30 * (i_stim + p.i_e - stc) + d.p33 * y[0] + d.p31 * p.e_l + sum_syn_pot;
+            y[0] = d.leak.membrane(p, y[0], i_stim, stc) + sum_syn_pot;
         }
         true
     }

@@ -230,6 +230,20 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     }
 }
 
+/// The input channel `channel` of a model that takes this kind of event on receptor 0 only
+/// (NEST's `UnknownReceptorType` for any other).
+pub(crate) fn receptor_zero(
+    receptor: i64,
+    model: &str,
+    channel: u16,
+    weight: f64,
+) -> Result<spindle_core::model::InputChannel, Rejection> {
+    if receptor != 0 {
+        return Err(unknown_receptor(receptor, model));
+    }
+    Ok(spindle_core::model::InputChannel { channel, weight })
+}
+
 /// NEST's rejection of a receptor a model does not have (`UnknownReceptorType`).
 pub(crate) fn unknown_receptor(receptor: i64, model: &str) -> Rejection {
     Rejection::new(

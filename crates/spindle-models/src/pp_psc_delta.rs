@@ -59,8 +59,8 @@
 
 use crate::iaf_propagator::expm1;
 use crate::param_sets::ParamSets;
+use crate::receptor_zero;
 use crate::streams::NeuronStreams;
-use crate::unknown_receptor;
 use crate::voltages::{float_list, put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
@@ -346,23 +346,11 @@ impl NeuronModel for PpPscDelta {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: SPIKES,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, SPIKES, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: CURRENT,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, CURRENT, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
