@@ -36,6 +36,17 @@ use spindle_core::time::{Step, TimeGrid};
 use std::fmt::Debug;
 use std::marker::PhantomData;
 
+/// A `gif` model's `KEYS`: the common parameters, then the model's own keys and `V_m`.
+macro_rules! gif_keys {
+    ($($own:literal),* $(,)?) => {
+        &[
+            "I_e", "E_L", "g_L", "C_m", "V_reset", "Delta_V", "V_T_star", "lambda_0", "t_ref",
+            "tau_sfa", "q_sfa", "tau_stc", "q_stc", $($own,)* "V_m"
+        ]
+    };
+}
+pub(crate) use gif_keys;
+
 /// The parameters every `gif` model has.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GifParams {
@@ -255,11 +266,8 @@ pub trait GifSynapses: Clone + Copy + Debug + Default + PartialEq + Send + Sync 
         Ok(())
     }
 
-    /// Advance `y` over one step: the synapses with the spikes `w` (per channel) that arrive at
-    /// its end, and the membrane unless `refractory`, with the spike-triggered current `stc`
-    /// and the current input `i_stim`. `h_est` is an integrator's step estimate, `work` its
-    /// scratch. Returns `false` if the integration diverged.
-    #[allow(clippy::too_many_arguments)]
+    /// Advance `y` over one step (see [`StepInput`]); `h_est` is an integrator's step
+    /// estimate, `work` its scratch. Returns `false` if the integration diverged.
     fn advance(
         p: &GifParams,
         syn: &Self::Syn,
@@ -267,11 +275,19 @@ pub trait GifSynapses: Clone + Copy + Debug + Default + PartialEq + Send + Sync 
         y: &mut [f64],
         h_est: &mut f64,
         work: &mut WorkBuf,
-        w: &[f64],
-        stc: f64,
-        i_stim: f64,
-        refractory: bool,
+        input: &StepInput<'_>,
     ) -> bool;
+}
+
+/// What one step of the synapses and membrane takes besides the state: the spikes `w` (per
+/// channel) that arrive at its end, the spike-triggered current `stc` and the current input
+/// `i_stim` of the step, and whether the neuron is refractory (its membrane held).
+#[derive(Clone, Copy, Debug)]
+pub struct StepInput<'a> {
+    pub w: &'a [f64],
+    pub stc: f64,
+    pub i_stim: f64,
+    pub refractory: bool,
 }
 
 /// All parameters of a `gif` model.
@@ -477,18 +493,14 @@ impl<S: GifSynapses> NeuronChunk for GifChunk<S> {
                 *w = input[c * n + i];
             }
             let y = &mut self.y[i * width..][..width];
-            if !S::advance(
-                &p.gif,
-                &p.syn,
-                &d.syn,
-                y,
-                &mut self.integration_step[i],
-                &mut self.work,
-                &self.w,
+            let step = StepInput {
+                w: &self.w,
                 stc,
-                self.i_stim[i],
-                r > 0,
-            ) {
+                i_stim: self.i_stim[i],
+                refractory: r > 0,
+            };
+            let h_est = &mut self.integration_step[i];
+            if !S::advance(&p.gif, &p.syn, &d.syn, y, h_est, &mut self.work, &step) {
                 if self.instability.is_none() {
                     let names: Vec<&'static str> = std::iter::once("V_m")
                         .chain((1..width).map(|_| "g"))
@@ -651,7 +663,7 @@ impl Leak {
 }
 
 /// The conductance-based models' step: integrate `sys` over `h` (NEST's `while t < h:
-/// gsl_odeiv_evolve_apply` with absolute tolerance `tol`), then add the spikes `w` to the
+/// gsl_odeiv_evolve_apply` with absolute tolerance `tol`), then add the step's spikes to the
 /// conductances `y[1..]`. `false` if the integration diverged.
 pub(crate) fn integrate_conductances<Sys: OdeSystem>(
     sys: &Sys,
@@ -660,12 +672,12 @@ pub(crate) fn integrate_conductances<Sys: OdeSystem>(
     h_est: &mut f64,
     y: &mut [f64],
     work: &mut WorkBuf,
-    w: &[f64],
+    input: &StepInput<'_>,
 ) -> bool {
     if !rkf45::integrate(sys, tol, h, h_est, y, &mut work.work()) {
         return false;
     }
-    for (g, w) in y[1..].iter_mut().zip(w) {
+    for (g, w) in y[1..].iter_mut().zip(input.w) {
         *g += w;
     }
     true

@@ -46,7 +46,8 @@
 //! * NEST 3.10, `models/gif_cond_exp.{h,cpp}`.
 
 use crate::gif::{
-    check_ex_in_taus, ex_in_spike_input, integrate_conductances, GifParams, GifSynapses,
+    check_ex_in_taus, ex_in_spike_input, gif_keys, integrate_conductances, GifParams, GifSynapses,
+    StepInput,
 };
 use crate::rkf45::{OdeSystem, WorkBuf};
 use crate::voltages::{put_floats, read_scalars};
@@ -59,29 +60,15 @@ use spindle_core::time::TimeGrid;
 pub const MODEL_NAME: &str = "gif_cond_exp";
 
 /// Every key [`GifCondExp::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "I_e",
-    "E_L",
-    "g_L",
-    "C_m",
-    "V_reset",
-    "Delta_V",
-    "V_T_star",
-    "lambda_0",
-    "t_ref",
-    "tau_sfa",
-    "q_sfa",
-    "tau_stc",
-    "q_stc",
+pub const KEYS: &[&str] = gif_keys!(
     "tau_syn_ex",
     "tau_syn_in",
     "E_ex",
     "E_in",
     "gsl_error_tol",
-    "V_m",
     "g_ex",
-    "g_in",
-];
+    "g_in"
+);
 
 /// `gif_cond_exp`'s synapses: exponential conductances, RKF45.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -116,23 +103,21 @@ impl Default for Conductances {
 struct Dynamics<'a> {
     p: &'a GifParams,
     syn: &'a Conductances,
-    refractory: bool,
-    stc: f64,
-    i_stim: f64,
+    input: &'a StepInput<'a>,
 }
 
 impl OdeSystem for Dynamics<'_> {
     #[inline(always)]
     fn eval(&self, y: &[f64], f: &mut [f64]) {
-        let (p, syn) = (self.p, self.syn);
-        let v = if self.refractory { p.v_reset } else { y[0] };
+        let (p, syn, input) = (self.p, self.syn, self.input);
+        let v = if input.refractory { p.v_reset } else { y[0] };
         let i_syn_exc = y[1] * (v - syn.e_ex);
         let i_syn_inh = y[2] * (v - syn.e_in);
         let i_l = p.g_l * (v - p.e_l);
-        f[0] = if self.refractory {
+        f[0] = if input.refractory {
             0.0
         } else {
-            (-i_l + self.i_stim + p.i_e - i_syn_exc - i_syn_inh - self.stc) / p.c_m
+            (-i_l + input.i_stim + p.i_e - i_syn_exc - i_syn_inh - input.stc) / p.c_m
         };
         f[1] = -y[1] / syn.tau_syn_ex;
         f[2] = -y[2] / syn.tau_syn_in;
@@ -219,19 +204,10 @@ impl GifSynapses for CondExp {
         y: &mut [f64],
         h_est: &mut f64,
         work: &mut WorkBuf,
-        w: &[f64],
-        stc: f64,
-        i_stim: f64,
-        refractory: bool,
+        input: &StepInput<'_>,
     ) -> bool {
-        let sys = Dynamics {
-            p,
-            syn,
-            refractory,
-            stc,
-            i_stim,
-        };
-        integrate_conductances(&sys, syn.gsl_error_tol, h, h_est, y, work, w)
+        let sys = Dynamics { p, syn, input };
+        integrate_conductances(&sys, syn.gsl_error_tol, h, h_est, y, work, input)
     }
 }
 

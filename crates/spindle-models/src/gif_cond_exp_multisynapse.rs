@@ -47,7 +47,7 @@
 //!   Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_cond_exp_multisynapse.{h,cpp}`.
 
-use crate::gif::{integrate_conductances, GifParams, GifSynapses};
+use crate::gif::{gif_keys, integrate_conductances, GifParams, GifSynapses, StepInput};
 use crate::multisynapse::{check_port_count, check_ports_kept, port_spike_input};
 use crate::rkf45::{OdeSystem, WorkBuf};
 use crate::voltages::{float_list, read_scalars};
@@ -60,25 +60,7 @@ use spindle_core::time::TimeGrid;
 pub const MODEL_NAME: &str = "gif_cond_exp_multisynapse";
 
 /// Every key [`GifCondExpMultisynapse::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "I_e",
-    "E_L",
-    "g_L",
-    "C_m",
-    "V_reset",
-    "Delta_V",
-    "V_T_star",
-    "lambda_0",
-    "t_ref",
-    "gsl_error_tol",
-    "tau_sfa",
-    "q_sfa",
-    "tau_stc",
-    "q_stc",
-    "E_rev",
-    "tau_syn",
-    "V_m",
-];
+pub const KEYS: &[&str] = gif_keys!("gsl_error_tol", "E_rev", "tau_syn");
 
 /// `gif_cond_exp_multisynapse`'s synapses: one exponential conductance per port.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -114,25 +96,23 @@ fn bad(message: &str, syn: &Ports) -> ParamError {
 struct Dynamics<'a> {
     p: &'a GifParams,
     syn: &'a Ports,
-    refractory: bool,
-    stc: f64,
-    i_stim: f64,
+    input: &'a StepInput<'a>,
 }
 
 impl OdeSystem for Dynamics<'_> {
     #[inline(always)]
     fn eval(&self, y: &[f64], f: &mut [f64]) {
-        let (p, syn) = (self.p, self.syn);
+        let (p, syn, input) = (self.p, self.syn, self.input);
         let i_l = -p.g_l * (y[0] - p.e_l);
-        let v = if self.refractory { p.v_reset } else { y[0] };
+        let v = if input.refractory { p.v_reset } else { y[0] };
         let mut i_syn = 0.0;
         for (g, e_rev) in y[1..].iter().zip(&syn.e_rev) {
             i_syn += -g * (v - e_rev);
         }
-        f[0] = if self.refractory {
+        f[0] = if input.refractory {
             0.0
         } else {
-            (i_l + self.i_stim + p.i_e + i_syn - self.stc) / p.c_m
+            (i_l + input.i_stim + p.i_e + i_syn - input.stc) / p.c_m
         };
         for ((f, g), tau) in f[1..].iter_mut().zip(&y[1..]).zip(&syn.tau_syn) {
             *f = -g / tau;
@@ -236,19 +216,10 @@ impl GifSynapses for CondExpPorts {
         y: &mut [f64],
         h_est: &mut f64,
         work: &mut WorkBuf,
-        w: &[f64],
-        stc: f64,
-        i_stim: f64,
-        refractory: bool,
+        input: &StepInput<'_>,
     ) -> bool {
-        let sys = Dynamics {
-            p,
-            syn,
-            refractory,
-            stc,
-            i_stim,
-        };
-        integrate_conductances(&sys, syn.gsl_error_tol, h, h_est, y, work, w)
+        let sys = Dynamics { p, syn, input };
+        integrate_conductances(&sys, syn.gsl_error_tol, h, h_est, y, work, input)
     }
 }
 

@@ -50,7 +50,9 @@
 //!   PLoS Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_psc_exp.{h,cpp}`.
 
-use crate::gif::{check_ex_in_taus, ex_in_spike_input, GifParams, GifSynapses, Leak};
+use crate::gif::{
+    check_ex_in_taus, ex_in_spike_input, gif_keys, GifParams, GifSynapses, Leak, StepInput,
+};
 use crate::iaf_propagator::IafPropagator;
 use crate::rkf45::WorkBuf;
 use crate::voltages::{put_floats, read_scalars};
@@ -63,24 +65,7 @@ use spindle_core::time::TimeGrid;
 pub const MODEL_NAME: &str = "gif_psc_exp";
 
 /// Every key [`GifPscExp::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "I_e",
-    "E_L",
-    "g_L",
-    "C_m",
-    "V_reset",
-    "Delta_V",
-    "V_T_star",
-    "lambda_0",
-    "t_ref",
-    "tau_sfa",
-    "q_sfa",
-    "tau_stc",
-    "q_stc",
-    "tau_syn_ex",
-    "tau_syn_in",
-    "V_m",
-];
+pub const KEYS: &[&str] = gif_keys!("tau_syn_ex", "tau_syn_in");
 
 /// `gif_psc_exp`'s synapses: exponential currents, exact propagators.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -177,15 +162,14 @@ impl GifSynapses for PscExp {
         y: &mut [f64],
         _h_est: &mut f64,
         _work: &mut WorkBuf,
-        w: &[f64],
-        stc: f64,
-        i_stim: f64,
-        refractory: bool,
+        input: &StepInput<'_>,
     ) -> bool {
-        y[1] = y[1] * d.p11_ex + w[0];
-        y[2] = y[2] * d.p11_in + w[1];
-        if !refractory {
-            y[0] = d.leak.membrane(p, y[0], i_stim, stc) + y[1] * d.p21_ex + y[2] * d.p21_in;
+        y[1] = y[1] * d.p11_ex + input.w[0];
+        y[2] = y[2] * d.p11_in + input.w[1];
+        if !input.refractory {
+            y[0] = d.leak.membrane(p, y[0], input.i_stim, input.stc)
+                + y[1] * d.p21_ex
+                + y[2] * d.p21_in;
         }
         true
     }

@@ -30,7 +30,7 @@
 //!   Comput Biol 11:e1004275.
 //! * NEST 3.10, `models/gif_psc_exp_multisynapse.{h,cpp}`.
 
-use crate::gif::{GifParams, GifSynapses, Leak};
+use crate::gif::{gif_keys, GifParams, GifSynapses, Leak, StepInput};
 use crate::iaf_propagator::IafPropagator;
 use crate::multisynapse::{check_port_count, check_ports_kept, port_spike_input};
 use crate::rkf45::WorkBuf;
@@ -44,10 +44,7 @@ use spindle_core::time::TimeGrid;
 pub const MODEL_NAME: &str = "gif_psc_exp_multisynapse";
 
 /// Every key [`GifPscExpMultisynapse::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "I_e", "E_L", "g_L", "C_m", "V_reset", "Delta_V", "V_T_star", "lambda_0", "t_ref", "tau_sfa",
-    "q_sfa", "tau_stc", "q_stc", "tau_syn", "V_m",
-];
+pub const KEYS: &[&str] = gif_keys!("tau_syn");
 
 /// `gif_psc_exp_multisynapse`'s synapses: one exponential current per port.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -134,19 +131,16 @@ impl GifSynapses for PscExpPorts {
         y: &mut [f64],
         _h_est: &mut f64,
         _work: &mut WorkBuf,
-        w: &[f64],
-        stc: f64,
-        i_stim: f64,
-        refractory: bool,
+        input: &StepInput<'_>,
     ) -> bool {
         let mut sum_syn_pot = 0.0;
         for (k, i_syn) in y[1..].iter_mut().enumerate() {
             sum_syn_pot += d.p21[k] * *i_syn;
             *i_syn = d.p11[k] * *i_syn;
-            *i_syn += w[k];
+            *i_syn += input.w[k];
         }
-        if !refractory {
-            y[0] = d.leak.membrane(p, y[0], i_stim, stc) + sum_syn_pot;
+        if !input.refractory {
+            y[0] = d.leak.membrane(p, y[0], input.i_stim, input.stc) + sum_syn_pot;
         }
         true
     }
