@@ -136,7 +136,7 @@ impl GifSynapses for PscExpPorts {
         let mut sum_syn_pot = 0.0;
         for (k, i_syn) in y[1..].iter_mut().enumerate() {
             sum_syn_pot += d.p21[k] * *i_syn;
-            *i_syn = d.p11[k] * *i_syn;
+            *i_syn *= d.p11[k];
             *i_syn += input.w[k];
         }
         if !input.refractory {
