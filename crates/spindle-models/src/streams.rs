@@ -11,8 +11,13 @@
 use rand_chacha::ChaCha8Rng;
 use spindle_core::rng;
 
-/// The streams of a chunk's neurons, neuron `i` being node `first_id + i`.
+/// The streams of a chunk's neurons, neuron `i` being node `first_id + i`. A stream takes some
+/// 300 bytes, so they are made at the first draw: a chunk that never draws (`iaf_psc_exp` with
+/// its deterministic threshold) holds none.
 pub(crate) struct NeuronStreams {
+    n: usize,
+    seed: u64,
+    first_id: u32,
     rngs: Vec<ChaCha8Rng>,
 }
 
@@ -20,27 +25,38 @@ impl NeuronStreams {
     /// Streams for `n` neurons under seed 0, numbered from node 1, until
     /// [`NeuronStreams::seed`] gives the real ones.
     pub fn new(n: usize) -> NeuronStreams {
-        let mut s = NeuronStreams { rngs: Vec::new() };
-        s.seed(n, 0, 1);
-        s
+        NeuronStreams {
+            n,
+            seed: 0,
+            first_id: 1,
+            rngs: Vec::new(),
+        }
     }
 
     /// Key the streams of `n` neurons by `seed` and node ids from `first_id`.
     pub fn seed(&mut self, n: usize, seed: u64, first_id: u32) {
-        self.rngs = (0..n)
-            .map(|i| rng::node_stream(seed, first_id + i as u32))
-            .collect();
+        *self = NeuronStreams {
+            n,
+            seed,
+            first_id,
+            rngs: Vec::new(),
+        };
     }
 
     /// NEST's `drand()`: a uniform double in `[0, 1)` from neuron `i`'s stream.
     #[inline]
     pub fn uniform(&mut self, i: usize) -> f64 {
-        rng::uniform(&mut self.rngs[i])
+        rng::uniform(self.rng(i))
     }
 
     /// Neuron `i`'s stream, for other distributions.
     #[inline]
     pub fn rng(&mut self, i: usize) -> &mut ChaCha8Rng {
+        if self.rngs.is_empty() {
+            self.rngs = (0..self.n)
+                .map(|k| rng::node_stream(self.seed, self.first_id + k as u32))
+                .collect();
+        }
         &mut self.rngs[i]
     }
 }
