@@ -32,3 +32,36 @@ fn pp_psc_delta_exponential_rate_threshold_dead_time_reset_kernels_h01() {
 fn pp_psc_delta_linear_rate_no_reset_dead_time_below_h_scalar_kernel_h001() {
     replay("linear_no_reset_h0.01");
 }
+
+/// NEST 3.10 (checked by hand: `Create("pp_psc_delta", {"dead_time": 0.05})`, `GetStatus`
+/// before and after `Simulate(1.0)`, then `SetStatus` with numbers): a dead time in `(0, h)`
+/// is raised to `h` at the run and shown so; kernels given as numbers are shown as numbers.
+#[test]
+fn pp_psc_delta_status_follows_nests_quirks() {
+    use common::{build, Drive};
+    use spindle_core::params::{Params, Value};
+    let mut p = Params::new();
+    p.insert("dead_time", Value::Float(0.05));
+    let model = build("pp_psc_delta", p);
+    assert_eq!(
+        model.instantiate(1).get_status(0).get("dead_time"),
+        Some(&Value::Float(0.05))
+    );
+    let mut d = Drive::new(model, 1, 0.1);
+    d.run_until(1.0, |_, _, _| {});
+    assert_eq!(
+        d.chunk.get_status(0).get("dead_time"),
+        Some(&Value::Float(0.1))
+    );
+    assert_eq!(
+        d.chunk.get_status(0).get("tau_sfa"),
+        Some(&Value::List(vec![]))
+    );
+    let mut set = Params::new();
+    set.insert("tau_sfa", Value::Float(10.0));
+    set.insert("q_sfa", Value::Float(2.0));
+    d.chunk.set_status(0, &mut set).unwrap();
+    let status = d.chunk.get_status(0);
+    assert_eq!(status.get("tau_sfa"), Some(&Value::Float(10.0)));
+    assert_eq!(status.get("q_sfa"), Some(&Value::Float(2.0)));
+}
