@@ -57,6 +57,27 @@ pub fn standard_normal<R: rand_core::Rng + ?Sized>(r: &mut R) -> f64 {
     }
 }
 
+/// A gamma-distributed draw with `shape ≥ 1` and scale 1 (Marsaglia and Tsang's squeeze
+/// method, 2000).
+pub fn gamma<R: rand_core::Rng + ?Sized>(r: &mut R, shape: f64) -> f64 {
+    debug_assert!(shape >= 1.0);
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let (x, v) = loop {
+            let x = standard_normal(r);
+            let v = 1.0 + c * x;
+            if v > 0.0 {
+                break (x, v * v * v);
+            }
+        };
+        let u = uniform(r);
+        if u < 1.0 - 0.0331 * x * x * x * x || u.ln() < 0.5 * x * x + d * (1.0 - v + v.ln()) {
+            return d * v;
+        }
+    }
+}
+
 /// An integer drawn uniformly from `0 .. n`, `n > 0` (Lemire's multiply-shift, with rejection).
 #[inline]
 pub fn below<R: rand_core::Rng + ?Sized>(rng: &mut R, n: u64) -> u64 {
@@ -190,6 +211,23 @@ mod tests {
                 (log_gamma(k as f64 + 1.0) - fact.ln()).abs() < 1e-10,
                 "k = {k}"
             );
+        }
+    }
+
+    #[test]
+    fn gamma_draws_have_gamma_mean_and_variance() {
+        for &shape in &[1.0, 2.5, 10.0] {
+            let n = 200_000;
+            let mut rng = node_stream(3, 9);
+            let draws: Vec<f64> = (0..n).map(|_| gamma(&mut rng, shape)).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            let var = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            // Mean and variance of Gamma(k, 1) are both k; five standard errors of the mean.
+            assert!(
+                (mean - shape).abs() < 5.0 * (shape / n as f64).sqrt(),
+                "shape {shape}: mean {mean}"
+            );
+            assert!((var / shape - 1.0).abs() < 0.03, "shape {shape}: var {var}");
         }
     }
 

@@ -28,9 +28,38 @@ assert nest.__version__ == "3.10.0", f"golden data must come from NEST 3.10.0, n
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data")
 
 
-def run(model, name, h, T, params, spikes, currents, record, every):
+def header(model, h, T, params, spikes, currents):
+    """The lines that describe a scenario: model, grid, duration, parameters, stimulus."""
+    script = os.path.basename(__import__("__main__").__file__)
+    lines = [f"# NEST {nest.__version__} {model} golden data, written by scripts/{script}; do not edit",
+             f"model {model}", f"h {h!r}", f"T {T!r}"]
+    for k, v in params.items():
+        if isinstance(v, bool):
+            lines.append(f"pb {k} {'true' if v else 'false'}")
+        elif isinstance(v, list):
+            lines.append(f"pl {k} " + " ".join(repr(float(x)) for x in v))
+        else:
+            lines.append(f"p {k} {float(v)!r}")
+    lines += [f"spike {t!r} {d!r} {rec} {float(w)!r} {m}" for (t, d, rec, w, m) in spikes]
+    lines += [f"current {a!r} {b!r} {float(amp)!r} {float(w)!r} {d!r} {rec}" for (a, b, amp, w, d, rec) in currents]
+    return lines
+
+
+def write(model, name, lines):
+    """Write tests/data/<model>/<name>.txt."""
+    out = os.path.join(DATA, model)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, name + ".txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def run(model, name, h, T, params, spikes, currents, record, every, seed=None):
+    """Run one scenario and write its file; returns the spike stamps. `seed`: NEST's rng_seed
+    (its default if None)."""
     nest.ResetKernel()
     nest.set_verbosity("M_ERROR")
+    if seed is not None:
+        nest.rng_seed = seed
     nest.resolution = h
     n = nest.Create(model, params=params)
     for (t, d, rec, w, m) in spikes:
@@ -53,26 +82,20 @@ def run(model, name, h, T, params, spikes, currents, record, every):
     ev = mm.get("events")
     stamps = [round(t / h) for t in sr.get("events")["times"]]
 
-    script = os.path.basename(__import__("__main__").__file__)
-    lines = [f"# NEST {nest.__version__} {model} golden data, written by scripts/{script}; do not edit",
-             f"model {model}", f"h {h!r}", f"T {T!r}"]
-    for k, v in params.items():
-        if isinstance(v, bool):
-            lines.append(f"pb {k} {'true' if v else 'false'}")
-        elif isinstance(v, list):
-            lines.append(f"pl {k} " + " ".join(repr(float(x)) for x in v))
-        else:
-            lines.append(f"p {k} {float(v)!r}")
-    lines += [f"spike {t!r} {d!r} {rec} {float(w)!r} {m}" for (t, d, rec, w, m) in spikes]
-    lines += [f"current {a!r} {b!r} {float(amp)!r} {float(w)!r} {d!r} {rec}" for (a, b, amp, w, d, rec) in currents]
+    lines = header(model, h, T, params, spikes, currents)
     lines.append("record " + " ".join(record))
     lines.append("spikes " + " ".join(str(s) for s in stamps if s <= t_steps))
     for i, t in enumerate(ev["times"]):
         step = round(t / h)
         if step <= t_steps:
             lines.append(f"sample {step} " + " ".join(repr(float(ev[r][i])) for r in record))
-    out = os.path.join(DATA, model)
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, name + ".txt"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write(model, name, lines)
     print(f"{model}/{name}: {len(stamps)} spikes, {len(ev['times'])} samples")
+    return stamps
+
+
+def run_seed_independent(*args):
+    """`run` for a stochastic model in a scenario that NEST's draws must not decide: run under
+    two seeds, fail if the spikes differ."""
+    first = run(*args, seed=1)
+    assert run(*args, seed=12345) == first, f"{args[0]}/{args[1]} depends on NEST's seed"

@@ -145,6 +145,37 @@ SCENARIOS = [
      {}, {"beta": 0.3, "tau_v": 4.0},
      {"E_L": -65.0, "beta": 0.5, "V_th_v": 1.0},
      {"E_L": -72.0, "omega": -60.0, "V_m": -68.0}),
+    # The stochastic models where NEST's draws do not decide: a tiny Delta_V (fires exactly
+    # when V_m > E_sfa), lambda_0 = 0 (never fires), a rate of 0 or a steep one. pp_psc_delta
+    # has no adaptation kernels here: NEST appends a second set of elements at the first run
+    # after a SetStatus and reads past q_sfa's end (see docs/models/pp_psc_delta.md).
+    ("gif_psc_exp", ["V_m", "E_sfa", "I_stc", "I_syn_ex", "I_syn_in"], 150.0, [0],
+     (-100.0, 150.0),
+     {"Delta_V": 1e-9, "tau_sfa": [10.0], "q_sfa": [5.0]},
+     {"lambda_0": 0.0, "tau_stc": [5.0], "q_stc": [10.0]},
+     {"E_L": -65.0, "V_m": -50.0, "tau_stc": [8.0], "q_stc": [15.0], "t_ref": 2.0},
+     {"g_L": 5.0, "tau_syn_ex": 1.0, "V_T_star": -40.0}),
+    ("gif_cond_exp", ["V_m", "E_sfa", "I_stc", "g_ex", "g_in"], 150.0, [0], (-10.0, 15.0),
+     {"Delta_V": 1e-9, "tau_sfa": [10.0], "q_sfa": [5.0], "gsl_error_tol": 1e-4},
+     {"lambda_0": 0.0, "g_in": 2.0},
+     {"E_L": -65.0, "tau_stc": [8.0], "q_stc": [15.0], "g_ex": 3.0},
+     {"E_in": -75.0, "tau_syn_in": 4.0, "V_m": -60.0}),
+    ("pp_psc_delta", ["V_m", "E_sfa"], 30.0, [0], (-2.0, 3.0),
+     {"c_2": 1.0, "c_3": 1e9, "dead_time": 1.55},
+     {"c_1": 0.0, "c_2": 0.0, "t_ref_remaining": 2.0},
+     {"V_m": 1.0, "with_reset": False, "dead_time": 3.0, "c_1": 1e15, "c_2": 0.0},
+     {"E_sfa": 2.0, "I_e": 20.0, "tau_m": 15.0}),
+    ("gif_psc_exp_multisynapse", ["V_m", "E_sfa", "I_stc"], 150.0, [1, 2], (-100.0, 150.0),
+     {"Delta_V": 1e-9, "tau_sfa": [10.0], "q_sfa": [5.0], "tau_syn": [1.0, 4.0]},
+     {"lambda_0": 0.0, "tau_stc": [5.0], "q_stc": [10.0], "tau_syn": [2.0, 3.0]},
+     {"E_L": -65.0, "V_m": -50.0, "tau_syn": [2.0, 6.0], "t_ref": 2.0},
+     {"g_L": 5.0, "V_T_star": -40.0, "tau_syn": [0.5, 3.0]}),
+    ("gif_cond_exp_multisynapse", ["V_m", "E_sfa", "I_stc"], 150.0, [1, 2], (0.0, 15.0),
+     {"Delta_V": 1e-9, "tau_sfa": [10.0], "q_sfa": [5.0], "tau_syn": [1.0, 4.0],
+      "E_rev": [0.0, -80.0], "gsl_error_tol": 1e-4},
+     {"lambda_0": 0.0, "tau_syn": [2.0, 3.0], "E_rev": [-10.0, -70.0]},
+     {"E_L": -65.0, "tau_stc": [8.0], "q_stc": [15.0], "E_rev": [5.0, -75.0]},
+     {"V_m": -60.0, "tau_syn": [3.0, 1.0], "E_rev": [0.0, -85.0]}),
 ]
 
 
@@ -237,7 +268,9 @@ def defaults():
                   "parrot_neuron", "aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha",
                   "aeif_psc_exp", "aeif_psc_delta", "iaf_psc_delta", "iaf_psc_exp_multisynapse",
                   "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum", "hh_psc_alpha",
-                  "hh_cond_exp_traub", "izhikevich", "mat2_psc_exp", "amat2_psc_exp"]:
+                  "hh_cond_exp_traub", "izhikevich", "mat2_psc_exp", "amat2_psc_exp",
+                  "gif_psc_exp", "gif_cond_exp", "pp_psc_delta", "gif_psc_exp_multisynapse",
+                  "gif_cond_exp_multisynapse"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

@@ -1,6 +1,6 @@
 //! `iaf_psc_exp`: the leaky integrate-and-fire neuron with exponentially decaying postsynaptic
 //! currents, NEST 3.10's model of that name, reproduced bit for bit for its deterministic
-//! threshold (spec §4.2).
+//! threshold (spec §4.2); its stochastic threshold draws from a per-neuron stream.
 //!
 //! # Model
 //!
@@ -18,8 +18,12 @@
 //! One step `k → k+1`, in NEST's order: (1) unless refractory, `V ← V·P22 + i_ex·P21ex +
 //! i_in·P21in + (I_e + i_0)·P20`, else the refractory counter counts down; (2) `i_ex ← i_ex·P11ex`,
 //! `i_in ← i_in·P11in`, `i_ex ← i_ex + (1 − P11ex)·i_1`, then the spikes arriving for this step
-//! are added; (3) if `V ≥ V_th − E_L` the neuron spikes at `t_{k+1}`, `V ← V_reset − E_L` and the
-//! next `⌈t_ref/h⌉` steps hold V; (4) the current inputs `i_0`, `i_1` of the next step are
+//! are added; (3) the threshold: with `delta < 1e-10` (the default 0) the neuron spikes if
+//! `V ≥ V_th − E_L`; with `delta > 1e-10` it spikes with probability
+//! `ρ·exp((V − V_th)/δ)·h` per step (`U < rho·exp((1/delta)·(V − Θ))·h·1e-3` for a uniform
+//! `U` drawn every step, during the refractory period too, as NEST does); with `delta` exactly
+//! `1e-10` it never spikes. A spike at `t_{k+1}` sets `V ← V_reset − E_L` and the next
+//! `⌈t_ref/h⌉` steps hold V; (4) the current inputs `i_0`, `i_1` of the next step are
 //! latched (not held).
 //!
 //! # Parameters
@@ -44,12 +48,10 @@
 //! Receptors: spikes on receptor 0; currents on receptor 0 (straight into the membrane) and 1
 //! (filtered through the excitatory synapse). Recordables: `V_m`, `I_syn_ex`, `I_syn_in`.
 //!
-//! # Not supported yet
+//! # Randomness
 //!
-//! NEST's stochastic threshold (`delta ≥ 1e-10`: spike with probability
-//! `rho·exp((V − V_th)/delta)·h` per step) needs a per-neuron random stream, which spindle does
-//! not have yet: such a `delta` is rejected. `delta < 1e-10` is NEST's deterministic threshold
-//! and exact.
+//! The stochastic threshold draws from the neuron's own stream (`streams.rs`), not from NEST's
+//! per-thread generator: its spike trains match NEST's in distribution, not spike for spike.
 //!
 //! # References
 //!
@@ -59,6 +61,7 @@
 
 use crate::iaf_propagator::IafPropagator;
 use crate::param_sets::ParamSets;
+use crate::streams::NeuronStreams;
 use crate::unknown_receptor;
 use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
 use spindle_core::error::Rejection;
@@ -166,6 +169,10 @@ pub struct Derived {
     pub i_e: f64,
     pub theta: f64,
     pub v_reset: f64,
+    /// The threshold's `rho` (1/s) and `delta` (mV), and `h` (ms) for its probability.
+    pub rho: f64,
+    pub delta: f64,
+    pub h: f64,
 }
 
 impl Derived {
@@ -186,6 +193,9 @@ impl Derived {
             i_e: p.i_e,
             theta: p.theta,
             v_reset: p.v_reset,
+            rho: p.rho,
+            delta: p.delta,
+            h,
         }
     }
 }
@@ -213,8 +223,7 @@ fn bad(message: &str) -> ParamError {
 
 impl Params {
     /// NEST's `Parameters_::set`: read the keys of [`KEYS`] (but `V_m`) present in `dict` on top
-    /// of these parameters and validate with NEST's rules and messages, in NEST's order; then
-    /// refuse the stochastic threshold, which spindle does not implement yet. Returns `ΔE_L`
+    /// of these parameters and validate with NEST's rules and messages, in NEST's order. Returns `ΔE_L`
     /// for the state. On error `self` may be half-updated: work on a copy.
     pub fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
         let p = self;
@@ -268,17 +277,6 @@ impl Params {
         if p.delta < 0.0 {
             return Err(bad("Width of threshold region must not be negative.")
                 .with("delta", Value::Float(p.delta)));
-        }
-        // NEST's update: deterministic if delta < 1e-10, stochastic if delta > 1e-10 (and, at
-        // exactly 1e-10, neither test fires). Only the deterministic branch is implemented.
-        if p.delta >= DELTA_DETERMINISTIC_BELOW {
-            return Err(bad(&format!(
-                "delta = {} mV selects iaf_psc_exp's stochastic threshold, which spindle does \
-                 not support yet (it needs a per-neuron random stream); use delta = 0 for the \
-                 deterministic threshold.",
-                p.delta
-            ))
-            .with("delta", Value::Float(p.delta)));
         }
         Ok(delta_e_l)
     }
@@ -360,6 +358,8 @@ pub struct IafPscExpChunk {
     /// Each neuron's parameters and propagators.
     sets: ParamSets<Params, Derived>,
     s: Columns,
+    /// The stochastic threshold's draws.
+    streams: NeuronStreams,
 }
 
 /// The state columns of an [`IafPscExpChunk`].
@@ -377,13 +377,15 @@ struct Columns {
 }
 
 impl Columns {
-    /// One step of every neuron, with neuron `i`'s constants `derived(i)`.
+    /// One step of every neuron, with neuron `i`'s constants `derived(i)`; `fires(i, V, d)` is
+    /// the threshold test.
     #[inline(always)]
     fn step_all(
         &mut self,
         input: &[f64],
         emitted: &mut Emitted,
         derived: impl Fn(usize) -> Derived,
+        mut fires: impl FnMut(usize, f64, &Derived) -> bool,
     ) {
         let n = self.n;
         let w_ex = &input[SYN_EX as usize * n..][..n];
@@ -411,8 +413,8 @@ impl Columns {
             i_in[i] = i_in[i] * d.p11_in + w_in[i];
             ex += d.p11_ex_complement * i_1[i];
             i_ex[i] = ex + w_ex[i];
-            // 3. Deterministic threshold (≥).
-            let spike = vi >= d.theta;
+            // 3. Threshold.
+            let spike = fires(i, vi, &d);
             vi = if spike { d.v_reset } else { vi };
             ri = if spike { d.refractory_counts } else { ri };
             v[i] = vi;
@@ -435,6 +437,20 @@ impl Columns {
     }
 }
 
+/// NEST's threshold test: deterministic below `delta = 1e-10`, stochastic above (one draw per
+/// step, whatever the refractory state), never at exactly `1e-10`.
+#[inline]
+fn threshold_crossed(streams: &mut NeuronStreams, i: usize, v: f64, d: &Derived) -> bool {
+    if d.delta < DELTA_DETERMINISTIC_BELOW {
+        v >= d.theta
+    } else if d.delta > DELTA_DETERMINISTIC_BELOW {
+        let phi = d.rho * (1.0 / d.delta * (v - d.theta)).exp();
+        streams.uniform(i) < phi * d.h * 1e-3
+    } else {
+        false
+    }
+}
+
 impl IafPscExpChunk {
     pub fn new(p: &Params, initial_v: f64, n: usize) -> IafPscExpChunk {
         IafPscExpChunk {
@@ -449,6 +465,7 @@ impl IafPscExpChunk {
                 refractory_steps: vec![0; n],
                 spiked: vec![false; n],
             },
+            streams: NeuronStreams::new(n),
         }
     }
 }
@@ -456,6 +473,10 @@ impl IafPscExpChunk {
 impl NeuronChunk for IafPscExpChunk {
     fn len(&self) -> usize {
         self.s.n
+    }
+
+    fn seed_streams(&mut self, seed: u64, first_id: u32) {
+        self.streams.seed(self.s.n, seed, first_id);
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
@@ -467,14 +488,23 @@ impl NeuronChunk for IafPscExpChunk {
             self.sets.is_prepared(),
             "iaf_psc_exp: update before prepare"
         );
-        // One parameter set: its constants are loop invariants (the vectorised fast path).
+        // One deterministic parameter set: its constants are loop invariants (the vectorised
+        // fast path).
         if let Some((_, &d)) = self.sets.uniform() {
-            self.s.step_all(input, emitted, |_| d);
-        } else {
-            let (table, index) = (self.sets.derived_table(), self.sets.index());
-            self.s
-                .step_all(input, emitted, |i| table[index[i] as usize]);
+            if d.delta < DELTA_DETERMINISTIC_BELOW {
+                self.s
+                    .step_all(input, emitted, |_| d, |_, v, d| v >= d.theta);
+                return;
+            }
         }
+        let (table, index) = (self.sets.derived_table(), self.sets.index());
+        let streams = &mut self.streams;
+        self.s.step_all(
+            input,
+            emitted,
+            |i| table[index[i] as usize],
+            |i, v, d| threshold_crossed(streams, i, v, d),
+        );
     }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {

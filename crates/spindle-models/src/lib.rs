@@ -24,7 +24,14 @@
 //! * [`izhikevich`] — Izhikevich's neuron, both of NEST's integration schemes.
 //! * [`mat2_psc_exp`], [`amat2_psc_exp`] — multi-timescale adaptive threshold neurons with exact
 //!   propagators; their shared chunk, parameters and threshold state are in `mat.rs`.
+//! * [`gif_psc_exp`], [`gif_cond_exp`], [`gif_psc_exp_multisynapse`],
+//!   [`gif_cond_exp_multisynapse`] — generalized integrate-and-fire neurons with escape noise,
+//!   spike-triggered currents and a moving threshold (shared chunk in `gif.rs`).
+//! * [`pp_psc_delta`] — point-process neuron with a dead time and threshold adaptation.
 //! * [`parrot_neuron`] — repeats incoming spikes.
+//!
+//! The stochastic models (the two above, `iaf_psc_exp` with `delta > 0`) draw from one random
+//! stream per neuron, keyed by the kernel seed and node id (`streams.rs`).
 //!
 //! Every chunk answers NEST's `GetStatus` and `SetStatus` per neuron (`NeuronChunk::get_status`,
 //! `set_status`): parameters are per neuron, kept as a small table of distinct parameter sets
@@ -42,6 +49,11 @@ pub mod aeif_psc_alpha;
 pub mod aeif_psc_delta;
 pub mod aeif_psc_exp;
 pub mod amat2_psc_exp;
+mod gif;
+pub mod gif_cond_exp;
+pub mod gif_cond_exp_multisynapse;
+pub mod gif_psc_exp;
+pub mod gif_psc_exp_multisynapse;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
@@ -66,7 +78,9 @@ pub mod mat2_psc_exp;
 mod multisynapse;
 mod param_sets;
 pub mod parrot_neuron;
+pub mod pp_psc_delta;
 pub mod rkf45;
+mod streams;
 mod voltages;
 
 pub use aeif_cond_alpha::AeifCondAlpha;
@@ -75,6 +89,10 @@ pub use aeif_psc_alpha::AeifPscAlpha;
 pub use aeif_psc_delta::AeifPscDelta;
 pub use aeif_psc_exp::AeifPscExp;
 pub use amat2_psc_exp::Amat2PscExp;
+pub use gif_cond_exp::GifCondExp;
+pub use gif_cond_exp_multisynapse::GifCondExpMultisynapse;
+pub use gif_psc_exp::GifPscExp;
+pub use gif_psc_exp_multisynapse::GifPscExpMultisynapse;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
 pub use hh_cond_exp_traub::HhCondExpTraub;
@@ -92,6 +110,7 @@ pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
 pub use izhikevich::Izhikevich;
 pub use mat2_psc_exp::Mat2PscExp;
 pub use parrot_neuron::ParrotNeuron;
+pub use pp_psc_delta::PpPscDelta;
 
 use spindle_core::error::Rejection;
 use spindle_core::model::NeuronModel;
@@ -105,6 +124,10 @@ pub const NEURON_MODELS: &[&str] = &[
     aeif_psc_delta::MODEL_NAME,
     aeif_psc_exp::MODEL_NAME,
     amat2_psc_exp::MODEL_NAME,
+    gif_cond_exp::MODEL_NAME,
+    gif_cond_exp_multisynapse::MODEL_NAME,
+    gif_psc_exp::MODEL_NAME,
+    gif_psc_exp_multisynapse::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
@@ -122,6 +145,7 @@ pub const NEURON_MODELS: &[&str] = &[
     izhikevich::MODEL_NAME,
     mat2_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
+    pp_psc_delta::MODEL_NAME,
 ];
 
 fn boxed<M: NeuronModel + 'static>(
@@ -143,6 +167,10 @@ pub fn neuron_model(
         aeif_psc_delta::MODEL_NAME => boxed(AeifPscDelta::from_params(params)),
         aeif_psc_exp::MODEL_NAME => boxed(AeifPscExp::from_params(params)),
         amat2_psc_exp::MODEL_NAME => boxed(Amat2PscExp::from_params(params)),
+        gif_cond_exp::MODEL_NAME => boxed(GifCondExp::from_params(params)),
+        gif_cond_exp_multisynapse::MODEL_NAME => boxed(GifCondExpMultisynapse::from_params(params)),
+        gif_psc_exp::MODEL_NAME => boxed(GifPscExp::from_params(params)),
+        gif_psc_exp_multisynapse::MODEL_NAME => boxed(GifPscExpMultisynapse::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
@@ -162,6 +190,7 @@ pub fn neuron_model(
         izhikevich::MODEL_NAME => boxed(Izhikevich::from_params(params)),
         mat2_psc_exp::MODEL_NAME => boxed(Mat2PscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
+        pp_psc_delta::MODEL_NAME => boxed(PpPscDelta::from_params(params)),
         _ => None,
     }
 }
@@ -175,6 +204,10 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         aeif_psc_delta::MODEL_NAME => Some(aeif_psc_delta::KEYS),
         aeif_psc_exp::MODEL_NAME => Some(aeif_psc_exp::KEYS),
         amat2_psc_exp::MODEL_NAME => Some(amat2_psc_exp::KEYS),
+        gif_cond_exp::MODEL_NAME => Some(gif_cond_exp::KEYS),
+        gif_cond_exp_multisynapse::MODEL_NAME => Some(gif_cond_exp_multisynapse::KEYS),
+        gif_psc_exp::MODEL_NAME => Some(gif_psc_exp::KEYS),
+        gif_psc_exp_multisynapse::MODEL_NAME => Some(gif_psc_exp_multisynapse::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
@@ -192,8 +225,23 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         izhikevich::MODEL_NAME => Some(izhikevich::KEYS),
         mat2_psc_exp::MODEL_NAME => Some(mat2_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
+        pp_psc_delta::MODEL_NAME => Some(pp_psc_delta::KEYS),
         _ => None,
     }
+}
+
+/// The input channel `channel` of a model that takes this kind of event on receptor 0 only
+/// (NEST's `UnknownReceptorType` for any other).
+pub(crate) fn receptor_zero(
+    receptor: i64,
+    model: &str,
+    channel: u16,
+    weight: f64,
+) -> Result<spindle_core::model::InputChannel, Rejection> {
+    if receptor != 0 {
+        return Err(unknown_receptor(receptor, model));
+    }
+    Ok(spindle_core::model::InputChannel { channel, weight })
 }
 
 /// NEST's rejection of a receptor a model does not have (`UnknownReceptorType`).

@@ -209,6 +209,10 @@ fn registry_knows_its_models_and_only_those() {
             "aeif_psc_delta",
             "aeif_psc_exp",
             "amat2_psc_exp",
+            "gif_cond_exp",
+            "gif_cond_exp_multisynapse",
+            "gif_psc_exp",
+            "gif_psc_exp_multisynapse",
             "glif_cond",
             "glif_psc",
             "hh_cond_exp_traub",
@@ -225,7 +229,8 @@ fn registry_knows_its_models_and_only_those() {
             "iaf_psc_exp_multisynapse",
             "izhikevich",
             "mat2_psc_exp",
-            "parrot_neuron"
+            "parrot_neuron",
+            "pp_psc_delta"
         ]
     );
     for name in NEURON_MODELS {
@@ -376,21 +381,11 @@ fn iaf_psc_exp_rules_have_nest_messages_in_nest_order() {
 }
 
 #[test]
-fn iaf_psc_exp_refuses_the_stochastic_threshold_it_does_not_implement() {
-    let m = "iaf_psc_exp";
-    for delta in [1e-10, 0.5, 2.0] {
-        let err = build_model(m, &[("delta", f(delta))])
-            .map(|_| ())
-            .unwrap_err();
-        let msg = message(err);
-        assert!(
-            msg.contains("stochastic threshold") && msg.contains("not support"),
-            "{msg}"
-        );
-    }
-    // NEST's deterministic branch is `delta < 1e-10`: those values are exact and accepted.
-    for delta in [0.0, 1e-11] {
-        assert!(build_model(m, &[("delta", f(delta)), ("rho", f(0.5))]).is_ok());
+fn iaf_psc_exp_accepts_both_thresholds() {
+    // NEST's deterministic branch is `delta < 1e-10`, its stochastic one `delta > 1e-10`; at
+    // exactly 1e-10 the neuron never fires. All are valid parameters.
+    for delta in [0.0, 1e-11, 1e-10, 0.5, 2.0] {
+        assert!(build_model("iaf_psc_exp", &[("delta", f(delta)), ("rho", f(0.5))]).is_ok());
     }
 }
 
@@ -724,4 +719,165 @@ fn iaf_cond_alpha_beta_sfa_rr_rules_have_nest_messages_in_nest_order() {
         // NEST does not check g_L, and the conductances are settable state, negative included.
         assert!(build_model(m, &[("g_L", f(0.0)), ("g_ex", f(-1.0))]).is_ok());
     }
+}
+
+fn list(v: &[f64]) -> Value {
+    Value::List(v.iter().map(|&x| Value::Float(x)).collect())
+}
+
+#[test]
+fn gif_rules_have_nest_messages_in_nest_order() {
+    for m in [
+        "gif_psc_exp",
+        "gif_cond_exp",
+        "gif_psc_exp_multisynapse",
+        "gif_cond_exp_multisynapse",
+    ] {
+        rejects_model(
+            m,
+            &[("tau_sfa", list(&[1.0])), ("q_sfa", list(&[]))],
+            "'tau_sfa' and 'q_sfa' need to have the same dimensions.\nSize of tau_sfa: 1\nSize \
+             of q_sfa: 0",
+        );
+        rejects_model(
+            m,
+            &[("tau_stc", list(&[1.0, 2.0])), ("g_L", f(0.0))],
+            "'tau_stc' and 'q_stc' need to have the same dimensions.\nSize of tau_stc: 2\nSize \
+             of q_stc: 0",
+        );
+        rejects_model(
+            m,
+            &[("g_L", f(0.0)), ("C_m", f(0.0))],
+            "Membrane conductance must be strictly positive.",
+        );
+        rejects_model(
+            m,
+            &[("Delta_V", f(0.0)), ("C_m", f(0.0))],
+            "Delta_V must be strictly positive.",
+        );
+        rejects_model(
+            m,
+            &[("C_m", f(0.0)), ("t_ref", f(-1.0))],
+            "Capacitance must be strictly positive.",
+        );
+        rejects_model(
+            m,
+            &[("t_ref", f(-1.0)), ("lambda_0", f(-1.0))],
+            "Refractory time must not be negative.",
+        );
+        rejects_model(
+            m,
+            &[("lambda_0", f(-1.0))],
+            "lambda_0 must not be negative.",
+        );
+        rejects_model(
+            m,
+            &[("tau_stc", list(&[0.0])), ("q_stc", list(&[1.0]))],
+            "All time constants must be strictly positive.",
+        );
+        let model = build_model(m, &[]).unwrap();
+        assert!(model.spike_input(2, 1.0).is_err());
+        assert!(model.current_input(1, 1.0).is_err());
+    }
+    for m in ["gif_psc_exp", "gif_cond_exp"] {
+        rejects_model(
+            m,
+            &[("tau_syn_in", f(0.0))],
+            "Synapse time constants must be strictly positive.",
+        );
+        assert!(build_model(m, &[]).unwrap().spike_input(1, 1.0).is_err());
+    }
+}
+
+#[test]
+fn gif_multisynapse_rules_have_nest_messages() {
+    rejects_model(
+        "gif_psc_exp_multisynapse",
+        &[("tau_syn", list(&[-1.0, 2.0]))],
+        "All synaptic time constants must be > 0.",
+    );
+    let m = "gif_cond_exp_multisynapse";
+    rejects_model(
+        m,
+        &[("E_rev", list(&[0.0, -80.0]))],
+        "If the number of receptor ports is changed, both arrays E_rev and tau_syn must be \
+         provided.",
+    );
+    rejects_model(
+        m,
+        &[("E_rev", list(&[0.0, -80.0])), ("tau_syn", list(&[1.0]))],
+        "The reversal potential, and synaptic time constant arrays must have the same size.",
+    );
+    rejects_model(
+        m,
+        &[("E_rev", list(&[0.0])), ("tau_syn", list(&[-1.0]))],
+        "All synaptic time constants must be strictly positive",
+    );
+    // Ports 1 … n take spikes (non-negative weights into the conductances), port 0 currents.
+    let model = build_model(
+        m,
+        &[
+            ("E_rev", list(&[0.0, -80.0])),
+            ("tau_syn", list(&[1.0, 2.0])),
+        ],
+    )
+    .unwrap();
+    assert_eq!(model.spike_input(2, 3.0).unwrap().channel, 1);
+    let refused = model.spike_input(1, -1.0).unwrap_err();
+    assert_eq!(refused.kind, "BadProperty");
+    for receptor in [0, 3] {
+        assert_eq!(
+            model.spike_input(receptor, 1.0).unwrap_err().kind,
+            "IncompatibleReceptorType"
+        );
+    }
+    assert_eq!(model.current_input(0, 1.0).unwrap().channel, 2);
+}
+
+#[test]
+fn pp_psc_delta_rules_have_nest_messages_in_nest_order() {
+    let m = "pp_psc_delta";
+    rejects_model(
+        m,
+        &[("tau_sfa", list(&[1.0, 2.0])), ("q_sfa", list(&[1.0]))],
+        "'tau_sfa' and 'q_sfa' need to have the same dimension.\nSize of tau_sfa: 2\nSize of \
+         q_sfa: 1",
+    );
+    rejects_model(
+        m,
+        &[("C_m", f(-1.0)), ("c_3", f(-1.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("dead_time", f(-1.0))],
+        "Absolute refractory time must not be negative.",
+    );
+    rejects_model(
+        m,
+        &[("dead_time_shape", Value::Int(0))],
+        "Shape of the dead time gamma distribution must not be smaller than 1.",
+    );
+    rejects_model(
+        m,
+        &[("tau_m", f(0.0))],
+        "All time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("tau_sfa", list(&[0.0])), ("q_sfa", list(&[1.0]))],
+        "All time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("t_ref_remaining", f(-1.0))],
+        "Remaining refractory time can not be negative.",
+    );
+    rejects_model(m, &[("c_3", f(-1.0))], "c_3 must be positive.");
+    // Kernels given as numbers are appended, as NEST does; one number alone is refused (NEST
+    // reads an uninitialised value for the other).
+    assert!(build_model(m, &[("tau_sfa", f(30.0)), ("q_sfa", f(2.0))]).is_ok());
+    assert!(build_model(m, &[("tau_sfa", f(30.0))]).is_err());
+    let model = build_model(m, &[]).unwrap();
+    assert!(model.spike_input(1, 1.0).is_err());
 }

@@ -26,6 +26,9 @@ pub const TOLERANCE: f64 = if cfg!(all(
     1e-12
 };
 
+/// The kernel seed of [`Drive::new`].
+pub const SEED: u64 = 143_202_461;
+
 pub struct Drive {
     pub grid: TimeGrid,
     pub model: Box<dyn NeuronModel>,
@@ -40,8 +43,15 @@ pub struct Drive {
 
 impl Drive {
     pub fn new(model: Box<dyn NeuronModel>, n: usize, h: f64) -> Drive {
+        Drive::seeded(model, n, h, SEED)
+    }
+
+    /// A drive whose stochastic neurons draw from the streams of kernel seed `seed`, neuron
+    /// `i` being node `i + 1` (as the kernel hands them out, `NeuronChunk::seed_streams`).
+    pub fn seeded(model: Box<dyn NeuronModel>, n: usize, h: f64, seed: u64) -> Drive {
         let grid = TimeGrid::from_resolution_ms(h).unwrap();
         let mut chunk = model.instantiate(n);
+        chunk.seed_streams(seed, 1);
         chunk.prepare(&grid);
         Drive {
             grid,
@@ -212,6 +222,10 @@ pub struct Golden {
     pub spike_stamps: Vec<Step>,
     /// (stamp, values in `record` order)
     pub samples: Vec<(Step, Vec<f64>)>,
+    /// Statistics over a population of stochastic neurons (`scripts/stochastic_golden.py`):
+    /// its size, and (value, standard error) by name.
+    pub neurons: usize,
+    pub stats: BTreeMap<String, (f64, f64)>,
 }
 
 impl Golden {
@@ -238,6 +252,8 @@ impl Golden {
             record: vec![],
             spike_stamps: vec![],
             samples: vec![],
+            neurons: 1,
+            stats: BTreeMap::new(),
         };
         let f64_of = |s: &str| s.parse::<f64>().unwrap();
         for line in text
@@ -276,6 +292,11 @@ impl Golden {
                     f[1].parse().unwrap(),
                     f[2..].iter().map(|x| f64_of(x)).collect(),
                 )),
+                "neurons" => g.neurons = f[1].parse().unwrap(),
+                "stat" => {
+                    g.stats
+                        .insert(f[1].to_string(), (f64_of(f[2]), f64_of(f[3])));
+                }
                 other => panic!("{path}: unknown line kind {other}"),
             }
         }
