@@ -45,6 +45,7 @@ pub mod amat2_psc_exp;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
+pub mod glif_psc_double_alpha;
 mod hh;
 pub mod hh_cond_exp_traub;
 pub mod hh_psc_alpha;
@@ -60,6 +61,7 @@ pub mod iaf_psc_delta;
 pub mod iaf_psc_exp;
 pub mod iaf_psc_exp_htum;
 pub mod iaf_psc_exp_multisynapse;
+pub mod ignore_and_fire;
 pub mod izhikevich;
 mod mat;
 pub mod mat2_psc_exp;
@@ -77,6 +79,7 @@ pub use aeif_psc_exp::AeifPscExp;
 pub use amat2_psc_exp::Amat2PscExp;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
+pub use glif_psc_double_alpha::GlifPscDoubleAlpha;
 pub use hh_cond_exp_traub::HhCondExpTraub;
 pub use hh_psc_alpha::HhPscAlpha;
 pub use iaf_cond_alpha::IafCondAlpha;
@@ -89,6 +92,7 @@ pub use iaf_psc_delta::IafPscDelta;
 pub use iaf_psc_exp::IafPscExp;
 pub use iaf_psc_exp_htum::IafPscExpHtum;
 pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
+pub use ignore_and_fire::IgnoreAndFire;
 pub use izhikevich::Izhikevich;
 pub use mat2_psc_exp::Mat2PscExp;
 pub use parrot_neuron::ParrotNeuron;
@@ -107,6 +111,7 @@ pub const NEURON_MODELS: &[&str] = &[
     amat2_psc_exp::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
+    glif_psc_double_alpha::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
     hh_psc_alpha::MODEL_NAME,
     iaf_cond_alpha::MODEL_NAME,
@@ -119,6 +124,7 @@ pub const NEURON_MODELS: &[&str] = &[
     iaf_psc_exp::MODEL_NAME,
     iaf_psc_exp_htum::MODEL_NAME,
     iaf_psc_exp_multisynapse::MODEL_NAME,
+    ignore_and_fire::MODEL_NAME,
     izhikevich::MODEL_NAME,
     mat2_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
@@ -145,6 +151,7 @@ pub fn neuron_model(
         amat2_psc_exp::MODEL_NAME => boxed(Amat2PscExp::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
+        glif_psc_double_alpha::MODEL_NAME => boxed(GlifPscDoubleAlpha::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
         hh_psc_alpha::MODEL_NAME => boxed(HhPscAlpha::from_params(params)),
         iaf_cond_alpha::MODEL_NAME => boxed(IafCondAlpha::from_params(params)),
@@ -159,6 +166,7 @@ pub fn neuron_model(
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
         iaf_psc_exp_htum::MODEL_NAME => boxed(IafPscExpHtum::from_params(params)),
         iaf_psc_exp_multisynapse::MODEL_NAME => boxed(IafPscExpMultisynapse::from_params(params)),
+        ignore_and_fire::MODEL_NAME => boxed(IgnoreAndFire::from_params(params)),
         izhikevich::MODEL_NAME => boxed(Izhikevich::from_params(params)),
         mat2_psc_exp::MODEL_NAME => boxed(Mat2PscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
@@ -177,6 +185,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         amat2_psc_exp::MODEL_NAME => Some(amat2_psc_exp::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
+        glif_psc_double_alpha::MODEL_NAME => Some(glif_psc_double_alpha::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
         hh_psc_alpha::MODEL_NAME => Some(hh_psc_alpha::KEYS),
         iaf_cond_alpha::MODEL_NAME => Some(iaf_cond_alpha::KEYS),
@@ -189,6 +198,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
         iaf_psc_exp_htum::MODEL_NAME => Some(iaf_psc_exp_htum::KEYS),
         iaf_psc_exp_multisynapse::MODEL_NAME => Some(iaf_psc_exp_multisynapse::KEYS),
+        ignore_and_fire::MODEL_NAME => Some(ignore_and_fire::KEYS),
         izhikevich::MODEL_NAME => Some(izhikevich::KEYS),
         mat2_psc_exp::MODEL_NAME => Some(mat2_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),
