@@ -37,7 +37,10 @@
 
 pub mod aeif;
 pub mod aeif_cond_alpha;
+pub mod aeif_cond_alpha_multisynapse;
+pub mod aeif_cond_beta_multisynapse;
 pub mod aeif_cond_exp;
+mod aeif_multisynapse;
 pub mod aeif_psc_alpha;
 pub mod aeif_psc_delta;
 pub mod aeif_psc_exp;
@@ -72,6 +75,8 @@ pub mod rkf45;
 mod voltages;
 
 pub use aeif_cond_alpha::AeifCondAlpha;
+pub use aeif_cond_alpha_multisynapse::AeifCondAlphaMultisynapse;
+pub use aeif_cond_beta_multisynapse::AeifCondBetaMultisynapse;
 pub use aeif_cond_exp::AeifCondExp;
 pub use aeif_psc_alpha::AeifPscAlpha;
 pub use aeif_psc_delta::AeifPscDelta;
@@ -104,6 +109,8 @@ use spindle_core::params::{ParamError, Params};
 /// The names of all neuron models this crate provides.
 pub const NEURON_MODELS: &[&str] = &[
     aeif_cond_alpha::MODEL_NAME,
+    aeif_cond_alpha_multisynapse::MODEL_NAME,
+    aeif_cond_beta_multisynapse::MODEL_NAME,
     aeif_cond_exp::MODEL_NAME,
     aeif_psc_alpha::MODEL_NAME,
     aeif_psc_delta::MODEL_NAME,
@@ -144,6 +151,12 @@ pub fn neuron_model(
 ) -> Option<Result<Box<dyn NeuronModel>, ParamError>> {
     match name {
         aeif_cond_alpha::MODEL_NAME => boxed(AeifCondAlpha::from_params(params)),
+        aeif_cond_alpha_multisynapse::MODEL_NAME => {
+            boxed(AeifCondAlphaMultisynapse::from_params(params))
+        }
+        aeif_cond_beta_multisynapse::MODEL_NAME => {
+            boxed(AeifCondBetaMultisynapse::from_params(params))
+        }
         aeif_cond_exp::MODEL_NAME => boxed(AeifCondExp::from_params(params)),
         aeif_psc_alpha::MODEL_NAME => boxed(AeifPscAlpha::from_params(params)),
         aeif_psc_delta::MODEL_NAME => boxed(AeifPscDelta::from_params(params)),
@@ -178,6 +191,8 @@ pub fn neuron_model(
 pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     match name {
         aeif_cond_alpha::MODEL_NAME => Some(aeif_cond_alpha::KEYS),
+        aeif_cond_alpha_multisynapse::MODEL_NAME => Some(aeif_cond_alpha_multisynapse::KEYS),
+        aeif_cond_beta_multisynapse::MODEL_NAME => Some(aeif_cond_beta_multisynapse::KEYS),
         aeif_cond_exp::MODEL_NAME => Some(aeif_cond_exp::KEYS),
         aeif_psc_alpha::MODEL_NAME => Some(aeif_psc_alpha::KEYS),
         aeif_psc_delta::MODEL_NAME => Some(aeif_psc_delta::KEYS),
