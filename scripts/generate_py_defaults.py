@@ -28,12 +28,15 @@ OUT = REPO / "crates" / "spindle-py" / "python" / "spindle" / "nest_defaults.jso
 # that this list and the registry agree.
 MODELS = [
     "aeif_cond_alpha",
+    "aeif_cond_alpha_multisynapse",
+    "aeif_cond_beta_multisynapse",
     "aeif_cond_exp",
     "aeif_psc_alpha",
     "aeif_psc_delta",
     "aeif_psc_exp",
     "glif_cond",
     "glif_psc",
+    "glif_psc_double_alpha",
     "hh_cond_exp_traub",
     "hh_psc_alpha",
     "iaf_cond_alpha",
@@ -46,6 +49,7 @@ MODELS = [
     "iaf_psc_exp",
     "iaf_psc_exp_htum",
     "iaf_psc_exp_multisynapse",
+    "ignore_and_fire",
     "izhikevich",
     "mat2_psc_exp",
     "amat2_psc_exp",

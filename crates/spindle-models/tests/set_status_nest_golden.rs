@@ -311,6 +311,26 @@ fn amat2_psc_exp_matches_nest_across_set_status() {
 }
 
 #[test]
+fn aeif_cond_alpha_multisynapse_matches_nest_across_set_status() {
+    replay("aeif_cond_alpha_multisynapse");
+}
+
+#[test]
+fn aeif_cond_beta_multisynapse_matches_nest_across_set_status() {
+    replay("aeif_cond_beta_multisynapse");
+}
+
+#[test]
+fn glif_psc_double_alpha_matches_nest_across_set_status() {
+    replay("glif_psc_double_alpha");
+}
+
+#[test]
+fn ignore_and_fire_restarts_its_phase_on_set_status_as_nest_does() {
+    replay("ignore_and_fire");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
@@ -445,6 +465,29 @@ fn a_failed_set_status_changes_nothing() {
         (
             "amat2_psc_exp",
             &[("omega", Value::Float(-50.0)), ("tau_v", Value::Float(3.0))],
+        ),
+        (
+            "aeif_cond_alpha_multisynapse",
+            &[
+                ("w", Value::Float(5.0)),
+                ("tau_syn", Value::List(vec![Value::Float(3.0)])),
+                ("V_peak", Value::Float(-60.0)),
+            ],
+        ),
+        (
+            "aeif_cond_beta_multisynapse",
+            &[
+                ("E_rev", Value::List(vec![Value::Float(-10.0)])),
+                ("tau_rise", Value::List(vec![Value::Float(3.0)])),
+                ("tau_decay", Value::List(vec![Value::Float(2.0)])),
+            ],
+        ),
+        (
+            "glif_psc_double_alpha",
+            &[
+                ("E_L", Value::Float(-60.0)),
+                ("amp_slow", Value::List(vec![Value::Float(0.0)])),
+            ],
         ),
     ];
     for (model, entries) in bad {
