@@ -37,6 +37,7 @@ MODELS = [
     "glif_cond",
     "glif_psc",
     "glif_psc_double_alpha",
+    "hh_cond_beta_gap_traub",
     "hh_cond_exp_traub",
     "hh_psc_alpha",
     "iaf_cond_alpha",

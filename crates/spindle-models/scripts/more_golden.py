@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Golden traces of NEST 3.10's aeif_cond_alpha_multisynapse, aeif_cond_beta_multisynapse,
-glif_psc_double_alpha and ignore_and_fire for spindle-models' tests (tests/more_nest_golden.rs).
+glif_psc_double_alpha, hh_cond_beta_gap_traub (without gap junctions) and ignore_and_fire for spindle-models' tests (tests/more_nest_golden.rs).
 Format and runner: nest_golden.py.
 
 The multi-port models get dc and step currents and spikes on every port (non-negative weights
@@ -76,6 +76,21 @@ def main():
     run(model, "lif_r_asc_two_ports_h0.1", 0.1, 300.0, params,
         random_spikes(rng, 150, 295.0, (-150.0, 250.0), receptors=(1, 2)),
         [(0.0, 300.0, 280.0, 1.0, 1.0, 0)], rec, 12)
+
+    # --- hh_cond_beta_gap_traub (no gap junctions) ----------------------------------------------
+    model = "hh_cond_beta_gap_traub"
+    rec = ["V_m", "g_ex", "g_in", "Act_m", "Inact_h", "Act_n"]
+    run(model, "defaults_h0.1", 0.1, 300.0, {},
+        random_spikes(rng, 120, 290.0, (-20.0, 30.0)),
+        [(0.0, 200.0, 400.0, 1.0, 1.0, 0), (100.0, 250.0, -150.0, 1.0, 0.5, 0)], rec, 12)
+    params = {"g_Na": 18000.0, "g_K": 5500.0, "g_L": 12.0, "C_m": 180.0, "E_Na": 55.0,
+              "E_K": -85.0, "E_L": -62.0, "V_T": -55.0, "E_ex": 5.0, "E_in": -75.0,
+              "tau_rise_ex": 0.3, "tau_decay_ex": 3.0, "tau_rise_in": 1.0, "tau_decay_in": 1.0,
+              "t_ref": 1.55, "I_e": 200.0, "V_m": -65.0, "Act_m": 0.1, "Inact_h": 0.7,
+              "Act_n": 0.3}
+    run(model, "params_h0.01", 0.01, 100.0, params,
+        random_spikes(rng, 150, 99.0, (-25.0, 30.0), grid=0.01),
+        [(0.0, 100.0, 150.0, 1.0, 1.0, 0), (40.0, 60.0, 300.0, 2.0, 0.3, 0)], rec, 40)
 
     # --- ignore_and_fire ------------------------------------------------------------------------
     model = "ignore_and_fire"

@@ -162,6 +162,11 @@ SCENARIOS = [
       "threshold_voltage": -0.5, "ASCurrents": [5.0, -3.0], "tau_syn_slow": [4.0]},
      {"E_L": -70.0, "g": 12.0, "after_spike_currents": True, "tau_syn_fast": [0.8],
       "tau_syn_slow": [9.0], "amp_slow": [1.2]}),
+    ("hh_cond_beta_gap_traub", ["V_m", "g_ex", "g_in", "Act_m", "Inact_h", "Act_n"], 300.0, [0],
+     (-20.0, 30.0),
+     {}, {"V_T": -55.0, "I_e": 50.0, "tau_rise_ex": 0.2},
+     {"E_L": -65.0, "V_m": -55.0, "Inact_h": 0.8},
+     {"tau_decay_ex": 3.0, "E_ex": 5.0, "t_ref": 1.0}),
     # Any SetStatus restarts the phase (NEST recomputes it in set_status).
     ("ignore_and_fire", [], 0.0, [0], (-10.0, 10.0),
      {}, {"rate": 150.0, "phase": 0.5},
@@ -170,7 +175,7 @@ SCENARIOS = [
 
 
 # Record every n-th step only for the models with many recordables (small data files).
-RECORD_EVERY = {"hh_psc_alpha": 5, "hh_cond_exp_traub": 5, "izhikevich": 2, "mat2_psc_exp": 2,
+RECORD_EVERY = {"hh_psc_alpha": 5, "hh_cond_exp_traub": 5, "hh_cond_beta_gap_traub": 5, "izhikevich": 2, "mat2_psc_exp": 2,
                 "amat2_psc_exp": 4, "glif_psc_double_alpha": 4}
 
 
@@ -260,7 +265,7 @@ def defaults():
                   "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum", "hh_psc_alpha",
                   "hh_cond_exp_traub", "izhikevich", "mat2_psc_exp", "amat2_psc_exp",
                   "aeif_cond_alpha_multisynapse", "aeif_cond_beta_multisynapse",
-                  "glif_psc_double_alpha", "ignore_and_fire"]:
+                  "glif_psc_double_alpha", "hh_cond_beta_gap_traub", "ignore_and_fire"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

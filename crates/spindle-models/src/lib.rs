@@ -50,6 +50,7 @@ pub mod glif_cond;
 pub mod glif_psc;
 pub mod glif_psc_double_alpha;
 mod hh;
+pub mod hh_cond_beta_gap_traub;
 pub mod hh_cond_exp_traub;
 pub mod hh_psc_alpha;
 pub mod iaf_cond;
@@ -85,6 +86,7 @@ pub use amat2_psc_exp::Amat2PscExp;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
 pub use glif_psc_double_alpha::GlifPscDoubleAlpha;
+pub use hh_cond_beta_gap_traub::HhCondBetaGapTraub;
 pub use hh_cond_exp_traub::HhCondExpTraub;
 pub use hh_psc_alpha::HhPscAlpha;
 pub use iaf_cond_alpha::IafCondAlpha;
@@ -119,6 +121,7 @@ pub const NEURON_MODELS: &[&str] = &[
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
     glif_psc_double_alpha::MODEL_NAME,
+    hh_cond_beta_gap_traub::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
     hh_psc_alpha::MODEL_NAME,
     iaf_cond_alpha::MODEL_NAME,
@@ -165,6 +168,7 @@ pub fn neuron_model(
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
         glif_psc_double_alpha::MODEL_NAME => boxed(GlifPscDoubleAlpha::from_params(params)),
+        hh_cond_beta_gap_traub::MODEL_NAME => boxed(HhCondBetaGapTraub::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
         hh_psc_alpha::MODEL_NAME => boxed(HhPscAlpha::from_params(params)),
         iaf_cond_alpha::MODEL_NAME => boxed(IafCondAlpha::from_params(params)),
@@ -201,6 +205,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
         glif_psc_double_alpha::MODEL_NAME => Some(glif_psc_double_alpha::KEYS),
+        hh_cond_beta_gap_traub::MODEL_NAME => Some(hh_cond_beta_gap_traub::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
         hh_psc_alpha::MODEL_NAME => Some(hh_psc_alpha::KEYS),
         iaf_cond_alpha::MODEL_NAME => Some(iaf_cond_alpha::KEYS),

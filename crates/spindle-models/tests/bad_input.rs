@@ -214,6 +214,7 @@ fn registry_knows_its_models_and_only_those() {
             "glif_cond",
             "glif_psc",
             "glif_psc_double_alpha",
+            "hh_cond_beta_gap_traub",
             "hh_cond_exp_traub",
             "hh_psc_alpha",
             "iaf_cond_alpha",
@@ -881,5 +882,35 @@ fn glif_psc_double_alpha_and_ignore_and_fire_rules_have_nest_messages() {
             "UnknownReceptorType",
             "Receptor type 1 is not available in ignore_and_fire."
         )
+    );
+}
+
+#[test]
+fn hh_cond_beta_gap_traub_rules_have_nest_messages_in_nest_order() {
+    let m = "hh_cond_beta_gap_traub";
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("t_ref", f(-1.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("t_ref", f(-1.0)), ("tau_rise_in", f(0.0))],
+        "Refractory time cannot be negative.",
+    );
+    rejects_model(
+        m,
+        &[("tau_decay_ex", f(0.0)), ("g_K", f(-1.0))],
+        "All time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("g_Na", f(-1.0))],
+        "All conductances must be non-negative.",
+    );
+    rejects_model(
+        m,
+        &[("Act_n", f(-0.1))],
+        "All (in)activation variables must be non-negative.",
     );
 }

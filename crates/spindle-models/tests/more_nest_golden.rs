@@ -1,5 +1,6 @@
 //! Contract: `aeif_cond_alpha_multisynapse`, `aeif_cond_beta_multisynapse`,
-//! `glif_psc_double_alpha` and `ignore_and_fire` reproduce NEST 3.10's traces and spikes.
+//! `glif_psc_double_alpha`, `hh_cond_beta_gap_traub` (without gap junctions) and
+//! `ignore_and_fire` reproduce NEST 3.10's traces and spikes.
 //!
 //! Each scenario in `tests/data/<model>/` was run in NEST 3.10.0 by `scripts/more_golden.py`
 //! (dc and step currents, spike generators on every receptor port with multiplicities and mixed
@@ -69,6 +70,16 @@ fn glif_psc_double_alpha_all_mechanisms_three_ports_all_parameters_moved_h001() 
 #[test]
 fn glif_psc_double_alpha_two_ports_h01() {
     replay("glif_psc_double_alpha", "lif_r_asc_two_ports_h0.1");
+}
+
+#[test]
+fn hh_cond_beta_gap_traub_defaults_h01() {
+    replay("hh_cond_beta_gap_traub", "defaults_h0.1");
+}
+
+#[test]
+fn hh_cond_beta_gap_traub_all_parameters_moved_equal_rise_and_decay_h001() {
+    replay("hh_cond_beta_gap_traub", "params_h0.01");
 }
 
 #[test]

@@ -326,6 +326,11 @@ fn glif_psc_double_alpha_matches_nest_across_set_status() {
 }
 
 #[test]
+fn hh_cond_beta_gap_traub_matches_nest_across_set_status() {
+    replay("hh_cond_beta_gap_traub");
+}
+
+#[test]
 fn ignore_and_fire_restarts_its_phase_on_set_status_as_nest_does() {
     replay("ignore_and_fire");
 }
@@ -488,6 +493,10 @@ fn a_failed_set_status_changes_nothing() {
                 ("E_L", Value::Float(-60.0)),
                 ("amp_slow", Value::List(vec![Value::Float(0.0)])),
             ],
+        ),
+        (
+            "hh_cond_beta_gap_traub",
+            &[("V_T", Value::Float(-50.0)), ("g_L", Value::Float(-1.0))],
         ),
     ];
     for (model, entries) in bad {
