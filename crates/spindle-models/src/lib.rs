@@ -14,6 +14,13 @@
 //! * [`aeif_cond_alpha`], [`aeif_cond_exp`], [`aeif_psc_alpha`], [`aeif_psc_exp`],
 //!   [`aeif_psc_delta`] — adaptive exponential integrate-and-fire neurons (RKF45, NEST's
 //!   in-loop spike handling and bounds checks; shared machinery in [`aeif`]).
+//! * [`aeif_cond_alpha_multisynapse`], [`aeif_cond_beta_multisynapse`] — AdEx neurons with any
+//!   number of conductance ports (alpha or beta shaped), on the `aeif` step (shared code in
+//!   `aeif_multisynapse.rs`).
+//! * [`glif_psc_double_alpha`] — `glif_psc` with a fast and a slow alpha current per port.
+//! * [`hh_cond_beta_gap_traub`] — Traub's HH neuron with beta conductances, without gap
+//!   junctions.
+//! * [`ignore_and_fire`] — fires at a fixed rate whatever its input.
 //! * [`iaf_psc_exp_multisynapse`], [`iaf_psc_alpha_multisynapse`] — `iaf_psc_exp`/`_alpha` with any number
 //!   of receptor ports, each with its own `tau_syn` (shared code in `multisynapse.rs`).
 //! * [`iaf_psc_delta`] — leaky integrate-and-fire neuron whose input spikes make the membrane
