@@ -47,7 +47,7 @@ pub mod aeif_cond_alpha;
 pub mod aeif_cond_alpha_multisynapse;
 pub mod aeif_cond_beta_multisynapse;
 pub mod aeif_cond_exp;
-mod aeif_multisynapse;
+pub mod aeif_multisynapse;
 pub mod aeif_psc_alpha;
 pub mod aeif_psc_delta;
 pub mod aeif_psc_exp;
