@@ -724,22 +724,14 @@ impl<S: Synapses> NeuronModel for Adex<S> {
 /// The state of `n` neurons of AdEx model `S`.
 pub struct AdexChunk<S: Synapses> {
     sets: ParamSets<Params, Derived>,
-    h: f64,
+    integration: Integration,
     n: usize,
     /// State vectors, `dim::<S>()` values per neuron.
     y: Vec<f64>,
     /// Refractory steps left (NEST's `r_`, an `unsigned int`).
     refractory_steps: Vec<u32>,
-    /// Current input of the coming step (NEST's `B_.I_stim_`).
-    i_stim: Vec<f64>,
-    /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
-    integration_step: Vec<f64>,
-    /// The controller's tolerance, fixed when NEST's `init_buffers_` allocates the controller at
-    /// the first run: a later `gsl_error_tol` is reported but not used.
-    tolerance: Vec<f64>,
     /// `aeif_psc_delta`: input held during refractoriness (NEST's `refr_spikes_buffer_`).
     held_input: Vec<f64>,
-    buffers_initialised: bool,
     instability: Option<Instability>,
     /// The state slot of each recordable.
     recordable_slots: Vec<usize>,
@@ -754,15 +746,11 @@ impl<S: Synapses> AdexChunk<S> {
         }
         AdexChunk {
             sets: ParamSets::new(p, n, Params::derive),
-            h: 0.0,
+            integration: Integration::new(n),
             n,
             y,
             refractory_steps: vec![0; n],
-            i_stim: vec![0.0; n],
-            integration_step: vec![0.0; n],
-            tolerance: vec![0.0; n],
             held_input: vec![0.0; n],
-            buffers_initialised: false,
             instability: None,
             recordable_slots: recordables::<S>().map(|(_, slot, _)| slot).collect(),
             _synapses: PhantomData,
@@ -782,26 +770,18 @@ impl<S: Synapses> AdexChunk<S> {
         spikes_in: [f64; 2],
         work: &mut Work<'_>,
     ) -> Result<u32, Instability> {
-        let h = self.h;
         let p = self.sets.params(i);
         let d = self.sets.derived(i);
         let y = &mut self.y[i * dim::<S>()..][..dim::<S>()];
         let w = dim::<S>() - 1;
         let r = &mut self.refractory_steps[i];
-        let step = StepControl {
-            neuron: i,
-            h,
-            control: Control::Yp {
-                eps_abs: self.tolerance[i],
-                eps_rel: self.tolerance[i],
-            },
-            w,
-        };
+        let step = self.integration.step_control(i, w);
+        let h = step.h;
         // aeif_psc_delta reads its spike buffer inside the loop; the first read empties it.
         let mut delta_in = spikes_in[0];
         let held_input = &mut self.held_input[i];
         let tau_m = p.c_m / p.g_l;
-        let i_stim = self.i_stim[i];
+        let i_stim = self.integration.i_stim[i];
         let system = |refractory: bool| {
             System::<S>(
                 Rhs {
@@ -844,7 +824,7 @@ impl<S: Synapses> AdexChunk<S> {
         };
         let spikes = integrate_step(
             &step,
-            &mut self.integration_step[i],
+            &mut self.integration.step[i],
             y,
             r,
             work,
@@ -858,6 +838,62 @@ impl<S: Synapses> AdexChunk<S> {
             S::receive(d, y, spikes_in[0], spikes_in[1]);
         }
         Ok(spikes)
+    }
+}
+
+/// What NEST keeps per AdEx neuron for its integrator (`B_`): the resolution, the current
+/// input, GSL's step estimate and the controller's tolerance.
+pub(crate) struct Integration {
+    /// The resolution of the last `prepare`, ms.
+    pub h: f64,
+    /// Current input of the coming step (NEST's `B_.I_stim_`).
+    pub i_stim: Vec<f64>,
+    /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
+    pub step: Vec<f64>,
+    /// The controller's tolerance, fixed when NEST's `init_buffers_` allocates the controller at
+    /// the first run: a later `gsl_error_tol` is reported but not used.
+    tolerance: Vec<f64>,
+    /// Whether NEST's `init_buffers_` has run (once per node, at its first run).
+    pub initialised: bool,
+}
+
+impl Integration {
+    pub fn new(n: usize) -> Integration {
+        Integration {
+            h: 0.0,
+            i_stim: vec![0.0; n],
+            step: vec![0.0; n],
+            tolerance: vec![0.0; n],
+            initialised: false,
+        }
+    }
+
+    /// Before every run: the resolution; at the first run NEST's `init_buffers_` (the step
+    /// estimate starts at h, the controller takes neuron `i`'s `tolerance(i)` of the moment,
+    /// the current input starts at 0).
+    pub fn prepare(&mut self, grid: &TimeGrid, tolerance: impl Fn(usize) -> f64) {
+        self.h = grid.h();
+        if !self.initialised {
+            self.step.fill(self.h);
+            for (i, t) in self.tolerance.iter_mut().enumerate() {
+                *t = tolerance(i);
+            }
+            self.i_stim.fill(0.0);
+            self.initialised = true;
+        }
+    }
+
+    /// The step control of neuron `i` (NEST's "yp" controller), `w` in slot `w`.
+    pub fn step_control(&self, i: usize, w: usize) -> StepControl {
+        StepControl {
+            neuron: i,
+            h: self.h,
+            control: Control::Yp {
+                eps_abs: self.tolerance[i],
+                eps_rel: self.tolerance[i],
+            },
+            w,
+        }
     }
 }
 
@@ -963,18 +999,10 @@ impl<S: Synapses> NeuronChunk for AdexChunk<S> {
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
-        self.h = grid.h();
         self.sets.prepare(grid);
-        if !self.buffers_initialised {
-            // NEST's init_buffers_: the step estimate starts at h, the controller takes the
-            // tolerance of the moment, the current input starts at 0.
-            self.integration_step.fill(self.h);
-            for i in 0..self.n {
-                self.tolerance[i] = self.sets.params(i).gsl_error_tol;
-            }
-            self.i_stim.fill(0.0);
-            self.buffers_initialised = true;
-        }
+        let sets = &self.sets;
+        self.integration
+            .prepare(grid, |i| sets.params(i).gsl_error_tol);
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
@@ -1005,7 +1033,7 @@ impl<S: Synapses> NeuronChunk for AdexChunk<S> {
                 }
             }
             // The current input of the next step (not latched).
-            self.i_stim[i] = input[current * n + i];
+            self.integration.i_stim[i] = input[current * n + i];
         }
     }
 

@@ -28,12 +28,12 @@
 //! count only at the first run; before, `GetStatus` shows one port's `dg` and `g` (0), and so
 //! does spindle. The port count is fixed when the population is created (`multisynapse.rs`).
 
-use crate::aeif::{self, CheckOrder, Checks, Rhs, StepControl, SynapseParams};
+use crate::aeif::{self, CheckOrder, Checks, Integration, Rhs, SynapseParams};
 use crate::multisynapse::{
     check_port_count, check_ports_kept, port_current_input, port_spike_input,
 };
 use crate::param_sets::ParamSets;
-use crate::rkf45::{Control, OdeSystem, WorkBuf};
+use crate::rkf45::{OdeSystem, WorkBuf};
 use crate::voltages::{float_list as list, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{
@@ -341,15 +341,11 @@ impl<K: PortShape> NeuronModel for AdexMultisynapse<K> {
         }
         Box::new(AdexMultisynapseChunk::<K> {
             sets: ParamSets::new(&self.params, n, Params::derive::<K>),
-            h: 0.0,
+            integration: Integration::new(n),
             n,
             ports,
             y,
             refractory_steps: vec![0; n],
-            i_stim: vec![0.0; n],
-            integration_step: vec![0.0; n],
-            tolerance: vec![0.0; n],
-            buffers_initialised: false,
             instability: None,
             work: WorkBuf::new(dim),
             shape: PhantomData,
@@ -392,20 +388,13 @@ impl OdeSystem for System<'_> {
 /// The state of `n` neurons of a multi-port AdEx model.
 pub struct AdexMultisynapseChunk<K: PortShape> {
     sets: ParamSets<Params, Derived>,
-    h: f64,
+    integration: Integration,
     n: usize,
     ports: usize,
     /// State vectors, `2 + 2·ports` values per neuron.
     y: Vec<f64>,
     /// Refractory steps left (NEST's `r_`).
     refractory_steps: Vec<u32>,
-    /// Current input of the coming step (NEST's `B_.I_stim_`).
-    i_stim: Vec<f64>,
-    /// GSL's step estimate (NEST's `IntegrationStep_`).
-    integration_step: Vec<f64>,
-    /// The controller's tolerance, latched at the first run as in [`crate::aeif`].
-    tolerance: Vec<f64>,
-    buffers_initialised: bool,
     instability: Option<Instability>,
     work: WorkBuf,
     shape: PhantomData<K>,
@@ -423,16 +412,10 @@ impl<K: PortShape> NeuronChunk for AdexMultisynapseChunk<K> {
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
-        self.h = grid.h();
         self.sets.prepare(grid);
-        if !self.buffers_initialised {
-            self.integration_step.fill(self.h);
-            for i in 0..self.n {
-                self.tolerance[i] = self.sets.params(i).adex.gsl_error_tol;
-            }
-            self.i_stim.fill(0.0);
-            self.buffers_initialised = true;
-        }
+        let sets = &self.sets;
+        self.integration
+            .prepare(grid, |i| sets.params(i).adex.gsl_error_tol);
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
@@ -448,16 +431,8 @@ impl<K: PortShape> NeuronChunk for AdexMultisynapseChunk<K> {
             let d = self.sets.derived(i);
             let y = &mut self.y[i * dim..][..dim];
             let r = &mut self.refractory_steps[i];
-            let i_stim = self.i_stim[i];
-            let step = StepControl {
-                neuron: i,
-                h: self.h,
-                control: Control::Yp {
-                    eps_abs: self.tolerance[i],
-                    eps_rel: self.tolerance[i],
-                },
-                w: W,
-            };
+            let i_stim = self.integration.i_stim[i];
+            let step = self.integration.step_control(i, W);
             let system = |refractory: bool| System {
                 x: Rhs {
                     p: &p.adex,
@@ -471,7 +446,7 @@ impl<K: PortShape> NeuronChunk for AdexMultisynapseChunk<K> {
                 |y: &mut [f64], r: &mut u32| aeif::clamp_or_spike(y, W, r, &p.adex, &d.adex);
             let result = aeif::integrate_step(
                 &step,
-                &mut self.integration_step[i],
+                &mut self.integration.step[i],
                 y,
                 r,
                 &mut work,
@@ -494,7 +469,7 @@ impl<K: PortShape> NeuronChunk for AdexMultisynapseChunk<K> {
                 y[FIXED + 2 * k] += input[k * n + i] * g0;
             }
             // The current input of the next step (not latched).
-            self.i_stim[i] = input[self.ports * n + i];
+            self.integration.i_stim[i] = input[self.ports * n + i];
         }
     }
 
@@ -517,7 +492,7 @@ impl<K: PortShape> NeuronChunk for AdexMultisynapseChunk<K> {
         self.sets.params(neuron).get::<K>(&mut out);
         let y = &self.y[neuron * self.dim()..][..self.dim()];
         // NEST's state vector has one port until the first run sizes it.
-        let shown = if self.buffers_initialised {
+        let shown = if self.integration.initialised {
             self.ports
         } else {
             1

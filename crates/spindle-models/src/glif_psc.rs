@@ -110,32 +110,56 @@ impl PscShape for SingleAlpha {
 }
 
 /// Every key [`GlifPsc::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "C_m",
-    "g",
-    "E_L",
-    "V_th",
-    "V_reset",
-    "t_ref",
-    "th_spike_add",
-    "th_spike_decay",
-    "voltage_reset_fraction",
-    "voltage_reset_add",
-    "th_voltage_index",
-    "th_voltage_decay",
-    "asc_init",
-    "asc_decay",
-    "asc_amps",
-    "asc_r",
-    "tau_syn",
-    "spike_dependent_threshold",
-    "after_spike_currents",
-    "adapting_threshold",
-    "V_m",
-    "ASCurrents",
-    "threshold_spike",
-    "threshold_voltage",
-];
+pub const KEYS: &[&str] = &keys::<24>(&["tau_syn"]);
+
+/// Every key of a `glif_psc`-like model whose port time constants are `tau_keys`, in NEST's
+/// order; `N` must be their number (a wrong `N` fails to compile).
+pub(crate) const fn keys<const N: usize>(tau_keys: &[&'static str]) -> [&'static str; N] {
+    const BEFORE: [&str; 16] = [
+        "C_m",
+        "g",
+        "E_L",
+        "V_th",
+        "V_reset",
+        "t_ref",
+        "th_spike_add",
+        "th_spike_decay",
+        "voltage_reset_fraction",
+        "voltage_reset_add",
+        "th_voltage_index",
+        "th_voltage_decay",
+        "asc_init",
+        "asc_decay",
+        "asc_amps",
+        "asc_r",
+    ];
+    const AFTER: [&str; 7] = [
+        "spike_dependent_threshold",
+        "after_spike_currents",
+        "adapting_threshold",
+        "V_m",
+        "ASCurrents",
+        "threshold_spike",
+        "threshold_voltage",
+    ];
+    let mut out = [""; N];
+    let mut n = 0;
+    while n < N {
+        out[n] = if n < BEFORE.len() {
+            BEFORE[n]
+        } else if n < BEFORE.len() + tau_keys.len() {
+            tau_keys[n - BEFORE.len()]
+        } else {
+            AFTER[n - BEFORE.len() - tau_keys.len()]
+        };
+        n += 1;
+    }
+    assert!(
+        N == BEFORE.len() + tau_keys.len() + AFTER.len(),
+        "N is not the number of keys"
+    );
+    out
+}
 
 /// User parameters: the membrane, threshold and after-spike-current parameters shared with
 /// `glif_cond` (reachable directly, e.g. `params.e_l`, through `Deref`) and the current ports.

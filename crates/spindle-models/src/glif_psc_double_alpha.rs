@@ -44,40 +44,13 @@
 //!   16:159–175.
 //! * NEST 3.10, `models/glif_psc_double_alpha.{h,cpp}`.
 
-use crate::glif_psc::{GlifPscModel, PscShape};
+use crate::glif_psc::{keys, GlifPscModel, PscShape};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "glif_psc_double_alpha";
 
 /// Every key [`GlifPscDoubleAlpha::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "C_m",
-    "g",
-    "E_L",
-    "V_th",
-    "V_reset",
-    "t_ref",
-    "th_spike_add",
-    "th_spike_decay",
-    "voltage_reset_fraction",
-    "voltage_reset_add",
-    "th_voltage_index",
-    "th_voltage_decay",
-    "asc_init",
-    "asc_decay",
-    "asc_amps",
-    "asc_r",
-    "tau_syn_fast",
-    "tau_syn_slow",
-    "amp_slow",
-    "spike_dependent_threshold",
-    "after_spike_currents",
-    "adapting_threshold",
-    "V_m",
-    "ASCurrents",
-    "threshold_spike",
-    "threshold_voltage",
-];
+pub const KEYS: &[&str] = &keys::<26>(&["tau_syn_fast", "tau_syn_slow", "amp_slow"]);
 
 /// A fast and a slow alpha current per port.
 #[derive(Clone, Debug, Default, PartialEq)]
