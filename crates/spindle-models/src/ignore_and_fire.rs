@@ -215,3 +215,53 @@ impl NeuronChunk for IgnoreAndFireChunk {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spike_steps(chunk: &mut dyn NeuronChunk, steps: Step) -> Vec<Step> {
+        let input = [0.0; 2];
+        let mut out = Vec::new();
+        let mut stamps = Vec::new();
+        for step in 0..steps {
+            chunk.update(step, &input, &mut out);
+            if !out.is_empty() {
+                stamps.push(step + 1);
+                out.clear();
+            }
+        }
+        stamps
+    }
+
+    #[test]
+    fn fires_after_the_phase_then_every_period() {
+        // 250 Hz at h = 0.1: P = 40 steps; phase 0.5: Φ = 20 steps, first spike at step 21.
+        let mut d = Dict::new();
+        d.insert("rate", Value::Float(250.0));
+        d.insert("phase", Value::Float(0.5));
+        let model = IgnoreAndFire::from_params(&mut d).unwrap();
+        let mut chunk = model.instantiate(1);
+        chunk.prepare(&TimeGrid::from_resolution_ms(0.1).unwrap());
+        assert_eq!(spike_steps(chunk.as_mut(), 120), [21, 61, 101]);
+    }
+
+    #[test]
+    fn a_failed_set_status_changes_nothing_and_keeps_the_phase() {
+        let mut chunk = IgnoreAndFire::default().instantiate(1);
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        chunk.prepare(&grid);
+        // 10 Hz, phase 1: the first spike at step 1001.
+        assert_eq!(spike_steps(chunk.as_mut(), 600), Vec::<Step>::new());
+        let before = chunk.get_status(0);
+        let mut d = Dict::new();
+        d.insert("rate", Value::Float(20.0));
+        d.insert("phase", Value::Float(0.0));
+        let e = chunk.set_status(0, &mut d).unwrap_err();
+        assert!(e.to_string().contains("Phase must be > 0 and <= 1."), "{e}");
+        assert_eq!(chunk.get_status(0), before);
+        // The phase was not restarted: the spike comes at step 1001, 401 steps on.
+        chunk.prepare(&grid);
+        assert_eq!(spike_steps(chunk.as_mut(), 500), [401]);
+    }
+}
