@@ -176,12 +176,38 @@ SCENARIOS = [
      {"lambda_0": 0.0, "tau_syn": [2.0, 3.0], "E_rev": [-10.0, -70.0]},
      {"E_L": -65.0, "tau_stc": [8.0], "q_stc": [15.0], "E_rev": [5.0, -75.0]},
      {"V_m": -60.0, "tau_syn": [3.0, 1.0], "E_rev": [0.0, -85.0]}),
+    # The multi-port models keep the port count they were created with (one port here).
+    ("aeif_cond_alpha_multisynapse", ["V_m", "w", "g_1"], 700.0, [1], (0.0, 15.0),
+     {}, {"I_e": 100.0, "tau_syn": [0.5], "E_rev": [5.0], "a": 2.0},
+     {"I_e": 200.0, "V_th": -52.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2, "w": 5.0},
+     {"E_L": -72.0, "b": 40.0, "tau_syn": [3.0], "E_rev": [-10.0], "t_ref": 1.0}, 5),
+    ("aeif_cond_beta_multisynapse", ["V_m", "w", "g_1"], 700.0, [1], (0.0, 15.0),
+     {}, {"I_e": 100.0, "tau_rise": [0.5], "tau_decay": [3.0], "Delta_T": 1.0},
+     {"I_e": 200.0, "V_peak": -20.0, "E_L": -65.0, "V_m": -60.0, "gsl_error_tol": 1e-2},
+     {"E_L": -72.0, "tau_w": 50.0, "tau_rise": [1.0], "tau_decay": [1.0], "Delta_T": 0.0}, 5),
+    ("glif_psc_double_alpha", ["V_m", "I_syn", "ASCurrents_sum", "threshold",
+                               "threshold_spike", "threshold_voltage"], 450.0, [1],
+     (-100.0, 150.0),
+     dict(LIF_R_ASC_A), {"tau_syn_fast": [1.5], "amp_slow": [0.6]},
+     {"V_th": -50.0, "E_L": -75.0, "V_m": -70.0, "threshold_spike": 1.0,
+      "threshold_voltage": -0.5, "ASCurrents": [5.0, -3.0], "tau_syn_slow": [4.0]},
+     {"E_L": -70.0, "g": 12.0, "after_spike_currents": True, "tau_syn_fast": [0.8],
+      "tau_syn_slow": [9.0], "amp_slow": [1.2]}),
+    ("hh_cond_beta_gap_traub", ["V_m", "g_ex", "g_in", "Act_m", "Inact_h", "Act_n"], 300.0, [0],
+     (-20.0, 30.0),
+     {}, {"V_T": -55.0, "I_e": 50.0, "tau_rise_ex": 0.2},
+     {"E_L": -65.0, "V_m": -55.0, "Inact_h": 0.8},
+     {"tau_decay_ex": 3.0, "E_ex": 5.0, "t_ref": 1.0}),
+    # Any SetStatus restarts the phase (NEST recomputes it in set_status).
+    ("ignore_and_fire", [], 0.0, [0], (-10.0, 10.0),
+     {}, {"rate": 150.0, "phase": 0.5},
+     {"rate": 200.0}, {}),
 ]
 
 
 # Record every n-th step only for the models with many recordables (small data files).
-RECORD_EVERY = {"hh_psc_alpha": 5, "hh_cond_exp_traub": 5, "izhikevich": 2, "mat2_psc_exp": 2,
-                "amat2_psc_exp": 4}
+RECORD_EVERY = {"hh_psc_alpha": 5, "hh_cond_exp_traub": 5, "hh_cond_beta_gap_traub": 5, "izhikevich": 2, "mat2_psc_exp": 2,
+                "amat2_psc_exp": 4, "glif_psc_double_alpha": 4}
 
 
 def entries(tag, who, d):
@@ -270,7 +296,9 @@ def defaults():
                   "iaf_psc_alpha_multisynapse", "iaf_psc_exp_htum", "hh_psc_alpha",
                   "hh_cond_exp_traub", "izhikevich", "mat2_psc_exp", "amat2_psc_exp",
                   "gif_psc_exp", "gif_cond_exp", "pp_psc_delta", "gif_psc_exp_multisynapse",
-                  "gif_cond_exp_multisynapse"]:
+                  "gif_cond_exp_multisynapse",
+                  "aeif_cond_alpha_multisynapse", "aeif_cond_beta_multisynapse",
+                  "glif_psc_double_alpha", "hh_cond_beta_gap_traub", "ignore_and_fire"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

@@ -113,6 +113,18 @@ pub enum SynapseParams {
     Taus,
     /// `E_ex`, `E_in`, `tau_syn_ex`, `tau_syn_in` (conductance synapses).
     TausAndReversals,
+    /// Per-port lists, read and checked by the model (`aeif_cond_*_multisynapse`,
+    /// `crate::aeif_multisynapse`); NEST checks `tau_w` alone here.
+    PerPort,
+}
+
+/// The order of NEST's first three checks: `V_peak ≥ V_th` (peak), `V_reset < V_peak` (reset)
+/// and the `Delta_T` checks (delta).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckOrder {
+    ResetDeltaPeak,
+    PeakDeltaReset,
+    PeakResetDelta,
 }
 
 /// Where the models' validation chains differ: the order of the first three checks and two
@@ -290,7 +302,12 @@ impl Params {
             ("gsl_error_tol", gsl_error_tol),
         ]);
         read_scalars(dict, &mut slots)?;
-        self.validate(S::CHECKS, S::PARAMS)?;
+        let order = if S::CHECKS.peak_first {
+            CheckOrder::PeakDeltaReset
+        } else {
+            CheckOrder::ResetDeltaPeak
+        };
+        self.validate(order, S::CHECKS, S::PARAMS)?;
         if S::DELTA {
             // aeif_psc_delta reads it after the checks.
             if let Some(on) = dict.bool("refractory_input")? {
@@ -300,8 +317,13 @@ impl Params {
         Ok(())
     }
 
-    /// NEST's validation chain.
-    fn validate(&self, checks: Checks, syn: SynapseParams) -> Result<(), ParamError> {
+    /// NEST's validation chain; `checks.peak_first` is superseded by `order`.
+    pub(crate) fn validate(
+        &self,
+        order: CheckOrder,
+        checks: Checks,
+        syn: SynapseParams,
+    ) -> Result<(), ParamError> {
         let p = self;
         let reset = || -> Result<(), ParamError> {
             if p.v_reset >= p.v_peak {
@@ -340,14 +362,22 @@ impl Params {
             }
             Ok(())
         };
-        if checks.peak_first {
-            peak()?;
-            delta_t()?;
-            reset()?;
-        } else {
-            reset()?;
-            delta_t()?;
-            peak()?;
+        match order {
+            CheckOrder::ResetDeltaPeak => {
+                reset()?;
+                delta_t()?;
+                peak()?;
+            }
+            CheckOrder::PeakDeltaReset => {
+                peak()?;
+                delta_t()?;
+                reset()?;
+            }
+            CheckOrder::PeakResetDelta => {
+                peak()?;
+                reset()?;
+                delta_t()?;
+            }
         }
         if p.c_m <= 0.0 {
             return Err(bad(checks.c_m).with("C_m", Value::Float(p.c_m)));
@@ -362,6 +392,11 @@ impl Params {
                 return Err(
                     bad("tau_w must be strictly positive.").with("tau_w", Value::Float(p.tau_w))
                 );
+            }
+        } else if syn == SynapseParams::PerPort {
+            if p.tau_w <= 0.0 {
+                return Err(bad("All time constants must be strictly positive.")
+                    .with("tau_w", Value::Float(p.tau_w)));
             }
         } else if p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 || p.tau_w <= 0.0 {
             return Err(bad("All time constants must be strictly positive.")
@@ -378,6 +413,26 @@ impl Params {
 
     /// NEST's `Parameters_::get` of model `S`.
     pub fn get<S: Synapses>(&self, out: &mut Dict) {
+        self.get_common(out);
+        if S::PARAMS == SynapseParams::TausAndReversals {
+            put_floats(out, &[("E_ex", self.e_ex), ("E_in", self.e_in)]);
+        }
+        if S::PARAMS != SynapseParams::None {
+            put_floats(
+                out,
+                &[
+                    ("tau_syn_ex", self.tau_syn_ex),
+                    ("tau_syn_in", self.tau_syn_in),
+                ],
+            );
+        }
+        if S::DELTA {
+            out.insert("refractory_input", Value::Bool(self.refractory_input));
+        }
+    }
+
+    /// The keys of NEST's `Parameters_::get` every AdEx model writes.
+    pub(crate) fn get_common(&self, out: &mut Dict) {
         put_floats(
             out,
             &[
@@ -396,25 +451,10 @@ impl Params {
                 ("gsl_error_tol", self.gsl_error_tol),
             ],
         );
-        if S::PARAMS == SynapseParams::TausAndReversals {
-            put_floats(out, &[("E_ex", self.e_ex), ("E_in", self.e_in)]);
-        }
-        if S::PARAMS != SynapseParams::None {
-            put_floats(
-                out,
-                &[
-                    ("tau_syn_ex", self.tau_syn_ex),
-                    ("tau_syn_in", self.tau_syn_in),
-                ],
-            );
-        }
-        if S::DELTA {
-            out.insert("refractory_input", Value::Bool(self.refractory_input));
-        }
     }
 
     /// NEST's `pre_run_hook`.
-    fn derive(&self, grid: &TimeGrid) -> Derived {
+    pub(crate) fn derive(&self, grid: &TimeGrid) -> Derived {
         Derived {
             // With Delta_T = 0 the model is an adaptive IAF neuron spiking at V_th.
             v_spike: if self.delta_t > 0.0 {
@@ -684,22 +724,14 @@ impl<S: Synapses> NeuronModel for Adex<S> {
 /// The state of `n` neurons of AdEx model `S`.
 pub struct AdexChunk<S: Synapses> {
     sets: ParamSets<Params, Derived>,
-    h: f64,
+    integration: Integration,
     n: usize,
     /// State vectors, `dim::<S>()` values per neuron.
     y: Vec<f64>,
     /// Refractory steps left (NEST's `r_`, an `unsigned int`).
     refractory_steps: Vec<u32>,
-    /// Current input of the coming step (NEST's `B_.I_stim_`).
-    i_stim: Vec<f64>,
-    /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
-    integration_step: Vec<f64>,
-    /// The controller's tolerance, fixed when NEST's `init_buffers_` allocates the controller at
-    /// the first run: a later `gsl_error_tol` is reported but not used.
-    tolerance: Vec<f64>,
     /// `aeif_psc_delta`: input held during refractoriness (NEST's `refr_spikes_buffer_`).
     held_input: Vec<f64>,
-    buffers_initialised: bool,
     instability: Option<Instability>,
     /// The state slot of each recordable.
     recordable_slots: Vec<usize>,
@@ -714,15 +746,11 @@ impl<S: Synapses> AdexChunk<S> {
         }
         AdexChunk {
             sets: ParamSets::new(p, n, Params::derive),
-            h: 0.0,
+            integration: Integration::new(n),
             n,
             y,
             refractory_steps: vec![0; n],
-            i_stim: vec![0.0; n],
-            integration_step: vec![0.0; n],
-            tolerance: vec![0.0; n],
             held_input: vec![0.0; n],
-            buffers_initialised: false,
             instability: None,
             recordable_slots: recordables::<S>().map(|(_, slot, _)| slot).collect(),
             _synapses: PhantomData,
@@ -742,97 +770,67 @@ impl<S: Synapses> AdexChunk<S> {
         spikes_in: [f64; 2],
         work: &mut Work<'_>,
     ) -> Result<u32, Instability> {
-        let h = self.h;
         let p = self.sets.params(i);
         let d = self.sets.derived(i);
         let y = &mut self.y[i * dim::<S>()..][..dim::<S>()];
         let w = dim::<S>() - 1;
         let r = &mut self.refractory_steps[i];
-        let control = Control::Yp {
-            eps_abs: self.tolerance[i],
-            eps_rel: self.tolerance[i],
-        };
+        let step = self.integration.step_control(i, w);
+        let h = step.h;
         // aeif_psc_delta reads its spike buffer inside the loop; the first read empties it.
         let mut delta_in = spikes_in[0];
+        let held_input = &mut self.held_input[i];
         let tau_m = p.c_m / p.g_l;
-        let mut spikes = 0;
-        let mut t = 0.0;
-        let mut steps = 0;
-        while t < h {
-            if steps == rkf45::MAX_STEPS {
-                return Err(Instability {
-                    neuron: i,
-                    variable: "V_m",
-                    value: y[0],
-                });
-            }
-            steps += 1;
-            let sys = System::<S>(
+        let i_stim = self.integration.i_stim[i];
+        let system = |refractory: bool| {
+            System::<S>(
                 Rhs {
                     p,
                     d,
-                    refractory: *r > 0,
-                    i_stim: self.i_stim[i],
+                    refractory,
+                    i_stim,
                 },
                 PhantomData,
-            );
-            rkf45::evolve_apply_with(
-                &sys,
-                control,
-                &mut t,
-                h,
-                &mut self.integration_step[i],
-                y,
-                work,
-            );
-            // NEST's check for unreasonable values ("we allow V_M to explode").
-            if y[0] < -1e3 {
-                return Err(Instability {
-                    neuron: i,
-                    variable: "V_m",
-                    value: y[0],
-                });
+            )
+        };
+        let after = |y: &mut [f64], r: &mut u32| -> u32 {
+            if !S::DELTA {
+                return clamp_or_spike(y, w, r, p, d);
             }
-            if y[w] < -1e6 || y[w] > 1e6 {
-                return Err(Instability {
-                    neuron: i,
-                    variable: "w",
-                    value: y[w],
-                });
+            if *r == 0 {
+                y[0] += delta_in;
+                if p.refractory_input && *held_input != 0.0 {
+                    y[0] += *held_input;
+                    *held_input = 0.0;
+                }
+            } else {
+                y[0] = p.v_reset;
+                if p.refractory_input {
+                    // NEST writes exp(-r_·h/τ_m) with an unsigned r_: the negation wraps to
+                    // 2^32 − r_, so the factor is +inf (and 0·inf = NaN for an empty buffer);
+                    // reproduced as NEST computes it.
+                    let decay = ((r.wrapping_neg() as f64) * h / tau_m).exp();
+                    *held_input += delta_in * decay;
+                }
             }
-            if S::DELTA {
-                if *r == 0 {
-                    y[0] += delta_in;
-                    if p.refractory_input && self.held_input[i] != 0.0 {
-                        y[0] += self.held_input[i];
-                        self.held_input[i] = 0.0;
-                    }
-                } else {
-                    y[0] = p.v_reset;
-                    if p.refractory_input {
-                        // NEST writes exp(-r_·h/τ_m) with an unsigned r_: the negation wraps to
-                        // 2^32 − r_, so the factor is +inf (and 0·inf = NaN for an empty buffer);
-                        // reproduced as NEST computes it.
-                        let decay = ((r.wrapping_neg() as f64) * h / tau_m).exp();
-                        self.held_input[i] += delta_in * decay;
-                    }
-                }
-                delta_in = 0.0;
-                if *r == 0 && y[0] >= d.v_spike {
-                    y[0] = p.v_reset;
-                    *r = refractory_start(d);
-                    y[w] += p.b;
-                    spikes += 1;
-                }
-            } else if *r > 0 {
+            delta_in = 0.0;
+            if *r == 0 && y[0] >= d.v_spike {
                 y[0] = p.v_reset;
-            } else if y[0] >= d.v_spike {
-                y[0] = p.v_reset;
-                y[w] += p.b;
                 *r = refractory_start(d);
-                spikes += 1;
+                y[w] += p.b;
+                return 1;
             }
-        }
+            0
+        };
+        let spikes = integrate_step(
+            &step,
+            &mut self.integration.step[i],
+            y,
+            r,
+            work,
+            system,
+            after,
+        )?;
         if *r > 0 {
             *r -= 1;
         }
@@ -840,6 +838,147 @@ impl<S: Synapses> AdexChunk<S> {
             S::receive(d, y, spikes_in[0], spikes_in[1]);
         }
         Ok(spikes)
+    }
+}
+
+/// What NEST keeps per AdEx neuron for its integrator (`B_`): the resolution, the current
+/// input, GSL's step estimate and the controller's tolerance.
+pub(crate) struct Integration {
+    /// The resolution of the last `prepare`, ms.
+    pub h: f64,
+    /// Current input of the coming step (NEST's `B_.I_stim_`).
+    pub i_stim: Vec<f64>,
+    /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
+    pub step: Vec<f64>,
+    /// The controller's tolerance, fixed when NEST's `init_buffers_` allocates the controller at
+    /// the first run: a later `gsl_error_tol` is reported but not used.
+    tolerance: Vec<f64>,
+    /// Whether NEST's `init_buffers_` has run (once per node, at its first run).
+    pub initialised: bool,
+}
+
+impl Integration {
+    pub fn new(n: usize) -> Integration {
+        Integration {
+            h: 0.0,
+            i_stim: vec![0.0; n],
+            step: vec![0.0; n],
+            tolerance: vec![0.0; n],
+            initialised: false,
+        }
+    }
+
+    /// Before every run: the resolution; at the first run NEST's `init_buffers_` (the step
+    /// estimate starts at h, the controller takes neuron `i`'s `tolerance(i)` of the moment,
+    /// the current input starts at 0).
+    pub fn prepare(&mut self, grid: &TimeGrid, tolerance: impl Fn(usize) -> f64) {
+        self.h = grid.h();
+        if !self.initialised {
+            self.step.fill(self.h);
+            for (i, t) in self.tolerance.iter_mut().enumerate() {
+                *t = tolerance(i);
+            }
+            self.i_stim.fill(0.0);
+            self.initialised = true;
+        }
+    }
+
+    /// The step control of neuron `i` (NEST's "yp" controller), `w` in slot `w`.
+    pub fn step_control(&self, i: usize, w: usize) -> StepControl {
+        StepControl {
+            neuron: i,
+            h: self.h,
+            control: Control::Yp {
+                eps_abs: self.tolerance[i],
+                eps_rel: self.tolerance[i],
+            },
+            w,
+        }
+    }
+}
+
+/// What one simulation step of an AdEx neuron integrates with: the neuron (for its
+/// instability), the step `h`, the step controller and the slot of `w` (`V_m` is slot 0).
+pub(crate) struct StepControl {
+    pub neuron: usize,
+    pub h: f64,
+    pub control: Control,
+    pub w: usize,
+}
+
+/// NEST's loop over one simulation step of an AdEx neuron: `gsl_odeiv_evolve_apply` until the
+/// step is done (giving up after `rkf45::MAX_STEPS` steps), and after every accepted RKF45 step
+/// NEST's bounds checks (`V_m < −1e3`, `|w| > 1e6`: `NumericalInstability`, the neuron left as
+/// it is) and the model's spike handling `after(y, r)`, which returns the spikes it emitted.
+/// `system(refractory)` is the right-hand side for the current refractory state `r > 0`;
+/// `integration_step` is GSL's step estimate, carried across steps.
+pub(crate) fn integrate_step<Sys: OdeSystem>(
+    step: &StepControl,
+    integration_step: &mut f64,
+    y: &mut [f64],
+    r: &mut u32,
+    work: &mut Work<'_>,
+    system: impl Fn(bool) -> Sys,
+    mut after: impl FnMut(&mut [f64], &mut u32) -> u32,
+) -> Result<u32, Instability> {
+    let (neuron, w) = (step.neuron, step.w);
+    let mut spikes = 0;
+    let mut t = 0.0;
+    let mut steps = 0;
+    while t < step.h {
+        if steps == rkf45::MAX_STEPS {
+            return Err(Instability {
+                neuron,
+                variable: "V_m",
+                value: y[0],
+            });
+        }
+        steps += 1;
+        let sys = system(*r > 0);
+        rkf45::evolve_apply_with(
+            &sys,
+            step.control,
+            &mut t,
+            step.h,
+            integration_step,
+            y,
+            work,
+        );
+        // NEST's check for unreasonable values ("we allow V_M to explode").
+        if y[0] < -1e3 {
+            return Err(Instability {
+                neuron,
+                variable: "V_m",
+                value: y[0],
+            });
+        }
+        if y[w] < -1e6 || y[w] > 1e6 {
+            return Err(Instability {
+                neuron,
+                variable: "w",
+                value: y[w],
+            });
+        }
+        spikes += after(y, r);
+    }
+    Ok(spikes)
+}
+
+/// The spike handling of the AdEx models with synapses after an accepted RKF45 step: while
+/// refractory `V_m ← V_reset`; else at `V_m ≥` the detection threshold a spike (`V_m ←
+/// V_reset`, `w ← w + b`, refractory). Returns the spikes emitted (0 or 1).
+#[inline(always)]
+pub(crate) fn clamp_or_spike(y: &mut [f64], w: usize, r: &mut u32, p: &Params, d: &Derived) -> u32 {
+    if *r > 0 {
+        y[0] = p.v_reset;
+        0
+    } else if y[0] >= d.v_spike {
+        y[0] = p.v_reset;
+        y[w] += p.b;
+        *r = refractory_start(d);
+        1
+    } else {
+        0
     }
 }
 
@@ -860,18 +999,10 @@ impl<S: Synapses> NeuronChunk for AdexChunk<S> {
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
-        self.h = grid.h();
         self.sets.prepare(grid);
-        if !self.buffers_initialised {
-            // NEST's init_buffers_: the step estimate starts at h, the controller takes the
-            // tolerance of the moment, the current input starts at 0.
-            self.integration_step.fill(self.h);
-            for i in 0..self.n {
-                self.tolerance[i] = self.sets.params(i).gsl_error_tol;
-            }
-            self.i_stim.fill(0.0);
-            self.buffers_initialised = true;
-        }
+        let sets = &self.sets;
+        self.integration
+            .prepare(grid, |i| sets.params(i).gsl_error_tol);
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
@@ -902,7 +1033,7 @@ impl<S: Synapses> NeuronChunk for AdexChunk<S> {
                 }
             }
             // The current input of the next step (not latched).
-            self.i_stim[i] = input[current * n + i];
+            self.integration.i_stim[i] = input[current * n + i];
         }
     }
 

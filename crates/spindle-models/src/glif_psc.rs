@@ -83,38 +83,83 @@ use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{self, ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "glif_psc";
 
+/// The shape of the postsynaptic currents: one alpha function per port (`glif_psc`) or the sum
+/// of a fast and a slow one (`glif_psc_double_alpha`, `crate::glif_psc_double_alpha`).
+pub trait PscShape: std::fmt::Debug + Default + Clone + PartialEq + Send + Sync + 'static {
+    const MODEL_NAME: &'static str;
+    /// The key of the (fast) time constants: `tau_syn` or `tau_syn_fast`.
+    const TAU_KEY: &'static str;
+    /// Whether every port has a second, slow alpha current (`tau_syn_slow`, `amp_slow`).
+    const DOUBLE: bool;
+}
+
+/// `glif_psc`'s single alpha current per port.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SingleAlpha;
+
+impl PscShape for SingleAlpha {
+    const MODEL_NAME: &'static str = MODEL_NAME;
+    const TAU_KEY: &'static str = "tau_syn";
+    const DOUBLE: bool = false;
+}
+
 /// Every key [`GlifPsc::from_params`] reads.
-pub const KEYS: &[&str] = &[
-    "C_m",
-    "g",
-    "E_L",
-    "V_th",
-    "V_reset",
-    "t_ref",
-    "th_spike_add",
-    "th_spike_decay",
-    "voltage_reset_fraction",
-    "voltage_reset_add",
-    "th_voltage_index",
-    "th_voltage_decay",
-    "asc_init",
-    "asc_decay",
-    "asc_amps",
-    "asc_r",
-    "tau_syn",
-    "spike_dependent_threshold",
-    "after_spike_currents",
-    "adapting_threshold",
-    "V_m",
-    "ASCurrents",
-    "threshold_spike",
-    "threshold_voltage",
-];
+pub const KEYS: &[&str] = &keys::<24>(&["tau_syn"]);
+
+/// Every key of a `glif_psc`-like model whose port time constants are `tau_keys`, in NEST's
+/// order; `N` must be their number (a wrong `N` fails to compile).
+pub(crate) const fn keys<const N: usize>(tau_keys: &[&'static str]) -> [&'static str; N] {
+    const BEFORE: [&str; 16] = [
+        "C_m",
+        "g",
+        "E_L",
+        "V_th",
+        "V_reset",
+        "t_ref",
+        "th_spike_add",
+        "th_spike_decay",
+        "voltage_reset_fraction",
+        "voltage_reset_add",
+        "th_voltage_index",
+        "th_voltage_decay",
+        "asc_init",
+        "asc_decay",
+        "asc_amps",
+        "asc_r",
+    ];
+    const AFTER: [&str; 7] = [
+        "spike_dependent_threshold",
+        "after_spike_currents",
+        "adapting_threshold",
+        "V_m",
+        "ASCurrents",
+        "threshold_spike",
+        "threshold_voltage",
+    ];
+    let mut out = [""; N];
+    let mut n = 0;
+    while n < N {
+        out[n] = if n < BEFORE.len() {
+            BEFORE[n]
+        } else if n < BEFORE.len() + tau_keys.len() {
+            tau_keys[n - BEFORE.len()]
+        } else {
+            AFTER[n - BEFORE.len() - tau_keys.len()]
+        };
+        n += 1;
+    }
+    assert!(
+        N == BEFORE.len() + tau_keys.len() + AFTER.len(),
+        "N is not the number of keys"
+    );
+    out
+}
 
 /// User parameters: the membrane, threshold and after-spike-current parameters shared with
 /// `glif_cond` (reachable directly, e.g. `params.e_l`, through `Deref`) and the current ports.
@@ -122,16 +167,22 @@ pub const KEYS: &[&str] = &[
 pub struct Params {
     /// Everything but the synaptic ports (voltages relative to `E_L`, as NEST stores them).
     pub glif: GlifParams,
-    /// `τ_i`, ms, one per receptor port.
+    /// `τ_i`, ms, one per receptor port (`glif_psc_double_alpha`: `tau_syn_fast`).
     pub tau_syn: Vec<f64>,
+    /// `glif_psc_double_alpha`: the slow components' `tau_syn_slow`, ms, and `amp_slow`, their
+    /// amplitudes relative to the fast ones, one per port; empty for `glif_psc`.
+    pub tau_syn_slow: Vec<f64>,
+    pub amp_slow: Vec<f64>,
 }
 
 impl Default for Params {
-    /// NEST's defaults (GLIF1 with one port).
+    /// NEST's defaults of `glif_psc` (GLIF1 with one port).
     fn default() -> Params {
         Params {
             glif: GlifParams::default(),
             tau_syn: vec![2.0],
+            tau_syn_slow: vec![],
+            amp_slow: vec![],
         }
     }
 }
@@ -167,8 +218,25 @@ pub struct PortPropagators {
     pub p31: f64,
     /// `I_i → U`.
     pub p32: f64,
-    /// `e/τ_i`: the jump of `dI_i` per unit weight (NEST's `PSCInitialValues_`).
+    /// `e/τ_i`: the jump of `dI_i` per unit weight (NEST's `PSCInitialValues_`; for a slow
+    /// component `e/τ_i·amp_slow_i`).
     pub psc_initial_value: f64,
+}
+
+impl PortPropagators {
+    /// NEST's propagators of an alpha current with time constant `tau` whose jump per unit
+    /// weight is `psc_initial_value`.
+    fn new(tau: f64, tau_m: f64, c_m: f64, h: f64, psc_initial_value: f64) -> PortPropagators {
+        let p11 = (-h / tau).exp();
+        let (p31, p32) = IafPropagator::new(tau, tau_m, c_m).alpha_psc(h);
+        PortPropagators {
+            p11,
+            p21: h * p11,
+            p31,
+            p32,
+            psc_initial_value,
+        }
+    }
 }
 
 /// Constants computed from the parameters and the resolution before each run (NEST's
@@ -180,6 +248,8 @@ pub struct Derived {
     /// `((1/C)·(1 − P33))·τ_m`: current → U.
     pub p30: f64,
     pub ports: Vec<PortPropagators>,
+    /// The slow components of `glif_psc_double_alpha` (empty for `glif_psc`).
+    pub slow: Vec<PortPropagators>,
     /// The threshold and after-spike-current constants (shared with `glif_cond`).
     pub glif: GlifConstants,
 }
@@ -193,32 +263,61 @@ impl Derived {
         let ports = p
             .tau_syn
             .iter()
-            .map(|&tau| {
-                let p11 = (-h / tau).exp();
-                let (p31, p32) = IafPropagator::new(tau, tau_m, p.c_m).alpha_psc(h);
-                PortPropagators {
-                    p11,
-                    p21: h * p11,
-                    p31,
-                    p32,
-                    psc_initial_value: 1.0 * E / tau,
-                }
-            })
+            .map(|&tau| PortPropagators::new(tau, tau_m, p.c_m, h, 1.0 * E / tau))
+            .collect();
+        let slow = p
+            .tau_syn_slow
+            .iter()
+            .zip(&p.amp_slow)
+            .map(|(&tau, &amp)| PortPropagators::new(tau, tau_m, p.c_m, h, 1.0 * E / tau * amp))
             .collect();
         Derived {
             p33,
             p30: 1.0 / p.c_m * (1.0 - p33) * tau_m,
             ports,
+            slow,
             glif: GlifConstants::new(p, grid),
         }
     }
 }
 
-/// A `glif_psc` population: validated parameters and initial state.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GlifPsc {
+/// A population of `glif_psc` (`S` = [`SingleAlpha`]) or `glif_psc_double_alpha`: validated
+/// parameters and initial state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlifPscModel<S: PscShape> {
     pub params: Params,
     pub initial: InitialState,
+    shape: PhantomData<S>,
+}
+
+impl<S: PscShape> Default for GlifPscModel<S> {
+    fn default() -> Self {
+        GlifPscModel {
+            params: Params::defaults::<S>(),
+            initial: InitialState::default(),
+            shape: PhantomData,
+        }
+    }
+}
+
+/// A `glif_psc` population.
+pub type GlifPsc = GlifPscModel<SingleAlpha>;
+
+/// Read the list `key` into `slot` if present, every entry strictly positive (NEST's `rule`).
+fn read_positive_list(
+    dict: &mut Dict,
+    key: &str,
+    slot: &mut Vec<f64>,
+    rule: &str,
+) -> Result<bool, ParamError> {
+    let Some(v) = dict.f64_list(key)? else {
+        return Ok(false);
+    };
+    if v.iter().any(|&t| t <= 0.0) {
+        return Err(params::invalid(key, list(&v), rule));
+    }
+    *slot = v;
+    Ok(true)
 }
 
 impl Params {
@@ -228,7 +327,11 @@ impl Params {
     /// before spike threshold). Returns `ΔE_L` for the state. `ports` is the port count an
     /// existing neuron must keep (`None` at creation). On error `self` may be half-updated:
     /// work on a copy.
-    pub fn set(&mut self, dict: &mut Dict, ports: Option<usize>) -> Result<f64, ParamError> {
+    pub fn set<S: PscShape>(
+        &mut self,
+        dict: &mut Dict,
+        ports: Option<usize>,
+    ) -> Result<f64, ParamError> {
         let delta_e_l = self.glif.set(dict, "g")?;
         let glif = &self.glif;
         glif.check_mechanisms("documentation")?;
@@ -236,43 +339,95 @@ impl Params {
         glif.check_membrane("g")?;
         glif.check_voltage_threshold()?;
         glif.check_spike_threshold()?;
-        if let Some(tau) = dict.f64_list("tau_syn")? {
+        if let Some(tau) = dict.f64_list(S::TAU_KEY)? {
             crate::multisynapse::check_port_count(&tau)?;
-            crate::multisynapse::check_ports_kept(ports, tau.len(), "tau_syn", list(&tau))?;
+            crate::multisynapse::check_ports_kept(ports, tau.len(), S::TAU_KEY, list(&tau))?;
             if tau.iter().any(|&t| t <= 0.0) {
                 return Err(params::invalid(
-                    "tau_syn",
+                    S::TAU_KEY,
                     list(&tau),
                     "All synaptic time constants must be strictly positive.",
                 ));
             }
             self.tau_syn = tau;
         }
+        if S::DOUBLE {
+            let slow = read_positive_list(
+                dict,
+                "tau_syn_slow",
+                &mut self.tau_syn_slow,
+                "All slow synaptic time constants must be strictly positive.",
+            )?;
+            let amp = read_positive_list(
+                dict,
+                "amp_slow",
+                &mut self.amp_slow,
+                "All slow synaptic amplitudes must be strictly positive.",
+            )?;
+            // NEST reads the slow lists at the fast list's indices without checking their
+            // length (beyond their end it reads memory that is not theirs); spindle refuses.
+            let n = self.n_ports();
+            if self.tau_syn_slow.len() != n || self.amp_slow.len() != n {
+                let (key, value) = if amp && self.amp_slow.len() != n {
+                    ("amp_slow", list(&self.amp_slow))
+                } else if slow || self.tau_syn_slow.len() != n {
+                    ("tau_syn_slow", list(&self.tau_syn_slow))
+                } else {
+                    ("amp_slow", list(&self.amp_slow))
+                };
+                return Err(params::invalid(
+                    key,
+                    value,
+                    format!(
+                        "tau_syn_slow and amp_slow must have one entry per receptor port \
+                         (tau_syn_fast has {n})."
+                    ),
+                ));
+            }
+        }
         Ok(delta_e_l)
     }
 
     /// NEST's `Parameters_::get` (absolute voltages). NEST's `has_connections` is not shown:
     /// a chunk does not know its neurons' connections.
-    pub fn get(&self, out: &mut Dict) {
+    pub fn get<S: PscShape>(&self, out: &mut Dict) {
         self.glif.get(out, "g");
-        out.insert("tau_syn", list(&self.tau_syn));
+        out.insert(S::TAU_KEY, list(&self.tau_syn));
+        if S::DOUBLE {
+            out.insert("tau_syn_slow", list(&self.tau_syn_slow));
+            out.insert("amp_slow", list(&self.amp_slow));
+        }
+    }
+
+    /// NEST's defaults of model `S`.
+    pub fn defaults<S: PscShape>() -> Params {
+        let mut p = Params::default();
+        if S::DOUBLE {
+            p.tau_syn_slow = vec![6.0];
+            p.amp_slow = vec![0.3];
+        }
+        p
     }
 }
 
-impl GlifPsc {
+impl<S: PscShape> GlifPscModel<S> {
     /// NEST's defaults, then [`Params::set`] and NEST's `State_::set`: the path `SetStatus`
     /// takes too. Unknown keys are left in `dict` for the caller's `finish`.
-    pub fn from_params(dict: &mut Dict) -> Result<GlifPsc, ParamError> {
-        let mut params = Params::default();
-        let delta_e_l = params.set(dict, None)?;
+    pub fn from_params(dict: &mut Dict) -> Result<Self, ParamError> {
+        let mut params = Params::defaults::<S>();
+        let delta_e_l = params.set::<S>(dict, None)?;
         let initial = params.new_state(dict, delta_e_l)?;
-        Ok(GlifPsc { params, initial })
+        Ok(GlifPscModel {
+            params,
+            initial,
+            shape: PhantomData,
+        })
     }
 }
 
-impl NeuronModel for GlifPsc {
+impl<S: PscShape> NeuronModel for GlifPscModel<S> {
     fn model_name(&self) -> &str {
-        MODEL_NAME
+        S::MODEL_NAME
     }
 
     fn n_channels(&self) -> usize {
@@ -280,11 +435,11 @@ impl NeuronModel for GlifPsc {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        port_spike_input(MODEL_NAME, self.params.n_ports(), receptor, weight)
+        port_spike_input(S::MODEL_NAME, self.params.n_ports(), receptor, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        port_current_input(MODEL_NAME, self.params.n_ports(), receptor, weight)
+        port_current_input(S::MODEL_NAME, self.params.n_ports(), receptor, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
@@ -300,15 +455,16 @@ impl NeuronModel for GlifPsc {
     }
 
     fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
-        Box::new(GlifPscChunk::new(&self.params, &self.initial, n))
+        Box::new(GlifPscChunk::<S>::new(&self.params, &self.initial, n))
     }
 }
 
-/// The state of `n` `glif_psc` neurons, structure-of-arrays.
-pub struct GlifPscChunk {
+/// The state of `n` `glif_psc` or `glif_psc_double_alpha` neurons, structure-of-arrays.
+pub struct GlifPscChunk<S: PscShape> {
     /// Each neuron's parameters and propagators.
     sets: ParamSets<Params, Derived>,
     s: Columns,
+    shape: PhantomData<S>,
 }
 
 /// The state columns of a [`GlifPscChunk`].
@@ -326,6 +482,27 @@ struct Columns {
     di: Vec<f64>,
     /// `I_i` (NEST's `y2_`), port-major, pA.
     i: Vec<f64>,
+    /// The slow components' `dI_i` and `I_i` (NEST's `y1_slow_`, `y2_slow_`), port-major;
+    /// empty for `glif_psc`.
+    di_slow: Vec<f64>,
+    i_slow: Vec<f64>,
+}
+
+/// Advance the alpha currents `(dI, I)` of every port of neuron `i` by one step and add the
+/// spikes arriving at its end (`input[port·n + i]`).
+#[inline(always)]
+fn advance_ports(
+    ports: &[PortPropagators],
+    (di, ii): (&mut [f64], &mut [f64]),
+    input: &[f64],
+    (i, n): (usize, usize),
+) {
+    for (port, pp) in ports.iter().enumerate() {
+        let k = port * n + i;
+        ii[k] = pp.p21 * di[k] + pp.p11 * ii[k];
+        di[k] *= pp.p11;
+        di[k] += pp.psc_initial_value * input[k];
+    }
 }
 
 impl Columns {
@@ -335,7 +512,7 @@ impl Columns {
 
     /// One step of neuron `i`, which has parameters `p` and constants `d`.
     #[inline(always)]
-    fn step_one(
+    fn step_one<S: PscShape>(
         &mut self,
         i: usize,
         p: &Params,
@@ -357,6 +534,16 @@ impl Columns {
                 u += pp.p31 * di + pp.p32 * ii;
                 i_syn += ii;
             }
+            if S::DOUBLE {
+                // Every fast component first, then every slow one, as NEST sums them.
+                let mut i_syn_slow = 0.0;
+                for (port, pp) in d.slow.iter().enumerate() {
+                    let (di, ii) = (self.di_slow[port * n + i], self.i_slow[port * n + i]);
+                    u += pp.p31 * di + pp.p32 * ii;
+                    i_syn_slow += ii;
+                }
+                i_syn += i_syn_slow;
+            }
             self.i_syn[i] = i_syn;
             if self
                 .adapt
@@ -370,20 +557,24 @@ impl Columns {
         }
         self.u[i] = u;
         // Alpha currents, then the spikes that arrive at the end of this step.
-        for (port, pp) in d.ports.iter().enumerate() {
-            let k = port * n + i;
-            self.i[k] = pp.p21 * self.di[k] + pp.p11 * self.i[k];
-            self.di[k] *= pp.p11;
-            self.di[k] += pp.psc_initial_value * input[k];
+        advance_ports(&d.ports, (&mut self.di, &mut self.i), input, (i, n));
+        if S::DOUBLE {
+            advance_ports(
+                &d.slow,
+                (&mut self.di_slow, &mut self.i_slow),
+                input,
+                (i, n),
+            );
         }
         // The current input of the next step (not latched).
         self.i_in[i] = input[d.ports.len() * n + i];
     }
 }
 
-impl GlifPscChunk {
-    pub fn new(p: &Params, init: &InitialState, n: usize) -> GlifPscChunk {
+impl<S: PscShape> GlifPscChunk<S> {
+    pub fn new(p: &Params, init: &InitialState, n: usize) -> Self {
         let ports = p.n_ports();
+        let slow = if S::DOUBLE { ports * n } else { 0 };
         GlifPscChunk {
             sets: ParamSets::new(p, n, Derived::new),
             s: Columns {
@@ -394,7 +585,10 @@ impl GlifPscChunk {
                 i_syn: vec![0.0; n],
                 di: vec![0.0; ports * n],
                 i: vec![0.0; ports * n],
+                di_slow: vec![0.0; slow],
+                i_slow: vec![0.0; slow],
             },
+            shape: PhantomData,
         }
     }
 
@@ -409,7 +603,7 @@ impl GlifPscChunk {
     }
 }
 
-impl NeuronChunk for GlifPscChunk {
+impl<S: PscShape> NeuronChunk for GlifPscChunk<S> {
     fn len(&self) -> usize {
         self.s.n
     }
@@ -419,18 +613,22 @@ impl NeuronChunk for GlifPscChunk {
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
-        assert!(self.sets.is_prepared(), "glif_psc: update before prepare");
+        assert!(
+            self.sets.is_prepared(),
+            "{}: update before prepare",
+            S::MODEL_NAME
+        );
         let n = self.s.n;
         debug_assert_eq!(input.len(), (self.s.ports() + 1) * n);
         // One parameter set: its constants are hoisted out of the loop (the fast path).
         if let Some((p, d)) = self.sets.uniform() {
             for i in 0..n {
-                self.s.step_one(i, p, d, input, emitted);
+                self.s.step_one::<S>(i, p, d, input, emitted);
             }
         } else {
             for i in 0..n {
                 let (p, d) = (self.sets.params(i), self.sets.derived(i));
-                self.s.step_one(i, p, d, input, emitted);
+                self.s.step_one::<S>(i, p, d, input, emitted);
             }
         }
     }
@@ -445,14 +643,14 @@ impl NeuronChunk for GlifPscChunk {
             4 => s.adapt.threshold[i] + e_l,
             5 => s.adapt.threshold_spike[i],
             6 => s.adapt.threshold_voltage[i],
-            _ => panic!("{MODEL_NAME} has no recordable {index}"),
+            _ => panic!("{} has no recordable {index}", S::MODEL_NAME),
         }
     }
 
     fn get_status(&self, neuron: usize) -> Dict {
         let p = self.sets.params(neuron);
         let mut out = Dict::new();
-        p.get(&mut out);
+        p.get::<S>(&mut out);
         let s = self.s.adapt.state(neuron, p, self.s.u[neuron]);
         put_state(&mut out, p, &s);
         put_floats(
@@ -469,7 +667,7 @@ impl NeuronChunk for GlifPscChunk {
         let old = self.sets.params(neuron);
         let mut p = old.clone();
         let mut s = self.s.adapt.state(neuron, old, self.s.u[neuron]);
-        let delta_e_l = p.set(dict, Some(old.n_ports()))?;
+        let delta_e_l = p.set::<S>(dict, Some(old.n_ports()))?;
         p.set_state(&mut s, dict, delta_e_l)?;
         self.s.adapt.set_state(neuron, &p, &s);
         self.s.u[neuron] = s.u;

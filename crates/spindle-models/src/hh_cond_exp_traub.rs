@@ -155,9 +155,10 @@ impl Default for Params {
     }
 }
 
-/// The gating variables' rates at a voltage (NEST's expressions).
+/// The gating variables' rates at a voltage (NEST's expressions; `hh_cond_beta_gap_traub`'s
+/// are the same).
 #[inline(always)]
-fn rates(u: f64) -> Rates {
+pub(crate) fn rates(u: f64) -> Rates {
     Rates {
         alpha_n: 0.032 * (15. - u) / (((15. - u) / 5.).exp() - 1.),
         beta_n: 0.5 * ((10. - u) / 40.).exp(),

@@ -14,6 +14,13 @@
 //! * [`aeif_cond_alpha`], [`aeif_cond_exp`], [`aeif_psc_alpha`], [`aeif_psc_exp`],
 //!   [`aeif_psc_delta`] — adaptive exponential integrate-and-fire neurons (RKF45, NEST's
 //!   in-loop spike handling and bounds checks; shared machinery in [`aeif`]).
+//! * [`aeif_cond_alpha_multisynapse`], [`aeif_cond_beta_multisynapse`] — AdEx neurons with any
+//!   number of conductance ports (alpha or beta shaped), on the `aeif` step (shared code in
+//!   `aeif_multisynapse.rs`).
+//! * [`glif_psc_double_alpha`] — `glif_psc` with a fast and a slow alpha current per port.
+//! * [`hh_cond_beta_gap_traub`] — Traub's HH neuron with beta conductances, without gap
+//!   junctions.
+//! * [`ignore_and_fire`] — fires at a fixed rate whatever its input.
 //! * [`iaf_psc_exp_multisynapse`], [`iaf_psc_alpha_multisynapse`] — `iaf_psc_exp`/`_alpha` with any number
 //!   of receptor ports, each with its own `tau_syn` (shared code in `multisynapse.rs`).
 //! * [`iaf_psc_delta`] — leaky integrate-and-fire neuron whose input spikes make the membrane
@@ -44,7 +51,10 @@
 
 pub mod aeif;
 pub mod aeif_cond_alpha;
+pub mod aeif_cond_alpha_multisynapse;
+pub mod aeif_cond_beta_multisynapse;
 pub mod aeif_cond_exp;
+pub mod aeif_multisynapse;
 pub mod aeif_psc_alpha;
 pub mod aeif_psc_delta;
 pub mod aeif_psc_exp;
@@ -57,7 +67,9 @@ pub mod gif_psc_exp_multisynapse;
 mod glif;
 pub mod glif_cond;
 pub mod glif_psc;
+pub mod glif_psc_double_alpha;
 mod hh;
+pub mod hh_cond_beta_gap_traub;
 pub mod hh_cond_exp_traub;
 pub mod hh_psc_alpha;
 pub mod iaf_cond;
@@ -72,6 +84,7 @@ pub mod iaf_psc_delta;
 pub mod iaf_psc_exp;
 pub mod iaf_psc_exp_htum;
 pub mod iaf_psc_exp_multisynapse;
+pub mod ignore_and_fire;
 pub mod izhikevich;
 mod mat;
 pub mod mat2_psc_exp;
@@ -84,6 +97,8 @@ mod streams;
 mod voltages;
 
 pub use aeif_cond_alpha::AeifCondAlpha;
+pub use aeif_cond_alpha_multisynapse::AeifCondAlphaMultisynapse;
+pub use aeif_cond_beta_multisynapse::AeifCondBetaMultisynapse;
 pub use aeif_cond_exp::AeifCondExp;
 pub use aeif_psc_alpha::AeifPscAlpha;
 pub use aeif_psc_delta::AeifPscDelta;
@@ -95,6 +110,8 @@ pub use gif_psc_exp::GifPscExp;
 pub use gif_psc_exp_multisynapse::GifPscExpMultisynapse;
 pub use glif_cond::GlifCond;
 pub use glif_psc::GlifPsc;
+pub use glif_psc_double_alpha::GlifPscDoubleAlpha;
+pub use hh_cond_beta_gap_traub::HhCondBetaGapTraub;
 pub use hh_cond_exp_traub::HhCondExpTraub;
 pub use hh_psc_alpha::HhPscAlpha;
 pub use iaf_cond_alpha::IafCondAlpha;
@@ -107,6 +124,7 @@ pub use iaf_psc_delta::IafPscDelta;
 pub use iaf_psc_exp::IafPscExp;
 pub use iaf_psc_exp_htum::IafPscExpHtum;
 pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
+pub use ignore_and_fire::IgnoreAndFire;
 pub use izhikevich::Izhikevich;
 pub use mat2_psc_exp::Mat2PscExp;
 pub use parrot_neuron::ParrotNeuron;
@@ -119,6 +137,8 @@ use spindle_core::params::{ParamError, Params};
 /// The names of all neuron models this crate provides.
 pub const NEURON_MODELS: &[&str] = &[
     aeif_cond_alpha::MODEL_NAME,
+    aeif_cond_alpha_multisynapse::MODEL_NAME,
+    aeif_cond_beta_multisynapse::MODEL_NAME,
     aeif_cond_exp::MODEL_NAME,
     aeif_psc_alpha::MODEL_NAME,
     aeif_psc_delta::MODEL_NAME,
@@ -130,6 +150,8 @@ pub const NEURON_MODELS: &[&str] = &[
     gif_psc_exp_multisynapse::MODEL_NAME,
     glif_cond::MODEL_NAME,
     glif_psc::MODEL_NAME,
+    glif_psc_double_alpha::MODEL_NAME,
+    hh_cond_beta_gap_traub::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
     hh_psc_alpha::MODEL_NAME,
     iaf_cond_alpha::MODEL_NAME,
@@ -142,6 +164,7 @@ pub const NEURON_MODELS: &[&str] = &[
     iaf_psc_exp::MODEL_NAME,
     iaf_psc_exp_htum::MODEL_NAME,
     iaf_psc_exp_multisynapse::MODEL_NAME,
+    ignore_and_fire::MODEL_NAME,
     izhikevich::MODEL_NAME,
     mat2_psc_exp::MODEL_NAME,
     parrot_neuron::MODEL_NAME,
@@ -162,6 +185,12 @@ pub fn neuron_model(
 ) -> Option<Result<Box<dyn NeuronModel>, ParamError>> {
     match name {
         aeif_cond_alpha::MODEL_NAME => boxed(AeifCondAlpha::from_params(params)),
+        aeif_cond_alpha_multisynapse::MODEL_NAME => {
+            boxed(AeifCondAlphaMultisynapse::from_params(params))
+        }
+        aeif_cond_beta_multisynapse::MODEL_NAME => {
+            boxed(AeifCondBetaMultisynapse::from_params(params))
+        }
         aeif_cond_exp::MODEL_NAME => boxed(AeifCondExp::from_params(params)),
         aeif_psc_alpha::MODEL_NAME => boxed(AeifPscAlpha::from_params(params)),
         aeif_psc_delta::MODEL_NAME => boxed(AeifPscDelta::from_params(params)),
@@ -173,6 +202,8 @@ pub fn neuron_model(
         gif_psc_exp_multisynapse::MODEL_NAME => boxed(GifPscExpMultisynapse::from_params(params)),
         glif_cond::MODEL_NAME => boxed(GlifCond::from_params(params)),
         glif_psc::MODEL_NAME => boxed(GlifPsc::from_params(params)),
+        glif_psc_double_alpha::MODEL_NAME => boxed(GlifPscDoubleAlpha::from_params(params)),
+        hh_cond_beta_gap_traub::MODEL_NAME => boxed(HhCondBetaGapTraub::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
         hh_psc_alpha::MODEL_NAME => boxed(HhPscAlpha::from_params(params)),
         iaf_cond_alpha::MODEL_NAME => boxed(IafCondAlpha::from_params(params)),
@@ -187,6 +218,7 @@ pub fn neuron_model(
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
         iaf_psc_exp_htum::MODEL_NAME => boxed(IafPscExpHtum::from_params(params)),
         iaf_psc_exp_multisynapse::MODEL_NAME => boxed(IafPscExpMultisynapse::from_params(params)),
+        ignore_and_fire::MODEL_NAME => boxed(IgnoreAndFire::from_params(params)),
         izhikevich::MODEL_NAME => boxed(Izhikevich::from_params(params)),
         mat2_psc_exp::MODEL_NAME => boxed(Mat2PscExp::from_params(params)),
         parrot_neuron::MODEL_NAME => boxed(ParrotNeuron::from_params(params)),
@@ -199,6 +231,8 @@ pub fn neuron_model(
 pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
     match name {
         aeif_cond_alpha::MODEL_NAME => Some(aeif_cond_alpha::KEYS),
+        aeif_cond_alpha_multisynapse::MODEL_NAME => Some(aeif_cond_alpha_multisynapse::KEYS),
+        aeif_cond_beta_multisynapse::MODEL_NAME => Some(aeif_cond_beta_multisynapse::KEYS),
         aeif_cond_exp::MODEL_NAME => Some(aeif_cond_exp::KEYS),
         aeif_psc_alpha::MODEL_NAME => Some(aeif_psc_alpha::KEYS),
         aeif_psc_delta::MODEL_NAME => Some(aeif_psc_delta::KEYS),
@@ -210,6 +244,8 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         gif_psc_exp_multisynapse::MODEL_NAME => Some(gif_psc_exp_multisynapse::KEYS),
         glif_cond::MODEL_NAME => Some(glif_cond::KEYS),
         glif_psc::MODEL_NAME => Some(glif_psc::KEYS),
+        glif_psc_double_alpha::MODEL_NAME => Some(glif_psc_double_alpha::KEYS),
+        hh_cond_beta_gap_traub::MODEL_NAME => Some(hh_cond_beta_gap_traub::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
         hh_psc_alpha::MODEL_NAME => Some(hh_psc_alpha::KEYS),
         iaf_cond_alpha::MODEL_NAME => Some(iaf_cond_alpha::KEYS),
@@ -222,6 +258,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
         iaf_psc_exp_htum::MODEL_NAME => Some(iaf_psc_exp_htum::KEYS),
         iaf_psc_exp_multisynapse::MODEL_NAME => Some(iaf_psc_exp_multisynapse::KEYS),
+        ignore_and_fire::MODEL_NAME => Some(ignore_and_fire::KEYS),
         izhikevich::MODEL_NAME => Some(izhikevich::KEYS),
         mat2_psc_exp::MODEL_NAME => Some(mat2_psc_exp::KEYS),
         parrot_neuron::MODEL_NAME => Some(parrot_neuron::KEYS),

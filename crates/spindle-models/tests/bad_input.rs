@@ -204,6 +204,8 @@ fn registry_knows_its_models_and_only_those() {
         NEURON_MODELS,
         [
             "aeif_cond_alpha",
+            "aeif_cond_alpha_multisynapse",
+            "aeif_cond_beta_multisynapse",
             "aeif_cond_exp",
             "aeif_psc_alpha",
             "aeif_psc_delta",
@@ -215,6 +217,8 @@ fn registry_knows_its_models_and_only_those() {
             "gif_psc_exp_multisynapse",
             "glif_cond",
             "glif_psc",
+            "glif_psc_double_alpha",
+            "hh_cond_beta_gap_traub",
             "hh_cond_exp_traub",
             "hh_psc_alpha",
             "iaf_cond_alpha",
@@ -227,6 +231,7 @@ fn registry_knows_its_models_and_only_those() {
             "iaf_psc_exp",
             "iaf_psc_exp_htum",
             "iaf_psc_exp_multisynapse",
+            "ignore_and_fire",
             "izhikevich",
             "mat2_psc_exp",
             "parrot_neuron",
@@ -880,4 +885,184 @@ fn pp_psc_delta_rules_have_nest_messages_in_nest_order() {
     assert!(build_model(m, &[("tau_sfa", f(30.0))]).is_err());
     let model = build_model(m, &[]).unwrap();
     assert!(model.spike_input(1, 1.0).is_err());
+}
+
+#[test]
+fn multisynapse_adex_rules_have_nest_messages_in_nest_order() {
+    let m = "aeif_cond_alpha_multisynapse";
+    rejects_model(
+        m,
+        &[("tau_syn", list(&[1.0, 2.0]))],
+        "If the number of receptor ports is changed, both arrays E_rev and tau_syn must be \
+         provided.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn", list(&[1.0, 2.0])), ("E_rev", list(&[0.0]))],
+        "The reversal potential, and synaptic time constant arrays must have the same size.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn", list(&[-1.0])), ("E_rev", list(&[0.0]))],
+        "All synaptic time constants must be strictly positive",
+    );
+    // The list checks come before the scalar ones, V_peak before V_reset.
+    rejects_model(
+        m,
+        &[("tau_syn", list(&[-1.0])), ("V_peak", f(-60.0))],
+        "All synaptic time constants must be strictly positive",
+    );
+    rejects_model(
+        m,
+        &[("V_peak", f(-60.0)), ("V_reset", f(0.0))],
+        "V_peak >= V_th required.",
+    );
+    rejects_model(
+        m,
+        &[("V_reset", f(0.0)), ("Delta_T", f(-1.0))],
+        "Ensure that: V_reset < V_peak .",
+    );
+    rejects_model(
+        m,
+        &[("tau_w", f(0.0))],
+        "All time constants must be strictly positive.",
+    );
+    let m = "aeif_cond_beta_multisynapse";
+    rejects_model(
+        m,
+        &[("tau_rise", list(&[3.0])), ("tau_decay", list(&[2.0]))],
+        "Synaptic rise time must be smaller than or equal to decay time.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("tau_rise", list(&[3.0, 1.0])),
+            ("tau_decay", list(&[4.0, 2.0])),
+        ],
+        "If the number of receptor ports is changed, all three arrays E_rev, tau_rise and \
+         tau_decay must be provided.",
+    );
+    rejects_model(
+        m,
+        &[
+            ("tau_rise", list(&[3.0, 1.0])),
+            ("tau_decay", list(&[4.0])),
+            ("E_rev", list(&[0.0, -80.0])),
+        ],
+        "The reversal potential, synaptic rise time and synaptic decay time arrays must have \
+         the same size.",
+    );
+    // Three ports at creation: spikes on 1..3, currents on 0; negative weights refused.
+    let model = build_model(
+        m,
+        &[
+            ("tau_rise", list(&[1.0, 1.0, 2.0])),
+            ("tau_decay", list(&[2.0, 3.0, 2.0])),
+            ("E_rev", list(&[0.0, -80.0, -70.0])),
+        ],
+    )
+    .unwrap();
+    assert_eq!(model.n_channels(), 4);
+    assert_eq!(model.spike_input(3, 2.0).unwrap().channel, 2);
+    for receptor in [0, 4] {
+        let e = model.spike_input(receptor, 1.0).unwrap_err();
+        assert_eq!(e.kind, "IncompatibleReceptorType");
+        assert_eq!(
+            e.message,
+            format!("Receptor type {receptor} in {m} does not accept SpikeEvent.")
+        );
+    }
+    let e = model.spike_input(1, -1.0).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            "BadProperty",
+            "Synaptic weights for conductance-based multisynapse models must be positive."
+        )
+    );
+    assert_eq!(model.current_input(0, 1.0).unwrap().channel, 3);
+    assert_eq!(
+        model.current_input(1, 1.0).unwrap_err().kind,
+        "UnknownReceptorType"
+    );
+    let names: Vec<String> = model.recordables().into_iter().map(|r| r.name).collect();
+    assert_eq!(names, ["V_m", "w", "g_1", "g_2", "g_3"]);
+}
+
+#[test]
+fn glif_psc_double_alpha_and_ignore_and_fire_rules_have_nest_messages() {
+    let m = "glif_psc_double_alpha";
+    rejects_model(
+        m,
+        &[("amp_slow", list(&[0.0]))],
+        "All slow synaptic amplitudes must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn_slow", list(&[-1.0]))],
+        "All slow synaptic time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("tau_syn_fast", list(&[0.0]))],
+        "All synaptic time constants must be strictly positive.",
+    );
+    // NEST reads past the end of shorter slow lists; spindle refuses them.
+    let err = build_model(m, &[("tau_syn_fast", list(&[1.0, 2.0]))]).unwrap_err();
+    assert!(
+        err.to_string().contains("one entry per receptor port"),
+        "{err}"
+    );
+    assert!(build_model(
+        m,
+        &[
+            ("tau_syn_fast", list(&[1.0, 2.0])),
+            ("tau_syn_slow", list(&[3.0, 4.0])),
+            ("amp_slow", list(&[0.5, 0.5])),
+        ],
+    )
+    .is_ok());
+    let m = "ignore_and_fire";
+    rejects_model(m, &[("phase", f(0.0))], "Phase must be > 0 and <= 1.");
+    rejects_model(m, &[("phase", f(1.5))], "Phase must be > 0 and <= 1.");
+    rejects_model(m, &[("rate", f(0.0))], "Firing rate must be > 0.");
+    let model = build_model(m, &[]).unwrap();
+    let e = model.spike_input(1, 1.0).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            "UnknownReceptorType",
+            "Receptor type 1 is not available in ignore_and_fire."
+        )
+    );
+}
+
+#[test]
+fn hh_cond_beta_gap_traub_rules_have_nest_messages_in_nest_order() {
+    let m = "hh_cond_beta_gap_traub";
+    rejects_model(
+        m,
+        &[("C_m", f(0.0)), ("t_ref", f(-1.0))],
+        "Capacitance must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("t_ref", f(-1.0)), ("tau_rise_in", f(0.0))],
+        "Refractory time cannot be negative.",
+    );
+    rejects_model(
+        m,
+        &[("tau_decay_ex", f(0.0)), ("g_K", f(-1.0))],
+        "All time constants must be strictly positive.",
+    );
+    rejects_model(
+        m,
+        &[("g_Na", f(-1.0))],
+        "All conductances must be non-negative.",
+    );
+    rejects_model(
+        m,
+        &[("Act_n", f(-0.1))],
+        "All (in)activation variables must be non-negative.",
+    );
 }

@@ -344,6 +344,31 @@ fn gif_cond_exp_multisynapse_matches_nest_across_set_status() {
 }
 
 #[test]
+fn aeif_cond_alpha_multisynapse_matches_nest_across_set_status() {
+    replay("aeif_cond_alpha_multisynapse");
+}
+
+#[test]
+fn aeif_cond_beta_multisynapse_matches_nest_across_set_status() {
+    replay("aeif_cond_beta_multisynapse");
+}
+
+#[test]
+fn glif_psc_double_alpha_matches_nest_across_set_status() {
+    replay("glif_psc_double_alpha");
+}
+
+#[test]
+fn hh_cond_beta_gap_traub_matches_nest_across_set_status() {
+    replay("hh_cond_beta_gap_traub");
+}
+
+#[test]
+fn ignore_and_fire_restarts_its_phase_on_set_status_as_nest_does() {
+    replay("ignore_and_fire");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();
@@ -519,6 +544,33 @@ fn a_failed_set_status_changes_nothing() {
                     Value::List(vec![Value::Float(0.0), Value::Float(-80.0)]),
                 ),
             ],
+        ),
+        (
+            "aeif_cond_alpha_multisynapse",
+            &[
+                ("w", Value::Float(5.0)),
+                ("tau_syn", Value::List(vec![Value::Float(3.0)])),
+                ("V_peak", Value::Float(-60.0)),
+            ],
+        ),
+        (
+            "aeif_cond_beta_multisynapse",
+            &[
+                ("E_rev", Value::List(vec![Value::Float(-10.0)])),
+                ("tau_rise", Value::List(vec![Value::Float(3.0)])),
+                ("tau_decay", Value::List(vec![Value::Float(2.0)])),
+            ],
+        ),
+        (
+            "glif_psc_double_alpha",
+            &[
+                ("E_L", Value::Float(-60.0)),
+                ("amp_slow", Value::List(vec![Value::Float(0.0)])),
+            ],
+        ),
+        (
+            "hh_cond_beta_gap_traub",
+            &[("V_T", Value::Float(-50.0)), ("g_L", Value::Float(-1.0))],
         ),
     ];
     for (model, entries) in bad {
