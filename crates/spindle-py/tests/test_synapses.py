@@ -222,3 +222,23 @@ def test_export_refuses_synapse_changes(tmp_path):
     spindle.Connect(a, a, "one_to_one", {"weight": [1.0, 2.0]})
     with pytest.raises(spindle.kernel.NotImplemented, match="syn_spec arrays"):
         spindle.export_scenario(tmp_path / "x.toml")
+
+
+def test_recorder_connections_report_nests_receptors():
+    # A neuron numbers the multimeters recording it 1, 2, … (its data logger's index); a spike
+    # recorder's connection has receptor 0.
+    def scenario(nest):
+        n = nest.Create("iaf_psc_alpha", 2)
+        mm1 = nest.Create("multimeter", params={"record_from": ["V_m"]})
+        vm = nest.Create("voltmeter")
+        sr = nest.Create("spike_recorder")
+        nest.Connect(mm1, n)
+        nest.Connect(vm, n[1])
+        nest.Connect(n, sr)
+        return [
+            nest.GetConnections(mm1).get("receptor"),
+            nest.GetConnections(vm).get("receptor"),
+            nest.GetConnections(target=sr).get("receptor"),
+        ]
+
+    assert both(scenario) == [[1, 1], 2, [0, 0]]

@@ -610,11 +610,13 @@ class SynapseCollection:
             z = np.zeros(len(self))
             return z, z, z.astype(np.int64)
         w, d, r = s.engine.synapse_columns(self._handle.tolist())
-        return (
-            np.frombuffer(w, np.float64),
-            np.frombuffer(d, np.float64),
-            np.frombuffer(r, np.int64),
-        )
+        receptors = np.frombuffer(r, np.int64).copy()
+        recorder_rows = np.flatnonzero(self._handle < 0)
+        if len(recorder_rows):
+            receptors[recorder_rows] = _sampler_receptors(
+                s, self._source[recorder_rows], self._target[recorder_rows]
+            )
+        return np.frombuffer(w, np.float64), np.frombuffer(d, np.float64), receptors
 
     def _states(self):
         """Per connection, `synapse_model` and its model's own keys, from the engine."""
@@ -802,3 +804,21 @@ class SynapseCollection:
         return "\n".join(rows)
 
     __str__ = __repr__
+
+
+def _sampler_receptors(s, sources, targets) -> np.ndarray:
+    """The `receptor` of recorder connections as NEST reports it: a neuron numbers the
+    multimeters (and voltmeters) that record it 1, 2, … (its data logger's index); a spike
+    recorder's connection has 0. spindle numbers a neuron's samplers in the order of their
+    node ids, which is NEST's numbering whenever they were connected in the order they were
+    created."""
+    samplers = {}  # target -> sorted sampler ids recording it
+    src, tgt, handle = (np.frombuffer(b, np.int64) for b in s.ensure_engine().synapses()[:3])
+    for a, b in zip(src[handle < 0].tolist(), tgt[handle < 0].tolist()):
+        if s.entry(a).model in _state.SAMPLERS:
+            samplers.setdefault(b, set()).add(a)
+    out = np.zeros(len(sources), np.int64)
+    for i, (a, b) in enumerate(zip(np.asarray(sources).tolist(), np.asarray(targets).tolist())):
+        if b in samplers and a in samplers[b]:
+            out[i] = sorted(samplers[b]).index(a) + 1
+    return out
