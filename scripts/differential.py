@@ -48,6 +48,7 @@ RECORDABLES = {
     "aeif_psc_delta": ["V_m", "w"],
     "hh_psc_alpha": ["V_m", "Act_m", "Inact_h", "Act_n"],
     "hh_cond_exp_traub": ["V_m", "g_ex", "g_in"],
+    "hh_cond_beta_gap_traub": ["V_m", "g_ex", "g_in"],
     "izhikevich": ["V_m", "U_m"],
     "mat2_psc_exp": ["V_m", "V_th"],
     "amat2_psc_exp": ["V_m", "V_th"],
@@ -59,7 +60,7 @@ DRIVE = {
     "iaf_psc_delta": (0, 600), "iaf_psc_exp_htum": (0, 900), "iaf_cond_alpha": (0, 900),
     "iaf_cond_beta": (0, 900), "iaf_cond_exp_sfa_rr": (0, 900), "aeif_cond_alpha": (0, 900),
     "aeif_cond_exp": (0, 900), "aeif_psc_alpha": (0, 900), "aeif_psc_exp": (0, 900),
-    "aeif_psc_delta": (0, 900), "hh_psc_alpha": (0, 900), "hh_cond_exp_traub": (0, 900),
+    "aeif_psc_delta": (0, 900), "hh_psc_alpha": (0, 900), "hh_cond_exp_traub": (0, 900), "hh_cond_beta_gap_traub": (0, 900),
     "izhikevich": (0, 15), "mat2_psc_exp": (0, 900), "amat2_psc_exp": (0, 900),
 }
 
@@ -113,7 +114,7 @@ def neuron_params(r: random.Random, model: str) -> dict:
     p: dict = {}
     if model not in DETAILED:
         p["I_e"] = round(r.uniform(*DRIVE[model]), 1)
-        if r.random() < 0.3 and model not in ("hh_psc_alpha", "hh_cond_exp_traub"):
+        if r.random() < 0.3 and not model.startswith("hh_"):
             p["V_m"] = round(r.uniform(-72, -60), 1)
         return p
     if model.startswith("iaf"):
