@@ -24,7 +24,7 @@
 //! had before the step (NEST would loop for ever).
 
 use crate::param_sets::ParamSets;
-use crate::rkf45::{self, OdeSystem, WorkBuf};
+use crate::rkf45::{self, OdeSystem, StepInputs, WorkBuf};
 use crate::unknown_receptor;
 use crate::voltages::put_floats;
 use spindle_core::error::Rejection;
@@ -251,17 +251,12 @@ impl<M: HhModel<D>, const D: usize> OdeSystem for Dynamics<'_, M, D> {
 pub struct HhChunk<M: HhModel<D>, const D: usize> {
     /// Each neuron's parameters and derived constants.
     sets: ParamSets<M::Params, M::Derived>,
-    h: f64,
     n: usize,
     /// Integrator state, one contiguous vector per neuron.
     y: Vec<[f64; D]>,
     refractory_steps: Vec<i64>,
-    /// Current input of the coming step (NEST's `B_.I_stim_`).
-    i_stim: Vec<f64>,
-    /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
-    integration_step: Vec<f64>,
-    /// NEST's `init_buffers_` runs once per node lifetime, at the first run.
-    buffers_initialised: bool,
+    /// The run's resolution, GSL's step estimates and the current input of the coming step.
+    drive: StepInputs,
     /// The first neuron whose integration diverged since the last `take_instability`.
     instability: Option<Instability>,
     /// The integrator's scratch arrays, lent to one neuron at a time.
@@ -272,13 +267,10 @@ impl<M: HhModel<D>, const D: usize> HhChunk<M, D> {
     fn new(p: &M::Params, initial: [f64; D], n: usize) -> Self {
         HhChunk {
             sets: ParamSets::new(p, n, M::derive),
-            h: 0.0,
             n,
             y: vec![initial; n],
             refractory_steps: vec![0; n],
-            i_stim: vec![0.0; n],
-            integration_step: vec![0.0; n],
-            buffers_initialised: false,
+            drive: StepInputs::new(n),
             instability: None,
             work: WorkBuf::new(D),
         }
@@ -291,14 +283,8 @@ impl<M: HhModel<D>, const D: usize> NeuronChunk for HhChunk<M, D> {
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
-        self.h = grid.h();
+        self.drive.prepare(grid);
         self.sets.prepare(grid);
-        if !self.buffers_initialised {
-            // NEST's init_buffers_: the step estimate starts at h, the current input at 0.
-            self.integration_step.fill(self.h);
-            self.i_stim.fill(0.0);
-            self.buffers_initialised = true;
-        }
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
@@ -308,7 +294,7 @@ impl<M: HhModel<D>, const D: usize> NeuronChunk for HhChunk<M, D> {
             M::NAME
         );
         let n = self.n;
-        let h = self.h;
+        let h = self.drive.h;
         let w_ex = &input[SYN_EX as usize * n..][..n];
         let w_in = &input[SYN_IN as usize * n..][..n];
         let current = &input[I0 as usize * n..][..n];
@@ -320,13 +306,13 @@ impl<M: HhModel<D>, const D: usize> NeuronChunk for HhChunk<M, D> {
             let before = *y;
             let sys = Dynamics::<M, D> {
                 p,
-                i_stim: self.i_stim[i],
+                i_stim: self.drive.i_stim[i],
             };
             let converged = rkf45::integrate(
                 &sys,
                 EPS_ABS,
                 h,
-                &mut self.integration_step[i],
+                &mut self.drive.integration_step[i],
                 y,
                 &mut work,
             );
@@ -337,7 +323,7 @@ impl<M: HhModel<D>, const D: usize> NeuronChunk for HhChunk<M, D> {
                     variable: "V_m",
                     value: before[V_M],
                 });
-                self.i_stim[i] = current[i];
+                self.drive.i_stim[i] = current[i];
                 continue;
             }
             // 2. Synaptic jumps of the spikes arriving at the end of this step.
@@ -351,7 +337,7 @@ impl<M: HhModel<D>, const D: usize> NeuronChunk for HhChunk<M, D> {
                 emitted.push((i as u32, 1));
             }
             // 4. The current input of the next step (not latched).
-            self.i_stim[i] = current[i];
+            self.drive.i_stim[i] = current[i];
         }
     }
 

@@ -19,7 +19,7 @@
 //! the current input of the next step.
 
 use crate::param_sets::ParamSets;
-use crate::rkf45::{self, OdeSystem, Work};
+use crate::rkf45::{self, OdeSystem, StepInputs, Work};
 use crate::unknown_receptor;
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
@@ -381,18 +381,13 @@ impl<M: CondModel<D>, const D: usize> OdeSystem for Rhs<'_, M, D> {
 pub struct IafCondChunk<M: CondModel<D>, const D: usize> {
     /// Each neuron's parameters and their constants.
     sets: ParamSets<M::Params, Derived>,
-    h: f64,
     n: usize,
     /// Integrator state, one contiguous vector per neuron (the integrator works one neuron at
     /// a time).
     y: Vec<[f64; D]>,
     refractory_steps: Vec<i64>,
-    /// Current input of the coming step (NEST's `B_.I_stim_`).
-    i_stim: Vec<f64>,
-    /// GSL's step estimate, carried across steps and runs (NEST's `IntegrationStep_`).
-    integration_step: Vec<f64>,
-    /// NEST's `init_buffers_` runs once per node lifetime, at the first run.
-    buffers_initialised: bool,
+    /// The run's resolution, GSL's step estimates and the current input of the coming step.
+    drive: StepInputs,
     /// The first neuron whose integration diverged since the last `take_instability`.
     instability: Option<Instability>,
 }
@@ -401,13 +396,10 @@ impl<M: CondModel<D>, const D: usize> IafCondChunk<M, D> {
     pub fn new(p: &M::Params, init: &[f64; D], n: usize) -> Self {
         IafCondChunk {
             sets: ParamSets::new(p, n, derive::<M, D>),
-            h: 0.0,
             n,
             y: vec![*init; n],
             refractory_steps: vec![0; n],
-            i_stim: vec![0.0; n],
-            integration_step: vec![0.0; n],
-            buffers_initialised: false,
+            drive: StepInputs::new(n),
             instability: None,
         }
     }
@@ -419,7 +411,7 @@ impl<M: CondModel<D>, const D: usize> IafCondChunk<M, D> {
 
     /// GSL's running step estimate of one neuron, ms.
     pub fn integration_step(&self, neuron: usize) -> f64 {
-        self.integration_step[neuron]
+        self.drive.integration_step[neuron]
     }
 }
 
@@ -429,14 +421,8 @@ impl<M: CondModel<D>, const D: usize> NeuronChunk for IafCondChunk<M, D> {
     }
 
     fn prepare(&mut self, grid: &TimeGrid) {
-        self.h = grid.h();
+        self.drive.prepare(grid);
         self.sets.prepare(grid);
-        if !self.buffers_initialised {
-            // NEST's init_buffers_: the step estimate starts at h, the current input at 0.
-            self.integration_step.fill(self.h);
-            self.i_stim.fill(0.0);
-            self.buffers_initialised = true;
-        }
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
@@ -446,7 +432,7 @@ impl<M: CondModel<D>, const D: usize> NeuronChunk for IafCondChunk<M, D> {
             M::NAME
         );
         let n = self.n;
-        let h = self.h;
+        let h = self.drive.h;
         let w_ex = &input[SYN_EX as usize * n..][..n];
         let w_in = &input[SYN_IN as usize * n..][..n];
         let current = &input[I0 as usize * n..][..n];
@@ -476,13 +462,13 @@ impl<M: CondModel<D>, const D: usize> NeuronChunk for IafCondChunk<M, D> {
             let sys = Rhs::<M, D> {
                 p,
                 refractory,
-                i_stim: self.i_stim[i],
+                i_stim: self.drive.i_stim[i],
             };
             if !rkf45::integrate(
                 &sys,
                 EPS_ABS,
                 h,
-                &mut self.integration_step[i],
+                &mut self.drive.integration_step[i],
                 y,
                 &mut work,
             ) {
@@ -518,7 +504,7 @@ impl<M: CondModel<D>, const D: usize> NeuronChunk for IafCondChunk<M, D> {
                 y[inh] += w_in[i] * d.jump_in;
             }
             // 4. The current input of the next step (not latched).
-            self.i_stim[i] = current[i];
+            self.drive.i_stim[i] = current[i];
         }
     }
 
@@ -529,7 +515,9 @@ impl<M: CondModel<D>, const D: usize> NeuronChunk for IafCondChunk<M, D> {
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
         match M::RECORDABLES.get(index) {
             Some((_, _, Readout::State(c))) => self.y[neuron][*c],
-            Some((_, _, Readout::RefractoryTime)) => self.h * self.refractory_steps[neuron] as f64,
+            Some((_, _, Readout::RefractoryTime)) => {
+                self.drive.h * self.refractory_steps[neuron] as f64
+            }
             None => panic!("{} has no recordable {index}", M::NAME),
         }
     }

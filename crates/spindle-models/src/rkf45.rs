@@ -616,3 +616,37 @@ mod tests {
         assert!((y[0] - exact).abs() < 1e-2, "{} vs {exact}", y[0]);
     }
 }
+
+/// What NEST's GSL-integrated models keep per neuron besides their state vector: the step
+/// estimate GSL carries across steps and runs (`IntegrationStep_`) and the current input of the
+/// coming step (`B_.I_stim_`), both set by NEST's `init_buffers_` once per node lifetime, at the
+/// first run; and the resolution `h` of the current run.
+#[derive(Clone, Debug)]
+pub struct StepInputs {
+    pub h: f64,
+    pub integration_step: Vec<f64>,
+    pub i_stim: Vec<f64>,
+    initialised: bool,
+}
+
+impl StepInputs {
+    pub fn new(n: usize) -> StepInputs {
+        StepInputs {
+            h: 0.0,
+            integration_step: vec![0.0; n],
+            i_stim: vec![0.0; n],
+            initialised: false,
+        }
+    }
+
+    /// The model's per-run hook: take the run's resolution; at the first run, NEST's
+    /// `init_buffers_` (the step estimate starts at `h`, the current input at 0).
+    pub fn prepare(&mut self, grid: &spindle_core::time::TimeGrid) {
+        self.h = grid.h();
+        if !self.initialised {
+            self.integration_step.fill(self.h);
+            self.i_stim.fill(0.0);
+            self.initialised = true;
+        }
+    }
+}
