@@ -24,8 +24,8 @@
 //! had before the step (NEST would loop for ever).
 
 use crate::param_sets::ParamSets;
+use crate::receptor_zero;
 use crate::rkf45::{self, OdeSystem, StepInputs, WorkBuf};
-use crate::unknown_receptor;
 use crate::voltages::put_floats;
 use spindle_core::error::Rejection;
 use spindle_core::model::{
@@ -193,33 +193,19 @@ impl<M: HhModel<D>, const D: usize> NeuronModel for HhNeuron<M, D> {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, M::NAME));
-        }
         // NEST: weight > 0 goes to the excitatory buffer as weight·multiplicity; otherwise to the
         // inhibitory one, sign kept or flipped by the model. Negation is exact, so (−w)·m is
         // NEST's −(w·m).
-        Ok(if weight > 0.0 {
-            InputChannel {
-                channel: SYN_EX,
-                weight,
-            }
+        let (channel, weight) = if weight > 0.0 {
+            (SYN_EX, weight)
         } else {
-            InputChannel {
-                channel: SYN_IN,
-                weight: M::inhibitory_weight(weight),
-            }
-        })
+            (SYN_IN, M::inhibitory_weight(weight))
+        };
+        receptor_zero(receptor, M::NAME, channel, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, M::NAME));
-        }
-        Ok(InputChannel {
-            channel: I0,
-            weight,
-        })
+        receptor_zero(receptor, M::NAME, I0, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {

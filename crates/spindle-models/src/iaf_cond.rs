@@ -19,8 +19,8 @@
 //! the current input of the next step.
 
 use crate::param_sets::ParamSets;
+use crate::receptor_zero;
 use crate::rkf45::{self, OdeSystem, StepInputs, Work};
-use crate::unknown_receptor;
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{
@@ -301,33 +301,19 @@ impl<M: CondModel<D>, const D: usize> NeuronModel for IafCond<M, D> {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, M::NAME));
-        }
         // NEST: weight > 0 adds weight·multiplicity to the excitatory buffer, otherwise
         // −weight·multiplicity to the inhibitory one. Negation is exact, so (−w)·m is NEST's
         // −(w·m).
-        Ok(if weight > 0.0 {
-            InputChannel {
-                channel: SYN_EX,
-                weight,
-            }
+        let (channel, weight) = if weight > 0.0 {
+            (SYN_EX, weight)
         } else {
-            InputChannel {
-                channel: SYN_IN,
-                weight: -weight,
-            }
-        })
+            (SYN_IN, -weight)
+        };
+        receptor_zero(receptor, M::NAME, channel, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, M::NAME));
-        }
-        Ok(InputChannel {
-            channel: I0,
-            weight,
-        })
+        receptor_zero(receptor, M::NAME, I0, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
