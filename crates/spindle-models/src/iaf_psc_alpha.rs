@@ -49,13 +49,14 @@
 //!   applications to neuronal modeling. Biological Cybernetics 81:381–402.
 //! * NEST 3.10, `models/iaf_psc_alpha.{h,cpp}`; spec `nest-semantics.md` §4.0, §4.1.
 
+use crate::iaf_membrane::{self, require, Membrane, RelativeVoltageParams};
 use crate::iaf_propagator::{expm1, IafPropagator};
 use crate::param_sets::ParamSets;
-use crate::unknown_receptor;
-use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
+use crate::receptor_zero;
+use crate::voltages::put_floats;
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict, Value};
+use spindle_core::params::{ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
 
 /// NEST's model name.
@@ -87,42 +88,23 @@ const I0: u16 = 2;
 /// arithmetic (and hence every rounding) is NEST's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
-    /// `E_L`, mV.
-    pub e_l: f64,
-    /// `C_m`, pF.
-    pub c_m: f64,
-    /// `tau_m`, ms.
-    pub tau_m: f64,
-    /// `t_ref`, ms.
-    pub t_ref: f64,
-    /// `V_th − E_L` (NEST's `Theta_`), mV.
-    pub theta: f64,
-    /// `V_reset − E_L`, mV.
-    pub v_reset: f64,
+    /// `E_L`, `C_m`, `tau_m`, `t_ref`, `V_th`, `V_reset`, `I_e`.
+    pub m: Membrane,
     /// `tau_syn_ex`, ms.
     pub tau_syn_ex: f64,
     /// `tau_syn_in`, ms.
     pub tau_syn_in: f64,
-    /// `I_e`, pA.
-    pub i_e: f64,
     /// `V_min − E_L` (NEST's `LowerBound_`), mV.
     pub lower_bound: f64,
 }
 
 impl Default for Params {
-    /// NEST's defaults, computed as NEST's constructor computes them.
+    /// NEST's defaults.
     fn default() -> Params {
-        let e_l = -70.0;
         Params {
-            e_l,
-            c_m: 250.0,
-            tau_m: 10.0,
-            t_ref: 2.0,
-            theta: -55.0 - e_l,
-            v_reset: -70.0 - e_l,
+            m: Membrane::default(),
             tau_syn_ex: 2.0,
             tau_syn_in: 2.0,
-            i_e: 0.0,
             lower_bound: f64::NEG_INFINITY,
         }
     }
@@ -170,9 +152,10 @@ impl Derived {
         let h = grid.h();
         let p11_ex = (-h / p.tau_syn_ex).exp();
         let p11_in = (-h / p.tau_syn_in).exp();
-        let expm1_tau_m = expm1(-h / p.tau_m);
-        let (p31_ex, p32_ex) = IafPropagator::new(p.tau_syn_ex, p.tau_m, p.c_m).alpha_psc(h);
-        let (p31_in, p32_in) = IafPropagator::new(p.tau_syn_in, p.tau_m, p.c_m).alpha_psc(h);
+        let m = &p.m;
+        let expm1_tau_m = expm1(-h / m.tau_m);
+        let (p31_ex, p32_ex) = IafPropagator::new(p.tau_syn_ex, m.tau_m, m.c_m).alpha_psc(h);
+        let (p31_in, p32_in) = IafPropagator::new(p.tau_syn_in, m.tau_m, m.c_m).alpha_psc(h);
         Derived {
             p11_ex,
             p21_ex: h * p11_ex,
@@ -183,14 +166,14 @@ impl Derived {
             p31_in,
             p32_in,
             expm1_tau_m,
-            p30: -p.tau_m / p.c_m * expm1_tau_m,
+            p30: -m.tau_m / m.c_m * expm1_tau_m,
             epsc_initial_value: 1.0 * std::f64::consts::E / p.tau_syn_ex,
             ipsc_initial_value: 1.0 * std::f64::consts::E / p.tau_syn_in,
-            refractory_counts: i32::try_from(grid.ms_to_steps_up(p.t_ref)).unwrap_or(i32::MAX),
-            i_e: p.i_e,
+            refractory_counts: i32::try_from(grid.ms_to_steps_up(m.t_ref)).unwrap_or(i32::MAX),
+            i_e: m.i_e,
             lower_bound: p.lower_bound,
-            theta: p.theta,
-            v_reset: p.v_reset,
+            theta: m.theta,
+            v_reset: m.v_reset,
         }
     }
 }
@@ -212,71 +195,58 @@ impl Default for IafPscAlpha {
     }
 }
 
-fn bad(message: &str) -> ParamError {
-    ParamError::rule(message)
-}
-
-impl Params {
+impl RelativeVoltageParams for Params {
     /// NEST's `Parameters_::set`: read the keys of [`KEYS`] (but `V_m`) present in `dict` on top
     /// of these parameters and validate with NEST's rules and messages, in NEST's order.
-    /// Returns `ΔE_L` for the state. On error `self` may be half-updated: work on a copy.
-    pub fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
-        let p = self;
-        let delta_e_l = read_e_l(dict, &mut p.e_l)?;
-        read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
-        read_relative(dict, "V_th", &mut p.theta, p.e_l, delta_e_l)?;
-        read_relative(dict, "V_min", &mut p.lower_bound, p.e_l, delta_e_l)?;
-        read_scalars(
+    fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
+        let delta_e_l = self.m.read(
             dict,
+            &mut [("V_min", &mut self.lower_bound)],
             &mut [
-                ("I_e", &mut p.i_e),
-                ("C_m", &mut p.c_m),
-                ("tau_m", &mut p.tau_m),
-                ("tau_syn_ex", &mut p.tau_syn_ex),
-                ("tau_syn_in", &mut p.tau_syn_in),
-                ("t_ref", &mut p.t_ref),
+                ("tau_syn_ex", &mut self.tau_syn_ex),
+                ("tau_syn_in", &mut self.tau_syn_in),
+            ],
+            "t_ref",
+        )?;
+        let m = &self.m;
+        require(m.c_m > 0.0, "Capacitance must be > 0.", &[("C_m", m.c_m)])?;
+        require(
+            m.tau_m > 0.0,
+            "Membrane time constant must be > 0.",
+            &[("tau_m", m.tau_m)],
+        )?;
+        require(
+            self.tau_syn_ex > 0.0 && self.tau_syn_in > 0.0,
+            "All synaptic time constants must be > 0.",
+            &[
+                ("tau_syn_ex", self.tau_syn_ex),
+                ("tau_syn_in", self.tau_syn_in),
             ],
         )?;
-        if p.c_m <= 0.0 {
-            return Err(bad("Capacitance must be > 0.").with("C_m", Value::Float(p.c_m)));
-        }
-        if p.tau_m <= 0.0 {
-            return Err(
-                bad("Membrane time constant must be > 0.").with("tau_m", Value::Float(p.tau_m))
-            );
-        }
-        if p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
-            return Err(bad("All synaptic time constants must be > 0.")
-                .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
-                .with("tau_syn_in", Value::Float(p.tau_syn_in)));
-        }
-        if p.t_ref < 0.0 {
-            return Err(bad("The refractory time t_ref can't be negative.")
-                .with("t_ref", Value::Float(p.t_ref)));
-        }
-        if p.v_reset >= p.theta {
-            return Err(bad("Reset potential must be smaller than threshold.")
-                .with("V_reset", Value::Float(p.v_reset + p.e_l))
-                .with("V_th", Value::Float(p.theta + p.e_l)));
-        }
+        require(
+            m.t_ref >= 0.0,
+            "The refractory time t_ref can't be negative.",
+            &[("t_ref", m.t_ref)],
+        )?;
+        m.require_reset_below_threshold()?;
         Ok(delta_e_l)
     }
 
+    fn e_l(&self) -> f64 {
+        self.m.e_l
+    }
+}
+
+impl Params {
     /// NEST's `Parameters_::get`: absolute voltages.
     pub fn get(&self, out: &mut Dict) {
+        self.m.put(out, "t_ref");
         put_floats(
             out,
             &[
-                ("E_L", self.e_l),
-                ("I_e", self.i_e),
-                ("V_th", self.theta + self.e_l),
-                ("V_reset", self.v_reset + self.e_l),
-                ("V_min", self.lower_bound + self.e_l),
-                ("C_m", self.c_m),
-                ("tau_m", self.tau_m),
+                ("V_min", self.lower_bound + self.m.e_l),
                 ("tau_syn_ex", self.tau_syn_ex),
                 ("tau_syn_in", self.tau_syn_in),
-                ("t_ref", self.t_ref),
             ],
         );
     }
@@ -286,10 +256,7 @@ impl IafPscAlpha {
     /// NEST's defaults, then [`Params::set`] and the state's `V_m` (NEST's `State_::set`): the
     /// path `SetStatus` takes too. Unknown keys are left in `dict`.
     pub fn from_params(dict: &mut Dict) -> Result<IafPscAlpha, ParamError> {
-        let mut params = Params::default();
-        let delta_e_l = params.set(dict)?;
-        let mut initial_y3 = 0.0;
-        read_relative(dict, "V_m", &mut initial_y3, params.e_l, delta_e_l)?;
+        let (params, initial_y3) = iaf_membrane::from_dict(dict)?;
         Ok(IafPscAlpha { params, initial_y3 })
     }
 }
@@ -304,24 +271,15 @@ impl NeuronModel for IafPscAlpha {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
         // NEST splits per event on `weight · multiplicity > 0`; multiplicities are positive, so
         // the event's weight decides (the connection weight, times a spike generator's
         // `spike_weights` factor, with which the kernel calls this per sign).
         let channel = if weight > 0.0 { SYN_EX } else { SYN_IN };
-        Ok(InputChannel { channel, weight })
+        receptor_zero(receptor, MODEL_NAME, channel, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: I0,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, I0, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
@@ -475,7 +433,7 @@ impl NeuronChunk for IafPscAlphaChunk {
     }
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
         match index {
-            0 => self.s.y3[neuron] + self.sets.params(neuron).e_l,
+            0 => self.s.y3[neuron] + self.sets.params(neuron).m.e_l,
             1 => self.s.i_ex[neuron],
             2 => self.s.i_in[neuron],
             _ => panic!("{MODEL_NAME} has no recordable {index}"),
@@ -486,17 +444,11 @@ impl NeuronChunk for IafPscAlphaChunk {
         let p = self.sets.params(neuron);
         let mut out = Dict::new();
         p.get(&mut out);
-        put_floats(&mut out, &[("V_m", self.s.y3[neuron] + p.e_l)]);
+        put_floats(&mut out, &[("V_m", self.s.y3[neuron] + p.m.e_l)]);
         out
     }
 
     fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
-        let mut p = self.sets.params(neuron).clone();
-        let delta_e_l = p.set(dict)?;
-        let mut y3 = self.s.y3[neuron];
-        read_relative(dict, "V_m", &mut y3, p.e_l, delta_e_l)?;
-        self.sets.assign(neuron, p);
-        self.s.y3[neuron] = y3;
-        Ok(())
+        iaf_membrane::set_status(&mut self.sets, neuron, &mut self.s.y3[neuron], dict)
     }
 }

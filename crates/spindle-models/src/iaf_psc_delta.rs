@@ -48,9 +48,10 @@
 //!   applications to neuronal modeling. Biological Cybernetics 81:381–402.
 //! * NEST 3.10, `models/iaf_psc_delta.{h,cpp}`; spec `nest-semantics.md` §4.0.
 
+use crate::iaf_membrane::{self, require, Membrane, RelativeVoltageParams};
 use crate::param_sets::ParamSets;
-use crate::unknown_receptor;
-use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
+use crate::receptor_zero;
+use crate::voltages::put_floats;
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
@@ -81,39 +82,20 @@ const I0: u16 = 1;
 /// User parameters. Voltages are stored relative to `E_L`, as NEST stores them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
-    /// `E_L`, mV.
-    pub e_l: f64,
-    /// `C_m`, pF.
-    pub c_m: f64,
-    /// `tau_m`, ms.
-    pub tau_m: f64,
-    /// `t_ref`, ms.
-    pub t_ref: f64,
-    /// `V_th − E_L`, mV.
-    pub theta: f64,
-    /// `V_reset − E_L`, mV.
-    pub v_reset: f64,
+    /// `E_L`, `C_m`, `tau_m`, `t_ref`, `V_th`, `V_reset`, `I_e`.
+    pub m: Membrane,
     /// `V_min − E_L`, mV.
     pub v_min: f64,
-    /// `I_e`, pA.
-    pub i_e: f64,
     /// `refractory_input` (NEST's `with_refr_input_`).
     pub refractory_input: bool,
 }
 
 impl Default for Params {
-    /// NEST's defaults, computed as NEST's constructor computes them.
+    /// NEST's defaults.
     fn default() -> Params {
-        let e_l = -70.0;
         Params {
-            e_l,
-            c_m: 250.0,
-            tau_m: 10.0,
-            t_ref: 2.0,
-            theta: -55.0 - e_l,
-            v_reset: -70.0 - e_l,
+            m: Membrane::default(),
             v_min: -f64::MAX,
-            i_e: 0.0,
             refractory_input: false,
         }
     }
@@ -143,16 +125,17 @@ impl Derived {
     /// NEST's `pre_run_hook`, with its exact expressions.
     pub fn new(p: &Params, grid: &TimeGrid) -> Derived {
         let h = grid.h();
-        let p33 = (-h / p.tau_m).exp();
+        let m = &p.m;
+        let p33 = (-h / m.tau_m).exp();
         Derived {
             p33,
-            p30: 1.0 / p.c_m * (1.0 - p33) * p.tau_m,
+            p30: 1.0 / m.c_m * (1.0 - p33) * m.tau_m,
             h,
-            tau_m: p.tau_m,
-            refractory_counts: i32::try_from(grid.ms_to_steps_up(p.t_ref)).unwrap_or(i32::MAX),
-            i_e: p.i_e,
-            theta: p.theta,
-            v_reset: p.v_reset,
+            tau_m: m.tau_m,
+            refractory_counts: i32::try_from(grid.ms_to_steps_up(m.t_ref)).unwrap_or(i32::MAX),
+            i_e: m.i_e,
+            theta: m.theta,
+            v_reset: m.v_reset,
             v_min: p.v_min,
             refractory_input: p.refractory_input,
         }
@@ -176,68 +159,42 @@ impl Default for IafPscDelta {
     }
 }
 
-fn bad(message: &str) -> ParamError {
-    ParamError::rule(message)
-}
-
-impl Params {
+impl RelativeVoltageParams for Params {
     /// NEST's `Parameters_::set`: read the keys of [`KEYS`] (but `V_m`) present in `dict` on top
     /// of these parameters and validate with NEST's rules and messages, in NEST's order.
-    /// Returns `ΔE_L` for the state. On error `self` may be half-updated: work on a copy.
-    pub fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
-        let p = self;
-        let delta_e_l = read_e_l(dict, &mut p.e_l)?;
-        read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
-        read_relative(dict, "V_th", &mut p.theta, p.e_l, delta_e_l)?;
-        read_relative(dict, "V_min", &mut p.v_min, p.e_l, delta_e_l)?;
-        read_scalars(
-            dict,
-            &mut [
-                ("I_e", &mut p.i_e),
-                ("C_m", &mut p.c_m),
-                ("tau_m", &mut p.tau_m),
-                ("t_ref", &mut p.t_ref),
-            ],
+    fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
+        let delta_e_l = self
+            .m
+            .read(dict, &mut [("V_min", &mut self.v_min)], &mut [], "t_ref")?;
+        let m = &self.m;
+        m.require_reset_below_threshold()?;
+        require(m.c_m > 0.0, "Capacitance must be > 0.", &[("C_m", m.c_m)])?;
+        require(
+            m.t_ref >= 0.0,
+            "Refractory time must not be negative.",
+            &[("t_ref", m.t_ref)],
         )?;
-        if p.v_reset >= p.theta {
-            return Err(bad("Reset potential must be smaller than threshold.")
-                .with("V_reset", Value::Float(p.v_reset + p.e_l))
-                .with("V_th", Value::Float(p.theta + p.e_l)));
-        }
-        if p.c_m <= 0.0 {
-            return Err(bad("Capacitance must be > 0.").with("C_m", Value::Float(p.c_m)));
-        }
-        if p.t_ref < 0.0 {
-            return Err(
-                bad("Refractory time must not be negative.").with("t_ref", Value::Float(p.t_ref))
-            );
-        }
-        if p.tau_m <= 0.0 {
-            return Err(
-                bad("Membrane time constant must be > 0.").with("tau_m", Value::Float(p.tau_m))
-            );
-        }
+        require(
+            m.tau_m > 0.0,
+            "Membrane time constant must be > 0.",
+            &[("tau_m", m.tau_m)],
+        )?;
         if let Some(b) = dict.bool("refractory_input")? {
-            p.refractory_input = b;
+            self.refractory_input = b;
         }
         Ok(delta_e_l)
     }
 
+    fn e_l(&self) -> f64 {
+        self.m.e_l
+    }
+}
+
+impl Params {
     /// NEST's `Parameters_::get`: absolute voltages.
     pub fn get(&self, out: &mut Dict) {
-        put_floats(
-            out,
-            &[
-                ("E_L", self.e_l),
-                ("I_e", self.i_e),
-                ("V_th", self.theta + self.e_l),
-                ("V_reset", self.v_reset + self.e_l),
-                ("V_min", self.v_min + self.e_l),
-                ("C_m", self.c_m),
-                ("tau_m", self.tau_m),
-                ("t_ref", self.t_ref),
-            ],
-        );
+        self.m.put(out, "t_ref");
+        put_floats(out, &[("V_min", self.v_min + self.m.e_l)]);
         out.insert("refractory_input", Value::Bool(self.refractory_input));
     }
 }
@@ -246,10 +203,7 @@ impl IafPscDelta {
     /// NEST's defaults, then [`Params::set`] and the state's `V_m` (NEST's `State_::set`): the
     /// path `SetStatus` takes too. Unknown keys are left in `dict`.
     pub fn from_params(dict: &mut Dict) -> Result<IafPscDelta, ParamError> {
-        let mut params = Params::default();
-        let delta_e_l = params.set(dict)?;
-        let mut initial_y3 = 0.0;
-        read_relative(dict, "V_m", &mut initial_y3, params.e_l, delta_e_l)?;
+        let (params, initial_y3) = iaf_membrane::from_dict(dict)?;
         Ok(IafPscDelta { params, initial_y3 })
     }
 }
@@ -264,23 +218,11 @@ impl NeuronModel for IafPscDelta {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: SPIKES,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, SPIKES, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: I0,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, I0, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
@@ -398,7 +340,7 @@ impl NeuronChunk for IafPscDeltaChunk {
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
         match index {
-            0 => self.s.y3[neuron] + self.sets.params(neuron).e_l,
+            0 => self.s.y3[neuron] + self.sets.params(neuron).m.e_l,
             _ => panic!("{MODEL_NAME} has no recordable {index}"),
         }
     }
@@ -407,17 +349,11 @@ impl NeuronChunk for IafPscDeltaChunk {
         let p = self.sets.params(neuron);
         let mut out = Dict::new();
         p.get(&mut out);
-        put_floats(&mut out, &[("V_m", self.s.y3[neuron] + p.e_l)]);
+        put_floats(&mut out, &[("V_m", self.s.y3[neuron] + p.m.e_l)]);
         out
     }
 
     fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
-        let mut p = self.sets.params(neuron).clone();
-        let delta_e_l = p.set(dict)?;
-        let mut y3 = self.s.y3[neuron];
-        read_relative(dict, "V_m", &mut y3, p.e_l, delta_e_l)?;
-        self.sets.assign(neuron, p);
-        self.s.y3[neuron] = y3;
-        Ok(())
+        iaf_membrane::set_status(&mut self.sets, neuron, &mut self.s.y3[neuron], dict)
     }
 }

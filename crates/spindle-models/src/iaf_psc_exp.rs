@@ -59,14 +59,15 @@
 //!   frequency-dependent synapses. Journal of Neuroscience 20:RC50.
 //! * NEST 3.10, `models/iaf_psc_exp.{h,cpp}`; spec `nest-semantics.md` §4.0, §4.2.
 
+use crate::iaf_membrane::{self, require, Membrane, RelativeVoltageParams};
 use crate::iaf_propagator::IafPropagator;
 use crate::param_sets::ParamSets;
 use crate::streams::NeuronStreams;
-use crate::unknown_receptor;
-use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
+use crate::voltages::{put_floats, read_scalars};
+use crate::{receptor_zero, unknown_receptor};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict, Value};
+use spindle_core::params::{ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
 
 /// NEST's model name.
@@ -101,22 +102,10 @@ const I1: u16 = 3;
 /// User parameters. Voltages are stored relative to `E_L`, as NEST stores them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
-    /// `E_L`, mV.
-    pub e_l: f64,
-    /// `C_m`, pF.
-    pub c_m: f64,
-    /// `tau_m`, ms.
-    pub tau_m: f64,
-    /// `t_ref`, ms.
-    pub t_ref: f64,
-    /// `V_th − E_L` (NEST's `Theta_`), mV.
-    pub theta: f64,
-    /// `V_reset − E_L`, mV.
-    pub v_reset: f64,
+    /// `E_L`, `C_m`, `tau_m`, `t_ref`, `V_th`, `V_reset`, `I_e`.
+    pub m: Membrane,
     pub tau_syn_ex: f64,
     pub tau_syn_in: f64,
-    /// `I_e`, pA.
-    pub i_e: f64,
     /// `rho`, 1/s.
     pub rho: f64,
     /// `delta`, mV.
@@ -124,19 +113,12 @@ pub struct Params {
 }
 
 impl Default for Params {
-    /// NEST's defaults, computed as NEST's constructor computes them.
+    /// NEST's defaults.
     fn default() -> Params {
-        let e_l = -70.0;
         Params {
-            e_l,
-            c_m: 250.0,
-            tau_m: 10.0,
-            t_ref: 2.0,
-            theta: -55.0 - e_l,
-            v_reset: -70.0 - e_l,
+            m: Membrane::default(),
             tau_syn_ex: 2.0,
             tau_syn_in: 2.0,
-            i_e: 0.0,
             rho: 0.01,
             delta: 0.0,
         }
@@ -180,19 +162,20 @@ impl Derived {
     pub fn new(p: &Params, grid: &TimeGrid) -> Derived {
         let h = grid.h();
         let p11_ex = (-h / p.tau_syn_ex).exp();
-        let p22 = (-h / p.tau_m).exp();
+        let m = &p.m;
+        let p22 = (-h / m.tau_m).exp();
         Derived {
             p11_ex,
             p11_in: (-h / p.tau_syn_in).exp(),
             p22,
-            p21_ex: IafPropagator::new(p.tau_syn_ex, p.tau_m, p.c_m).exp_psc(h),
-            p21_in: IafPropagator::new(p.tau_syn_in, p.tau_m, p.c_m).exp_psc(h),
-            p20: p.tau_m / p.c_m * (1.0 - p22),
+            p21_ex: IafPropagator::new(p.tau_syn_ex, m.tau_m, m.c_m).exp_psc(h),
+            p21_in: IafPropagator::new(p.tau_syn_in, m.tau_m, m.c_m).exp_psc(h),
+            p20: m.tau_m / m.c_m * (1.0 - p22),
             p11_ex_complement: 1.0 - p11_ex,
-            refractory_counts: i32::try_from(grid.ms_to_steps_up(p.t_ref)).unwrap_or(i32::MAX),
-            i_e: p.i_e,
-            theta: p.theta,
-            v_reset: p.v_reset,
+            refractory_counts: i32::try_from(grid.ms_to_steps_up(m.t_ref)).unwrap_or(i32::MAX),
+            i_e: m.i_e,
+            theta: m.theta,
+            v_reset: m.v_reset,
             rho: p.rho,
             delta: p.delta,
             h,
@@ -217,84 +200,69 @@ impl Default for IafPscExp {
     }
 }
 
-fn bad(message: &str) -> ParamError {
-    ParamError::rule(message)
-}
-
-impl Params {
+impl RelativeVoltageParams for Params {
     /// NEST's `Parameters_::set`: read the keys of [`KEYS`] (but `V_m`) present in `dict` on top
-    /// of these parameters and validate with NEST's rules and messages, in NEST's order. Returns `ΔE_L`
-    /// for the state. On error `self` may be half-updated: work on a copy.
-    pub fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
-        let p = self;
-        let delta_e_l = read_e_l(dict, &mut p.e_l)?;
-        read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
-        read_relative(dict, "V_th", &mut p.theta, p.e_l, delta_e_l)?;
-        read_scalars(
+    /// of these parameters and validate with NEST's rules and messages, in NEST's order.
+    fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
+        let delta_e_l = self.m.read(
             dict,
+            &mut [],
             &mut [
-                ("I_e", &mut p.i_e),
-                ("C_m", &mut p.c_m),
-                ("tau_m", &mut p.tau_m),
-                ("tau_syn_ex", &mut p.tau_syn_ex),
-                ("tau_syn_in", &mut p.tau_syn_in),
-                ("t_ref", &mut p.t_ref),
+                ("tau_syn_ex", &mut self.tau_syn_ex),
+                ("tau_syn_in", &mut self.tau_syn_in),
+            ],
+            "t_ref",
+        )?;
+        let (m, rho, delta) = (&self.m, &mut self.rho, &mut self.delta);
+        m.require_reset_below_threshold()?;
+        require(
+            m.c_m > 0.0,
+            "Capacitance must be strictly positive.",
+            &[("C_m", m.c_m)],
+        )?;
+        require(
+            m.tau_m > 0.0 && self.tau_syn_ex > 0.0 && self.tau_syn_in > 0.0,
+            "Membrane and synapse time constants must be strictly positive.",
+            &[
+                ("tau_m", m.tau_m),
+                ("tau_syn_ex", self.tau_syn_ex),
+                ("tau_syn_in", self.tau_syn_in),
             ],
         )?;
-        if p.v_reset >= p.theta {
-            return Err(bad("Reset potential must be smaller than threshold.")
-                .with("V_reset", Value::Float(p.v_reset + p.e_l))
-                .with("V_th", Value::Float(p.theta + p.e_l)));
-        }
-        if p.c_m <= 0.0 {
-            return Err(
-                bad("Capacitance must be strictly positive.").with("C_m", Value::Float(p.c_m))
-            );
-        }
-        if p.tau_m <= 0.0 || p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 {
-            return Err(
-                bad("Membrane and synapse time constants must be strictly positive.")
-                    .with("tau_m", Value::Float(p.tau_m))
-                    .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
-                    .with("tau_syn_in", Value::Float(p.tau_syn_in)),
-            );
-        }
-        if p.t_ref < 0.0 {
-            return Err(
-                bad("Refractory time must not be negative.").with("t_ref", Value::Float(p.t_ref))
-            );
-        }
-        if let Some(v) = dict.f64("rho")? {
-            p.rho = v;
-        }
-        if p.rho < 0.0 {
-            return Err(bad("Stochastic firing intensity must not be negative.")
-                .with("rho", Value::Float(p.rho)));
-        }
-        if let Some(v) = dict.f64("delta")? {
-            p.delta = v;
-        }
-        if p.delta < 0.0 {
-            return Err(bad("Width of threshold region must not be negative.")
-                .with("delta", Value::Float(p.delta)));
-        }
+        require(
+            m.t_ref >= 0.0,
+            "Refractory time must not be negative.",
+            &[("t_ref", m.t_ref)],
+        )?;
+        read_scalars(dict, &mut [("rho", rho)])?;
+        require(
+            *rho >= 0.0,
+            "Stochastic firing intensity must not be negative.",
+            &[("rho", *rho)],
+        )?;
+        read_scalars(dict, &mut [("delta", delta)])?;
+        require(
+            *delta >= 0.0,
+            "Width of threshold region must not be negative.",
+            &[("delta", *delta)],
+        )?;
         Ok(delta_e_l)
     }
 
+    fn e_l(&self) -> f64 {
+        self.m.e_l
+    }
+}
+
+impl Params {
     /// NEST's `Parameters_::get`: absolute voltages.
     pub fn get(&self, out: &mut Dict) {
+        self.m.put(out, "t_ref");
         put_floats(
             out,
             &[
-                ("E_L", self.e_l),
-                ("I_e", self.i_e),
-                ("V_th", self.theta + self.e_l),
-                ("V_reset", self.v_reset + self.e_l),
-                ("C_m", self.c_m),
-                ("tau_m", self.tau_m),
                 ("tau_syn_ex", self.tau_syn_ex),
                 ("tau_syn_in", self.tau_syn_in),
-                ("t_ref", self.t_ref),
                 ("rho", self.rho),
                 ("delta", self.delta),
             ],
@@ -306,10 +274,7 @@ impl IafPscExp {
     /// NEST's defaults, then [`Params::set`] and the state's `V_m` (NEST's `State_::set`): the
     /// path `SetStatus` takes too. Unknown keys are left in `dict`.
     pub fn from_params(dict: &mut Dict) -> Result<IafPscExp, ParamError> {
-        let mut params = Params::default();
-        let delta_e_l = params.set(dict)?;
-        let mut initial_v = 0.0;
-        read_relative(dict, "V_m", &mut initial_v, params.e_l, delta_e_l)?;
+        let (params, initial_v) = iaf_membrane::from_dict(dict)?;
         Ok(IafPscExp { params, initial_v })
     }
 }
@@ -324,11 +289,8 @@ impl NeuronModel for IafPscExp {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
         let channel = if weight > 0.0 { SYN_EX } else { SYN_IN };
-        Ok(InputChannel { channel, weight })
+        receptor_zero(receptor, MODEL_NAME, channel, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
@@ -509,7 +471,7 @@ impl NeuronChunk for IafPscExpChunk {
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {
         match index {
-            0 => self.s.v[neuron] + self.sets.params(neuron).e_l,
+            0 => self.s.v[neuron] + self.sets.params(neuron).m.e_l,
             1 => self.s.i_syn_ex[neuron],
             2 => self.s.i_syn_in[neuron],
             _ => panic!("{MODEL_NAME} has no recordable {index}"),
@@ -520,17 +482,11 @@ impl NeuronChunk for IafPscExpChunk {
         let p = self.sets.params(neuron);
         let mut out = Dict::new();
         p.get(&mut out);
-        put_floats(&mut out, &[("V_m", self.s.v[neuron] + p.e_l)]);
+        put_floats(&mut out, &[("V_m", self.s.v[neuron] + p.m.e_l)]);
         out
     }
 
     fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
-        let mut p = self.sets.params(neuron).clone();
-        let delta_e_l = p.set(dict)?;
-        let mut v = self.s.v[neuron];
-        read_relative(dict, "V_m", &mut v, p.e_l, delta_e_l)?;
-        self.sets.assign(neuron, p);
-        self.s.v[neuron] = v;
-        Ok(())
+        iaf_membrane::set_status(&mut self.sets, neuron, &mut self.s.v[neuron], dict)
     }
 }

@@ -60,13 +60,14 @@
 //!   Journal of Neurophysiology 93:1671–1698.
 //! * NEST 3.10, `models/iaf_psc_exp_htum.{h,cpp}`.
 
+use crate::iaf_membrane::{self, require, RelativeVoltageParams};
 use crate::iaf_psc_exp;
 use crate::param_sets::ParamSets;
-use crate::unknown_receptor;
-use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
+use crate::receptor_zero;
+use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
-use spindle_core::params::{ParamError, Params as Dict, Value};
+use spindle_core::params::{ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
 
 /// NEST's model name.
@@ -136,84 +137,69 @@ pub struct IafPscExpHtum {
     pub initial_v: f64,
 }
 
-fn bad(message: &str) -> ParamError {
-    ParamError::rule(message)
-}
-
-impl Params {
+impl RelativeVoltageParams for Params {
     /// NEST's `Parameters_::set`, in NEST's order and with its messages; then the at-least-one-
-    /// step rule of NEST's `pre_run_hook` (see the module comment). Returns `ΔE_L`. On error
-    /// `self` may be half-updated: work on a copy.
-    pub fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
+    /// step rule of NEST's `pre_run_hook` (see the module comment). Returns `ΔE_L`.
+    fn set(&mut self, dict: &mut Dict) -> Result<f64, ParamError> {
         let p = &mut self.psc_exp;
-        let delta_e_l = read_e_l(dict, &mut p.e_l)?;
-        read_relative(dict, "V_reset", &mut p.v_reset, p.e_l, delta_e_l)?;
-        read_relative(dict, "V_th", &mut p.theta, p.e_l, delta_e_l)?;
-        read_scalars(
+        let delta_e_l = p.m.read(
             dict,
+            &mut [],
             &mut [
-                ("I_e", &mut p.i_e),
-                ("C_m", &mut p.c_m),
-                ("tau_m", &mut p.tau_m),
                 ("tau_syn_ex", &mut p.tau_syn_ex),
                 ("tau_syn_in", &mut p.tau_syn_in),
-                ("t_ref_abs", &mut p.t_ref),
-                ("t_ref_tot", &mut self.t_ref_tot),
+            ],
+            "t_ref_abs",
+        )?;
+        read_scalars(dict, &mut [("t_ref_tot", &mut self.t_ref_tot)])?;
+        let (m, abs, tot) = (&p.m, p.m.t_ref, self.t_ref_tot);
+        m.require_reset_below_threshold()?;
+        require(
+            abs <= tot,
+            "Total refractory period must be larger or equal than absolute refractory time.",
+            &[("t_ref_abs", abs), ("t_ref_tot", tot)],
+        )?;
+        require(
+            m.c_m > 0.0,
+            "Capacitance must be strictly positive.",
+            &[("C_m", m.c_m)],
+        )?;
+        require(
+            m.tau_m > 0.0 && p.tau_syn_ex > 0.0 && p.tau_syn_in > 0.0 && tot > 0.0 && abs > 0.0,
+            "All time constants must be strictly positive.",
+            &[
+                ("tau_m", m.tau_m),
+                ("tau_syn_ex", p.tau_syn_ex),
+                ("tau_syn_in", p.tau_syn_in),
+                ("t_ref_abs", abs),
+                ("t_ref_tot", tot),
             ],
         )?;
-        let (abs, tot) = (p.t_ref, self.t_ref_tot);
-        if p.v_reset >= p.theta {
-            return Err(bad("Reset potential must be smaller than threshold.")
-                .with("V_reset", Value::Float(p.v_reset + p.e_l))
-                .with("V_th", Value::Float(p.theta + p.e_l)));
-        }
-        if abs > tot {
-            return Err(bad(
-                "Total refractory period must be larger or equal than absolute refractory time.",
-            )
-            .with("t_ref_abs", Value::Float(abs))
-            .with("t_ref_tot", Value::Float(tot)));
-        }
-        if p.c_m <= 0.0 {
-            return Err(
-                bad("Capacitance must be strictly positive.").with("C_m", Value::Float(p.c_m))
-            );
-        }
-        if p.tau_m <= 0.0 || p.tau_syn_ex <= 0.0 || p.tau_syn_in <= 0.0 || tot <= 0.0 || abs <= 0.0
-        {
-            return Err(bad("All time constants must be strictly positive.")
-                .with("tau_m", Value::Float(p.tau_m))
-                .with("tau_syn_ex", Value::Float(p.tau_syn_ex))
-                .with("tau_syn_in", Value::Float(p.tau_syn_in))
-                .with("t_ref_abs", Value::Float(abs))
-                .with("t_ref_tot", Value::Float(tot)));
-        }
         for (key, t, what) in [("t_ref_abs", abs, "Absolute"), ("t_ref_tot", tot, "Total")] {
-            if TimeGrid::ms_to_tics(t) < 1 {
-                return Err(bad(&format!(
-                    "{what} refractory time must be at least one time step."
-                ))
-                .with(key, Value::Float(t)));
-            }
+            require(
+                TimeGrid::ms_to_tics(t) >= 1,
+                &format!("{what} refractory time must be at least one time step."),
+                &[(key, t)],
+            )?;
         }
         Ok(delta_e_l)
     }
 
+    fn e_l(&self) -> f64 {
+        self.psc_exp.m.e_l
+    }
+}
+
+impl Params {
     /// NEST's `Parameters_::get`: absolute voltages.
     pub fn get(&self, out: &mut Dict) {
         let p = &self.psc_exp;
+        p.m.put(out, "t_ref_abs");
         put_floats(
             out,
             &[
-                ("E_L", p.e_l),
-                ("I_e", p.i_e),
-                ("V_th", p.theta + p.e_l),
-                ("V_reset", p.v_reset + p.e_l),
-                ("C_m", p.c_m),
-                ("tau_m", p.tau_m),
                 ("tau_syn_ex", p.tau_syn_ex),
                 ("tau_syn_in", p.tau_syn_in),
-                ("t_ref_abs", p.t_ref),
                 ("t_ref_tot", self.t_ref_tot),
             ],
         );
@@ -224,10 +210,7 @@ impl IafPscExpHtum {
     /// NEST's defaults, then [`Params::set`] and the state's `V_m`: the path `SetStatus` takes
     /// too. Unknown keys are left in `dict`.
     pub fn from_params(dict: &mut Dict) -> Result<IafPscExpHtum, ParamError> {
-        let mut params = Params::default();
-        let delta_e_l = params.set(dict)?;
-        let mut initial_v = 0.0;
-        read_relative(dict, "V_m", &mut initial_v, params.psc_exp.e_l, delta_e_l)?;
+        let (params, initial_v) = iaf_membrane::from_dict(dict)?;
         Ok(IafPscExpHtum { params, initial_v })
     }
 }
@@ -242,22 +225,13 @@ impl NeuronModel for IafPscExpHtum {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
         // NEST's `handle(SpikeEvent&)` tests `weight >= 0`.
         let channel = if weight >= 0.0 { SYN_EX } else { SYN_IN };
-        Ok(InputChannel { channel, weight })
+        receptor_zero(receptor, MODEL_NAME, channel, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: I0,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, I0, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
@@ -366,17 +340,11 @@ impl NeuronChunk for IafPscExpHtumChunk {
         let p = self.sets.params(neuron);
         let mut out = Dict::new();
         p.get(&mut out);
-        put_floats(&mut out, &[("V_m", self.v[neuron] + p.psc_exp.e_l)]);
+        put_floats(&mut out, &[("V_m", self.v[neuron] + p.e_l())]);
         out
     }
 
     fn set_status(&mut self, neuron: usize, dict: &mut Dict) -> Result<(), ParamError> {
-        let mut p = self.sets.params(neuron).clone();
-        let delta_e_l = p.set(dict)?;
-        let mut v = self.v[neuron];
-        read_relative(dict, "V_m", &mut v, p.psc_exp.e_l, delta_e_l)?;
-        self.sets.assign(neuron, p);
-        self.v[neuron] = v;
-        Ok(())
+        iaf_membrane::set_status(&mut self.sets, neuron, &mut self.v[neuron], dict)
     }
 }

@@ -77,6 +77,7 @@ pub mod iaf_cond_alpha;
 pub mod iaf_cond_beta;
 pub mod iaf_cond_exp;
 pub mod iaf_cond_exp_sfa_rr;
+mod iaf_membrane;
 mod iaf_propagator;
 pub mod iaf_psc_alpha;
 pub mod iaf_psc_alpha_multisynapse;

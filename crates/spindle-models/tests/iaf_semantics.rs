@@ -224,15 +224,15 @@ fn receptor_1_currents_of_iaf_psc_exp_are_filtered_by_the_excitatory_synapse() {
 fn changing_e_l_keeps_the_absolute_voltages_not_given() {
     // NEST: Create(model, {E_L: −60}) leaves V_m = V_reset = −70 and V_th = −55.
     let m = IafPscAlpha::from_params(&mut params(&[("E_L", -60.0)])).unwrap();
-    assert_eq!(m.initial_y3 + m.params.e_l, -70.0);
-    assert_eq!(m.params.v_reset + m.params.e_l, -70.0);
-    assert_eq!(m.params.theta + m.params.e_l, -55.0);
+    assert_eq!(m.initial_y3 + m.params.m.e_l, -70.0);
+    assert_eq!(m.params.m.v_reset + m.params.m.e_l, -70.0);
+    assert_eq!(m.params.m.theta + m.params.m.e_l, -55.0);
     assert_eq!(m.params.lower_bound, f64::NEG_INFINITY);
     let m = IafPscAlpha::from_params(&mut params(&[("E_L", -60.0), ("V_min", -80.0)])).unwrap();
     assert_eq!(m.params.lower_bound, -20.0);
     let m = IafPscExp::from_params(&mut params(&[("E_L", -60.0), ("V_m", -65.0)])).unwrap();
     assert_eq!(
-        (m.initial_v, m.params.theta, m.params.v_reset),
+        (m.initial_v, m.params.m.theta, m.params.m.v_reset),
         (-5.0, 5.0, -10.0)
     );
     // iaf_cond_exp stores absolute voltages: V_m stays at the default −70 whatever E_L is.
