@@ -39,8 +39,8 @@
 
 use crate::param_sets::ParamSets;
 use crate::rkf45::{self, Control, OdeSystem, Work};
-use crate::unknown_receptor;
 use crate::voltages::{put_floats, read_scalars};
+use crate::{receptor_zero, unknown_receptor};
 use spindle_core::error::Rejection;
 use spindle_core::model::{
     Emitted, InputChannel, Instability, NeuronChunk, NeuronModel, Recordable,
@@ -701,13 +701,7 @@ impl<S: Synapses> NeuronModel for Adex<S> {
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, S::MODEL));
-        }
-        Ok(InputChannel {
-            channel: current_channel::<S>(),
-            weight,
-        })
+        receptor_zero(receptor, S::MODEL, current_channel::<S>(), weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {

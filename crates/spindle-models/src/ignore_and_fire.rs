@@ -28,7 +28,7 @@
 //! * NEST 3.10, `models/ignore_and_fire.{h,cpp}`.
 
 use crate::param_sets::ParamSets;
-use crate::unknown_receptor;
+use crate::receptor_zero;
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
@@ -124,23 +124,11 @@ impl NeuronModel for IgnoreAndFire {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: SPIKES,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, SPIKES, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: CURRENT,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, CURRENT, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {

@@ -47,7 +47,7 @@
 //! * NEST 3.10, `models/izhikevich.{h,cpp}`.
 
 use crate::param_sets::ParamSets;
-use crate::unknown_receptor;
+use crate::receptor_zero;
 use crate::voltages::{put_floats, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
@@ -204,23 +204,11 @@ impl NeuronModel for Izhikevich {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: SPIKES,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, SPIKES, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, MODEL_NAME));
-        }
-        Ok(InputChannel {
-            channel: I0,
-            weight,
-        })
+        receptor_zero(receptor, MODEL_NAME, I0, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {

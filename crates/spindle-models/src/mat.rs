@@ -9,7 +9,7 @@
 //! never reset, the threshold jumps instead.
 
 use crate::param_sets::ParamSets;
-use crate::unknown_receptor;
+use crate::receptor_zero;
 use crate::voltages::{put_floats, read_e_l, read_relative, read_scalars};
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
@@ -294,22 +294,13 @@ impl<M: MatModel> NeuronModel for MatNeuron<M> {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, M::NAME));
-        }
         // NEST: weight ≥ 0 to the excitatory synapse, else to the inhibitory one, sign kept.
         let channel = if weight >= 0.0 { SYN_EX } else { SYN_IN };
-        Ok(InputChannel { channel, weight })
+        receptor_zero(receptor, M::NAME, channel, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        if receptor != 0 {
-            return Err(unknown_receptor(receptor, M::NAME));
-        }
-        Ok(InputChannel {
-            channel: I0,
-            weight,
-        })
+        receptor_zero(receptor, M::NAME, I0, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
