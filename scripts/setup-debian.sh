@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what spindle needs beyond Rust on a fresh Debian/Ubuntu machine: the HDF5 C library
-# (headers and pkg-config file, for the hdf5-metno crate) and, with --python, the Python
+# (headers and pkg-config file, for the hdf5-metno crate), Open MPI (for the mpi feature) and, with --python, the Python
 # packages of the analysis scripts. Safe to run again: it only installs what is missing.
 set -euo pipefail
 
@@ -12,6 +12,13 @@ if ! pkg-config --exists hdf5 2>/dev/null && ! [ -f /usr/include/hdf5/serial/hdf
   echo "setup: installing libhdf5-dev and pkg-config" >&2
   sudo_if_needed apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq libhdf5-dev pkg-config >/dev/null
+fi
+
+# MPI (crates/spindle-mpi, `--features mpi`): Open MPI and libclang for rsmpi's bindings.
+if ! command -v mpirun >/dev/null 2>&1 || ! pkg-config --exists ompi 2>/dev/null || ! ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1; then
+  echo "setup: installing libopenmpi-dev, openmpi-bin and libclang-dev" >&2
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq libopenmpi-dev openmpi-bin libclang-dev >/dev/null
 fi
 
 if [ "${1:-}" = "--python" ]; then

@@ -11,6 +11,15 @@ scripts/setup-debian.sh --python
 
 cargo test --workspace --locked 2>&1
 
+# MPI (crates/spindle-mpi with its `mpi` feature): every collective of the communicator on
+# 2 and 3 ranks of this 2-core machine.
+cargo build --locked -q -p spindle-mpi --features mpi --example collectives
+mpi_target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+for np in 2 3; do
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+    timeout 120 mpirun --oversubscribe -np $np "$mpi_target/debug/examples/collectives"
+done
+
 # The main job, end to end, into a temporary folder.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -9,6 +9,7 @@
 //! The semantics follow NEST 3.10 (see `shared/spec/nest-semantics.md`, section 1).
 
 pub mod archive;
+pub mod comm;
 pub mod device;
 pub mod error;
 pub mod model;
