@@ -8,7 +8,8 @@ network in NEST with `scripts/nest_run_scenario.py`'s builder (one thread), runs
 `[simulate]` chunks and writes `tests/data/<stem>.synapses.json`: after every chunk, every
 connection whose model is not `static_synapse`, in NEST's `GetConnections` order, as
 (source, target, synapse_model, weight, delay, {state key: value}) with the state keys
-`Kplus`, `u`, `x` the model has, and at the end every spike recorder's
+`Kplus`, `Kplus_triplet`, `u`, `x`, `y` the model has (the weight of a model with
+a common weight is the model's), and at the end every spike recorder's
 (senders, times in steps). `tests/plastic_synapses_nest.rs` replays it. With `--check` the
 committed file is compared instead of written.
 
@@ -29,9 +30,11 @@ sys.path.insert(0, str(REPO / "scripts"))
 import nest_run_scenario as runner  # noqa: E402
 
 REQUIRED_NEST_VERSION = "3.10.0"
-STEMS = ["stdp_synapses", "stdp_synapses_001"]
+STEMS = ["stdp_synapses", "stdp_synapses_001", "synapse_models"]
 # The synapse state recorded beside the weight.
-STATE_KEYS = ("Kplus", "u", "x")
+# The compact static store (spindle lists its synapses as static_synapse).
+STATIC = ("static_synapse", "static_synapse_hpc")
+STATE_KEYS = ("Kplus", "Kplus_triplet", "u", "x", "y")
 
 
 def connections(nest) -> list:
@@ -40,11 +43,16 @@ def connections(nest) -> list:
     if len(conns) == 0:
         return rows
     for c in _records(conns):
-        if c["synapse_model"] == "static_synapse":
+        if c["synapse_model"] in STATIC:
             continue
         state = {k: float(c[k]) for k in STATE_KEYS if c.get(k) is not None}
+        weight = c.get("weight")
+        if weight is None:
+            # A model with a common weight (static_synapse_hom_w, tsodyks_synapse_hom) lists
+            # none per connection: the model's.
+            weight = nest.GetDefaults(c["synapse_model"], "weight")
         rows.append(
-            [int(c["source"]), int(c["target"]), c["synapse_model"], float(c["weight"]),
+            [int(c["source"]), int(c["target"]), c["synapse_model"], float(weight),
              float(c["delay"]), state]
         )
     return rows
