@@ -11,7 +11,8 @@ connection whose model is not `static_synapse`, in NEST's `GetConnections` order
 `Kplus`, `Kplus_triplet`, `u`, `x`, `y` the model has (the weight of a model with
 a common weight is the model's), and at the end every spike recorder's
 (senders, times in steps). `tests/plastic_synapses_nest.rs` replays it. With `--check` the
-committed file is compared instead of written.
+committed file is compared instead of written. `--dump SCENARIO OUT` runs any scenario with
+whatever `import nest` gives and writes the same data (`scripts/differential.py`).
 
 Pinned to NEST 3.10.0, as `generate_golden.py`.
 """
@@ -66,13 +67,20 @@ def _records(conns) -> list:
 
 
 def golden(stem: str) -> dict:
+    return run(REPO / "tests" / "scenarios" / f"{stem}.toml", pinned=True)
+
+
+def run(path: Path, pinned: bool) -> dict:
+    """The synapse rows after every chunk and the spikes of `path`'s scenario, built by
+    whatever `import nest` gives (NEST, or spindle through `scripts/nest_shim`, which is how
+    `scripts/differential.py` compares the two); `pinned` requires NEST 3.10.0."""
     os.environ.setdefault("PYNEST_QUIET", "1")
     import nest
 
-    if nest.__version__ != REQUIRED_NEST_VERSION:
+    if pinned and nest.__version__ != REQUIRED_NEST_VERSION:
         sys.exit(f"synapse_golden: NEST {nest.__version__}, need {REQUIRED_NEST_VERSION}")
     nest.verbosity = nest.VerbosityLevel.ERROR
-    scenario = runner.load_scenario(REPO / "tests" / "scenarios" / f"{stem}.toml")
+    scenario = runner.load_scenario(path)
     runner.build(nest, scenario, 1, scenario.seed)
     chunks = []
     for chunk in scenario.chunks:
@@ -93,7 +101,13 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("stems", nargs="*")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--dump", nargs=2, metavar=("SCENARIO", "OUT"),
+                    help="run any scenario with whatever `import nest` gives, write OUT (json)")
     args = ap.parse_args()
+    if args.dump:
+        data = run(Path(args.dump[0]), pinned=False)
+        Path(args.dump[1]).write_text(json.dumps(data))
+        return 0
     for stem in args.stems or STEMS:
         data = golden(stem)
         path = REPO / "tests" / "data" / f"{stem}.synapses.json"

@@ -121,6 +121,17 @@ class Connection:
         self.pre, self.post, self.conn, self.syn = pre, post, conn, syn
 
 
+
+def _static_apart(catalog: dict, static: dict) -> dict:
+    """The engine's synapse catalog without `static_synapse` and the models based on it
+    (`static_synapse_hpc`), which join `static` as copies of `static_synapse`."""
+    for name in [n for n, (base, _) in catalog.items() if base == "static_synapse"]:
+        catalog.pop(name)
+        if name != "static_synapse":
+            static.setdefault(name, {})
+    return catalog
+
+
 class State:
     """Everything `ResetKernel` resets."""
 
@@ -960,12 +971,3 @@ def reset() -> State:
     _current = State(_current.generation + 1)
     return _current
 
-
-def _static_apart(catalog: dict, static: dict) -> dict:
-    """The engine's synapse catalog without `static_synapse` and the models based on it
-    (`static_synapse_hpc`), which join `static` as copies of `static_synapse`."""
-    for name in [n for n, (base, _) in catalog.items() if base == "static_synapse"]:
-        catalog.pop(name)
-        if name != "static_synapse":
-            static.setdefault(name, {})
-    return catalog
