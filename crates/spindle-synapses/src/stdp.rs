@@ -79,7 +79,8 @@ pub(crate) fn floored(new_w: f64, w_max: f64) -> f64 {
 
 /// A non-negative state check with NEST's message (e.g. "State Kplus must be positive.").
 pub(crate) fn non_negative(key: &str, value: f64, message: &str) -> Result<(), ParamError> {
-    if !(value >= 0.0) {
+    // NEST's `not ( x >= 0 )`: NaN fails too.
+    if value < 0.0 || value.is_nan() {
         return Err(ParamError::rule(message).with(key, value));
     }
     Ok(())
