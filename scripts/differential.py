@@ -11,16 +11,24 @@ common recordable and a spike recorder (both with random windows), one or severa
 calls, at a random resolution from 0.01 to 0.5 ms. Half of the scenarios change the network
 between Simulate calls (`[[actions]]`): neuron parameters and state, the dc amplitude, new
 spike times, a recorder window, and a neuron created with connections after the first run.
-Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle; spikes must be the same
-and traces agree to `--tol` (default 1e-6). A scenario that NEST refuses must be refused by
+Relay and neuron → neuron connections onto single-port models use a random synapse model
+with random parameters (`PLASTIC`: every STDP and short-term plasticity model spindle has,
+or `static_synapse`). Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle;
+spikes must be the same and traces agree to `--tol` (default 1e-6); where a scenario has
+plastic synapses, both also run through `scripts/synapse_golden.py --dump` (NEST, and spindle
+through `scripts/nest_shim` with `--spindle-python`) and the weights and synapse state after
+every Simulate must agree to 1e-9 relative. A scenario that NEST refuses must be refused by
 spindle too (and the other way round). Failing scenarios are kept in --out.
 
     cargo build --release -p spindle-cli
-    python3 scripts/differential.py [-n 50] [--seed 1] [--out out/differential]
+    python3 scripts/differential.py [-n 50] [--seed 1] [--out out/differential] \
+        [--spindle-python VENV/bin/python]
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import subprocess
 import sys
@@ -87,6 +95,68 @@ def spike_weight(r: random.Random, model: str) -> float:
 def weight_scale(model: str) -> float:
     """The size of neuron-to-neuron weights onto `model` (either sign)."""
     return 5.0 if is_conductance(model) else 3.0 if is_delta(model) else 60.0
+def _wmax(r: random.Random, w: float) -> float:
+    return round(abs(w) * r.uniform(1.2, 3.0), 2) * (1 if w >= 0 else -1) or 1.0
+
+
+def _stdp(r: random.Random, w: float) -> dict:
+    return {"tau_plus": round(r.uniform(5, 30), 1), "lambda": round(r.uniform(0.005, 0.1), 3),
+            "alpha": round(r.uniform(0.5, 1.5), 2), "mu_plus": r.choice([0.0, 0.5, 1.0]),
+            "mu_minus": r.choice([0.0, 0.5, 1.0]), "Wmax": _wmax(r, w)}
+
+
+def _tsodyks_state(r: random.Random) -> dict:
+    x = round(r.uniform(0.3, 1.0), 2)
+    return {"x": x, "y": round(r.uniform(0, 1 - x), 2), "u": round(r.uniform(0, 1), 2)}
+
+
+# Random parameters of a connection with weight w, per synapse model; `None`: the weight's sign
+# must be positive (the `_hom` STDP rules assume it). static_synapse_hom_w takes no weight.
+PLASTIC = {
+    "static_synapse": lambda r, w: {},
+    "stdp_synapse": lambda r, w: {**_stdp(r, w), "Kplus": round(r.uniform(0, 1), 2)},
+    "stdp_synapse_hom": lambda r, w: {"Kplus": round(r.uniform(0, 1), 2)},
+    "stdp_pl_synapse_hom": lambda r, w: {"Kplus": round(r.uniform(0, 1), 2)},
+    "stdp_triplet_synapse": lambda r, w: {
+        "tau_plus": round(r.uniform(5, 30), 1), "tau_plus_triplet": round(r.uniform(50, 150), 1),
+        "Aplus": round(r.uniform(0, 0.5), 3), "Aminus": round(r.uniform(0, 0.5), 3),
+        "Aplus_triplet": round(r.uniform(0, 0.3), 3), "Aminus_triplet": round(r.uniform(0, 0.1), 3),
+        "Wmax": _wmax(r, w), "Kplus": round(r.uniform(0, 1), 2),
+        "Kplus_triplet": round(r.uniform(0, 1), 2)},
+    "stdp_nn_symm_synapse": lambda r, w: _stdp(r, w),
+    "stdp_nn_restr_synapse": lambda r, w: _stdp(r, w),
+    "stdp_nn_pre_centered_synapse": lambda r, w: {**_stdp(r, w), "Kplus": round(r.uniform(0, 1), 2)},
+    "vogels_sprekeler_synapse": lambda r, w: {
+        "tau": round(r.uniform(5, 30), 1), "eta": round(r.uniform(0.01, 1), 3),
+        "alpha": round(r.uniform(0, 0.5), 2), "Wmax": _wmax(r, w), "Kplus": round(r.uniform(0, 1), 2)},
+    "tsodyks_synapse": lambda r, w: {
+        "U": round(r.uniform(0.05, 0.9), 2), "tau_psc": round(r.uniform(1, 10), 1),
+        "tau_rec": round(r.uniform(20, 900), 0), "tau_fac": r.choice([0.0, round(r.uniform(5, 500), 0)]),
+        **_tsodyks_state(r)},
+    "tsodyks_synapse_hom": lambda r, w: _tsodyks_state(r),
+    "tsodyks2_synapse": lambda r, w: {
+        "U": round(r.uniform(0.05, 0.9), 2), "u": round(r.uniform(0, 1), 2),
+        "tau_rec": round(r.uniform(20, 900), 0), "tau_fac": r.choice([0.0, round(r.uniform(5, 500), 0)]),
+        "x": round(r.uniform(0.3, 1), 2)},
+    "static_synapse_hom_w": lambda r, w: {},
+}
+POSITIVE_ONLY = ("stdp_synapse_hom", "stdp_pl_synapse_hom")
+COMMON_WEIGHT = ("static_synapse_hom_w", "tsodyks_synapse_hom")
+
+
+def synapse(r: random.Random, syn: dict) -> dict:
+    """`syn` (weight, delay, receptor) with a random synapse model and its parameters."""
+    model = r.choice(list(PLASTIC))
+    if model in POSITIVE_ONLY:
+        syn["weight"] = abs(syn["weight"]) or 1.0
+    if model == "static_synapse":
+        return syn
+    params = PLASTIC[model](r, syn["weight"])
+    if model in COMMON_WEIGHT:
+        del syn["weight"]
+    return {"synapse_model": model, **syn, **params}
+
+
 GLIF_LEVELS = [(False, False, False), (True, False, False), (False, True, False), (True, True, False), (True, True, True)]
 
 
@@ -211,7 +281,10 @@ def scenario(r: random.Random) -> str:
     for name, model, _ in pops:
         if relay and r.random() < 0.6:
             relay_w = round(r.uniform(0.5, 5), 2) if model == "glif_cond" else round(r.uniform(-0.5, 1) * weight_scale(model), 2)
-            lines.append(f'[[connect]]\npre = "relay"\npost = "{name}"\nsyn = {table({"weight": relay_w, "delay": delay(), "receptor_type": port(model)})}\n')
+            syn = {"weight": relay_w, "delay": delay(), "receptor_type": port(model)}
+            if port(model) == 0 and model != "glif_cond" and r.random() < 0.7:
+                syn = synapse(r, syn)
+            lines.append(f'[[connect]]\npre = "relay"\npost = "{name}"\nsyn = {table(syn)}\n')
         w = spike_weight(r, model)
         lines.append(f'[[connect]]\npre = "sg"\npost = "{name}"\nsyn = {table({"weight": w, "delay": delay(), "receptor_type": port(model)})}\n')
         for dev in ["dc", "step"]:
@@ -225,7 +298,10 @@ def scenario(r: random.Random) -> str:
         w = round(r.uniform(-1, 1) * weight_scale(mb), 2)
         if mb == "glif_cond":
             w = abs(w)
-        lines.append(f'[[connect]]\npre = "{a}"\npost = "{b}"\nsyn = {table({"weight": w, "delay": delay(), "receptor_type": port(mb)})}\n')
+        syn = {"weight": w, "delay": delay(), "receptor_type": port(mb)}
+        if port(mb) == 0 and mb != "glif_cond" and r.random() < 0.5:
+            syn = synapse(r, syn)
+        lines.append(f'[[connect]]\npre = "{a}"\npost = "{b}"\nsyn = {table(syn)}\n')
     names = [p[0] for p in pops]
     lines.append(f'[[connect]]\npre = "mm"\npost = {toml_value(names)}\n')
     lines.append(f'[[connect]]\npre = {toml_value(names)}\npost = "sr"\n')
@@ -297,6 +373,39 @@ def compare(nest_h5: Path, ours_h5: Path, tol: float) -> list[str]:
     return problems
 
 
+def compare_synapses(path: Path, spindle_python: str) -> list[str]:
+    """Weights and synapse state after every Simulate, NEST against spindle (through the
+    shim), to 1e-9 relative."""
+    dumps = []
+    for who, python, extra in (("nest", sys.executable, None), ("spindle", spindle_python, ROOT / "scripts/nest_shim")):
+        env = dict(os.environ)
+        if extra is not None:
+            env["PYTHONPATH"] = f"{extra}:{env.get('PYTHONPATH', '')}"
+        out = path.with_suffix(f".{who}.synapses.json")
+        run = subprocess.run([python, str(ROOT / "scripts/synapse_golden.py"), "--dump", str(path), str(out)], capture_output=True, text=True, env=env)
+        if run.returncode:
+            return [f"synapse dump by {who} failed: {run.stderr.strip()[-300:]}"]
+        dumps.append(json.loads(out.read_text()))
+        out.unlink()
+
+    def key(row):
+        # NEST lists a delay of 24 steps of 0.1 ms as 2.4000000000000004, spindle as 2.4.
+        return (row[0], row[1], row[2], round(row[4], 9))
+
+    problems = []
+    for k, (a, b) in enumerate(zip(dumps[0]["chunks"], dumps[1]["chunks"])):
+        a, b = sorted(a, key=key), sorted(b, key=key)
+        if [key(x) for x in a] != [key(x) for x in b]:
+            problems.append(f"chunk {k}: synapses differ ({len(a)} in NEST, {len(b)} in spindle)")
+            continue
+        for x, y in zip(a, b):
+            values = [(x[3], y[3])] + [(x[5][s], y[5].get(s, float("nan"))) for s in x[5]]
+            if any(not np.isclose(u, v, rtol=1e-9, atol=0.0) for u, v in values):
+                problems.append(f"chunk {k}: {x} but spindle has {y}")
+                break
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=50)
@@ -304,6 +413,8 @@ def main() -> int:
     parser.add_argument("--tol", type=float, default=1e-6)
     parser.add_argument("--out", type=Path, default=ROOT / "out/differential")
     parser.add_argument("--spindle", default=str(ROOT / "target/release/spindle"))
+    parser.add_argument("--spindle-python", default=sys.executable,
+                        help="a Python with spindle installed (weights of plastic synapses)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     r = random.Random(args.seed)
@@ -321,6 +432,8 @@ def main() -> int:
                 refused += 1
             continue
         problems = compare(path.with_suffix(".nest.h5"), path.with_suffix(".spindle.h5"), args.tol)
+        if "synapse_model" in path.read_text():
+            problems += compare_synapses(path, args.spindle_python)
         if problems:
             failed += 1
             print(f"{path.name}: " + "; ".join(problems))

@@ -1,7 +1,7 @@
-//! Contract: a network with plastic synapses (STDP and short-term plasticity on recurrent
-//! random connections, Poisson drive) gives bit-identical spikes, weights and synapse state
-//! for 1, 2 and 3 threads, and for one `Simulate` or the same time in pieces that end inside
-//! min-delay slices.
+//! Contract: a network with plastic synapses (pair, triplet, nearest-neighbour and inhibitory
+//! STDP, short-term plasticity on recurrent random connections, Poisson drive) gives
+//! bit-identical spikes, weights and synapse state for 1, 2 and 3 threads, and for one
+//! `Simulate` or the same time in pieces that end inside min-delay slices.
 
 use spindle::io::{MemorySink, Recording};
 use spindle::{Network, RunOptions, Scenario};
@@ -48,6 +48,26 @@ pre = "i"
 post = ["e", "i"]
 conn = {{ rule = "fixed_indegree", indegree = 10 }}
 syn = {{ synapse_model = "tsodyks2_synapse", weight = -60.0, delay = 1.2, tau_fac = 50.0 }}
+[[connect]]
+pre = "e"
+post = "e"
+conn = {{ rule = "fixed_indegree", indegree = 5 }}
+syn = {{ synapse_model = "stdp_triplet_synapse", weight = 15.0, delay = 1.3, Aplus = 0.5, Aminus = 0.3 }}
+[[connect]]
+pre = "e"
+post = "i"
+conn = {{ rule = "fixed_indegree", indegree = 5 }}
+syn = {{ synapse_model = "stdp_nn_restr_synapse_hpc", weight = 15.0, delay = 2.1, lambda = 0.05 }}
+[[connect]]
+pre = "i"
+post = "e"
+conn = {{ rule = "fixed_indegree", indegree = 3 }}
+syn = {{ synapse_model = "vogels_sprekeler_synapse", weight = -10.0, Wmax = -40.0, eta = 0.5, delay = 1.1 }}
+[[connect]]
+pre = "e"
+post = "i"
+conn = {{ rule = "fixed_indegree", indegree = 4 }}
+syn = {{ synapse_model = "tsodyks_synapse", weight = 30.0, delay = 1.6, tau_fac = 20.0 }}
 [[connect]]
 pre = ["e", "i"]
 post = "sr"

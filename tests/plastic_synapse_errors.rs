@@ -105,3 +105,89 @@ fn plastic_synapses_connect_neurons_only() {
         &["IllegalConnection", "parrot_neuron", "spike_generator"],
     );
 }
+
+/// The models of `spindle_synapses::registered`, with NEST 3.10's exceptions and messages
+/// (as NEST's `Connect` gives them for the same `syn_spec`).
+#[test]
+fn registered_models_refuse_bad_input() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            r#"{ synapse_model = "stdp_triplet_synapse", Kplus = -1.0 }"#,
+            &["BadProperty", "State Kplus must be positive.", "-1"],
+        ),
+        (
+            r#"{ synapse_model = "stdp_triplet_synapse_hpc", Kplus_triplet = -0.5 }"#,
+            &[
+                "BadProperty",
+                "State Kplus_triplet must be positive.",
+                "-0.5",
+            ],
+        ),
+        (
+            r#"{ synapse_model = "stdp_nn_symm_synapse", Wmax = -3.0 }"#,
+            &["BadProperty", "Weight and Wmax must have same sign.", "-3"],
+        ),
+        (
+            r#"{ synapse_model = "stdp_nn_symm_synapse", Kplus = 1.0 }"#,
+            &["Kplus"],
+        ),
+        (
+            r#"{ synapse_model = "vogels_sprekeler_synapse", weight = 2.0, Wmax = -1.0 }"#,
+            &["BadProperty", "Weight and Wmax must have same sign."],
+        ),
+        (
+            r#"{ synapse_model = "tsodyks_synapse", x = 0.8, y = 0.5 }"#,
+            &["BadProperty", "x + y must be <= 1.0."],
+        ),
+        (
+            r#"{ synapse_model = "tsodyks_synapse", tau_psc = 0.0 }"#,
+            &["BadProperty", "'tau_psc' must be > 0.", "tau_psc"],
+        ),
+        (
+            r#"{ synapse_model = "tsodyks_synapse_hom", U = 0.3 }"#,
+            &[
+                "NotImplemented",
+                "Synapse parameter \"U\" can only be set via SetDefaults() or CopyModel().",
+            ],
+        ),
+        (
+            r#"{ synapse_model = "tsodyks_synapse_hom", weight = 3.0 }"#,
+            &[
+                "NotImplemented",
+                "Synapse parameter \"weight\" can only be set via SetDefaults() or CopyModel().",
+            ],
+        ),
+        (
+            r#"{ synapse_model = "static_synapse_hom_w", weight = 3.0 }"#,
+            &["NotImplemented", "\"weight\""],
+        ),
+    ];
+    for (syn, parts) in cases {
+        assert_has(&error(syn, "a", "a"), parts);
+    }
+}
+
+/// A vogels_sprekeler_synapse with a zero weight is valid whatever `Wmax`'s sign (NEST
+/// exempts it), and a registered model's connection works end to end.
+#[test]
+fn registered_models_accept_good_input() {
+    for syn in [
+        r#"{ synapse_model = "vogels_sprekeler_synapse", weight = 0.0, Wmax = -1.0 }"#,
+        r#"{ synapse_model = "tsodyks_synapse_hom", x = 0.5, y = 0.5, u = 3.0 }"#,
+        r#"{ synapse_model = "static_synapse_hom_w_hpc" }"#,
+    ] {
+        let text = format!(
+            "[kernel]\nresolution = 0.1\n[[nodes]]\nname = \"a\"\nmodel = \"iaf_psc_alpha\"\n\
+             n = 2\n[[connect]]\npre = \"a\"\npost = \"a\"\nsyn = {syn}\n[simulate]\ntime = 5.0\n"
+        );
+        let scenario = Scenario::parse(&text, None).expect("parses");
+        let opts = RunOptions {
+            threads: Some(2),
+            seed: None,
+        };
+        assert!(
+            Network::build(&scenario, &opts).is_ok(),
+            "{syn} was refused"
+        );
+    }
+}

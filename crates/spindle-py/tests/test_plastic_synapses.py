@@ -136,3 +136,68 @@ def test_export_with_synapse_models_reproduces_the_run(nest, tmp_path, spindle_b
     group = [g for g in f if f[g].attrs.get("model") == "spike_recorder"][0]
     assert np.array_equal(f[group]["times"][()], ev["times"])
     assert np.array_equal(f[group]["senders"][()], ev["senders"])
+
+
+# The models of issue 11 beyond the first four: (model, syn_spec keys, state keys compared).
+MORE = [
+    ("stdp_triplet_synapse", {"weight": 30.0, "Aplus": 0.4, "Aminus": 0.3, "Kplus_triplet": 0.2},
+     ("Kplus", "Kplus_triplet")),
+    ("stdp_nn_symm_synapse", {"weight": 30.0, "lambda": 0.05}, ()),
+    ("stdp_nn_restr_synapse_hpc", {"weight": 30.0, "lambda": 0.05, "mu_plus": 0.5}, ()),
+    ("stdp_nn_pre_centered_synapse", {"weight": 30.0, "lambda": 0.05, "Kplus": 0.4}, ("Kplus",)),
+    ("vogels_sprekeler_synapse", {"weight": -10.0, "Wmax": -40.0, "eta": 0.5}, ("Kplus",)),
+    ("tsodyks_synapse", {"weight": 60.0, "tau_fac": 30.0, "U": 0.2}, ("x", "y", "u")),
+    ("tsh", {"x": 0.7, "y": 0.2}, ("x", "y", "u")),
+    ("static_synapse_hom_w", {}, ()),
+]
+
+
+def more_script(nest):
+    nest.ResetKernel()
+    sg = nest.Create(
+        "spike_generator", params={"spike_times": [5.0, 17.3, 30.1, 42.0, 55.5, 70.2, 81.0]}
+    )
+    p = nest.Create("parrot_neuron")
+    n = nest.Create("iaf_psc_alpha", 2, params={"I_e": 400.0})
+    n[1].set({"tau_minus": 12.0, "tau_minus_triplet": 80.0})
+    nest.Connect(sg, p)
+    nest.CopyModel("tsodyks_synapse_hom", "tsh", {"weight": 40.0, "U": 0.3, "tau_psc": 2.0})
+    nest.SetDefaults("static_synapse_hom_w", {"weight": 7.0})
+    for model, spec, _ in MORE:
+        nest.Connect(p, n, syn_spec={"synapse_model": model, "delay": 1.3, **spec})
+    nest.Simulate(50.0)
+    nest.GetConnections(synapse_model="stdp_triplet_synapse").set({"Kplus": 0.3})
+    nest.Simulate(50.0)
+    out = {}
+    for model, _, state in MORE:
+        c = nest.GetConnections(synapse_model=model)
+        keys = ["source", "target", "synapse_model", *state]
+        if model not in ("tsh", "static_synapse_hom_w"):
+            keys.append("weight")  # NEST lists no weight for a common-weight model
+        out[model] = c.get(keys)
+    out["defaults"] = {
+        m: nest.GetDefaults(m) for m in ("tsh", "vogels_sprekeler_synapse", "stdp_triplet_synapse")
+    }
+    out["spikes"] = n.get("t_spike")
+    return out
+
+
+def test_more_synapse_models_match_nest(nest):
+    got = more_script(nest)
+    try:
+        ref_nest = importlib.import_module("nest")
+    except ImportError:
+        pytest.skip("NEST is not installed")
+    ref_nest.set_verbosity("M_ERROR")
+    want = more_script(ref_nest)
+    for model, _, _ in MORE:
+        for k, v in want[model].items():
+            if k in ("source", "target", "synapse_model"):
+                assert got[model][k] == v, (model, k)
+            else:
+                assert got[model][k] == pytest.approx(v, rel=1e-9), (model, k)
+    for m, d in want["defaults"].items():
+        for k, v in d.items():
+            if isinstance(v, float) and k in got["defaults"][m]:
+                assert got["defaults"][m][k] == v, (m, k)
+    assert list(got["spikes"]) == list(want["spikes"])

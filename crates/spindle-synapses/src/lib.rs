@@ -7,18 +7,33 @@
 //! * [`stdp_pl_synapse_hom`] — pair STDP with power-law facilitation, shared parameters
 //!   (NEST's `hpc_benchmark` rule).
 //! * [`tsodyks2_synapse`] — short-term depression and facilitation.
+//! * the models of [`registered::REGISTERED`], one line each there: [`stdp_triplet_synapse`],
+//!   [`stdp_nn_symm_synapse`], [`stdp_nn_restr_synapse`], [`stdp_nn_pre_centered_synapse`],
+//!   [`vogels_sprekeler_synapse`], [`tsodyks_synapse`], [`tsodyks_synapse_hom`],
+//!   [`static_synapse_hom_w`]; and NEST's `_hpc` names of every model
+//!   ([`registered::HPC_VARIANTS`]).
 //!
 //! `static_synapse` is the kernel's compact store and has no file here. A front end keeps a
 //! [`SynapseCatalog`]: NEST's models and the copies made with `CopyModel`, each with its
 //! defaults (`SetDefaults`), and turns a `syn_spec` into a
 //! [`SynapseSpec`](spindle_core::synapse::SynapseSpec) with [`SynapseCatalog::configure`].
 
+pub mod registered;
+pub mod static_synapse_hom_w;
 mod stdp;
+pub mod stdp_nn_pre_centered_synapse;
+pub mod stdp_nn_restr_synapse;
+pub mod stdp_nn_symm_synapse;
 pub mod stdp_pl_synapse_hom;
 pub mod stdp_synapse;
 pub mod stdp_synapse_hom;
+pub mod stdp_triplet_synapse;
 pub mod tsodyks2_synapse;
+pub mod tsodyks_synapse;
+pub mod tsodyks_synapse_hom;
+pub mod vogels_sprekeler_synapse;
 
+use registered::{registered, HPC_VARIANTS, REGISTERED};
 use spindle_core::params::{ParamError, Params, Value};
 use spindle_core::synapse::{Configured, PlasticModel, SynapseSpec};
 use std::collections::BTreeMap;
@@ -48,7 +63,7 @@ pub fn model_keys(base: &str) -> Option<(&'static [&'static str], &'static [&'st
         "stdp_synapse_hom" => (stdp_synapse_hom::KEYS, stdp_synapse_hom::COMMON_KEYS),
         "stdp_pl_synapse_hom" => (stdp_pl_synapse_hom::KEYS, stdp_pl_synapse_hom::COMMON_KEYS),
         "tsodyks2_synapse" => (tsodyks2_synapse::KEYS, &[]),
-        _ => return None,
+        _ => return registered(base).map(|r| (r.keys, r.common)),
     })
 }
 
@@ -71,15 +86,24 @@ pub struct SynapseCatalog {
 
 impl Default for SynapseCatalog {
     fn default() -> SynapseCatalog {
-        let models = SYNAPSE_MODELS
+        let bases = SYNAPSE_MODELS
             .iter()
-            .map(|&m| {
+            .chain(REGISTERED.iter().map(|r| &r.name));
+        let hpc = HPC_VARIANTS.iter().map(|&(variant, base)| (variant, base));
+        let models = bases
+            .map(|&m| (m, m))
+            .chain(hpc)
+            .map(|(name, m)| {
+                let mut generic = Params::new();
+                if let Some(r) = registered(m).filter(|r| r.default_weight != 1.0) {
+                    generic.insert("weight", Value::Float(r.default_weight));
+                }
                 let entry = SynapseEntry {
                     base: m,
                     defaults: base_defaults(m),
-                    generic: Params::new(),
+                    generic,
                 };
-                (m.to_string(), entry)
+                (name.to_string(), entry)
             })
             .collect();
         SynapseCatalog { models }
@@ -96,19 +120,40 @@ fn base_defaults(base: &str) -> Params {
             Tsodyks2Synapse::defaults(&mut d);
             return d;
         }
-        _ => return d,
+        _ => {
+            if let Some(r) = registered(base) {
+                (r.defaults)(&mut d);
+            }
+            return d;
+        }
     }
     d.insert("Kplus", Value::Float(0.0));
     d
 }
 
-/// NEST's `UnknownSynapseType`.
+/// NEST's `UnknownSynapseType`, with NEST's message.
 pub fn unknown_synapse(name: &str) -> ParamError {
     ParamError::Rule {
         kind: "UnknownSynapseType",
         message: format!("Synapse with name {name} does not exist."),
         given: vec![("synapse_model".into(), format!("{name:?}"))],
-        valid: Some(format!("one of {}", SYNAPSE_MODELS.join(", "))),
+        valid: None,
+    }
+}
+
+/// NEST's `NotImplemented` for a key of a `syn_spec` that only `SetDefaults`/`CopyModel`
+/// may set.
+fn common_only(key: &str, syn: &Params) -> ParamError {
+    ParamError::Rule {
+        kind: "NotImplemented",
+        message: format!(
+            "Synapse parameter \"{key}\" can only be set via SetDefaults() or CopyModel()."
+        ),
+        given: vec![(
+            key.to_string(),
+            syn.get(key).map(|v| v.to_string()).unwrap_or_default(),
+        )],
+        valid: None,
     }
 }
 
@@ -119,6 +164,21 @@ impl SynapseCatalog {
 
     pub fn get(&self, name: &str) -> Option<&SynapseEntry> {
         self.models.get(name)
+    }
+
+    /// NEST's refusal of a `weight` in the `syn_spec` of a model whose weight is common
+    /// (`static_synapse_hom_w`, `tsodyks_synapse_hom`): call before the model's defaults
+    /// are filled in.
+    pub fn refuse_common_weight(&self, name: &str, syn: &Params) -> Result<(), ParamError> {
+        let common = self
+            .models
+            .get(name)
+            .and_then(|e| registered(e.base))
+            .is_some_and(|r| r.homogeneous_weight);
+        if common && syn.contains("weight") {
+            return Err(common_only("weight", syn));
+        }
+        Ok(())
     }
 
     /// NEST's `CopyModel(old, new, params)`.
@@ -212,17 +272,7 @@ impl SynapseCatalog {
         }
         let (own, common) = model_keys(entry.base).expect("a known base");
         if let Some(key) = common.iter().find(|k| syn.contains(k)) {
-            return Err(ParamError::Rule {
-                kind: "NotImplemented",
-                message: format!(
-                    "Synapse parameter \"{key}\" can only be set via SetDefaults() or CopyModel()."
-                ),
-                given: vec![(
-                    key.to_string(),
-                    syn.get(key).map(|v| v.to_string()).unwrap_or_default(),
-                )],
-                valid: None,
-            });
+            return Err(common_only(key, syn));
         }
         let mut given = Params::new();
         for key in own {
@@ -284,11 +334,14 @@ fn configure(
             let (p, s) = Tsodyks2Synapse::read(&mut d)?;
             finish(Tsodyks2Synapse, name, p, s, given, weight, check)
         }
-        _ => Err(unknown_synapse(base)),
+        _ => match registered(base) {
+            Some(r) => (r.configure)(name, defaults, given, weight, check),
+            None => Err(unknown_synapse(base)),
+        },
     }
 }
 
-fn finish<M: PlasticModel>(
+pub(crate) fn finish<M: PlasticModel>(
     model: M,
     name: &str,
     mut params: M::Params,

@@ -5,8 +5,13 @@
 //! K⁻ at `t − d`, and `K⁺ ← K⁺ · exp((t_last − t) / τ⁺) + 1` (NEST's `send`, operation for
 //! operation). A [`PairRule`] gives its own facilitation, depression and decay; [`HomStdp`]
 //! is a `_hom` model of a rule (parameters common to the model, `Kplus` per synapse).
+//!
+//! Every STDP model reads the same window of postsynaptic spikes ([`post_window`]) and checks
+//! the weight's sign against `Wmax` in one of NEST's two ways ([`same_sign`],
+//! [`same_signbit`]); the triplet, nearest-neighbour and Vogels–Sprekeler models build their
+//! `send` from these.
 
-use spindle_core::archive::Archive;
+use spindle_core::archive::{Archive, HistEntry};
 use spindle_core::params::{ParamError, Params};
 use spindle_core::synapse::{put_f64, update_f64, PlasticModel, SynapseState};
 use std::fmt;
@@ -17,6 +22,68 @@ pub trait PairRule: Clone + PartialEq + Send + Sync + fmt::Debug + 'static {
     fn decay(&self, dt: f64) -> f64;
     fn facilitate(&self, w: f64, kplus: f64) -> f64;
     fn depress(&self, w: f64, kminus: f64) -> f64;
+}
+
+/// NEST's `get_history(t_last − d, t − d]` of a presynaptic spike at `t_spike` through a
+/// synapse of dendritic delay `delay`: the postsynaptic spikes it pairs with, each with
+/// `minus_dt = t_last − (t_post + d)`, oldest first (counted as read by the archive).
+#[inline]
+pub(crate) fn post_window(
+    post: &mut Archive,
+    t_last: f64,
+    t_spike: f64,
+    delay: f64,
+) -> impl Iterator<Item = (f64, &HistEntry)> {
+    post.history(t_last - delay, t_spike - delay)
+        .iter()
+        .map(move |e| (t_last - (e.t + delay), e))
+}
+
+/// NEST's sign rule of most STDP models' `set_status`: `(w ≥ 0) − (w < 0)` of the weight and
+/// of `Wmax` must agree.
+pub(crate) fn same_sign(weight: f64, w_max: f64) -> Result<(), ParamError> {
+    let sign = |x: f64| i32::from(x >= 0.0) - i32::from(x < 0.0);
+    if sign(weight) != sign(w_max) {
+        return Err(wrong_sign(weight, w_max));
+    }
+    Ok(())
+}
+
+/// The sign rule of `stdp_nn_symm_synapse` and `vogels_sprekeler_synapse` (`std::signbit`,
+/// so −0.0 counts as negative); `vogels_sprekeler_synapse` exempts a zero weight.
+pub(crate) fn same_signbit(weight: f64, w_max: f64, zero_exempt: bool) -> Result<(), ParamError> {
+    if !(zero_exempt && weight == 0.0) && weight.is_sign_negative() != w_max.is_sign_negative() {
+        return Err(wrong_sign(weight, w_max));
+    }
+    Ok(())
+}
+
+fn wrong_sign(weight: f64, w_max: f64) -> ParamError {
+    ParamError::rule("Weight and Wmax must have same sign.")
+        .with("weight", weight)
+        .with("Wmax", w_max)
+}
+
+/// `|w|` after facilitation, capped at `|Wmax|`, with `Wmax`'s sign (NEST's additive rules
+/// of `stdp_triplet_synapse` and `vogels_sprekeler_synapse`).
+#[inline]
+pub(crate) fn capped(new_w: f64, w_max: f64) -> f64 {
+    (if new_w < w_max.abs() { new_w } else { w_max }).copysign(w_max)
+}
+
+/// `|w|` after depression, floored at 0, with `Wmax`'s sign.
+#[inline]
+pub(crate) fn floored(new_w: f64, w_max: f64) -> f64 {
+    (if new_w > 0.0 { new_w } else { 0.0 }).copysign(w_max)
+}
+
+/// A non-negative state check with NEST's message (e.g. "State Kplus must be positive.").
+pub(crate) fn non_negative(key: &str, value: f64, message: &str) -> Result<(), ParamError> {
+    // NEST's `not ( x >= 0 )`: NaN fails too.
+    if value < 0.0 || value.is_nan() {
+        return Err(ParamError::rule(message).with(key, value));
+    }
+    Ok(())
 }
 
 /// NEST's pair-STDP `send`; returns the new weight, which the event carries.
@@ -33,8 +100,7 @@ pub(crate) fn pair_send<R: PairRule>(
         t_last,
         state: kplus,
     } = syn;
-    for entry in post.history(*t_last - delay, t_spike - delay) {
-        let minus_dt = *t_last - (entry.t + delay);
+    for (minus_dt, _) in post_window(post, *t_last, t_spike, delay) {
         *weight = rule.facilitate(*weight, *kplus * rule.decay(minus_dt));
     }
     *weight = rule.depress(*weight, post.k_value(t_spike - delay));

@@ -25,7 +25,7 @@
 //! NEST: `models/stdp_synapse.h` (3.10). References: Guetig R, Aharonov R, Rotter S,
 //! Sompolinsky H (2003) J Neurosci 23:3697–3714; Rubin J, Lee D, Sompolinsky H (2001) PRL 86.
 
-use crate::stdp::{pair_send, PairRule};
+use crate::stdp::{non_negative, pair_send, same_sign, PairRule};
 use spindle_core::archive::Archive;
 use spindle_core::params::{ParamError, Params};
 use spindle_core::synapse::{put_f64, update_f64, PlasticModel, SynapseState};
@@ -113,23 +113,9 @@ impl PairRule for StdpParams {
     }
 }
 
-/// NEST's sign rule of `stdp_synapse::set_status`.
-pub(crate) fn same_sign(weight: f64, w_max: f64) -> Result<(), ParamError> {
-    let sign = |x: f64| i32::from(x >= 0.0) - i32::from(x < 0.0);
-    if sign(weight) != sign(w_max) {
-        return Err(ParamError::rule("Weight and Wmax must have same sign.")
-            .with("weight", weight)
-            .with("Wmax", w_max));
-    }
-    Ok(())
-}
-
 /// NEST's `Kplus` check.
 pub(crate) fn check_kplus(kplus: f64) -> Result<(), ParamError> {
-    if kplus < 0.0 {
-        return Err(ParamError::rule("Kplus must be non-negative.").with("Kplus", kplus));
-    }
-    Ok(())
+    non_negative("Kplus", kplus, "Kplus must be non-negative.")
 }
 
 /// `stdp_synapse`: the rule's parameters per connection, `Kplus` as state.

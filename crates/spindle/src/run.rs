@@ -1079,6 +1079,7 @@ fn distribution(syn: &mut Params, key: &str, default: f64) -> Result<Parameter, 
 pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<SynSpec, ParamError> {
     // The model's defaults of the generic keys (`SetDefaults`, `CopyModel`) where not given.
     if let Some(Value::Str(name)) = syn.get("synapse_model") {
+        catalog.refuse_common_weight(name, syn)?;
         if let Some(entry) = catalog.get(name) {
             for (k, v) in entry.generic.clone().into_map() {
                 if !syn.contains(&k) {

@@ -121,6 +121,17 @@ class Connection:
         self.pre, self.post, self.conn, self.syn = pre, post, conn, syn
 
 
+
+def _static_apart(catalog: dict, static: dict) -> dict:
+    """The engine's synapse catalog without `static_synapse` and the models based on it
+    (`static_synapse_hpc`), which join `static` as copies of `static_synapse`."""
+    for name in [n for n, (base, _) in catalog.items() if base == "static_synapse"]:
+        catalog.pop(name)
+        if name != "static_synapse":
+            static.setdefault(name, {})
+    return catalog
+
+
 class State:
     """Everything `ResetKernel` resets."""
 
@@ -145,8 +156,9 @@ class State:
         # CopyModel/SetDefaults of synapse models with state (the engine's catalog replays
         # them): ("copy", old, new, params) or ("set", name, "", params).
         self.synapse_calls: list[tuple] = []
-        self.plastic: dict[str, tuple] = _spindle.synapse_catalog([])
-        self.plastic.pop("static_synapse", None)
+        self.plastic: dict[str, tuple] = _static_apart(
+            _spindle.synapse_catalog([]), self.synapse_defaults
+        )
         self.catalog_sent = 0
         self.engine = None  # the native kernel, made at the first node
         # NEST's user-set delay extrema (ms, as rounded to the grid), or None: they follow
@@ -181,8 +193,7 @@ class State:
     def plastic_call(self, call: tuple) -> None:
         """A CopyModel/SetDefaults of a synapse model with state: checked by the engine's
         catalog (NEST's exceptions), then logged for the kernel."""
-        catalog = _spindle.synapse_catalog([*self.synapse_calls, call])
-        catalog.pop("static_synapse", None)
+        catalog = _static_apart(_spindle.synapse_catalog([*self.synapse_calls, call]), {})
         self.synapse_calls.append(call)
         self.plastic = catalog
         # A scenario's [[synapse_models]] act before every connection: a SetDefaults after
@@ -208,10 +219,7 @@ class State:
         if name in self.plastic:
             return {}
         if name not in self.synapse_defaults:
-            raise _k.UnknownSynapseType(
-                f"Synapse type {name} does not exist (spindle implements static_synapse and "
-                "copies of it)."
-            )
+            raise _k.UnknownSynapseType(f"Synapse with name {name} does not exist.")
         return dict(self.synapse_defaults[name])
 
     def defaults(self, model: str) -> dict:
@@ -962,3 +970,4 @@ def reset() -> State:
     _current.drop_engine()
     _current = State(_current.generation + 1)
     return _current
+
