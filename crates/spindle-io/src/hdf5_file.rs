@@ -52,6 +52,17 @@
 //! - one dataset per recordable, named after it (`V_m`, `g_1`, …): float64, shape (T, N),
 //!   row t = the values at `times[t]`, with a string attribute `units` (e.g. `"mV"`).
 //!
+//! **Weight recorder** (`model = "weight_recorder"`), E events of the synapses whose model
+//! names it:
+//! - `times`: float64, shape (E,): the presynaptic spike's time (ms);
+//! - `senders`, `targets`: int64, shape (E,): the synapse's source and target;
+//! - `weights`: float64, shape (E,): the weight the event carried (after the synapse's update);
+//! - `receptors`: int64, shape (E,): the receptor type of the synapse;
+//! - `ports`: int64, shape (E,): the synapse's `port` as `GetConnections` lists it;
+//!
+//! one element per event (a spike of multiplicity m gives m), sorted by (time, sender, the
+//! synapse's place in `GetConnections`), which does not depend on the thread count.
+//!
 //! **Storage of the growing datasets** (`times` and spike `senders`, and the (T, N) value
 //! datasets): maximum shape unlimited along the first axis (both axes when N = 0), chunked,
 //! filters shuffle + deflate (gzip level 4). 1-D chunks hold 65536 elements; a (T, N) chunk
@@ -118,11 +129,11 @@
 //! above, reversed), else 0. Devices come back in ascending id order (ties by name).
 
 use crate::sonata::{self, Population};
-use crate::{MultimeterData, Recording, SpikeData};
+use crate::{MultimeterData, Recording, SpikeData, WeightData};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use hdf5::{Container, Dataset, File, Group, LocationType, OpenMode, SimpleExtents};
 use ndarray::ArrayView2;
-use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
+use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use spindle_core::NodeId;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -351,6 +362,25 @@ struct SpikeSets {
     pending_senders: Vec<i64>,
 }
 
+/// A weight recorder's open datasets: times, senders, targets, weights, receptors, ports.
+struct WeightSets {
+    datasets: [Dataset; 6],
+    /// Events written to the datasets.
+    len: usize,
+    /// Events received but not yet written.
+    pending: WeightBlock,
+}
+
+/// The datasets of a weight recorder group, in [`WeightSets`] order.
+const WEIGHT_DATASETS: [&str; 6] = [
+    "times",
+    "senders",
+    "targets",
+    "weights",
+    "receptors",
+    "ports",
+];
+
 /// A multimeter's open datasets.
 struct MultimeterSets {
     times: Dataset,
@@ -384,6 +414,7 @@ pub struct Hdf5Sink {
     /// `None` until [`RecordSink::begin`].
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
+    weight_recorders: Vec<WeightSets>,
     /// The SONATA populations (empty unless [`Hdf5Options::sonata`]).
     sonata: Vec<SonataSets>,
     /// Per spike recorder, the (time, sender) pairs of the current slice, kept for the SONATA
@@ -474,6 +505,7 @@ impl Hdf5Sink {
             options: options.clone(),
             spike_recorders: None,
             multimeters: Vec::new(),
+            weight_recorders: Vec::new(),
             sonata: Vec::new(),
             slice_spikes: Vec::new(),
             last_checkpoint: Instant::now(),
@@ -521,12 +553,14 @@ impl Hdf5Sink {
             file,
             spike_recorders,
             multimeters,
+            weight_recorders,
             sonata,
             ..
         } = self;
         // Close the datasets first so that closing the file really closes it.
         drop(spike_recorders);
         drop(multimeters);
+        drop(weight_recorders);
         drop(sonata);
         file.flush().at(&path, || "cannot flush the file".into())?;
         file.close().at(&path, || "cannot close the file".into())
@@ -588,6 +622,22 @@ impl Hdf5Sink {
                 n_senders: senders.len(),
                 rows: 0,
                 pending_times: Vec::new(),
+            });
+        }
+        for w in &layout.weight_recorders {
+            let g = self.device_group(w.id, "weight_recorder")?;
+            let [t, s, tg, wt, r, po] = WEIGHT_DATASETS;
+            self.weight_recorders.push(WeightSets {
+                datasets: [
+                    growing_1d::<f64>(&p, &g, t)?,
+                    growing_1d::<i64>(&p, &g, s)?,
+                    growing_1d::<i64>(&p, &g, tg)?,
+                    growing_1d::<f64>(&p, &g, wt)?,
+                    growing_1d::<i64>(&p, &g, r)?,
+                    growing_1d::<i64>(&p, &g, po)?,
+                ],
+                len: 0,
+                pending: WeightBlock::default(),
             });
         }
         if self.options.sonata {
@@ -696,6 +746,9 @@ impl Hdf5Sink {
         for (m, sets) in self.multimeters.iter_mut().enumerate() {
             write_samples(&self.path, m, sets)?;
         }
+        for sets in &mut self.weight_recorders {
+            write_weights(&self.path, sets)?;
+        }
         for sets in &mut self.sonata {
             write_sonata(&self.path, sets)?;
         }
@@ -744,6 +797,20 @@ impl Hdf5Sink {
         }
         if sets.pending_times.len() * (n * sets.values.len()).max(1) >= PENDING_VALUES {
             write_samples(&self.path, multimeter, sets)?;
+        }
+        Ok(())
+    }
+
+    fn try_weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), Hdf5Error> {
+        let n = self.weight_recorders.len();
+        let Some(sets) = self.weight_recorders.get_mut(recorder) else {
+            return Err(self.bad_call(format!(
+                "weight recorder {recorder} does not exist (the layout has {n})"
+            )));
+        };
+        sets.pending.extend(block);
+        if sets.pending.len() >= PENDING_VALUES {
+            write_weights(&self.path, sets)?;
         }
         Ok(())
     }
@@ -801,6 +868,10 @@ impl RecordSink for Hdf5Sink {
         Ok(self.try_samples(multimeter, block)?)
     }
 
+    fn weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), SinkError> {
+        Ok(self.try_weights(recorder, block)?)
+    }
+
     fn end_of_slice(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
         Ok(self.try_end_of_slice(simulated_ms)?)
     }
@@ -824,7 +895,8 @@ pub fn check_layout(
         .spike_recorders
         .iter()
         .map(|r| r.id)
-        .chain(layout.multimeters.iter().map(|m| m.id));
+        .chain(layout.multimeters.iter().map(|m| m.id))
+        .chain(layout.weight_recorders.iter().map(|w| w.id));
     for id in ids {
         let name = recorder_name(nodes, id);
         let invalid = |reason| Hdf5Error::InvalidName {
@@ -907,6 +979,25 @@ fn write_spikes(path: &Path, sets: &mut SpikeSets) -> Result<(), Hdf5Error> {
     sets.len += sets.pending_times.len();
     sets.pending_times.clear();
     sets.pending_senders.clear();
+    Ok(())
+}
+
+/// Append a weight recorder's pending events to its datasets.
+fn write_weights(path: &Path, sets: &mut WeightSets) -> Result<(), Hdf5Error> {
+    if sets.pending.is_empty() {
+        return Ok(());
+    }
+    let (from, b) = (sets.len, &sets.pending);
+    let [times, senders, targets, weights, receptors, ports] = &sets.datasets;
+    let ids = |v: &[u32]| v.iter().map(|&x| i64::from(x)).collect::<Vec<i64>>();
+    append_1d(path, times, from, &b.times)?;
+    append_1d(path, senders, from, &ids(&b.senders))?;
+    append_1d(path, targets, from, &ids(&b.targets))?;
+    append_1d(path, weights, from, &b.weights)?;
+    append_1d(path, receptors, from, &b.receptors)?;
+    append_1d(path, ports, from, &b.ports)?;
+    sets.len += b.len();
+    sets.pending = WeightBlock::default();
     Ok(())
 }
 
@@ -1214,6 +1305,9 @@ pub fn read_hdf5(path: &Path) -> Result<Hdf5File, Hdf5Error> {
     recording
         .multimeters
         .sort_by(|a, b| (a.id, &a.name).cmp(&(b.id, &b.name)));
+    recording
+        .weight_recorders
+        .sort_by(|a, b| (a.id, &a.name).cmp(&(b.id, &b.name)));
 
     Ok(Hdf5File {
         info: RunInfo {
@@ -1369,6 +1463,7 @@ fn read_nodes(p: &Path, g: &Group) -> Result<Vec<NodeEntry>, Hdf5Error> {
 enum DeviceKind {
     Spikes,
     Samples,
+    Weights,
 }
 
 fn read_device(
@@ -1414,7 +1509,9 @@ fn read_device(
     let kind = match model.as_deref() {
         Some("spike_recorder") => DeviceKind::Spikes,
         Some("multimeter" | "voltmeter") => DeviceKind::Samples,
+        Some("weight_recorder") => DeviceKind::Weights,
         _ if has_2d => DeviceKind::Samples,
+        _ if WEIGHT_DATASETS.iter().all(|n| find(n).is_some()) => DeviceKind::Weights,
         _ if find("times").is_some() && find("senders").is_some() => DeviceKind::Spikes,
         _ => return Ok(()),
     };
@@ -1439,6 +1536,55 @@ fn read_device(
         .collect::<Result<Vec<i64>, _>>()?;
 
     match kind {
+        DeviceKind::Weights => {
+            let ints = |n: &str| -> Result<Vec<i64>, Hdf5Error> {
+                let ds = need(n)?;
+                expect_rank(p, ds, 1, &format!("{object}/{n}"))?;
+                read_ints(p, ds, &format!("{object}/{n}"))?
+                    .into_iter()
+                    .map(|v| {
+                        i64::try_from(v).map_err(|_| malformed(format!("{n}: {v} is out of range")))
+                    })
+                    .collect()
+            };
+            let (targets, receptors, ports) =
+                (ints("targets")?, ints("receptors")?, ints("ports")?);
+            let weights = read_f64s(p, need("weights")?, 1, &format!("{object}/weights"))?;
+            let lengths = [
+                senders.len(),
+                targets.len(),
+                weights.len(),
+                receptors.len(),
+                ports.len(),
+            ];
+            let shortest = lengths.iter().copied().min().unwrap_or(0);
+            let n = kept(&times, shortest, limit, || {
+                malformed(format!(
+                    "{} times but datasets of lengths {lengths:?}",
+                    times.len()
+                ))
+            })?;
+            if limit.is_none() && lengths.iter().any(|&l| l != n) {
+                return Err(malformed(format!(
+                    "{} times but datasets of lengths {lengths:?}",
+                    times.len()
+                )));
+            }
+            times.truncate(n);
+            let id32 = |v: &[i64]| v[..n].iter().map(|&x| x as u32).collect::<Vec<u32>>();
+            recording.weight_recorders.push(WeightData {
+                name: name.to_string(),
+                id,
+                events: WeightBlock {
+                    times,
+                    senders: id32(&senders),
+                    targets: id32(&targets),
+                    weights: weights[..n].to_vec(),
+                    receptors: receptors[..n].to_vec(),
+                    ports: ports[..n].to_vec(),
+                },
+            });
+        }
         DeviceKind::Spikes => {
             let n = kept(&times, senders.len(), limit, || {
                 malformed(format!(

@@ -23,6 +23,7 @@ pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};
 pub struct Recording {
     pub spike_recorders: Vec<SpikeData>,
     pub multimeters: Vec<MultimeterData>,
+    pub weight_recorders: Vec<WeightData>,
 }
 
 impl Recording {
@@ -33,6 +34,19 @@ impl Recording {
     pub fn multimeter(&self, name: &str) -> Option<&MultimeterData> {
         self.multimeters.iter().find(|m| m.name == name)
     }
+
+    pub fn weight_recorder(&self, name: &str) -> Option<&WeightData> {
+        self.weight_recorders.iter().find(|w| w.name == name)
+    }
+}
+
+/// The events of one weight recorder, in the order of
+/// [`WeightBlock`](spindle_core::recording::WeightBlock).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WeightData {
+    pub name: String,
+    pub id: u32,
+    pub events: spindle_core::recording::WeightBlock,
 }
 
 /// The spikes of one spike recorder, sorted by (time, sender).

@@ -254,7 +254,7 @@ impl Network {
                     columns: m.record_from.len() + 1,
                     interval: m.interval.max(1),
                 },
-                NodeModel::SpikeRecorder(_) => Footprint::Device,
+                NodeModel::SpikeRecorder(_) | NodeModel::WeightRecorder(_) => Footprint::Device,
             };
             let first = add_node(&mut builder, model, n, at(Some("n")))?;
             if let Some(values) = drawn {
@@ -291,7 +291,7 @@ impl Network {
 
         // Read every [[connect]] entry before connecting anything, so that the memory the
         // connections will take is known before any of them is expanded.
-        synapse_catalog(scenario)?;
+        synapse_catalog(scenario, &by_name)?;
         let mut statements = Vec::with_capacity(scenario.connections.len());
         for (i, c) in scenario.connections.iter().enumerate() {
             statements.push(read_connection(scenario, &by_name, i, c)?);
@@ -681,6 +681,7 @@ fn add_node(
         NodeModel::Stimulus(d) => builder.add_stimulus(d),
         NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
         NodeModel::Multimeter(s) => builder.add_multimeter(s),
+        NodeModel::WeightRecorder(s) => builder.add_weight_recorder(s),
     }
     .map_err(|source| Error::Build { at, source })
 }
@@ -739,12 +740,29 @@ fn connect_item(index: usize, c: &ConnectSpec) -> String {
 
 /// The synapse models of a scenario: NEST's, with the `[[synapse_models]]` entries applied
 /// in order (`CopyModel` with `copy_of`, else `SetDefaults`), each checked as NEST checks it.
-fn synapse_catalog(scenario: &Scenario) -> Result<SynapseCatalog, Error> {
+/// A `weight_recorder` names a `[[nodes]]` entry (of one `weight_recorder`).
+fn synapse_catalog(
+    scenario: &Scenario,
+    by_name: &HashMap<&str, (u32, u32)>,
+) -> Result<SynapseCatalog, Error> {
     let mut catalog = SynapseCatalog::default();
     for m in &scenario.synapse_models {
+        let at = || scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name));
+        let mut params = m.params.clone();
+        if let Some(Value::Str(name)) = params.get("weight_recorder").cloned() {
+            let ids = resolve(&[name.clone()], by_name, "weight_recorder", &at)?;
+            let first = ids.ranges().first().map_or(0, |r| r.0);
+            if ids.len() != 1 {
+                return Err(Error::invalid(
+                    at(),
+                    format!("weight_recorder = {name:?}: the entry must hold one weight_recorder"),
+                ));
+            }
+            params.insert("weight_recorder", Value::Int(i64::from(first)));
+        }
         let done = match &m.copy_of {
-            Some(old) => catalog.copy_model(old, &m.name, &m.params),
-            None => catalog.set_defaults(&m.name, &m.params),
+            Some(old) => catalog.copy_model(old, &m.name, &params),
+            None => catalog.set_defaults(&m.name, &params),
         };
         done.map_err(|source| Error::Param {
             at: scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name)),
@@ -778,7 +796,7 @@ fn read_connection(
         }
     };
     let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
-    let catalog = synapse_catalog(scenario)?;
+    let catalog = synapse_catalog(scenario, by_name)?;
     let syn = syn_spec(&mut c.syn.clone(), &catalog).map_err(|e| param(e, "syn"))?;
     Ok(ReadConnection {
         pre,
@@ -1081,7 +1099,9 @@ pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<Syn
     if let Some(Value::Str(name)) = syn.get("synapse_model") {
         if let Some(entry) = catalog.get(name) {
             for (k, v) in entry.generic.clone().into_map() {
-                if !syn.contains(&k) {
+                // The model's weight recorder is the catalog's (`configure`), not a key of
+                // the connection (where NEST refuses it).
+                if !syn.contains(&k) && k != "weight_recorder" {
                     syn.insert(k, v);
                 }
             }
