@@ -74,6 +74,16 @@
 //! refuses recordables that could not name a dataset (empty, containing `/`, `.`, `times`,
 //! `senders`, or repeated).
 //!
+//! ## `/connections` — the final connections (only with [`Hdf5Options::connections`])
+//!
+//! Five 1-D datasets of equal length, one row per synapse of the network at the end of the
+//! run (connections of recording devices left out), sorted by (source, target,
+//! synapse_model), ties in creation order: `source`, `target` (int64), `weight` (float64, the
+//! synapse's weight as `GetConnections` lists it), `delay` (float64, ms) and `synapse_model`
+//! (variable-length strings). Chunked as the growing datasets (`synapse_model` uncompressed);
+//! created empty at the start and written once when the run ends, so a file cut short by a
+//! crash or Ctrl-C holds the group empty.
+//!
 //! ## `/spikes` — SONATA spike output (only with [`Hdf5Options::sonata`])
 //!
 //! As the SONATA specification's spike file: one group `/spikes/<population>` per `[[nodes]]`
@@ -158,6 +168,8 @@ const CHUNK_CACHE_SLOTS: usize = 521;
 const NODES_GROUP: &str = "nodes";
 /// The group of the SONATA spike output; no device may be called this when it is written.
 const SONATA_GROUP: &str = "spikes";
+/// The group of the final connections (with [`Hdf5Options::connections`]).
+const CONNECTIONS_GROUP: &str = "connections";
 
 /// The SONATA `sorting` attribute of a population: an HDF5 enum over `uint8`, as the SONATA
 /// specification says and libsonata reads (bmtk also accepts it).
@@ -193,6 +205,9 @@ pub struct Hdf5Options {
     /// The least wall-clock time between two checkpoints (flushes at a slice end); a
     /// checkpoint also ends every `Simulate`.
     pub checkpoint_interval: Duration,
+    /// Create the group `/connections`, which [`Hdf5Sink::write_connections`] fills at the
+    /// end of the run.
+    pub connections: bool,
 }
 
 impl Default for Hdf5Options {
@@ -202,6 +217,7 @@ impl Default for Hdf5Options {
             sonata: false,
             swmr: true,
             checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+            connections: false,
         }
     }
 }
@@ -362,6 +378,17 @@ struct SpikeSets {
     pending_senders: Vec<i64>,
 }
 
+/// The connections of a network, one row per synapse (see `/connections` in the layout).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConnectionTable {
+    pub source: Vec<u32>,
+    pub target: Vec<u32>,
+    pub weight: Vec<f64>,
+    /// Delays in ms.
+    pub delay: Vec<f64>,
+    pub synapse_model: Vec<String>,
+}
+
 /// A weight recorder's open datasets: times, senders, targets, weights, receptors, ports.
 struct WeightSets {
     datasets: [Dataset; 6],
@@ -415,6 +442,9 @@ pub struct Hdf5Sink {
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
     weight_recorders: Vec<WeightSets>,
+    /// `/connections`: source, target, weight, delay, synapse_model (with
+    /// [`Hdf5Options::connections`]), and the rows written so far.
+    connections: Option<([Dataset; 5], usize)>,
     /// The SONATA populations (empty unless [`Hdf5Options::sonata`]).
     sonata: Vec<SonataSets>,
     /// Per spike recorder, the (time, sender) pairs of the current slice, kept for the SONATA
@@ -506,6 +536,7 @@ impl Hdf5Sink {
             spike_recorders: None,
             multimeters: Vec::new(),
             weight_recorders: Vec::new(),
+            connections: None,
             sonata: Vec::new(),
             slice_spikes: Vec::new(),
             last_checkpoint: Instant::now(),
@@ -538,6 +569,46 @@ impl Hdf5Sink {
         Ok(())
     }
 
+    /// Append the network's connections to `/connections` (made at `begin` when
+    /// [`Hdf5Options::connections`] is set): NEST's final connections, written once at the
+    /// end of a run, after every recording (then checkpointed by [`Hdf5Sink::finish`]).
+    pub fn write_connections(&mut self, table: &ConnectionTable) -> Result<(), Hdf5Error> {
+        let p = self.path.clone();
+        let Some(([source, target, weight, delay, model], rows)) = self.connections.as_mut() else {
+            return Err(self.bad_call(
+                "write_connections without Hdf5Options::connections (or before begin)".into(),
+            ));
+        };
+        let n = table.source.len();
+        if [
+            table.target.len(),
+            table.weight.len(),
+            table.delay.len(),
+            table.synapse_model.len(),
+        ]
+        .iter()
+        .any(|&l| l != n)
+        {
+            return Err(Hdf5Error::BadCall {
+                path: p,
+                message: "write_connections: columns of different lengths".into(),
+            });
+        }
+        let ids = |v: &[u32]| v.iter().map(|&x| i64::from(x)).collect::<Vec<i64>>();
+        append_1d(&p, source, *rows, &ids(&table.source))?;
+        append_1d(&p, target, *rows, &ids(&table.target))?;
+        append_1d(&p, weight, *rows, &table.weight)?;
+        append_1d(&p, delay, *rows, &table.delay)?;
+        let names = table
+            .synapse_model
+            .iter()
+            .map(|s| vlen(&p, s))
+            .collect::<Result<Vec<_>, _>>()?;
+        append_1d(&p, model, *rows, &names)?;
+        *rows += n;
+        Ok(())
+    }
+
     /// The file this sink writes.
     pub fn path(&self) -> &Path {
         &self.path
@@ -554,9 +625,11 @@ impl Hdf5Sink {
             spike_recorders,
             multimeters,
             weight_recorders,
+            connections,
             sonata,
             ..
         } = self;
+        drop(connections);
         // Close the datasets first so that closing the file really closes it.
         drop(spike_recorders);
         drop(multimeters);
@@ -639,6 +712,24 @@ impl Hdf5Sink {
                 len: 0,
                 pending: WeightBlock::default(),
             });
+        }
+        if self.options.connections {
+            let g = self
+                .file
+                .create_group(CONNECTIONS_GROUP)
+                .at(&p, || format!("cannot create group /{CONNECTIONS_GROUP}"))?;
+            self.connections = Some((
+                [
+                    growing_1d::<i64>(&p, &g, "source")?,
+                    growing_1d::<i64>(&p, &g, "target")?,
+                    growing_1d::<f64>(&p, &g, "weight")?,
+                    growing_1d::<f64>(&p, &g, "delay")?,
+                    // Variable-length strings: chunked, not compressed (a filter would only
+                    // see the heap references).
+                    growing_1d_plain::<VarLenUnicode>(&p, &g, "synapse_model")?,
+                ],
+                0,
+            ));
         }
         if self.options.sonata {
             let root = self
@@ -910,6 +1001,11 @@ pub fn check_layout(
         }
         if name == NODES_GROUP {
             return Err(invalid("the group /nodes holds the node table"));
+        }
+        if options.connections && name == CONNECTIONS_GROUP {
+            return Err(invalid(
+                "the group /connections holds the final connections; rename the device or leave connections off",
+            ));
         }
         if options.sonata && name == SONATA_GROUP {
             return Err(invalid(

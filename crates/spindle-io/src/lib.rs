@@ -12,8 +12,9 @@ mod sonata;
 mod threaded;
 
 pub use hdf5_file::{
-    check_layout, read_hdf5, recorder_name, Hdf5Error, Hdf5File, Hdf5Options, Hdf5Sink, NodeEntry,
-    RunInfo, SonataSpikes, Sorting, DEFAULT_CHECKPOINT_INTERVAL, FORMAT_VERSION,
+    check_layout, read_hdf5, recorder_name, ConnectionTable, Hdf5Error, Hdf5File, Hdf5Options,
+    Hdf5Sink, NodeEntry, RunInfo, SonataSpikes, Sorting, DEFAULT_CHECKPOINT_INTERVAL,
+    FORMAT_VERSION,
 };
 pub use memory::MemorySink;
 pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};

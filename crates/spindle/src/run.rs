@@ -12,7 +12,7 @@ use spindle_core::params::{closest, invalid, ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
 use spindle_core::rules::{ConnSpec, NodeSet, Rule, SynSpec};
 use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
-use spindle_io::{NodeEntry, RunInfo};
+use spindle_io::{ConnectionTable, NodeEntry, RunInfo};
 use spindle_synapses::SynapseCatalog;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -392,6 +392,40 @@ impl Network {
             Some(e) if e.count == 1 => e.name.clone(),
             Some(e) => format!("{}[{}]", e.name, id.0 - e.first_id),
             None => id.to_string(),
+        }
+    }
+
+    /// The network's connections as `/connections` holds them (`[output] connections`):
+    /// one row per synapse, recorder connections left out, sorted by (source, target,
+    /// synapse_model), ties in creation order. Weights as `GetConnections` lists them (in
+    /// synapse space), delays in ms. A copy of `static_synapse` without a weight recorder is
+    /// listed as `static_synapse` (the compact store keeps no model name).
+    pub fn connection_table(&self) -> ConnectionTable {
+        let sim = &self.simulation;
+        let grid = sim.grid();
+        let mut rows: Vec<(u32, u32, &str, f64, f64)> = sim
+            .synapses()
+            .into_iter()
+            .filter_map(|r| {
+                let id = r.id?;
+                let syn = r.connection.synapse?;
+                let model = sim.synapse_model(id).unwrap_or("static_synapse");
+                Some((
+                    r.connection.source.0,
+                    r.connection.target.0,
+                    model,
+                    syn.weight,
+                    grid.step_to_ms(syn.delay),
+                ))
+            })
+            .collect();
+        rows.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        ConnectionTable {
+            source: rows.iter().map(|r| r.0).collect(),
+            target: rows.iter().map(|r| r.1).collect(),
+            synapse_model: rows.iter().map(|r| r.2.to_string()).collect(),
+            weight: rows.iter().map(|r| r.3).collect(),
+            delay: rows.iter().map(|r| r.4).collect(),
         }
     }
 
