@@ -784,7 +784,7 @@ fn synapse_catalog(
         let at = || scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name));
         let mut params = m.params.clone();
         if let Some(Value::Str(name)) = params.get("weight_recorder").cloned() {
-            let ids = resolve(&[name.clone()], by_name, "weight_recorder", &at)?;
+            let ids = resolve(std::slice::from_ref(&name), by_name, "weight_recorder", &at)?;
             let first = ids.ranges().first().map_or(0, |r| r.0);
             if ids.len() != 1 {
                 return Err(Error::invalid(
