@@ -67,6 +67,7 @@ MODELS = [
     "spike_recorder",
     "multimeter",
     "voltmeter",
+    "weight_recorder",
     "ac_generator",
     "noise_generator",
     "sinusoidal_poisson_generator",

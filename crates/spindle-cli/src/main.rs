@@ -74,6 +74,10 @@ struct RunArgs {
     /// (as `[output] sonata = true` does).
     #[arg(long)]
     sonata: bool,
+    /// Also write the final connections, /connections/{source,target,weight,delay,
+    /// synapse_model}, at the end of the run (as `[output] connections = true` does).
+    #[arg(long)]
+    connections: bool,
     /// Wall-clock seconds between checkpoints of the output file; a crash loses at most the
     /// data since the last one. Every Simulate also ends with one.
     #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
@@ -313,6 +317,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let options = Hdf5Options {
         overwrite: args.overwrite,
         sonata: args.sonata || scenario.output.sonata,
+        connections: args.connections || scenario.output.connections,
         swmr: !args.no_swmr,
         checkpoint_interval: Duration::from_secs_f64(args.flush_interval),
     };
@@ -372,9 +377,13 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let sim_time = started.elapsed();
     // Whatever happened, wait for the writer and close the file (an interrupted run's file
     // holds everything up to where it stopped).
-    let closed = sink
-        .finish()
-        .and_then(|file| file.finish().map_err(Into::into));
+    let connections = (options.connections && result.is_ok()).then(|| network.connection_table());
+    let closed = sink.finish().and_then(|mut file| {
+        if let Some(table) = &connections {
+            file.write_connections(table)?;
+        }
+        file.finish().map_err(Into::into)
+    });
     let finished = match result {
         Err(spindle::Error::Run(RunError::Interrupted { at_ms })) => {
             closed.map_err(Failure::runtime)?;

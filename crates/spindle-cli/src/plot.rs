@@ -730,6 +730,7 @@ mod tests {
         let spike_times: Vec<f64> = vec![20.0, 40.0, 40.0, 60.0, 80.0, 120.0, 160.0];
         let spike_senders = vec![1, 1, 2, 1, 2, 2, 2];
         Recording {
+            weight_recorders: Vec::new(),
             spike_recorders: vec![SpikeData {
                 name: "sr".into(),
                 id: 4,

@@ -11,7 +11,7 @@ use crate::device::{EventKind, StimulusDevice};
 use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
 use crate::params::ParamError;
-use crate::recording::{MultimeterSpec, SpikeRecorderSpec};
+use crate::recording::{MultimeterSpec, SpikeRecorderSpec, WeightRecorderSpec};
 use crate::rules::{check_statement, ConnSpec, NodeSet, RuleStatement, SynArrays, SynSpec};
 use crate::simulation::Simulation;
 use crate::synapse::SynapseSpec;
@@ -53,6 +53,7 @@ pub enum NodeKind {
     Stimulus,
     SpikeRecorder,
     Multimeter,
+    WeightRecorder,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +62,7 @@ pub(crate) enum Role {
     Stimulus(usize),
     SpikeRecorder(usize),
     Multimeter(usize),
+    WeightRecorder(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -199,6 +201,7 @@ pub struct NetworkBuilder {
     pub(crate) stimuli: Vec<(NodeId, Box<dyn StimulusDevice>)>,
     pub(crate) spike_recorders: Vec<(NodeId, SpikeRecorderSpec)>,
     pub(crate) multimeters: Vec<(NodeId, MultimeterSpec, Vec<NodeId>)>,
+    pub(crate) weight_recorders: Vec<(NodeId, WeightRecorderSpec)>,
     pub(crate) statements: Vec<Statement>,
     /// Neuron → neuron connections made one by one so far.
     pub(crate) explicit_count: usize,
@@ -235,6 +238,7 @@ impl NetworkBuilder {
             stimuli: Vec::new(),
             spike_recorders: Vec::new(),
             multimeters: Vec::new(),
+            weight_recorders: Vec::new(),
             statements: Vec::new(),
             explicit_count: 0,
             device_synapses: Vec::new(),
@@ -319,6 +323,12 @@ impl NetworkBuilder {
         Ok(id)
     }
 
+    pub fn add_weight_recorder(&mut self, spec: WeightRecorderSpec) -> Result<NodeId, BuildError> {
+        let id = self.add_range(1, Role::WeightRecorder(self.weight_recorders.len()))?;
+        self.weight_recorders.push((id, spec));
+        Ok(id)
+    }
+
     /// The number of nodes created so far.
     pub fn node_count(&self) -> u32 {
         self.next_id - 1
@@ -351,6 +361,7 @@ impl NetworkBuilder {
             Role::Stimulus(d) => self.stimuli[d].1.model_name(),
             Role::SpikeRecorder(_) => "spike_recorder",
             Role::Multimeter(m) => self.multimeters[m].1.model,
+            Role::WeightRecorder(_) => "weight_recorder",
         })
     }
 
@@ -692,6 +703,26 @@ impl NetworkBuilder {
                 self.note_delay(source, target, syn.delay)?;
                 self.multimeters[m].2.push(target);
             }
+            (_, Role::WeightRecorder(_)) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "The target node or synapse model does not support spike input. A weight_recorder records the events of synapses whose model names it: CopyModel(\"stdp_synapse\", \"x\", {\"weight_recorder\": wr}).",
+                    ),
+                ))
+            }
+            (Role::WeightRecorder(_), _) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "Source node does not send output. A weight_recorder records the events of synapses whose model names it.",
+                    ),
+                ))
+            }
             (Role::SpikeRecorder(_), _) => {
                 return Err(self.reject(
                     source,
@@ -760,6 +791,7 @@ impl NetworkBuilder {
                 )
             }));
         }
+        self.check_weight_recorder(source, target, spec)?;
         if !matches!(src, Role::Neurons(_)) {
             return Err(refuse(format!(
                 "spindle stores {} synapses between neurons only: connect the device to a parrot_neuron with static_synapse and the parrot to the target.",
@@ -767,6 +799,30 @@ impl NetworkBuilder {
             )));
         }
         Ok(())
+    }
+
+    /// NEST's check of a synapse model's `weight_recorder` (made at `CopyModel`/`SetDefaults`
+    /// in NEST; here also when connecting, for scenarios whose models name a node id).
+    fn check_weight_recorder(
+        &self,
+        source: NodeId,
+        target: NodeId,
+        spec: &SynapseSpec,
+    ) -> Result<(), BuildError> {
+        match spec.0.weight_recorder() {
+            Some(wr) if !matches!(self.role(wr), Some(Role::WeightRecorder(_))) => {
+                Err(self.reject(
+                    source,
+                    target,
+                    Rejection::bad_property(format!(
+                        "Property weight_recorder must be set to a node of type weight_recorder (synapse model {}: weight_recorder = {}).",
+                        spec.name(),
+                        wr.0
+                    )),
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// A synapse parameter refused for the connection `source → target`.
@@ -851,6 +907,13 @@ impl NetworkBuilder {
                 )?;
             }
             return Ok(index);
+        }
+        if let Some(spec) = &statement.syn.model {
+            let (s, t) = (
+                NodeId(statement.pre.ranges().first().map_or(0, |r| r.0)),
+                NodeId(statement.post.ranges().first().map_or(0, |r| r.0)),
+            );
+            self.check_weight_recorder(s, t, spec)?;
         }
         if let (Some(spec), Some(w)) = (&statement.syn.model, statement.syn.weight.constant()) {
             if statement.arrays.weight.is_none() {
@@ -952,6 +1015,7 @@ impl NetworkBuilder {
             Role::Stimulus(_) => NodeKind::Stimulus,
             Role::SpikeRecorder(_) => NodeKind::SpikeRecorder,
             Role::Multimeter(_) => NodeKind::Multimeter,
+            Role::WeightRecorder(_) => NodeKind::WeightRecorder,
         })
     }
 
@@ -977,6 +1041,14 @@ impl NetworkBuilder {
                 let (_, spec, targets) = &mut self.multimeters[m];
                 Some((spec, targets.as_slice()))
             }
+            _ => None,
+        }
+    }
+
+    /// The spec of weight recorder `id`, to read or change between runs.
+    pub fn weight_recorder_mut(&mut self, id: NodeId) -> Option<&mut WeightRecorderSpec> {
+        match self.role(id)? {
+            Role::WeightRecorder(r) => Some(&mut self.weight_recorders[r].1),
             _ => None,
         }
     }

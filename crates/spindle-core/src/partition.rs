@@ -15,7 +15,7 @@ use crate::device::Emissions;
 use crate::model::{Emitted, Instability, NeuronChunk};
 use crate::network::Take;
 use crate::rng;
-use crate::synapse::{Delivery, PlasticStore};
+use crate::synapse::{Delivery, PlasticStore, RawWeightEvent};
 use crate::time::{Step, TimeGrid};
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -189,6 +189,9 @@ pub(crate) struct Partition {
     pub events: u64,
     /// Set when the last advance stopped early; the partition is then mid-slice.
     pub halt: Option<Halt>,
+    /// The events of synapses with a weight recorder delivered in the last advance, in
+    /// delivery order.
+    pub weight_events: Vec<RawWeightEvent>,
     emitted: Emitted,
 }
 
@@ -213,6 +216,7 @@ impl Partition {
             spikes: Vec::new(),
             events: 0,
             halt: None,
+            weight_events: Vec::new(),
             emitted: Vec::new(),
         }
     }
@@ -299,6 +303,7 @@ impl Partition {
     /// rest of that step's chunks are not updated) or the stop flag is raised.
     pub fn advance(&mut self, ctx: &SliceContext<'_>) {
         self.spikes.clear();
+        self.weight_events.clear();
         for m in &mut self.multimeters {
             m.samples.clear();
         }
@@ -432,12 +437,19 @@ impl Partition {
             cell_neuron: &self.cell_neuron,
             archives: &mut self.archives,
             ms_per_step: grid.ms_per_step(),
+            stamp: 0,
+            sender: 0,
+            store: 0,
+            weight_events: &mut self.weight_events,
         };
         for ev in spikes {
             let s = ev.sender as usize;
             d.base = (ev.stamp as usize - 1) % d.ring_len;
+            d.stamp = ev.stamp;
+            d.sender = ev.sender;
             let t_spike = grid.step_to_ms(ev.stamp);
-            for group in &mut self.plastic {
+            for (g, group) in self.plastic.iter_mut().enumerate() {
+                d.store = PLASTIC_STORE + g as u32;
                 let offsets = group.store.offsets();
                 let Some(&hi) = offsets.get(s + 1) else {
                     continue;
@@ -506,7 +518,7 @@ impl Partition {
     }
 
     /// (node id, channel, receptor type) of a neuron's input-buffer cell.
-    fn cell_target(&self, cell: u32) -> (u32, u16, i64) {
+    pub(crate) fn cell_target(&self, cell: u32) -> (u32, u16, i64) {
         let (c, local, channel) = self.cell_place(cell);
         let chunk = &self.chunks[c];
         let receptor = chunk

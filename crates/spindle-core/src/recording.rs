@@ -66,11 +66,76 @@ impl MultimeterSpec {
     }
 }
 
+/// A `weight_recorder` (NEST's `models/weight_recorder.h`): records every event a synapse of
+/// a model that names it transmits (set with `CopyModel`/`SetDefaults` on the synapse model),
+/// when the spike's stamp is in the window and its sender and target pass the filters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightRecorderSpec {
+    pub window: Window,
+    /// Only events of these senders (ascending), if given (NEST's `senders`).
+    pub senders: Option<Vec<NodeId>>,
+    /// Only events into these targets (ascending), if given (NEST's `targets`).
+    pub targets: Option<Vec<NodeId>>,
+}
+
+impl WeightRecorderSpec {
+    /// Whether the recorder records an event of `sender` into `target` stamped `stamp`.
+    pub fn accepts(&self, stamp: Step, sender: NodeId, target: NodeId) -> bool {
+        let within = |set: &Option<Vec<NodeId>>, id: NodeId| {
+            set.as_ref().is_none_or(|s| s.binary_search(&id).is_ok())
+        };
+        self.window.contains(stamp)
+            && within(&self.senders, sender)
+            && within(&self.targets, target)
+    }
+}
+
 /// What recorders exist, handed to the sink before the first data.
 #[derive(Clone, Debug, Default)]
 pub struct RecordingLayout {
     pub spike_recorders: Vec<SpikeRecorderInfo>,
     pub multimeters: Vec<MultimeterInfo>,
+    /// Every weight recorder, in creation order. A sink that is told about a layout with more
+    /// of them than it knows (`begin`, `grow`) adds the new ones.
+    pub weight_recorders: Vec<WeightRecorderInfo>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WeightRecorderInfo {
+    pub id: NodeId,
+}
+
+/// A block of weight recorder events: row `i` is one event a synapse transmitted, NEST's
+/// `senders`, `targets`, `times` (ms), `weights`, `receptors` and `ports`, sorted by
+/// (time, sender, the synapse's place in `GetConnections`).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct WeightBlock {
+    pub times: Vec<f64>,
+    pub senders: Vec<u32>,
+    pub targets: Vec<u32>,
+    pub weights: Vec<f64>,
+    pub receptors: Vec<i64>,
+    pub ports: Vec<i64>,
+}
+
+impl WeightBlock {
+    pub fn len(&self) -> usize {
+        self.times.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+
+    /// Append the rows of `other`.
+    pub fn extend(&mut self, other: &WeightBlock) {
+        self.times.extend_from_slice(&other.times);
+        self.senders.extend_from_slice(&other.senders);
+        self.targets.extend_from_slice(&other.targets);
+        self.weights.extend_from_slice(&other.weights);
+        self.receptors.extend_from_slice(&other.receptors);
+        self.ports.extend_from_slice(&other.ports);
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -126,6 +191,16 @@ pub trait RecordSink {
     /// Samples of multimeter `multimeter` (index into the layout).
     fn samples(&mut self, multimeter: usize, block: &SampleBlock<'_>) -> Result<(), SinkError>;
 
+    /// Events of weight recorder `recorder` (index into the layout's `weight_recorders`), in
+    /// the order of [`WeightBlock`]. The default refuses them, so that a sink that forgets
+    /// them cannot lose them silently.
+    fn weights(&mut self, _recorder: usize, _block: &WeightBlock) -> Result<(), SinkError> {
+        Err(Box::new(crate::error::Rejection::new(
+            "NotImplemented",
+            "this output cannot record the events of a weight_recorder",
+        )))
+    }
+
     /// Called after every slice (or the part of a slice that ends a run) once all of its
     /// spikes and samples were handed over: the recording is complete up to and including
     /// `simulated_ms`. Sinks that write files use it to checkpoint; the default does nothing.
@@ -155,6 +230,9 @@ impl RecordSink for NullSink {
         Ok(())
     }
     fn samples(&mut self, _: usize, _: &SampleBlock<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn weights(&mut self, _: usize, _: &WeightBlock) -> Result<(), SinkError> {
         Ok(())
     }
 }

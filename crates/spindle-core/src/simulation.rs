@@ -11,7 +11,8 @@ use crate::partition::{
     StoredSynapse, DEVICE_STORE, TRASH_CELL,
 };
 use crate::recording::{
-    MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo,
+    MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo, WeightBlock,
+    WeightRecorderInfo,
 };
 use crate::rng;
 use crate::synapse::PlasticStore;
@@ -139,7 +140,9 @@ pub struct SynapseRecord {
     pub id: Option<SynapseId>,
     /// The partition (worker thread) that holds it, NEST's `target_thread`.
     pub target_thread: usize,
-    /// Its position among the connections of its partition, NEST's `port`.
+    /// Its position among the connections of its partition with its synapse model (recorder
+    /// connections count as `static_synapse`), in this order: NEST's `port` (a connector's
+    /// lcid).
     pub port: usize,
 }
 
@@ -227,6 +230,11 @@ pub struct Simulation {
     layout: RecordingLayout,
     /// The recorders of `layout` that a sink has been told about (see [`RecordSink::grow`]).
     announced: (usize, usize),
+    /// The weight recorders of `layout` that a sink has been told about.
+    announced_weights: usize,
+    /// Per synapse with a weight recorder, (its row in [`Simulation::synapses`], its port):
+    /// made at the first weight event of a run (the connections may change between runs).
+    weight_rows: Option<std::collections::HashMap<SynapseId, (usize, usize)>>,
     neuron_synapses: usize,
     /// Device synapses removed by `disconnect`.
     removed_device_synapses: usize,
@@ -288,6 +296,8 @@ impl Simulation {
             multimeters: Vec::new(),
             layout: RecordingLayout::default(),
             announced: (0, 0),
+            announced_weights: 0,
+            weight_rows: None,
             neuron_synapses: 0,
             removed_device_synapses: 0,
             synapse_bytes: 0,
@@ -323,6 +333,7 @@ impl Simulation {
             self.layout.spike_recorders.len(),
             self.layout.multimeters.len(),
         );
+        self.announced_weights = self.layout.weight_recorders.len();
     }
 
     /// The network description: nodes, connections, device and recorder specs.
@@ -617,6 +628,11 @@ impl Simulation {
                 neurons.dedup();
                 SpikeRecorderInfo { id: *id, neurons }
             })
+            .collect();
+        self.layout.weight_recorders = b
+            .weight_recorders
+            .iter()
+            .map(|(id, _)| WeightRecorderInfo { id: *id })
             .collect();
 
         // Multimeters: probes per partition in ascending id order. A multimeter's columns
@@ -952,9 +968,25 @@ impl Simulation {
                 })
                 .collect()
         });
+        // NEST numbers ports per thread and synapse model (a connector's lcid): the model of
+        // each row, as an index into `models` (0: `static_synapse`, which recorder
+        // connections also use).
+        let mut models: Vec<String> = vec!["static_synapse".to_string()];
+        let mut model_of = |name: &str| match models.iter().position(|m| m == name) {
+            Some(i) => i,
+            None => {
+                models.push(name.to_string());
+                models.len() - 1
+            }
+        };
         let mut rows: Vec<(Key, SynapseRecord)> = Vec::with_capacity(self.synapse_count());
+        let mut row_model: Vec<usize> = Vec::with_capacity(self.synapse_count());
         for (p, part) in self.partitions.iter().enumerate() {
             part.for_each_synapse(&mut |s: StoredSynapse| {
+                row_model.push(match plastic_group(s.store) {
+                    Some(g) => model_of(part.plastic[g].store.name()),
+                    None => 0,
+                });
                 let (source, rank) = if s.store == DEVICE_STORE {
                     (device_ids[s.source as usize], u64::from(s.order))
                 } else if let Some(g) = plastic_group(s.store) {
@@ -990,6 +1022,7 @@ impl Simulation {
         }
         let mut extra = |source: NodeId, target: NodeId, thread: usize| {
             let n = rows.len() as u64;
+            row_model.push(0);
             rows.push((
                 (source.0, 1, n, 0, 0),
                 SynapseRecord {
@@ -1023,12 +1056,16 @@ impl Simulation {
                 extra(m.id, t, thread);
             }
         }
-        rows.sort_by_key(|r| r.0);
-        let mut ports = vec![0usize; self.threads];
-        rows.into_iter()
-            .map(|(_, mut r)| {
-                r.port = ports[r.target_thread];
-                ports[r.target_thread] += 1;
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&i| rows[i].0);
+        let mut ports = vec![vec![0usize; models.len()]; self.threads];
+        order
+            .into_iter()
+            .map(|i| {
+                let mut r = rows[i].1;
+                let port = &mut ports[r.target_thread][row_model[i]];
+                r.port = *port;
+                *port += 1;
                 r
             })
             .collect()
@@ -1234,11 +1271,14 @@ impl Simulation {
             self.layout.spike_recorders.len(),
             self.layout.multimeters.len(),
         );
-        if counts != self.announced {
+        if counts != self.announced || self.layout.weight_recorders.len() != self.announced_weights
+        {
             sink.grow(&self.layout, self.announced)
                 .map_err(RunError::Recording)?;
             self.announced = counts;
+            self.announced_weights = self.layout.weight_recorders.len();
         }
+        self.weight_rows = None;
         self.pool.install(|| {
             self.partitions
                 .par_iter_mut()
@@ -1305,6 +1345,7 @@ impl Simulation {
         }
         self.check_halts(from, sink)?;
         self.gather_spikes(sink)?;
+        self.gather_weights(sink)?;
         self.gather_samples(&sample_steps, sink)
     }
 
@@ -1414,6 +1455,77 @@ impl Simulation {
             rec.buffer.clear();
             sink.spikes(r, &times, &senders)
                 .map_err(RunError::Recording)?;
+        }
+        Ok(())
+    }
+
+    /// Hand the weight recorders the events of the slice's delivery: per recorder, the events
+    /// it accepts (window, `senders`, `targets`), sorted by (stamp, sender, unit event, the
+    /// synapse's row in [`Simulation::synapses`]) — a spike of multiplicity m is m unit events,
+    /// each through all of the sender's synapses in turn, as NEST delivers it — which does not
+    /// depend on the thread count. (A one-thread NEST lists the events of a unit event by
+    /// synapse model, then port: with one model, the same order.)
+    fn gather_weights(&mut self, sink: &mut dyn RecordSink) -> Result<(), RunError> {
+        if self.partitions.iter().all(|p| p.weight_events.is_empty()) {
+            return Ok(());
+        }
+        if self.weight_rows.is_none() {
+            let rows = self
+                .synapses()
+                .into_iter()
+                .enumerate()
+                .filter_map(|(row, r)| Some((r.id?, (row, r.port))))
+                .collect();
+            self.weight_rows = Some(rows);
+        }
+        let rows = self.weight_rows.as_ref().expect("made above");
+        let recorder_of = |id: NodeId| self.net.weight_recorders.iter().position(|(r, _)| *r == id);
+        // (recorder, stamp, sender, unit event, row) → event.
+        let mut events = Vec::new();
+        for (p, part) in self.partitions.iter().enumerate() {
+            // How often each synapse delivered at each stamp so far: the unit event.
+            let mut units: std::collections::HashMap<(Step, u32, u32), u32> =
+                std::collections::HashMap::new();
+            for ev in &part.weight_events {
+                let unit = units.entry((ev.stamp, ev.store, ev.index)).or_insert(0);
+                let k = *unit;
+                *unit += 1;
+                let Some(r) = recorder_of(ev.recorder) else {
+                    continue;
+                };
+                let (target, _, receptor) = part.cell_target(ev.cell);
+                let spec = &self.net.weight_recorders[r].1;
+                if !spec.accepts(ev.stamp, NodeId(ev.sender), NodeId(target)) {
+                    continue;
+                }
+                let id = SynapseId {
+                    partition: p as u32,
+                    store: ev.store,
+                    index: ev.index,
+                };
+                let (row, port) = rows.get(&id).copied().unwrap_or((usize::MAX, 0));
+                events.push((
+                    (r, ev.stamp, ev.sender, k, row),
+                    (target, receptor, port, ev.weight),
+                ));
+            }
+        }
+        events.sort_by_key(|e| e.0);
+        let mut i = 0;
+        while i < events.len() {
+            let r = events[i].0 .0;
+            let mut block = WeightBlock::default();
+            while i < events.len() && events[i].0 .0 == r {
+                let ((_, stamp, sender, _, _), (target, receptor, port, weight)) = events[i];
+                block.times.push(self.grid.step_to_ms(stamp));
+                block.senders.push(sender);
+                block.targets.push(target);
+                block.weights.push(weight);
+                block.receptors.push(receptor);
+                block.ports.push(port as i64);
+                i += 1;
+            }
+            sink.weights(r, &block).map_err(RunError::Recording)?;
         }
         Ok(())
     }

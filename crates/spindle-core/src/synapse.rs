@@ -19,6 +19,8 @@
 use crate::archive::Archive;
 use crate::network::Take;
 use crate::params::{ParamError, Params, Value};
+use crate::time::Step;
+use crate::NodeId;
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
@@ -96,6 +98,9 @@ pub struct Configured<M: PlasticModel> {
     /// only when the `syn_spec` sets some of the model's own keys (its `set_status` runs only
     /// then).
     pub check: bool,
+    /// The `weight_recorder` of the model (NEST's common property): every event a synapse of
+    /// the model transmits is recorded there.
+    pub weight_recorder: Option<NodeId>,
 }
 
 /// What the network builder needs of a configured model, whatever its type.
@@ -104,6 +109,10 @@ pub trait SynapseKind: Send + Sync + fmt::Debug {
     fn name(&self) -> &str;
     fn reads_history(&self) -> bool;
     fn check_weight(&self, weight: f64) -> Result<(), ParamError>;
+    /// The weight recorder of the model, if it names one.
+    fn weight_recorder(&self) -> Option<NodeId>;
+    /// The same configured model recording into `recorder`.
+    fn with_weight_recorder(&self, recorder: NodeId) -> SynapseSpec;
     /// Bytes a synapse of this model takes in its store (for memory estimates).
     fn bytes_per_synapse(&self) -> usize;
     #[doc(hidden)]
@@ -128,6 +137,21 @@ impl<M: PlasticModel> SynapseKind for Configured<M> {
         self.model.check_weight(&self.params, weight)
     }
 
+    fn weight_recorder(&self) -> Option<NodeId> {
+        self.weight_recorder
+    }
+
+    fn with_weight_recorder(&self, recorder: NodeId) -> SynapseSpec {
+        SynapseSpec::new(Configured {
+            name: self.name.clone(),
+            model: Arc::clone(&self.model),
+            params: self.params.clone(),
+            state: self.state,
+            check: self.check,
+            weight_recorder: Some(recorder),
+        })
+    }
+
     fn bytes_per_synapse(&self) -> usize {
         // Cell, delay, parameter index, weight, t_lastspike, state.
         4 + 2 + 2 + 8 + 8 + std::mem::size_of::<M::State>()
@@ -137,6 +161,7 @@ impl<M: PlasticModel> SynapseKind for Configured<M> {
         Box::new(Store::<M> {
             name: self.name.clone(),
             model: Arc::clone(&self.model),
+            recorder: self.weight_recorder,
             offsets: Vec::new(),
             cells: Vec::new(),
             delays: Vec::new(),
@@ -174,6 +199,20 @@ impl PartialEq for SynapseSpec {
     }
 }
 
+/// One event a synapse with a weight recorder transmitted, as delivery notes it (the kernel
+/// turns the cell into the target and receptor, and filters and orders the events).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawWeightEvent {
+    pub recorder: NodeId,
+    pub stamp: Step,
+    pub sender: u32,
+    pub cell: u32,
+    pub weight: f64,
+    /// The synapse's handle in its partition (`store`, `index` of a `SynapseId`).
+    pub store: u32,
+    pub index: u32,
+}
+
 /// What delivering into a partition needs (its ring and archives), see [`PlasticStore`].
 pub struct Delivery<'a> {
     pub(crate) ring: &'a mut [f64],
@@ -188,6 +227,12 @@ pub struct Delivery<'a> {
     pub(crate) archives: &'a mut [Archive],
     /// NEST's `Time::delay_steps_to_ms` factor.
     pub(crate) ms_per_step: f64,
+    /// The spike being delivered: its stamp and sender, and the handle `store` of the store
+    /// delivering it (for weight recorder events).
+    pub(crate) stamp: Step,
+    pub(crate) sender: u32,
+    pub(crate) store: u32,
+    pub(crate) weight_events: &'a mut Vec<RawWeightEvent>,
 }
 
 /// One model's synapses of one partition, type-erased for the partition (see the module doc).
@@ -222,6 +267,7 @@ pub trait PlasticStore: Send + Sync {
 struct Store<M: PlasticModel> {
     name: String,
     model: Arc<M>,
+    recorder: Option<NodeId>,
     offsets: Vec<u32>,
     cells: Vec<u32>,
     delays: Vec<u16>,
@@ -329,6 +375,17 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
             }
             let take = d.takes[usize::from(d.cell_take[cell as usize])];
             d.ring[slot * d.cells_per_slot + cell as usize] += take.of(weight);
+            if let Some(recorder) = self.recorder {
+                d.weight_events.push(RawWeightEvent {
+                    recorder,
+                    stamp: d.stamp,
+                    sender: d.sender,
+                    cell,
+                    weight,
+                    store: d.store,
+                    index: i as u32,
+                });
+            }
         }
     }
 

@@ -15,6 +15,7 @@ pub mod pulsepacket_generator;
 pub mod recorders;
 mod sine;
 pub mod sinusoidal_poisson_generator;
+pub mod weight_recorder;
 mod window;
 
 pub use ac_generator::AcGenerator;
@@ -28,6 +29,9 @@ pub use recorders::{
     MULTIMETER_KEYS, SAMPLER_MODELS, SPIKE_RECORDER_KEYS,
 };
 pub use sinusoidal_poisson_generator::SinusoidalPoissonGenerator;
+pub use weight_recorder::{
+    set_weight_recorder_status, weight_recorder_spec, weight_recorder_status, WEIGHT_RECORDER_KEYS,
+};
 pub use window::DeviceWindow;
 
 use spindle_core::device::StimulusDevice;
@@ -48,7 +52,12 @@ pub const STIMULUS_MODELS: &[&str] = &[
 ];
 
 /// The recording device models by NEST name.
-pub const RECORDER_MODELS: &[&str] = &["spike_recorder", "multimeter", "voltmeter"];
+pub const RECORDER_MODELS: &[&str] = &[
+    "spike_recorder",
+    "multimeter",
+    "voltmeter",
+    "weight_recorder",
+];
 
 /// The accepted parameter keys of a stimulating device model.
 pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {

@@ -52,7 +52,7 @@ pub const MULTIMETER_KEYS: &[&str] = &[
 /// `record_to`, `label` and `time_in_steps` are accepted for compatibility with PyNEST
 /// scripts: spindle always records to its output file, in ms (the Python front end presents
 /// `events` in steps when `time_in_steps` is set, as NEST's memory backend does).
-fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
+pub(crate) fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     if let Some(to) = params.string("record_to")? {
         // NEST 3.10's backends (`GetKernelStatus("recording_backends")`), and spindle's own.
         if !["memory", "ascii", "screen", "hdf5"].contains(&to.as_str()) {
@@ -68,7 +68,11 @@ fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     Ok(())
 }
 
-fn updated_window(w: &Window, params: &mut Params, grid: &TimeGrid) -> Result<Window, ParamError> {
+pub(crate) fn updated_window(
+    w: &Window,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Result<Window, ParamError> {
     Ok(DeviceWindow::from_recording(w)
         .updated(params, grid)?
         .to_recording())

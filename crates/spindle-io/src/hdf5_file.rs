@@ -52,6 +52,17 @@
 //! - one dataset per recordable, named after it (`V_m`, `g_1`, …): float64, shape (T, N),
 //!   row t = the values at `times[t]`, with a string attribute `units` (e.g. `"mV"`).
 //!
+//! **Weight recorder** (`model = "weight_recorder"`), E events of the synapses whose model
+//! names it:
+//! - `times`: float64, shape (E,): the presynaptic spike's time (ms);
+//! - `senders`, `targets`: int64, shape (E,): the synapse's source and target;
+//! - `weights`: float64, shape (E,): the weight the event carried (after the synapse's update);
+//! - `receptors`: int64, shape (E,): the receptor type of the synapse;
+//! - `ports`: int64, shape (E,): the synapse's `port` as `GetConnections` lists it;
+//!
+//! one element per event (a spike of multiplicity m gives m), sorted by (time, sender, the
+//! synapse's place in `GetConnections`), which does not depend on the thread count.
+//!
 //! **Storage of the growing datasets** (`times` and spike `senders`, and the (T, N) value
 //! datasets): maximum shape unlimited along the first axis (both axes when N = 0), chunked,
 //! filters shuffle + deflate (gzip level 4). 1-D chunks hold 65536 elements; a (T, N) chunk
@@ -62,6 +73,16 @@
 //! A device that recorded nothing still has all its datasets, with length 0. The writer
 //! refuses recordables that could not name a dataset (empty, containing `/`, `.`, `times`,
 //! `senders`, or repeated).
+//!
+//! ## `/connections` — the final connections (only with [`Hdf5Options::connections`])
+//!
+//! Five 1-D datasets of equal length, one row per synapse of the network at the end of the
+//! run (connections of recording devices left out), sorted by (source, target,
+//! synapse_model), ties in creation order: `source`, `target` (int64), `weight` (float64, the
+//! synapse's weight as `GetConnections` lists it), `delay` (float64, ms) and `synapse_model`
+//! (variable-length strings). Chunked as the growing datasets (`synapse_model` uncompressed);
+//! created empty at the start and written once when the run ends, so a file cut short by a
+//! crash or Ctrl-C holds the group empty.
 //!
 //! ## `/spikes` — SONATA spike output (only with [`Hdf5Options::sonata`])
 //!
@@ -118,11 +139,11 @@
 //! above, reversed), else 0. Devices come back in ascending id order (ties by name).
 
 use crate::sonata::{self, Population};
-use crate::{MultimeterData, Recording, SpikeData};
+use crate::{MultimeterData, Recording, SpikeData, WeightData};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use hdf5::{Container, Dataset, File, Group, LocationType, OpenMode, SimpleExtents};
 use ndarray::ArrayView2;
-use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
+use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use spindle_core::NodeId;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -147,6 +168,8 @@ const CHUNK_CACHE_SLOTS: usize = 521;
 const NODES_GROUP: &str = "nodes";
 /// The group of the SONATA spike output; no device may be called this when it is written.
 const SONATA_GROUP: &str = "spikes";
+/// The group of the final connections (with [`Hdf5Options::connections`]).
+const CONNECTIONS_GROUP: &str = "connections";
 
 /// The SONATA `sorting` attribute of a population: an HDF5 enum over `uint8`, as the SONATA
 /// specification says and libsonata reads (bmtk also accepts it).
@@ -182,6 +205,9 @@ pub struct Hdf5Options {
     /// The least wall-clock time between two checkpoints (flushes at a slice end); a
     /// checkpoint also ends every `Simulate`.
     pub checkpoint_interval: Duration,
+    /// Create the group `/connections`, which [`Hdf5Sink::write_connections`] fills at the
+    /// end of the run.
+    pub connections: bool,
 }
 
 impl Default for Hdf5Options {
@@ -191,6 +217,7 @@ impl Default for Hdf5Options {
             sonata: false,
             swmr: true,
             checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+            connections: false,
         }
     }
 }
@@ -351,6 +378,36 @@ struct SpikeSets {
     pending_senders: Vec<i64>,
 }
 
+/// The connections of a network, one row per synapse (see `/connections` in the layout).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConnectionTable {
+    pub source: Vec<u32>,
+    pub target: Vec<u32>,
+    pub weight: Vec<f64>,
+    /// Delays in ms.
+    pub delay: Vec<f64>,
+    pub synapse_model: Vec<String>,
+}
+
+/// A weight recorder's open datasets: times, senders, targets, weights, receptors, ports.
+struct WeightSets {
+    datasets: [Dataset; 6],
+    /// Events written to the datasets.
+    len: usize,
+    /// Events received but not yet written.
+    pending: WeightBlock,
+}
+
+/// The datasets of a weight recorder group, in [`WeightSets`] order.
+const WEIGHT_DATASETS: [&str; 6] = [
+    "times",
+    "senders",
+    "targets",
+    "weights",
+    "receptors",
+    "ports",
+];
+
 /// A multimeter's open datasets.
 struct MultimeterSets {
     times: Dataset,
@@ -384,6 +441,10 @@ pub struct Hdf5Sink {
     /// `None` until [`RecordSink::begin`].
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
+    weight_recorders: Vec<WeightSets>,
+    /// `/connections`: source, target, weight, delay, synapse_model (with
+    /// [`Hdf5Options::connections`]), and the rows written so far.
+    connections: Option<([Dataset; 5], usize)>,
     /// The SONATA populations (empty unless [`Hdf5Options::sonata`]).
     sonata: Vec<SonataSets>,
     /// Per spike recorder, the (time, sender) pairs of the current slice, kept for the SONATA
@@ -474,6 +535,8 @@ impl Hdf5Sink {
             options: options.clone(),
             spike_recorders: None,
             multimeters: Vec::new(),
+            weight_recorders: Vec::new(),
+            connections: None,
             sonata: Vec::new(),
             slice_spikes: Vec::new(),
             last_checkpoint: Instant::now(),
@@ -506,6 +569,46 @@ impl Hdf5Sink {
         Ok(())
     }
 
+    /// Append the network's connections to `/connections` (made at `begin` when
+    /// [`Hdf5Options::connections`] is set): NEST's final connections, written once at the
+    /// end of a run, after every recording (then checkpointed by [`Hdf5Sink::finish`]).
+    pub fn write_connections(&mut self, table: &ConnectionTable) -> Result<(), Hdf5Error> {
+        let p = self.path.clone();
+        let Some(([source, target, weight, delay, model], rows)) = self.connections.as_mut() else {
+            return Err(self.bad_call(
+                "write_connections without Hdf5Options::connections (or before begin)".into(),
+            ));
+        };
+        let n = table.source.len();
+        if [
+            table.target.len(),
+            table.weight.len(),
+            table.delay.len(),
+            table.synapse_model.len(),
+        ]
+        .iter()
+        .any(|&l| l != n)
+        {
+            return Err(Hdf5Error::BadCall {
+                path: p,
+                message: "write_connections: columns of different lengths".into(),
+            });
+        }
+        let ids = |v: &[u32]| v.iter().map(|&x| i64::from(x)).collect::<Vec<i64>>();
+        append_1d(&p, source, *rows, &ids(&table.source))?;
+        append_1d(&p, target, *rows, &ids(&table.target))?;
+        append_1d(&p, weight, *rows, &table.weight)?;
+        append_1d(&p, delay, *rows, &table.delay)?;
+        let names = table
+            .synapse_model
+            .iter()
+            .map(|s| vlen(&p, s))
+            .collect::<Result<Vec<_>, _>>()?;
+        append_1d(&p, model, *rows, &names)?;
+        *rows += n;
+        Ok(())
+    }
+
     /// The file this sink writes.
     pub fn path(&self) -> &Path {
         &self.path
@@ -521,12 +624,16 @@ impl Hdf5Sink {
             file,
             spike_recorders,
             multimeters,
+            weight_recorders,
+            connections,
             sonata,
             ..
         } = self;
+        drop(connections);
         // Close the datasets first so that closing the file really closes it.
         drop(spike_recorders);
         drop(multimeters);
+        drop(weight_recorders);
         drop(sonata);
         file.flush().at(&path, || "cannot flush the file".into())?;
         file.close().at(&path, || "cannot close the file".into())
@@ -589,6 +696,40 @@ impl Hdf5Sink {
                 rows: 0,
                 pending_times: Vec::new(),
             });
+        }
+        for w in &layout.weight_recorders {
+            let g = self.device_group(w.id, "weight_recorder")?;
+            let [t, s, tg, wt, r, po] = WEIGHT_DATASETS;
+            self.weight_recorders.push(WeightSets {
+                datasets: [
+                    growing_1d::<f64>(&p, &g, t)?,
+                    growing_1d::<i64>(&p, &g, s)?,
+                    growing_1d::<i64>(&p, &g, tg)?,
+                    growing_1d::<f64>(&p, &g, wt)?,
+                    growing_1d::<i64>(&p, &g, r)?,
+                    growing_1d::<i64>(&p, &g, po)?,
+                ],
+                len: 0,
+                pending: WeightBlock::default(),
+            });
+        }
+        if self.options.connections {
+            let g = self
+                .file
+                .create_group(CONNECTIONS_GROUP)
+                .at(&p, || format!("cannot create group /{CONNECTIONS_GROUP}"))?;
+            self.connections = Some((
+                [
+                    growing_1d::<i64>(&p, &g, "source")?,
+                    growing_1d::<i64>(&p, &g, "target")?,
+                    growing_1d::<f64>(&p, &g, "weight")?,
+                    growing_1d::<f64>(&p, &g, "delay")?,
+                    // Variable-length strings: chunked, not compressed (a filter would only
+                    // see the heap references).
+                    growing_1d_plain::<VarLenUnicode>(&p, &g, "synapse_model")?,
+                ],
+                0,
+            ));
         }
         if self.options.sonata {
             let root = self
@@ -696,6 +837,9 @@ impl Hdf5Sink {
         for (m, sets) in self.multimeters.iter_mut().enumerate() {
             write_samples(&self.path, m, sets)?;
         }
+        for sets in &mut self.weight_recorders {
+            write_weights(&self.path, sets)?;
+        }
         for sets in &mut self.sonata {
             write_sonata(&self.path, sets)?;
         }
@@ -744,6 +888,20 @@ impl Hdf5Sink {
         }
         if sets.pending_times.len() * (n * sets.values.len()).max(1) >= PENDING_VALUES {
             write_samples(&self.path, multimeter, sets)?;
+        }
+        Ok(())
+    }
+
+    fn try_weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), Hdf5Error> {
+        let n = self.weight_recorders.len();
+        let Some(sets) = self.weight_recorders.get_mut(recorder) else {
+            return Err(self.bad_call(format!(
+                "weight recorder {recorder} does not exist (the layout has {n})"
+            )));
+        };
+        sets.pending.extend(block);
+        if sets.pending.len() >= PENDING_VALUES {
+            write_weights(&self.path, sets)?;
         }
         Ok(())
     }
@@ -801,6 +959,10 @@ impl RecordSink for Hdf5Sink {
         Ok(self.try_samples(multimeter, block)?)
     }
 
+    fn weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), SinkError> {
+        Ok(self.try_weights(recorder, block)?)
+    }
+
     fn end_of_slice(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
         Ok(self.try_end_of_slice(simulated_ms)?)
     }
@@ -824,7 +986,8 @@ pub fn check_layout(
         .spike_recorders
         .iter()
         .map(|r| r.id)
-        .chain(layout.multimeters.iter().map(|m| m.id));
+        .chain(layout.multimeters.iter().map(|m| m.id))
+        .chain(layout.weight_recorders.iter().map(|w| w.id));
     for id in ids {
         let name = recorder_name(nodes, id);
         let invalid = |reason| Hdf5Error::InvalidName {
@@ -838,6 +1001,11 @@ pub fn check_layout(
         }
         if name == NODES_GROUP {
             return Err(invalid("the group /nodes holds the node table"));
+        }
+        if options.connections && name == CONNECTIONS_GROUP {
+            return Err(invalid(
+                "the group /connections holds the final connections; rename the device or leave connections off",
+            ));
         }
         if options.sonata && name == SONATA_GROUP {
             return Err(invalid(
@@ -907,6 +1075,25 @@ fn write_spikes(path: &Path, sets: &mut SpikeSets) -> Result<(), Hdf5Error> {
     sets.len += sets.pending_times.len();
     sets.pending_times.clear();
     sets.pending_senders.clear();
+    Ok(())
+}
+
+/// Append a weight recorder's pending events to its datasets.
+fn write_weights(path: &Path, sets: &mut WeightSets) -> Result<(), Hdf5Error> {
+    if sets.pending.is_empty() {
+        return Ok(());
+    }
+    let (from, b) = (sets.len, &sets.pending);
+    let [times, senders, targets, weights, receptors, ports] = &sets.datasets;
+    let ids = |v: &[u32]| v.iter().map(|&x| i64::from(x)).collect::<Vec<i64>>();
+    append_1d(path, times, from, &b.times)?;
+    append_1d(path, senders, from, &ids(&b.senders))?;
+    append_1d(path, targets, from, &ids(&b.targets))?;
+    append_1d(path, weights, from, &b.weights)?;
+    append_1d(path, receptors, from, &b.receptors)?;
+    append_1d(path, ports, from, &b.ports)?;
+    sets.len += b.len();
+    sets.pending = WeightBlock::default();
     Ok(())
 }
 
@@ -1214,6 +1401,9 @@ pub fn read_hdf5(path: &Path) -> Result<Hdf5File, Hdf5Error> {
     recording
         .multimeters
         .sort_by(|a, b| (a.id, &a.name).cmp(&(b.id, &b.name)));
+    recording
+        .weight_recorders
+        .sort_by(|a, b| (a.id, &a.name).cmp(&(b.id, &b.name)));
 
     Ok(Hdf5File {
         info: RunInfo {
@@ -1369,6 +1559,7 @@ fn read_nodes(p: &Path, g: &Group) -> Result<Vec<NodeEntry>, Hdf5Error> {
 enum DeviceKind {
     Spikes,
     Samples,
+    Weights,
 }
 
 fn read_device(
@@ -1414,7 +1605,9 @@ fn read_device(
     let kind = match model.as_deref() {
         Some("spike_recorder") => DeviceKind::Spikes,
         Some("multimeter" | "voltmeter") => DeviceKind::Samples,
+        Some("weight_recorder") => DeviceKind::Weights,
         _ if has_2d => DeviceKind::Samples,
+        _ if WEIGHT_DATASETS.iter().all(|n| find(n).is_some()) => DeviceKind::Weights,
         _ if find("times").is_some() && find("senders").is_some() => DeviceKind::Spikes,
         _ => return Ok(()),
     };
@@ -1439,6 +1632,55 @@ fn read_device(
         .collect::<Result<Vec<i64>, _>>()?;
 
     match kind {
+        DeviceKind::Weights => {
+            let ints = |n: &str| -> Result<Vec<i64>, Hdf5Error> {
+                let ds = need(n)?;
+                expect_rank(p, ds, 1, &format!("{object}/{n}"))?;
+                read_ints(p, ds, &format!("{object}/{n}"))?
+                    .into_iter()
+                    .map(|v| {
+                        i64::try_from(v).map_err(|_| malformed(format!("{n}: {v} is out of range")))
+                    })
+                    .collect()
+            };
+            let (targets, receptors, ports) =
+                (ints("targets")?, ints("receptors")?, ints("ports")?);
+            let weights = read_f64s(p, need("weights")?, 1, &format!("{object}/weights"))?;
+            let lengths = [
+                senders.len(),
+                targets.len(),
+                weights.len(),
+                receptors.len(),
+                ports.len(),
+            ];
+            let shortest = lengths.iter().copied().min().unwrap_or(0);
+            let n = kept(&times, shortest, limit, || {
+                malformed(format!(
+                    "{} times but datasets of lengths {lengths:?}",
+                    times.len()
+                ))
+            })?;
+            if limit.is_none() && lengths.iter().any(|&l| l != n) {
+                return Err(malformed(format!(
+                    "{} times but datasets of lengths {lengths:?}",
+                    times.len()
+                )));
+            }
+            times.truncate(n);
+            let id32 = |v: &[i64]| v[..n].iter().map(|&x| x as u32).collect::<Vec<u32>>();
+            recording.weight_recorders.push(WeightData {
+                name: name.to_string(),
+                id,
+                events: WeightBlock {
+                    times,
+                    senders: id32(&senders),
+                    targets: id32(&targets),
+                    weights: weights[..n].to_vec(),
+                    receptors: receptors[..n].to_vec(),
+                    ports: ports[..n].to_vec(),
+                },
+            });
+        }
         DeviceKind::Spikes => {
             let n = kept(&times, senders.len(), limit, || {
                 malformed(format!(

@@ -12,8 +12,9 @@ mod sonata;
 mod threaded;
 
 pub use hdf5_file::{
-    check_layout, read_hdf5, recorder_name, Hdf5Error, Hdf5File, Hdf5Options, Hdf5Sink, NodeEntry,
-    RunInfo, SonataSpikes, Sorting, DEFAULT_CHECKPOINT_INTERVAL, FORMAT_VERSION,
+    check_layout, read_hdf5, recorder_name, ConnectionTable, Hdf5Error, Hdf5File, Hdf5Options,
+    Hdf5Sink, NodeEntry, RunInfo, SonataSpikes, Sorting, DEFAULT_CHECKPOINT_INTERVAL,
+    FORMAT_VERSION,
 };
 pub use memory::MemorySink;
 pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};
@@ -23,6 +24,7 @@ pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};
 pub struct Recording {
     pub spike_recorders: Vec<SpikeData>,
     pub multimeters: Vec<MultimeterData>,
+    pub weight_recorders: Vec<WeightData>,
 }
 
 impl Recording {
@@ -33,6 +35,19 @@ impl Recording {
     pub fn multimeter(&self, name: &str) -> Option<&MultimeterData> {
         self.multimeters.iter().find(|m| m.name == name)
     }
+
+    pub fn weight_recorder(&self, name: &str) -> Option<&WeightData> {
+        self.weight_recorders.iter().find(|w| w.name == name)
+    }
+}
+
+/// The events of one weight recorder, in the order of
+/// [`WeightBlock`](spindle_core::recording::WeightBlock).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WeightData {
+    pub name: String,
+    pub id: u32,
+    pub events: spindle_core::recording::WeightBlock,
 }
 
 /// The spikes of one spike recorder, sorted by (time, sender).

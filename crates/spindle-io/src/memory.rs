@@ -1,7 +1,7 @@
 //! A sink that keeps every recording in memory (tests, the Python front end).
 
-use crate::{MultimeterData, Recording, SpikeData};
-use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
+use crate::{MultimeterData, Recording, SpikeData, WeightData};
+use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use spindle_core::NodeId;
 
 /// Keeps everything in a [`Recording`]. Recorder names come from `names` (node id → name);
@@ -56,6 +56,15 @@ impl MemorySink {
             };
             self.recording.multimeters.push(data);
         }
+        let known_weights = self.recording.weight_recorders.len();
+        for w in layout.weight_recorders.iter().skip(known_weights) {
+            let data = WeightData {
+                name: self.name_of(w.id),
+                id: w.id.0,
+                events: WeightBlock::default(),
+            };
+            self.recording.weight_recorders.push(data);
+        }
     }
 }
 
@@ -63,6 +72,7 @@ impl RecordSink for MemorySink {
     fn begin(&mut self, layout: &RecordingLayout) -> Result<(), SinkError> {
         self.recording.spike_recorders.clear();
         self.recording.multimeters.clear();
+        self.recording.weight_recorders.clear();
         self.add_recorders(layout, (0, 0));
         Ok(())
     }
@@ -76,6 +86,13 @@ impl RecordSink for MemorySink {
         let s = &mut self.recording.spike_recorders[recorder];
         s.times.extend_from_slice(times);
         s.senders.extend(senders.iter().map(|&x| i64::from(x)));
+        Ok(())
+    }
+
+    fn weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), SinkError> {
+        self.recording.weight_recorders[recorder]
+            .events
+            .extend(block);
         Ok(())
     }
 

@@ -13,7 +13,7 @@
 //! [`ThreadedSink::finish`]) and stops too.
 
 use crossbeam::channel::{bounded, Sender};
-use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
+use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -36,6 +36,10 @@ enum Call {
         n_senders: usize,
         times: Vec<f64>,
         values: Vec<Vec<f64>>,
+    },
+    Weights {
+        recorder: usize,
+        block: WeightBlock,
     },
     EndOfSlice(f64),
     EndOfRun(f64),
@@ -62,6 +66,7 @@ impl Call {
                     values: &values,
                 },
             ),
+            Call::Weights { recorder, block } => sink.weights(recorder, &block),
             Call::EndOfSlice(t) => sink.end_of_slice(t),
             Call::EndOfRun(t) => sink.end_of_run(t),
         }
@@ -233,6 +238,20 @@ impl<S: RecordSink + Send + 'static> RecordSink for ThreadedSink<S> {
                 recorder,
                 times: times.to_vec(),
                 senders: senders.to_vec(),
+            },
+            bytes,
+        );
+        Ok(())
+    }
+
+    fn weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), SinkError> {
+        self.check()?;
+        // Time, sender, target, weight, receptor, port.
+        let bytes = block.len() * (8 + 4 + 4 + 8 + 8 + 8);
+        self.batch.push(
+            Call::Weights {
+                recorder,
+                block: block.clone(),
             },
             bytes,
         );

@@ -38,6 +38,7 @@ fn nodes() -> Vec<NodeEntry> {
 
 fn layout() -> RecordingLayout {
     RecordingLayout {
+        weight_recorders: Vec::new(),
         spike_recorders: vec![SpikeRecorderInfo {
             id: NodeId(4),
             neurons: vec![NodeId(1), NodeId(2), NodeId(3)],

@@ -51,6 +51,7 @@ impl RecordSink for Log {
 
 fn layout() -> RecordingLayout {
     RecordingLayout {
+        weight_recorders: Vec::new(),
         spike_recorders: vec![SpikeRecorderInfo {
             id: NodeId(3),
             neurons: vec![NodeId(1), NodeId(2)],

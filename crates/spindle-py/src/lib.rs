@@ -21,7 +21,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PySequence, PyString};
 use spindle::core::network::NodeKind;
 use spindle::core::params::{Params, Value};
-use spindle::core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError};
+use spindle::core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use spindle::core::rules::NodeSet;
 use spindle::core::NodeId;
 use spindle::registry;
@@ -135,6 +135,13 @@ impl RecordSink for Tee {
         self.file
             .as_mut()
             .map_or(Ok(()), |f| f.samples(multimeter, block))
+    }
+
+    fn weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), SinkError> {
+        self.memory.weights(recorder, block)?;
+        self.file
+            .as_mut()
+            .map_or(Ok(()), |f| f.weights(recorder, block))
     }
 
     fn end_of_run(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
@@ -613,6 +620,25 @@ impl Kernel {
             f64_bytes(py, s.times.iter().copied()),
             i64_bytes(py, s.senders.iter().copied()),
         ))
+    }
+
+    /// (times, senders, targets, weights, receptors, ports) of weight recorder `id` as float64
+    /// and int64 bytes, in the recorder's order; `None` if `id` is not a weight recorder
+    /// known to the recording.
+    #[allow(clippy::type_complexity)]
+    fn weight_events<'py>(&self, py: Python<'py>, id: u32) -> Option<[Bound<'py, PyBytes>; 6]> {
+        let inner = self.inner();
+        let rec = &inner.sink.memory.recording;
+        let w = &rec.weight_recorders.iter().find(|w| w.id == id)?.events;
+        let ids = |v: &[u32]| i64_bytes(py, v.iter().map(|&x| i64::from(x)));
+        Some([
+            f64_bytes(py, w.times.iter().copied()),
+            ids(&w.senders),
+            ids(&w.targets),
+            f64_bytes(py, w.weights.iter().copied()),
+            i64_bytes(py, w.receptors.iter().copied()),
+            i64_bytes(py, w.ports.iter().copied()),
+        ])
     }
 
     /// (times (T), senders (N), [(recordable, T × N row-major values)]) of multimeter `id`;

@@ -13,12 +13,16 @@
 //!   [`static_synapse_hom_w`]; and NEST's `_hpc` names of every model
 //!   ([`registered::HPC_VARIANTS`]).
 //!
-//! `static_synapse` is the kernel's compact store and has no file here. A front end keeps a
+//! `static_synapse` is the kernel's compact store; only with a `weight_recorder` is it a
+//! model of this crate ([`static_synapse`](mod@static_synapse)). Every model takes
+//! `weight_recorder` (NEST's common property, a `weight_recorder` node) with `SetDefaults` or
+//! `CopyModel`. A front end keeps a
 //! [`SynapseCatalog`]: NEST's models and the copies made with `CopyModel`, each with its
 //! defaults (`SetDefaults`), and turns a `syn_spec` into a
 //! [`SynapseSpec`](spindle_core::synapse::SynapseSpec) with [`SynapseCatalog::configure`].
 
 pub mod registered;
+mod static_synapse;
 pub mod static_synapse_hom_w;
 mod stdp;
 pub mod stdp_nn_pre_centered_synapse;
@@ -36,6 +40,8 @@ pub mod vogels_sprekeler_synapse;
 use registered::{registered, HPC_VARIANTS, REGISTERED};
 use spindle_core::params::{ParamError, Params, Value};
 use spindle_core::synapse::{Configured, PlasticModel, SynapseSpec};
+use spindle_core::NodeId;
+use static_synapse::StaticSynapse;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stdp_pl_synapse_hom::{StdpPlParams, StdpPlSynapseHom};
@@ -74,7 +80,7 @@ pub struct SynapseEntry {
     /// The model's own keys with their default values (generic keys excluded).
     pub defaults: Params,
     /// Defaults of the generic keys changed by `SetDefaults`/`CopyModel` (`weight`,
-    /// `delay`, `receptor_type`).
+    /// `delay`, `receptor_type`, and `weight_recorder` as a node id).
     pub generic: Params,
 }
 
@@ -215,6 +221,14 @@ impl SynapseCatalog {
                 generic.insert(key, v);
             }
         }
+        if let Some(v) = d.take("weight_recorder") {
+            match weight_recorder_id(&v)? {
+                Some(id) => generic.insert("weight_recorder", Value::Int(i64::from(id.0))),
+                None => {
+                    generic.take("weight_recorder");
+                }
+            }
+        }
         let mut defaults = entry.defaults.clone();
         for key in d.keys().map(str::to_string).collect::<Vec<_>>() {
             if defaults.contains(&key) {
@@ -267,11 +281,28 @@ impl SynapseCatalog {
         weight: Option<f64>,
     ) -> Result<Option<SynapseSpec>, ParamError> {
         let entry = self.models.get(name).ok_or_else(|| unknown_synapse(name))?;
-        if entry.base == "static_synapse" {
-            return Ok(None);
-        }
+        let recorder = match entry.generic.get("weight_recorder") {
+            Some(Value::Int(id)) => Some(NodeId(*id as u32)),
+            _ => None,
+        };
         let (own, common) = model_keys(entry.base).expect("a known base");
-        if let Some(key) = common.iter().find(|k| syn.contains(k)) {
+        let common_key = common
+            .iter()
+            .chain(&["weight_recorder"])
+            .find(|k| syn.contains(k));
+        if entry.base == "static_synapse" && common_key.is_none() {
+            return Ok(recorder.map(|r| {
+                SynapseSpec::new(Configured {
+                    name: name.to_string(),
+                    model: std::sync::Arc::new(StaticSynapse),
+                    params: (),
+                    state: (),
+                    check: false,
+                    weight_recorder: Some(r),
+                })
+            }));
+        }
+        if let Some(key) = common_key {
             return Err(common_only(key, syn));
         }
         let mut given = Params::new();
@@ -289,7 +320,35 @@ impl SynapseCatalog {
             weight.unwrap_or(1.0),
             check,
         )
-        .map(Some)
+        .map(|spec| Some(with_recorder(spec, recorder)))
+    }
+}
+
+/// The node id a `weight_recorder` value names (an id, or a list of one id, as PyNEST's
+/// `NodeCollection` arrives); an empty list clears it. NEST's `TypeMismatch` otherwise. That
+/// the node is a `weight_recorder` is checked where nodes are known (NEST's `BadProperty`).
+fn weight_recorder_id(v: &Value) -> Result<Option<NodeId>, ParamError> {
+    let bad = || ParamError::Rule {
+        kind: "TypeMismatch",
+        message:
+            "Expected datatype: weight_recorder must be a NodeCollection of one weight_recorder."
+                .into(),
+        given: vec![("weight_recorder".into(), v.to_string())],
+        valid: None,
+    };
+    match v {
+        Value::Int(id) if *id > 0 => Ok(Some(NodeId(*id as u32))),
+        Value::List(l) if l.is_empty() => Ok(None),
+        Value::List(l) if l.len() == 1 => weight_recorder_id(&l[0]),
+        _ => Err(bad()),
+    }
+}
+
+/// `spec` with the model's weight recorder.
+fn with_recorder(spec: SynapseSpec, recorder: Option<NodeId>) -> SynapseSpec {
+    match recorder {
+        None => spec,
+        Some(r) => spec.0.with_weight_recorder(r),
     }
 }
 
@@ -359,5 +418,6 @@ pub(crate) fn finish<M: PlasticModel>(
         params,
         state,
         check,
+        weight_recorder: None,
     }))
 }

@@ -5,7 +5,7 @@ use spindle_core::archive::{Archive, ARCHIVE_SETTABLE};
 use spindle_core::device::StimulusDevice;
 use spindle_core::model::NeuronModel;
 use spindle_core::params::{closest, ParamError, Params};
-use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec};
+use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec, WeightRecorderSpec};
 use spindle_core::TimeGrid;
 
 /// A node model, created from its parameters.
@@ -16,6 +16,7 @@ pub enum NodeModel {
     Stimulus(Box<dyn StimulusDevice>),
     SpikeRecorder(SpikeRecorderSpec),
     Multimeter(MultimeterSpec),
+    WeightRecorder(WeightRecorderSpec),
 }
 
 /// Every model name spindle knows.
@@ -44,6 +45,7 @@ pub fn model_keys(model: &str) -> Option<&'static [&'static str]> {
         .or_else(|| spindle_devices::stimulus_keys(model))
         .or(match model {
             "spike_recorder" => Some(spindle_devices::SPIKE_RECORDER_KEYS),
+            "weight_recorder" => Some(spindle_devices::WEIGHT_RECORDER_KEYS),
             m if spindle_devices::is_sampler(m) => Some(spindle_devices::MULTIMETER_KEYS),
             _ => None,
         })
@@ -95,6 +97,8 @@ pub fn create(
         r.map(NodeModel::Stimulus)
     } else if model == "spike_recorder" {
         spindle_devices::spike_recorder_spec(&mut params, grid).map(NodeModel::SpikeRecorder)
+    } else if model == "weight_recorder" {
+        spindle_devices::weight_recorder_spec(&mut params, grid).map(NodeModel::WeightRecorder)
     } else if model == "voltmeter" {
         spindle_devices::voltmeter_spec(&mut params, grid).map(NodeModel::Multimeter)
     } else {

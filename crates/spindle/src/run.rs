@@ -12,7 +12,7 @@ use spindle_core::params::{closest, invalid, ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
 use spindle_core::rules::{ConnSpec, NodeSet, Rule, SynSpec};
 use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
-use spindle_io::{NodeEntry, RunInfo};
+use spindle_io::{ConnectionTable, NodeEntry, RunInfo};
 use spindle_synapses::SynapseCatalog;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -254,7 +254,7 @@ impl Network {
                     columns: m.record_from.len() + 1,
                     interval: m.interval.max(1),
                 },
-                NodeModel::SpikeRecorder(_) => Footprint::Device,
+                NodeModel::SpikeRecorder(_) | NodeModel::WeightRecorder(_) => Footprint::Device,
             };
             let first = add_node(&mut builder, model, n, at(Some("n")))?;
             if let Some(values) = drawn {
@@ -291,7 +291,7 @@ impl Network {
 
         // Read every [[connect]] entry before connecting anything, so that the memory the
         // connections will take is known before any of them is expanded.
-        synapse_catalog(scenario)?;
+        synapse_catalog(scenario, &by_name)?;
         let mut statements = Vec::with_capacity(scenario.connections.len());
         for (i, c) in scenario.connections.iter().enumerate() {
             statements.push(read_connection(scenario, &by_name, i, c)?);
@@ -392,6 +392,40 @@ impl Network {
             Some(e) if e.count == 1 => e.name.clone(),
             Some(e) => format!("{}[{}]", e.name, id.0 - e.first_id),
             None => id.to_string(),
+        }
+    }
+
+    /// The network's connections as `/connections` holds them (`[output] connections`):
+    /// one row per synapse, recorder connections left out, sorted by (source, target,
+    /// synapse_model), ties in creation order. Weights as `GetConnections` lists them (in
+    /// synapse space), delays in ms. A copy of `static_synapse` without a weight recorder is
+    /// listed as `static_synapse` (the compact store keeps no model name).
+    pub fn connection_table(&self) -> ConnectionTable {
+        let sim = &self.simulation;
+        let grid = sim.grid();
+        let mut rows: Vec<(u32, u32, &str, f64, f64)> = sim
+            .synapses()
+            .into_iter()
+            .filter_map(|r| {
+                let id = r.id?;
+                let syn = r.connection.synapse?;
+                let model = sim.synapse_model(id).unwrap_or("static_synapse");
+                Some((
+                    r.connection.source.0,
+                    r.connection.target.0,
+                    model,
+                    syn.weight,
+                    grid.step_to_ms(syn.delay),
+                ))
+            })
+            .collect();
+        rows.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        ConnectionTable {
+            source: rows.iter().map(|r| r.0).collect(),
+            target: rows.iter().map(|r| r.1).collect(),
+            synapse_model: rows.iter().map(|r| r.2.to_string()).collect(),
+            weight: rows.iter().map(|r| r.3).collect(),
+            delay: rows.iter().map(|r| r.4).collect(),
         }
     }
 
@@ -681,6 +715,7 @@ fn add_node(
         NodeModel::Stimulus(d) => builder.add_stimulus(d),
         NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
         NodeModel::Multimeter(s) => builder.add_multimeter(s),
+        NodeModel::WeightRecorder(s) => builder.add_weight_recorder(s),
     }
     .map_err(|source| Error::Build { at, source })
 }
@@ -739,12 +774,29 @@ fn connect_item(index: usize, c: &ConnectSpec) -> String {
 
 /// The synapse models of a scenario: NEST's, with the `[[synapse_models]]` entries applied
 /// in order (`CopyModel` with `copy_of`, else `SetDefaults`), each checked as NEST checks it.
-fn synapse_catalog(scenario: &Scenario) -> Result<SynapseCatalog, Error> {
+/// A `weight_recorder` names a `[[nodes]]` entry (of one `weight_recorder`).
+fn synapse_catalog(
+    scenario: &Scenario,
+    by_name: &HashMap<&str, (u32, u32)>,
+) -> Result<SynapseCatalog, Error> {
     let mut catalog = SynapseCatalog::default();
     for m in &scenario.synapse_models {
+        let at = || scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name));
+        let mut params = m.params.clone();
+        if let Some(Value::Str(name)) = params.get("weight_recorder").cloned() {
+            let ids = resolve(std::slice::from_ref(&name), by_name, "weight_recorder", &at)?;
+            let first = ids.ranges().first().map_or(0, |r| r.0);
+            if ids.len() != 1 {
+                return Err(Error::invalid(
+                    at(),
+                    format!("weight_recorder = {name:?}: the entry must hold one weight_recorder"),
+                ));
+            }
+            params.insert("weight_recorder", Value::Int(i64::from(first)));
+        }
         let done = match &m.copy_of {
-            Some(old) => catalog.copy_model(old, &m.name, &m.params),
-            None => catalog.set_defaults(&m.name, &m.params),
+            Some(old) => catalog.copy_model(old, &m.name, &params),
+            None => catalog.set_defaults(&m.name, &params),
         };
         done.map_err(|source| Error::Param {
             at: scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name)),
@@ -778,7 +830,7 @@ fn read_connection(
         }
     };
     let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
-    let catalog = synapse_catalog(scenario)?;
+    let catalog = synapse_catalog(scenario, by_name)?;
     let syn = syn_spec(&mut c.syn.clone(), &catalog).map_err(|e| param(e, "syn"))?;
     Ok(ReadConnection {
         pre,
@@ -1082,7 +1134,9 @@ pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<Syn
         catalog.refuse_common_weight(name, syn)?;
         if let Some(entry) = catalog.get(name) {
             for (k, v) in entry.generic.clone().into_map() {
-                if !syn.contains(&k) {
+                // The model's weight recorder is the catalog's (`configure`), not a key of
+                // the connection (where NEST refuses it).
+                if !syn.contains(&k) && k != "weight_recorder" {
                     syn.insert(k, v);
                 }
             }

@@ -156,14 +156,25 @@ pub struct OutputSection {
     /// Also write the SONATA spike groups (`/spikes/<population>`); `--sonata` turns it on too.
     #[serde(default, deserialize_with = "sonata_flag")]
     pub sonata: bool,
+    /// Also write the final connections (`/connections`); `--connections` turns it on too.
+    #[serde(default, deserialize_with = "connections_flag")]
+    pub connections: bool,
 }
 
 /// `sonata` must be a boolean; the message names the key (serde's own does not).
 fn sonata_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    flag(d, "sonata")
+}
+
+fn connections_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    flag(d, "connections")
+}
+
+fn flag<'de, D: serde::Deserializer<'de>>(d: D, key: &str) -> Result<bool, D::Error> {
     match toml::Value::deserialize(d)? {
         toml::Value::Boolean(b) => Ok(b),
         other => Err(serde::de::Error::custom(format!(
-            "sonata = {other}: expected true or false"
+            "{key} = {other}: expected true or false"
         ))),
     }
 }

@@ -100,6 +100,7 @@ impl Session {
             NodeModel::Stimulus(d) => net.add_stimulus(d),
             NodeModel::SpikeRecorder(s) => net.add_spike_recorder(s),
             NodeModel::Multimeter(s) => net.add_multimeter(s),
+            NodeModel::WeightRecorder(s) => net.add_weight_recorder(s),
         }
         .map_err(|source| Error::Build {
             at: at(&item),
@@ -412,6 +413,14 @@ impl Session {
                     .expect("a multimeter");
                 spindle_devices::multimeter_status(spec, &grid)
             }
+            NodeKind::WeightRecorder => {
+                let spec = self
+                    .sim
+                    .network_mut()
+                    .weight_recorder_mut(id)
+                    .expect("a weight recorder");
+                spindle_devices::weight_recorder_status(spec, &grid)
+            }
         })
     }
 
@@ -488,6 +497,13 @@ pub fn set_node_status(
                 .spike_recorder_mut(id)
                 .expect("a recorder");
             spindle_devices::set_spike_recorder_status(spec, &mut dict, &grid).map_err(param)?
+        }
+        NodeKind::WeightRecorder => {
+            let spec = sim
+                .network_mut()
+                .weight_recorder_mut(id)
+                .expect("a weight recorder");
+            spindle_devices::set_weight_recorder_status(spec, &mut dict, &grid).map_err(param)?
         }
         NodeKind::Multimeter => {
             let (spec, targets) = sim.network_mut().multimeter_mut(id).expect("a multimeter");
@@ -743,6 +759,12 @@ fn drawable(sim: &mut Simulation, id: NodeId, key: &str) -> Result<(), ParamErro
             sim.network_mut()
                 .multimeter_mut(id)
                 .map(|(s, _)| spindle_devices::multimeter_status(s, &grid)),
+            true,
+        ),
+        Some(NodeKind::WeightRecorder) => (
+            sim.network_mut()
+                .weight_recorder_mut(id)
+                .map(|s| spindle_devices::weight_recorder_status(s, &grid)),
             true,
         ),
         None => (None, false),

@@ -36,6 +36,25 @@ from . import kernel as _k
 NEST_DEFAULT_SEED = 143202461
 
 _DEFAULTS = json.loads((Path(__file__).parent / "nest_defaults.json").read_text())["models"]
+# NEST 3.10's defaults of the weight_recorder, until nest_defaults.json (generated from NEST
+# by scripts/generate_py_defaults.py) lists it.
+_DEFAULTS.setdefault(
+    "weight_recorder",
+    {
+        "element_type": "recorder",
+        "frozen": False,
+        "label": "",
+        "n_events": 0,
+        "node_uses_wfr": False,
+        "origin": 0.0,
+        "record_to": "memory",
+        "senders": [],
+        "start": 0.0,
+        "stop": 1.7976931348623157e308,
+        "targets": [],
+        "time_in_steps": False,
+    },
+)
 # The multimeter-like recorders (a voltmeter is a multimeter recording V_m by default).
 SAMPLERS = frozenset(_spindle.sampler_models())
 
@@ -190,7 +209,26 @@ class State:
     def synapse_models(self) -> list:
         return sorted(set(self.synapse_defaults) | set(self.plastic))
 
+    def check_weight_recorder(self, params: dict) -> None:
+        """NEST's checks of a synapse model's `weight_recorder` (a NodeCollection of one
+        weight_recorder, or empty), before the engine's catalog sees it as a list of ids."""
+        if "weight_recorder" not in params:
+            return
+        wr = params["weight_recorder"]
+        if not isinstance(wr, list):
+            raise _k.TypeMismatch(
+                f"Expected datatype: Failed to cast 'weight_recorder' from {type(wr).__name__} "
+                "to type std::shared_ptr<nest::NodeCollection>"
+            )
+        if wr and (
+            len(wr) != 1
+            or not 0 < int(wr[0]) < self.next_id
+            or self.entry(int(wr[0])).model != "weight_recorder"
+        ):
+            raise _k.BadProperty("Property weight_recorder must be set to a node of type weight_recorder")
+
     def plastic_call(self, call: tuple) -> None:
+        self.check_weight_recorder(call[3])
         """A CopyModel/SetDefaults of a synapse model with state: checked by the engine's
         catalog (NEST's exceptions), then logged for the kernel."""
         catalog = _static_apart(_spindle.synapse_catalog([*self.synapse_calls, call]), {})
@@ -229,6 +267,10 @@ class State:
             base = _DEFAULTS["static_synapse"]
             d = {k: copy.deepcopy(base[k]) for k in (*SYNAPSE_KEYS, "element_type")}
             d.update(self.plastic[model][1])
+            from ._collections import NodeCollection
+
+            wr = d.get("weight_recorder")
+            d["weight_recorder"] = NodeCollection([wr] if isinstance(wr, int) else [])
             d["synapse_model"] = model
             d["num_connections"] = self.synapse_count(model)
             return d
@@ -317,6 +359,10 @@ class State:
         params = _plain(params or {})
         if old in self.plastic:
             self.plastic_call(("copy", old, new, params))
+            return
+        if old in self.synapse_defaults and "weight_recorder" in params:
+            # A static synapse that records is a model of the engine's catalog.
+            self.plastic_call(("copy", "static_synapse", new, {**self.synapse_defaults[old], **params}))
             return
         if old in self.synapse_defaults:
             self.synapse_defaults[new] = {}
@@ -719,8 +765,11 @@ class State:
         if self.engine is None:
             return 0
         got = self.engine.spikes(node_id)
+        weights = self.engine.weight_events(node_id)
         if got is not None:
             total = len(got[0]) // 8
+        elif weights is not None:
+            total = len(weights[0]) // 8
         else:
             got = self.engine.samples(node_id)
             total = 0
@@ -764,6 +813,20 @@ class State:
             return {
                 "senders": np.frombuffer(senders, np.int64)[start:].copy(),
                 "times": np.frombuffer(times, np.float64)[start:].copy(),
+            }
+        if e.model == "weight_recorder":
+            got = None if self.engine is None else self.engine.weight_events(node_id)
+            names = ("times", "senders", "targets", "weights", "receptors", "ports")
+            if got is None:  # nothing recorded yet
+                return {
+                    n: np.zeros(0) if n in ("times", "weights") else np.zeros(0, np.int64)
+                    for n in names
+                }
+            return {
+                n: np.frombuffer(b, np.float64 if n in ("times", "weights") else np.int64)[
+                    start:
+                ].copy()
+                for n, b in zip(names, got)
             }
         if e.model in SAMPLERS:
             record_from = list(self.kernel().get_status(node_id)["record_from"])
@@ -821,7 +884,12 @@ class State:
             for index, name in enumerate(names):
                 if name in d and name not in status:
                     d[name] = self.state_value(node_id, e, index)
-        if e.model == "spike_recorder" or e.model in SAMPLERS:
+        if e.model == "weight_recorder":
+            from ._collections import NodeCollection
+
+            for key in ("senders", "targets"):
+                d[key] = NodeCollection(d.get(key) or [])
+        if e.model in ("spike_recorder", "weight_recorder") or e.model in SAMPLERS:
             d["events"] = self.events(node_id)
             d["n_events"] = self._event_count(node_id)
             d["time_in_steps"] = node_id in self.in_steps
