@@ -189,7 +189,7 @@ impl Params {
                 .with("t_ref_tot", Value::Float(tot)));
         }
         for (key, t, what) in [("t_ref_abs", abs, "Absolute"), ("t_ref_tot", tot, "Total")] {
-            if TimeGrid::ms_to_tics(t) < 1 {
+            if TimeGrid::ms_to_default_tics(t) < 1 {
                 return Err(bad(&format!(
                     "{what} refractory time must be at least one time step."
                 ))
