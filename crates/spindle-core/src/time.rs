@@ -41,9 +41,9 @@ impl Eq for TimeGrid {}
 /// messages (`KernelException`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeBaseError {
-    /// The resolution is below one tic (or not a positive number).
+    /// The resolution is below one tic.
     BelowOneTic,
-    /// The resolution is not a whole number of tics.
+    /// The resolution is not a whole number of tics (nor a finite number, as in NEST).
     NotTicMultiple,
 }
 
@@ -64,6 +64,9 @@ impl TimeBaseError {
 /// NEST's `is_integer` (libnestutil/numerics.cpp): within two bits of rounding error of a
 /// whole number.
 fn is_integer(n: f64) -> bool {
+    if !n.is_finite() {
+        return false;
+    }
     let mut frac = n.fract();
     if frac > 0.5 {
         frac = 1.0 - frac;
@@ -86,7 +89,7 @@ impl TimeGrid {
     /// one tic and a whole number of tics (NEST's checks, in its order).
     pub fn with_tics_per_ms(tics_per_ms: i64, h: f64) -> Result<TimeGrid, TimeBaseError> {
         let tpm = tics_per_ms as f64;
-        if !(h >= 1.0 / tpm) || !h.is_finite() {
+        if h < 1.0 / tpm {
             return Err(TimeBaseError::BelowOneTic);
         }
         if !is_integer(h * tpm) {
@@ -98,7 +101,7 @@ impl TimeGrid {
     /// NEST's `SetKernelStatus({resolution})` on an existing tic base: the checks of
     /// [`TimeGrid::with_tics_per_ms`] against `ms_per_tic`.
     pub fn with_resolution(&self, h: f64) -> Result<TimeGrid, TimeBaseError> {
-        if !(h >= self.ms_per_tic) || !h.is_finite() {
+        if h < self.ms_per_tic {
             return Err(TimeBaseError::BelowOneTic);
         }
         if !is_integer(h / self.ms_per_tic) {
@@ -298,6 +301,8 @@ mod tests {
         assert_eq!(e(1000, 0.03125), NotTicMultiple);
         assert_eq!(e(0, 0.5), BelowOneTic);
         assert_eq!(e(-10, 0.5), NotTicMultiple);
+        assert_eq!(e(1000, f64::NAN), NotTicMultiple);
+        assert_eq!(e(1000, f64::INFINITY), NotTicMultiple);
         let g = TimeGrid::from_resolution_ms(0.1).unwrap();
         assert_eq!(g.with_resolution(0.0001).unwrap_err(), BelowOneTic);
     }

@@ -99,6 +99,7 @@ CASES = {
     "1/32 ms on 1000 tics": lambda m: m.set(resolution=0.03125),
     "zero tics": lambda m: m.set(tics_per_ms=0, resolution=0.5),
     "zero resolution": lambda m: m.set(resolution=0.0),
+    "NaN resolution": lambda m: m.set(tics_per_ms=1000, resolution=float("nan")),
     "after Create": lambda m: (m.Create("iaf_psc_alpha"), m.set(tics_per_ms=1500, resolution=0.5)),
     "after SetDefaults": lambda m: (
         m.SetDefaults("iaf_psc_alpha", {"C_m": 2.0}),
@@ -136,3 +137,10 @@ def test_same_outcome_as_nest(name, real_nest, nest):
 def test_ms_per_tic_is_read_only(nest):
     with pytest.raises(ValueError, match="readonly"):
         nest.SetKernelStatus({"ms_per_tic": 0.01})
+
+
+def test_an_infinite_resolution_is_refused(nest):
+    # NEST 3.10 accepts it (its is_integer(inf) holds) and makes a grid of no use; spindle
+    # refuses it with NEST's message for a resolution off the tics.
+    with pytest.raises(nest.NESTErrors.KernelException, match="multiple of the tic length"):
+        nest.set(resolution=float("inf"))

@@ -227,6 +227,8 @@ def GetKernelStatus(keys=None):
 
 def _nest_is_integer(n):
     """NEST's `is_integer` (libnestutil/numerics.cpp): within two bits of a whole number."""
+    if not _stdmath.isfinite(n):
+        return False
     frac = _stdmath.fmod(n, 1.0)
     if frac > 0.5:
         frac = 1.0 - frac
@@ -274,7 +276,7 @@ def _set_time_base(s, params):
         below, tics = (res < 1.0 / tpm if tpm else True), res * tpm
     else:
         below, tics = res < 1.0 / s.tics_per_ms, res / (1.0 / s.tics_per_ms)
-    if below or not _stdmath.isfinite(res):
+    if below:
         raise _k.KernelException(
             "Resolution must be greater than or equal to one tic. Value unchanged."
         )
