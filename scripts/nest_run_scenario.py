@@ -10,7 +10,7 @@ unchanged.
 
 How the scenario maps onto NEST
 -------------------------------
-* `[kernel]`: `resolution` (ms, default 0.1), `seed` (default 1, NEST's `rng_seed`) and the
+* `[kernel]`: `resolution` (ms, default 0.1), `tics_per_ms` (NEST's tic base, default 1000), `seed` (default 1, NEST's `rng_seed`) and the
   delay extrema `min_delay`/`max_delay` (set together, as SetKernelStatus). The
   scenario's `threads` key is ignored: NEST's thread count is `--threads` (default 1), because
   NEST's random streams depend on the number of virtual processes and a reference run must not
@@ -69,7 +69,7 @@ DEFAULT_THREADS = 1
 TOP_LEVEL_KEYS = {"kernel", "nodes", "synapse_models", "connect", "simulate", "actions"}
 SYNAPSE_MODEL_KEYS = {"name", "copy_of", "params"}
 ACTION_KEYS = {"simulate", "create", "connect", "set"}
-KERNEL_KEYS = {"resolution", "seed", "threads", "min_delay", "max_delay"}
+KERNEL_KEYS = {"resolution", "tics_per_ms", "seed", "threads", "min_delay", "max_delay"}
 NODE_KEYS = {"name", "model", "n", "params"}
 CONNECT_KEYS = {"pre", "post", "conn", "syn"}
 SIMULATE_KEYS = {"time"}
@@ -122,6 +122,8 @@ class Scenario:
     delay_extrema: tuple[float, float] | None = None
     # `[[synapse_models]]`: (name, copy_of or None, params): CopyModel, else SetDefaults.
     synapse_models: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
+    # `[kernel]` tics_per_ms (NEST's tic base), or None for NEST's default.
+    tics_per_ms: int | None = None
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -147,6 +149,7 @@ def load_scenario(path: Path) -> Scenario:
     _check_keys(kernel, KERNEL_KEYS, "[kernel]")
     resolution = float(kernel.get("resolution", DEFAULT_RESOLUTION_MS))
     seed = int(kernel.get("seed", DEFAULT_SEED))
+    tics_per_ms = int(kernel["tics_per_ms"]) if "tics_per_ms" in kernel else None
 
     nodes: list[NodeEntry] = []
     by_name: dict[str, NodeEntry] = {}
@@ -188,10 +191,10 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError("[simulate]: `time` is required")
     raw_time = simulate["time"]
     chunks = [float(t) for t in (raw_time if isinstance(raw_time, list) else [raw_time])]
-    tics_per_step = _tics(resolution)
+    tics_per_step = _tics(resolution, tics_per_ms)
     for t in chunks:
         # NEST's own rule (nest-semantics.md 1.1): ms -> tics rounded to nearest, then on-grid test.
-        if t < 0 or _tics(t) % tics_per_step != 0:
+        if t < 0 or _tics(t, tics_per_ms) % tics_per_step != 0:
             raise ScenarioError(
                 f"[simulate]: time {t} ms is not a non-negative multiple of the resolution {resolution} ms"
             )
@@ -239,13 +242,14 @@ def load_scenario(path: Path) -> Scenario:
     if "min_delay" in kernel or "max_delay" in kernel:
         extrema = (float(kernel["min_delay"]), float(kernel["max_delay"]))
     return Scenario(
-        resolution, seed, nodes, connects, chunks, by_name, actions, extrema, synapse_models
+        resolution, seed, nodes, connects, chunks, by_name, actions, extrema, synapse_models,
+        tics_per_ms,
     )
 
 
-def _tics(ms: float) -> int:
-    """NEST's ms -> tics conversion (1 tic = 1 µs, rounded to nearest)."""
-    return int(ms * 1000.0 + 0.5)
+def _tics(ms: float, tics_per_ms: int | None = None) -> int:
+    """NEST's ms -> tics conversion (default 1 tic = 1 µs, rounded to nearest)."""
+    return int(ms * float(tics_per_ms or 1000) + 0.5)
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,9 +350,10 @@ def _first(nc: Any) -> int:
 
 def build(nest: Any, scenario: Scenario, threads: int, seed: int) -> None:
     nest.ResetKernel()
-    nest.SetKernelStatus(
-        {"resolution": scenario.resolution, "rng_seed": seed, "local_num_threads": threads}
-    )
+    kernel = {"resolution": scenario.resolution, "rng_seed": seed, "local_num_threads": threads}
+    if scenario.tics_per_ms is not None:
+        kernel["tics_per_ms"] = scenario.tics_per_ms
+    nest.SetKernelStatus(kernel)
     if scenario.delay_extrema is not None:
         nest.SetKernelStatus(
             {"min_delay": scenario.delay_extrema[0], "max_delay": scenario.delay_extrema[1]}

@@ -484,6 +484,18 @@ fn cases() -> Vec<Case> {
             &["[kernel]", "resolution = 0.0", "positive time of at least 0.001 ms"],
         ),
         case(
+            "tics_per_ms_resolution_off_the_tics",
+            format!("[kernel]\nresolution = 0.1002\ntics_per_ms = 1000\n{SIMULATE}"),
+            Some("tics_per_ms"),
+            &["KernelException", "tics_per_ms = 1000, resolution = 0.1002", "Resolution must be a multiple of the tic length"],
+        ),
+        case(
+            "tics_per_ms_resolution_below_a_tic",
+            format!("[kernel]\nresolution = 0.0001\ntics_per_ms = 1024\n{SIMULATE}"),
+            Some("tics_per_ms"),
+            &["tics_per_ms = 1024", "Resolution must be greater than or equal to one tic"],
+        ),
+        case(
             "resolution_negative",
             format!("[kernel]\nresolution = -0.1\n{SIMULATE}"),
             Some("resolution"),

@@ -40,6 +40,8 @@ const CASES: &[(&str, Compare)] = &[
     ("hh_izhikevich_mat_network", Compare::Exact),
     ("devices_deterministic", Compare::Exact),
     ("devices_resolution_001", Compare::Exact),
+    ("tics_per_ms_1024", Compare::Exact),
+    ("tics_per_ms_16384", Compare::Exact),
 ];
 
 fn nest(stem: &str) -> Recording {
@@ -231,4 +233,6 @@ golden!(
     hh_izhikevich_mat_network,
     devices_deterministic,
     devices_resolution_001,
+    tics_per_ms_1024,
+    tics_per_ms_16384,
 );

@@ -120,7 +120,7 @@ fn dt_steps(dt: f64, grid: &TimeGrid) -> Result<Step, ParamError> {
     if !spindle_core::time::representable_ms(dt) {
         return Err(invalid("dt", dt, "dt must be a finite time in ms."));
     }
-    let tics = TimeGrid::ms_to_tics(dt);
+    let tics = grid.ms_to_tics(dt);
     let tps = grid.tics_per_step();
     if tics > 0 && tics % tps == 0 {
         return Ok(tics / tps);
@@ -131,7 +131,7 @@ fn dt_steps(dt: f64, grid: &TimeGrid) -> Result<Step, ParamError> {
         kind: "StepMultipleRequired",
         message: format!(
             "The time property dt = {} ms (= {tics} tics = {steps} {}) of model noise_generator must be a multiple of the resolution {} ms (= {tps} tics = 1 step).",
-            tics as f64 * 0.001,
+            grid.tics_to_ms(tics),
             plural(steps),
             grid.h()
         ),

@@ -140,7 +140,8 @@ impl PulsepacketGenerator {
 
     /// `(Time(Time::ms(p)) − T).get_ms()` for the slice start `t` (steps).
     fn ms_after(&self, p: f64, t: Step) -> f64 {
-        (TimeGrid::ms_to_tics(p) - t * self.grid.tics_per_step()) as f64 * 0.001
+        self.grid
+            .tics_to_ms(self.grid.ms_to_tics(p) - t * self.grid.tics_per_step())
     }
 }
 
@@ -195,7 +196,7 @@ impl StimulusDevice for PulsepacketGenerator {
                 let p = self.pulse_times[self.start];
                 for _ in 0..self.activity {
                     let x = self.sdev * rng::standard_normal(stream) + p;
-                    let tics = TimeGrid::ms_to_tics(x);
+                    let tics = self.grid.ms_to_tics(x);
                     if tics >= t * self.grid.tics_per_step() {
                         self.spikes.push_back(self.grid.tics_to_steps_up(tics));
                     }

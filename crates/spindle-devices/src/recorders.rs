@@ -208,7 +208,7 @@ pub fn set_multimeter_status(
     if let Some(interval_ms) = rest.f64("interval")? {
         let steps = Some(interval_ms)
             .filter(|&t| representable_ms(t))
-            .map(|t| TimeGrid::ms_to_tics(t) / grid.tics_per_step());
+            .map(|t| grid.ms_to_tics(t) / grid.tics_per_step());
         if steps.is_none_or(|s| s < 1) {
             return Err(invalid(
                 "interval",
@@ -228,8 +228,7 @@ pub fn set_multimeter_status(
     }
     if let Some(offset_ms) = rest.f64("offset")? {
         let below_h = offset_ms != 0.0
-            && (!representable_ms(offset_ms)
-                || TimeGrid::ms_to_tics(offset_ms) < grid.tics_per_step());
+            && (!representable_ms(offset_ms) || grid.ms_to_tics(offset_ms) < grid.tics_per_step());
         if below_h {
             return Err(invalid(
                 "offset",

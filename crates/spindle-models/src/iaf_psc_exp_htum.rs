@@ -177,7 +177,7 @@ impl RelativeVoltageParams for Params {
         )?;
         for (key, t, what) in [("t_ref_abs", abs, "Absolute"), ("t_ref_tot", tot, "Total")] {
             require(
-                TimeGrid::ms_to_tics(t) >= 1,
+                TimeGrid::ms_to_default_tics(t) >= 1,
                 &format!("{what} refractory time must be at least one time step."),
                 &[(key, t)],
             )?;

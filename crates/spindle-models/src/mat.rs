@@ -130,7 +130,7 @@ impl MatParams {
             }
             return Err(e);
         }
-        if TimeGrid::ms_to_tics(self.t_ref) < 1 {
+        if TimeGrid::ms_to_default_tics(self.t_ref) < 1 {
             return Err(bad("Total refractory time must be at least one time step.")
                 .with("t_ref", Value::Float(self.t_ref)));
         }

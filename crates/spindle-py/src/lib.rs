@@ -71,13 +71,16 @@ fn model_keys(model: &str) -> Option<Vec<&'static str>> {
 /// dict with `element_type` (`neuron`, `stimulator`, `recorder`), `status` (the model's
 /// parameters and initial state, from the engine) and, for neurons, `recordables`.
 #[pyfunction]
+#[pyo3(signature = (model, params, resolution, tics_per_ms=None))]
 fn model_status<'py>(
     py: Python<'py>,
     model: &str,
     params: &Bound<'_, PyDict>,
     resolution: f64,
+    tics_per_ms: Option<i64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let mut session = Session::new(resolution, 1, Some(1)).map_err(|e| py_error(py, &e))?;
+    let mut session = Session::with_time_base(tics_per_ms, resolution, 1, Some(1))
+        .map_err(|e| py_error(py, &e))?;
     let first = session
         .create(model, 1, to_params(params)?)
         .map_err(|e| py_error(py, &e))?;
@@ -272,9 +275,16 @@ impl Kernel {
 #[pymethods]
 impl Kernel {
     #[new]
-    #[pyo3(signature = (resolution, seed, threads=None))]
-    fn new(py: Python<'_>, resolution: f64, seed: u64, threads: Option<usize>) -> PyResult<Kernel> {
-        let session = Session::new(resolution, seed, threads).map_err(|e| py_error(py, &e))?;
+    #[pyo3(signature = (resolution, seed, threads=None, tics_per_ms=None))]
+    fn new(
+        py: Python<'_>,
+        resolution: f64,
+        seed: u64,
+        threads: Option<usize>,
+        tics_per_ms: Option<i64>,
+    ) -> PyResult<Kernel> {
+        let session = Session::with_time_base(tics_per_ms, resolution, seed, threads)
+            .map_err(|e| py_error(py, &e))?;
         Ok(Kernel {
             inner: Mutex::new(Inner {
                 session,
@@ -547,13 +557,16 @@ impl Kernel {
     /// at `resolution`, for a script that sets them before any node (and so before this
     /// kernel) exists.
     #[staticmethod]
+    #[pyo3(signature = (resolution, min_ms, max_ms, tics_per_ms=None))]
     fn check_delay_extrema(
         py: Python<'_>,
         resolution: f64,
         min_ms: f64,
         max_ms: f64,
+        tics_per_ms: Option<i64>,
     ) -> PyResult<(f64, f64)> {
-        let mut session = Session::new(resolution, 1, Some(1)).map_err(|e| py_error(py, &e))?;
+        let mut session = Session::with_time_base(tics_per_ms, resolution, 1, Some(1))
+            .map_err(|e| py_error(py, &e))?;
         session
             .set_delay_extrema(min_ms, max_ms)
             .map_err(|e| py_error(py, &e))

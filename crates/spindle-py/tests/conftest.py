@@ -1,5 +1,6 @@
-"""Shared fixtures of the Python front end's tests: a fresh kernel per test, the repository
-root, and the `spindle` command-line binary (for the export round trip)."""
+"""Shared fixtures of the Python front end's tests: a fresh kernel per test, NEST 3.10 itself
+(for the live comparisons), the repository root, and the `spindle` command-line binary (for
+the export round trip)."""
 
 import os
 import runpy
@@ -21,6 +22,14 @@ def nest():
     spindle.set_verbosity("M_WARNING")
     yield spindle
     spindle.ResetKernel()
+
+
+@pytest.fixture(scope="session")
+def real_nest():
+    """NEST 3.10's PyNEST, quiet (tests that compare with it are skipped without it)."""
+    nest = pytest.importorskip("nest")
+    nest.set_verbosity("M_ERROR")
+    return nest
 
 
 @pytest.fixture(scope="session")

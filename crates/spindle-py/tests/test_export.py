@@ -153,3 +153,22 @@ def test_an_existing_file_is_kept_unless_overwrite_files(nest, tmp_path):
     nest.ResetKernel()  # closes the file (HDF5 locks a file open for writing)
     with h5py.File(tmp_path / "spindle.h5", "r") as f:
         assert len(times) > 0 and np.array_equal(f["spike_recorder_2/times"][()], times)
+
+
+def test_a_tic_base_round_trips(nest, spindle_bin, tmp_path):
+    # SetKernelStatus({tics_per_ms, resolution}) is written as `[kernel] tics_per_ms`, and
+    # `spindle run` reproduces the spikes on that base.
+    nest.set(tics_per_ms=1024, resolution=0.25)
+    n = nest.Create("iaf_psc_alpha", 2, params={"I_e": 400.0, "t_ref": 1.3})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n[0], n[1], syn_spec={"weight": 900.0, "delay": 1.3})
+    nest.Connect(n, sr)
+    nest.Simulate(80.0)
+    nest.export_scenario(tmp_path / "tics.toml")
+    assert "tics_per_ms = 1024" in (tmp_path / "tics.toml").read_text()
+    ev = sr.events
+    assert len(ev["times"]) > 4
+    f = spindle_run(spindle_bin, tmp_path / "tics.toml", tmp_path / "tics.h5")
+    group = f"spike_recorder_{sr.global_id}"
+    assert np.array_equal(f[group]["times"][()], ev["times"])
+    assert np.array_equal(f[group]["senders"][()], ev["senders"])

@@ -213,13 +213,6 @@ def _sources_targets(m):
     return list(c.sources()), list(c.targets()), type(c.sources()).__name__
 
 
-@pytest.fixture(scope="module")
-def real_nest():
-    nest = pytest.importorskip("nest")
-    nest.set_verbosity("M_ERROR")
-    return nest
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_outcome_as_nest(name, real_nest, nest):
     expected = _outcome(real_nest, CASES[name])

@@ -249,13 +249,6 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def real_nest():
-    nest = pytest.importorskip("nest")
-    nest.set_verbosity("M_ERROR")
-    return nest
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_outcome_as_nest(name, real_nest, nest):
     case = CASES[name]
@@ -303,9 +296,6 @@ def test_get_of_several_plain_keys_reads_them(nest):
 
 
 def test_settings_the_engine_cannot_change_are_refused(nest):
-    nest.tics_per_ms = 1000.0  # the same value is accepted
-    with pytest.raises(nest.NESTErrors.NotImplemented, match="tics_per_ms"):
-        nest.tics_per_ms = 1024.0
     with pytest.raises(nest.NESTErrors.NotImplemented, match="dict_miss_is_error"):
         nest.dict_miss_is_error = False
     with pytest.raises(nest.NESTErrors.TypeMismatch):

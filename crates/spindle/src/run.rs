@@ -122,17 +122,35 @@ impl Network {
         let kernel = &scenario.kernel;
         let kernel_at =
             |key: &str| scenario.at(scenario.line_of_table_key("kernel", key), "[kernel]");
-        let grid = TimeGrid::from_resolution_ms(kernel.resolution)
-            .filter(|g| g.tics_per_step() <= MAX_TICS)
-            .ok_or_else(|| {
-                Error::invalid(
-                    kernel_at("resolution"),
-                    format!(
-                        "resolution = {:?}: the resolution must be a positive time of at least 0.001 ms (it is stored as whole microseconds)",
-                        kernel.resolution,
-                    ),
-                )
-            })?;
+        let grid = match kernel.tics_per_ms {
+            None => TimeGrid::from_resolution_ms(kernel.resolution)
+                .filter(|g| g.h() <= spindle_core::time::MAX_TIME_MS)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        kernel_at("resolution"),
+                        format!(
+                            "resolution = {:?}: the resolution must be a positive time of at least 0.001 ms (it is stored as whole microseconds)",
+                            kernel.resolution,
+                        ),
+                    )
+                })?,
+            Some(tpm) => TimeGrid::with_tics_per_ms(tpm, kernel.resolution)
+                .ok()
+                .filter(|g| g.h() <= spindle_core::time::MAX_TIME_MS)
+                .ok_or_else(|| {
+                    let why = TimeGrid::with_tics_per_ms(tpm, kernel.resolution)
+                        .err()
+                        .map_or("the resolution is too long", |e| e.message());
+                    Error::nest(
+                        kernel_at("tics_per_ms"),
+                        "KernelException",
+                        format!(
+                            "tics_per_ms = {tpm}, resolution = {:?}: {why}",
+                            kernel.resolution
+                        ),
+                    )
+                })?,
+        };
         let threads = match opts.threads.or(kernel.threads) {
             Some(0) => {
                 let at = match opts.threads {
@@ -177,7 +195,7 @@ impl Network {
             };
             chunks.push(steps);
         }
-        if chunks.iter().sum::<Step>() > MAX_TICS / grid.tics_per_step() {
+        if chunks.iter().sum::<Step>() > grid.ms_to_tics(max_ms) / grid.tics_per_step() {
             return Err(Error::invalid(
                 simulate_at(),
                 format!(

@@ -116,6 +116,8 @@ pub struct Kernel {
     /// ms (default 0.1).
     #[serde(default = "default_resolution")]
     pub resolution: f64,
+    /// NEST's tic base (`tics_per_ms`, given together with `resolution`); default 1000.
+    pub tics_per_ms: Option<i64>,
     #[serde(default = "default_seed")]
     pub seed: u64,
     /// Worker threads; default: all cores.
@@ -131,6 +133,7 @@ impl Default for Kernel {
     fn default() -> Kernel {
         Kernel {
             resolution: default_resolution(),
+            tics_per_ms: None,
             seed: default_seed(),
             threads: None,
             min_delay: None,

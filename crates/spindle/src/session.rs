@@ -44,15 +44,30 @@ fn at(item: &str) -> Located {
 }
 
 impl Session {
-    /// An empty network with NEST's kernel settings.
+    /// An empty network with NEST's kernel settings (the default tic base).
     pub fn new(resolution: f64, seed: u64, threads: Option<usize>) -> Result<Session, Error> {
-        let grid = TimeGrid::from_resolution_ms(resolution).ok_or_else(|| {
-            Error::nest(
-                at("kernel"),
-                "BadProperty",
-                format!("resolution = {resolution:?}: the resolution must be a positive time of at least 0.001 ms"),
-            )
-        })?;
+        Session::with_time_base(None, resolution, seed, threads)
+    }
+
+    /// An empty network on the tic base `tics_per_ms` (NEST's kernel key; `None`: the default,
+    /// 1000): NEST's checks and messages (`KernelException`) for a resolution off the tics.
+    pub fn with_time_base(
+        tics_per_ms: Option<i64>,
+        resolution: f64,
+        seed: u64,
+        threads: Option<usize>,
+    ) -> Result<Session, Error> {
+        let grid = match tics_per_ms {
+            None => TimeGrid::from_resolution_ms(resolution).ok_or_else(|| {
+                Error::nest(
+                    at("kernel"),
+                    "BadProperty",
+                    format!("resolution = {resolution:?}: the resolution must be a positive time of at least 0.001 ms"),
+                )
+            })?,
+            Some(tpm) => TimeGrid::with_tics_per_ms(tpm, resolution)
+                .map_err(|e| Error::nest(at("kernel"), "KernelException", e.message()))?,
+        };
         let threads =
             threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let sim = spindle_core::NetworkBuilder::new(grid, seed)

@@ -17,6 +17,7 @@ calls (Create, Connect, SetStatus act on it at any time); it runs on all cores u
 from __future__ import annotations
 
 import atexit
+import math as _stdmath
 import sys
 import types
 import warnings
@@ -105,9 +106,9 @@ def _kernel_status(s):
         "data_prefix": s.data_prefix,
         "overwrite_files": s.overwrite_files,
         "print_time": s.print_time,
-        "ms_per_tic": 0.001,
-        "tics_per_ms": 1000.0,
-        "tics_per_step": int(round(s.resolution * 1000)),
+        "ms_per_tic": 1.0 / s.tics_per_ms,
+        "tics_per_ms": float(s.tics_per_ms),
+        "tics_per_step": s.tics_per_step(),
         "node_models": tuple(s.node_models()),
         "synapse_models": tuple(s.synapse_models()),
         "connection_rules": (
@@ -153,10 +154,7 @@ _TUNING_DEFAULTS = {
 _tuning = [dict(_TUNING_DEFAULTS)]
 
 #: Read-only in spindle, settable in NEST: why spindle cannot.
-_ENGINE_SETTINGS = {
-    "tics_per_ms": "its time base is fixed at 1000 tics per ms",
-    "ms_per_tic": "its time base is fixed at 1000 tics per ms",
-}
+_ENGINE_SETTINGS = {}
 
 #: Set together (NEST's DelayChecker): the user's delay extrema.
 _DELAY_KEYS = ("min_delay", "max_delay")
@@ -179,7 +177,6 @@ _READ_ONLY = (
     "num_processes",
     "mpi_rank",
     "ms_per_tic",
-    "tics_per_ms",
     "tics_per_step",
     "node_models",
     "synapse_models",
@@ -228,6 +225,70 @@ def GetKernelStatus(keys=None):
     return tuple(one(k) for k in keys)
 
 
+def _nest_is_integer(n):
+    """NEST's `is_integer` (libnestutil/numerics.cpp): within two bits of a whole number."""
+    if not _stdmath.isfinite(n):
+        return False
+    frac = _stdmath.fmod(n, 1.0)
+    if frac > 0.5:
+        frac = 1.0 - frac
+    return frac < 4 * n * sys.float_info.epsilon
+
+
+def _set_time_base(s, params):
+    """NEST's SimulationManager::set_status of `tics_per_ms` and `resolution`: only while no
+    node exists, nothing was simulated and no model default was changed; `tics_per_ms` (a
+    whole number) only together with `resolution`; the resolution at least one tic and a
+    whole number of tics (NEST's checks, messages and order)."""
+    import numbers
+
+    tpm = params.get("tics_per_ms")
+    if "tics_per_ms" in params and (
+        isinstance(tpm, bool) or not isinstance(tpm, numbers.Integral)
+    ):
+        kind = {bool: "bool", float: "double", str: "string"}.get(type(tpm), type(tpm).__name__)
+        raise _k.TypeMismatch(
+            f"Expected datatype: Failed to cast 'tics_per_ms' from {kind} to type long"
+        )
+    errors = [
+        why
+        for why, holds in (
+            ("Nodes have already been created", bool(s.entries)),
+            ("Network has been simulated", s.ran),
+            ("Model defaults were modified", s.defaults_modified),
+        )
+        if holds
+    ]
+    if len(errors) == 1:
+        raise _k.KernelException(f"{errors[0]}: time representation cannot be changed.")
+    if errors:
+        raise _k.KernelException(
+            "Time representation unchanged. Error conditions:"
+            + "".join(f" {e}." for e in errors)
+        )
+    if "resolution" not in params:
+        raise _k.KernelException(
+            "Change of tics_per_ms requires simultaneous specification of resolution."
+        )
+    res = float(params["resolution"])
+    if tpm is not None:
+        tpm = int(tpm)
+        below, tics = (res < 1.0 / tpm if tpm else True), res * tpm
+    else:
+        below, tics = res < 1.0 / s.tics_per_ms, res / (1.0 / s.tics_per_ms)
+    if below:
+        raise _k.KernelException(
+            "Resolution must be greater than or equal to one tic. Value unchanged."
+        )
+    if not _nest_is_integer(tics):
+        raise _k.KernelException(
+            "Resolution must be a multiple of the tic length. Value unchanged."
+        )
+    s.set_time_base(s.tics_per_ms if tpm is None else tpm, res)
+    # A kernel made only for settings (no node yet) is made anew at the new grid.
+    s.drop_engine()
+
+
 def SetKernelStatus(params):
     """NEST's SetKernelStatus. `resolution` only before any node exists; `rng_seed` and the
     thread count only before the first Simulate. `data_path` / `data_prefix` ask for an
@@ -260,23 +321,11 @@ def SetKernelStatus(params):
         raise _k.BadProperty("Both min_delay and max_delay have to be specified")
     # NEST sets the resolution before the delay extrema, whatever the order in the dict.
     ordered = sorted(params.items(), key=lambda kv: kv[0] in _DELAY_KEYS)
+    if "tics_per_ms" in params or "resolution" in params:
+        _set_time_base(s, params)
     for key, value in ordered:
-        if key == "resolution":
-            if s.entries:
-                raise _k.KernelException(
-                    "Nodes have already been created: time representation cannot be changed."
-                )
-            if not float(value) > 0:
-                raise _k.BadProperty("The resolution must be greater than zero.")
-            tics = float(value) * 1000.0  # spindle's tic is NEST's default, 1 µs
-            if abs(tics - round(tics)) > 1e-9 * max(1.0, tics):
-                raise _k.KernelException(
-                    "Resolution must be a multiple of the tic length. Value unchanged."
-                )
-            s.recalibrate_delay_extrema(float(value))
-            s.resolution = float(value)
-            # A kernel made only for settings (no node yet) is made anew at the new grid.
-            s.drop_engine()
+        if key in ("resolution", "tics_per_ms"):
+            pass  # set above, before the delay extrema (NEST's order)
         elif key == "min_delay":
             s.set_delay_extrema(float(value), float(params["max_delay"]))
         elif key == "rng_seed":

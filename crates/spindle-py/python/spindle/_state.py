@@ -21,6 +21,7 @@ import bisect
 import contextlib
 import copy
 import json
+import math
 import os
 import re
 import time
@@ -159,6 +160,9 @@ class State:
         # The last step whose multimeter samples `events` shows (see `simulate`).
         self.samples_visible_until = 0
         self.resolution = 0.1
+        self.tics_per_ms = 1000  # NEST's tic base (kernel key `tics_per_ms`)
+        # SetDefaults or CopyModel was called: NEST then refuses to change the time base.
+        self.defaults_modified = False
         self.rng_seed = NEST_DEFAULT_SEED
         self.threads = None  # None: all cores
         self.data_path = ""
@@ -278,6 +282,9 @@ class State:
             base = _DEFAULTS["static_synapse"]
             d = {k: copy.deepcopy(base[k]) for k in (*SYNAPSE_KEYS, "element_type")}
             d.update(copy.deepcopy(self.synapse_defaults[model]))
+            if isinstance(d.get("delay"), (int, float)):
+                # NEST keeps a default delay in steps: it reads back on the grid.
+                d["delay"] = self.delay_steps(float(d["delay"])) * self.ms_per_step()
             d["synapse_model"] = model
             d["num_connections"] = self.synapse_count(model)
             return d
@@ -330,6 +337,7 @@ class State:
         )
 
     def set_defaults(self, model: str, params: dict) -> None:
+        self.defaults_modified = True
         params = _plain(params)
         if model in self.plastic:
             self.plastic_call(("set", model, "", params))
@@ -354,6 +362,7 @@ class State:
             self.model_defaults[model] = merged
 
     def copy_model(self, old: str, new: str, params: dict) -> None:
+        self.defaults_modified = True
         if new in self.copied or new in self.synapse_defaults or new in _spindle.model_names():
             raise _k.NewModelNameExists(f"/{new} is the name of an existing model.")
         params = _plain(params or {})
@@ -378,6 +387,8 @@ class State:
 
     def kernel_table(self, with_threads: bool) -> dict:
         k = {"resolution": float(self.resolution), "seed": int(self.rng_seed)}
+        if self.tics_per_ms != 1000:
+            k["tics_per_ms"] = int(self.tics_per_ms)
         if with_threads and self.threads is not None:
             k["threads"] = int(self.threads)
         if self.delay_extrema is not None:
@@ -387,12 +398,16 @@ class State:
     def node_info(self, model: str, params: dict) -> dict:
         """Check a model's parameters as NEST's Create does: element_type, the model's
         status with these parameters (NEST's GetDefaults) and its recordables."""
-        return _spindle.model_status(model, _plain(params), float(self.resolution))
+        return _spindle.model_status(
+            model, _plain(params), float(self.resolution), self.time_base()
+        )
 
     def kernel(self):
         """The native kernel, made with the kernel settings at the first node."""
         if self.engine is None:
-            engine = _spindle.Kernel(float(self.resolution), int(self.rng_seed), self.threads)
+            engine = _spindle.Kernel(
+                float(self.resolution), int(self.rng_seed), self.threads, self.time_base()
+            )
             if self.delay_extrema is not None:
                 engine.set_delay_extrema(*self.delay_extrema)
             self.engine = engine
@@ -406,33 +421,52 @@ class State:
             got = self.engine.set_delay_extrema(float(min_ms), float(max_ms))
         else:
             got = _spindle.Kernel.check_delay_extrema(
-                float(self.resolution), float(min_ms), float(max_ms)
+                float(self.resolution), float(min_ms), float(max_ms), self.time_base()
             )
         self.delay_extrema = tuple(got)
 
-    def recalibrate_delay_extrema(self, resolution: float) -> None:
-        """A new resolution moves user-set extrema onto the new grid as NEST's DelayChecker
-        does (from the old tics: min_delay down, max_delay up); BadDelay if min_delay falls
-        below one step."""
-        if self.delay_extrema is None:
-            return
-        tps = int(round(resolution * 1000))
-        lo, hi = (int(round(v * 1000)) for v in self.delay_extrema)
-        lo_steps, hi_steps = lo // tps, -(-hi // tps)
-        if lo_steps < 1:
-            raise _k.BadDelay(
-                f"Delay value {lo_steps * tps * 0.001:g} is invalid: min_delay must be greater "
-                "than or equal to resolution."
+    def time_base(self):
+        """`tics_per_ms` for the engine: None for NEST's default (1000)."""
+        return None if self.tics_per_ms == 1000 else int(self.tics_per_ms)
+
+    def tics_per_step(self) -> int:
+        return int(math.floor(self.tics_per_ms * self.resolution + 0.5))
+
+    def ms_per_step(self) -> float:
+        """NEST's `MS_PER_STEP` (`tics_per_step / tics_per_ms`), by which delays convert."""
+        return self.tics_per_step() / self.tics_per_ms
+
+    def delay_steps(self, delay: float) -> int:
+        """NEST's `delay_ms_to_steps`: a delay rounded to the nearest step."""
+        return int(np.floor(delay * (1.0 / self.ms_per_step()) + 0.5))
+
+    def set_time_base(self, tics_per_ms: int, resolution: float) -> None:
+        """NEST's `Time::set_resolution(tics_per_ms, resolution)` (checked by the caller):
+        the resolution as NEST reports it (`ms_per_tic · tics_per_step`), and user-set delay
+        extrema set again on the new grid, as NEST's DelayChecker does (min_delay down,
+        max_delay up; BadDelay if min_delay falls below one step)."""
+        tps = int(math.floor(tics_per_ms * resolution + 0.5))
+        new_resolution = (1.0 / tics_per_ms) * tps
+        if self.delay_extrema is not None:
+            lo, hi = self.delay_extrema
+            self.delay_extrema = tuple(
+                _spindle.Kernel.check_delay_extrema(
+                    new_resolution,
+                    float(lo),
+                    float(hi),
+                    None if tics_per_ms == 1000 else int(tics_per_ms),
+                )
             )
-        self.delay_extrema = (lo_steps * tps * 0.001, hi_steps * tps * 0.001)
+        self.tics_per_ms = int(tics_per_ms)
+        self.resolution = new_resolution
 
     def check_user_delay(self, delay: float) -> None:
         """A synapse model's default delay against user-set extrema, as NEST's SetDefaults
         and CopyModel check it (BadDelay). Connections are checked by the engine."""
         if self.delay_extrema is None:
             return
+        steps = self.delay_steps(delay)
         h = float(self.resolution)
-        steps = int(np.floor(delay * (1.0 / h) + 0.5))
         lo, hi = (int(round(v / h)) for v in self.delay_extrema)
         if lo <= steps <= hi:
             return
