@@ -863,9 +863,18 @@ impl NetworkBuilder {
                     .map_err(|e| self.reject_param(s, t, e))?;
             }
         }
-        // Check the receptors against every target population once.
+        // Check the receptors against every target population once (the sources are
+        // targets too where the statement connects both ways).
         let (typical, may_be_negative) = statement.weight_extent();
-        for p in post_pops.unwrap_or_default() {
+        let mut target_pops = post_pops.unwrap_or_default();
+        if statement.conn.make_symmetric {
+            for p in pre_pops.unwrap_or_default() {
+                if !target_pops.contains(&p) {
+                    target_pops.push(p);
+                }
+            }
+        }
+        for p in target_pops {
             for receptor in statement.receptors() {
                 let model = &self.populations[p].model;
                 let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));

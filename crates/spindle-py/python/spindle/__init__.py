@@ -117,6 +117,8 @@ def _kernel_status(s):
             "fixed_total_number",
             "one_to_one",
             "pairwise_bernoulli",
+            "pairwise_poisson",
+            "symmetric_pairwise_bernoulli",
         ),
         "verbosity": _verbosity[0],
         "local_spike_counter": engine.spike_count() if engine is not None else 0,
@@ -486,7 +488,8 @@ def _connect_nodes(pre, post, conn_spec):
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect `pre` to `post` (NEST's Connect): conn_spec a rule name or dict (all_to_all,
-    one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli),
+    one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli,
+    pairwise_poisson, symmetric_pairwise_bernoulli; make_symmetric with one_to_one),
     syn_spec a static_synapse dict (weight, delay, receptor_type; a number or a
     spindle.random distribution each)."""
     pre, post = _connect_nodes(pre, post, conn_spec)

@@ -1,0 +1,132 @@
+"""The connection rules `symmetric_pairwise_bernoulli` and `pairwise_poisson`, and
+`make_symmetric`.
+
+Contract: what NEST 3.10 refuses (autapses or no multapses for the symmetric rule, a
+`make_symmetric` other than true for it, `make_symmetric` with a rule other than one_to_one,
+random parameters with `make_symmetric`, a negative `pairwise_avg_num_conns`, no multapses for
+pairwise_poisson) spindle refuses with the same exception class, and what it makes for a
+deterministic statement (one_to_one with `make_symmetric`) is NEST's list of connections. The
+expectations are not written down: each case runs live on NEST 3.10 and on spindle (skipped
+where NEST is not importable). The random rules draw from spindle's keyed streams, so their
+connections are another realisation than NEST's: they are checked against the closed forms of
+their statistics (NEST's own `connect/test_connect_*` files check the degree distributions),
+for symmetry, and for being the same with any thread count.
+"""
+
+import numpy as np
+import pytest
+from test_kernel_keys import _outcome
+
+SYM = {
+    "rule": "symmetric_pairwise_bernoulli",
+    "p": 0.3,
+    "allow_autapses": False,
+    "allow_multapses": True,
+    "make_symmetric": True,
+}
+
+
+def _connect(m, conn, syn=None, n=5):
+    a, b = m.Create("iaf_psc_alpha", n), m.Create("iaf_psc_alpha", n)
+    m.Connect(a, b, conn, syn or {})
+    c = m.GetConnections()
+    return sorted(zip(c.get("source"), c.get("target"), c.get("weight"), c.get("delay")))
+
+
+CASES = {
+    "symmetric with autapses": lambda m: _connect(m, {**SYM, "allow_autapses": True}),
+    "symmetric without multapses": lambda m: _connect(m, {**SYM, "allow_multapses": False}),
+    "symmetric without make_symmetric": lambda m: _connect(m, {**SYM, "make_symmetric": False}),
+    "symmetric with p = 1": lambda m: _connect(m, {**SYM, "p": 1.0}),
+    "symmetric with p < 0": lambda m: _connect(m, {**SYM, "p": -0.1}),
+    "symmetric with a random weight": lambda m: _connect(
+        m, SYM, {"weight": m.random.uniform(1.0, 2.0)}
+    ),
+    "all_to_all make_symmetric": lambda m: _connect(m, {"rule": "all_to_all", "make_symmetric": True}),
+    "fixed_indegree make_symmetric": lambda m: _connect(
+        m, {"rule": "fixed_indegree", "indegree": 2, "make_symmetric": True}
+    ),
+    "pairwise_bernoulli make_symmetric": lambda m: _connect(
+        m, {"rule": "pairwise_bernoulli", "p": 0.5, "make_symmetric": True}
+    ),
+    "one_to_one make_symmetric": lambda m: _connect(
+        m, {"rule": "one_to_one", "make_symmetric": True}, {"weight": 2.5, "delay": 1.5}
+    ),
+    "one_to_one make_symmetric with arrays": lambda m: _connect(
+        m,
+        {"rule": "one_to_one", "make_symmetric": True},
+        {"weight": [1.0, 2.0, 3.0, 4.0, 5.0], "delay": [1.0, 1.5, 2.0, 2.5, 3.0]},
+    ),
+    "one_to_one make_symmetric random delay": lambda m: _connect(
+        m, {"rule": "one_to_one", "make_symmetric": True}, {"delay": m.random.uniform(1.0, 2.0)}
+    ),
+    "one_to_one make_symmetric random stdp alpha": lambda m: _connect(
+        m,
+        {"rule": "one_to_one", "make_symmetric": True},
+        {"synapse_model": "stdp_synapse", "alpha": m.random.uniform()},
+    ),
+    "pairwise_poisson negative mean": lambda m: _connect(
+        m, {"rule": "pairwise_poisson", "pairwise_avg_num_conns": -1.0}
+    ),
+    "pairwise_poisson without multapses": lambda m: _connect(
+        m, {"rule": "pairwise_poisson", "pairwise_avg_num_conns": 1.0, "allow_multapses": False}
+    ),
+    "pairwise_poisson zero mean": lambda m: _connect(
+        m, {"rule": "pairwise_poisson", "pairwise_avg_num_conns": 0.0}
+    ),
+    "connection_rules": lambda m: sorted(m.connection_rules),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_same_outcome_as_nest(nest, name):
+    nest_sim = pytest.importorskip("nest")
+    assert _outcome(nest, CASES[name]) == _outcome(nest_sim, CASES[name])
+
+
+def _matrix(nest, pre, post):
+    c = nest.GetConnections(pre, post)
+    m = np.zeros((len(pre), len(post)), int)
+    for s, t in zip(c.get("source"), c.get("target")):
+        m[s - pre[0].global_id, t - post[0].global_id] += 1
+    return m
+
+
+def test_symmetric_pairwise_bernoulli_is_symmetric_and_binomial(nest):
+    n, p = 100, 0.3
+    pop = nest.Create("iaf_psc_alpha", n)
+    nest.Connect(pop, pop, SYM | {"p": p})
+    m = _matrix(nest, pop, pop)
+    assert np.array_equal(m, m.T)
+    assert not np.diag(m).any()
+    assert m.max() <= 2
+    # Each target draws Binomial(n, p) distinct sources; each pair is connected both ways.
+    mean, var = 2 * n * n * p, 4 * n * n * p * (1 - p)
+    assert abs(m.sum() - mean) < 4 * np.sqrt(var)
+
+
+def test_pairwise_poisson_mean_count_per_pair(nest):
+    n, mean = 80, 0.7
+    a, b = nest.Create("iaf_psc_alpha", n), nest.Create("iaf_psc_alpha", n)
+    nest.Connect(a, b, {"rule": "pairwise_poisson", "pairwise_avg_num_conns": mean})
+    m = _matrix(nest, a, b)
+    # A sum of n² Poisson counts is Poisson(n² mean); a pair's count has variance = mean.
+    assert abs(m.sum() - n * n * mean) < 4 * np.sqrt(n * n * mean)
+    assert abs(m.var() - mean) < 0.1
+
+
+@pytest.mark.parametrize(
+    "conn",
+    [SYM, {"rule": "pairwise_poisson", "pairwise_avg_num_conns": 0.5, "allow_autapses": False}],
+)
+def test_the_same_connections_for_any_thread_count(nest, conn):
+    found = []
+    for threads in (1, 3):
+        nest.ResetKernel()
+        nest.local_num_threads = threads
+        pop = nest.Create("iaf_psc_alpha", 40)
+        nest.Connect(pop, pop, conn)
+        c = nest.GetConnections()
+        found.append(sorted(zip(c.get("source"), c.get("target"))))
+    assert found[0] == found[1]
+    assert all(s != t for s, t in found[0])
