@@ -12,7 +12,7 @@ use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
 use crate::params::ParamError;
 use crate::recording::{MultimeterSpec, SpikeRecorderSpec};
-use crate::rules::{check_statement, ConnSpec, NodeSet, RuleStatement, SynArrays, SynSpec};
+use crate::rules::{check_statement, ConnSpec, NodeSet, Rule, RuleStatement, SynArrays, SynSpec};
 use crate::simulation::Simulation;
 use crate::synapse::SynapseSpec;
 use crate::time::{Step, TimeGrid};
@@ -838,6 +838,21 @@ impl NetworkBuilder {
                     pairs.push((s, t, w, d, k))
                 })
                 .map_err(|e| rejection(e.reason))?;
+            // NEST's rules other than all_to_all and one_to_one reach a target through its
+            // proxies, which devices (recorders) do not have.
+            let needs_proxies = !matches!(statement.conn.rule, Rule::AllToAll | Rule::OneToOne);
+            if let Some(&(s, t, ..)) = pairs.iter().find(|&&(_, t, ..)| {
+                needs_proxies && !matches!(self.role(NodeId(t)), Some(Role::Neurons(_)))
+            }) {
+                return Err(self.reject(
+                    NodeId(s),
+                    NodeId(t),
+                    Rejection::new(
+                        "IllegalConnection",
+                        "Cannot use this rule to connect to nodes without proxies (usually devices).",
+                    ),
+                ));
+            }
             for (s, t, weight, delay, k) in pairs {
                 self.connect_with(
                     NodeId(s),

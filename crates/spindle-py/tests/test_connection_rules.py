@@ -1,5 +1,5 @@
-"""The connection rules `symmetric_pairwise_bernoulli` and `pairwise_poisson`, and
-`make_symmetric`.
+"""The connection rules `symmetric_pairwise_bernoulli` and `pairwise_poisson`, `make_symmetric`,
+the rules that cannot reach a recorder and a stimulating device's single synapse model.
 
 Contract: what NEST 3.10 refuses (autapses or no multapses for the symmetric rule, a
 `make_symmetric` other than true for it, `make_symmetric` with a rule other than one_to_one,
@@ -75,7 +75,34 @@ CASES = {
         m, {"rule": "pairwise_poisson", "pairwise_avg_num_conns": 0.0}
     ),
     "connection_rules": lambda m: sorted(m.connection_rules),
+    # A random rule cannot reach a recorder (it has no proxies); all_to_all can.
+    "fixed_indegree into a spike_recorder": lambda m: _to_recorder(
+        m, {"rule": "fixed_indegree", "indegree": 1}
+    ),
+    "pairwise_bernoulli into a spike_recorder": lambda m: _to_recorder(
+        m, {"rule": "pairwise_bernoulli", "p": 1.0}
+    ),
+    "pairwise_bernoulli p = 0 into a spike_recorder": lambda m: _to_recorder(
+        m, {"rule": "pairwise_bernoulli", "p": 0.0}
+    ),
+    "all_to_all into a spike_recorder": lambda m: _to_recorder(m, {"rule": "all_to_all"}),
+    # A stimulating device sends through one synapse model only.
+    "generator with static_synapse twice": lambda m: _two_models(m, "static_synapse"),
+    "generator with a copy of static_synapse": lambda m: _two_models(m, "copy_syn"),
 }
+
+
+def _to_recorder(m, conn):
+    m.Connect(m.Create("iaf_psc_alpha"), m.Create("spike_recorder", 2), conn)
+    return m.num_connections
+
+
+def _two_models(m, second):
+    m.CopyModel("static_synapse", "copy_syn")
+    g, n = m.Create("poisson_generator"), m.Create("iaf_psc_alpha", 2)
+    m.Connect(g, n[0], syn_spec="static_synapse")
+    m.Connect(g, n[1], syn_spec=second)
+    return m.num_connections
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -169,6 +169,8 @@ class State:
         self.synapse_models_used: set[str] = set()
         # Calls export_scenario cannot write yet (per-connection arrays, synapse changes).
         self.synapse_changes: set[str] = set()
+        # The synapse model each stimulating device sends through (NEST allows one).
+        self.device_synapse: dict[int, str] = {}
 
     # ---- models ---------------------------------------------------------------------------
 
@@ -558,13 +560,35 @@ class State:
         conn = normalise_conn(conn_spec)
         syn = self.normalise_syn(syn_spec, conn, len(pre), len(post))
         c = Connection(ranges(pre), ranges(post), conn, syn)
+        devices = self.stimulators(c.pre)
+        model = syn_spec if isinstance(syn_spec, str) else (syn_spec or {}).get("synapse_model")
+        model = model or "static_synapse"
+        for d in devices:
+            if self.device_synapse.get(d, model) != model:
+                raise _k.IllegalConnection(
+                    "All outgoing connections from a device must use the same synapse type."
+                )
         self.send_catalog(self.kernel())
         for w in self.kernel().connect(c.pre, c.post, conn, syn):
             self.warn(w)
+        self.device_synapse.update(dict.fromkeys(devices, model))
         if self.ran or self.actions:
             self.note_live_change("connect", c)
         else:
             self.connections.append(c)
+
+    def stimulators(self, id_ranges) -> list:
+        """The ids of stimulating devices among `id_ranges` ((first, count) pairs)."""
+        out = []
+        for first, count in id_ranges:
+            i, end = first, first + count
+            while i < end:
+                e = self.entry(i)
+                stop = min(e.end(), end)
+                if e.info.get("element_type") == "stimulator":
+                    out.extend(range(i, stop))
+                i = stop
+        return out
 
     def normalise_syn(self, syn_spec, conn=None, n_pre=0, n_post=0) -> dict:
         if syn_spec is None:
