@@ -245,12 +245,12 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), Rejecti
         }
         Rule::FixedIndegree(k) if !s.conn.allow_multapses && k > n_pre => {
             return Err(refuse(format!(
-                "indegree = {k}: larger than the {n_pre} sources while allow_multapses = false"
+                "indegree = {k}: Indegree cannot be larger than population size ({n_pre} sources, allow_multapses = false)."
             )))
         }
         Rule::FixedOutdegree(k) if !s.conn.allow_multapses && k > n_post => {
             return Err(refuse(format!(
-                "outdegree = {k}: larger than the {n_post} targets while allow_multapses = false"
+                "outdegree = {k}: Outdegree cannot be larger than population size ({n_post} targets, allow_multapses = false)."
             )))
         }
         Rule::FixedIndegree(k) if k > 0 && n_pre == 0 => {

@@ -157,3 +157,20 @@ def test_the_same_connections_for_any_thread_count(nest, conn):
         found.append(sorted(zip(c.get("source"), c.get("target"))))
     assert found[0] == found[1]
     assert all(s != t for s, t in found[0])
+
+
+@pytest.mark.parametrize(
+    "conn, word",
+    [
+        ({"rule": "fixed_indegree", "indegree": 4, "allow_multapses": False}, "Indegree"),
+        ({"rule": "fixed_outdegree", "outdegree": 4, "allow_multapses": False}, "Outdegree"),
+    ],
+)
+def test_impossible_degrees_are_refused_with_nests_words(nest, conn, word):
+    """NEST's message names the degree (its regression test ticket 451 matches on it)."""
+    nest_sim = pytest.importorskip("nest")
+    for m in (nest, nest_sim):
+        m.ResetKernel()
+        a, b = m.Create("iaf_psc_alpha", 3), m.Create("iaf_psc_alpha", 3)
+        with pytest.raises(m.NESTErrors.BadProperty, match=word):
+            m.Connect(a, b, conn)

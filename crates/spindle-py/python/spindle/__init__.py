@@ -139,8 +139,7 @@ def _kernel_status(s):
     return status
 
 
-#: NEST's limit on the number of synapse models (its synapse ids have 9 bits).
-_MAX_SYN_MODELS = 511
+_MAX_SYN_MODELS = _state.MAX_SYN_MODELS
 
 #: Kernel attributes that tune only how NEST stores and communicates spikes and connections
 #: (or, `use_wfr` and the `wfr_*` keys, how it iterates gap-junction and rate models, which

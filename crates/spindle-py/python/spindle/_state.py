@@ -34,6 +34,8 @@ from . import kernel as _k
 
 #: NEST's default `rng_seed`.
 NEST_DEFAULT_SEED = 143202461
+#: NEST's limit on the number of synapse models (its synapse ids have 9 bits).
+MAX_SYN_MODELS = 511
 
 _DEFAULTS = json.loads((Path(__file__).parent / "nest_defaults.json").read_text())["models"]
 # The multimeter-like recorders (a voltmeter is a multimeter recording V_m by default).
@@ -43,7 +45,15 @@ SYNAPSE_MODELS = ("static_synapse",)
 SYNAPSE_KEYS = ("weight", "delay", "receptor_type")
 
 #: Keys every node's status has besides its model's parameters.
-INFO_KEYS = ("element_type", "global_id", "model", "local", "recordables")
+INFO_KEYS = (
+    "element_type",
+    "global_id",
+    "model",
+    "local",
+    "recordables",
+    "frozen",
+    "node_uses_wfr",
+)
 
 #: NEST's errors of setting a node, which NEST prefixes with the node ("Setting status of a
 #: 'iaf_psc_alpha' with node ID 5: …").
@@ -309,6 +319,13 @@ class State:
         if new in self.copied or new in self.synapse_defaults or new in _spindle.model_names():
             raise _k.NewModelNameExists(f"/{new} is the name of an existing model.")
         params = _plain(params or {})
+        if (old in self.plastic or old in self.synapse_defaults) and len(
+            self.synapse_models()
+        ) >= MAX_SYN_MODELS:
+            raise _k.KernelException(
+                "Synapse model count exceeded: CopyModel cannot generate another synapse. "
+                f"Maximal synapse model count of {MAX_SYN_MODELS} exceeded."
+            )
         if old in self.plastic:
             self.plastic_call(("copy", old, new, params))
             return
@@ -433,7 +450,7 @@ class State:
             raise _k.BadProperty(f"Create: n must be a positive integer, got {n!r}")
         n = int(n)
         kernel = self.kernel()
-        common, columns, dicts = per_node_params(base, n, params)
+        common, columns, dicts = per_node_params(base, n, _without_frozen(base, params))
         element = _DEFAULTS[base].get("element_type")
         first = self.next_id
         # The nodes are made with the values common to all; values per node (columns, NEST
@@ -505,6 +522,8 @@ class State:
         forgets its events so far, also between Simulate calls."""
         node_ids = list(node_ids)
         kernel = self.kernel()
+        model = self.entry(node_ids[0]).model if node_ids else ""
+        params_per_node = _without_frozen(model, params_per_node)
         if not isinstance(params_per_node, dict):
             dicts = [_values(p) for p in params_per_node]
             keys = set(dicts[0]) if dicts else set()
@@ -828,6 +847,8 @@ class State:
         threads, locals_ = self.placement([node_id])
         d["thread"] = d["vp"] = threads[0]
         d["thread_local_id"] = locals_[0]
+        d["frozen"] = False  # spindle cannot freeze nodes (see _without_frozen)
+        d["node_uses_wfr"] = False  # no spindle model iterates by waveform relaxation
         if e.info["element_type"] == "neuron":
             names = list(e.info["recordables"])
             d["recordables"] = names
@@ -917,6 +938,25 @@ def syn_array(key, value, conn, n_pre, n_post) -> list:
     if key == "receptor_type":
         return [int(x) for x in value.ravel()]
     return [float(x) for x in value.ravel()]
+
+
+def _without_frozen(model: str, params):
+    """`params` (a dict, a list of dicts or None) without NEST's `frozen`, which spindle
+    accepts as False only: a frozen node would skip its updates, which spindle's models,
+    advanced a population at a time, cannot do yet. NEST itself refuses to freeze a
+    multimeter."""
+    dicts = params if isinstance(params, (list, tuple)) else [params]
+    if not any(isinstance(p, dict) and "frozen" in p for p in dicts):
+        return params
+    for p in dicts:
+        if isinstance(p, dict) and bool(np.any(p.get("frozen", False))):
+            if model in SAMPLERS:
+                raise _k.BadProperty(f"{model} cannot be frozen.")
+            raise _k.NotImplemented(f"spindle cannot freeze nodes (frozen = True for a {model})")
+    strip = lambda p: {k: v for k, v in p.items() if k != "frozen"}  # noqa: E731
+    if isinstance(params, dict):
+        return strip(params)
+    return [strip(p) if isinstance(p, dict) else p for p in params]
 
 
 def normalise_conn(conn_spec) -> dict:

@@ -1,5 +1,6 @@
 """The kernel keys `rng_types` / `rng_type` and the waveform-relaxation keys `use_wfr`,
-`wfr_comm_interval`, `wfr_tol`, `wfr_max_iterations`, `wfr_interpolation_order`.
+`wfr_comm_interval`, `wfr_tol`, `wfr_max_iterations`, `wfr_interpolation_order`; the node
+keys `frozen` and `node_uses_wfr`; NEST's limit on the number of synapse models.
 
 Contract: reading, setting and refusing these keys gives on spindle what it gives on NEST 3.10
 (the value, or an exception of the same class), in the order NEST applies a SetKernelStatus
@@ -7,7 +8,8 @@ dict (resolution, then use_wfr, then wfr_comm_interval). The expectations are no
 down: each case runs live on NEST 3.10 and on spindle (skipped where NEST is not importable).
 spindle keeps these values only for GetKernelStatus: it has no gap-junction or rate models to
 iterate, and draws from its own keyed ChaCha8 streams whatever `rng_type` names (a departure,
-see docs/python.md), which the last test checks on its own.
+see docs/python.md), which the last test checks on its own. spindle cannot freeze a node:
+`frozen = True` raises NotImplemented where NEST would freeze it (checked on its own too).
 """
 
 import pytest
@@ -53,6 +55,18 @@ CASES = {
     "max_iterations zero": lambda m: _set(m, wfr_max_iterations=0),
     "interpolation order 1": lambda m: _set(m, wfr_interpolation_order=1),
     "interpolation order 2": lambda m: _set(m, wfr_interpolation_order=2),
+    "node keys": lambda m: [
+        {k: m.Create(model).get(k) for k in ("frozen", "node_uses_wfr")}
+        for model in ("iaf_psc_alpha", "multimeter", "poisson_generator", "spike_recorder")
+    ],
+    "frozen defaults": lambda m: m.GetDefaults("iaf_psc_alpha", "frozen"),
+    "thaw a neuron": lambda m: m.Create("iaf_psc_alpha", 2).set(frozen=False),
+    "create a thawed multimeter": lambda m: m.Create("multimeter", params={"frozen": False}).frozen,
+    "freeze a multimeter": lambda m: m.Create("multimeter", params={"frozen": True}),
+    "synapse model limit": lambda m: [
+        m.CopyModel("static_synapse", f"syn_{i}")
+        for i in range(m.max_num_syn_models - len(m.synapse_models) + 1)
+    ],
 }
 
 
@@ -70,3 +84,10 @@ def test_rng_type_names_but_does_not_change_spindles_streams(nest):
         nodes = nest.Create("iaf_psc_alpha", 5, {"V_m": nest.random.uniform(-70.0, -60.0)})
         drawn.append(list(nodes.V_m))
     assert all(d == drawn[0] for d in drawn)
+
+
+def test_freezing_a_node_is_refused_as_not_implemented(nest):
+    n = nest.Create("iaf_psc_alpha")
+    with pytest.raises(nest.NESTErrors.NotImplemented, match="freeze"):
+        n.frozen = True
+    assert n.frozen is False
