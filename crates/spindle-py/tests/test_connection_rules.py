@@ -174,3 +174,18 @@ def test_impossible_degrees_are_refused_with_nests_words(nest, conn, word):
         a, b = m.Create("iaf_psc_alpha", 3), m.Create("iaf_psc_alpha", 3)
         with pytest.raises(m.NESTErrors.BadProperty, match=word):
             m.Connect(a, b, conn)
+
+
+def test_synapse_id_is_the_models_synapse_modelid(nest):
+    """NEST's relation, checked on both: a connection's `synapse_id` is its model's
+    `synapse_modelid` (the numbers themselves are each simulator's own)."""
+    nest_sim = pytest.importorskip("nest")
+    for m in (nest, nest_sim):
+        m.ResetKernel()
+        n = m.Create("iaf_psc_alpha", 3)
+        m.Connect(n, n)
+        m.Connect(n[0], n[1], syn_spec={"synapse_model": "stdp_synapse"})
+        c = m.GetConnections()
+        ids = [m.GetDefaults(model, "synapse_modelid") for model in c.get("synapse_model")]
+        assert c.get("synapse_id") == ids
+        assert "synapse_id" in c[0].get()
