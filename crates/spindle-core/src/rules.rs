@@ -6,6 +6,9 @@
 //! pure function of (seed, statement, target): every random draw comes from a stream keyed by
 //! the statement index and the target id (rules that draw per target) or the source id
 //! (`fixed_outdegree`) or the statement alone (`fixed_total_number`), never by thread. The
+//! rules that connect both ways (`symmetric_pairwise_bernoulli`, `make_symmetric`) give a
+//! partition the ways back of the pairs drawn for other targets too: the symmetric rule
+//! replays every target's draws in every partition and keeps the connections into its own. The
 //! connections — and so the results — are the same for any thread count; they are a different
 //! realisation from NEST's, with the same statistics. Weights and delays are NEST parameters
 //! (`parameter.rs`: constants, distributions, expressions), drawn delay first, then weight, as
