@@ -626,13 +626,13 @@ fn cases() -> Vec<Case> {
             "indegree_larger_than_the_sources",
             net(&connect("\"i\"", "\"g\"", "conn = { rule = \"fixed_indegree\", indegree = 4, allow_multapses = false }\nsyn = { receptor_type = 1 }")),
             Some("indegree = 4"),
-            &["[[connect]] #1 (i → g)", "conn.indegree = 4", "larger than the 3 sources while allow_multapses = false"],
+            &["[[connect]] #1 (i → g)", "conn.indegree = 4", "Indegree cannot be larger than population size (3 sources, allow_multapses = false)"],
         ),
         case(
             "outdegree_larger_than_the_targets",
             net(&connect("\"i\"", "\"i\"", "conn = { rule = \"fixed_outdegree\", outdegree = 5, allow_multapses = false }")),
             Some("outdegree = 5"),
-            &["conn.outdegree = 5", "larger than the 3 targets"],
+            &["conn.outdegree = 5", "Outdegree cannot be larger than population size (3 targets"],
         ),
         case(
             "negative_indegree",

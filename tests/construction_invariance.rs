@@ -131,3 +131,76 @@ time = 300.0
         );
     }
 }
+
+#[test]
+fn symmetric_and_poisson_rules_build_identically_for_any_thread_count() {
+    // symmetric_pairwise_bernoulli adds the way back of every drawn pair to the partition of
+    // the source, pairwise_poisson draws multapses, one_to_one with make_symmetric connects
+    // back after the forward connections.
+    let text = r#"
+[kernel]
+resolution = 0.1
+seed = 5
+[[nodes]]
+name = "a"
+model = "iaf_psc_alpha"
+n = 300
+params = { I_e = 380.0 }
+[[nodes]]
+name = "b"
+model = "iaf_psc_exp"
+n = 120
+[[nodes]]
+name = "c"
+model = "iaf_psc_alpha"
+n = 120
+[[nodes]]
+name = "spikes"
+model = "spike_recorder"
+[[connect]]
+pre = "a"
+post = "a"
+conn = { rule = "symmetric_pairwise_bernoulli", p = 0.05, allow_autapses = false, make_symmetric = true }
+syn = { weight = 20.0, delay = 1.5 }
+[[connect]]
+pre = "a"
+post = ["b", "c"]
+conn = { rule = "pairwise_poisson", pairwise_avg_num_conns = 0.2 }
+syn = { weight = { distribution = "uniform", min = 10.0, max = 30.0 } }
+[[connect]]
+pre = "b"
+post = "c"
+conn = { rule = "one_to_one", make_symmetric = true }
+syn = { weight = 5.0, delay = 2.0 }
+[[connect]]
+pre = ["a", "b", "c"]
+post = "spikes"
+[simulate]
+time = 200.0
+"#;
+    let scenario = Scenario::parse(text, None).expect("the scenario parses");
+    let one = fingerprint(&build(&scenario, 1));
+    // 300² · 0.05 pairs both ways, 300 · 240 · 0.2 Poisson, 2 · 120 one_to_one.
+    let (sym, poisson) = (2.0 * 300.0 * 300.0 * 0.05, 300.0 * 240.0 * 0.2);
+    let synapses = one.iter().filter(|c| c.2.is_some()).count() as f64;
+    assert!(
+        (synapses - sym - poisson - 240.0).abs() < 4.0 * (2.0 * sym + poisson).sqrt(),
+        "{synapses} synapses"
+    );
+    let one_run = common::run_scenario(&scenario, 1);
+    assert!(
+        !one_run.spike_recorders[0].times.is_empty(),
+        "the network is active"
+    );
+    for threads in [2, 3, 5] {
+        assert!(
+            one == fingerprint(&build(&scenario, threads)),
+            "{threads} threads build other synapses than 1"
+        );
+        assert_eq!(
+            one_run,
+            common::run_scenario(&scenario, threads),
+            "{threads} threads record other spikes than 1"
+        );
+    }
+}

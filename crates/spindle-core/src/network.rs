@@ -12,7 +12,7 @@ use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
 use crate::params::ParamError;
 use crate::recording::{MultimeterSpec, SpikeRecorderSpec, WeightRecorderSpec};
-use crate::rules::{check_statement, ConnSpec, NodeSet, RuleStatement, SynArrays, SynSpec};
+use crate::rules::{check_statement, ConnSpec, NodeSet, Rule, RuleStatement, SynArrays, SynSpec};
 use crate::simulation::Simulation;
 use crate::synapse::SynapseSpec;
 use crate::time::{Step, TimeGrid};
@@ -894,6 +894,21 @@ impl NetworkBuilder {
                     pairs.push((s, t, w, d, k))
                 })
                 .map_err(|e| rejection(e.reason))?;
+            // NEST's rules other than all_to_all and one_to_one reach a target through its
+            // proxies, which devices (recorders) do not have.
+            let needs_proxies = !matches!(statement.conn.rule, Rule::AllToAll | Rule::OneToOne);
+            if let Some(&(s, t, ..)) = pairs.iter().find(|&&(_, t, ..)| {
+                needs_proxies && !matches!(self.role(NodeId(t)), Some(Role::Neurons(_)))
+            }) {
+                return Err(self.reject(
+                    NodeId(s),
+                    NodeId(t),
+                    Rejection::new(
+                        "IllegalConnection",
+                        "Cannot use this rule to connect to nodes without proxies (usually devices).",
+                    ),
+                ));
+            }
             for (s, t, weight, delay, k) in pairs {
                 self.connect_with(
                     NodeId(s),
@@ -926,9 +941,18 @@ impl NetworkBuilder {
                     .map_err(|e| self.reject_param(s, t, e))?;
             }
         }
-        // Check the receptors against every target population once.
+        // Check the receptors against every target population once (the sources are
+        // targets too where the statement connects both ways).
         let (typical, may_be_negative) = statement.weight_extent();
-        for p in post_pops.unwrap_or_default() {
+        let mut target_pops = post_pops.unwrap_or_default();
+        if statement.conn.make_symmetric {
+            for p in pre_pops.unwrap_or_default() {
+                if !target_pops.contains(&p) {
+                    target_pops.push(p);
+                }
+            }
+        }
+        for p in target_pops {
             for receptor in statement.receptors() {
                 let model = &self.populations[p].model;
                 let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));

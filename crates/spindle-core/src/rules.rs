@@ -6,6 +6,9 @@
 //! pure function of (seed, statement, target): every random draw comes from a stream keyed by
 //! the statement index and the target id (rules that draw per target) or the source id
 //! (`fixed_outdegree`) or the statement alone (`fixed_total_number`), never by thread. The
+//! rules that connect both ways (`symmetric_pairwise_bernoulli`, `make_symmetric`) give a
+//! partition the ways back of the pairs drawn for other targets too: the symmetric rule
+//! replays every target's draws in every partition and keeps the connections into its own. The
 //! connections — and so the results — are the same for any thread count; they are a different
 //! realisation from NEST's, with the same statistics. Weights and delays are NEST parameters
 //! (`parameter.rs`: constants, distributions, expressions), drawn delay first, then weight, as
@@ -94,6 +97,13 @@ pub enum Rule {
     FixedOutdegree(u64),
     PairwiseBernoulli(f64),
     FixedTotalNumber(u64),
+    /// NEST's `symmetric_pairwise_bernoulli`: each target draws a number of distinct sources
+    /// from a binomial distribution truncated below the number of sources, and every drawn
+    /// pair is connected both ways (so a pair drawn from both ends is a multapse).
+    SymmetricPairwiseBernoulli(f64),
+    /// NEST's `pairwise_poisson`: each (source, target) pair is connected a Poisson-distributed
+    /// number of times with the given mean (`pairwise_avg_num_conns`).
+    PairwisePoisson(f64),
 }
 
 impl fmt::Display for Rule {
@@ -105,6 +115,12 @@ impl fmt::Display for Rule {
             Rule::FixedOutdegree(k) => write!(f, "fixed_outdegree (outdegree = {k})"),
             Rule::PairwiseBernoulli(p) => write!(f, "pairwise_bernoulli (p = {p})"),
             Rule::FixedTotalNumber(n) => write!(f, "fixed_total_number (N = {n})"),
+            Rule::SymmetricPairwiseBernoulli(p) => {
+                write!(f, "symmetric_pairwise_bernoulli (p = {p})")
+            }
+            Rule::PairwisePoisson(a) => {
+                write!(f, "pairwise_poisson (pairwise_avg_num_conns = {a})")
+            }
         }
     }
 }
@@ -115,6 +131,10 @@ pub struct ConnSpec {
     pub rule: Rule,
     pub allow_autapses: bool,
     pub allow_multapses: bool,
+    /// NEST's `make_symmetric`: `one_to_one` also connects every target back to its source
+    /// (after all forward connections, with the same parameters); required by
+    /// `symmetric_pairwise_bernoulli`, refused by the other rules.
+    pub make_symmetric: bool,
 }
 
 /// NEST's `syn_spec` for `static_synapse`; the delay is in ms.
@@ -228,12 +248,12 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), Rejecti
         }
         Rule::FixedIndegree(k) if !s.conn.allow_multapses && k > n_pre => {
             return Err(refuse(format!(
-                "indegree = {k}: larger than the {n_pre} sources while allow_multapses = false"
+                "indegree = {k}: Indegree cannot be larger than population size ({n_pre} sources, allow_multapses = false)."
             )))
         }
         Rule::FixedOutdegree(k) if !s.conn.allow_multapses && k > n_post => {
             return Err(refuse(format!(
-                "outdegree = {k}: larger than the {n_post} targets while allow_multapses = false"
+                "outdegree = {k}: Outdegree cannot be larger than population size ({n_post} targets, allow_multapses = false)."
             )))
         }
         Rule::FixedIndegree(k) if k > 0 && n_pre == 0 => {
@@ -254,7 +274,45 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), Rejecti
         Rule::PairwiseBernoulli(p) if !(0.0..=1.0).contains(&p) => {
             return Err(refuse(format!("p = {p:?}: the connection probability must be within [0, 1]")))
         }
+        Rule::SymmetricPairwiseBernoulli(p) if !(0.0..1.0).contains(&p) => {
+            return Err(refuse(format!("p = {p:?}: Connection probability 0 <= p < 1 required.")))
+        }
+        Rule::SymmetricPairwiseBernoulli(_) if !s.conn.allow_multapses => {
+            return Err(refuse("allow_multapses = false: Multapses must be enabled.".into()))
+        }
+        Rule::SymmetricPairwiseBernoulli(_) if s.conn.allow_autapses => {
+            return Err(refuse("allow_autapses = true: Autapses must be disabled.".into()))
+        }
+        Rule::SymmetricPairwiseBernoulli(_) if !s.conn.make_symmetric => {
+            return Err(refuse("make_symmetric = false: Symmetric connections must be enabled.".into()))
+        }
+        Rule::PairwisePoisson(a) if !(a >= 0.0) => {
+            return Err(refuse(format!("pairwise_avg_num_conns = {a:?}: Connection parameter 0 ≤ pairwise_avg_num_conns required.")))
+        }
+        Rule::PairwisePoisson(_) if !s.conn.allow_multapses => {
+            return Err(refuse("allow_multapses = false: Multapses must be allowed for this connection rule.".into()))
+        }
         _ => {}
+    }
+    if s.conn.make_symmetric {
+        if !matches!(
+            s.conn.rule,
+            Rule::OneToOne | Rule::SymmetricPairwiseBernoulli(_)
+        ) {
+            return Err(Rejection::new(
+                "NotImplemented",
+                format!("make_symmetric = true: This connection rule ({}) does not support symmetric connections.", s.conn.rule),
+            ));
+        }
+        // NEST replays the parameters for the way back (`reset`), which random ones cannot.
+        for (key, p) in [("weight", &s.syn.weight), ("delay", &s.syn.delay_ms)] {
+            if p.is_random() {
+                return Err(Rejection::new(
+                    "NotImplemented",
+                    format!("{key}: Symmetric connections require parameters that can be reset."),
+                ));
+            }
+        }
     }
     if !s.arrays.is_empty() {
         let expected = match s.conn.rule {
@@ -263,7 +321,9 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), Rejecti
             Rule::FixedIndegree(k) => Some(n_post * k),
             Rule::FixedOutdegree(k) => Some(n_pre * k),
             Rule::FixedTotalNumber(n) => Some(n),
-            Rule::PairwiseBernoulli(_) => None,
+            Rule::PairwiseBernoulli(_)
+            | Rule::SymmetricPairwiseBernoulli(_)
+            | Rule::PairwisePoisson(_) => None,
         };
         for (key, len) in s.arrays.lengths() {
             match expected {
@@ -457,6 +517,17 @@ impl RuleStatement {
                         emit(s, t, w, d, i);
                     }
                 }
+                // NEST connects the way back after all forward connections, with the same
+                // parameters (they are constants or arrays, see `check_statement`).
+                if self.conn.make_symmetric {
+                    for i in 0..post.len() {
+                        let (s, t) = (post.get(i), pre.get(i));
+                        if owns(t) && (autapses || s != t) {
+                            let (w, d) = params(&mut stream(t), i)?;
+                            emit(s, t, w, d, i);
+                        }
+                    }
+                }
             }
             Rule::PairwiseBernoulli(p) => {
                 for t in post.iter().filter(|&t| owns(t)) {
@@ -467,6 +538,50 @@ impl RuleStatement {
                             emit(s, t, w, d, 0);
                         }
                     }
+                }
+            }
+            Rule::PairwisePoisson(mean) => {
+                for t in post.iter().filter(|&t| owns(t)) {
+                    let mut r = stream(t);
+                    for s in pre.iter().filter(|&s| autapses || s != t) {
+                        for _ in 0..rng::poisson(&mut r, mean) {
+                            let (w, d) = params(&mut r, 0)?;
+                            emit(s, t, w, d, 0);
+                        }
+                    }
+                }
+            }
+            Rule::SymmetricPairwiseBernoulli(p) => {
+                // Every partition replays every target's draws: the connections into `x`
+                // are those drawn for `x` and the ways back of pairs where `x` was drawn.
+                let n_pre = pre.len() as u64;
+                let mut marks = Marks::new(pre.len());
+                for t in post.iter() {
+                    let mut r = stream(t);
+                    // NEST's binomial indegree, truncated below the number of sources.
+                    let indegree = loop {
+                        let k = (0..n_pre).filter(|_| uniform(&mut r) < p).count() as u64;
+                        if k < n_pre {
+                            break k;
+                        }
+                    };
+                    let mut chosen = 0;
+                    while chosen < indegree {
+                        let i = below(&mut r, n_pre) as usize;
+                        let s = pre.get(i);
+                        if s == t || !marks.insert(i) {
+                            continue;
+                        }
+                        chosen += 1;
+                        let (w, d) = params(&mut r, 0)?;
+                        if owns(t) {
+                            emit(s, t, w, d, 0);
+                        }
+                        if owns(s) {
+                            emit(t, s, w, d, 0);
+                        }
+                    }
+                    marks.clear();
                 }
             }
             Rule::FixedIndegree(k) => {
@@ -590,6 +705,7 @@ mod tests {
                 rule,
                 allow_autapses: autapses,
                 allow_multapses: multapses,
+                make_symmetric: false,
             },
             syn: SynSpec {
                 weight: Parameter::Uniform {
@@ -634,8 +750,11 @@ mod tests {
             Rule::FixedOutdegree(9),
             Rule::PairwiseBernoulli(0.2),
             Rule::FixedTotalNumber(500),
+            Rule::PairwisePoisson(0.4),
+            Rule::SymmetricPairwiseBernoulli(0.2),
         ] {
-            let s = statement(rule, false, !matches!(rule, Rule::FixedIndegree(_)));
+            let mut s = statement(rule, false, !matches!(rule, Rule::FixedIndegree(_)));
+            s.conn.make_symmetric = matches!(rule, Rule::SymmetricPairwiseBernoulli(_));
             let whole = all(&s);
             let owns = |t: u32| t % 3 == 1;
             let mut part = Vec::new();
@@ -679,6 +798,126 @@ mod tests {
             "{} connections",
             v.len()
         );
+    }
+
+    /// A statement connecting 60 neurons among themselves with a constant weight.
+    fn symmetric(rule: Rule, autapses: bool) -> RuleStatement {
+        let mut s = statement(rule, autapses, true);
+        s.pre = set(&[(1, 60)]);
+        s.post = set(&[(1, 60)]);
+        s.conn.make_symmetric = true;
+        s.syn.weight = Parameter::Constant(2.5);
+        s
+    }
+
+    /// How often each (source, target) pair is connected.
+    fn multiplicities(v: &[(u32, u32, f64, Step)]) -> std::collections::BTreeMap<(u32, u32), u32> {
+        let mut m = std::collections::BTreeMap::new();
+        for c in v {
+            *m.entry((c.0, c.1)).or_insert(0) += 1;
+        }
+        m
+    }
+
+    #[test]
+    fn symmetric_pairwise_bernoulli_connects_both_ways_without_autapses() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let s = symmetric(Rule::SymmetricPairwiseBernoulli(0.3), false);
+        check_statement(&s, &grid).unwrap();
+        let v = all(&s);
+        let m = multiplicities(&v);
+        for (&(a, b), &n) in &m {
+            assert_ne!(a, b, "autapse");
+            assert_eq!(m.get(&(b, a)), Some(&n), "{a} -> {b} without its way back");
+            assert!(
+                n <= 2,
+                "{a} -> {b} {n} times: a multapse only comes from both ends"
+            );
+        }
+        // Each target draws Binomial(60, 0.3) sources, each pair connected both ways.
+        let (expected, sd) = (
+            2.0 * 60.0 * 18.0,
+            (2.0 * 2.0 * 60.0 * 60.0 * 0.21f64).sqrt(),
+        );
+        assert!(
+            (v.len() as f64 - expected).abs() < 4.0 * sd,
+            "{} connections",
+            v.len()
+        );
+        assert!(v.iter().all(|c| c.2 == 2.5));
+    }
+
+    #[test]
+    fn pairwise_poisson_connects_each_pair_a_poisson_number_of_times() {
+        let v = all(&symmetric_free(Rule::PairwisePoisson(1.5)));
+        let pairs: f64 = 60.0 * 59.0;
+        let (expected, sd) = (1.5 * pairs, (1.5 * pairs).sqrt());
+        assert!(
+            (v.len() as f64 - expected).abs() < 4.0 * sd,
+            "{} connections",
+            v.len()
+        );
+        assert!(v.iter().all(|c| c.0 != c.1));
+        assert!(multiplicities(&v).values().any(|&n| n > 1), "no multapse");
+    }
+
+    fn symmetric_free(rule: Rule) -> RuleStatement {
+        let mut s = symmetric(rule, false);
+        s.conn.make_symmetric = false;
+        s
+    }
+
+    #[test]
+    fn one_to_one_with_make_symmetric_connects_back_after_the_forward_connections() {
+        let mut s = statement(Rule::OneToOne, true, true);
+        s.pre = set(&[(1, 3)]);
+        s.post = set(&[(10, 3)]);
+        s.conn.make_symmetric = true;
+        s.syn.weight = Parameter::Constant(0.0);
+        s.arrays.weight = Some(vec![1.0, 2.0, 3.0].into());
+        let got: Vec<(u32, u32, f64)> = all(&s).iter().map(|c| (c.0, c.1, c.2)).collect();
+        assert_eq!(
+            got,
+            [
+                (1, 10, 1.0),
+                (2, 11, 2.0),
+                (3, 12, 3.0),
+                (10, 1, 1.0),
+                (11, 2, 2.0),
+                (12, 3, 3.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn symmetric_statements_are_refused_as_nest_refuses_them() {
+        let grid = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let kind = |s: &RuleStatement| check_statement(s, &grid).unwrap_err().kind;
+        let p = Rule::SymmetricPairwiseBernoulli(0.3);
+        assert_eq!(kind(&symmetric(p, true)), "BadProperty");
+        assert_eq!(kind(&symmetric_free(p)), "BadProperty");
+        assert_eq!(
+            kind(&symmetric(Rule::SymmetricPairwiseBernoulli(1.0), false)),
+            "BadProperty"
+        );
+        let mut s = symmetric(p, false);
+        s.conn.allow_multapses = false;
+        assert_eq!(kind(&s), "BadProperty");
+        assert_eq!(kind(&symmetric(Rule::AllToAll, false)), "NotImplemented");
+        assert_eq!(
+            kind(&symmetric(Rule::FixedIndegree(3), false)),
+            "NotImplemented"
+        );
+        let mut s = symmetric(Rule::OneToOne, false);
+        s.syn.delay_ms = Parameter::Uniform { min: 1.0, max: 2.0 };
+        assert_eq!(kind(&s), "NotImplemented");
+        assert_eq!(
+            kind(&symmetric_free(Rule::PairwisePoisson(-0.5))),
+            "BadProperty"
+        );
+        let mut s = symmetric_free(Rule::PairwisePoisson(0.5));
+        s.conn.allow_multapses = false;
+        assert_eq!(kind(&s), "BadProperty");
     }
 
     #[test]

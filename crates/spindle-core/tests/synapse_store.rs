@@ -103,6 +103,7 @@ fn conn(rule: Rule, autapses: bool) -> ConnSpec {
         rule,
         allow_autapses: autapses,
         allow_multapses: true,
+        make_symmetric: false,
     }
 }
 

@@ -86,13 +86,16 @@ const CONN_KEYS: &[&str] = &[
     "outdegree",
     "N",
     "p",
+    "pairwise_avg_num_conns",
+    "make_symmetric",
 ];
-/// The parameter of each rule that has one.
-const RULE_PARAMETERS: [(&str, &str); 4] = [
+/// The parameter of each rule that has one (`p` is also `symmetric_pairwise_bernoulli`'s).
+const RULE_PARAMETERS: [(&str, &str); 5] = [
     ("indegree", "fixed_indegree"),
     ("outdegree", "fixed_outdegree"),
     ("N", "fixed_total_number"),
     ("p", "pairwise_bernoulli"),
+    ("pairwise_avg_num_conns", "pairwise_poisson"),
 ];
 const SYN_KEYS: &[&str] = &["weight", "delay", "receptor_type", "synapse_model"];
 const RULES: &[&str] = &[
@@ -102,6 +105,8 @@ const RULES: &[&str] = &[
     "fixed_outdegree",
     "pairwise_bernoulli",
     "fixed_total_number",
+    "symmetric_pairwise_bernoulli",
+    "pairwise_poisson",
 ];
 
 impl Network {
@@ -848,6 +853,7 @@ fn read_connection(
         }
     };
     let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
+    check_symmetric_syn(&conn, &c.syn).map_err(|e| param(e, "syn"))?;
     let catalog = synapse_catalog(scenario, by_name)?;
     let syn = syn_spec(&mut c.syn.clone(), &catalog).map_err(|e| param(e, "syn"))?;
     Ok(ReadConnection {
@@ -999,6 +1005,12 @@ fn estimate_memory(
             Rule::FixedOutdegree(k) => k as f64 * n_pre,
             Rule::PairwiseBernoulli(p) => p * n_pre * n_post,
             Rule::FixedTotalNumber(n) => n as f64,
+            Rule::SymmetricPairwiseBernoulli(p) => 2.0 * p * n_pre * n_post,
+            Rule::PairwisePoisson(mean) => mean * n_pre * n_post,
+        } * if s.conn.make_symmetric && s.conn.rule == Rule::OneToOne {
+            2.0
+        } else {
+            1.0
         };
         // Neuron → neuron synapses are stored compactly (cell + kind index: 6 bytes) unless
         // random weights or delays make too many distinct kinds (cell + weight + delay: 14).
@@ -1103,6 +1115,20 @@ pub(crate) fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
             }
             Rule::PairwiseBernoulli(p)
         }
+        // NEST's own messages for these two are given by `rules::check_statement`.
+        "symmetric_pairwise_bernoulli" => Rule::SymmetricPairwiseBernoulli(
+            conn.f64("p")?
+                .ok_or_else(|| invalid("conn.p", "missing", format!("rule {rule_name} needs p")))?,
+        ),
+        "pairwise_poisson" => {
+            Rule::PairwisePoisson(conn.f64("pairwise_avg_num_conns")?.ok_or_else(|| {
+                invalid(
+                    "conn.pairwise_avg_num_conns",
+                    "missing",
+                    format!("rule {rule_name} needs pairwise_avg_num_conns"),
+                )
+            })?)
+        }
         other => {
             let hint = closest(other, RULES)
                 .map(|s| format!(" (did you mean {s:?}?)"))
@@ -1121,6 +1147,7 @@ pub(crate) fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
         rule,
         allow_autapses: conn.bool("allow_autapses")?.unwrap_or(true),
         allow_multapses: conn.bool("allow_multapses")?.unwrap_or(true),
+        make_symmetric: conn.bool("make_symmetric")?.unwrap_or(false),
     };
     // A parameter of another rule (the rule's own was read above).
     for (key, owner) in RULE_PARAMETERS {
@@ -1135,6 +1162,29 @@ pub(crate) fn conn_spec(conn: &mut Params) -> Result<ConnSpec, ParamError> {
     conn.clone()
         .finish(&format!("conn_spec of rule {rule_name}"), CONN_KEYS)?;
     Ok(spec)
+}
+
+/// NEST replays a symmetric statement's parameters for the way back (`reset`), which a
+/// random one (a table: a distribution or an expression) cannot do, whatever its key.
+pub(crate) fn check_symmetric_syn(conn: &ConnSpec, syn: &Params) -> Result<(), ParamError> {
+    if !conn.make_symmetric {
+        return Ok(());
+    }
+    match syn
+        .keys()
+        .find(|k| matches!(syn.get(k), Some(Value::Map(_))))
+    {
+        Some(key) => Err(ParamError::Rule {
+            kind: "NotImplemented",
+            message: "Symmetric connections require parameters that can be reset.".into(),
+            given: vec![(
+                format!("syn.{key}"),
+                syn.get(key).map(|v| v.to_string()).unwrap_or_default(),
+            )],
+            valid: None,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A `syn` weight or delay: a number, or a table describing a NEST parameter (a distribution

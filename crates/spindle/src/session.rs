@@ -10,7 +10,7 @@
 
 use crate::error::{Error, Located};
 use crate::registry::{self, NodeModel};
-use crate::run::{conn_spec, syn_spec};
+use crate::run::{check_symmetric_syn, conn_spec, syn_spec};
 use spindle_core::network::NodeKind;
 use spindle_core::parameter::Parameter;
 use spindle_core::params::{self, ParamError, Params, Value};
@@ -157,6 +157,7 @@ impl Session {
                 .map(Into::into);
         }
         let conn = conn_spec(&mut conn).map_err(param)?;
+        check_symmetric_syn(&conn, &syn).map_err(param)?;
         let syn = syn_spec(&mut syn, &self.synapses).map_err(param)?;
         self.sim
             .network_mut()

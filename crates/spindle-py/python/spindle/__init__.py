@@ -118,7 +118,10 @@ def _kernel_status(s):
             "fixed_total_number",
             "one_to_one",
             "pairwise_bernoulli",
+            "pairwise_poisson",
+            "symmetric_pairwise_bernoulli",
         ),
+        "rng_types": _RNG_TYPES,
         "verbosity": _verbosity[0],
         "local_spike_counter": engine.spike_count() if engine is not None else 0,
         "build_info": _build_info(),
@@ -137,20 +140,35 @@ def _kernel_status(s):
     return status
 
 
-#: NEST's limit on the number of synapse models (its synapse ids have 9 bits).
-_MAX_SYN_MODELS = 511
+_MAX_SYN_MODELS = _state.MAX_SYN_MODELS
 
 #: Kernel attributes that tune only how NEST stores and communicates spikes and connections
-#: (or, `use_wfr`, how it iterates gap-junction and rate models, which spindle does not
-#: have). spindle accepts them with NEST 3.10's defaults and types and keeps the value for
-#: GetKernelStatus; they change nothing in spindle, whose results they would not change in
-#: NEST either.
+#: (or, `use_wfr` and the `wfr_*` keys, how it iterates gap-junction and rate models, which
+#: spindle does not have; or `rng_type`, NEST's generator, see `_RNG_TYPES`). spindle accepts
+#: them with NEST 3.10's defaults, types and checks and keeps the value for GetKernelStatus;
+#: they change nothing in spindle.
 _TUNING_DEFAULTS = {
     "use_compressed_spikes": True,
     "keep_source_table": True,
     "use_wfr": True,
+    "wfr_comm_interval": 1.0,
+    "wfr_tol": 0.0001,
+    "wfr_max_iterations": 15,
+    "wfr_interpolation_order": 3,
     "dict_miss_is_error": True,
+    "rng_type": "mt19937_64",
 }
+
+#: NEST 3.10's generator names (`nest.rng_types`). spindle draws every random number from its
+#: own ChaCha8 streams keyed by (rng_seed, purpose, node or statement), whichever of these
+#: `rng_type` names: the name is checked as NEST checks it and reported back, and changes no
+#: draw (docs/python.md, "Random numbers").
+_RNG_TYPES = ("Philox_32", "Philox_64", "Threefry_32", "Threefry_64", "mt19937", "mt19937_64")
+
+#: NEST applies a SetKernelStatus dict in a fixed order whatever the dict's: the resolution,
+#: then `use_wfr`, then `wfr_comm_interval` (each depends on the one before), the delay
+#: extrema last.
+_KEY_ORDER = {"resolution": 0, "use_wfr": 1, "wfr_comm_interval": 2, "min_delay": 4, "max_delay": 4}
 _tuning = [dict(_TUNING_DEFAULTS)]
 
 #: Read-only in spindle, settable in NEST: why spindle cannot.
@@ -187,6 +205,7 @@ _READ_ONLY = (
     "to_do",
     "off_grid_spiking",
     "max_num_syn_models",
+    "rng_types",
     *_NEEDS_NETWORK,
 )
 
@@ -320,9 +339,14 @@ def SetKernelStatus(params):
     if (_DELAY_KEYS[0] in params) != (_DELAY_KEYS[1] in params):
         raise _k.BadProperty("Both min_delay and max_delay have to be specified")
     # NEST sets the resolution before the delay extrema, whatever the order in the dict.
-    ordered = sorted(params.items(), key=lambda kv: kv[0] in _DELAY_KEYS)
+    ordered = sorted(params.items(), key=lambda kv: _KEY_ORDER.get(kv[0], 3))
     if "tics_per_ms" in params or "resolution" in params:
         _set_time_base(s, params)
+        # NEST keeps the waveform-relaxation interval at least one step, and at one step
+        # while waveform relaxation is off.
+        tuning = _tuning[0]
+        if tuning["wfr_comm_interval"] < s.resolution or not tuning["use_wfr"]:
+            tuning["wfr_comm_interval"] = s.resolution
     for key, value in ordered:
         if key in ("resolution", "tics_per_ms"):
             pass  # set above, before the delay extrema (NEST's order)
@@ -364,6 +388,13 @@ def SetKernelStatus(params):
                 raise _k.NotImplemented(
                     "spindle cannot set biological_time back to 0.0 after Simulate"
                 )
+        elif key == "use_wfr" and s.entries:
+            raise _k.KernelException(
+                "Cannot enable/disable usage of waveform relaxation after nodes have been "
+                "created. Please call ResetKernel first."
+            )
+        elif key.startswith("wfr_") or key == "rng_type":
+            _set_kernel_extra(s, key, value)
         elif key in _TUNING_DEFAULTS:
             import numpy as np
 
@@ -378,6 +409,51 @@ def SetKernelStatus(params):
                     "is not supported)"
                 )
             _tuning[0][key] = bool(value)
+            if key == "use_wfr" and not value:
+                _tuning[0]["wfr_comm_interval"] = s.resolution
+
+
+def _set_kernel_extra(s, key, value):
+    """`rng_type` and the waveform-relaxation keys, checked as NEST's kernel checks them."""
+    tuning = _tuning[0]
+    if key == "rng_type":
+        if value not in _RNG_TYPES:
+            raise _k.BadProperty(
+                f"'{value}' is not a known RNG type. See /rng_types for available types"
+            )
+        tuning[key] = str(value)
+        return
+    number = int if key in ("wfr_max_iterations", "wfr_interpolation_order") else float
+    try:
+        value = number(value)
+    except (TypeError, ValueError):
+        raise _k.TypeMismatch(f"{key}: expected a number, got {value!r}") from None
+    if key == "wfr_comm_interval":
+        if not tuning["use_wfr"]:
+            raise _k.KernelException(
+                "Cannot set waveform communication interval when usage of waveform "
+                "relaxation is disabled. Set use_wfr to true first."
+            )
+        if s.connections or _network_status(s, "num_connections") != 0:
+            raise _k.KernelException(
+                "Cannot change waveform communication interval after connections have "
+                "been created. Please call ResetKernel first."
+            )
+        if value < s.resolution:
+            raise _k.KernelException(
+                "Communication interval of the waveform relaxation must be greater or "
+                "equal to the resolution of the simulation."
+            )
+    elif key == "wfr_tol" and value < 0.0:
+        raise _k.KernelException("Tolerance must be zero or positive")
+    elif key == "wfr_max_iterations" and value <= 0:
+        raise _k.KernelException(
+            "Maximal number of iterations  for the waveform relaxation must be positive. To "
+            "disable waveform relaxation set use_wfr instead."
+        )
+    elif key == "wfr_interpolation_order" and value not in (0, 1, 3):
+        raise _k.KernelException("Interpolation order must be 0, 1, or 3.")
+    tuning[key] = value
 
 
 def set_verbosity(level):
@@ -535,7 +611,8 @@ def _connect_nodes(pre, post, conn_spec):
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect `pre` to `post` (NEST's Connect): conn_spec a rule name or dict (all_to_all,
-    one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli),
+    one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli,
+    pairwise_poisson, symmetric_pairwise_bernoulli; make_symmetric with one_to_one),
     syn_spec a static_synapse dict (weight, delay, receptor_type; a number or a
     spindle.random distribution each)."""
     pre, post = _connect_nodes(pre, post, conn_spec)

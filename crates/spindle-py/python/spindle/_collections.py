@@ -543,8 +543,8 @@ class SynapseCollection:
     Each connection is a handle to its synapse in the engine, so `get` reads the current
     values (after `set`, after Simulate) and `set` / `Disconnect` act on exactly these
     synapses. Keys as NEST 3.10 lists them for `static_synapse`: `delay`, `port`, `receptor`,
-    `source`, `synapse_model`, `target`, `target_thread`, `weight` (NEST's internal `sizeof`
-    and `synapse_id` are left out). `target_thread` and `port` say where the synapse is stored
+    `source`, `synapse_id` (the model's `synapse_modelid`), `synapse_model`, `target`,
+    `target_thread`, `weight` (NEST's internal `sizeof` is left out). `target_thread` and `port` say where the synapse is stored
     and depend on the thread count, as in NEST. Connections to spike recorders and from
     multimeters have no synapse in spindle: NaN weight and delay.
     """
@@ -556,6 +556,7 @@ class SynapseCollection:
         "port",
         "receptor",
         "source",
+        "synapse_id",
         "synapse_model",
         "target",
         "target_thread",
@@ -643,6 +644,9 @@ class SynapseCollection:
                 if values is None:
                     values = self._values()
                 v = values[("weight", "delay", "receptor").index(k)].tolist()
+            elif k == "synapse_id":
+                ids = {m: i for i, m in enumerate(_state_of(self._gen).synapse_models())}
+                v = [ids[d.get("synapse_model", "static_synapse")] for d in self._states()]
             elif k == "synapse_model" or k not in self._BASE_KEYS:
                 states = self._states()
                 v = [d.get(k, "static_synapse" if k == "synapse_model" else None) for d in states]

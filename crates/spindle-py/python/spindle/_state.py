@@ -35,6 +35,8 @@ from . import kernel as _k
 
 #: NEST's default `rng_seed`.
 NEST_DEFAULT_SEED = 143202461
+#: NEST's limit on the number of synapse models (its synapse ids have 9 bits).
+MAX_SYN_MODELS = 511
 
 _DEFAULTS = json.loads((Path(__file__).parent / "nest_defaults.json").read_text())["models"]
 # NEST 3.10's defaults of the weight_recorder, until nest_defaults.json (generated from NEST
@@ -63,7 +65,15 @@ SYNAPSE_MODELS = ("static_synapse",)
 SYNAPSE_KEYS = ("weight", "delay", "receptor_type")
 
 #: Keys every node's status has besides its model's parameters.
-INFO_KEYS = ("element_type", "global_id", "model", "local", "recordables")
+INFO_KEYS = (
+    "element_type",
+    "global_id",
+    "model",
+    "local",
+    "recordables",
+    "frozen",
+    "node_uses_wfr",
+)
 
 #: NEST's errors of setting a node, which NEST prefixes with the node ("Setting status of a
 #: 'iaf_psc_alpha' with node ID 5: …").
@@ -204,6 +214,8 @@ class State:
         self.synapse_models_used: set[str] = set()
         # Calls export_scenario cannot write yet (per-connection arrays, synapse changes).
         self.synapse_changes: set[str] = set()
+        # The synapse model each stimulating device sends through (NEST allows one).
+        self.device_synapse: dict[int, str] = {}
 
     # ---- models ---------------------------------------------------------------------------
 
@@ -366,6 +378,13 @@ class State:
         if new in self.copied or new in self.synapse_defaults or new in _spindle.model_names():
             raise _k.NewModelNameExists(f"/{new} is the name of an existing model.")
         params = _plain(params or {})
+        if (old in self.plastic or old in self.synapse_defaults) and len(
+            self.synapse_models()
+        ) >= MAX_SYN_MODELS:
+            raise _k.KernelException(
+                "Synapse model count exceeded: CopyModel cannot generate another synapse. "
+                f"Maximal synapse model count of {MAX_SYN_MODELS} exceeded."
+            )
         if old in self.plastic:
             self.plastic_call(("copy", old, new, params))
             return
@@ -519,7 +538,7 @@ class State:
             raise _k.BadProperty(f"Create: n must be a positive integer, got {n!r}")
         n = int(n)
         kernel = self.kernel()
-        common, columns, dicts = per_node_params(base, n, params)
+        common, columns, dicts = per_node_params(base, n, _without_frozen(base, params))
         element = _DEFAULTS[base].get("element_type")
         first = self.next_id
         # The nodes are made with the values common to all; values per node (columns, NEST
@@ -591,6 +610,8 @@ class State:
         forgets its events so far, also between Simulate calls."""
         node_ids = list(node_ids)
         kernel = self.kernel()
+        model = self.entry(node_ids[0]).model if node_ids else ""
+        params_per_node = _without_frozen(model, params_per_node)
         if not isinstance(params_per_node, dict):
             dicts = [_values(p) for p in params_per_node]
             keys = set(dicts[0]) if dicts else set()
@@ -646,13 +667,35 @@ class State:
         conn = normalise_conn(conn_spec)
         syn = self.normalise_syn(syn_spec, conn, len(pre), len(post))
         c = Connection(ranges(pre), ranges(post), conn, syn)
+        devices = self.stimulators(c.pre)
+        model = syn_spec if isinstance(syn_spec, str) else (syn_spec or {}).get("synapse_model")
+        model = model or "static_synapse"
+        for d in devices:
+            if self.device_synapse.get(d, model) != model:
+                raise _k.IllegalConnection(
+                    "All outgoing connections from a device must use the same synapse type."
+                )
         self.send_catalog(self.kernel())
         for w in self.kernel().connect(c.pre, c.post, conn, syn):
             self.warn(w)
+        self.device_synapse.update(dict.fromkeys(devices, model))
         if self.ran or self.actions:
             self.note_live_change("connect", c)
         else:
             self.connections.append(c)
+
+    def stimulators(self, id_ranges) -> list:
+        """The ids of stimulating devices among `id_ranges` ((first, count) pairs)."""
+        out = []
+        for first, count in id_ranges:
+            i, end = first, first + count
+            while i < end:
+                e = self.entry(i)
+                stop = min(e.end(), end)
+                if e.info.get("element_type") == "stimulator":
+                    out.extend(range(i, stop))
+                i = stop
+        return out
 
     def normalise_syn(self, syn_spec, conn=None, n_pre=0, n_post=0) -> dict:
         if syn_spec is None:
@@ -909,6 +952,8 @@ class State:
         threads, locals_ = self.placement([node_id])
         d["thread"] = d["vp"] = threads[0]
         d["thread_local_id"] = locals_[0]
+        d["frozen"] = False  # spindle cannot freeze nodes (see _without_frozen)
+        d["node_uses_wfr"] = False  # no spindle model iterates by waveform relaxation
         if e.info["element_type"] == "neuron":
             names = list(e.info["recordables"])
             d["recordables"] = names
@@ -1003,6 +1048,25 @@ def syn_array(key, value, conn, n_pre, n_post) -> list:
     if key == "receptor_type":
         return [int(x) for x in value.ravel()]
     return [float(x) for x in value.ravel()]
+
+
+def _without_frozen(model: str, params):
+    """`params` (a dict, a list of dicts or None) without NEST's `frozen`, which spindle
+    accepts as False only: a frozen node would skip its updates, which spindle's models,
+    advanced a population at a time, cannot do yet. NEST itself refuses to freeze a
+    multimeter."""
+    dicts = params if isinstance(params, (list, tuple)) else [params]
+    if not any(isinstance(p, dict) and "frozen" in p for p in dicts):
+        return params
+    for p in dicts:
+        if isinstance(p, dict) and bool(np.any(p.get("frozen", False))):
+            if model in SAMPLERS:
+                raise _k.BadProperty(f"{model} cannot be frozen.")
+            raise _k.NotImplemented(f"spindle cannot freeze nodes (frozen = True for a {model})")
+    strip = lambda p: {k: v for k, v in p.items() if k != "frozen"}  # noqa: E731
+    if isinstance(params, dict):
+        return strip(params)
+    return [strip(p) if isinstance(p, dict) else p for p in params]
 
 
 def normalise_conn(conn_spec) -> dict:
