@@ -11,7 +11,7 @@
 
 use crate::archive::Archive;
 use crate::connectome::{Kind, SynapseData, SynapseStore};
-use crate::device::Emissions;
+use crate::device::{Emissions, TargetState};
 use crate::model::{Emitted, Instability, NeuronChunk};
 use crate::network::Take;
 use crate::rng;
@@ -99,6 +99,8 @@ pub(crate) struct DeviceSynapse {
     pub rng: Option<ChaCha8Rng>,
     /// The amplitude a noise generator last drew for this connection (pA).
     pub noise: f64,
+    /// The connection's state for its device's per-target process.
+    pub state: TargetState,
     /// Its index among all device synapses (creation order).
     pub order: u32,
 }
@@ -490,6 +492,13 @@ impl Partition {
                     let at = (step as usize % self.ring_len) * self.cells_per_slot
                         + ds.cells[k] as usize;
                     self.ring[at] += ds.takes[k].of(w);
+                    self.events += 1;
+                }
+                for (stamp, n) in out.draw_targets(&mut ds.state, r) {
+                    let step = stamp + Step::from(ds.delay) - 1;
+                    let at = (step as usize % self.ring_len) * self.cells_per_slot
+                        + ds.cells[k] as usize;
+                    self.ring[at] += w * f64::from(n);
                     self.events += 1;
                 }
             }

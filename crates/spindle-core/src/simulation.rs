@@ -2,7 +2,7 @@
 
 use crate::connectome::Kind;
 use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore, Which};
-use crate::device::Emissions;
+use crate::device::{Emissions, TargetState};
 use crate::error::{BuildError, Rejection, RunError};
 use crate::network::{channel_routes, NetworkBuilder, Role};
 use crate::partition::{plastic_group, PlasticGroup};
@@ -76,6 +76,7 @@ struct DeviceRecording {
     device: usize,
     sender: u32,
     rng: Option<ChaCha8Rng>,
+    state: TargetState,
 }
 
 /// A multimeter while running (its spec is read from the network description).
@@ -557,6 +558,7 @@ impl Simulation {
                 weight: s.weight,
                 rng,
                 noise: 0.0,
+                state: TargetState::default(),
                 order: i as u32,
             });
         }
@@ -604,6 +606,7 @@ impl Simulation {
                             input.occurrence,
                         )
                     }),
+                    state: TargetState::default(),
                 });
             }
         }
@@ -1274,6 +1277,7 @@ impl Simulation {
     fn advance(&mut self, from: Step, to: Step, sink: &mut dyn RecordSink) -> Result<(), RunError> {
         for ((_, dev), out) in self.net.stimuli.iter_mut().zip(&mut self.device_out) {
             out.clear();
+            dev.slice_origin(self.slice_start);
             dev.emit(from, to, out);
         }
         let sample_steps: Vec<Vec<Step>> = self
@@ -1395,6 +1399,13 @@ impl Simulation {
                     if window.contains(e.stamp) {
                         for _ in 0..n {
                             rec.buffer.push((e.stamp, dr.sender));
+                        }
+                    }
+                }
+                for (stamp, n) in out.draw_targets(&mut dr.state, r) {
+                    if window.contains(stamp) {
+                        for _ in 0..n {
+                            rec.buffer.push((stamp, dr.sender));
                         }
                     }
                 }

@@ -8,25 +8,33 @@
 //! `docs/devices.md` describes the newer devices.
 
 pub mod ac_generator;
+pub mod gamma_sup_generator;
 pub mod generators;
 pub mod inhomogeneous_poisson_generator;
+pub mod mip_generator;
 pub mod noise_generator;
+pub mod ppd_sup_generator;
 pub mod pulsepacket_generator;
 pub mod recorders;
 mod sine;
+pub mod sinusoidal_gamma_generator;
 pub mod sinusoidal_poisson_generator;
 mod window;
 
 pub use ac_generator::AcGenerator;
+pub use gamma_sup_generator::GammaSupGenerator;
 pub use generators::{DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator};
 pub use inhomogeneous_poisson_generator::InhomogeneousPoissonGenerator;
+pub use mip_generator::MipGenerator;
 pub use noise_generator::NoiseGenerator;
+pub use ppd_sup_generator::PpdSupGenerator;
 pub use pulsepacket_generator::PulsepacketGenerator;
 pub use recorders::{
     is_sampler, multimeter_spec, multimeter_status, set_multimeter_status,
     set_spike_recorder_status, spike_recorder_spec, spike_recorder_status, voltmeter_spec,
     MULTIMETER_KEYS, SAMPLER_MODELS, SPIKE_RECORDER_KEYS,
 };
+pub use sinusoidal_gamma_generator::SinusoidalGammaGenerator;
 pub use sinusoidal_poisson_generator::SinusoidalPoissonGenerator;
 pub use window::DeviceWindow;
 
@@ -45,6 +53,10 @@ pub const STIMULUS_MODELS: &[&str] = &[
     "sinusoidal_poisson_generator",
     "pulsepacket_generator",
     "inhomogeneous_poisson_generator",
+    "gamma_sup_generator",
+    "ppd_sup_generator",
+    "mip_generator",
+    "sinusoidal_gamma_generator",
 ];
 
 /// The recording device models by NEST name.
@@ -62,6 +74,10 @@ pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {
         "sinusoidal_poisson_generator" => SinusoidalPoissonGenerator::KEYS,
         "pulsepacket_generator" => PulsepacketGenerator::KEYS,
         "inhomogeneous_poisson_generator" => InhomogeneousPoissonGenerator::KEYS,
+        "gamma_sup_generator" => GammaSupGenerator::KEYS,
+        "ppd_sup_generator" => PpdSupGenerator::KEYS,
+        "mip_generator" => MipGenerator::KEYS,
+        "sinusoidal_gamma_generator" => SinusoidalGammaGenerator::KEYS,
         _ => return None,
     })
 }
@@ -104,6 +120,10 @@ pub fn create_stimulus_device(
         "inhomogeneous_poisson_generator" => {
             boxed(InhomogeneousPoissonGenerator::from_params(params, grid))
         }
+        "gamma_sup_generator" => boxed(GammaSupGenerator::from_params(params, grid)),
+        "ppd_sup_generator" => boxed(PpdSupGenerator::from_params(params, grid)),
+        "mip_generator" => boxed(MipGenerator::from_params(params, grid)),
+        "sinusoidal_gamma_generator" => boxed(SinusoidalGammaGenerator::from_params(params, grid)),
         _ => return None,
     })
 }
