@@ -19,6 +19,7 @@ pub mod recorders;
 mod sine;
 pub mod sinusoidal_gamma_generator;
 pub mod sinusoidal_poisson_generator;
+pub mod spike_train_injector;
 mod window;
 
 pub use ac_generator::AcGenerator;
@@ -36,6 +37,7 @@ pub use recorders::{
 };
 pub use sinusoidal_gamma_generator::SinusoidalGammaGenerator;
 pub use sinusoidal_poisson_generator::SinusoidalPoissonGenerator;
+pub use spike_train_injector::SpikeTrainInjector;
 pub use window::DeviceWindow;
 
 use spindle_core::device::StimulusDevice;
@@ -58,6 +60,27 @@ pub const STIMULUS_MODELS: &[&str] = &[
     "mip_generator",
     "sinusoidal_gamma_generator",
 ];
+
+/// The node models that NEST implements as neurons and spindle keeps with the devices, whose
+/// code they share (`spike_train_injector`: a neuron that sends a `spike_generator`'s spikes).
+pub const NODE_MODELS: &[&str] = &[spike_train_injector::MODEL_NAME];
+
+/// The accepted parameter keys of a model of [`NODE_MODELS`].
+pub fn node_model_keys(model: &str) -> Option<&'static [&'static str]> {
+    (model == spike_train_injector::MODEL_NAME).then_some(spike_train_injector::KEYS)
+}
+
+/// Create a neuron model of [`NODE_MODELS`] by NEST name; `None` if the name is not one.
+pub fn node_model(
+    model: &str,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Option<Result<Box<dyn spindle_core::model::NeuronModel>, ParamError>> {
+    (model == spike_train_injector::MODEL_NAME).then(|| {
+        SpikeTrainInjector::from_params(params, grid)
+            .map(|m| Box::new(m) as Box<dyn spindle_core::model::NeuronModel>)
+    })
+}
 
 /// The recording device models by NEST name.
 pub const RECORDER_MODELS: &[&str] = &["spike_recorder", "multimeter", "voltmeter"];
