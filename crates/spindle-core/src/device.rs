@@ -118,6 +118,14 @@ pub trait StimulusDevice: Send + Sync + fmt::Debug {
 
     fn event_kind(&self) -> EventKind;
 
+    /// The device's own recordables that a multimeter may record: NEST's current generators
+    /// have `I`, the current sent with stamp `s`, sampled at `s` (0 where nothing was sent:
+    /// NEST's `S_.I_` after the update of step `s − 1`; for per-target noise the mean over
+    /// the connections, as NEST's `I_avg_`). The kernel reads it from the emissions.
+    fn recordables(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Whether the device emits [`PoissonEmission`]s, [`NoiseEmission`]s or
     /// [`TargetEmission`]s, so that each of its connections needs a random stream of its own.
     fn draws_per_target(&self) -> bool {

@@ -183,6 +183,9 @@ pub(crate) struct Partition {
     /// `ArchivingNode`).
     pub archives: Vec<Archive>,
     pub device_synapses: Vec<DeviceSynapse>,
+    /// Per stimulating device, per noise emission of the last advance: the sum of the
+    /// amplitudes its connections here sent (NEST's `noise_generator` records their mean).
+    pub noise_sums: Vec<Vec<f64>>,
     pub multimeters: Vec<MultimeterProbes>,
     /// Spikes emitted during the last advance, in step order.
     pub spikes: Vec<SpikeEvent>,
@@ -211,6 +214,7 @@ impl Partition {
             cell_neuron: vec![u32::MAX],
             archives: Vec::new(),
             device_synapses: Vec::new(),
+            noise_sums: Vec::new(),
             multimeters: Vec::new(),
             spikes: Vec::new(),
             events: 0,
@@ -457,6 +461,11 @@ impl Partition {
     }
 
     fn inject_device_events(&mut self, device_out: &[Emissions]) {
+        self.noise_sums.resize_with(device_out.len(), Vec::new);
+        for (sums, out) in self.noise_sums.iter_mut().zip(device_out) {
+            sums.clear();
+            sums.resize(out.noise.len(), 0.0);
+        }
         for ds in &mut self.device_synapses {
             let out = &device_out[ds.device as usize];
             for e in &out.fixed {
@@ -482,10 +491,11 @@ impl Partition {
                         self.events += 1;
                     }
                 }
-                for e in &out.noise {
+                for (j, e) in out.noise.iter().enumerate() {
                     if let Some((mean, std)) = e.redraw {
                         ds.noise = mean + std * rng::standard_normal(r);
                     }
+                    self.noise_sums[ds.device as usize][j] += ds.noise;
                     let w = ds.weight * ds.noise;
                     let k = route(w);
                     let step = e.stamp + Step::from(ds.delay) - 1;

@@ -83,6 +83,8 @@ struct DeviceRecording {
 struct MultimeterRun {
     /// Column of each (partition, probe) in the output row.
     columns: Vec<Vec<usize>>,
+    /// (column, stimulating device) of each recorded device.
+    devices: Vec<(usize, usize)>,
     n_senders: usize,
     times: Vec<f64>,
     values: Vec<Vec<f64>>,
@@ -654,11 +656,19 @@ impl Simulation {
             });
         }
         let mut units = vec![""; spec.record_from.len()];
+        let mut devices = Vec::new();
         for (col, &t) in senders.iter().enumerate() {
-            let loc = self.split_locate(t.0);
-            let Some(Role::Neurons(pop)) = self.net.role(t) else {
-                unreachable!("multimeters record neurons only")
+            let pop = match self.net.role(t) {
+                Some(Role::Neurons(pop)) => pop,
+                Some(Role::Stimulus(d)) => {
+                    // Only the current generators' `I` (see `StimulusDevice::recordables`).
+                    units.iter_mut().for_each(|u| *u = "pA");
+                    devices.push((col, d));
+                    continue;
+                }
+                _ => unreachable!("multimeters record neurons and current generators only"),
             };
+            let loc = self.split_locate(t.0);
             let table = self.net.populations[pop].model.recordables();
             let probes = &mut self.partitions[loc.partition].multimeters[m];
             if probes.recordables[loc.chunk].is_empty() {
@@ -694,6 +704,7 @@ impl Simulation {
         });
         self.multimeters.push(MultimeterRun {
             columns,
+            devices,
             n_senders: senders.len(),
             times: Vec::new(),
             values: vec![Vec::new(); spec.record_from.len()],
@@ -1458,6 +1469,43 @@ impl Simulation {
                         for r in 0..n_rec {
                             mm.values[r][t * n + col] = row[j * n_rec + r];
                         }
+                    }
+                }
+            }
+            for &(col, d) in &mm.devices {
+                let out = &self.device_out[d];
+                let n_targets = self
+                    .partitions
+                    .iter()
+                    .map(|p| {
+                        p.device_synapses
+                            .iter()
+                            .filter(|ds| ds.device as usize == d)
+                            .count()
+                    })
+                    .sum::<usize>()
+                    .max(1);
+                for (t, &s) in steps.iter().enumerate() {
+                    let fixed: f64 = out
+                        .fixed
+                        .iter()
+                        .filter(|e| e.stamp == s)
+                        .map(|e| e.factor)
+                        .sum();
+                    let noise: f64 = out
+                        .noise
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| e.stamp == s)
+                        .map(|(j, _)| {
+                            self.partitions
+                                .iter()
+                                .map(|p| p.noise_sums[d][j])
+                                .sum::<f64>()
+                        })
+                        .sum();
+                    for v in &mut mm.values {
+                        v[t * n + col] = fixed + noise / n_targets as f64;
                     }
                 }
             }

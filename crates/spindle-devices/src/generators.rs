@@ -592,6 +592,11 @@ impl StepCurrentGenerator {
 }
 
 impl StimulusDevice for StepCurrentGenerator {
+    /// NEST's recordable `I`: the current sent with each stamp.
+    fn recordables(&self) -> &'static [&'static str] {
+        &["I"]
+    }
+
     fn model_name(&self) -> &str {
         "step_current_generator"
     }
@@ -684,6 +689,11 @@ impl DcGenerator {
 }
 
 impl StimulusDevice for DcGenerator {
+    /// NEST's recordable `I`: the current sent with each stamp.
+    fn recordables(&self) -> &'static [&'static str] {
+        &["I"]
+    }
+
     fn model_name(&self) -> &str {
         "dc_generator"
     }
