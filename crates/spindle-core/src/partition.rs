@@ -183,9 +183,11 @@ pub(crate) struct Partition {
     /// `ArchivingNode`).
     pub archives: Vec<Archive>,
     pub device_synapses: Vec<DeviceSynapse>,
-    /// Per stimulating device, per noise emission of the last advance: the sum of the
-    /// amplitudes its connections here sent (NEST's `noise_generator` records their mean).
-    pub noise_sums: Vec<Vec<f64>>,
+    /// Per stimulating device, the amplitudes its connections here sent at its noise
+    /// emissions of the last advance, `[k · n + j]` for its k-th connection here and emission
+    /// j of n (NEST's `noise_generator` records their mean, which the kernel sums in the
+    /// connections' global order, so that it does not depend on the partitioning).
+    pub noise_amps: Vec<Vec<f64>>,
     pub multimeters: Vec<MultimeterProbes>,
     /// Spikes emitted during the last advance, in step order.
     pub spikes: Vec<SpikeEvent>,
@@ -214,7 +216,7 @@ impl Partition {
             cell_neuron: vec![u32::MAX],
             archives: Vec::new(),
             device_synapses: Vec::new(),
-            noise_sums: Vec::new(),
+            noise_amps: Vec::new(),
             multimeters: Vec::new(),
             spikes: Vec::new(),
             events: 0,
@@ -461,11 +463,8 @@ impl Partition {
     }
 
     fn inject_device_events(&mut self, device_out: &[Emissions]) {
-        self.noise_sums.resize_with(device_out.len(), Vec::new);
-        for (sums, out) in self.noise_sums.iter_mut().zip(device_out) {
-            sums.clear();
-            sums.resize(out.noise.len(), 0.0);
-        }
+        self.noise_amps.resize_with(device_out.len(), Vec::new);
+        self.noise_amps.iter_mut().for_each(Vec::clear);
         for ds in &mut self.device_synapses {
             let out = &device_out[ds.device as usize];
             for e in &out.fixed {
@@ -491,11 +490,11 @@ impl Partition {
                         self.events += 1;
                     }
                 }
-                for (j, e) in out.noise.iter().enumerate() {
+                for e in &out.noise {
                     if let Some((mean, std)) = e.redraw {
                         ds.noise = mean + std * rng::standard_normal(r);
                     }
-                    self.noise_sums[ds.device as usize][j] += ds.noise;
+                    self.noise_amps[ds.device as usize].push(ds.noise);
                     let w = ds.weight * ds.noise;
                     let k = route(w);
                     let step = e.stamp + Step::from(ds.delay) - 1;

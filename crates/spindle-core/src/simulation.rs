@@ -1474,17 +1474,7 @@ impl Simulation {
             }
             for &(col, d) in &mm.devices {
                 let out = &self.device_out[d];
-                let n_targets = self
-                    .partitions
-                    .iter()
-                    .map(|p| {
-                        p.device_synapses
-                            .iter()
-                            .filter(|ds| ds.device as usize == d)
-                            .count()
-                    })
-                    .sum::<usize>()
-                    .max(1);
+                let mean_noise = noise_means(&self.partitions, d, out.noise.len());
                 for (t, &s) in steps.iter().enumerate() {
                     let fixed: f64 = out
                         .fixed
@@ -1495,17 +1485,12 @@ impl Simulation {
                     let noise: f64 = out
                         .noise
                         .iter()
-                        .enumerate()
-                        .filter(|(_, e)| e.stamp == s)
-                        .map(|(j, _)| {
-                            self.partitions
-                                .iter()
-                                .map(|p| p.noise_sums[d][j])
-                                .sum::<f64>()
-                        })
+                        .zip(&mean_noise)
+                        .filter(|(e, _)| e.stamp == s)
+                        .map(|(_, m)| m)
                         .sum();
                     for v in &mut mm.values {
-                        v[t * n + col] = fixed + noise / n_targets as f64;
+                        v[t * n + col] = fixed + noise;
                     }
                 }
             }
@@ -1518,6 +1503,37 @@ impl Simulation {
         }
         Ok(())
     }
+}
+
+/// Per noise emission of device `d` (of `n` in the last advance), the mean amplitude over
+/// its connections (NEST's `I_avg_`, 0 without connections), summed in the connections'
+/// creation order whatever the partitioning.
+fn noise_means(partitions: &[Partition], d: usize, n: usize) -> Vec<f64> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut conns: Vec<(u32, usize, usize)> = partitions
+        .iter()
+        .enumerate()
+        .flat_map(|(p, part)| {
+            part.device_synapses
+                .iter()
+                .filter(|ds| ds.device as usize == d)
+                .enumerate()
+                .map(move |(k, ds)| (ds.order, p, k))
+        })
+        .collect();
+    conns.sort_unstable();
+    let targets = conns.len().max(1) as f64;
+    (0..n)
+        .map(|j| {
+            conns
+                .iter()
+                .map(|&(_, p, k)| partitions[p].noise_amps[d][k * n + j])
+                .sum::<f64>()
+                / targets
+        })
+        .collect()
 }
 
 /// A number as NEST's messages print it (`5`, `1.5`).

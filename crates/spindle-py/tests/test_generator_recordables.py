@@ -54,3 +54,18 @@ def test_a_spike_generator_cannot_be_recorded(nest):
         nest.Connect(mm, nest.Create("poisson_generator"))
     with pytest.raises(nest.kernel.BadProperty):
         nest.Connect(nest.Create("multimeter", params={"record_from": ["V_m"]}), nest.Create("dc_generator"))
+
+
+def test_noise_mean_does_not_depend_on_the_thread_count(nest):
+    def run(threads):
+        nest.ResetKernel()
+        nest.set(local_num_threads=threads, rng_seed=3)
+        g = nest.Create("noise_generator", params={"mean": 100.0, "std": 40.0, "dt": 0.3})
+        nest.Connect(g, nest.Create("iaf_psc_alpha", 7))
+        mm = nest.Create("multimeter", params={"record_from": ["I"], "interval": 0.1})
+        nest.Connect(mm, g)
+        nest.Simulate(20.0)
+        return np.asarray(mm.events["I"])
+
+    one, two = run(1), run(2)
+    assert one.std() > 1.0 and np.array_equal(one, two)
