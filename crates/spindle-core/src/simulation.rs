@@ -1480,15 +1480,14 @@ impl Simulation {
                         .fixed
                         .iter()
                         .filter(|e| e.stamp == s)
-                        .map(|e| e.factor)
-                        .sum();
+                        .fold(0.0, |a, e| a + e.factor);
                     let noise: f64 = out
                         .noise
                         .iter()
                         .zip(&mean_noise)
                         .filter(|(e, _)| e.stamp == s)
-                        .map(|(_, m)| m)
-                        .sum();
+                        .fold(0.0, |a, (_, m)| a + m);
+                    // A sum starting at 0.0, not at Sum's −0.0: NEST records +0 while inactive.
                     for v in &mut mm.values {
                         v[t * n + col] = fixed + noise;
                     }

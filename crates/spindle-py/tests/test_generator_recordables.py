@@ -46,6 +46,7 @@ def test_recorded_current_is_nests(real_nest, nest, key, targets, interval):
     assert np.array_equal(got[0], want[0])
     assert np.array_equal(got[1], want[1])
     np.testing.assert_allclose(got[2], want[2], rtol=0, atol=1e-9)
+    assert np.array_equal(np.signbit(got[2]), np.signbit(want[2]))  # +0 while inactive
 
 
 def test_a_spike_generator_cannot_be_recorded(nest):
