@@ -13,6 +13,7 @@ use crate::params::{ParamError, Params};
 use crate::rng::Stream;
 use crate::time::{Step, TimeGrid};
 use std::fmt;
+use std::sync::Arc;
 
 /// What kind of event a device sends, which decides the target's input channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,12 +48,44 @@ pub struct NoiseEmission {
     pub redraw: Option<(f64, f64)>,
 }
 
+/// A step in which every target draws its own spike count from its connection's
+/// [`TargetState`] by the device's [`TargetProcess`] (NEST's `DSSpikeEvent`, whose
+/// `event_hook` decides per target): `parents` is what the device drew once for all targets
+/// (the `mip_generator`'s mother spikes), 0 where the process does not use it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TargetEmission {
+    pub stamp: Step,
+    pub parents: u32,
+}
+
+/// What a connection keeps for its device's [`TargetProcess`]: NEST's per-port buffers of
+/// `gamma_sup_generator`, `ppd_sup_generator` and `sinusoidal_gamma_generator`. It starts
+/// empty; the process fills it at the connection's first draw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TargetState {
+    pub counts: Vec<u64>,
+    pub values: Vec<f64>,
+    /// How many of the device's parameter changes the state has taken in (the process's own
+    /// bookkeeping).
+    pub seen: usize,
+}
+
+/// The rule by which each target of a device draws its spikes from a state of its own, with
+/// the device's parameters at the time of the emission (shared, read-only, by all targets).
+pub trait TargetProcess: Send + Sync + fmt::Debug {
+    /// The number of spikes the target with `state` receives at `e`, drawn from its `rng`.
+    fn draw(&self, state: &mut TargetState, e: &TargetEmission, rng: &mut Stream) -> u32;
+}
+
 /// The output of one device for one update range.
 #[derive(Clone, Debug, Default)]
 pub struct Emissions {
     pub fixed: Vec<Emission>,
     pub poisson: Vec<PoissonEmission>,
     pub noise: Vec<NoiseEmission>,
+    pub targets: Vec<TargetEmission>,
+    /// The rule of `targets` (set by the device whenever it pushes some).
+    pub process: Option<Arc<dyn TargetProcess>>,
 }
 
 impl Emissions {
@@ -60,6 +93,21 @@ impl Emissions {
         self.fixed.clear();
         self.poisson.clear();
         self.noise.clear();
+        self.targets.clear();
+    }
+
+    /// The spikes one target receives from `targets`, as (stamp, count > 0), drawn from its
+    /// `state` and `rng`.
+    pub fn draw_targets<'a>(
+        &'a self,
+        state: &'a mut TargetState,
+        rng: &'a mut Stream,
+    ) -> impl Iterator<Item = (Step, u32)> + 'a {
+        let process = self.process.as_deref();
+        self.targets.iter().filter_map(move |e| {
+            let n = process.map_or(0, |p| p.draw(state, e, rng));
+            (n > 0).then_some((e.stamp, n))
+        })
     }
 }
 
@@ -70,8 +118,16 @@ pub trait StimulusDevice: Send + Sync + fmt::Debug {
 
     fn event_kind(&self) -> EventKind;
 
-    /// Whether the device emits [`PoissonEmission`]s or [`NoiseEmission`]s, so that each of
-    /// its connections needs a random stream of its own.
+    /// The device's own recordables that a multimeter may record: NEST's current generators
+    /// have `I`, the current sent with stamp `s`, sampled at `s` (0 where nothing was sent:
+    /// NEST's `S_.I_` after the update of step `s − 1`; for per-target noise the mean over
+    /// the connections, as NEST's `I_avg_`). The kernel reads it from the emissions.
+    fn recordables(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether the device emits [`PoissonEmission`]s, [`NoiseEmission`]s or
+    /// [`TargetEmission`]s, so that each of its connections needs a random stream of its own.
     fn draws_per_target(&self) -> bool {
         false
     }
@@ -91,6 +147,11 @@ pub trait StimulusDevice: Send + Sync + fmt::Debug {
     fn warnings(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// NEST passes a device's `update` the origin of the min-delay slice that the updated
+    /// steps lie in; the kernel calls this with that origin before every
+    /// [`emit`](Self::emit) (the `mip_generator` decides once per slice whether it is active).
+    fn slice_origin(&mut self, _origin: Step) {}
 
     /// Append the events of the updates of steps `from .. to` (stamps `from + 1 ..= to`).
     /// Called with consecutive ranges; a device may keep a cursor, but the first call may

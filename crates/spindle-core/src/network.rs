@@ -743,13 +743,44 @@ impl NetworkBuilder {
                     ),
                 ))
             }
+            (Role::Multimeter(m), Role::Stimulus(d))
+                if !self.stimuli[d].1.recordables().is_empty() =>
+            {
+                let dev = &self.stimuli[d].1;
+                let available = dev.recordables();
+                for name in &self.multimeters[m].1.record_from {
+                    if !available.contains(&name.as_str()) {
+                        return Err(self.reject(
+                            source,
+                            target,
+                            Rejection::bad_property(format!(
+                                "Cannot record {name} from {}: its recordables are {}.",
+                                dev.model_name(),
+                                available.join(", ")
+                            )),
+                        ));
+                    }
+                }
+                if self.multimeters[m].2.contains(&target) {
+                    return Err(self.reject(
+                        source,
+                        target,
+                        Rejection::new(
+                            "IllegalConnection",
+                            "the multimeter already records this node; a node can be recorded once per multimeter.",
+                        ),
+                    ));
+                }
+                self.note_delay(source, target, syn.delay)?;
+                self.multimeters[m].2.push(target);
+            }
             (Role::Multimeter(_), _) => {
                 return Err(self.reject(
                     source,
                     target,
                     Rejection::new(
                         "IllegalConnection",
-                        "a multimeter can only record from neurons.",
+                        "a multimeter can only record from neurons and current generators.",
                     ),
                 ))
             }

@@ -11,7 +11,7 @@
 
 use crate::archive::Archive;
 use crate::connectome::{Kind, SynapseData, SynapseStore};
-use crate::device::Emissions;
+use crate::device::{Emissions, TargetState};
 use crate::model::{Emitted, Instability, NeuronChunk};
 use crate::network::Take;
 use crate::rng;
@@ -99,6 +99,8 @@ pub(crate) struct DeviceSynapse {
     pub rng: Option<ChaCha8Rng>,
     /// The amplitude a noise generator last drew for this connection (pA).
     pub noise: f64,
+    /// The connection's state for its device's per-target process.
+    pub state: TargetState,
     /// Its index among all device synapses (creation order).
     pub order: u32,
 }
@@ -181,6 +183,11 @@ pub(crate) struct Partition {
     /// `ArchivingNode`).
     pub archives: Vec<Archive>,
     pub device_synapses: Vec<DeviceSynapse>,
+    /// Per stimulating device, the amplitudes its connections here sent at its noise
+    /// emissions of the last advance, `[k · n + j]` for its k-th connection here and emission
+    /// j of n (NEST's `noise_generator` records their mean, which the kernel sums in the
+    /// connections' global order, so that it does not depend on the partitioning).
+    pub noise_amps: Vec<Vec<f64>>,
     pub multimeters: Vec<MultimeterProbes>,
     /// Spikes emitted during the last advance, in step order.
     pub spikes: Vec<SpikeEvent>,
@@ -212,6 +219,7 @@ impl Partition {
             cell_neuron: vec![u32::MAX],
             archives: Vec::new(),
             device_synapses: Vec::new(),
+            noise_amps: Vec::new(),
             multimeters: Vec::new(),
             spikes: Vec::new(),
             events: 0,
@@ -467,6 +475,8 @@ impl Partition {
     }
 
     fn inject_device_events(&mut self, device_out: &[Emissions]) {
+        self.noise_amps.resize_with(device_out.len(), Vec::new);
+        self.noise_amps.iter_mut().for_each(Vec::clear);
         for ds in &mut self.device_synapses {
             let out = &device_out[ds.device as usize];
             for e in &out.fixed {
@@ -496,12 +506,20 @@ impl Partition {
                     if let Some((mean, std)) = e.redraw {
                         ds.noise = mean + std * rng::standard_normal(r);
                     }
+                    self.noise_amps[ds.device as usize].push(ds.noise);
                     let w = ds.weight * ds.noise;
                     let k = route(w);
                     let step = e.stamp + Step::from(ds.delay) - 1;
                     let at = (step as usize % self.ring_len) * self.cells_per_slot
                         + ds.cells[k] as usize;
                     self.ring[at] += ds.takes[k].of(w);
+                    self.events += 1;
+                }
+                for (stamp, n) in out.draw_targets(&mut ds.state, r) {
+                    let step = stamp + Step::from(ds.delay) - 1;
+                    let at = (step as usize % self.ring_len) * self.cells_per_slot
+                        + ds.cells[k] as usize;
+                    self.ring[at] += w * f64::from(n);
                     self.events += 1;
                 }
             }

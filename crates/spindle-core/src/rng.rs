@@ -134,8 +134,51 @@ pub fn poisson<R: rand_core::Rng + ?Sized>(rng: &mut R, lambda: f64) -> u32 {
     }
 }
 
+/// A binomially distributed count of successes in `n` trials of probability `p` (exact):
+/// Knuth's splitting by beta-distributed order statistics while the mean is large, then
+/// geometric waiting times (one uniform per success).
+pub fn binomial<R: rand_core::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    if p > 0.5 {
+        return n - binomial(rng, n, 1.0 - p);
+    }
+    let (mut n, mut p, mut count) = (n, p, 0u64);
+    while n as f64 * p > 16.0 {
+        // The a-th smallest of n uniforms is Beta(a, n + 1 - a); below it lie a - 1 of them.
+        let a = 1 + n / 2;
+        let b = n + 1 - a;
+        let ga = gamma(rng, a as f64);
+        let x = ga / (ga + gamma(rng, b as f64));
+        if x >= p {
+            n = a - 1;
+            p /= x;
+        } else {
+            count += a;
+            n = b - 1;
+            p = (p - x) / (1.0 - x);
+        }
+    }
+    let log_q = (-p).ln_1p();
+    let mut trials = 0u64;
+    loop {
+        // Trials up to and including the next success: geometric on 1, 2, …
+        let u = 1.0 - uniform(rng);
+        let g = (u.ln() / log_q).floor() + 1.0;
+        if g > (n - trials) as f64 {
+            return count;
+        }
+        trials += g as u64;
+        count += 1;
+    }
+}
+
 /// `ln Γ(x)` for `x ≥ 1` by Stirling's series with upward recursion below 7.
-fn log_gamma(x: f64) -> f64 {
+pub fn log_gamma(x: f64) -> f64 {
     const A: [f64; 10] = [
         8.333333333333333e-02,
         -2.777777777777778e-03,
@@ -199,6 +242,23 @@ mod tests {
                 (var / lambda - 1.0).abs() < 0.03,
                 "lambda {lambda}: var {var}"
             );
+        }
+    }
+
+    #[test]
+    fn binomial_counts_have_binomial_mean_and_variance() {
+        for &(n, p) in &[(10u64, 0.3), (1000, 0.01), (5000, 0.2), (40, 0.9)] {
+            let mut r = stream(3, 9, n as u32, 0, 0);
+            let draws = 20_000;
+            let xs: Vec<f64> = (0..draws).map(|_| binomial(&mut r, n, p) as f64).collect();
+            let mean = xs.iter().sum::<f64>() / draws as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (draws - 1) as f64;
+            let (m, v) = (n as f64 * p, n as f64 * p * (1.0 - p));
+            assert!(
+                (mean - m).abs() < 5.0 * (v / draws as f64).sqrt(),
+                "{n} {p}: {mean}"
+            );
+            assert!((var / v - 1.0).abs() < 0.06, "{n} {p}: {var} vs {v}");
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crate::connectome::Kind;
 use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore, Which};
-use crate::device::Emissions;
+use crate::device::{Emissions, TargetState};
 use crate::error::{BuildError, Rejection, RunError};
 use crate::network::{channel_routes, NetworkBuilder, Role};
 use crate::partition::{plastic_group, PlasticGroup};
@@ -77,12 +77,15 @@ struct DeviceRecording {
     device: usize,
     sender: u32,
     rng: Option<ChaCha8Rng>,
+    state: TargetState,
 }
 
 /// A multimeter while running (its spec is read from the network description).
 struct MultimeterRun {
     /// Column of each (partition, probe) in the output row.
     columns: Vec<Vec<usize>>,
+    /// (column, stimulating device) of each recorded device.
+    devices: Vec<(usize, usize)>,
     n_senders: usize,
     times: Vec<f64>,
     values: Vec<Vec<f64>>,
@@ -568,6 +571,7 @@ impl Simulation {
                 weight: s.weight,
                 rng,
                 noise: 0.0,
+                state: TargetState::default(),
                 order: i as u32,
             });
         }
@@ -615,6 +619,7 @@ impl Simulation {
                             input.occurrence,
                         )
                     }),
+                    state: TargetState::default(),
                 });
             }
         }
@@ -667,11 +672,19 @@ impl Simulation {
             });
         }
         let mut units = vec![""; spec.record_from.len()];
+        let mut devices = Vec::new();
         for (col, &t) in senders.iter().enumerate() {
-            let loc = self.split_locate(t.0);
-            let Some(Role::Neurons(pop)) = self.net.role(t) else {
-                unreachable!("multimeters record neurons only")
+            let pop = match self.net.role(t) {
+                Some(Role::Neurons(pop)) => pop,
+                Some(Role::Stimulus(d)) => {
+                    // Only the current generators' `I` (see `StimulusDevice::recordables`).
+                    units.iter_mut().for_each(|u| *u = "pA");
+                    devices.push((col, d));
+                    continue;
+                }
+                _ => unreachable!("multimeters record neurons and current generators only"),
             };
+            let loc = self.split_locate(t.0);
             let table = self.net.populations[pop].model.recordables();
             let probes = &mut self.partitions[loc.partition].multimeters[m];
             if probes.recordables[loc.chunk].is_empty() {
@@ -707,6 +720,7 @@ impl Simulation {
         });
         self.multimeters.push(MultimeterRun {
             columns,
+            devices,
             n_senders: senders.len(),
             times: Vec::new(),
             values: vec![Vec::new(); spec.record_from.len()],
@@ -1314,6 +1328,7 @@ impl Simulation {
     fn advance(&mut self, from: Step, to: Step, sink: &mut dyn RecordSink) -> Result<(), RunError> {
         for ((_, dev), out) in self.net.stimuli.iter_mut().zip(&mut self.device_out) {
             out.clear();
+            dev.slice_origin(self.slice_start);
             dev.emit(from, to, out);
         }
         let sample_steps: Vec<Vec<Step>> = self
@@ -1436,6 +1451,13 @@ impl Simulation {
                     if window.contains(e.stamp) {
                         for _ in 0..n {
                             rec.buffer.push((e.stamp, dr.sender));
+                        }
+                    }
+                }
+                for (stamp, n) in out.draw_targets(&mut dr.state, r) {
+                    if window.contains(stamp) {
+                        for _ in 0..n {
+                            rec.buffer.push((stamp, dr.sender));
                         }
                     }
                 }
@@ -1562,6 +1584,27 @@ impl Simulation {
                     }
                 }
             }
+            for &(col, d) in &mm.devices {
+                let out = &self.device_out[d];
+                let mean_noise = noise_means(&self.partitions, d, out.noise.len());
+                for (t, &s) in steps.iter().enumerate() {
+                    let fixed: f64 = out
+                        .fixed
+                        .iter()
+                        .filter(|e| e.stamp == s)
+                        .fold(0.0, |a, e| a + e.factor);
+                    let noise: f64 = out
+                        .noise
+                        .iter()
+                        .zip(&mean_noise)
+                        .filter(|(e, _)| e.stamp == s)
+                        .fold(0.0, |a, (_, m)| a + m);
+                    // A sum starting at 0.0, not at Sum's −0.0: NEST records +0 while inactive.
+                    for v in &mut mm.values {
+                        v[t * n + col] = fixed + noise;
+                    }
+                }
+            }
             let block = SampleBlock {
                 times: &mm.times,
                 n_senders: n,
@@ -1571,6 +1614,37 @@ impl Simulation {
         }
         Ok(())
     }
+}
+
+/// Per noise emission of device `d` (of `n` in the last advance), the mean amplitude over
+/// its connections (NEST's `I_avg_`, 0 without connections), summed in the connections'
+/// creation order whatever the partitioning.
+fn noise_means(partitions: &[Partition], d: usize, n: usize) -> Vec<f64> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut conns: Vec<(u32, usize, usize)> = partitions
+        .iter()
+        .enumerate()
+        .flat_map(|(p, part)| {
+            part.device_synapses
+                .iter()
+                .filter(|ds| ds.device as usize == d)
+                .enumerate()
+                .map(move |(k, ds)| (ds.order, p, k))
+        })
+        .collect();
+    conns.sort_unstable();
+    let targets = conns.len().max(1) as f64;
+    (0..n)
+        .map(|j| {
+            conns
+                .iter()
+                .map(|&(_, p, k)| partitions[p].noise_amps[d][k * n + j])
+                .sum::<f64>()
+                / targets
+        })
+        .collect()
 }
 
 /// A number as NEST's messages print it (`5`, `1.5`).

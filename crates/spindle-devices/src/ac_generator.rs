@@ -67,6 +67,11 @@ impl AcGenerator {
 impl StimulusDevice for AcGenerator {
     stimulus_basics!("ac_generator", Current);
 
+    /// NEST's recordable `I`: the current sent with each stamp.
+    fn recordables(&self) -> &'static [&'static str] {
+        &["I"]
+    }
+
     fn prepare(&mut self, now: Step, grid: &TimeGrid) {
         self.oscillator = Oscillator::started(
             self.amplitude,

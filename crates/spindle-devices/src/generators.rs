@@ -171,7 +171,7 @@ struct Spike {
 ///
 /// `GetStatus` reports the spike times as stored: on the grid (off-grid times rounded up,
 /// shifted spikes one step later), or as given with `precise_times`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct SpikeGenerator {
     spikes: Vec<Spike>,
     weights: Vec<f64>,
@@ -183,9 +183,33 @@ pub struct SpikeGenerator {
     /// The first spike not yet looked at; a `set_status` puts it back to 0 (as NEST does when
     /// the times or the origin change; spikes at or before the current step are skipped anyway).
     next: usize,
+    /// The model's name in messages: `spike_generator`, or `spike_train_injector`, whose
+    /// neurons keep their spikes in one of these each.
+    name: &'static str,
+}
+
+impl Default for SpikeGenerator {
+    fn default() -> SpikeGenerator {
+        SpikeGenerator::named("spike_generator")
+    }
 }
 
 impl SpikeGenerator {
+    /// NEST's defaults, with `name` in the messages.
+    pub(crate) fn named(name: &'static str) -> SpikeGenerator {
+        SpikeGenerator {
+            spikes: Vec::new(),
+            weights: Vec::new(),
+            multiplicities: Vec::new(),
+            precise_times: false,
+            allow_offgrid_times: false,
+            shift_now_spikes: false,
+            window: DeviceWindow::DEFAULT,
+            next: 0,
+            name,
+        }
+    }
+
     pub const KEYS: &'static [&'static str] = &[
         "spike_times",
         "spike_weights",
@@ -363,7 +387,8 @@ impl SpikeGenerator {
                     "spike_times",
                     t,
                     format!(
-                        "spike_generator: Time point {t} is not representable in current resolution ({} ms); set allow_offgrid_times = true to round it up.",
+                        "{}: Time point {t} is not representable in current resolution ({} ms); set allow_offgrid_times = true to round it up.",
+                        self.name,
                         grid.h()
                     ),
                 ))
@@ -567,6 +592,11 @@ impl StepCurrentGenerator {
 }
 
 impl StimulusDevice for StepCurrentGenerator {
+    /// NEST's recordable `I`: the current sent with each stamp.
+    fn recordables(&self) -> &'static [&'static str] {
+        &["I"]
+    }
+
     fn model_name(&self) -> &str {
         "step_current_generator"
     }
@@ -659,6 +689,11 @@ impl DcGenerator {
 }
 
 impl StimulusDevice for DcGenerator {
+    /// NEST's recordable `I`: the current sent with each stamp.
+    fn recordables(&self) -> &'static [&'static str] {
+        &["I"]
+    }
+
     fn model_name(&self) -> &str {
         "dc_generator"
     }

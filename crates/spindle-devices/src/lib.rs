@@ -8,27 +8,37 @@
 //! `docs/devices.md` describes the newer devices.
 
 pub mod ac_generator;
+pub mod gamma_sup_generator;
 pub mod generators;
 pub mod inhomogeneous_poisson_generator;
+pub mod mip_generator;
 pub mod noise_generator;
+pub mod ppd_sup_generator;
 pub mod pulsepacket_generator;
 pub mod recorders;
 mod sine;
+pub mod sinusoidal_gamma_generator;
 pub mod sinusoidal_poisson_generator;
+pub mod spike_train_injector;
 pub mod weight_recorder;
 mod window;
 
 pub use ac_generator::AcGenerator;
+pub use gamma_sup_generator::GammaSupGenerator;
 pub use generators::{DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator};
 pub use inhomogeneous_poisson_generator::InhomogeneousPoissonGenerator;
+pub use mip_generator::MipGenerator;
 pub use noise_generator::NoiseGenerator;
+pub use ppd_sup_generator::PpdSupGenerator;
 pub use pulsepacket_generator::PulsepacketGenerator;
 pub use recorders::{
     is_sampler, multimeter_spec, multimeter_status, set_multimeter_status,
     set_spike_recorder_status, spike_recorder_spec, spike_recorder_status, voltmeter_spec,
     MULTIMETER_KEYS, SAMPLER_MODELS, SPIKE_RECORDER_KEYS,
 };
+pub use sinusoidal_gamma_generator::SinusoidalGammaGenerator;
 pub use sinusoidal_poisson_generator::SinusoidalPoissonGenerator;
+pub use spike_train_injector::SpikeTrainInjector;
 pub use weight_recorder::{
     set_weight_recorder_status, weight_recorder_spec, weight_recorder_status, WEIGHT_RECORDER_KEYS,
 };
@@ -49,7 +59,32 @@ pub const STIMULUS_MODELS: &[&str] = &[
     "sinusoidal_poisson_generator",
     "pulsepacket_generator",
     "inhomogeneous_poisson_generator",
+    "gamma_sup_generator",
+    "ppd_sup_generator",
+    "mip_generator",
+    "sinusoidal_gamma_generator",
 ];
+
+/// The node models that NEST implements as neurons and spindle keeps with the devices, whose
+/// code they share (`spike_train_injector`: a neuron that sends a `spike_generator`'s spikes).
+pub const NODE_MODELS: &[&str] = &[spike_train_injector::MODEL_NAME];
+
+/// The accepted parameter keys of a model of [`NODE_MODELS`].
+pub fn node_model_keys(model: &str) -> Option<&'static [&'static str]> {
+    (model == spike_train_injector::MODEL_NAME).then_some(spike_train_injector::KEYS)
+}
+
+/// Create a neuron model of [`NODE_MODELS`] by NEST name; `None` if the name is not one.
+pub fn node_model(
+    model: &str,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Option<Result<Box<dyn spindle_core::model::NeuronModel>, ParamError>> {
+    (model == spike_train_injector::MODEL_NAME).then(|| {
+        SpikeTrainInjector::from_params(params, grid)
+            .map(|m| Box::new(m) as Box<dyn spindle_core::model::NeuronModel>)
+    })
+}
 
 /// The recording device models by NEST name.
 pub const RECORDER_MODELS: &[&str] = &[
@@ -71,6 +106,10 @@ pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {
         "sinusoidal_poisson_generator" => SinusoidalPoissonGenerator::KEYS,
         "pulsepacket_generator" => PulsepacketGenerator::KEYS,
         "inhomogeneous_poisson_generator" => InhomogeneousPoissonGenerator::KEYS,
+        "gamma_sup_generator" => GammaSupGenerator::KEYS,
+        "ppd_sup_generator" => PpdSupGenerator::KEYS,
+        "mip_generator" => MipGenerator::KEYS,
+        "sinusoidal_gamma_generator" => SinusoidalGammaGenerator::KEYS,
         _ => return None,
     })
 }
@@ -113,6 +152,10 @@ pub fn create_stimulus_device(
         "inhomogeneous_poisson_generator" => {
             boxed(InhomogeneousPoissonGenerator::from_params(params, grid))
         }
+        "gamma_sup_generator" => boxed(GammaSupGenerator::from_params(params, grid)),
+        "ppd_sup_generator" => boxed(PpdSupGenerator::from_params(params, grid)),
+        "mip_generator" => boxed(MipGenerator::from_params(params, grid)),
+        "sinusoidal_gamma_generator" => boxed(SinusoidalGammaGenerator::from_params(params, grid)),
         _ => return None,
     })
 }

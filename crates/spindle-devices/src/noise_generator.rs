@@ -143,6 +143,11 @@ fn dt_steps(dt: f64, grid: &TimeGrid) -> Result<Step, ParamError> {
 impl StimulusDevice for NoiseGenerator {
     stimulus_basics!("noise_generator", Current);
 
+    /// NEST's recordable `I`: the current sent with each stamp.
+    fn recordables(&self) -> &'static [&'static str] {
+        &["I"]
+    }
+
     fn draws_per_target(&self) -> bool {
         true
     }

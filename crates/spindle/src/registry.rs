@@ -22,6 +22,7 @@ pub enum NodeModel {
 /// Every model name spindle knows.
 pub fn model_names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = spindle_models::NEURON_MODELS.to_vec();
+    v.extend_from_slice(spindle_devices::NODE_MODELS);
     v.extend_from_slice(spindle_devices::STIMULUS_MODELS);
     v.extend_from_slice(spindle_devices::RECORDER_MODELS);
     v
@@ -42,6 +43,7 @@ pub fn is_device(model: &str) -> bool {
 /// The accepted parameter keys of a model.
 pub fn model_keys(model: &str) -> Option<&'static [&'static str]> {
     spindle_models::neuron_model_keys(model)
+        .or_else(|| spindle_devices::node_model_keys(model))
         .or_else(|| spindle_devices::stimulus_keys(model))
         .or(match model {
             "spike_recorder" => Some(spindle_devices::SPIKE_RECORDER_KEYS),
@@ -85,7 +87,9 @@ pub fn create(
         name: model.to_string(),
         suggestion: closest(model, &model_names()),
     })?;
-    let made = if let Some(r) = spindle_models::neuron_model(model, &mut params) {
+    let neuron = spindle_models::neuron_model(model, &mut params)
+        .or_else(|| spindle_devices::node_model(model, &mut params, grid));
+    let made = if let Some(r) = neuron {
         // Every NEST neuron is an `ArchivingNode`: its keys are the kernel's.
         let mut archive = Archive::default();
         r.and_then(|m| {

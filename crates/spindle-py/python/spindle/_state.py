@@ -38,6 +38,9 @@ NEST_DEFAULT_SEED = 143202461
 #: NEST's limit on the number of synapse models (its synapse ids have 9 bits).
 MAX_SYN_MODELS = 511
 
+# Generators whose `individual_spike_trains` NEST accepts only as a model default.
+_MODEL_DEFAULT_ONLY = ("sinusoidal_poisson_generator", "sinusoidal_gamma_generator")
+
 _DEFAULTS = json.loads((Path(__file__).parent / "nest_defaults.json").read_text())["models"]
 # NEST 3.10's defaults of the weight_recorder, until nest_defaults.json (generated from NEST
 # by scripts/generate_py_defaults.py) lists it.
@@ -539,6 +542,14 @@ class State:
         n = int(n)
         kernel = self.kernel()
         common, columns, dicts = per_node_params(base, n, _without_frozen(base, params))
+        given = [common, columns, *(dicts or [])]
+        if base in _MODEL_DEFAULT_ONLY and any("individual_spike_trains" in d for d in given):
+            # NEST takes it from SetDefaults/CopyModel only (spindle passes those as defaults).
+            raise _k.BadProperty(
+                f"Setting status of a '{model}' with node ID {self.next_id}: The "
+                "individual_spike_trains property can only be set as a model default using "
+                "SetDefaults or upon CopyModel."
+            )
         element = _DEFAULTS[base].get("element_type")
         first = self.next_id
         # The nodes are made with the values common to all; values per node (columns, NEST
