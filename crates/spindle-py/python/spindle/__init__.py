@@ -431,10 +431,9 @@ def _connect_nodes(pre, post, conn_spec):
     """PyNEST 3.10's checks of Connect's `pre` and `post` (`_process_input_nodes`): lists or
     arrays of unique ids become NodeCollections unless the rule is one_to_one; otherwise they
     are NEST's `connect_arrays` case, checked as NEST checks it (same length, integer ids,
-    one dimension, rule one_to_one). spindle runs that case where it is a one_to_one between
-    two collections (both arrays strictly increasing) and raises NotImplemented otherwise.
-    An empty collection is an IllegalConnection, one from before ResetKernel a
-    KernelException."""
+    one dimension, rule one_to_one). Returns (pre, post, explicit): NodeCollections, or for
+    connect_arrays the two id arrays and True. An empty collection is an IllegalConnection,
+    one from before ResetKernel a KernelException."""
     import numpy as np
 
     rule = conn_spec.get("rule", "all_to_all") if isinstance(conn_spec, dict) else conn_spec
@@ -453,7 +452,7 @@ def _connect_nodes(pre, post, conn_spec):
             raise ValueError(
                 "If 'pre' or 'post' contain non-unique IDs, then they must have the same length."
             )
-        out = [np.asarray(x) for x in out]
+        out = [np.asarray(x.tolist() if isinstance(x, NodeCollection) else x) for x in out]
         for name, x in zip(("pre", "post"), out):
             if not issubclass(x.dtype.type, (int, np.integer)):
                 raise TypeError(f"'{name}' node IDs must be integers.")
@@ -463,12 +462,12 @@ def _connect_nodes(pre, post, conn_spec):
             raise ValueError(
                 "When connecting two arrays with non-unique IDs, `conn_spec` must be 'one_to_one'."
             )
-        if not all(len(x) < 2 or bool(np.all(np.diff(x.astype(np.int64)) > 0)) for x in out):
-            raise _k.NotImplemented(
-                "Connect with arrays of node ids that repeat or are not sorted (NEST's "
-                "connect_arrays) is not supported by spindle"
-            )
-        out = [NodeCollection(x.tolist()) for x in out]
+        n_ids = _state.current().next_id - 1
+        for x in out:
+            bad = x[(x < 1) | (x > n_ids)]
+            if len(bad):
+                raise _k.UnknownNode(f"Node with id {int(bad[0])} does not exist.")
+        return out[0], out[1], True
     pre, post = out
     for x in (pre, post):
         if x._gen is not None and x._gen != _state.current().generation:
@@ -481,23 +480,77 @@ def _connect_nodes(pre, post, conn_spec):
             "Creation of connection is not possible because:\n"
             "Sources and targets must not be empty."
         )
-    return pre, post
+    return pre, post, False
+
+
+def _connect_arrays_syn(syn_spec, n):
+    """PyNEST's syn_spec checks of `connect_arrays`: a synapse model by default, `weight`,
+    `delay` and `receptor_type` as scalars or arrays of one value per pair. Other keys of the
+    model take a scalar, or an array whose values are all equal (spindle has no per-connection
+    values of a plastic synapse's own parameters yet). NEST refuses a scalar weight or delay
+    (TypeError)."""
+    import numpy as np
+
+    if syn_spec is None:
+        return {"synapse_model": "static_synapse"}
+    if isinstance(syn_spec, str):
+        return {"synapse_model": syn_spec}
+    if not isinstance(syn_spec, dict):
+        raise TypeError("syn_spec must be a dict or the name of a synapse model")
+    if "synapse_model" in syn_spec and not isinstance(syn_spec["synapse_model"], str):
+        raise TypeError("'synapse_model' must be specified by a 'str'.")
+    if "weights" in syn_spec:
+        raise ValueError("To specify weights, use 'weight' in syn_spec.")
+    if "delays" in syn_spec:
+        raise ValueError("To specify delays, use 'delay' in syn_spec.")
+    out = {}
+    for key, value in syn_spec.items():
+        if key in ("weight", "delay") and not isinstance(value, (list, tuple, np.ndarray)):
+            raise TypeError(f"{key}s must be a 1-dimensional NumPy array")
+        if isinstance(value, (list, tuple, np.ndarray)):
+            value = np.asarray(value)
+            if value.ndim != 1 or value.shape[0] != n:
+                raise ValueError(f"'{key}' has to be an array of dimension {n}.")
+            if key not in ("weight", "delay", "receptor_type"):
+                if key == "synapse_label":
+                    raise _k.NotImplemented("spindle has no synapse labels")
+                if len(value) and not bool(np.all(value == value[0])):
+                    raise _k.NotImplemented(
+                        f"connect_arrays with per-connection values of {key!r}: spindle "
+                        "connects a synapse model's own parameters with one value per Connect"
+                    )
+                value = value[0] if len(value) else None
+                if value is None:
+                    continue
+        out[key] = value
+    return out
 
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect `pre` to `post` (NEST's Connect): conn_spec a rule name or dict (all_to_all,
     one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli),
-    syn_spec a static_synapse dict (weight, delay, receptor_type; a number or a
-    spindle.random distribution each)."""
-    pre, post = _connect_nodes(pre, post, conn_spec)
+    syn_spec a synapse model with its parameters (weight, delay, receptor_type; a number or a
+    spindle.random distribution each). Spatial conn_specs (a `mask`, or spatial parameters)
+    are expanded by `spindle.spatial`; two id arrays with rule one_to_one are NEST's
+    connect_arrays (pairs in the given order, per-pair weight, delay and receptor_type)."""
+    pre, post, explicit = _connect_nodes(pre, post, conn_spec)
     if _run_state["prepared"]:
         raise _k.KernelException("Connect: not possible between Prepare and Cleanup.")
     s = _state.current()
+    if explicit:
+        if return_synapsecollection:
+            raise ValueError(
+                "SynapseCollection cannot be returned when connecting two arrays of node IDs"
+            )
+        syn_spec = _connect_arrays_syn(syn_spec, len(pre))
+        if len(pre) == 0:
+            return None
+        conn_spec = {"rule": "one_to_one"}
     with warnings.catch_warnings():
         if _quiet():
             warnings.simplefilter("ignore")
         with s.timed("connect"):
-            s.connect(pre.tolist(), post.tolist(), conn_spec, syn_spec)
+            s.connect(pre.tolist(), post.tolist(), conn_spec, syn_spec, explicit)
     if return_synapsecollection:
         return GetConnections(pre, post)
     return None
