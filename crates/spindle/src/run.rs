@@ -544,7 +544,13 @@ impl Network {
                 let at_key = |key: Option<&str>| self.scenario.at(c.line_of(key), item.clone());
                 self.simulation
                     .network_mut()
-                    .connect_rule_arrays(read.pre, read.post, read.conn, read.syn.clone(), read.arrays)
+                    .connect_rule_arrays(
+                        read.pre,
+                        read.post,
+                        read.conn,
+                        read.syn.clone(),
+                        read.arrays,
+                    )
                     .map_err(|e| connect_error(&at_key, c, &read.syn, e))?;
                 for w in self.simulation.network_mut().take_warnings() {
                     self.warnings.push(format!("{}: {w}", at()));
@@ -1032,7 +1038,12 @@ fn resolve(
 
 /// The node set of a `sources` or `targets` list: ids in the given order (repeats allowed),
 /// each an existing node (NEST's `UnknownNode` otherwise).
-fn explicit_ids(ids: &[i64], n_ids: u32, key: &str, at: &dyn Fn() -> Located) -> Result<NodeSet, Error> {
+fn explicit_ids(
+    ids: &[i64],
+    n_ids: u32,
+    key: &str,
+    at: &dyn Fn() -> Located,
+) -> Result<NodeSet, Error> {
     let mut set = NodeSet::new();
     for &id in ids {
         if id < 1 || id > i64::from(n_ids) {

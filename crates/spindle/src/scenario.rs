@@ -507,7 +507,12 @@ fn connect_spec(
         Some(if pre.is_empty() && post.is_empty() {
             format!("[[connect]] #{} (sources → targets)", i + 1)
         } else {
-            format!("[[connect]] #{} ({} → {})", i + 1, pre.join(", "), post.join(", "))
+            format!(
+                "[[connect]] #{} ({} → {})",
+                i + 1,
+                pre.join(", "),
+                post.join(", ")
+            )
         })
     };
     let (pre, post, sources, targets) = match (c.pre, c.post, c.sources, c.targets) {

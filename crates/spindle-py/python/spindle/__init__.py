@@ -21,9 +21,13 @@ import sys
 import types
 import warnings
 
+import numpy as np
+
 from . import _parameter, _state, kernel, logic, math, random
 from . import kernel as _k
-from ._parameter import CreateParameter, Parameter, spatial, spatial_distributions
+from ._parameter import CreateParameter, Parameter
+from . import _spatial, spatial, spatial_distributions
+from ._spatial import Mask
 from . import _collections
 from ._collections import NodeCollection, SynapseCollection
 from ._spindle import VERSION as __version__
@@ -61,6 +65,24 @@ __all__ = [
     "spatial_distributions",
     "CreateParameter",
     "Parameter",
+    "CreateMask",
+    "Mask",
+    "GetPosition",
+    "Displacement",
+    "Distance",
+    "FindNearestElement",
+    "FindCenterElement",
+    "GetTargetNodes",
+    "GetSourceNodes",
+    "GetTargetPositions",
+    "GetSourcePositions",
+    "SelectNodesByMask",
+    "DumpLayerNodes",
+    "DumpLayerConnections",
+    "PlotLayer",
+    "PlotTargets",
+    "PlotSources",
+    "PlotProbabilityParameter",
 ]
 
 
@@ -412,12 +434,41 @@ def Create(model, n=1, params=None, positions=None):
                 "called with two arguments."
             )
         params, n = n, 1
-    if positions is not None:
-        raise _k.NotImplemented("spindle has no spatial networks (Create(positions=...))")
     state = _state.current()
+    if positions is not None:
+        return _create_layer(state, model, n, params, positions)
+    if isinstance(params, dict) and any(
+        isinstance(v, Parameter) and v.is_spatial() for v in params.values()
+    ):
+        raise _k.KernelException(
+            "NodePosParameter: spatial parameters need nodes with positions (Create(..., "
+            "positions=...))"
+        )
     with state.timed("create"):
         ids = state.create(model, n, params)
     return NodeCollection._of(ids)
+
+
+def _create_layer(state, model, n, params, positions):
+    """Create(model, n, params, positions): a layer (see `_spatial.py`)."""
+    if not isinstance(positions, (spatial.free, spatial.grid)):
+        raise TypeError(
+            "`positions` must be either a nest.spatial.free or a nest.spatial.grid object"
+        )
+    if isinstance(positions, spatial.grid):
+        if n > 1:
+            raise ValueError("Cannot specify number of nodes with grid positions")
+        n = int(np.prod([int(x) for x in positions.shape]))
+    elif not isinstance(positions.pos, _spatial._Dimension):
+        n = len(positions.pos)
+    layer = _spatial.make_layer(state.next_id, n, positions)
+    with state.timed("create"):
+        ids = state.create(model, n, None)
+    _spatial.register(layer)
+    nc = NodeCollection._of(ids)
+    if params:
+        nc.set(params)
+    return nc
 
 
 def _collection(x, role):
@@ -537,6 +588,17 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     if _run_state["prepared"]:
         raise _k.KernelException("Connect: not possible between Prepare and Cleanup.")
     s = _state.current()
+    if not explicit and _spatial.needed(conn_spec, syn_spec):
+        if isinstance(conn_spec, str):
+            conn_spec = {"rule": conn_spec}
+        with warnings.catch_warnings():
+            if _quiet():
+                warnings.simplefilter("ignore")
+            with s.timed("connect"):
+                _spatial.connect(pre, post, dict(conn_spec), syn_spec)
+        if return_synapsecollection:
+            return GetConnections(pre, post)
+        return None
     if explicit:
         if return_synapsecollection:
             raise ValueError(
@@ -768,3 +830,215 @@ _verbosity[0] = _extras.VerbosityLevel.INFO
 # shadow the builtins inside this file.
 _SpindleModule.set = staticmethod(_extras.set)
 _SpindleModule.get = staticmethod(_extras.get)
+
+
+# ---- spatial networks (PyNEST's hl_api_spatial; the semantics are in _spatial.py) ---------
+
+
+def CreateMask(masktype, specs, anchor=None):
+    """A mask (NEST's CreateMask): 'rectangular' {lower_left, upper_right, azimuth_angle},
+    'circular' {radius}, 'doughnut' {inner_radius, outer_radius}, 'elliptical' {major_axis,
+    minor_axis, azimuth_angle}, 'box', 'spherical', 'ellipsoidal' (3-D, with polar_angle /
+    polar_axis), 'grid' {shape} (grid layers); `anchor` shifts it. Masks combine with `&`,
+    `|` and `-`; `Inside(point)` tests a displacement."""
+    return _spatial.create_mask(masktype, specs, anchor)
+
+
+def GetPosition(nodes):
+    """The position of each node of a layer (one position for one node)."""
+    if not isinstance(nodes, NodeCollection):
+        raise TypeError("nodes must be a NodeCollection with spatial extent")
+    return _spatial.get_position(nodes)
+
+
+def Displacement(from_arg, to_arg):
+    """NEST's Displacement: per pair, the position of `from_arg` (nodes or points) minus
+    that of `to_arg`, wrapped where `to_arg`'s layer is periodic."""
+    return _spatial.displacement(from_arg, to_arg)
+
+
+def Distance(from_arg, to_arg):
+    """The length of each `Displacement`."""
+    return _spatial.distance(from_arg, to_arg)
+
+
+def FindNearestElement(layer, locations, find_all=False):
+    """The node of `layer` nearest to each location (all the nearest with `find_all`)."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection")
+    if not len(layer) > 0:
+        raise ValueError("layer cannot be empty")
+    if not hasattr(locations, "__iter__"):
+        raise TypeError("locations must be coordinate array or list of coordinate arrays")
+    if not hasattr(locations[0], "__iter__"):
+        locations = (locations,)
+    result = []
+    for loc in locations:
+        d = Distance(np.array(loc), layer)
+        if not find_all:
+            result.append(layer[int(np.argmin(d))])
+        else:
+            minnode, minval = list(layer[:1]), d[0]
+            for idx in range(1, len(layer)):
+                if d[idx] < minval:
+                    minnode, minval = [layer[idx]], d[idx]
+                elif np.abs(d[idx] - minval) <= 1e-14 * minval:
+                    minnode.append(layer[idx])
+            result.append(minnode)
+    return result[0] if len(result) == 1 else result
+
+
+def FindCenterElement(layer):
+    """The node of `layer` nearest to its center."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection")
+    nearest = FindNearestElement(layer, layer.spatial["center"])[0]
+    index = layer.index(nearest.get("global_id"))
+    return layer[index : index + 1]
+
+
+def _grouped(conns, keys, by_source):
+    out = {k: [] for k in keys}
+    for s, t in zip(conns.sources(), conns.targets()):
+        if by_source:
+            out[s].append(t)
+        else:
+            out[t].append(s)
+    return out
+
+
+def GetTargetNodes(sources, tgt_layer, syn_model=None):
+    """Per source, the NodeCollection of its targets in `tgt_layer`."""
+    if not isinstance(sources, NodeCollection):
+        raise TypeError("sources must be a NodeCollection.")
+    if not isinstance(tgt_layer, NodeCollection):
+        raise TypeError("tgt_layer must be a NodeCollection")
+    m = _grouped(GetConnections(sources, tgt_layer, synapse_model=syn_model),
+                 sources.tolist(), True)
+    return tuple(NodeCollection(sorted(set(m[s]))) for s in sources.tolist())
+
+
+def GetSourceNodes(src_layer, targets, syn_model=None):
+    """Per target, the NodeCollection of its sources in `src_layer`."""
+    if not isinstance(src_layer, NodeCollection):
+        raise TypeError("src_layer must be a NodeCollection")
+    if not isinstance(targets, NodeCollection):
+        raise TypeError("targets must be a NodeCollection.")
+    m = _grouped(GetConnections(src_layer, targets, synapse_model=syn_model),
+                 targets.tolist(), False)
+    return tuple(NodeCollection(sorted(set(m[t]))) for t in targets.tolist())
+
+
+def GetTargetPositions(sources, tgt_layer, syn_model=None):
+    """Per source, the positions of its targets in `tgt_layer` (one per connection)."""
+    if not isinstance(sources, NodeCollection):
+        raise TypeError("sources must be a NodeCollection.")
+    pos = _spatial._nc_positions(tgt_layer)[1].tolist()
+    first = tgt_layer.tolist()[0]
+    m = _grouped(GetConnections(sources, tgt_layer, synapse_model=syn_model),
+                 sources.tolist(), True)
+    return [[pos[t - first] for t in m[s]] for s in sources.tolist()]
+
+
+def GetSourcePositions(src_layer, targets, syn_model=None):
+    """Per target, the positions of its sources in `src_layer` (one per connection)."""
+    if not isinstance(targets, NodeCollection):
+        raise TypeError("targets must be a NodeCollection.")
+    pos = _spatial._nc_positions(src_layer)[1].tolist()
+    first = src_layer.tolist()[0]
+    m = _grouped(GetConnections(src_layer, targets, synapse_model=syn_model),
+                 targets.tolist(), False)
+    return [[pos[s - first] for s in m[t]] for t in targets.tolist()]
+
+
+def SelectNodesByMask(layer, anchor, mask_obj):
+    """The nodes of `layer` inside `mask_obj` placed at `anchor`."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection.")
+    return _spatial.select_nodes_by_mask(layer, anchor, mask_obj)
+
+
+def DumpLayerNodes(layer, outname):
+    """Write `id x y [z]` per node of `layer` to `outname`."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection")
+    _spatial.dump_layer_nodes(layer, str(outname))
+
+
+def DumpLayerConnections(source_layer, target_layer, synapse_model, outname):
+    """Write `source target weight delay dx dy [dz]` per connection to `outname`."""
+    if not isinstance(source_layer, NodeCollection):
+        raise TypeError("source_layer must be a NodeCollection")
+    if not isinstance(target_layer, NodeCollection):
+        raise TypeError("target_layer must be a NodeCollection")
+    _spatial.dump_layer_connections(source_layer, target_layer, synapse_model, str(outname))
+
+
+def PlotLayer(layer, fig=None, nodecolor="b", nodesize=20):
+    """Scatter plot of the node positions of a 2-D layer (matplotlib); returns the figure."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection.")
+    pos = np.atleast_2d(np.asarray(GetPosition(layer)))
+    if fig is None:
+        fig = plt.figure()
+    ax = fig.gca() if fig.axes else fig.add_subplot(111)
+    if pos.shape[1] == 3:
+        raise _k.NotImplemented("PlotLayer of a 3-D layer")
+    ax.scatter(pos[:, 0], pos[:, 1], s=nodesize, facecolor=nodecolor)
+    sp = layer.spatial
+    ext, ctr = sp["extent"], sp["center"]
+    ax.set_xlim(ctr[0] - ext[0] / 2.0, ctr[0] + ext[0] / 2.0)
+    ax.set_ylim(ctr[1] - ext[1] / 2.0, ctr[1] + ext[1] / 2.0)
+    ax.set_aspect("equal", "box")
+    return fig
+
+
+def _plot_connected(src, layer, positions, fig, color, size, src_color, src_size):
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        fig = plt.figure()
+        PlotLayer(layer, fig, nodesize=0)
+    ax = fig.gca()
+    pts = np.asarray(positions[0]) if positions and positions[0] else np.zeros((0, 2))
+    if len(pts):
+        ax.scatter(pts[:, 0], pts[:, 1], s=size, facecolor=color)
+    sp = np.asarray(GetPosition(src))
+    ax.scatter([sp[0]], [sp[1]], s=src_size, facecolor=src_color, alpha=0.4, zorder=-10)
+    return fig
+
+
+def PlotTargets(src_nrn, tgt_layer, syn_type=None, fig=None, mask=None, probability_parameter=None,
+                src_color="red", src_size=50, tgt_color="blue", tgt_size=20, mask_color="yellow",
+                probability_cmap="Greens"):
+    """Plot the targets of one source in `tgt_layer` (matplotlib); returns the figure."""
+    return _plot_connected(src_nrn, tgt_layer, GetTargetPositions(src_nrn, tgt_layer, syn_type),
+                           fig, tgt_color, tgt_size, src_color, src_size)
+
+
+def PlotSources(src_layer, tgt_nrn, syn_type=None, fig=None, mask=None, probability_parameter=None,
+                tgt_color="red", tgt_size=50, src_color="blue", src_size=20, mask_color="yellow",
+                probability_cmap="Greens"):
+    """Plot the sources of one target in `src_layer` (matplotlib); returns the figure."""
+    return _plot_connected(tgt_nrn, src_layer, GetSourcePositions(src_layer, tgt_nrn, syn_type),
+                           fig, src_color, src_size, tgt_color, tgt_size)
+
+
+def PlotProbabilityParameter(source, parameter=None, mask=None, edges=[-0.5, 0.5, -0.5, 0.5],
+                             shape=[100, 100], ax=None, prob_cmap="Greens", mask_color="yellow"):
+    """Image of a connection probability parameter around `source` (matplotlib)."""
+    import matplotlib.pyplot as plt
+
+    if parameter is None and mask is None:
+        raise ValueError("At least one of parameter or mask must be specified")
+    if ax is None:
+        _, ax = plt.subplots()
+    xs = np.linspace(edges[0], edges[1], shape[0])
+    ys = np.linspace(edges[2], edges[3], shape[1])
+    pts = np.array([[x, y] for y in ys for x in xs])
+    if parameter is not None:
+        values = np.asarray(parameter.apply(source, pts.tolist())).reshape(shape[1], shape[0])
+        ax.imshow(values, extent=edges, origin="lower", cmap=prob_cmap, vmin=0.0)
+    return ax

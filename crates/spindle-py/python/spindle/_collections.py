@@ -496,6 +496,14 @@ class NodeCollection:
             return
         if not isinstance(params, dict):
             raise TypeError("params must be a dict, a list of dicts or keyword arguments")
+        from ._parameter import Parameter
+
+        if any(isinstance(v, Parameter) and v.is_spatial() for v in params.values()):
+            # Spatial parameters (`nest.spatial.pos.x`, ...) are evaluated per node here.
+            from ._spatial import node_values
+
+            params = {k: (node_values(v, self) if isinstance(v, Parameter) and v.is_spatial()
+                          else v) for k, v in params.items()}
         listed = [
             k
             for k, v in params.items()
@@ -518,7 +526,10 @@ class NodeCollection:
         if not self._ids:
             raise AttributeError("Cannot get attribute of empty NodeCollection")
         if name == "spatial":
-            return None  # spindle has no spatial networks: no layer metadata
+            from . import _spatial
+
+            layer = _spatial.layer_of(self, required=False)
+            return None if layer is None else layer.spatial()
         return self.get(name)
 
     def __setattr__(self, name, value):
@@ -676,6 +687,16 @@ class SynapseCollection:
         if len(self) == 1:
             cols = {k: v[0] for k, v in cols.items()}
         return cols[keys] if single else cols
+
+    @property
+    def distance(self):
+        """The distance between source and target of each connection (NaN where one of them
+        has no position), wrapped where the target layer is periodic (NEST's
+        SynapseCollection.distance); one number for one connection."""
+        from ._spatial import connection_distances
+
+        d = connection_distances(self._source, self._target).tolist()
+        return d[0] if len(d) == 1 else d
 
     def sources(self):
         """PyNEST's `sources()`: an iterator over the source node ids, one per connection."""
