@@ -462,12 +462,18 @@ def _create_layer(state, model, n, params, positions):
     elif not isinstance(positions.pos, _spatial._Dimension):
         n = len(positions.pos)
     layer = _spatial.make_layer(state.next_id, n, positions)
+    # Parameters drawn from positions are set once the layer exists (NEST's layer.set).
+    spatial_params = {}
+    if isinstance(params, dict):
+        spatial_params = {k: v for k, v in params.items()
+                          if isinstance(v, Parameter) and v.is_spatial()}
+        params = {k: v for k, v in params.items() if k not in spatial_params} or None
     with state.timed("create"):
-        ids = state.create(model, n, None)
+        ids = state.create(model, n, params)
     _spatial.register(layer)
     nc = NodeCollection._of(ids)
-    if params:
-        nc.set(params)
+    if spatial_params:
+        nc.set(spatial_params)
     return nc
 
 

@@ -305,6 +305,10 @@ class NodeCollection:
             raise _k.BadProperty("Cannot add NodeCollection to a sliced composite.")
         if set(self._ids) & set(other._ids):
             raise _k.BadProperty("Cannot join overlapping NodeCollections.")
+        from ._spatial import layer_of
+
+        if layer_of(self, required=False) or layer_of(other, required=False):
+            raise _k.BadProperty("Can only join NodeCollections without metadata.")
         return self._derived(tuple(sorted(self._ids + other._ids)))
 
     def __radd__(self, other):
@@ -497,7 +501,16 @@ class NodeCollection:
         if not isinstance(params, dict):
             raise TypeError("params must be a dict, a list of dicts or keyword arguments")
         from ._parameter import Parameter
+        from ._spatial import layer_of
 
+        layer_keys = [k for k in ("center", "extent", "shape", "edge_wrap", "positions",
+                                  "network_size") if k in params]
+        if layer_keys and layer_of(self, required=False) is not None:
+            raise _k.UnaccessedDictionaryEntry(
+                "Unaccessed elements in params, in function set_status: "
+                + " ".join(layer_keys)
+                + " (the spatial properties of a layer are fixed at Create)"
+            )
         if any(isinstance(v, Parameter) and v.is_spatial() for v in params.values()):
             # Spatial parameters (`nest.spatial.pos.x`, ...) are evaluated per node here.
             from ._spatial import node_values
@@ -529,7 +542,7 @@ class NodeCollection:
             from . import _spatial
 
             layer = _spatial.layer_of(self, required=False)
-            return None if layer is None else layer.spatial()
+            return None if layer is None else layer.spatial(self._ids)
         return self.get(name)
 
     def __setattr__(self, name, value):

@@ -62,17 +62,19 @@ class Layer:
     def lower_left(self):
         return self.center - self.extent / 2
 
-    def spatial(self):
+    def spatial(self, ids=None):
+        """The layer's `.spatial` dict as NEST gives it for the nodes `ids` (all: None)."""
+        idx = np.arange(self.n) if ids is None else self.index(ids)
         d = {
             "center": self.center.copy(),
             "edge_wrap": self.edge_wrap,
             "extent": self.extent.copy(),
-            "network_size": self.n,
+            "network_size": len(idx),
         }
         if self.shape is not None:
             d["shape"] = self.shape.copy()
         else:
-            d["positions"] = self.positions.copy()
+            d["positions"] = self.positions[idx].copy()
         return d
 
     def index(self, ids):
@@ -536,8 +538,7 @@ class Mask:
         elif k == "doughnut":
             lo, hi = -np.full(2, self.outer), np.full(2, self.outer)
         elif k in ("elliptical", "ellipsoidal"):
-            r = 2.0 / math.sqrt(min(self.xs, self.ys))
-            lo, hi = self.center - r, self.center + r
+            lo, hi = self._ellipse_bbox()
         elif k in ("and", "or", "minus"):
             (l1, h1), (l2, h2) = self.left.bbox(), self.right.bbox()
             if k == "and":
@@ -551,6 +552,20 @@ class Mask:
         if self.anchor is not None:
             lo, hi = lo + self.anchor, hi + self.anchor
         return lo, hi
+
+    def _ellipse_bbox(self):
+        """The tight bounding box of the rotated ellipse (ellipsoid)."""
+        a, b = 1.0 / math.sqrt(self.xs), 1.0 / math.sqrt(self.ys)
+        ac, as_ = math.cos(self.az * math.pi / 180), math.sin(self.az * math.pi / 180)
+        if self.dim == 2:
+            half = np.array([math.hypot(a * ac, b * as_), math.hypot(a * as_, b * ac)])
+        else:
+            c = 1.0 / math.sqrt(self.zs) if self.zs else 0.0
+            pc, ps = math.cos(self.pol * math.pi / 180), math.sin(self.pol * math.pi / 180)
+            # Columns: the ellipsoid's axes in space (the inverse of `inside`'s rotation).
+            axes = np.array([[ac * pc, as_, ac * ps], [as_ * pc, -ac, as_ * ps], [-ps, 0.0, pc]])
+            half = np.sqrt((axes**2) @ np.array([a * a, b * b, c * c]))
+        return self.center - half, self.center + half
 
     def get_dict(self):
         d = {self.kind: dict(self.spec)} if self.spec is not None else {}
@@ -700,8 +715,8 @@ def connect(pre, post, conn_spec, syn_spec):
         raise _k.BadProperty("Source and target layers must have the same number of dimensions.")
     rule = conn_spec.get("rule", "all_to_all")
     if rule not in ("pairwise_bernoulli", "fixed_indegree", "fixed_outdegree"):
-        raise _k.BadProperty(f"Unknown connection type {rule} for a spatial Connect "
-                             "(pairwise_bernoulli, fixed_indegree, fixed_outdegree)")
+        raise ValueError(f"rule {rule!r}: a spatial Connect (mask or spatial parameters) takes "
+                         "the rules pairwise_bernoulli, fixed_indegree and fixed_outdegree")
     if "use_on_source" in conn_spec and rule != "pairwise_bernoulli":
         raise ValueError("'use_on_source' can only be set when using pairwise_bernoulli")
     autapses = bool(conn_spec.get("allow_autapses", True))
@@ -756,9 +771,10 @@ def connect(pre, post, conn_spec, syn_spec):
             sources.append(cand)
             targets.append(np.full(len(cand), j))
     elif rule == "fixed_indegree":
-        k = int(conn_spec["indegree"])
+        degrees = _degrees(conn_spec["indegree"], len(tgt_ids), r)
         all_src = np.arange(len(src_ids))
         for j in range(len(tgt_ids)):
+            k = degrees[j]
             cand = all_src if mask is None else _pool_hits(mask, False, src_pos, tgt_pos[j], geo)
             if not autapses:
                 cand = cand[src_ids[cand] != tgt_ids[j]]
@@ -768,9 +784,10 @@ def connect(pre, post, conn_spec, syn_spec):
             sources.append(chosen)
             targets.append(np.full(len(chosen), j))
     else:
-        k = int(conn_spec["outdegree"])
+        degrees = _degrees(conn_spec["outdegree"], len(src_ids), r)
         all_tgt = np.arange(len(tgt_ids))
         for i in range(len(src_ids)):
+            k = degrees[i]
             cand = all_tgt if mask is None else _pool_hits(mask, False, tgt_pos, src_pos[i], geo)
             if not autapses:
                 cand = cand[tgt_ids[cand] != src_ids[i]]
@@ -798,6 +815,19 @@ def connect(pre, post, conn_spec, syn_spec):
     s = _state.current()
     s.connect(src_ids[s_idx].tolist(), tgt_ids[t_idx].tolist(), {"rule": "one_to_one"}, syn,
               True)
+
+
+def _degrees(value, n, r):
+    """The degree of each of `n` nodes: a number, or a (non-spatial) parameter drawn per node
+    and rounded, as NEST draws `number_of_connections`."""
+    from ._parameter import Parameter
+
+    if isinstance(value, Parameter):
+        v = np.round(evaluate(value._spec, Context(n, r, None)))
+        if np.any(v < 0):
+            raise _k.BadProperty("Number of connections must be non-negative.")
+        return v.astype(np.int64)
+    return np.full(n, int(value), np.int64)
 
 
 def _choose(r, cand, k, multapses, p, what, node):
@@ -914,13 +944,17 @@ def apply(p, nc, positions=None):
     layer, src = _nc_positions(nc)
     if len(src) != 1:
         raise ValueError("The NodeCollection must contain a single node ID only")
-    tgt = np.asarray(positions, float)
-    if tgt.ndim == 1:
-        tgt = tgt.reshape(1, -1)
+    if not all(hasattr(x, "__len__") for x in positions):
+        raise TypeError("Positions must be a list of lists of floats")
+    if len({len(x) for x in positions}) > 1:
+        raise ValueError("All positions must have the same number of dimensions")
+    tgt = np.asarray(positions, float).reshape(len(positions), -1)
     if tgt.shape[1] != layer.dim:
-        raise ValueError("Positions must have the same number of dimensions as the layer")
+        raise _k.BadProperty(
+            "Target position has a different number of dimensions than the source layer"
+        )
     ctx = Context(len(tgt), rng(), layer, src=np.repeat(src, len(tgt), axis=0), tgt=tgt)
-    return evaluate(p._spec, ctx).tolist()
+    return tuple(evaluate(p._spec, ctx).tolist())
 
 
 def dump_layer_nodes(nc, path):
