@@ -1001,50 +1001,138 @@ def PlotLayer(layer, fig=None, nodecolor="b", nodesize=20):
     return fig
 
 
-def _plot_connected(src, layer, positions, fig, color, size, src_color, src_size):
+def _plot_connected(center, layer, positions, fig, color, size, center_color, center_size,
+                    mask, probability_parameter, mask_color, probability_cmap):
+    """PlotTargets / PlotSources: the connected nodes' positions, the node itself, and the
+    mask and probability around it."""
     import matplotlib.pyplot as plt
 
+    if not isinstance(center, NodeCollection) or len(center) != 1:
+        raise TypeError("src_nrn must be a single element NodeCollection.")
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("tgt_layer must be a NodeCollection.")
+    here = GetPosition(center)
+    sp = layer.spatial
+    (xext, yext), (xctr, yctr) = sp["extent"][:2], sp["center"][:2]
     if fig is None:
         fig = plt.figure()
-        PlotLayer(layer, fig, nodesize=0)
-    ax = fig.gca()
-    pts = np.asarray(positions[0]) if positions and positions[0] else np.zeros((0, 2))
-    if len(pts):
-        ax.scatter(pts[:, 0], pts[:, 1], s=size, facecolor=color)
-    sp = np.asarray(GetPosition(src))
-    ax.scatter([sp[0]], [sp[1]], s=src_size, facecolor=src_color, alpha=0.4, zorder=-10)
+        ax = fig.add_subplot(111, projection="3d" if len(sp["extent"]) == 3 else None)
+    else:
+        ax = fig.gca()
+    if len(sp["extent"]) == 3:
+        if positions and positions[0]:
+            ax.scatter3D(*zip(*positions[0]), s=size, facecolor=color)
+        ax.scatter3D(here[:1], here[1:2], here[2:], s=center_size, facecolor=center_color,
+                     alpha=0.4, zorder=-10)
+        return fig
+    if positions and positions[0]:
+        xs, ys = zip(*positions[0])
+        ax.scatter(xs, ys, s=size, facecolor=color)
+    ax.scatter(here[:1], here[1:], s=center_size, facecolor=center_color, alpha=0.4, zorder=-10)
+    if mask is not None or probability_parameter is not None:
+        PlotProbabilityParameter(center, probability_parameter, mask=mask,
+                                 edges=[xctr - xext, xctr + xext, yctr - yext, yctr + yext],
+                                 ax=ax, prob_cmap=probability_cmap, mask_color=mask_color)
+    import matplotlib.patches as mpatches
+
+    ax.add_patch(mpatches.Rectangle((xctr - xext / 2, yctr - yext / 2), xext, yext, fill=False,
+                                    ec="k", lw=1, ls="--", zorder=-20))
+    ax.set_xlim(xctr - xext / 2 - 0.05 * xext, xctr + xext / 2 + 0.05 * xext)
+    ax.set_ylim(yctr - yext / 2 - 0.05 * yext, yctr + yext / 2 + 0.05 * yext)
     return fig
 
 
 def PlotTargets(src_nrn, tgt_layer, syn_type=None, fig=None, mask=None, probability_parameter=None,
                 src_color="red", src_size=50, tgt_color="blue", tgt_size=20, mask_color="yellow",
                 probability_cmap="Greens"):
-    """Plot the targets of one source in `tgt_layer` (matplotlib); returns the figure."""
+    """Plot the targets of one source in `tgt_layer` (matplotlib), with the mask and the
+    connection probability if given; returns the figure."""
+    if not isinstance(src_nrn, NodeCollection) or len(src_nrn) != 1:
+        raise TypeError("src_nrn must be a single element NodeCollection.")
     return _plot_connected(src_nrn, tgt_layer, GetTargetPositions(src_nrn, tgt_layer, syn_type),
-                           fig, tgt_color, tgt_size, src_color, src_size)
+                           fig, tgt_color, tgt_size, src_color, src_size, mask,
+                           probability_parameter, mask_color, probability_cmap)
 
 
 def PlotSources(src_layer, tgt_nrn, syn_type=None, fig=None, mask=None, probability_parameter=None,
                 tgt_color="red", tgt_size=50, src_color="blue", src_size=20, mask_color="yellow",
                 probability_cmap="Greens"):
-    """Plot the sources of one target in `src_layer` (matplotlib); returns the figure."""
+    """Plot the sources of one target in `src_layer` (matplotlib), with the mask and the
+    connection probability if given; returns the figure."""
+    if not isinstance(tgt_nrn, NodeCollection) or len(tgt_nrn) != 1:
+        raise TypeError("tgt_nrn must be a single element NodeCollection.")
     return _plot_connected(tgt_nrn, src_layer, GetSourcePositions(src_layer, tgt_nrn, syn_type),
-                           fig, src_color, src_size, tgt_color, tgt_size)
+                           fig, src_color, src_size, tgt_color, tgt_size, mask,
+                           probability_parameter, mask_color, probability_cmap)
+
+
+def _mask_patches(mask, node, color):
+    """matplotlib patches of a 2-D mask dict around `node` (and its periodic images)."""
+    import matplotlib.patches as mpatches
+    import matplotlib.transforms as mtransforms
+
+    sp = node.spatial
+    here = np.asarray(GetPosition(node), float) + np.asarray(mask.get("anchor", [0.0, 0.0]))
+    shifts = [np.zeros(2)]
+    if sp["edge_wrap"]:
+        ext = np.asarray(sp["extent"], float)
+        shifts += [np.array([i, j]) * ext for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
+    style = {"fc": color, "ec": "black", "alpha": 0.2, "lw": 2}
+    patches = []
+    for shift in shifts:
+        at = here + shift
+        if "circular" in mask:
+            patches.append(mpatches.Circle(at, mask["circular"]["radius"], **style))
+        elif "doughnut" in mask:
+            d = mask["doughnut"]
+            r = d["outer_radius"]
+            patches.append(mpatches.Annulus(at, r, r - d["inner_radius"], **style))
+        elif "rectangular" in mask:
+            d = mask["rectangular"]
+            ll, ur = np.asarray(d["lower_left"], float), np.asarray(d["upper_right"], float)
+            w, h = ur - ll
+            p = mpatches.Rectangle(at + ll, w, h, **style)
+            angle = d.get("azimuth_angle", 0.0)
+            if angle:
+                c = at + ll + np.array([w, h]) / 2
+                p.set_transform(mtransforms.Affine2D().rotate_deg_around(c[0], c[1], angle))
+            patches.append(p)
+        elif "elliptical" in mask:
+            d = mask["elliptical"]
+            patches.append(mpatches.Ellipse(at + np.asarray(d.get("anchor", [0.0, 0.0])),
+                                            d["major_axis"], d["minor_axis"],
+                                            angle=d.get("azimuth_angle", 0.0), **style))
+        else:
+            raise ValueError("Mask type cannot be plotted with this version of PyNEST.")
+    return patches
 
 
 def PlotProbabilityParameter(source, parameter=None, mask=None, edges=[-0.5, 0.5, -0.5, 0.5],
                              shape=[100, 100], ax=None, prob_cmap="Greens", mask_color="yellow"):
-    """Image of a connection probability parameter around `source` (matplotlib)."""
+    """Image of a connection probability parameter around `source`, clipped to [0, 1], on a
+    `shape` grid over `edges`, and the mask's outline (matplotlib)."""
     import matplotlib.pyplot as plt
 
     if parameter is None and mask is None:
         raise ValueError("At least one of parameter or mask must be specified")
     if ax is None:
         _, ax = plt.subplots()
-    xs = np.linspace(edges[0], edges[1], shape[0])
-    ys = np.linspace(edges[2], edges[3], shape[1])
-    pts = np.array([[x, y] for y in ys for x in xs])
+    ax.set_xlim(*edges[:2])
+    ax.set_ylim(*edges[2:])
     if parameter is not None:
-        values = np.asarray(parameter.apply(source, pts.tolist())).reshape(shape[1], shape[0])
-        ax.imshow(values, extent=edges, origin="lower", cmap=prob_cmap, vmin=0.0)
+        z = np.zeros(shape[::-1])
+        ys = np.linspace(edges[2], edges[3], shape[1])
+        for i, x in enumerate(np.linspace(edges[0], edges[1], shape[0])):
+            z[:, i] = parameter.apply(source, [[x, y] for y in ys])
+        img = ax.imshow(np.minimum(np.maximum(z, 0.0), 1.0), extent=edges, origin="lower",
+                        cmap=prob_cmap, vmin=0.0, vmax=1.0)
+        plt.colorbar(img, ax=ax, fraction=0.046, pad=0.04)
+    if mask is not None:
+        for patch in _mask_patches(mask, source, mask_color):
+            patch.set_zorder(0.5)
+            if patch.get_transform() is not None and not patch.get_transform().contains_branch(
+                ax.transData
+            ):
+                patch.set_transform(patch.get_transform() + ax.transData)
+            ax.add_patch(patch)
     return ax
