@@ -594,7 +594,18 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     if _run_state["prepared"]:
         raise _k.KernelException("Connect: not possible between Prepare and Cleanup.")
     s = _state.current()
+    if isinstance(conn_spec, dict) and any(
+        isinstance(v, Parameter) and not isinstance(v._spec, dict) for v in conn_spec.values()
+    ):
+        # A constant parameter as p / indegree / outdegree is its value.
+        conn_spec = {k: (v._spec if isinstance(v, Parameter) and not isinstance(v._spec, dict)
+                         else v) for k, v in conn_spec.items()}
+        for key in ("indegree", "outdegree", "N"):
+            if isinstance(conn_spec.get(key), float):
+                conn_spec[key] = int(conn_spec[key])
     if not explicit and _spatial.needed(conn_spec, syn_spec):
+        if conn_spec is None:
+            conn_spec = {"rule": "all_to_all"}
         if isinstance(conn_spec, str):
             conn_spec = {"rule": conn_spec}
         with warnings.catch_warnings():

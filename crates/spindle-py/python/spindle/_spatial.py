@@ -366,6 +366,8 @@ def spatial_parameter(kind, specs):
             )
         return Parameter._of({"spatial": "distance", "dimension": d})
     if kind == "position":
+        if int(specs["dimension"]) < 0:
+            raise _k.BadParameterValue("Position parameter dimension cannot be negative.")
         return Parameter._of({"spatial": "position", "dimension": int(specs["dimension"]),
                               "synaptic_endpoint": int(specs.get("synaptic_endpoint", 0))})
     spec = {"spatial": kind}
@@ -657,6 +659,8 @@ def needed(conn_spec, syn_spec) -> bool:
             "use_on_source" in conn_spec
         ):
             return True
+        if "pairwise_avg_num_conns" in conn_spec and "pairwise_poisson" not in rule:
+            return True
     if isinstance(syn_spec, dict):
         if any(isinstance(v, Parameter) and v.is_spatial() for v in syn_spec.values()):
             return True
@@ -714,9 +718,12 @@ def connect(pre, post, conn_spec, syn_spec):
     if src_layer.dim != tgt_layer.dim:
         raise _k.BadProperty("Source and target layers must have the same number of dimensions.")
     rule = conn_spec.get("rule", "all_to_all")
-    if rule not in ("pairwise_bernoulli", "fixed_indegree", "fixed_outdegree"):
-        raise ValueError(f"rule {rule!r}: a spatial Connect (mask or spatial parameters) takes "
-                         "the rules pairwise_bernoulli, fixed_indegree and fixed_outdegree")
+    if rule not in ("pairwise_bernoulli", "fixed_indegree", "fixed_outdegree",
+                    "pairwise_poisson"):
+        raise ValueError(
+            "When using kernel or mask, the only possible connection rules are "
+            "'pairwise_bernoulli', 'fixed_indegree', or 'fixed_outdegree'"
+        )
     if "use_on_source" in conn_spec and rule != "pairwise_bernoulli":
         raise ValueError("'use_on_source' can only be set when using pairwise_bernoulli")
     autapses = bool(conn_spec.get("allow_autapses", True))
@@ -727,7 +734,7 @@ def connect(pre, post, conn_spec, syn_spec):
         mask = mask_from_dict(conn_spec["mask"])
         if mask.dim != src_layer.dim:
             raise _k.BadProperty("Mask is incompatible with layer.")
-    kernel = conn_spec.get("p")
+    kernel = conn_spec.get("pairwise_avg_num_conns" if rule == "pairwise_poisson" else "p")
     if kernel is not None and not isinstance(kernel, Parameter):
         kernel = float(kernel)
     src_ids = np.asarray(pre.tolist(), np.int64)
@@ -737,7 +744,8 @@ def connect(pre, post, conn_spec, syn_spec):
     r = rng()
     on_source = rule == "pairwise_bernoulli" and bool(conn_spec.get("use_on_source", False))
     # The layer whose periodicity the pool and the kernel use (NEST's MaskedLayer).
-    geo = src_layer if (on_source or rule == "fixed_indegree") else tgt_layer
+    geo = src_layer if (on_source or rule in ("fixed_indegree", "pairwise_poisson")) else (
+        tgt_layer)
     if mask is not None and mask.kind == "grid":
         mask = _grid_mask_box(mask, src_layer if rule != "fixed_outdegree" else tgt_layer)
     if mask is not None and not oversized and geo.edge_wrap:
@@ -768,6 +776,17 @@ def connect(pre, post, conn_spec, syn_spec):
             if kernel is not None and len(cand):
                 p = kernel_values(cand, np.full(len(cand), j), geo)
                 cand = cand[r.random(len(cand)) < p]
+            sources.append(cand)
+            targets.append(np.full(len(cand), j))
+    elif rule == "pairwise_poisson":
+        # NEST: per target, sources in the mask around it, Poisson(kernel) connections each.
+        all_src = np.arange(len(src_ids))
+        for j in range(len(tgt_ids)):
+            cand = all_src if mask is None else _pool_hits(mask, False, src_pos, tgt_pos[j], geo)
+            if not autapses:
+                cand = cand[src_ids[cand] != tgt_ids[j]]
+            lam = kernel_values(cand, np.full(len(cand), j), geo)
+            cand = np.repeat(cand, r.poisson(lam if lam is not None else 1.0, len(cand)))
             sources.append(cand)
             targets.append(np.full(len(cand), j))
     elif rule == "fixed_indegree":
