@@ -603,7 +603,11 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
         for key in ("indegree", "outdegree", "N"):
             if isinstance(conn_spec.get(key), float):
                 conn_spec[key] = int(conn_spec[key])
-    if not explicit and _spatial.needed(conn_spec, syn_spec):
+    if not explicit and (
+        _spatial.needed(conn_spec, syn_spec)
+        or (_random_conn_parameter(conn_spec) and _spatial.layer_of(pre, required=False)
+            and _spatial.layer_of(post, required=False))
+    ):
         if conn_spec is None:
             conn_spec = {"rule": "all_to_all"}
         if isinstance(conn_spec, str):
@@ -633,6 +637,14 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     if return_synapsecollection:
         return GetConnections(pre, post)
     return None
+
+
+def _random_conn_parameter(conn_spec):
+    """Whether a conn_spec value is a (non-constant) parameter: between layers the spatial
+    expansion draws it per pair."""
+    return isinstance(conn_spec, dict) and any(
+        isinstance(v, Parameter) and isinstance(v._spec, dict) for v in conn_spec.values()
+    )
 
 
 def Simulate(t):

@@ -123,6 +123,11 @@ def make_layer(first, n, positions):
     checks."""
     from .spatial import free, grid
 
+    if not isinstance(positions.edge_wrap, (bool, np.bool_)):
+        raise _k.TypeMismatch(
+            "Expected datatype: Failed to cast 'edge_wrap' from "
+            f"{type(positions.edge_wrap).__name__} to type bool."
+        )
     if isinstance(positions, grid):
         shape = [int(x) for x in positions.shape]
         if len(shape) not in (2, 3):
@@ -142,6 +147,8 @@ def make_layer(first, n, positions):
         r = rng()
         pts = np.array([[p.draw_one(r) for p in dims] for _ in range(n)], dtype=float)
     else:
+        if len({len(p) for p in pos}) > 1:
+            raise _k.BadProperty("All positions must have the same number of dimensions.")
         pts = np.asarray(pos, dtype=float)
         if pts.ndim != 2 or pts.shape[1] not in (2, 3):
             raise _k.BadProperty("Positions must have two or three dimensions.")
@@ -357,6 +364,20 @@ def spatial_parameter(kind, specs):
             return x._spec
         return float(x)
 
+    allowed = {
+        "distance": ("dimension",),
+        "position": ("dimension", "synaptic_endpoint"),
+        "exp_distribution": ("x", "beta"),
+        "gaussian": ("x", "mean", "std"),
+        "gaussian2d": ("x", "y", "mean_x", "mean_y", "std_x", "std_y", "rho"),
+        "gamma": ("x", "kappa", "theta"),
+        "gabor": ("x", "y", "theta", "gamma", "std", "lam", "psi"),
+    }[kind]
+    unknown = [k for k in specs if k not in allowed]
+    if unknown:
+        raise _k.UnaccessedDictionaryEntry(
+            "Unaccessed elements in param, in function create_parameter:  " + " ".join(unknown)
+        )
     if kind == "distance":
         d = int(specs.get("dimension", 0))
         if d not in (0, 1, 2, 3):
@@ -610,12 +631,34 @@ def _rotate_back(q, m):
     return d @ (rz @ ry).T + c
 
 
+_MASK_KEYS = {
+    "rectangular": (("lower_left", "upper_right"), ("azimuth_angle",)),
+    "box": (("lower_left", "upper_right"), ("azimuth_angle", "polar_angle")),
+    "circular": (("radius",), ()),
+    "spherical": (("radius",), ()),
+    "doughnut": (("inner_radius", "outer_radius"), ()),
+    "elliptical": (("major_axis", "minor_axis"), ("azimuth_angle", "center")),
+    "ellipsoidal": (("major_axis", "minor_axis", "polar_axis"),
+                    ("azimuth_angle", "polar_angle", "center")),
+    "grid": (("shape",), ()),
+}
+
+
 def create_mask(masktype, specs, anchor=None):
     if masktype not in _MASK_TYPES:
         raise _k.UnknownMaskType(f"Unknown mask type {masktype}")
     if not isinstance(specs, dict):
         raise TypeError("specs must be a dict")
     specs = dict(specs)
+    required, optional = _MASK_KEYS[masktype]
+    unknown = [k for k in specs if k not in (*required, *optional, "anchor", "center")]
+    if unknown:
+        raise _k.UnaccessedDictionaryEntry(
+            f"Unaccessed elements in mask definition of {masktype}: " + " ".join(unknown)
+        )
+    missing = [k for k in required if k not in specs]
+    if missing:
+        raise _k.BadProperty(f"{masktype} mask: {', '.join(missing)} required.")
     if "anchor" in specs and anchor is None:
         anchor = specs.pop("anchor")
     if "center" in specs and masktype in ("circular", "spherical", "doughnut"):
@@ -739,6 +782,13 @@ def connect(pre, post, conn_spec, syn_spec):
         kernel = float(kernel)
     src_ids = np.asarray(pre.tolist(), np.int64)
     tgt_ids = np.asarray(post.tolist(), np.int64)
+    if _is_device(int(tgt_ids[0])) and not (
+        rule == "pairwise_bernoulli" and conn_spec.get("use_on_source", False)
+    ):
+        raise _k.IllegalConnection(
+            f"Spatial Connect with {rule} to devices is not possible (use pairwise_bernoulli "
+            "with use_on_source)."
+        )
     src_pos = src_layer.positions[src_layer.index(src_ids)]
     tgt_pos = tgt_layer.positions[tgt_layer.index(tgt_ids)]
     r = rng()
@@ -834,6 +884,14 @@ def connect(pre, post, conn_spec, syn_spec):
     s = _state.current()
     s.connect(src_ids[s_idx].tolist(), tgt_ids[t_idx].tolist(), {"rule": "one_to_one"}, syn,
               True)
+
+
+def _is_device(node_id):
+    from . import _state
+
+    s = _state.current()
+    base = s.resolve_model(s.entry(node_id).model)[0]
+    return _state._DEFAULTS.get(base, {}).get("element_type") in ("recorder", "stimulator")
 
 
 def _degrees(value, n, r):
