@@ -66,7 +66,8 @@ class Layer:
         """The layer's `.spatial` dict as NEST gives it for the nodes `ids` (all: None)."""
         idx = np.arange(self.n) if ids is None else self.index(ids)
         d = {
-            "center": self.center.copy(),
+            # NEST keeps the lower left corner and reports lower_left + extent / 2.
+            "center": self.lower_left + self.extent / 2,
             "edge_wrap": self.edge_wrap,
             "extent": self.extent.copy(),
             "network_size": len(idx),
@@ -993,9 +994,14 @@ def _pairs(from_arg, to_arg):
 
 
 def displacement(from_arg, to_arg):
+    from ._collections import NodeCollection
+
     layer, frm, to = _pairs(from_arg, to_arg)
-    # NEST's Displacement(from, to) is from − to, wrapped with the layer of `to`.
-    return layer.displacement(to, frm).tolist()
+    # NEST's Displacement(from, to) is from − to between nodes, but to − from from a point,
+    # wrapped with the layer of `to`.
+    if isinstance(from_arg, NodeCollection):
+        return layer.displacement(to, frm).tolist()
+    return layer.displacement(frm, to).tolist()
 
 
 def distance(from_arg, to_arg):
