@@ -392,8 +392,16 @@ def spatial_parameter(kind, specs):
             raise _k.BadParameterValue("Position parameter dimension cannot be negative.")
         return Parameter._of({"spatial": "position", "dimension": int(specs["dimension"]),
                               "synaptic_endpoint": int(specs.get("synaptic_endpoint", 0))})
+    missing = [k for k in allowed if k not in specs]
+    if missing:
+        raise IndexError("map::at")
     spec = {"spatial": kind}
     for k, v in specs.items():
+        if k in ("x", "y") and not isinstance(v, Parameter):
+            raise _k.TypeMismatch(
+                f"Expected datatype: Failed to cast '{k}' from {type(v).__name__.replace('float', 'double')} "
+                "to type std::shared_ptr<nest::Parameter>"
+            )
         spec[k] = sub(v) if k in ("x", "y") else float(v)
     checks = {
         "exp_distribution": [("beta", lambda v: v > 0, "beta > 0 required for exponential "
