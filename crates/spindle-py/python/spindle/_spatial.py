@@ -122,7 +122,7 @@ def grid_positions(shape, extent, center):
 def make_layer(first, n, positions):
     """The `Layer` of `Create(model, n, positions=...)` (a `grid` or a `free`), with NEST's
     checks."""
-    from .spatial import free, grid
+    from .spatial import grid
 
     if not isinstance(positions.edge_wrap, (bool, np.bool_)):
         raise _k.TypeMismatch(
@@ -297,7 +297,9 @@ def evaluate(spec, ctx) -> np.ndarray:
 def _evaluate_spatial(kind, spec, ctx):
     if kind == "distance":
         if ctx.src is None:
-            raise _k.KernelException("A distance parameter needs two nodes (use it when connecting)")
+            raise _k.KernelException(
+                "A distance parameter needs two nodes (use it when connecting)"
+            )
         k = spec.get("dimension", 0)
         layer = ctx.layer
         if k == 0:
@@ -398,8 +400,9 @@ def spatial_parameter(kind, specs):
     spec = {"spatial": kind}
     for k, v in specs.items():
         if k in ("x", "y") and not isinstance(v, Parameter):
+            given = "double" if isinstance(v, float) else type(v).__name__
             raise _k.TypeMismatch(
-                f"Expected datatype: Failed to cast '{k}' from {type(v).__name__.replace('float', 'double')} "
+                f"Expected datatype: Failed to cast '{k}' from {given} "
                 "to type std::shared_ptr<nest::Parameter>"
             )
         spec[k] = sub(v) if k in ("x", "y") else float(v)
