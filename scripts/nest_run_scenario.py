@@ -71,7 +71,7 @@ SYNAPSE_MODEL_KEYS = {"name", "copy_of", "params"}
 ACTION_KEYS = {"simulate", "create", "connect", "set"}
 KERNEL_KEYS = {"resolution", "tics_per_ms", "seed", "threads", "min_delay", "max_delay"}
 NODE_KEYS = {"name", "model", "n", "params"}
-CONNECT_KEYS = {"pre", "post", "conn", "syn"}
+CONNECT_KEYS = {"pre", "post", "sources", "targets", "conn", "syn"}
 SIMULATE_KEYS = {"time"}
 
 
@@ -105,6 +105,9 @@ class ConnectEntry:
     post: list[str]
     conn: dict[str, Any]
     syn: dict[str, Any]
+    # NEST's connect_arrays: node ids paired one by one (pre and post are empty then).
+    sources: list[int] | None = None
+    targets: list[int] | None = None
 
 
 @dataclass
@@ -172,14 +175,7 @@ def load_scenario(path: Path) -> Scenario:
     for i, raw in enumerate(doc.get("connect", [])):
         where = f"[[connect]] #{i + 1}"
         _check_keys(raw, CONNECT_KEYS, where)
-        if "pre" not in raw or "post" not in raw:
-            raise ScenarioError(f"{where}: `pre` and `post` are required")
-        entry = ConnectEntry(
-            pre=_names(raw["pre"], f"{where} pre"),
-            post=_names(raw["post"], f"{where} post"),
-            conn=dict(raw.get("conn", {"rule": "all_to_all"})),
-            syn=dict(raw.get("syn", {})),
-        )
+        entry = _connect_entry(raw, where)
         for name in entry.pre + entry.post:
             if name not in by_name:
                 raise ScenarioError(f"{where}: unknown node name {name!r}")
@@ -221,12 +217,7 @@ def load_scenario(path: Path) -> Scenario:
             actions.append(("create", entry))
         elif kind == "connect":
             _check_keys(value, CONNECT_KEYS, where)
-            actions.append(("connect", ConnectEntry(
-                pre=_names(value["pre"], f"{where} pre"),
-                post=_names(value["post"], f"{where} post"),
-                conn=dict(value.get("conn", {"rule": "all_to_all"})),
-                syn=dict(value.get("syn", {})),
-            )))
+            actions.append(("connect", _connect_entry(value, where)))
         else:
             _check_keys(value, {"nodes", "params"}, where)
             actions.append(("set", (_names(value["nodes"], f"{where} nodes"), value["params"])))
@@ -294,6 +285,28 @@ def _is_ascending(collections: list[Any]) -> bool:
     return all(a[1] < b[0] for a, b in zip(ids, ids[1:]))
 
 
+def _connect_entry(raw: dict[str, Any], where: str) -> ConnectEntry:
+    """A `[[connect]]` table: `pre`/`post` names, or `sources`/`targets` ids."""
+    if "sources" in raw or "targets" in raw:
+        if "sources" not in raw or "targets" not in raw or "pre" in raw or "post" in raw:
+            raise ScenarioError(f"{where}: either `pre` and `post` or `sources` and `targets`")
+        if len(raw["sources"]) != len(raw["targets"]):
+            raise ScenarioError(f"{where}: `sources` and `targets` differ in length")
+        return ConnectEntry(
+            pre=[], post=[], conn=dict(raw.get("conn", {"rule": "one_to_one"})),
+            syn=dict(raw.get("syn", {})),
+            sources=[int(i) for i in raw["sources"]], targets=[int(i) for i in raw["targets"]],
+        )
+    if "pre" not in raw or "post" not in raw:
+        raise ScenarioError(f"{where}: `pre` and `post` are required")
+    return ConnectEntry(
+        pre=_names(raw["pre"], f"{where} pre"),
+        post=_names(raw["post"], f"{where} post"),
+        conn=dict(raw.get("conn", {"rule": "all_to_all"})),
+        syn=dict(raw.get("syn", {})),
+    )
+
+
 def connect(nest: Any, scenario: Scenario, entry: ConnectEntry) -> None:
     """One `[[connect]]` entry.
 
@@ -304,10 +317,17 @@ def connect(nest: Any, scenario: Scenario, entry: ConnectEntry) -> None:
     values builds the same network; only the order in which NEST creates connections and draws
     random numbers follows the ids (a warning says so where random numbers are involved).
     """
-    pre = _concatenate(scenario, entry.pre)
-    post = _concatenate(scenario, entry.post)
     conn = to_nest_value(nest, entry.conn)
     syn = to_nest_value(nest, entry.syn)
+    if entry.sources is not None:
+        import numpy as np
+
+        if entry.sources:
+            nest.Connect(np.array(entry.sources), np.array(entry.targets), conn_spec=conn,
+                         syn_spec={"synapse_model": "static_synapse", **syn})
+        return
+    pre = _concatenate(scenario, entry.pre)
+    post = _concatenate(scenario, entry.post)
     rule = conn.get("rule", "all_to_all")
 
     if _is_ascending(pre) and _is_ascending(post):

@@ -144,7 +144,7 @@ fn cases() -> Vec<Case> {
             "unknown_connect_key",
             net(&connect("\"i\"", "\"i\"", "weight = 2.0")),
             Some("weight = 2.0"),
-            &["[[connect]] #1", "unknown key \"weight\"", "valid keys are pre, post, conn, syn"],
+            &["[[connect]] #1", "unknown key \"weight\"", "valid keys are pre, post, sources, targets, conn, syn"],
         ),
         case(
             "missing_simulate",

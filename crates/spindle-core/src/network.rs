@@ -973,32 +973,54 @@ impl NetworkBuilder {
             }
         }
         // Check the receptors against every target population once (the sources are
-        // targets too where the statement connects both ways).
+        // targets too where the statement connects both ways); a one_to_one statement with
+        // one receptor per pair (NEST's connect_arrays) checks each pair's own.
         let (typical, may_be_negative) = statement.weight_extent();
-        let mut target_pops = post_pops.unwrap_or_default();
-        if statement.conn.make_symmetric {
-            for p in pre_pops.unwrap_or_default() {
-                if !target_pops.contains(&p) {
-                    target_pops.push(p);
+        let mut checks: Vec<(usize, i64)> = Vec::new();
+        match (&statement.arrays.receptor, statement.conn.rule) {
+            (Some(r), crate::rules::Rule::OneToOne) => {
+                for (i, &receptor) in r.iter().enumerate() {
+                    let mut ends = vec![statement.post.get(i)];
+                    if statement.conn.make_symmetric {
+                        ends.push(statement.pre.get(i));
+                    }
+                    for id in ends {
+                        if let Some(Role::Neurons(p)) = self.role(NodeId(id)) {
+                            checks.push((p, receptor));
+                        }
+                    }
+                }
+                checks.sort_unstable();
+                checks.dedup();
+            }
+            _ => {
+                let mut target_pops = post_pops.unwrap_or_default();
+                if statement.conn.make_symmetric {
+                    for p in pre_pops.unwrap_or_default() {
+                        if !target_pops.contains(&p) {
+                            target_pops.push(p);
+                        }
+                    }
+                }
+                for p in target_pops {
+                    checks.extend(statement.receptors().into_iter().map(|r| (p, r)));
                 }
             }
         }
-        for p in target_pops {
-            for receptor in statement.receptors() {
-                let model = &self.populations[p].model;
-                let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));
-                let target = NodeId(self.populations[p].first);
-                model
-                    .spike_input(receptor, typical)
-                    .map_err(|r| self.reject(source, target, r))?;
-                let warnings: Vec<String> = [typical, -1.0]
-                    .into_iter()
-                    .filter(|&w| w >= 0.0 || may_be_negative)
-                    .filter_map(|w| model.connection_warning(receptor, w))
-                    .collect();
-                for w in warnings {
-                    self.warn_once(w);
-                }
+        for (p, receptor) in checks {
+            let model = &self.populations[p].model;
+            let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));
+            let target = NodeId(self.populations[p].first);
+            model
+                .spike_input(receptor, typical)
+                .map_err(|r| self.reject(source, target, r))?;
+            let warnings: Vec<String> = [typical, -1.0]
+                .into_iter()
+                .filter(|&w| w >= 0.0 || may_be_negative)
+                .filter_map(|w| model.connection_warning(receptor, w))
+                .collect();
+            for w in warnings {
+                self.warn_once(w);
             }
         }
         let constant_delay = match &statement.arrays.delay_ms {

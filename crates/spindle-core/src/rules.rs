@@ -51,6 +51,18 @@ impl NodeSet {
         self.len += count as usize;
     }
 
+    /// Append one id: extends the last range when `id` follows it, so an explicit list of
+    /// ids (NEST's `connect_arrays`, in any order and with repeats) is stored as its runs.
+    pub fn push_id(&mut self, id: u32) {
+        match self.ranges.last_mut() {
+            Some((first, count)) if *first + *count == id => {
+                *count += 1;
+                self.len += 1;
+            }
+            _ => self.push_range(id, 1),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

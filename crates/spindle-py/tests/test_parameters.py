@@ -140,7 +140,11 @@ def test_random_functions_and_create_parameter_take_nest_s_arguments_and_default
         ),
         (lambda: P.CreateParameter("uniform", {"min": "a"}), "TypeMismatch", "Failed to cast 'min'"),
         (lambda: P.CreateParameter("uniform", [1, 2]), "TypeMismatch", "to type Dictionary"),
-        (lambda: P.CreateParameter("gaussian", {}), "NotImplemented", "no spatial networks"),
+        (
+            lambda: P.CreateParameter("gamma", {"x": 1.0, "kappa": 1.0, "theta": 1.0}),
+            "TypeMismatch",
+            "Failed to cast 'x' from double",
+        ),
     ],
 )
 def test_bad_arguments_raise_nest_s_exceptions(make, error, message):
@@ -236,12 +240,15 @@ def test_specs_survive_the_scenario_text():
     assert tomllib.loads(text)["x"] == p.to_spec()
 
 
-def test_spatial_parameters_say_spindle_has_no_spatial_networks():
-    for module, name in [(P.spatial, "distance"), (P.spatial, "grid"), (P.spatial_distributions, "gaussian")]:
-        with pytest.raises(K.NotImplemented, match="spindle has no spatial networks yet"):
-            getattr(module, name)
-    # Python's own probes (copy, inspect, hasattr of dunders) still get AttributeError.
-    assert not hasattr(P.spatial, "__wrapped__")
+def test_spatial_parameters_are_spatial_and_need_their_arguments():
+    # As NEST: a spatial distribution needs all its arguments (IndexError "map::at"), and
+    # `GetValue` of a spatial parameter has no nodes to draw for.
+    with pytest.raises(IndexError):
+        P.CreateParameter("gaussian", {})
+    import spindle
+
+    d = spindle.spatial.distance
+    assert d.is_spatial() and spindle.spatial_distributions.gaussian(d * 2.0).is_spatial()
     assert S.random.uniform().is_spatial() is False
-    with pytest.raises(K.NotImplemented):
-        S.random.uniform().apply(None)
+    with pytest.raises(spindle.kernel.KernelException):
+        d.GetValue()

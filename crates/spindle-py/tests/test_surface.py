@@ -307,7 +307,9 @@ def test_settings_the_engine_cannot_change_are_refused(nest):
     del n
 
 
-def test_connect_arrays_with_repeated_ids_is_not_implemented(nest):
+def test_connect_arrays_with_repeated_ids_connects_the_pairs(nest):
+    # NEST's connect_arrays (compared with NEST live in test_connect_arrays.py).
     nest.Create("iaf_psc_alpha", 4)
-    with pytest.raises(nest.NESTErrors.NotImplemented, match="connect_arrays"):
-        nest.Connect([1, 1], [3, 4], "one_to_one", {"synapse_model": "static_synapse"})
+    nest.Connect([1, 1], [3, 4], "one_to_one", {"synapse_model": "static_synapse"})
+    c = nest.GetConnections()
+    assert list(zip(c.source, c.target)) == [(1, 3), (1, 4)]

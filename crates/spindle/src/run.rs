@@ -10,7 +10,7 @@ use spindle_core::network::MAX_DELAY_STEPS;
 use spindle_core::parameter::Parameter;
 use spindle_core::params::{closest, invalid, ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
-use spindle_core::rules::{ConnSpec, NodeSet, Rule, SynSpec};
+use spindle_core::rules::{ConnSpec, NodeSet, Rule, SynArrays, SynSpec};
 use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGrid};
 use spindle_io::{ConnectionTable, NodeEntry, RunInfo};
 use spindle_synapses::SynapseCatalog;
@@ -76,6 +76,7 @@ struct ReadConnection {
     post: NodeSet,
     conn: ConnSpec,
     syn: SynSpec,
+    arrays: SynArrays,
 }
 
 const CONN_KEYS: &[&str] = &[
@@ -336,11 +337,12 @@ impl Network {
         for (i, (c, statement)) in scenario.connections.iter().zip(statements).enumerate() {
             let at = |key: Option<&str>| scenario.at(c.line_of(key), connect_item(i, c));
             builder
-                .connect_rule(
+                .connect_rule_arrays(
                     statement.pre,
                     statement.post,
                     statement.conn,
                     statement.syn.clone(),
+                    statement.arrays,
                 )
                 .map_err(|e| connect_error(&at, c, &statement.syn, e))?;
             for w in builder.take_warnings() {
@@ -599,7 +601,13 @@ impl Network {
                 let at_key = |key: Option<&str>| self.scenario.at(c.line_of(key), item.clone());
                 self.simulation
                     .network_mut()
-                    .connect_rule(read.pre, read.post, read.conn, read.syn.clone())
+                    .connect_rule_arrays(
+                        read.pre,
+                        read.post,
+                        read.conn,
+                        read.syn.clone(),
+                        read.arrays,
+                    )
                     .map_err(|e| connect_error(&at_key, c, &read.syn, e))?;
                 for w in self.simulation.network_mut().take_warnings() {
                     self.warnings.push(format!("{}: {w}", at()));
@@ -787,6 +795,9 @@ fn shown(v: &Value) -> String {
 
 /// `[[connect]] #2 (a → b, c)`.
 fn connect_item(index: usize, c: &ConnectSpec) -> String {
+    if c.sources.is_some() {
+        return format!("[[connect]] #{} (sources → targets)", index + 1);
+    }
     format!(
         "[[connect]] #{} ({} → {})",
         index + 1,
@@ -837,8 +848,20 @@ fn read_connection(
     c: &ConnectSpec,
 ) -> Result<ReadConnection, Error> {
     let at = |key: Option<&str>| scenario.at(c.line_of(key), connect_item(index, c));
-    let pre = resolve(&c.pre, by_name, "pre", &|| at(Some("pre")))?;
-    let post = resolve(&c.post, by_name, "post", &|| at(Some("post")))?;
+    let (pre, post) = match (&c.sources, &c.targets) {
+        (Some(sources), Some(targets)) => {
+            // NEST's connect_arrays: explicit (source, target) pairs, one_to_one.
+            let n_ids = by_name.values().map(|&(f, n)| f + n - 1).max().unwrap_or(0);
+            (
+                explicit_ids(sources, n_ids, "sources", &|| at(Some("sources")))?,
+                explicit_ids(targets, n_ids, "targets", &|| at(Some("targets")))?,
+            )
+        }
+        _ => (
+            resolve(&c.pre, by_name, "pre", &|| at(Some("pre")))?,
+            resolve(&c.post, by_name, "post", &|| at(Some("post")))?,
+        ),
+    };
     let param = |e: ParamError, table: &str| {
         let key = e.key().map(|k| {
             if k.starts_with(&format!("{table}.")) {
@@ -852,15 +875,31 @@ fn read_connection(
             source: e,
         }
     };
-    let conn = conn_spec(&mut c.conn.clone()).map_err(|e| param(e, "conn"))?;
+    let mut conn = c.conn.clone();
+    if c.sources.is_some() && conn.get("rule").is_none() {
+        conn.insert("rule", Value::Str("one_to_one".into()));
+    }
+    let conn = conn_spec(&mut conn).map_err(|e| param(e, "conn"))?;
+    if c.sources.is_some() && conn.rule != Rule::OneToOne {
+        return Err(Error::invalid(
+            at(Some("conn.rule")),
+            format!(
+                "conn.rule = {:?}: a statement with sources and targets (NEST's connect_arrays) connects them one_to_one",
+                conn.rule.to_string()
+            ),
+        ));
+    }
     check_symmetric_syn(&conn, &c.syn).map_err(|e| param(e, "syn"))?;
     let catalog = synapse_catalog(scenario, by_name)?;
-    let syn = syn_spec(&mut c.syn.clone(), &catalog).map_err(|e| param(e, "syn"))?;
+    let mut syn_table = c.syn.clone();
+    let arrays = syn_arrays(&mut syn_table).map_err(|e| param(e, "syn"))?;
+    let syn = syn_spec(&mut syn_table, &catalog).map_err(|e| param(e, "syn"))?;
     Ok(ReadConnection {
         pre,
         post,
         conn,
         syn,
+        arrays,
     })
 }
 
@@ -1077,6 +1116,45 @@ fn resolve(
         set.push_range(first, n);
     }
     Ok(set)
+}
+
+/// The node set of a `sources` or `targets` list: ids in the given order (repeats allowed),
+/// each an existing node (NEST's `UnknownNode` otherwise).
+fn explicit_ids(
+    ids: &[i64],
+    n_ids: u32,
+    key: &str,
+    at: &dyn Fn() -> Located,
+) -> Result<NodeSet, Error> {
+    let mut set = NodeSet::new();
+    for &id in ids {
+        if id < 1 || id > i64::from(n_ids) {
+            return Err(Error::nest(
+                at(),
+                "UnknownNode",
+                format!("{key}: node with id {id} doesn't exist ({n_ids} nodes)"),
+            ));
+        }
+        set.push_id(id as u32);
+    }
+    Ok(set)
+}
+
+/// The per-connection values of a `syn` table (NEST's parameter arrays): `weight`, `delay`
+/// and `receptor_type` given as lists are taken out of `syn`, flattened in NEST's order (see
+/// `SynArrays`).
+pub(crate) fn syn_arrays(syn: &mut Params) -> Result<SynArrays, ParamError> {
+    let mut arrays = SynArrays::default();
+    if matches!(syn.get("weight"), Some(Value::List(_))) {
+        arrays.weight = syn.f64_list("weight")?.map(Into::into);
+    }
+    if matches!(syn.get("delay"), Some(Value::List(_))) {
+        arrays.delay_ms = syn.f64_list("delay")?.map(Into::into);
+    }
+    if matches!(syn.get("receptor_type"), Some(Value::List(_))) {
+        arrays.receptor = syn.i64_list("receptor_type")?.map(Into::into);
+    }
+    Ok(arrays)
 }
 
 /// A non-negative integer rule parameter.

@@ -220,8 +220,15 @@ impl Names {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConnectRepr {
-    pre: Spanned<Names>,
-    post: Spanned<Names>,
+    #[serde(default)]
+    pre: Option<Spanned<Names>>,
+    #[serde(default)]
+    post: Option<Spanned<Names>>,
+    /// NEST's `connect_arrays`: explicit node ids, connected pairwise (instead of pre/post).
+    #[serde(default)]
+    sources: Option<Spanned<Vec<i64>>>,
+    #[serde(default)]
+    targets: Option<Spanned<Vec<i64>>>,
     #[serde(default)]
     conn: Option<Spanned<SpannedTable>>,
     #[serde(default)]
@@ -269,6 +276,10 @@ impl NodeSpec {
 pub struct ConnectSpec {
     pub pre: Vec<String>,
     pub post: Vec<String>,
+    /// NEST's `connect_arrays`: node ids connected pairwise (`sources[i] → targets[i]`);
+    /// `pre` and `post` are empty then.
+    pub sources: Option<Vec<i64>>,
+    pub targets: Option<Vec<i64>>,
     pub conn: Params,
     pub syn: Params,
     pub line: Option<usize>,
@@ -506,20 +517,48 @@ fn connect_spec(
     i: usize,
 ) -> Result<ConnectSpec, Error> {
     let mut key_lines = BTreeMap::new();
-    key_lines.insert("pre".to_string(), line_of(source, c.pre.span()));
-    key_lines.insert("post".to_string(), line_of(source, c.post.span()));
-    let (pre, post) = (
-        c.pre.into_inner().into_vec(),
-        c.post.into_inner().into_vec(),
-    );
-    let item = || {
-        Some(format!(
-            "[[connect]] #{} ({} → {})",
-            i + 1,
-            pre.join(", "),
-            post.join(", ")
-        ))
+    let item_of = |pre: &[String], post: &[String]| {
+        Some(if pre.is_empty() && post.is_empty() {
+            format!("[[connect]] #{} (sources → targets)", i + 1)
+        } else {
+            format!(
+                "[[connect]] #{} ({} → {})",
+                i + 1,
+                pre.join(", "),
+                post.join(", ")
+            )
+        })
     };
+    let (pre, post, sources, targets) = match (c.pre, c.post, c.sources, c.targets) {
+        (Some(pre), Some(post), None, None) => {
+            key_lines.insert("pre".to_string(), line_of(source, pre.span()));
+            key_lines.insert("post".to_string(), line_of(source, post.span()));
+            (pre.into_inner().into_vec(), post.into_inner().into_vec(), None, None)
+        }
+        (None, None, Some(sources), Some(targets)) => {
+            key_lines.insert("sources".to_string(), line_of(source, sources.span()));
+            key_lines.insert("targets".to_string(), line_of(source, targets.span()));
+            let (sources, targets) = (sources.into_inner(), targets.into_inner());
+            if sources.len() != targets.len() {
+                return Err(Error::invalid(
+                    at(line, item_of(&[], &[])),
+                    format!(
+                        "sources has {} ids and targets {}: they are connected pairwise and need the same length",
+                        sources.len(),
+                        targets.len()
+                    ),
+                ));
+            }
+            (Vec::new(), Vec::new(), Some(sources), Some(targets))
+        }
+        _ => {
+            return Err(Error::invalid(
+                at(line, item_of(&[], &[])),
+                "a [[connect]] entry has either pre and post (node names) or sources and targets (node ids)",
+            ))
+        }
+    };
+    let item = || item_of(&pre, &post);
     let mut table = |t: Option<Spanned<SpannedTable>>, prefix: &str| match t {
         None => Ok(Params::new()),
         Some(t) => {
@@ -533,6 +572,8 @@ fn connect_spec(
     Ok(ConnectSpec {
         pre,
         post,
+        sources,
+        targets,
         conn,
         syn,
         line,

@@ -10,13 +10,13 @@
 
 use crate::error::{Error, Located};
 use crate::registry::{self, NodeModel};
-use crate::run::{check_symmetric_syn, conn_spec, syn_spec};
+use crate::run::{check_symmetric_syn, conn_spec, syn_arrays, syn_spec};
 use spindle_core::network::NodeKind;
 use spindle_core::parameter::Parameter;
 use spindle_core::params::{self, ParamError, Params, Value};
 use spindle_core::recording::RecordSink;
 use spindle_core::rng;
-use spindle_core::rules::{NodeSet, SynArrays};
+use spindle_core::rules::NodeSet;
 use spindle_core::simulation::{SynapseId, SynapseRecord};
 use spindle_core::{NodeId, Simulation, Step, TimeGrid};
 use spindle_synapses::SynapseCatalog;
@@ -143,19 +143,7 @@ impl Session {
             at: at(item),
             source,
         };
-        let mut arrays = SynArrays::default();
-        if matches!(syn.get("weight"), Some(Value::List(_))) {
-            arrays.weight = syn.f64_list("weight").map_err(param)?.map(Into::into);
-        }
-        if matches!(syn.get("delay"), Some(Value::List(_))) {
-            arrays.delay_ms = syn.f64_list("delay").map_err(param)?.map(Into::into);
-        }
-        if matches!(syn.get("receptor_type"), Some(Value::List(_))) {
-            arrays.receptor = syn
-                .i64_list("receptor_type")
-                .map_err(param)?
-                .map(Into::into);
-        }
+        let arrays = syn_arrays(&mut syn).map_err(param)?;
         let conn = conn_spec(&mut conn).map_err(param)?;
         check_symmetric_syn(&conn, &syn).map_err(param)?;
         let syn = syn_spec(&mut syn, &self.synapses).map_err(param)?;

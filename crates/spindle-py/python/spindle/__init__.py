@@ -22,9 +22,13 @@ import sys
 import types
 import warnings
 
+import numpy as np
+
 from . import _parameter, _state, kernel, logic, math, random
 from . import kernel as _k
-from ._parameter import CreateParameter, Parameter, spatial, spatial_distributions
+from ._parameter import CreateParameter, Parameter
+from . import _spatial, spatial, spatial_distributions
+from ._spatial import Mask
 from . import _collections
 from ._collections import NodeCollection, SynapseCollection
 from ._spindle import VERSION as __version__
@@ -62,6 +66,24 @@ __all__ = [
     "spatial_distributions",
     "CreateParameter",
     "Parameter",
+    "CreateMask",
+    "Mask",
+    "GetPosition",
+    "Displacement",
+    "Distance",
+    "FindNearestElement",
+    "FindCenterElement",
+    "GetTargetNodes",
+    "GetSourceNodes",
+    "GetTargetPositions",
+    "GetSourcePositions",
+    "SelectNodesByMask",
+    "DumpLayerNodes",
+    "DumpLayerConnections",
+    "PlotLayer",
+    "PlotTargets",
+    "PlotSources",
+    "PlotProbabilityParameter",
 ]
 
 
@@ -537,12 +559,47 @@ def Create(model, n=1, params=None, positions=None):
                 "called with two arguments."
             )
         params, n = n, 1
-    if positions is not None:
-        raise _k.NotImplemented("spindle has no spatial networks (Create(positions=...))")
     state = _state.current()
+    if positions is not None:
+        return _create_layer(state, model, n, params, positions)
+    if isinstance(params, dict) and any(
+        isinstance(v, Parameter) and v.is_spatial() for v in params.values()
+    ):
+        raise _k.KernelException(
+            "NodePosParameter: spatial parameters need nodes with positions (Create(..., "
+            "positions=...))"
+        )
     with state.timed("create"):
         ids = state.create(model, n, params)
     return NodeCollection._of(ids)
+
+
+def _create_layer(state, model, n, params, positions):
+    """Create(model, n, params, positions): a layer (see `_spatial.py`)."""
+    if not isinstance(positions, (spatial.free, spatial.grid)):
+        raise TypeError(
+            "`positions` must be either a nest.spatial.free or a nest.spatial.grid object"
+        )
+    if isinstance(positions, spatial.grid):
+        if n > 1:
+            raise ValueError("Cannot specify number of nodes with grid positions")
+        n = int(np.prod([int(x) for x in positions.shape]))
+    elif not isinstance(positions.pos, _spatial._Dimension):
+        n = len(positions.pos)
+    layer = _spatial.make_layer(state.next_id, n, positions)
+    # Parameters drawn from positions are set once the layer exists (NEST's layer.set).
+    spatial_params = {}
+    if isinstance(params, dict):
+        spatial_params = {k: v for k, v in params.items()
+                          if isinstance(v, Parameter) and v.is_spatial()}
+        params = {k: v for k, v in params.items() if k not in spatial_params} or None
+    with state.timed("create"):
+        ids = state.create(model, n, params)
+    _spatial.register(layer)
+    nc = NodeCollection._of(ids)
+    if spatial_params:
+        nc.set(spatial_params)
+    return nc
 
 
 def _collection(x, role):
@@ -556,10 +613,9 @@ def _connect_nodes(pre, post, conn_spec):
     """PyNEST 3.10's checks of Connect's `pre` and `post` (`_process_input_nodes`): lists or
     arrays of unique ids become NodeCollections unless the rule is one_to_one; otherwise they
     are NEST's `connect_arrays` case, checked as NEST checks it (same length, integer ids,
-    one dimension, rule one_to_one). spindle runs that case where it is a one_to_one between
-    two collections (both arrays strictly increasing) and raises NotImplemented otherwise.
-    An empty collection is an IllegalConnection, one from before ResetKernel a
-    KernelException."""
+    one dimension, rule one_to_one). Returns (pre, post, explicit): NodeCollections, or for
+    connect_arrays the two id arrays and True. An empty collection is an IllegalConnection,
+    one from before ResetKernel a KernelException."""
     import numpy as np
 
     rule = conn_spec.get("rule", "all_to_all") if isinstance(conn_spec, dict) else conn_spec
@@ -578,7 +634,7 @@ def _connect_nodes(pre, post, conn_spec):
             raise ValueError(
                 "If 'pre' or 'post' contain non-unique IDs, then they must have the same length."
             )
-        out = [np.asarray(x) for x in out]
+        out = [np.asarray(x.tolist() if isinstance(x, NodeCollection) else x) for x in out]
         for name, x in zip(("pre", "post"), out):
             if not issubclass(x.dtype.type, (int, np.integer)):
                 raise TypeError(f"'{name}' node IDs must be integers.")
@@ -588,12 +644,12 @@ def _connect_nodes(pre, post, conn_spec):
             raise ValueError(
                 "When connecting two arrays with non-unique IDs, `conn_spec` must be 'one_to_one'."
             )
-        if not all(len(x) < 2 or bool(np.all(np.diff(x.astype(np.int64)) > 0)) for x in out):
-            raise _k.NotImplemented(
-                "Connect with arrays of node ids that repeat or are not sorted (NEST's "
-                "connect_arrays) is not supported by spindle"
-            )
-        out = [NodeCollection(x.tolist()) for x in out]
+        n_ids = _state.current().next_id - 1
+        for x in out:
+            bad = x[(x < 1) | (x > n_ids)]
+            if len(bad):
+                raise _k.UnknownNode(f"Node with id {int(bad[0])} does not exist.")
+        return out[0], out[1], True
     pre, post = out
     for x in (pre, post):
         if x._gen is not None and x._gen != _state.current().generation:
@@ -606,27 +662,115 @@ def _connect_nodes(pre, post, conn_spec):
             "Creation of connection is not possible because:\n"
             "Sources and targets must not be empty."
         )
-    return pre, post
+    return pre, post, False
+
+
+def _connect_arrays_syn(syn_spec, n):
+    """PyNEST's syn_spec checks of `connect_arrays`: a synapse model by default, `weight`,
+    `delay` and `receptor_type` as scalars or arrays of one value per pair. Other keys of the
+    model take a scalar, or an array whose values are all equal (spindle has no per-connection
+    values of a plastic synapse's own parameters yet). NEST refuses a scalar weight or delay
+    (TypeError)."""
+    import numpy as np
+
+    if syn_spec is None:
+        return {"synapse_model": "static_synapse"}
+    if isinstance(syn_spec, str):
+        return {"synapse_model": syn_spec}
+    if not isinstance(syn_spec, dict):
+        raise TypeError("syn_spec must be a dict or the name of a synapse model")
+    if "synapse_model" in syn_spec and not isinstance(syn_spec["synapse_model"], str):
+        raise TypeError("'synapse_model' must be specified by a 'str'.")
+    if "weights" in syn_spec:
+        raise ValueError("To specify weights, use 'weight' in syn_spec.")
+    if "delays" in syn_spec:
+        raise ValueError("To specify delays, use 'delay' in syn_spec.")
+    out = {}
+    for key, value in syn_spec.items():
+        if key in ("weight", "delay") and not isinstance(value, (list, tuple, np.ndarray)):
+            raise TypeError(f"{key}s must be a 1-dimensional NumPy array")
+        if isinstance(value, (list, tuple, np.ndarray)):
+            value = np.asarray(value)
+            if value.ndim != 1 or value.shape[0] != n:
+                raise ValueError(f"'{key}' has to be an array of dimension {n}.")
+            if key not in ("weight", "delay", "receptor_type"):
+                if key == "synapse_label":
+                    raise _k.NotImplemented("spindle has no synapse labels")
+                if len(value) and not bool(np.all(value == value[0])):
+                    raise _k.NotImplemented(
+                        f"connect_arrays with per-connection values of {key!r}: spindle "
+                        "connects a synapse model's own parameters with one value per Connect"
+                    )
+                value = value[0] if len(value) else None
+                if value is None:
+                    continue
+        out[key] = value
+    return out
 
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect `pre` to `post` (NEST's Connect): conn_spec a rule name or dict (all_to_all,
     one_to_one, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli,
     pairwise_poisson, symmetric_pairwise_bernoulli; make_symmetric with one_to_one),
-    syn_spec a static_synapse dict (weight, delay, receptor_type; a number or a
-    spindle.random distribution each)."""
-    pre, post = _connect_nodes(pre, post, conn_spec)
+    syn_spec a synapse model with its parameters (weight, delay, receptor_type; a number or a
+    spindle.random distribution each). Spatial conn_specs (a `mask`, or spatial parameters)
+    are expanded by `spindle.spatial`; two id arrays with rule one_to_one are NEST's
+    connect_arrays (pairs in the given order, per-pair weight, delay and receptor_type)."""
+    pre, post, explicit = _connect_nodes(pre, post, conn_spec)
     if _run_state["prepared"]:
         raise _k.KernelException("Connect: not possible between Prepare and Cleanup.")
     s = _state.current()
+    if isinstance(conn_spec, dict) and any(
+        isinstance(v, Parameter) and not isinstance(v._spec, dict) for v in conn_spec.values()
+    ):
+        # A constant parameter as p / indegree / outdegree is its value.
+        conn_spec = {k: (v._spec if isinstance(v, Parameter) and not isinstance(v._spec, dict)
+                         else v) for k, v in conn_spec.items()}
+        for key in ("indegree", "outdegree", "N"):
+            if isinstance(conn_spec.get(key), float):
+                conn_spec[key] = int(conn_spec[key])
+    if not explicit and (
+        _spatial.needed(conn_spec, syn_spec)
+        or (_random_conn_parameter(conn_spec) and _spatial.layer_of(pre, required=False)
+            and _spatial.layer_of(post, required=False))
+    ):
+        if conn_spec is None:
+            conn_spec = {"rule": "all_to_all"}
+        if isinstance(conn_spec, str):
+            conn_spec = {"rule": conn_spec}
+        with warnings.catch_warnings():
+            if _quiet():
+                warnings.simplefilter("ignore")
+            with s.timed("connect"):
+                _spatial.connect(pre, post, dict(conn_spec), syn_spec)
+        if return_synapsecollection:
+            return GetConnections(pre, post)
+        return None
+    if explicit:
+        if return_synapsecollection:
+            raise ValueError(
+                "SynapseCollection cannot be returned when connecting two arrays of node IDs"
+            )
+        syn_spec = _connect_arrays_syn(syn_spec, len(pre))
+        if len(pre) == 0:
+            return None
+        conn_spec = {"rule": "one_to_one"}
     with warnings.catch_warnings():
         if _quiet():
             warnings.simplefilter("ignore")
         with s.timed("connect"):
-            s.connect(pre.tolist(), post.tolist(), conn_spec, syn_spec)
+            s.connect(pre.tolist(), post.tolist(), conn_spec, syn_spec, explicit)
     if return_synapsecollection:
         return GetConnections(pre, post)
     return None
+
+
+def _random_conn_parameter(conn_spec):
+    """Whether a conn_spec value is a (non-constant) parameter: between layers the spatial
+    expansion draws it per pair."""
+    return isinstance(conn_spec, dict) and any(
+        isinstance(v, Parameter) and isinstance(v._spec, dict) for v in conn_spec.values()
+    )
 
 
 def Simulate(t):
@@ -841,3 +985,303 @@ _verbosity[0] = _extras.VerbosityLevel.INFO
 # shadow the builtins inside this file.
 _SpindleModule.set = staticmethod(_extras.set)
 _SpindleModule.get = staticmethod(_extras.get)
+
+
+# ---- spatial networks (PyNEST's hl_api_spatial; the semantics are in _spatial.py) ---------
+
+
+def CreateMask(masktype, specs, anchor=None):
+    """A mask (NEST's CreateMask): 'rectangular' {lower_left, upper_right, azimuth_angle},
+    'circular' {radius}, 'doughnut' {inner_radius, outer_radius}, 'elliptical' {major_axis,
+    minor_axis, azimuth_angle}, 'box', 'spherical', 'ellipsoidal' (3-D, with polar_angle /
+    polar_axis), 'grid' {shape} (grid layers); `anchor` shifts it. Masks combine with `&`,
+    `|` and `-`; `Inside(point)` tests a displacement."""
+    return _spatial.create_mask(masktype, specs, anchor)
+
+
+def GetPosition(nodes):
+    """The position of each node of a layer (one position for one node)."""
+    if not isinstance(nodes, NodeCollection):
+        raise TypeError("nodes must be a NodeCollection with spatial extent")
+    return _spatial.get_position(nodes)
+
+
+def Displacement(from_arg, to_arg):
+    """NEST's Displacement: per pair, the position of `from_arg` (nodes or points) minus
+    that of `to_arg`, wrapped where `to_arg`'s layer is periodic."""
+    return _spatial.displacement(from_arg, to_arg)
+
+
+def Distance(from_arg, to_arg):
+    """The length of each `Displacement`."""
+    return _spatial.distance(from_arg, to_arg)
+
+
+def FindNearestElement(layer, locations, find_all=False):
+    """The node of `layer` nearest to each location (all the nearest with `find_all`)."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection")
+    if not len(layer) > 0:
+        raise ValueError("layer cannot be empty")
+    if not hasattr(locations, "__iter__"):
+        raise TypeError("locations must be coordinate array or list of coordinate arrays")
+    if not hasattr(locations[0], "__iter__"):
+        locations = (locations,)
+    result = []
+    for loc in locations:
+        d = Distance(np.array(loc), layer)
+        if not find_all:
+            result.append(layer[int(np.argmin(d))])
+        else:
+            minnode, minval = list(layer[:1]), d[0]
+            for idx in range(1, len(layer)):
+                if d[idx] < minval:
+                    minnode, minval = [layer[idx]], d[idx]
+                elif np.abs(d[idx] - minval) <= 1e-14 * minval:
+                    minnode.append(layer[idx])
+            result.append(minnode)
+    return result[0] if len(result) == 1 else result
+
+
+def FindCenterElement(layer):
+    """The node of `layer` nearest to its center."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection")
+    nearest = FindNearestElement(layer, layer.spatial["center"])[0]
+    index = layer.index(nearest.get("global_id"))
+    return layer[index : index + 1]
+
+
+def _grouped(conns, keys, by_source):
+    out = {k: [] for k in keys}
+    for s, t in zip(conns.sources(), conns.targets()):
+        if by_source:
+            out[s].append(t)
+        else:
+            out[t].append(s)
+    return out
+
+
+def GetTargetNodes(sources, tgt_layer, syn_model=None):
+    """Per source, the NodeCollection of its targets in `tgt_layer`."""
+    if not isinstance(sources, NodeCollection):
+        raise TypeError("sources must be a NodeCollection.")
+    if not isinstance(tgt_layer, NodeCollection):
+        raise TypeError("tgt_layer must be a NodeCollection")
+    m = _grouped(GetConnections(sources, tgt_layer, synapse_model=syn_model),
+                 sources.tolist(), True)
+    return tuple(NodeCollection(sorted(set(m[s]))) for s in sources.tolist())
+
+
+def GetSourceNodes(src_layer, targets, syn_model=None):
+    """Per target, the NodeCollection of its sources in `src_layer`."""
+    if not isinstance(src_layer, NodeCollection):
+        raise TypeError("src_layer must be a NodeCollection")
+    if not isinstance(targets, NodeCollection):
+        raise TypeError("targets must be a NodeCollection.")
+    m = _grouped(GetConnections(src_layer, targets, synapse_model=syn_model),
+                 targets.tolist(), False)
+    return tuple(NodeCollection(sorted(set(m[t]))) for t in targets.tolist())
+
+
+def GetTargetPositions(sources, tgt_layer, syn_model=None):
+    """Per source, the positions of its targets in `tgt_layer` (one per connection)."""
+    if not isinstance(sources, NodeCollection):
+        raise TypeError("sources must be a NodeCollection.")
+    pos = _spatial._nc_positions(tgt_layer)[1].tolist()
+    first = tgt_layer.tolist()[0]
+    m = _grouped(GetConnections(sources, tgt_layer, synapse_model=syn_model),
+                 sources.tolist(), True)
+    return [[pos[t - first] for t in m[s]] for s in sources.tolist()]
+
+
+def GetSourcePositions(src_layer, targets, syn_model=None):
+    """Per target, the positions of its sources in `src_layer` (one per connection)."""
+    if not isinstance(targets, NodeCollection):
+        raise TypeError("targets must be a NodeCollection.")
+    pos = _spatial._nc_positions(src_layer)[1].tolist()
+    first = src_layer.tolist()[0]
+    m = _grouped(GetConnections(src_layer, targets, synapse_model=syn_model),
+                 targets.tolist(), False)
+    return [[pos[s - first] for s in m[t]] for t in targets.tolist()]
+
+
+def SelectNodesByMask(layer, anchor, mask_obj):
+    """The nodes of `layer` inside `mask_obj` placed at `anchor`."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection.")
+    return _spatial.select_nodes_by_mask(layer, anchor, mask_obj)
+
+
+def DumpLayerNodes(layer, outname):
+    """Write `id x y [z]` per node of `layer` to `outname`."""
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection")
+    _spatial.dump_layer_nodes(layer, str(outname))
+
+
+def DumpLayerConnections(source_layer, target_layer, synapse_model, outname):
+    """Write `source target weight delay dx dy [dz]` per connection to `outname`."""
+    if not isinstance(source_layer, NodeCollection):
+        raise TypeError("source_layer must be a NodeCollection")
+    if not isinstance(target_layer, NodeCollection):
+        raise TypeError("target_layer must be a NodeCollection")
+    _spatial.dump_layer_connections(source_layer, target_layer, synapse_model, str(outname))
+
+
+def PlotLayer(layer, fig=None, nodecolor="b", nodesize=20):
+    """Scatter plot of the node positions of a 2-D layer (matplotlib); returns the figure."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("layer must be a NodeCollection.")
+    pos = np.atleast_2d(np.asarray(GetPosition(layer)))
+    if fig is None:
+        fig = plt.figure()
+    ax = fig.gca() if fig.axes else fig.add_subplot(111)
+    if pos.shape[1] == 3:
+        raise _k.NotImplemented("PlotLayer of a 3-D layer")
+    ax.scatter(pos[:, 0], pos[:, 1], s=nodesize, facecolor=nodecolor)
+    sp = layer.spatial
+    ext, ctr = sp["extent"], sp["center"]
+    ax.set_xlim(ctr[0] - ext[0] / 2.0, ctr[0] + ext[0] / 2.0)
+    ax.set_ylim(ctr[1] - ext[1] / 2.0, ctr[1] + ext[1] / 2.0)
+    ax.set_aspect("equal", "box")
+    return fig
+
+
+def _plot_connected(center, layer, positions, fig, color, size, center_color, center_size,
+                    mask, probability_parameter, mask_color, probability_cmap):
+    """PlotTargets / PlotSources: the connected nodes' positions, the node itself, and the
+    mask and probability around it."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(center, NodeCollection) or len(center) != 1:
+        raise TypeError("src_nrn must be a single element NodeCollection.")
+    if not isinstance(layer, NodeCollection):
+        raise TypeError("tgt_layer must be a NodeCollection.")
+    here = GetPosition(center)
+    sp = layer.spatial
+    (xext, yext), (xctr, yctr) = sp["extent"][:2], sp["center"][:2]
+    if fig is None:
+        fig = plt.figure()
+        ax = fig.add_subplot(111, projection="3d" if len(sp["extent"]) == 3 else None)
+    else:
+        ax = fig.gca()
+    if len(sp["extent"]) == 3:
+        if positions and positions[0]:
+            ax.scatter3D(*zip(*positions[0]), s=size, facecolor=color)
+        ax.scatter3D(here[:1], here[1:2], here[2:], s=center_size, facecolor=center_color,
+                     alpha=0.4, zorder=-10)
+        return fig
+    if positions and positions[0]:
+        xs, ys = zip(*positions[0])
+        ax.scatter(xs, ys, s=size, facecolor=color)
+    ax.scatter(here[:1], here[1:], s=center_size, facecolor=center_color, alpha=0.4, zorder=-10)
+    if mask is not None or probability_parameter is not None:
+        PlotProbabilityParameter(center, probability_parameter, mask=mask,
+                                 edges=[xctr - xext, xctr + xext, yctr - yext, yctr + yext],
+                                 ax=ax, prob_cmap=probability_cmap, mask_color=mask_color)
+    import matplotlib.patches as mpatches
+
+    ax.add_patch(mpatches.Rectangle((xctr - xext / 2, yctr - yext / 2), xext, yext, fill=False,
+                                    ec="k", lw=1, ls="--", zorder=-20))
+    ax.set_xlim(xctr - xext / 2 - 0.05 * xext, xctr + xext / 2 + 0.05 * xext)
+    ax.set_ylim(yctr - yext / 2 - 0.05 * yext, yctr + yext / 2 + 0.05 * yext)
+    return fig
+
+
+def PlotTargets(src_nrn, tgt_layer, syn_type=None, fig=None, mask=None, probability_parameter=None,
+                src_color="red", src_size=50, tgt_color="blue", tgt_size=20, mask_color="yellow",
+                probability_cmap="Greens"):
+    """Plot the targets of one source in `tgt_layer` (matplotlib), with the mask and the
+    connection probability if given; returns the figure."""
+    if not isinstance(src_nrn, NodeCollection) or len(src_nrn) != 1:
+        raise TypeError("src_nrn must be a single element NodeCollection.")
+    return _plot_connected(src_nrn, tgt_layer, GetTargetPositions(src_nrn, tgt_layer, syn_type),
+                           fig, tgt_color, tgt_size, src_color, src_size, mask,
+                           probability_parameter, mask_color, probability_cmap)
+
+
+def PlotSources(src_layer, tgt_nrn, syn_type=None, fig=None, mask=None, probability_parameter=None,
+                tgt_color="red", tgt_size=50, src_color="blue", src_size=20, mask_color="yellow",
+                probability_cmap="Greens"):
+    """Plot the sources of one target in `src_layer` (matplotlib), with the mask and the
+    connection probability if given; returns the figure."""
+    if not isinstance(tgt_nrn, NodeCollection) or len(tgt_nrn) != 1:
+        raise TypeError("tgt_nrn must be a single element NodeCollection.")
+    return _plot_connected(tgt_nrn, src_layer, GetSourcePositions(src_layer, tgt_nrn, syn_type),
+                           fig, src_color, src_size, tgt_color, tgt_size, mask,
+                           probability_parameter, mask_color, probability_cmap)
+
+
+def _mask_patches(mask, node, color):
+    """matplotlib patches of a 2-D mask dict around `node` (and its periodic images)."""
+    import matplotlib.patches as mpatches
+    import matplotlib.transforms as mtransforms
+
+    sp = node.spatial
+    here = np.asarray(GetPosition(node), float) + np.asarray(mask.get("anchor", [0.0, 0.0]))
+    shifts = [np.zeros(2)]
+    if sp["edge_wrap"]:
+        ext = np.asarray(sp["extent"], float)
+        shifts += [np.array([i, j]) * ext for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
+    style = {"fc": color, "ec": "black", "alpha": 0.2, "lw": 2}
+    patches = []
+    for shift in shifts:
+        at = here + shift
+        if "circular" in mask:
+            patches.append(mpatches.Circle(at, mask["circular"]["radius"], **style))
+        elif "doughnut" in mask:
+            d = mask["doughnut"]
+            r = d["outer_radius"]
+            patches.append(mpatches.Annulus(at, r, r - d["inner_radius"], **style))
+        elif "rectangular" in mask:
+            d = mask["rectangular"]
+            ll, ur = np.asarray(d["lower_left"], float), np.asarray(d["upper_right"], float)
+            w, h = ur - ll
+            p = mpatches.Rectangle(at + ll, w, h, **style)
+            angle = d.get("azimuth_angle", 0.0)
+            if angle:
+                c = at + ll + np.array([w, h]) / 2
+                p.set_transform(mtransforms.Affine2D().rotate_deg_around(c[0], c[1], angle))
+            patches.append(p)
+        elif "elliptical" in mask:
+            d = mask["elliptical"]
+            patches.append(mpatches.Ellipse(at + np.asarray(d.get("anchor", [0.0, 0.0])),
+                                            d["major_axis"], d["minor_axis"],
+                                            angle=d.get("azimuth_angle", 0.0), **style))
+        else:
+            raise ValueError("Mask type cannot be plotted with this version of PyNEST.")
+    return patches
+
+
+def PlotProbabilityParameter(source, parameter=None, mask=None, edges=[-0.5, 0.5, -0.5, 0.5],
+                             shape=[100, 100], ax=None, prob_cmap="Greens", mask_color="yellow"):
+    """Image of a connection probability parameter around `source`, clipped to [0, 1], on a
+    `shape` grid over `edges`, and the mask's outline (matplotlib)."""
+    import matplotlib.pyplot as plt
+
+    if parameter is None and mask is None:
+        raise ValueError("At least one of parameter or mask must be specified")
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.set_xlim(*edges[:2])
+    ax.set_ylim(*edges[2:])
+    if parameter is not None:
+        z = np.zeros(shape[::-1])
+        ys = np.linspace(edges[2], edges[3], shape[1])
+        for i, x in enumerate(np.linspace(edges[0], edges[1], shape[0])):
+            z[:, i] = parameter.apply(source, [[x, y] for y in ys])
+        img = ax.imshow(np.minimum(np.maximum(z, 0.0), 1.0), extent=edges, origin="lower",
+                        cmap=prob_cmap, vmin=0.0, vmax=1.0)
+        plt.colorbar(img, ax=ax, fraction=0.046, pad=0.04)
+    if mask is not None:
+        for patch in _mask_patches(mask, source, mask_color):
+            patch.set_zorder(0.5)
+            if patch.get_transform() is not None and not patch.get_transform().contains_branch(
+                ax.transData
+            ):
+                patch.set_transform(patch.get_transform() + ax.transData)
+            ax.add_patch(patch)
+    return ax

@@ -305,6 +305,10 @@ class NodeCollection:
             raise _k.BadProperty("Cannot add NodeCollection to a sliced composite.")
         if set(self._ids) & set(other._ids):
             raise _k.BadProperty("Cannot join overlapping NodeCollections.")
+        from ._spatial import layer_of
+
+        if layer_of(self, required=False) or layer_of(other, required=False):
+            raise _k.BadProperty("Can only join NodeCollections without metadata.")
         return self._derived(tuple(sorted(self._ids + other._ids)))
 
     def __radd__(self, other):
@@ -496,6 +500,23 @@ class NodeCollection:
             return
         if not isinstance(params, dict):
             raise TypeError("params must be a dict, a list of dicts or keyword arguments")
+        from ._parameter import Parameter
+        from ._spatial import layer_of
+
+        layer_keys = [k for k in ("center", "extent", "shape", "edge_wrap", "positions",
+                                  "network_size") if k in params]
+        if layer_keys and layer_of(self, required=False) is not None:
+            raise _k.UnaccessedDictionaryEntry(
+                "Unaccessed elements in params, in function set_status: "
+                + " ".join(layer_keys)
+                + " (the spatial properties of a layer are fixed at Create)"
+            )
+        if any(isinstance(v, Parameter) and v.is_spatial() for v in params.values()):
+            # Spatial parameters (`nest.spatial.pos.x`, ...) are evaluated per node here.
+            from ._spatial import node_values
+
+            params = {k: (node_values(v, self) if isinstance(v, Parameter) and v.is_spatial()
+                          else v) for k, v in params.items()}
         listed = [
             k
             for k, v in params.items()
@@ -518,7 +539,10 @@ class NodeCollection:
         if not self._ids:
             raise AttributeError("Cannot get attribute of empty NodeCollection")
         if name == "spatial":
-            return None  # spindle has no spatial networks: no layer metadata
+            from . import _spatial
+
+            layer = _spatial.layer_of(self, required=False)
+            return None if layer is None else layer.spatial(self._ids)
         return self.get(name)
 
     def __setattr__(self, name, value):
@@ -680,6 +704,16 @@ class SynapseCollection:
         if len(self) == 1:
             cols = {k: v[0] for k, v in cols.items()}
         return cols[keys] if single else cols
+
+    @property
+    def distance(self):
+        """The distance between source and target of each connection (NaN where one of them
+        has no position), wrapped where the target layer is periodic (NEST's
+        SynapseCollection.distance); one number for one connection."""
+        from ._spatial import connection_distances
+
+        d = connection_distances(self._source, self._target).tolist()
+        return d[0] if len(d) == 1 else d
 
     def sources(self):
         """PyNEST's `sources()`: an iterator over the source node ids, one per connection."""

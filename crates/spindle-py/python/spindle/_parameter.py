@@ -18,20 +18,20 @@ thread count. `GetValue()` draws one value here in Python (numpy), from a stream
 Arguments are checked when a parameter is made, with NEST's exceptions and messages (e.g.
 `BadProperty: nest::NormalParameter: std > 0 required.`); NaN fails the checks whose message
 states a requirement (`min < max`, `std > 0`). Spatial parameters (`nest.spatial`,
-`nest.spatial_distributions`) raise `NotImplemented`: spindle has no spatial networks yet.
+`nest.spatial_distributions`: `{"spatial": KIND, ...}` specs) are evaluated in Python by
+`_spatial.py` when a spatial Connect or a layer's node parameters use them.
 """
 
 from __future__ import annotations
 
 import copy
 import numbers
-import types
 
 import numpy as np
 
 from . import kernel as _k
 
-__all__ = ["Parameter", "CreateParameter", "seed", "spatial", "spatial_distributions"]
+__all__ = ["Parameter", "CreateParameter", "seed"]
 
 #: How often `nest.math.redraw` draws its parameter before giving up (NEST's `max_redraws_`).
 MAX_REDRAWS = 1000
@@ -47,21 +47,16 @@ _DISTRIBUTIONS = {
     "uniform_int": {"max": 1},
 }
 
-#: NEST's spatial parameter types: known to NEST, not to spindle.
+#: NEST's spatial parameter types (evaluated by `_spatial.py`).
 _SPATIAL_TYPES = {
     "distance",
     "position",
     "gaussian",
     "gaussian2d",
-    "gaussian2D",
     "exp_distribution",
     "gamma",
     "gabor",
-    "dimension2d",
-    "dimension3d",
 }
-
-_NO_SPATIAL = "spindle has no spatial networks yet"
 
 # NEST's default seed (`rng_seed`), so that GetValue is reproducible from the start.
 _DEFAULT_SEED = 143202461
@@ -211,14 +206,24 @@ class Parameter:
 
     def GetValue(self):
         """One value drawn from the parameter (in Python; see the module documentation)."""
+        if self.is_spatial():
+            raise _k.KernelException(
+                "Parameter: a spatial parameter has no value without nodes (use apply())"
+            )
         with np.errstate(all="ignore"):
             return float(_draw(self._spec, _rng))
 
     def is_spatial(self):
-        return False
+        from ._spatial import is_spatial
+
+        return is_spatial(self._spec)
 
     def apply(self, spatial_nc, positions=None):
-        raise _k.NotImplemented(f"Parameter.apply: {_NO_SPATIAL}")
+        """The values for the nodes of a layer, or (with `positions`) for pairs of the
+        layer's single node and each position (NEST's Parameter.apply)."""
+        from ._spatial import apply
+
+        return apply(self, spatial_nc, positions)
 
     def __repr__(self):
         return f"<Parameter {_show(self._spec)}>"
@@ -314,7 +319,9 @@ def CreateParameter(parametertype, specs):
             f"CreateParameter: parametertype must be a string, not {type(parametertype).__name__}"
         )
     if parametertype in _SPATIAL_TYPES:
-        raise _k.NotImplemented(f"CreateParameter('{parametertype}'): {_NO_SPATIAL}")
+        from ._spatial import spatial_parameter
+
+        return spatial_parameter(parametertype, specs)
     if parametertype not in _DISTRIBUTIONS:
         raise _k.UndefinedName(f"The name {parametertype} is not defined.")
     if not isinstance(specs, dict):
@@ -354,17 +361,3 @@ def _parameter(x, where: str) -> Parameter:
 
 def _unary(op: str, parameter) -> Parameter:
     return Parameter._of({"op": op, "param": _parameter(parameter, f"nest.math.{op}")._spec})
-
-
-class _NoSpatial(types.ModuleType):
-    """A stand-in for `nest.spatial` / `nest.spatial_distributions`: every public name raises
-    NEST's `NotImplemented` (not AttributeError) saying that spindle has no spatial networks."""
-
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raise _k.NotImplemented(f"nest.{self.__name__}.{name}: {_NO_SPATIAL}")
-
-
-spatial = _NoSpatial("spatial")
-spatial_distributions = _NoSpatial("spatial_distributions")

@@ -148,10 +148,14 @@ class Entry:
 
 
 class Connection:
-    __slots__ = ("pre", "post", "conn", "syn")
+    """A Connect call as the scenario keeps it: `pre`/`post` as (first, count) runs;
+    `explicit`: NEST's connect_arrays (ids paired one by one, written as `sources`/`targets`)."""
 
-    def __init__(self, pre, post, conn, syn):
+    __slots__ = ("pre", "post", "conn", "syn", "explicit")
+
+    def __init__(self, pre, post, conn, syn, explicit=False):
         self.pre, self.post, self.conn, self.syn = pre, post, conn, syn
+        self.explicit = explicit
 
 
 
@@ -674,10 +678,12 @@ class State:
             self.split(ids)  # the pieces the export names, also in the HDF5 node table
             self.actions.append(("set", list(ids), params))
 
-    def connect(self, pre, post, conn_spec, syn_spec) -> None:
+    def connect(self, pre, post, conn_spec, syn_spec, explicit=False) -> None:
+        """Connect the ids `pre` to `post`; `explicit`: NEST's connect_arrays (`pre[i]` to
+        `post[i]`, any order, repeats allowed)."""
         conn = normalise_conn(conn_spec)
         syn = self.normalise_syn(syn_spec, conn, len(pre), len(post))
-        c = Connection(ranges(pre), ranges(post), conn, syn)
+        c = Connection(ranges(pre), ranges(post), conn, syn, explicit)
         devices = self.stimulators(c.pre)
         model = syn_spec if isinstance(syn_spec, str) else (syn_spec or {}).get("synapse_model")
         model = model or "static_synapse"
@@ -730,7 +736,9 @@ class State:
                 # One value per connection: checked with PyNEST's shapes and messages and
                 # passed on flattened in NEST's order (see rules.rs, SynArrays).
                 v = syn_array(k, v, conn or {}, n_pre, n_post)
-                self.note_synapse_change("syn_spec arrays")
+                if (conn or {}).get("rule", "all_to_all") not in ("one_to_one", "fixed_total_number"):
+                    # The scenario carries them flattened; NEST's Connect wants 2-D arrays.
+                    self.note_synapse_change("two-dimensional syn_spec arrays")
             out[k] = _plain(v)
         return out
 
@@ -744,6 +752,8 @@ class State:
         `[[actions]]` after it. Entries created by an action are created there."""
         cuts = set()
         for c in [*connections, *(a[1] for a in actions if a[0] == "connect")]:
+            if c.explicit:
+                continue
             for a, count in (*c.pre, *c.post):
                 cuts.update((a, a + count))
         for a in actions:
@@ -772,7 +782,13 @@ class State:
                     if a[1] <= p[0] < a[1] + a[2]:
                         late[p[0]] = k
         nodes = [(e.name(a), e.model, count, e.params) for a, count, e in pieces if a not in late]
-        conns = [(names(c.pre), names(c.post), c.conn, c.syn) for c in connections]
+        def sides(c):
+            if c.explicit:
+                return tuple(_toml.Ids(i for a, n in rs for i in range(a, a + n))
+                             for rs in (c.pre, c.post))
+            return names(c.pre), names(c.post)
+
+        conns = [(*sides(c), c.conn, c.syn) for c in connections]
         acts = []
         for k, a in enumerate(actions):
             if a[0] == "simulate":
@@ -783,7 +799,7 @@ class State:
                         acts.append(("create", (e.name(first), e.model, count, e.params)))
             elif a[0] == "connect":
                 c = a[1]
-                acts.append(("connect", (names(c.pre), names(c.post), c.conn, c.syn)))
+                acts.append(("connect", (*sides(c), c.conn, c.syn)))
             else:
                 acts.append(("set", (names(ranges(a[1])), a[2])))
         synapse_models = [

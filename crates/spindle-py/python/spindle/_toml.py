@@ -81,8 +81,8 @@ def scenario(
             out.append(f"params = {value(params)}")
     for pre, post, conn, syn in connections:
         out += ["", "[[connect]]"]
-        for side, names in (("pre", pre), ("post", post)):
-            out.append(f"{side} = {value(names[0] if len(names) == 1 else list(names))}")
+        for side, names in _sides(pre, post):
+            out.append(f"{side} = {value(names)}")
         if conn:
             out.append(f"conn = {value(conn)}")
         if syn:
@@ -103,10 +103,7 @@ def scenario(
             out.append(f"create = {value(table)}")
         elif kind == "connect":
             pre, post, conn, syn = what
-            table = {
-                "pre": pre[0] if len(pre) == 1 else list(pre),
-                "post": post[0] if len(post) == 1 else list(post),
-            }
+            table = dict(_sides(pre, post))
             if conn:
                 table["conn"] = conn
             if syn:
@@ -116,3 +113,16 @@ def scenario(
             names, params = what
             out.append(f"set = {value({'nodes': names[0] if len(names) == 1 else list(names), 'params': params})}")
     return "\n".join(out) + "\n"
+
+
+class Ids(list):
+    """Node ids of an explicit connection statement (`sources`/`targets`), not names."""
+
+
+def _sides(pre, post):
+    """The keys of a `[[connect]]` entry's two sides: `pre`/`post` names (one name as a
+    string), or `sources`/`targets` ids."""
+    if isinstance(pre, Ids):
+        return [("sources", list(pre)), ("targets", list(post))]
+    return [(side, names[0] if len(names) == 1 else list(names))
+            for side, names in (("pre", pre), ("post", post))]
