@@ -5,6 +5,7 @@ use crate::registry::{self, NodeModel};
 use crate::resources::{format_bytes, MemoryEstimate, MemoryLimit};
 use crate::scenario::{Action, ActionSpec, ConnectSpec, NodeSpec, Scenario};
 use crate::session::NodeValues;
+use spindle_core::comm::{Communicator, Local};
 use spindle_core::error::Rejection;
 use spindle_core::network::MAX_DELAY_STEPS;
 use spindle_core::parameter::Parameter;
@@ -15,6 +16,7 @@ use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGri
 use spindle_io::{NodeEntry, RunInfo};
 use spindle_synapses::SynapseCatalog;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Command-line overrides of the scenario's `[kernel]` table.
@@ -117,6 +119,18 @@ impl Network {
         scenario: &Scenario,
         opts: &RunOptions,
         memory: &MemoryLimit,
+    ) -> Result<Network, Error> {
+        Network::build_distributed(scenario, opts, memory, Arc::new(Local))
+    }
+
+    /// [`Network::build_within`] as one rank of a distributed run (`comm`): every rank reads
+    /// the whole scenario and builds its own share of the network
+    /// (`spindle_core::comm::Decomposition`).
+    pub fn build_distributed(
+        scenario: &Scenario,
+        opts: &RunOptions,
+        memory: &MemoryLimit,
+        comm: Arc<dyn Communicator>,
     ) -> Result<Network, Error> {
         let started = Instant::now();
         let kernel = &scenario.kernel;
@@ -325,26 +339,29 @@ impl Network {
             }
         }
 
-        let mut simulation = builder.build(threads).map_err(|source| match &source {
-            BuildError::Rule {
-                statement: Some(i), ..
-            } if (*i as usize) < scenario.connections.len() => {
-                let c = &scenario.connections[*i as usize];
-                let BuildError::Rule { rule, reason, .. } = &source else {
-                    unreachable!("matched above")
-                };
-                let (key, message) = rule_message(c, rule, reason);
-                Error::nest(
-                    scenario.at(c.line_of(Some(&key)), connect_item(*i as usize, c)),
-                    reason.kind,
-                    message,
-                )
-            }
-            _ => Error::Build {
-                at: scenario.at(None, "network"),
-                source,
-            },
-        })?;
+        let mut simulation =
+            builder
+                .build_distributed(threads, comm)
+                .map_err(|source| match &source {
+                    BuildError::Rule {
+                        statement: Some(i), ..
+                    } if (*i as usize) < scenario.connections.len() => {
+                        let c = &scenario.connections[*i as usize];
+                        let BuildError::Rule { rule, reason, .. } = &source else {
+                            unreachable!("matched above")
+                        };
+                        let (key, message) = rule_message(c, rule, reason);
+                        Error::nest(
+                            scenario.at(c.line_of(Some(&key)), connect_item(*i as usize, c)),
+                            reason.kind,
+                            message,
+                        )
+                    }
+                    _ => Error::Build {
+                        at: scenario.at(None, "network"),
+                        source,
+                    },
+                })?;
         let mut draws = crate::session::NodeDraws::default();
         set_drawn_params(
             &mut simulation,
