@@ -12,13 +12,19 @@ scripts/setup-debian.sh --python
 cargo test --workspace --locked 2>&1
 
 # MPI (crates/spindle-mpi with its `mpi` feature): every collective of the communicator on
-# 2 and 3 ranks of this 2-core machine.
+# 2 and 3 ranks of this 2-core machine, then whole runs.
 cargo build --locked -q -p spindle-mpi --features mpi --example collectives
 mpi_target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 for np in 2 3; do
   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
     timeout 120 mpirun --oversubscribe -np $np "$mpi_target/debug/examples/collectives"
 done
+# The CLI on 2 ranks x 1 thread, 1 rank x 2 threads and without mpirun: bit-identical HDF5
+# datasets on a Brunel network, changes between Simulate calls, multimeters, plastic synapses.
+cargo build --locked -q -p spindle-cli --features mpi
+python3 scripts/check_mpi.py "$mpi_target/debug/spindle" examples/brunel_small.toml \
+  tests/scenarios/live_changes.toml tests/scenarios/glif_multiport.toml \
+  tests/scenarios/stdp_synapses.toml tests/scenarios/psc_zoo_network.toml
 
 # The main job, end to end, into a temporary folder.
 out=$(mktemp -d)

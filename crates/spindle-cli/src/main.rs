@@ -17,6 +17,8 @@ mod plot;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use signal_hook::consts::signal::{SIGINT, SIGTERM};
+use spindle::core::comm::Communicator;
+use spindle::core::recording::{NullSink, RecordSink};
 use spindle::core::RunError;
 use spindle::{Network, RunOptions, Scenario};
 use spindle_io::{Hdf5Options, Hdf5Sink, ThreadedSink};
@@ -117,9 +119,30 @@ impl Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Run(args) => run(&args),
+    // MPI first: under `mpirun` every rank runs this program, and any rank that fails must end
+    // them all (a rank left waiting in a collective would hang the job).
+    let mpi = match spindle_mpi::init() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
+    let comm: Arc<dyn Communicator> = Arc::from(mpi.comm);
+    let result = match cli.command {
+        Command::Run(args) => run(&args, &comm),
+    };
+    if comm.size() > 1 {
+        if let Err(f) = &result {
+            eprintln!(
+                "error (rank {} of {}): {}",
+                comm.rank(),
+                comm.size(),
+                f.message
+            );
+            comm.abort(i32::from(f.code));
+        }
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) if f.is_interruption() => {
@@ -265,14 +288,18 @@ fn memory_limit() -> Result<spindle::MemoryLimit, Failure> {
     }
 }
 
-fn run(args: &RunArgs) -> Result<(), Failure> {
+fn run(args: &RunArgs, comm: &Arc<dyn Communicator>) -> Result<(), Failure> {
+    // On several ranks, rank 0 writes the output and reports; every rank simulates its share.
+    let root = comm.rank() == 0;
     let scenario = Scenario::load(&args.scenario).map_err(Failure::input)?;
     let output = args
         .output
         .clone()
         .or_else(|| scenario.output.file.clone())
         .unwrap_or_else(|| default_output(&args.scenario));
-    check_output(&output, args.overwrite)?;
+    if root {
+        check_output(&output, args.overwrite)?;
+    }
     if let Some(stats) = &args.stats {
         if stats.is_dir() {
             return Err(Failure::input(format!(
@@ -293,10 +320,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         seed: args.seed,
     };
     let mut network =
-        Network::build_within(&scenario, &opts, &memory_limit()?).map_err(Failure::input)?;
+        Network::build_distributed(&scenario, &opts, &memory_limit()?, Arc::clone(comm))
+            .map_err(Failure::input)?;
     // Warnings are printed even with --quiet: they describe input that NEST accepts but that
     // is probably not what was meant.
-    for w in &network.warnings {
+    for w in network.warnings.iter().filter(|_| root) {
         eprintln!("warning: {w}");
     }
     if let Some(dir) = &args.plot {
@@ -339,12 +367,21 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         overwrite: true, // check_output refused an existing .partial without --overwrite
         ..options
     };
-    let file = Hdf5Sink::create_with(&partial, &network.run_info(), &network.nodes, &options)
-        .map_err(Failure::runtime)?;
-    let mut sink = ThreadedSink::new(file);
+    let mut file_sink = match root {
+        true => Some(ThreadedSink::new(
+            Hdf5Sink::create_with(&partial, &network.run_info(), &network.nodes, &options)
+                .map_err(Failure::runtime)?,
+        )),
+        false => None,
+    };
+    let mut no_output = NullSink;
+    let sink: &mut dyn RecordSink = match &mut file_sink {
+        Some(s) => s,
+        None => &mut no_output,
+    };
     let total = network.total_steps();
     let h = network.resolution;
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+    let bar = (root && !args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(total.max(1) as u64);
         bar.set_style(
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {msg}")
@@ -370,20 +407,26 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         }
         !stop.requested()
     };
-    let result = network.simulate(&mut sink, &mut progress);
+    let result = network.simulate(sink, &mut progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let sim_time = started.elapsed();
     // Whatever happened, wait for the writer and close the file (an interrupted run's file
     // holds everything up to where it stopped).
-    let connections = (options.connections && result.is_ok()).then(|| network.connection_table());
-    let closed = sink.finish().and_then(|mut file| {
-        if let Some(table) = &connections {
-            file.write_connections(table)?;
-        }
-        file.finish().map_err(Into::into)
-    });
+    // Collective on several ranks: every rank takes part, rank 0 writes.
+    let connections = (options.connections && result.is_ok())
+        .then(|| network.gathered_connection_table(&**comm))
+        .flatten();
+    let closed = match file_sink {
+        Some(sink) => sink.finish().and_then(|mut file| {
+            if let Some(table) = &connections {
+                file.write_connections(table)?;
+            }
+            file.finish().map_err(Into::into)
+        }),
+        None => Ok(()),
+    };
     let finished = match result {
         Err(spindle::Error::Run(RunError::Interrupted { at_ms })) => {
             closed.map_err(Failure::runtime)?;
@@ -401,6 +444,9 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         Ok(()) => closed.map_err(Failure::runtime),
     }
     .and_then(|()| {
+        if !root {
+            return Ok(());
+        }
         if !args.overwrite && output.exists() {
             return Err(Failure::runtime(format!(
                 "output {} appeared while the run went on; not replaced (pass --overwrite)",
@@ -423,13 +469,24 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
 
     let sim = &network.simulation;
+    // Counts of the whole network: each rank knows its own synapses and events.
+    let connections = comm.sum(sim.connection_count() as u64);
+    let synapses = comm.sum(sim.synapse_count() as u64);
+    let synapse_bytes = comm.sum(sim.synapse_bytes() as u64);
+    let events = comm.sum(sim.delivered_events());
+    if !root {
+        return Ok(());
+    }
     if !args.quiet {
         let simulated_ms = total as f64 * h;
         println!("spindle {}: {}", spindle::VERSION, args.scenario.display());
         println!(
-            "  nodes {}, connections {}, threads {}, seed {}",
+            "  nodes {}, connections {connections}, {}threads {}, seed {}",
             sim.node_count(),
-            sim.connection_count(),
+            match comm.size() {
+                1 => String::new(),
+                r => format!("ranks {r} × "),
+            },
             network.threads,
             network.seed
         );
@@ -454,15 +511,16 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         let stats = serde_json::json!({
             "scenario": args.scenario.display().to_string(),
             "threads": network.threads,
+            "ranks": comm.size(),
             "seed": network.seed,
             "nodes": sim.node_count(),
-            "connections": sim.connection_count(),
-            "synapses": sim.synapse_count(),
-            "synapse_store_bytes": sim.synapse_bytes(),
+            "connections": connections,
+            "synapses": synapses,
+            "synapse_store_bytes": synapse_bytes,
             "estimated_memory_bytes": network.memory_estimate,
             "simulated_ms": total as f64 * h,
             "spikes": sim.spike_count(),
-            "events": sim.delivered_events(),
+            "events": events,
             "build_s": network.build_time.as_secs_f64(),
             "simulate_s": sim_time.as_secs_f64(),
         });

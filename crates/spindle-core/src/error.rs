@@ -94,7 +94,7 @@ pub enum RunError {
     NumericalInstability {
         model: String,
         node: NodeId,
-        variable: &'static str,
+        variable: String,
         value: f64,
         t_ms: f64,
     },

@@ -1078,7 +1078,17 @@ impl NetworkBuilder {
     /// keeps this builder as its description: nodes and connections added to it later
     /// ([`Simulation::network_mut`]) are built into the running network at the next run.
     pub fn build(self, threads: usize) -> Result<Simulation, BuildError> {
-        let mut sim = Simulation::new(self, threads)?;
+        self.build_distributed(threads, std::sync::Arc::new(crate::comm::Local))
+    }
+
+    /// [`NetworkBuilder::build`] as one rank of a distributed run with `threads` threads per
+    /// rank (see `Simulation::new_distributed`).
+    pub fn build_distributed(
+        self,
+        threads: usize,
+        comm: std::sync::Arc<dyn crate::comm::Communicator>,
+    ) -> Result<Simulation, BuildError> {
+        let mut sim = Simulation::new_distributed(self, threads, comm)?;
         sim.sync()?;
         // Callers hand the layout to their sink themselves (`recording_layout`, `begin`).
         sim.mark_announced();

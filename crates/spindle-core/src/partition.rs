@@ -12,7 +12,7 @@
 use crate::archive::Archive;
 use crate::connectome::{Kind, SynapseData, SynapseStore};
 use crate::device::{Emissions, TargetState};
-use crate::model::{Emitted, Instability, NeuronChunk};
+use crate::model::{Emitted, NeuronChunk};
 use crate::network::Take;
 use crate::rng;
 use crate::synapse::{Delivery, PlasticStore, RawWeightEvent};
@@ -26,6 +26,25 @@ pub(crate) struct SpikeEvent {
     pub stamp: Step,
     pub sender: u32,
     pub multiplicity: u32,
+}
+
+impl SpikeEvent {
+    /// The event as two words for the other ranks (`comm::Communicator::all_gather`).
+    pub fn to_words(self) -> [u64; 2] {
+        [
+            self.stamp as u64,
+            (u64::from(self.sender) << 32) | u64::from(self.multiplicity),
+        ]
+    }
+
+    /// The event of [`SpikeEvent::to_words`].
+    pub fn from_words(w: [u64; 2]) -> SpikeEvent {
+        SpikeEvent {
+            stamp: w[0] as Step,
+            sender: (w[1] >> 32) as u32,
+            multiplicity: w[1] as u32,
+        }
+    }
 }
 
 /// A contiguous run of one population's neurons inside a partition.
@@ -146,7 +165,9 @@ pub(crate) enum Halt {
     Instability {
         step: Step,
         node: u32,
-        instability: Instability,
+        /// The diverging state variable (NEST's name) and its value.
+        variable: String,
+        value: f64,
     },
     /// The stop flag was raised before the update of `step`.
     Stopped { step: Step },
@@ -336,7 +357,8 @@ impl Partition {
                     self.halt = Some(Halt::Instability {
                         step,
                         node: chunk.first_id + instability.neuron as u32,
-                        instability,
+                        variable: instability.variable.to_string(),
+                        value: instability.value,
                     });
                     return;
                 }

@@ -1,5 +1,6 @@
 //! The slice loop.
 
+use crate::comm::{Communicator, Decomposition};
 use crate::connectome::Kind;
 use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore, Which};
 use crate::device::{Emissions, TargetState};
@@ -215,8 +216,15 @@ pub struct Simulation {
     max_delay: Step,
     now: Step,
     slice_start: Step,
+    /// This rank's partitions: `decomposition.local_partitions()` of the run's
+    /// `ranks · threads`, indexed from 0 (see [`Simulation::local`]).
     partitions: Vec<Partition>,
+    /// The shape of every partition of the run, on every rank (the split is global; only a
+    /// rank's own partitions hold neurons and synapses).
     shapes: Vec<PartitionShape>,
+    /// Which partitions this rank owns, and the collectives between ranks.
+    decomposition: Decomposition,
+    comm: Arc<dyn Communicator>,
     split: Layout,
     pool: rayon::ThreadPool,
     device_out: Vec<Emissions>,
@@ -263,12 +271,27 @@ impl std::fmt::Debug for Simulation {
 }
 
 impl Simulation {
-    /// An empty running network for the description `net`, with `threads` partitions;
-    /// [`Simulation::sync`] builds the description into it.
-    pub(crate) fn new(net: NetworkBuilder, threads: usize) -> Result<Simulation, BuildError> {
+    /// An empty running network for the description `net`, with `threads` partitions per
+    /// rank; [`Simulation::sync`] builds the description into it. As one of `comm.size()`
+    /// ranks of a distributed run the network is split into `ranks · threads` partitions
+    /// exactly as one process with that many threads splits it (so the results are the same),
+    /// and this rank builds and updates only its own `threads` of them
+    /// (`comm::Decomposition`). Spikes cross ranks once per min-delay slice
+    /// (`Communicator::all_gather`); rank 0 gathers what is recorded.
+    pub(crate) fn new_distributed(
+        net: NetworkBuilder,
+        threads: usize,
+        comm: Arc<dyn Communicator>,
+    ) -> Result<Simulation, BuildError> {
         if threads == 0 {
             return Err(BuildError::NoThreads);
         }
+        let decomposition = Decomposition {
+            rank: comm.rank(),
+            ranks: comm.size(),
+            threads,
+        };
+        let parts = decomposition.partitions();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("spindle-worker-{i}"))
@@ -283,9 +306,11 @@ impl Simulation {
             now: 0,
             slice_start: 0,
             partitions: (0..threads).map(|_| Partition::new(0)).collect(),
-            shapes: vec![PartitionShape::default(); threads],
+            shapes: vec![PartitionShape::default(); parts],
+            decomposition,
+            comm,
             split: Layout {
-                partitions: threads,
+                partitions: parts,
                 populations: Vec::new(),
             },
             pool,
@@ -363,7 +388,8 @@ impl Simulation {
     /// neurons (with their initial state, so that their status can be read and set before the
     /// first run), new devices and recorders. Cheap; connections wait for [`Simulation::sync`].
     pub fn sync_nodes(&mut self) -> Result<(), BuildError> {
-        let parts = self.threads;
+        let parts = self.decomposition.partitions();
+        let first_local = self.decomposition.local_partitions().start;
         for population in self.built.populations..self.net.populations.len() {
             let pop = &self.net.populations[population];
             let mut per_part = vec![None; parts];
@@ -372,15 +398,22 @@ impl Simulation {
                 let hi = Layout::split(pop.count, parts, p + 1);
                 if hi > lo {
                     let len = (hi - lo) as usize;
-                    let part = &mut self.partitions[p];
-                    let cell_base = part.cells_per_slot;
-                    *slot = Some(part.chunks.len());
-                    self.shapes[p].chunks.push(ChunkRange {
+                    let local = p
+                        .checked_sub(first_local)
+                        .and_then(|l| self.partitions.get_mut(l));
+                    // Other ranks' partitions are only shapes here (their cells are theirs).
+                    let cell_base = local.as_ref().map_or(0, |part| part.cells_per_slot);
+                    let shape = &mut self.shapes[p];
+                    *slot = Some(shape.chunks.len());
+                    shape.chunks.push(ChunkRange {
                         first_id: pop.first + lo,
                         len,
                         cell_base,
                         population,
                     });
+                    let Some(part) = local else {
+                        continue;
+                    };
                     let mut state = pop.model.instantiate(len);
                     state.seed_streams(self.net.seed, pop.first + lo);
                     part.add_chunk(
@@ -440,7 +473,7 @@ impl Simulation {
                 grid: self.net.grid,
                 n_ids,
             };
-            let shapes = &self.shapes;
+            let shapes = &self.shapes[self.decomposition.local_partitions()];
             let census_of = |which: Which<'_>| -> Result<Vec<Census>, BuildError> {
                 self.pool.install(|| {
                     shapes
@@ -460,6 +493,11 @@ impl Simulation {
                 extrema.0 = [extrema.0, c.min_delay].into_iter().flatten().min();
                 extrema.1 = [extrema.1, c.max_delay].into_iter().flatten().max();
             }
+            // The delay extrema of the whole network, on every rank.
+            let extrema = (
+                Some(self.comm.min(extrema.0.unwrap_or(Step::MAX))).filter(|&d| d != Step::MAX),
+                Some(self.comm.max(extrema.1.unwrap_or(Step::MIN))).filter(|&d| d != Step::MIN),
+            );
             if !frozen {
                 // Drawn and per-connection delays are first seen here: NEST checks each
                 // against the user's extrema at Connect, spindle at the next build.
@@ -548,6 +586,9 @@ impl Simulation {
             let loc = self
                 .locate(s.target)
                 .expect("connections were checked to target neurons");
+            let Some(p) = self.local(loc.partition) else {
+                continue; // another rank's neuron
+            };
             let (dev_id, dev) = &self.net.stimuli[s.device as usize];
             let rng = dev.draws_per_target().then(|| {
                 rng::stream(
@@ -558,7 +599,7 @@ impl Simulation {
                     s.occurrence,
                 )
             });
-            let part = &mut self.partitions[loc.partition];
+            let part = &mut self.partitions[p];
             let c = &part.chunks[loc.chunk];
             let cells = s.routes.map(|(channel, _)| {
                 (c.cell_base + usize::from(channel) * c.len + loc.local) as u32
@@ -655,11 +696,38 @@ impl Simulation {
         }
         self.built.multimeters = self.net.multimeters.len();
         self.built.multimeter_targets = self.net.multimeters.iter().map(|m| m.2.len()).collect();
+        self.check_distributable()
+    }
+
+    /// What a run on several ranks cannot gather yet: a weight recorder's events (made by the
+    /// rank of each synapse) and a `noise_generator`'s recorded current (the mean over
+    /// targets on every rank). Refused, never recorded partly.
+    fn check_distributable(&self) -> Result<(), BuildError> {
+        if self.decomposition.ranks == 1 {
+            return Ok(());
+        }
+        let refuse = |what: &str| {
+            Err(BuildError::NotImplemented(format!(
+                "{what} in a run on {} MPI ranks: spindle does not gather it across ranks yet (run it on one rank, with threads)",
+                self.decomposition.ranks
+            )))
+        };
+        if let Some((id, _)) = self.net.weight_recorders.first() {
+            return refuse(&format!("weight_recorder {id}"));
+        }
+        for mm in &self.multimeters {
+            for &(_, d) in &mm.devices {
+                let (id, dev) = &self.net.stimuli[d];
+                if dev.model_name() == "noise_generator" {
+                    return refuse(&format!("a multimeter recording noise_generator {id}"));
+                }
+            }
+        }
         Ok(())
     }
 
     fn add_multimeter(&mut self, m: usize) {
-        let parts = self.threads;
+        let parts = self.decomposition.partitions();
         let (id, spec, targets) = &self.net.multimeters[m];
         let mut senders = targets.clone();
         senders.sort_unstable();
@@ -686,7 +754,16 @@ impl Simulation {
             };
             let loc = self.split_locate(t.0);
             let table = self.net.populations[pop].model.recordables();
-            let probes = &mut self.partitions[loc.partition].multimeters[m];
+            for (u, name) in units.iter_mut().zip(&spec.record_from) {
+                if let Some(r) = table.iter().find(|r| &r.name == name) {
+                    *u = r.unit;
+                }
+            }
+            columns[loc.partition].push(col);
+            let Some(p) = self.local(loc.partition) else {
+                continue; // sampled by the rank that owns it
+            };
+            let probes = &mut self.partitions[p].multimeters[m];
             if probes.recordables[loc.chunk].is_empty() {
                 probes.recordables[loc.chunk] = spec
                     .record_from
@@ -699,16 +776,10 @@ impl Simulation {
                     })
                     .collect();
             }
-            for (u, name) in units.iter_mut().zip(&spec.record_from) {
-                if let Some(r) = table.iter().find(|r| &r.name == name) {
-                    *u = r.unit;
-                }
-            }
             probes.probes.push(Probe {
                 chunk: loc.chunk,
                 local: loc.local,
             });
-            columns[loc.partition].push(col);
         }
         self.layout.multimeters.push(MultimeterInfo {
             id: *id,
@@ -731,14 +802,31 @@ impl Simulation {
         self.locate(id).expect("a built neuron")
     }
 
+    /// The index in `partitions` of the run's partition `p`, if this rank owns it.
+    fn local(&self, p: usize) -> Option<usize> {
+        let range = self.decomposition.local_partitions();
+        range.contains(&p).then(|| p - range.start)
+    }
+
+    /// Which partitions this rank owns, of how many.
+    pub fn decomposition(&self) -> Decomposition {
+        self.decomposition
+    }
+
+    /// The collectives between the ranks of this run.
+    pub fn communicator(&self) -> &dyn Communicator {
+        &*self.comm
+    }
+
     /// Where neuron `id` lives: the partition (worker thread) that owns and updates it, and
     /// its index among that partition's neurons in id order (NEST's `thread` and
     /// `thread_local_id`). `None` for devices and for ids not built yet. This is spindle's
     /// block split, not NEST's round-robin over virtual processes, and it does not depend on
-    /// anything but the population sizes and the thread count.
+    /// anything but the population sizes and the thread count. In a distributed run, `None`
+    /// for another rank's neurons too (NEST's non-local nodes).
     pub fn node_placement(&self, id: NodeId) -> Option<(usize, usize)> {
         let loc = self.locate(id.0)?;
-        let part = &self.partitions[loc.partition];
+        let part = &self.partitions[self.local(loc.partition)?];
         let before: usize = part.chunks[..loc.chunk].iter().map(|c| c.len).sum();
         Some((loc.partition, before + loc.local))
     }
@@ -750,7 +838,7 @@ impl Simulation {
         self.sync_nodes().ok()?;
         let loc = self.locate(id.0)?;
         let (_, neuron) = self.node_placement(id)?;
-        let part = &self.partitions[loc.partition];
+        let part = &self.partitions[self.local(loc.partition)?];
         let mut d = part.chunks[loc.chunk].state.get_status(loc.local);
         part.archives[neuron].get_status(&mut d);
         Some(d)
@@ -770,8 +858,24 @@ impl Simulation {
         let loc = self
             .locate(id.0)
             .ok_or_else(|| crate::params::ParamError::rule(format!("node {id} is not a neuron")))?;
-        let (_, neuron) = self.node_placement(id).expect("a located neuron");
-        let part = &mut self.partitions[loc.partition];
+        let Some((p, neuron)) = self
+            .node_placement(id)
+            .and_then(|(p, n)| Some((self.local(p)?, n)))
+        else {
+            // Another rank's neuron: that rank sets and checks it (NEST ignores SetStatus of
+            // non-local nodes); here the keys its model knows are only taken, so that unknown
+            // keys are still refused alike on every rank.
+            let Some(Role::Neurons(pop)) = self.net.role(id) else {
+                unreachable!("a located node is a neuron")
+            };
+            let mut known = self.net.populations[pop].model.instantiate(1).get_status(0);
+            crate::archive::Archive::default().get_status(&mut known);
+            for key in known.keys().map(str::to_string).collect::<Vec<_>>() {
+                dict.take(&key);
+            }
+            return Ok(());
+        };
+        let part = &mut self.partitions[p];
         let mut archive = part.archives[neuron].clone();
         archive.set_status(dict)?;
         part.chunks[loc.chunk].state.set_status(loc.local, dict)?;
@@ -1072,7 +1176,7 @@ impl Simulation {
         }
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by_key(|&i| rows[i].0);
-        let mut ports = vec![vec![0usize; models.len()]; self.threads];
+        let mut ports = vec![vec![0usize; models.len()]; self.decomposition.partitions()];
         order
             .into_iter()
             .map(|i| {
@@ -1111,9 +1215,10 @@ impl Simulation {
     /// `Disconnect` removes), `None` if there is none. Only built synapses are searched.
     pub fn find_synapse(&self, source: NodeId, target: NodeId) -> Option<SynapseId> {
         let loc = self.locate(target.0)?;
-        let part = &self.partitions[loc.partition];
+        let p = self.local(loc.partition)?;
+        let part = &self.partitions[p];
         let id = |store: u32, index: usize| SynapseId {
-            partition: loc.partition as u32,
+            partition: p as u32,
             store,
             index: index as u32,
         };
@@ -1313,7 +1418,14 @@ impl Simulation {
                 self.slice_start = slice_end;
                 self.to_deliver = Some(std::mem::take(&mut self.pending));
             }
-            if !progress(self.now) {
+            // A stop on one rank stops all of them at the same slice.
+            let go_on = progress(self.now);
+            let go_on = if self.decomposition.ranks > 1 {
+                !self.comm.any(!go_on)
+            } else {
+                go_on
+            };
+            if !go_on {
                 sink.end_of_run(grid.step_to_ms(self.now))
                     .map_err(RunError::Recording)?;
                 return Err(RunError::Interrupted {
@@ -1358,26 +1470,73 @@ impl Simulation {
                 partitions.par_iter_mut().for_each(|p| p.advance(&ctx));
             }),
         }
-        self.check_halts(from, sink)?;
-        self.gather_spikes(sink)?;
+        let exchanged = self.exchange();
+        self.check_halts(from, sink, exchanged.halt)?;
+        self.gather_spikes(sink, exchanged.spikes)?;
         self.gather_weights(sink)?;
         self.gather_samples(&sample_steps, sink)
+    }
+
+    /// What the partitions of every rank produced in an advance: the earliest halt and, on
+    /// several ranks, every rank's spikes. One collective (NEST exchanges spikes once per
+    /// slice too): each rank's block is `[length, halt length, halt…, spikes…]`.
+    fn exchange(&mut self) -> Exchanged {
+        let local = self
+            .partitions
+            .iter_mut()
+            .filter_map(|p| p.halt.take())
+            .reduce(earlier_halt);
+        if self.decomposition.ranks == 1 {
+            return Exchanged {
+                halt: local,
+                spikes: None,
+            };
+        }
+        let halt = local.map(encode_halt).unwrap_or_default();
+        let mut words = vec![0, halt.len() as u64];
+        words.extend(halt);
+        for p in &self.partitions {
+            words.extend(p.spikes.iter().flat_map(|ev| ev.to_words()));
+        }
+        words[0] = words.len() as u64;
+        let all = self.comm.all_gather(&words);
+        let (mut halt, mut spikes) = (None, Vec::new());
+        let mut at = 0;
+        while at < all.len() {
+            let block = &all[at..at + all[at] as usize];
+            let n_halt = block[1] as usize;
+            if let Some(h) = decode_halt(&block[2..2 + n_halt]) {
+                halt = Some(match halt {
+                    Some(g) => earlier_halt(g, h),
+                    None => h,
+                });
+            }
+            spikes.extend(
+                block[2 + n_halt..]
+                    .chunks_exact(2)
+                    .map(|w| SpikeEvent::from_words([w[0], w[1]])),
+            );
+            at += block.len();
+        }
+        Exchanged {
+            halt,
+            spikes: Some(spikes),
+        }
     }
 
     /// Whether a partition stopped inside the slice that began at `from`: a diverging neuron
     /// (the earliest step, then the lowest node id, so that the error does not depend on the
     /// partitioning) or a stop request. Either ends the run; the sink is closed at the last
     /// slice boundary it has whole.
-    fn check_halts(&mut self, from: Step, sink: &mut dyn RecordSink) -> Result<(), RunError> {
-        let mut halts = self.partitions.iter_mut().filter_map(|p| p.halt.take());
-        let Some(first) = halts.next() else {
+    fn check_halts(
+        &mut self,
+        from: Step,
+        sink: &mut dyn RecordSink,
+        halt: Option<Halt>,
+    ) -> Result<(), RunError> {
+        let Some(halt) = halt else {
             return Ok(());
         };
-        let key = |h: &Halt| match h {
-            Halt::Instability { step, node, .. } => (0, *step, *node),
-            Halt::Stopped { .. } => (1, 0, 0),
-        };
-        let halt = halts.fold(first, |a, b| if key(&b) < key(&a) { b } else { a });
         let grid = self.grid;
         sink.end_of_run(grid.step_to_ms(from))
             .map_err(RunError::Recording)?;
@@ -1385,14 +1544,15 @@ impl Simulation {
             Halt::Instability {
                 step,
                 node,
-                instability,
+                variable,
+                value,
             } => {
                 let model = self.net.model_name(NodeId(node)).unwrap_or("?").to_string();
                 let error = RunError::NumericalInstability {
                     model,
                     node: NodeId(node),
-                    variable: instability.variable,
-                    value: instability.value,
+                    variable,
+                    value,
                     t_ms: grid.step_to_ms(step),
                 };
                 self.broken = Some(error.to_string());
@@ -1410,10 +1570,21 @@ impl Simulation {
         })
     }
 
-    fn gather_spikes(&mut self, sink: &mut dyn RecordSink) -> Result<(), RunError> {
+    /// Record the spikes of the advance and keep them for delivery: `all`, every rank's
+    /// spikes of a distributed run, or (`None`) this process's partitions' own.
+    fn gather_spikes(
+        &mut self,
+        sink: &mut dyn RecordSink,
+        all: Option<Vec<SpikeEvent>>,
+    ) -> Result<(), RunError> {
         let first_new = self.pending.len();
-        for p in &self.partitions {
-            self.pending.extend_from_slice(&p.spikes);
+        match all {
+            Some(spikes) => self.pending.extend(spikes),
+            None => {
+                for p in &self.partitions {
+                    self.pending.extend_from_slice(&p.spikes);
+                }
+            }
         }
         let new = &mut self.pending[first_new..];
         new.sort_unstable();
@@ -1571,16 +1742,39 @@ impl Simulation {
                 v.clear();
                 v.resize(steps.len() * n, 0.0);
             }
-            for (p, part) in self.partitions.iter().enumerate() {
-                let probes = &part.multimeters[m];
-                let cols = &mm.columns[p];
-                let per_sample = cols.len() * n_rec;
-                for t in 0..steps.len() {
-                    let row = &probes.samples[t * per_sample..(t + 1) * per_sample];
-                    for (j, &col) in cols.iter().enumerate() {
-                        for r in 0..n_rec {
-                            mm.values[r][t * n + col] = row[j * n_rec + r];
-                        }
+            let local = self.decomposition.local_partitions();
+            if self.decomposition.ranks == 1 {
+                for (part, cols) in self.partitions.iter().zip(&mm.columns[local]) {
+                    place_samples(
+                        &mut mm.values,
+                        n,
+                        steps.len(),
+                        cols,
+                        &part.multimeters[m].samples,
+                    );
+                }
+            } else {
+                // Rank 0 assembles the rows from every rank's samples, partition by partition;
+                // the others record nothing.
+                let words: Vec<u64> = self
+                    .partitions
+                    .iter()
+                    .flat_map(|part| part.multimeters[m].samples.iter().map(|v| v.to_bits()))
+                    .collect();
+                let Some(blocks) = self.comm.gather_to_root(&words) else {
+                    continue;
+                };
+                let threads = self.decomposition.threads;
+                for (r, block) in blocks.iter().enumerate() {
+                    let mut at = 0;
+                    for cols in &mm.columns[r * threads..(r + 1) * threads] {
+                        let len = cols.len() * n_rec * steps.len();
+                        let samples: Vec<f64> = block[at..at + len]
+                            .iter()
+                            .map(|&b| f64::from_bits(b))
+                            .collect();
+                        place_samples(&mut mm.values, n, steps.len(), cols, &samples);
+                        at += len;
                     }
                 }
             }
@@ -1645,6 +1839,88 @@ fn noise_means(partitions: &[Partition], d: usize, n: usize) -> Vec<f64> {
                 / targets
         })
         .collect()
+}
+
+/// Put one partition's samples (per step, per probe, per recordable) into the multimeter's
+/// rows (per recordable, per step, per column): `cols` are its probes' columns.
+fn place_samples(values: &mut [Vec<f64>], n: usize, steps: usize, cols: &[usize], samples: &[f64]) {
+    let n_rec = values.len();
+    let per_sample = cols.len() * n_rec;
+    for t in 0..steps {
+        let row = &samples[t * per_sample..(t + 1) * per_sample];
+        for (j, &col) in cols.iter().enumerate() {
+            for (r, v) in values.iter_mut().enumerate() {
+                v[t * n + col] = row[j * n_rec + r];
+            }
+        }
+    }
+}
+
+/// A halt as words for the other ranks: kind, step, node, value, then the variable's name.
+fn encode_halt(h: Halt) -> Vec<u64> {
+    match h {
+        Halt::Stopped { step } => vec![1, step as u64, 0, 0, 0],
+        Halt::Instability {
+            step,
+            node,
+            variable,
+            value,
+        } => {
+            let name = variable.as_bytes();
+            let mut w = vec![0, step as u64, u64::from(node), value.to_bits()];
+            w.push(name.len() as u64);
+            w.extend(name.chunks(8).map(|c| {
+                let mut b = [0u8; 8];
+                b[..c.len()].copy_from_slice(c);
+                u64::from_le_bytes(b)
+            }));
+            w
+        }
+    }
+}
+
+/// The halt of [`encode_halt`]'s words, if there are any.
+fn decode_halt(w: &[u64]) -> Option<Halt> {
+    let head = w.get(..5)?;
+    Some(if head[0] == 1 {
+        Halt::Stopped {
+            step: head[1] as Step,
+        }
+    } else {
+        let len = head[4] as usize;
+        let bytes: Vec<u8> = w[5..]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .take(len)
+            .collect();
+        Halt::Instability {
+            step: head[1] as Step,
+            node: head[2] as u32,
+            variable: String::from_utf8_lossy(&bytes).into_owned(),
+            value: f64::from_bits(head[3]),
+        }
+    })
+}
+
+/// The halt that decides the error when partitions stop: a diverging neuron before a stop
+/// request, the earliest step, then the lowest node id, so that the error does not depend on
+/// the partitioning.
+fn earlier_halt(a: Halt, b: Halt) -> Halt {
+    let key = |h: &Halt| match h {
+        Halt::Instability { step, node, .. } => (0, *step, *node),
+        Halt::Stopped { .. } => (1, 0, 0),
+    };
+    if key(&b) < key(&a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// What [`Simulation::exchange`] gathered.
+struct Exchanged {
+    halt: Option<Halt>,
+    spikes: Option<Vec<SpikeEvent>>,
 }
 
 /// A number as NEST's messages print it (`5`, `1.5`).

@@ -5,6 +5,7 @@ use crate::registry::{self, NodeModel};
 use crate::resources::{format_bytes, MemoryEstimate, MemoryLimit};
 use crate::scenario::{Action, ActionSpec, ConnectSpec, NodeSpec, Scenario};
 use crate::session::NodeValues;
+use spindle_core::comm::{Communicator, Local};
 use spindle_core::error::Rejection;
 use spindle_core::network::MAX_DELAY_STEPS;
 use spindle_core::parameter::Parameter;
@@ -15,6 +16,7 @@ use spindle_core::{BuildError, NetworkBuilder, NodeId, Simulation, Step, TimeGri
 use spindle_io::{ConnectionTable, NodeEntry, RunInfo};
 use spindle_synapses::SynapseCatalog;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Command-line overrides of the scenario's `[kernel]` table.
@@ -123,6 +125,18 @@ impl Network {
         scenario: &Scenario,
         opts: &RunOptions,
         memory: &MemoryLimit,
+    ) -> Result<Network, Error> {
+        Network::build_distributed(scenario, opts, memory, Arc::new(Local))
+    }
+
+    /// [`Network::build_within`] as one rank of a distributed run (`comm`): every rank reads
+    /// the whole scenario and builds its own share of the network
+    /// (`spindle_core::comm::Decomposition`).
+    pub fn build_distributed(
+        scenario: &Scenario,
+        opts: &RunOptions,
+        memory: &MemoryLimit,
+        comm: Arc<dyn Communicator>,
     ) -> Result<Network, Error> {
         let started = Instant::now();
         let kernel = &scenario.kernel;
@@ -350,26 +364,29 @@ impl Network {
             }
         }
 
-        let mut simulation = builder.build(threads).map_err(|source| match &source {
-            BuildError::Rule {
-                statement: Some(i), ..
-            } if (*i as usize) < scenario.connections.len() => {
-                let c = &scenario.connections[*i as usize];
-                let BuildError::Rule { rule, reason, .. } = &source else {
-                    unreachable!("matched above")
-                };
-                let (key, message) = rule_message(c, rule, reason);
-                Error::nest(
-                    scenario.at(c.line_of(Some(&key)), connect_item(*i as usize, c)),
-                    reason.kind,
-                    message,
-                )
-            }
-            _ => Error::Build {
-                at: scenario.at(None, "network"),
-                source,
-            },
-        })?;
+        let mut simulation =
+            builder
+                .build_distributed(threads, comm)
+                .map_err(|source| match &source {
+                    BuildError::Rule {
+                        statement: Some(i), ..
+                    } if (*i as usize) < scenario.connections.len() => {
+                        let c = &scenario.connections[*i as usize];
+                        let BuildError::Rule { rule, reason, .. } = &source else {
+                            unreachable!("matched above")
+                        };
+                        let (key, message) = rule_message(c, rule, reason);
+                        Error::nest(
+                            scenario.at(c.line_of(Some(&key)), connect_item(*i as usize, c)),
+                            reason.kind,
+                            message,
+                        )
+                    }
+                    _ => Error::Build {
+                        at: scenario.at(None, "network"),
+                        source,
+                    },
+                })?;
         let mut draws = crate::session::NodeDraws::default();
         set_drawn_params(
             &mut simulation,
@@ -452,6 +469,59 @@ impl Network {
             weight: rows.iter().map(|r| r.3).collect(),
             delay: rows.iter().map(|r| r.4).collect(),
         }
+    }
+
+    /// [`Network::connection_table`] of the whole network of a distributed run, on rank 0
+    /// (`None` on the others): every rank's rows, merged in the table's order (a target's
+    /// synapses all live on one rank, so ties keep their creation order).
+    pub fn gathered_connection_table(&self, comm: &dyn Communicator) -> Option<ConnectionTable> {
+        let local = self.connection_table();
+        if comm.size() == 1 {
+            return Some(local);
+        }
+        let mut words = Vec::with_capacity(local.source.len() * 4);
+        for i in 0..local.source.len() {
+            let name = local.synapse_model[i].as_bytes();
+            words.push((u64::from(local.source[i]) << 32) | u64::from(local.target[i]));
+            words.push(local.weight[i].to_bits());
+            words.push(local.delay[i].to_bits());
+            words.push(name.len() as u64);
+            words.extend(name.chunks(8).map(|c| {
+                let mut b = [0u8; 8];
+                b[..c.len()].copy_from_slice(c);
+                u64::from_le_bytes(b)
+            }));
+        }
+        let blocks = comm.gather_to_root(&words)?;
+        let mut rows: Vec<(u32, u32, String, f64, f64)> = Vec::new();
+        for w in blocks.iter() {
+            let mut at = 0;
+            while at < w.len() {
+                let len = w[at + 3] as usize;
+                let n = len.div_ceil(8);
+                let bytes: Vec<u8> = w[at + 4..at + 4 + n]
+                    .iter()
+                    .flat_map(|x| x.to_le_bytes())
+                    .take(len)
+                    .collect();
+                rows.push((
+                    (w[at] >> 32) as u32,
+                    w[at] as u32,
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    f64::from_bits(w[at + 1]),
+                    f64::from_bits(w[at + 2]),
+                ));
+                at += 4 + n;
+            }
+        }
+        rows.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+        Some(ConnectionTable {
+            source: rows.iter().map(|r| r.0).collect(),
+            target: rows.iter().map(|r| r.1).collect(),
+            weight: rows.iter().map(|r| r.3).collect(),
+            delay: rows.iter().map(|r| r.4).collect(),
+            synapse_model: rows.into_iter().map(|r| r.2).collect(),
+        })
     }
 
     pub fn run_info(&self) -> RunInfo {

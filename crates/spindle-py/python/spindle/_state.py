@@ -161,8 +161,14 @@ class Connection:
 
 def _static_apart(catalog: dict, static: dict) -> dict:
     """The engine's synapse catalog without `static_synapse` and the models based on it
-    (`static_synapse_hpc`), which join `static` as copies of `static_synapse`."""
-    for name in [n for n, (base, _) in catalog.items() if base == "static_synapse"]:
+    (`static_synapse_hpc`), which join `static` as copies of `static_synapse`; a static copy
+    with a `weight_recorder` stays: the engine keeps it as a model of its own."""
+    static_based = [
+        n
+        for n, (base, params) in catalog.items()
+        if base == "static_synapse" and params.get("weight_recorder") is None
+    ]
+    for name in static_based:
         catalog.pop(name)
         if name != "static_synapse":
             static.setdefault(name, {})
