@@ -142,6 +142,11 @@ fn bad_input_fails_before_creating_output_and_without_panicking() {
             &["time = 10.05", "multiple of the simulation resolution"],
         ),
         ("[simulate]\ntime = \n", &["TOML syntax error", ":2"]),
+        // A bad value in an action is found while running, and is still bad input (exit 2).
+        (
+            "[[nodes]]\nname = \"sg\"\nmodel = \"spike_generator\"\n[[actions]]\nsimulate = 5.0\n[[actions]]\nset = { nodes = \"sg\", params = { spike_times = [1.0, 1e300] } }\n[simulate]\ntime = 10.0\n",
+            &["spike_times", "[[actions]]"],
+        ),
     ];
     for (i, (text, words)) in cases.iter().enumerate() {
         let scenario = dir.join(format!("case{i}.toml"));

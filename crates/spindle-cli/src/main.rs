@@ -440,7 +440,10 @@ fn run(args: &RunArgs, comm: &Arc<dyn Communicator>) -> Result<(), Failure> {
                 code: stop.exit_code(),
             });
         }
-        Err(e) => Err(Failure::runtime(e)),
+        // A run fails on its own (a diverging neuron, the output file); any other error is
+        // input found while running, e.g. a bad value in an `[[actions]]` entry.
+        Err(e @ spindle::Error::Run(_)) => Err(Failure::runtime(e)),
+        Err(e) => Err(Failure::input(e)),
         Ok(()) => closed.map_err(Failure::runtime),
     }
     .and_then(|()| {

@@ -298,7 +298,7 @@ pub fn check_statement(s: &RuleStatement, grid: &TimeGrid) -> Result<(), Rejecti
         Rule::SymmetricPairwiseBernoulli(_) if !s.conn.make_symmetric => {
             return Err(refuse("make_symmetric = false: Symmetric connections must be enabled.".into()))
         }
-        Rule::PairwisePoisson(a) if !(a >= 0.0) => {
+        Rule::PairwisePoisson(a) if a.is_nan() || a < 0.0 => {
             return Err(refuse(format!("pairwise_avg_num_conns = {a:?}: Connection parameter 0 ≤ pairwise_avg_num_conns required.")))
         }
         Rule::PairwisePoisson(_) if !s.conn.allow_multapses => {

@@ -214,15 +214,7 @@ impl StimulusDevice for PpdSupGenerator {
             return;
         }
         out.process = Some(self.process.clone());
-        out.targets
-            .extend(
-                (from..to)
-                    .filter(|&k| self.window.contains(k))
-                    .map(|k| TargetEmission {
-                        stamp: k + 1,
-                        parents: 0,
-                    }),
-            );
+        out.targets.extend(self.window.target_emissions(from, to));
     }
 
     fn get_status(&self, grid: &TimeGrid) -> Params {

@@ -14,6 +14,7 @@
 //! - an unbounded `stop` reads back as `1.7976931348623157e+308` (`DBL_MAX`), and any `stop`
 //!   beyond the representable range (`1e300`, `inf`, `DBL_MAX`) means "never stops".
 
+use spindle_core::device::TargetEmission;
 use spindle_core::params::{invalid, ParamError, Params, Value};
 use spindle_core::recording::Window;
 use spindle_core::time::{representable_ms, MAX_TIME_MS};
@@ -122,6 +123,22 @@ impl DeviceWindow {
     #[inline]
     pub fn contains(&self, s: Step) -> bool {
         s > self.t_min && self.t_max.is_none_or(|m| s <= m)
+    }
+
+    /// One emission per step of `from..to` in which the device is active, stamped at the
+    /// step's end: the events of a generator whose targets draw their own spikes (NEST's
+    /// `event_hook`), e.g. `gamma_sup_generator`, `ppd_sup_generator`.
+    pub fn target_emissions(
+        &self,
+        from: Step,
+        to: Step,
+    ) -> impl Iterator<Item = TargetEmission> + '_ {
+        (from..to)
+            .filter(|&k| self.contains(k))
+            .map(|k| TargetEmission {
+                stamp: k + 1,
+                parents: 0,
+            })
     }
 
     /// The kernel's form of the window (recorders).
