@@ -1050,7 +1050,8 @@ impl Simulation {
             .map(|p| (&p.synapses, &p.plastic))
             .collect();
         let (statements, populations) = (&self.net.statements, &self.net.populations);
-        let (seed, grid, shapes) = (self.net.seed, self.net.grid, &self.shapes);
+        let shapes = &self.shapes[self.decomposition.local_partitions()];
+        let (seed, grid) = (self.net.seed, self.net.grid);
         let of = |range: &std::ops::Range<usize>, shape, offsets: &[u32], which| {
             let connectome = Connectome {
                 statements: &statements[range.clone()],
@@ -1345,7 +1346,9 @@ impl Simulation {
         let receptor = chunk.routes[usize::from(channel)]
             .0
             .expect("a synapse's channel has a spike receptor");
-        let population = self.shapes[id.partition as usize].chunks[c].population;
+        // A synapse id names this rank's partition; the shapes cover every rank's.
+        let first_local = self.decomposition.local_partitions().start;
+        let population = self.shapes[first_local + id.partition as usize].chunks[c].population;
         let input = self.net.populations[population]
             .model
             .spike_input(receptor, weight)?;
