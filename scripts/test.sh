@@ -44,12 +44,15 @@ python3 scripts/raster.py "$out/brunel_small.h5" --out "$out/raster.png" --rates
 python3 scripts/check_sonata.py "$out/brunel_small.h5"
 python3 scripts/check_crash.py "$spindle" examples/brunel_small.toml "$out/crash"
 
+# The Python front end (crates/spindle-py): build and install the package (the differential
+# comparison below reads plastic synapses' weights through it).
+python3 -m pip install -q --disable-pip-version-check ./crates/spindle-py
+
 # Against NEST 3.10 itself: random deterministic scenarios (all the NEST-exact models,
-# generators, relays, recorder windows, several resolutions) must give the same spikes and
-# traces in both simulators.
+# generators, relays, recorder windows, plastic synapses, several resolutions) must give the
+# same spikes, traces and weights in both simulators.
 python3 scripts/differential.py -n 20 --seed 1 --spindle "$spindle" --out "$out/differential"
 
-# The Python front end (crates/spindle-py): build and install the package, then its tests,
-# which run NEST's glif_cond example through it and `spindle run` on the scenario it exports.
-python3 -m pip install -q --disable-pip-version-check ./crates/spindle-py
+# The package's tests, which run NEST's glif_cond example through it and `spindle run` on the
+# scenario it exports.
 SPINDLE_BIN="$spindle" python3 -m pytest crates/spindle-py/tests -q
