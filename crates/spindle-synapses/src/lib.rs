@@ -368,8 +368,7 @@ fn configure(
     let kplus = d.f64("Kplus")?.unwrap_or(0.0);
     match base {
         "stdp_synapse" | "stdp_synapse_hom" => {
-            let mut p = StdpParams::default();
-            p.set(&mut d)?;
+            let p = StdpParams::read(&mut d)?;
             if base == "stdp_synapse" {
                 finish(StdpSynapse, name, p, kplus, given, weight, check)
             } else {

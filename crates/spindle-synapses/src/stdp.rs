@@ -39,6 +39,21 @@ pub(crate) fn post_window(
         .map(move |e| (t_last - (e.t + delay), e))
 }
 
+/// The depression of the nearest-neighbour models at a presynaptic spike at `t_spike`
+/// through a synapse of dendritic delay `delay`: with the K⁻ of the latest postsynaptic spike
+/// strictly before `t_spike − delay` alone (NEST's `get_K_values`' nearest-neighbour value).
+#[inline]
+pub(crate) fn depress_nearest<R: PairRule>(
+    rule: &R,
+    weight: f64,
+    post: &mut Archive,
+    t_spike: f64,
+    delay: f64,
+) -> f64 {
+    let (_, nearest, _) = post.k_values(t_spike - delay);
+    rule.depress(weight, nearest)
+}
+
 /// NEST's sign rule of most STDP models' `set_status`: `(w ≥ 0) − (w < 0)` of the weight and
 /// of `Wmax` must agree.
 pub(crate) fn same_sign(weight: f64, w_max: f64) -> Result<(), ParamError> {

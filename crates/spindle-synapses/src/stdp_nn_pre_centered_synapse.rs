@@ -28,7 +28,7 @@
 //! 98:459–478.
 
 use crate::registered::CatalogModel;
-use crate::stdp::{post_window, PairRule};
+use crate::stdp::{depress_nearest, post_window, PairRule};
 use crate::stdp_synapse::{StdpParams, StdpSynapse, KEYS};
 use spindle_core::archive::Archive;
 use spindle_core::params::{ParamError, Params};
@@ -72,8 +72,7 @@ impl PlasticModel for StdpNnPreCenteredSynapse {
             *weight = p.facilitate(*weight, *kplus * p.decay(minus_dt));
             *kplus = 0.0;
         }
-        let (_, nearest, _) = post.k_values(t_spike - delay);
-        *weight = p.depress(*weight, nearest);
+        *weight = depress_nearest(p, *weight, post, t_spike, delay);
         *kplus = *kplus * p.decay(*t_last - t_spike) + 1.0;
         *t_last = t_spike;
         *weight

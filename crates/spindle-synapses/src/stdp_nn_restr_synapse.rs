@@ -14,7 +14,7 @@
 //! Gerstner W (2008) Biol Cybern 98:459–478.
 
 use crate::registered::CatalogModel;
-use crate::stdp::{post_window, same_sign, PairRule};
+use crate::stdp::{depress_nearest, post_window, same_sign, PairRule};
 use crate::stdp_synapse::{StdpParams, STDP_PARAMETER_KEYS};
 use spindle_core::archive::Archive;
 use spindle_core::params::{ParamError, Params};
@@ -51,8 +51,7 @@ impl PlasticModel for StdpNnRestrSynapse {
             .map(|(minus_dt, _)| minus_dt);
         if let Some(minus_dt) = first {
             *weight = p.facilitate(*weight, p.decay(minus_dt));
-            let (_, nearest, _) = post.k_values(t_spike - delay);
-            *weight = p.depress(*weight, nearest);
+            *weight = depress_nearest(p, *weight, post, t_spike, delay);
         }
         *t_last = t_spike;
         *weight
@@ -69,11 +68,7 @@ impl PlasticModel for StdpNnRestrSynapse {
         weight: f64,
         d: &mut Params,
     ) -> Result<(), ParamError> {
-        let mut p = params.clone();
-        p.set(d)?;
-        same_sign(weight, p.w_max)?;
-        *params = p;
-        Ok(())
+        params.set_checked(d, weight, same_sign)
     }
 }
 
@@ -86,8 +81,6 @@ impl CatalogModel for StdpNnRestrSynapse {
     }
 
     fn read(d: &mut Params) -> Result<(StdpParams, ()), ParamError> {
-        let mut p = StdpParams::default();
-        p.set(d)?;
-        Ok((p, ()))
+        Ok((StdpParams::read(d)?, ()))
     }
 }

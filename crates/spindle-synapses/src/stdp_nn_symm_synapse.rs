@@ -25,7 +25,7 @@
 //! Biol Cybern 98:459–478.
 
 use crate::registered::CatalogModel;
-use crate::stdp::{post_window, same_signbit, PairRule};
+use crate::stdp::{depress_nearest, post_window, same_signbit, PairRule};
 use crate::stdp_synapse::{StdpParams, STDP_PARAMETER_KEYS};
 use spindle_core::archive::Archive;
 use spindle_core::params::{ParamError, Params};
@@ -60,8 +60,7 @@ impl PlasticModel for StdpNnSymmSynapse {
         for (minus_dt, _) in post_window(post, *t_last, t_spike, delay) {
             *weight = p.facilitate(*weight, p.decay(minus_dt));
         }
-        let (_, nearest, _) = post.k_values(t_spike - delay);
-        *weight = p.depress(*weight, nearest);
+        *weight = depress_nearest(p, *weight, post, t_spike, delay);
         *t_last = t_spike;
         *weight
     }
@@ -77,11 +76,7 @@ impl PlasticModel for StdpNnSymmSynapse {
         weight: f64,
         d: &mut Params,
     ) -> Result<(), ParamError> {
-        let mut p = params.clone();
-        p.set(d)?;
-        same_signbit(weight, p.w_max, false)?;
-        *params = p;
-        Ok(())
+        params.set_checked(d, weight, |w, w_max| same_signbit(w, w_max, false))
     }
 }
 
@@ -94,8 +89,6 @@ impl CatalogModel for StdpNnSymmSynapse {
     }
 
     fn read(d: &mut Params) -> Result<(StdpParams, ()), ParamError> {
-        let mut p = StdpParams::default();
-        p.set(d)?;
-        Ok((p, ()))
+        Ok((StdpParams::read(d)?, ()))
     }
 }

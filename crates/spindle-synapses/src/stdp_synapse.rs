@@ -82,6 +82,29 @@ impl StdpParams {
         update_f64(d, "mu_minus", &mut self.mu_minus)?;
         update_f64(d, "Wmax", &mut self.w_max)
     }
+
+    /// The parameters of a new connection or defaults dictionary: the defaults updated by `d`.
+    pub(crate) fn read(d: &mut Params) -> Result<StdpParams, ParamError> {
+        let mut p = StdpParams::default();
+        p.set(d)?;
+        Ok(p)
+    }
+
+    /// `set_status` of a model whose only per-connection state is the weight: the parameters
+    /// updated by `d`, kept only if the weight passes the model's sign rule against the new
+    /// `Wmax` (on an error nothing changes, as in NEST).
+    pub(crate) fn set_checked(
+        &mut self,
+        d: &mut Params,
+        weight: f64,
+        sign_rule: impl Fn(f64, f64) -> Result<(), ParamError>,
+    ) -> Result<(), ParamError> {
+        let mut p = self.clone();
+        p.set(d)?;
+        sign_rule(weight, p.w_max)?;
+        *self = p;
+        Ok(())
+    }
 }
 
 impl PairRule for StdpParams {

@@ -139,6 +139,44 @@ impl TsodyksState {
     }
 }
 
+/// One presynaptic spike of the Tsodyks rule (module doc), shared by `tsodyks_synapse` and
+/// `tsodyks_synapse_hom`. The two differ only in how NEST 3.10 computes `P_zz − 1` from
+/// `−h/τ_rec`: `expm1` in `tsodyks_synapse`, `exp(·) − 1` in `tsodyks_synapse_hom` (there
+/// `x ← x + P_xy·y + (1 − P_zz)·z`, which is the same floating-point value as
+/// `x − (P_zz − 1)·z` because IEEE rounding is symmetric under negation).
+#[inline]
+pub(crate) fn tsodyks_step(
+    p: &TsodyksParams,
+    syn: SynapseState<'_, TsodyksState>,
+    t_spike: f64,
+    pzz_minus_one: fn(f64) -> f64,
+) -> f64 {
+    let SynapseState {
+        weight,
+        t_last,
+        state: s,
+    } = syn;
+    let h = t_spike - *t_last;
+    let puu = if p.tau_fac == 0.0 {
+        0.0
+    } else {
+        (-h / p.tau_fac).exp()
+    };
+    let pyy = (-h / p.tau_psc).exp();
+    let pzz_m1 = pzz_minus_one(-h / p.tau_rec);
+    let pxy = (pzz_m1 * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
+    let z = 1.0 - s.x - s.y;
+    s.u *= puu;
+    s.x += pxy * s.y - pzz_m1 * z;
+    s.y *= pyy;
+    s.u += p.u_increment * (1.0 - s.u);
+    let delta_y = s.u * s.x;
+    s.x -= delta_y;
+    s.y += delta_y;
+    *t_last = t_spike;
+    delta_y * *weight
+}
+
 /// `tsodyks_synapse`.
 #[derive(Debug, Default)]
 pub struct TsodyksSynapse;
@@ -160,30 +198,7 @@ impl PlasticModel for TsodyksSynapse {
         _delay: f64,
         _post: &mut Archive,
     ) -> f64 {
-        let SynapseState {
-            weight,
-            t_last,
-            state: s,
-        } = syn;
-        let h = t_spike - *t_last;
-        let puu = if p.tau_fac == 0.0 {
-            0.0
-        } else {
-            (-h / p.tau_fac).exp()
-        };
-        let pyy = (-h / p.tau_psc).exp();
-        let pzz = (-h / p.tau_rec).exp_m1();
-        let pxy = (pzz * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
-        let z = 1.0 - s.x - s.y;
-        s.u *= puu;
-        s.x += pxy * s.y - pzz * z;
-        s.y *= pyy;
-        s.u += p.u_increment * (1.0 - s.u);
-        let delta_y = s.u * s.x;
-        s.x -= delta_y;
-        s.y += delta_y;
-        *t_last = t_spike;
-        delta_y * *weight
+        tsodyks_step(p, syn, t_spike, f64::exp_m1)
     }
 
     fn get_status(&self, p: &TsodyksParams, s: &TsodyksState, d: &mut Params) {

@@ -10,7 +10,7 @@
 //! NEST: `models/tsodyks_synapse_hom.h` (3.10).
 
 use crate::registered::CatalogModel;
-use crate::tsodyks_synapse::{TsodyksParams, TsodyksState};
+use crate::tsodyks_synapse::{tsodyks_step, TsodyksParams, TsodyksState};
 use spindle_core::archive::Archive;
 use spindle_core::params::{ParamError, Params};
 use spindle_core::synapse::{update_f64, PlasticModel, SynapseState};
@@ -37,31 +37,7 @@ impl PlasticModel for TsodyksSynapseHom {
         _delay: f64,
         _post: &mut Archive,
     ) -> f64 {
-        let SynapseState {
-            weight,
-            t_last,
-            state: s,
-        } = syn;
-        let h = t_spike - *t_last;
-        let puu = if p.tau_fac == 0.0 {
-            0.0
-        } else {
-            (-h / p.tau_fac).exp()
-        };
-        let pyy = (-h / p.tau_psc).exp();
-        let pzz = (-h / p.tau_rec).exp();
-        let pxy = ((pzz - 1.0) * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
-        let pxz = 1.0 - pzz;
-        let z = 1.0 - s.x - s.y;
-        s.u *= puu;
-        s.x += pxy * s.y + pxz * z;
-        s.y *= pyy;
-        s.u += p.u_increment * (1.0 - s.u);
-        let delta_y = s.u * s.x;
-        s.x -= delta_y;
-        s.y += delta_y;
-        *t_last = t_spike;
-        delta_y * *weight
+        tsodyks_step(p, syn, t_spike, |r| r.exp() - 1.0)
     }
 
     fn get_status(&self, _: &TsodyksParams, s: &TsodyksState, d: &mut Params) {
