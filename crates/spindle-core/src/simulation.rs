@@ -112,6 +112,7 @@ pub struct SynapseInfo {
 /// the thread count, the synapses they address do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SynapseId {
+    /// The partition among all ranks' (a rank addresses only its own).
     pub partition: u32,
     /// The store within the partition, or `u32::MAX` for a stimulating device's synapse.
     pub store: u32,
@@ -885,7 +886,7 @@ impl Simulation {
 
     /// The synapse model of neuron synapse `id` (`static_synapse` for the compact stores).
     pub fn synapse_model(&self, id: SynapseId) -> Option<&str> {
-        let part = self.partitions.get(id.partition as usize)?;
+        let part = self.partitions.get(self.local(id.partition as usize)?)?;
         match plastic_group(id.store) {
             Some(g) => Some(part.plastic.get(g)?.store.name()),
             None => Some("static_synapse"),
@@ -897,7 +898,8 @@ impl Simulation {
     pub fn synapse_state(&self, id: SynapseId) -> crate::params::Params {
         let mut d = crate::params::Params::new();
         if let (Some(part), Some(g)) = (
-            self.partitions.get(id.partition as usize),
+            self.local(id.partition as usize)
+                .and_then(|p| self.partitions.get(p)),
             plastic_group(id.store),
         ) {
             if let Some(group) = part.plastic.get(g) {
@@ -924,7 +926,8 @@ impl Simulation {
         let Some(g) = plastic_group(id.store) else {
             return Ok(());
         };
-        let store = &mut self.partitions[id.partition as usize].plastic[g].store;
+        let p = self.local(id.partition as usize).expect("found above");
+        let store = &mut self.partitions[p].plastic[g].store;
         store.set_status(id.index as usize, weight.unwrap_or(current.weight), dict)
     }
 
@@ -1100,7 +1103,9 @@ impl Simulation {
         };
         let mut rows: Vec<(Key, SynapseRecord)> = Vec::with_capacity(self.synapse_count());
         let mut row_model: Vec<usize> = Vec::with_capacity(self.synapse_count());
+        let first_local = self.decomposition.local_partitions().start;
         for (p, part) in self.partitions.iter().enumerate() {
+            let global = first_local + p;
             part.for_each_synapse(&mut |s: StoredSynapse| {
                 row_model.push(match plastic_group(s.store) {
                     Some(g) => model_of(part.plastic[g].store.name()),
@@ -1129,11 +1134,11 @@ impl Simulation {
                         }),
                     },
                     id: Some(SynapseId {
-                        partition: p as u32,
+                        partition: global as u32,
                         store: s.store,
                         index: s.index,
                     }),
-                    target_thread: p,
+                    target_thread: global,
                     port: 0,
                 };
                 rows.push(((source, 0, rank, s.target, u64::from(s.index)), record));
@@ -1192,7 +1197,7 @@ impl Simulation {
 
     /// The synapse `id` addresses, as listed, `None` if there is none or it was disconnected.
     pub fn synapse(&self, id: SynapseId) -> Option<ConnectionInfo> {
-        let part = self.partitions.get(id.partition as usize)?;
+        let part = self.partitions.get(self.local(id.partition as usize)?)?;
         let s = if id.store == DEVICE_STORE {
             let mut s = part.device_synapse(id.index as usize)?;
             s.source = self.net.stimuli[s.source as usize].0 .0;
@@ -1219,7 +1224,7 @@ impl Simulation {
         let p = self.local(loc.partition)?;
         let part = &self.partitions[p];
         let id = |store: u32, index: usize| SynapseId {
-            partition: p as u32,
+            partition: loc.partition as u32,
             store,
             index: index as u32,
         };
@@ -1263,7 +1268,8 @@ impl Simulation {
             ));
         }
         for id in sorted {
-            let part = &mut self.partitions[id.partition as usize];
+            let p = self.local(id.partition as usize).expect("checked above");
+            let part = &mut self.partitions[p];
             if id.store == DEVICE_STORE {
                 part.device_synapses[id.index as usize].cells = [TRASH_CELL; 2];
                 self.removed_device_synapses += 1;
@@ -1333,7 +1339,8 @@ impl Simulation {
             seen.1 = Some(seen.1.map_or(delay, |d| d.max(delay)));
         }
         let weight = weight.unwrap_or(current.weight);
-        let part = &mut self.partitions[id.partition as usize];
+        let p = self.local(id.partition as usize).expect("found above");
+        let part = &mut self.partitions[p];
         if id.store == DEVICE_STORE {
             let ds = &mut part.device_synapses[id.index as usize];
             ds.weight = weight;
@@ -1346,9 +1353,7 @@ impl Simulation {
         let receptor = chunk.routes[usize::from(channel)]
             .0
             .expect("a synapse's channel has a spike receptor");
-        // A synapse id names this rank's partition; the shapes cover every rank's.
-        let first_local = self.decomposition.local_partitions().start;
-        let population = self.shapes[first_local + id.partition as usize].chunks[c].population;
+        let population = self.shapes[id.partition as usize].chunks[c].population;
         let input = self.net.populations[population]
             .model
             .spike_input(receptor, weight)?;
@@ -1678,6 +1683,7 @@ impl Simulation {
         let recorder_of = |id: NodeId| self.net.weight_recorders.iter().position(|(r, _)| *r == id);
         // (recorder, stamp, sender, unit event, row) → event.
         let mut events = Vec::new();
+        let first_local = self.decomposition.local_partitions().start;
         for (p, part) in self.partitions.iter().enumerate() {
             // How often each synapse delivered at each stamp so far: the unit event.
             let mut units: std::collections::HashMap<(Step, u32, u32), u32> =
@@ -1695,7 +1701,7 @@ impl Simulation {
                     continue;
                 }
                 let id = SynapseId {
-                    partition: p as u32,
+                    partition: (first_local + p) as u32,
                     store: ev.store,
                     index: ev.index,
                 };
