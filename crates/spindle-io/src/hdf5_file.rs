@@ -65,11 +65,13 @@
 //!
 //! **Storage of the growing datasets** (`times` and spike `senders`, and the (T, N) value
 //! datasets): maximum shape unlimited along the first axis (both axes when N = 0), chunked,
-//! filters shuffle + deflate (gzip level 4). 1-D chunks hold 65536 elements; a (T, N) chunk
-//! is `(max(1, 65536 / N), min(N, 131072))` (at most 1 MiB; `(65536, 1)` when N = 0). They
-//! are extended and written block by block as the run goes; nothing is buffered to the end.
-//! A block writes only its own rows: full chunks are compressed and written once, and only a
-//! dataset's last, partly filled chunk is written again when a checkpoint caught it part full.
+//! filters shuffle + deflate (gzip level 4 for the 1-D datasets, [`Hdf5Options::compression`]
+//! for the (T, N) ones, which level 0 leaves unfiltered). 1-D chunks hold 65536 elements; a
+//! (T, N) chunk is `(max(1, 65536 / N), min(N, 131072))` (at most 1 MiB; `(65536, 1)` when
+//! N = 0). They are extended and written block by block as the run goes; nothing is buffered to
+//! the end. Full chunks are compressed and written once — the (T, N) ones on several threads,
+//! outside HDF5 (`crate::chunks`) — and only a dataset's last, partly filled chunk is written
+//! again when a checkpoint caught it part full.
 //! A device that recorded nothing still has all its datasets, with length 0. The writer
 //! refuses recordables that could not name a dataset (empty, containing `/`, `.`, `times`,
 //! `senders`, or repeated).
@@ -138,6 +140,7 @@
 //! is its `node_id` attribute, else found from its name through `/nodes` (the naming rule
 //! above, reversed), else 0. Devices come back in ascending id order (ties by name).
 
+use crate::chunks;
 use crate::sonata::{self, Population};
 use crate::{MultimeterData, Recording, SpikeData, WeightData};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
@@ -156,8 +159,8 @@ pub const FORMAT_VERSION: i64 = 2;
 const CHUNK_ELEMENTS: usize = 65536;
 /// The most float64 values in one chunk of a (T, N) dataset (1 MiB).
 const CHUNK_MAX_VALUES: usize = 131072;
-/// Deflate level. Compression runs on the simulation thread; a middle level because level 1
-/// measured only ~10% faster than 4 when writing a 100-node multimeter.
+/// Deflate level of the growing 1-D datasets (times, senders, events), which HDF5 compresses
+/// on the writer thread; a middle level because level 1 measured only ~10% faster than 4 there.
 const DEFLATE_LEVEL: u8 = 4;
 /// Chunk cache per dataset: room for the partly filled chunk being appended to plus the one
 /// after it, so an append never re-reads and re-inflates a chunk it just wrote.
@@ -208,6 +211,9 @@ pub struct Hdf5Options {
     /// Create the group `/connections`, which [`Hdf5Sink::write_connections`] fills at the
     /// end of the run.
     pub connections: bool,
+    /// The deflate level (1–9) of the multimeters' (T, N) value datasets, or 0 to store them
+    /// without filters. Their chunks are compressed on several threads (`crate::chunks`).
+    pub compression: u8,
 }
 
 impl Default for Hdf5Options {
@@ -218,6 +224,7 @@ impl Default for Hdf5Options {
             swmr: true,
             checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
             connections: false,
+            compression: DEFAULT_SAMPLE_COMPRESSION,
         }
     }
 }
@@ -414,9 +421,18 @@ struct MultimeterSets {
     /// One (T, N) dataset per recordable, in `record_from` order.
     values: Vec<Dataset>,
     n_senders: usize,
-    /// Rows written to the datasets.
+    /// The chunk shape of the value datasets ([`chunk_2d`]).
+    chunk: (usize, usize),
+    /// Their deflate level ([`Hdf5Options::compression`]; 0: not compressed).
+    level: u8,
+    /// Rows in complete chunks, written for good (a multiple of `chunk.0`).
+    complete: usize,
+    /// Rows in the datasets (`complete` plus those of a partly filled chunk that a checkpoint
+    /// wrote).
     rows: usize,
-    /// Rows received but not yet written: times, and per recordable the row-major values.
+    /// The rows from `complete` on (some of them may be written already, up to `rows`):
+    /// times, and per recordable the row-major values. They are kept until their chunk is
+    /// complete, which is then compressed and written once (`crate::chunks`).
     pending_times: Vec<f64>,
     pending_values: Vec<Vec<f64>>,
 }
@@ -424,6 +440,11 @@ struct MultimeterSets {
 /// Blocks are collected up to this many values per device before they are written: one
 /// HDF5 write per chunk-sized block instead of one per min-delay slice, with bounded memory.
 const PENDING_VALUES: usize = 1 << 16;
+
+/// The default [`Hdf5Options::compression`]. On membrane potentials (Brunel, 12 500 neurons,
+/// docs/performance.md) level 1 keeps 92 % of the bytes at ~84 MB/s per core, level 4 keeps
+/// 83 % at ~43 MB/s: their mantissas do not compress, and speed matters more.
+pub const DEFAULT_SAMPLE_COMPRESSION: u8 = 1;
 
 /// Writes a recording file as the run goes. Create it with [`Hdf5Sink::create`] (or
 /// [`Hdf5Sink::create_with`]), hand it to the simulation as a [`RecordSink`], and close it with
@@ -497,6 +518,15 @@ impl Hdf5Sink {
         nodes: &[NodeEntry],
         options: &Hdf5Options,
     ) -> Result<Hdf5Sink, Hdf5Error> {
+        if options.compression > 9 {
+            return Err(Hdf5Error::BadCall {
+                path: path.to_path_buf(),
+                message: format!(
+                    "compression {}: a deflate level is 0 (none) to 9",
+                    options.compression
+                ),
+            });
+        }
         let overwrite = options.overwrite;
         if !overwrite && path.exists() {
             return Err(Hdf5Error::Exists {
@@ -684,15 +714,18 @@ impl Hdf5Sink {
             let times = growing_1d::<f64>(&p, &g, "times")?;
             let mut values = Vec::with_capacity(m.record_from.len());
             for (r, name) in m.record_from.iter().enumerate() {
-                let ds = growing_2d(&p, &g, name, senders.len())?;
+                let ds = growing_2d(&p, &g, name, senders.len(), self.options.compression)?;
                 string_attr(&p, &ds, "units", m.units.get(r).copied().unwrap_or(""))?;
                 values.push(ds);
             }
             multimeters.push(MultimeterSets {
+                level: self.options.compression,
                 times,
                 pending_values: vec![Vec::new(); values.len()],
                 values,
                 n_senders: senders.len(),
+                chunk: chunk_2d(senders.len()),
+                complete: 0,
                 rows: 0,
                 pending_times: Vec::new(),
             });
@@ -835,7 +868,7 @@ impl Hdf5Sink {
             write_spikes(&self.path, sets)?;
         }
         for (m, sets) in self.multimeters.iter_mut().enumerate() {
-            write_samples(&self.path, m, sets)?;
+            write_samples(&self.path, m, sets, true)?;
         }
         for sets in &mut self.weight_recorders {
             write_weights(&self.path, sets)?;
@@ -886,8 +919,14 @@ impl Hdf5Sink {
         for (dst, v) in sets.pending_values.iter_mut().zip(block.values) {
             dst.extend_from_slice(v);
         }
-        if sets.pending_times.len() * (n * sets.values.len()).max(1) >= PENDING_VALUES {
-            write_samples(&self.path, multimeter, sets)?;
+        // Wait for enough complete chunks to keep every compressing thread busy.
+        let (chunk_rows, chunk_cols) = sets.chunk;
+        let chunks_per_row_block = n.div_ceil(chunk_cols).max(1) * sets.values.len();
+        let complete_chunks = sets.pending_times.len() / chunk_rows * chunks_per_row_block;
+        if complete_chunks >= 2 * chunks::workers()
+            || (sets.pending_times.len() >= PENDING_VALUES && complete_chunks > 0)
+        {
+            write_samples(&self.path, multimeter, sets, false)?;
         }
         Ok(())
     }
@@ -1112,37 +1151,103 @@ fn write_sonata(path: &Path, sets: &mut SonataSets) -> Result<(), Hdf5Error> {
 }
 
 /// Append a multimeter's pending rows to its datasets.
+/// Write a multimeter's pending rows: its complete chunks compressed on several threads and
+/// written directly, then — at a `checkpoint` — the rows of a partly filled last chunk through
+/// HDF5's own filters (that chunk is written again, directly, once it is complete). Between
+/// checkpoints the times and value datasets end at the last complete chunk, so that they
+/// always have the same length in the file.
 fn write_samples(
     path: &Path,
     multimeter: usize,
     sets: &mut MultimeterSets,
+    checkpoint: bool,
 ) -> Result<(), Hdf5Error> {
-    let t = sets.pending_times.len();
-    if t == 0 {
-        return Ok(());
-    }
     let n = sets.n_senders;
-    let (from, to) = (sets.rows, sets.rows + t);
-    append_1d(path, &sets.times, from, &sets.pending_times)?;
-    for (ds, v) in sets.values.iter().zip(&sets.pending_values) {
-        ds.resize((to, n))
-            .at(path, || format!("cannot extend {}", ds.name()))?;
-        if n > 0 {
-            let rows =
-                ArrayView2::from_shape((t, n), v.as_slice()).map_err(|e| Hdf5Error::BadCall {
-                    path: path.to_path_buf(),
-                    message: format!("multimeter {multimeter}: {e}"),
-                })?;
-            ds.write_slice(rows, (from..to, ..))
-                .at(path, || format!("cannot write {}", ds.name()))?;
+    let (chunk_rows, chunk_cols) = sets.chunk;
+    let pending = sets.pending_times.len();
+    let full = sets.complete + pending / chunk_rows * chunk_rows;
+    let total = sets.complete + pending;
+    let upto = if checkpoint { total } else { full };
+    if upto > sets.rows {
+        let new_times = &sets.pending_times[sets.rows - sets.complete..upto - sets.complete];
+        append_1d(path, &sets.times, sets.rows, new_times)?;
+        for ds in &sets.values {
+            ds.resize((upto, n))
+                .at(path, || format!("cannot extend {}", ds.name()))?;
         }
     }
-    sets.rows = to;
-    sets.pending_times.clear();
-    for v in &mut sets.pending_values {
-        v.clear();
+    if n > 0 && full > sets.complete && sets.level == 0 {
+        // Unfiltered chunks: HDF5 writes them as they are, nothing to spread over threads.
+        for (ds, v) in sets.values.iter().zip(&sets.pending_values) {
+            let from = sets.rows.max(sets.complete);
+            if full > from {
+                let part = &v[(from - sets.complete) * n..(full - sets.complete) * n];
+                write_rows(path, multimeter, ds, from, part, n)?;
+            }
+        }
+    } else if n > 0 && full > sets.complete {
+        let mut jobs = Vec::new();
+        for (r, v) in sets.pending_values.iter().enumerate() {
+            for row in (0..full - sets.complete).step_by(chunk_rows) {
+                for col in (0..n).step_by(chunk_cols) {
+                    let mut values = Vec::with_capacity(chunk_rows * chunk_cols);
+                    for k in row..row + chunk_rows {
+                        let line = &v[k * n..(k + 1) * n];
+                        let end = (col + chunk_cols).min(n);
+                        values.extend_from_slice(&line[col..end]);
+                        values.resize(values.len() + col + chunk_cols - end, 0.0);
+                    }
+                    let offset = [(sets.complete + row) as u64, col as u64];
+                    jobs.push(chunks::Chunk {
+                        dataset: r,
+                        offset,
+                        values,
+                    });
+                }
+            }
+        }
+        let compressed = chunks::compress_all(&jobs, u32::from(sets.level));
+        for (job, bytes) in jobs.iter().zip(&compressed) {
+            let ds = &sets.values[job.dataset];
+            chunks::write_filtered(ds, job.offset, bytes)
+                .at(path, || format!("cannot write a chunk of {}", ds.name()))?;
+        }
     }
+    if checkpoint && n > 0 && total > full.max(sets.rows) {
+        // The partly filled last chunk: only its rows not yet in the file.
+        let from = full.max(sets.rows);
+        for (ds, v) in sets.values.iter().zip(&sets.pending_values) {
+            let part = &v[(from - sets.complete) * n..(total - sets.complete) * n];
+            write_rows(path, multimeter, ds, from, part, n)?;
+        }
+    }
+    sets.rows = sets.rows.max(upto);
+    let done = full - sets.complete;
+    sets.pending_times.drain(..done);
+    for v in &mut sets.pending_values {
+        v.drain(..done * n);
+    }
+    sets.complete = full;
     Ok(())
+}
+
+/// Write the row-major rows `values` (N = `n` each) of a (T, N) dataset from row `from` on,
+/// through HDF5 (and its filters).
+fn write_rows(
+    path: &Path,
+    multimeter: usize,
+    ds: &Dataset,
+    from: usize,
+    values: &[f64],
+    n: usize,
+) -> Result<(), Hdf5Error> {
+    let t = values.len() / n;
+    let rows = ArrayView2::from_shape((t, n), values).map_err(|e| Hdf5Error::BadCall {
+        path: path.to_path_buf(),
+        message: format!("multimeter {multimeter}: {e}"),
+    })?;
+    ds.write_slice(rows, (from..from + t, ..))
+        .at(path, || format!("cannot write {}", ds.name()))
 }
 
 fn to_i64(x: usize) -> i64 {
@@ -1266,14 +1371,17 @@ fn chunk_2d(n: usize) -> (usize, usize) {
     (rows, n.min(CHUNK_MAX_VALUES))
 }
 
-/// An empty float64 (0, n) dataset that grows along time, chunked and compressed.
-fn growing_2d(p: &Path, g: &Group, name: &str, n: usize) -> Result<Dataset, Hdf5Error> {
+/// An empty float64 (0, n) dataset that grows along time, chunked, compressed at deflate
+/// `level` after shuffling (not filtered at level 0).
+fn growing_2d(p: &Path, g: &Group, name: &str, n: usize, level: u8) -> Result<Dataset, Hdf5Error> {
     // A zero-width fixed axis cannot hold a chunk of width 1, so N = 0 leaves it unlimited too.
     let width = if n == 0 { (0, None) } else { (n, Some(n)) };
-    g.new_dataset::<f64>()
-        .chunk(chunk_2d(n))
-        .shuffle()
-        .deflate(DEFLATE_LEVEL)
+    let mut builder = g.new_dataset::<f64>();
+    builder = builder.chunk(chunk_2d(n));
+    if level > 0 {
+        builder = builder.shuffle().deflate(level);
+    }
+    builder
         .chunk_cache(CHUNK_CACHE_SLOTS, CHUNK_CACHE_BYTES, 0.75)
         .shape(SimpleExtents::new([(0, None), width]))
         .create(name)

@@ -6,6 +6,7 @@
 //! table), so tests, plots and tools see one shape whichever backend wrote it. The HDF5
 //! layout is documented at the top of `hdf5_file.rs`.
 
+mod chunks;
 mod hdf5_file;
 mod memory;
 mod sonata;
@@ -14,7 +15,7 @@ mod threaded;
 pub use hdf5_file::{
     check_layout, read_hdf5, recorder_name, ConnectionTable, Hdf5Error, Hdf5File, Hdf5Options,
     Hdf5Sink, NodeEntry, RunInfo, SonataSpikes, Sorting, DEFAULT_CHECKPOINT_INTERVAL,
-    FORMAT_VERSION,
+    DEFAULT_SAMPLE_COMPRESSION, FORMAT_VERSION,
 };
 pub use memory::MemorySink;
 pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};

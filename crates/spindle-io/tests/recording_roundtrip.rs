@@ -242,3 +242,92 @@ fn a_sink_with_no_recorders_writes_a_readable_file() {
     assert!(back.nodes.is_empty());
     assert_eq!(back.simulated_time, 10.0);
 }
+
+/// A multimeter wider than one chunk (N > 131 072 columns: two column chunks, the second an
+/// edge chunk padded with HDF5's fill value) and one whose chunk spans many rows (N = 1000:
+/// 65 rows), with a checkpoint after every block, so that partly filled chunks are written
+/// through HDF5 and then again, compressed on several threads, once complete.
+#[test]
+fn chunks_written_directly_read_back_with_checkpoints_in_between() {
+    for level in [1, 6, 0] {
+        chunks_read_back(level);
+    }
+}
+
+fn chunks_read_back(level: u8) {
+    let n_wide = 140_000u32;
+    let nodes = vec![
+        entry("exc", "iaf_psc_alpha", 1, n_wide),
+        entry("wide", "multimeter", n_wide + 1, 1),
+        entry("tall", "multimeter", n_wide + 2, 1),
+    ];
+    let layout = RecordingLayout {
+        weight_recorders: Vec::new(),
+        spike_recorders: Vec::new(),
+        multimeters: vec![
+            MultimeterInfo {
+                model: "multimeter",
+                id: NodeId(n_wide + 1),
+                senders: (1..=n_wide).map(NodeId).collect(),
+                record_from: vec!["V_m".into()],
+                units: vec!["mV"],
+                interval_ms: 1.0,
+            },
+            MultimeterInfo {
+                model: "multimeter",
+                id: NodeId(n_wide + 2),
+                senders: (1..=1000).map(NodeId).collect(),
+                record_from: vec!["V_m".into(), "I_syn".into()],
+                units: vec!["mV", "pA"],
+                interval_ms: 1.0,
+            },
+        ],
+    };
+    let path = temp_path(&format!("direct_chunks_{level}"));
+    let options = spindle_io::Hdf5Options {
+        checkpoint_interval: std::time::Duration::ZERO,
+        compression: level,
+        ..Default::default()
+    };
+    let mut file = Hdf5Sink::create_with(&path, &info(), &nodes, &options).unwrap();
+    let names = (1..=n_wide + 2)
+        .map(|i| (NodeId(i), recorder_name(&nodes, NodeId(i))))
+        .collect();
+    let mut mem = MemorySink::with_names(names);
+    file.begin(&layout).unwrap();
+    mem.begin(&layout).unwrap();
+    let mut rng = Lcg(11);
+    let mut t = 0.0;
+    for b in 0..40 {
+        let (wide_rows, tall_rows) = (b % 3, 7 + b % 5);
+        for (m, rows, n, recordables) in
+            [(0, wide_rows, n_wide as usize, 1), (1, tall_rows, 1000, 2)]
+        {
+            let times: Vec<f64> = (0..rows).map(|k| t + k as f64).collect();
+            let values: Vec<Vec<f64>> = (0..recordables)
+                .map(|_| (0..rows * n).map(|_| rng.next()).collect())
+                .collect();
+            let block = SampleBlock {
+                times: &times,
+                n_senders: n,
+                values: &values,
+            };
+            file.samples(m, &block).unwrap();
+            mem.samples(m, &block).unwrap();
+        }
+        t += 10.0;
+        file.end_of_slice(t).unwrap();
+        if b == 25 {
+            // A run ends mid-chunk; the next one completes that chunk.
+            file.end_of_run(t).unwrap();
+        }
+    }
+    file.end_of_run(t).unwrap();
+    file.finish().unwrap();
+    let back = read_hdf5(&path).unwrap();
+    assert_eq!(back.recording, mem.recording);
+    let tall = back.recording.multimeter("tall").unwrap();
+    assert!(tall.times.len() > 4 * 65, "several complete chunks");
+    assert!(back.recording.multimeter("wide").unwrap().times.len() > 10);
+    let _ = std::fs::remove_file(&path);
+}
