@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import atexit
 import math as _stdmath
+import os
 import sys
 import types
 import warnings
 
 import numpy as np
 
-from . import _parameter, _state, kernel, logic, math, random
+from . import _parameter, _recording, _state, kernel, logic, math, random
 from . import kernel as _k
 from ._parameter import CreateParameter, Parameter
 from . import _spatial, spatial, spatial_distributions
@@ -125,6 +126,7 @@ def _kernel_status(s):
         "biological_time": engine.biological_time() if engine is not None else 0.0,
         "network_size": s.next_id - 1,
         "data_path": s.data_path,
+        "recording_backends": _recording.BACKENDS,
         "data_prefix": s.data_prefix,
         "overwrite_files": s.overwrite_files,
         "print_time": s.print_time,
@@ -228,6 +230,7 @@ _READ_ONLY = (
     "off_grid_spiking",
     "max_num_syn_models",
     "rng_types",
+    "recording_backends",
     *_NEEDS_NETWORK,
 )
 
@@ -393,9 +396,16 @@ def SetKernelStatus(params):
                 )
             s.threads = int(value)
         elif key == "data_path":
-            s.data_path = str(value)
+            # NEST logs the refusal and keeps the old value.
+            if str(value) and not os.path.isdir(str(value)):
+                s.warn(f"Variable data_path not set: Directory '{value}' does not exist.")
+            else:
+                s.data_path = str(value)
         elif key == "data_prefix":
-            s.data_prefix = str(value)
+            if "/" in str(value):
+                s.warn("Data prefix must not contain path elements.")
+            else:
+                s.data_prefix = str(value)
         elif key == "overwrite_files":
             s.overwrite_files = bool(value)
         elif key == "print_time":
@@ -779,17 +789,28 @@ def Simulate(t):
     if _run_state["prepared"]:
         raise _k.KernelException("Simulate called between Prepare and Cleanup.")
     state = _state.current()
-    with state.timed("simulate"):
-        state.simulate(t)
+    _prepare(state)
+    try:
+        with state.timed("simulate"):
+            state.simulate(t)
+    finally:
+        _run_state["prepared"] = False
+
+
+def _prepare(state) -> None:
+    """NEST's Prepare: the kernel is prepared from here on, also when a recording backend
+    then refuses (an ascii file that exists, NEST's IOError: Cleanup follows)."""
+    _run_state["prepared"] = True
+    state.prepare_outputs()
 
 
 def Prepare():
-    """Start a series of `Run` calls (NEST's Prepare). spindle needs no preparation; it
+    """Start a series of `Run` calls (NEST's Prepare): opens the recorders' ascii files. It
     checks the order of the calls as NEST does: Prepare twice, Run or Cleanup without
     Prepare, and Simulate in between raise KernelException."""
     if _run_state["prepared"]:
         raise _k.KernelException("Prepare called twice.")
-    _run_state["prepared"] = True
+    _prepare(_state.current())
 
 
 def Run(t):
