@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import math as _stdmath
-import os
 import sys
 import types
 import warnings
@@ -95,8 +94,9 @@ _verbosity = [None]
 
 
 def ResetKernel():
-    """Forget every node, connection, setting and recording (NEST's ResetKernel). An HDF5
-    file being written is closed first."""
+    """Forget every node, connection, setting and recording (NEST's ResetKernel; NEST keeps
+    `data_path` and `data_prefix`, spindle does not: docs/python.md). An HDF5 file being
+    written is closed first."""
     _state.reset()
     _tuning[0] = dict(_TUNING_DEFAULTS)
     _run_state["prepared"] = False
@@ -396,16 +396,9 @@ def SetKernelStatus(params):
                 )
             s.threads = int(value)
         elif key == "data_path":
-            # NEST logs the refusal and keeps the old value.
-            if str(value) and not os.path.isdir(str(value)):
-                s.warn(f"Variable data_path not set: Directory '{value}' does not exist.")
-            else:
-                s.data_path = str(value)
+            s.set_data_path(value)
         elif key == "data_prefix":
-            if "/" in str(value):
-                s.warn("Data prefix must not contain path elements.")
-            else:
-                s.data_prefix = str(value)
+            s.set_data_prefix(value)
         elif key == "overwrite_files":
             s.overwrite_files = bool(value)
         elif key == "print_time":

@@ -72,11 +72,14 @@ class Output:
     """One recorder's backend: `record_to`, `label`, the backend's keys (`params`), and for
     ascii the zero-padding of the node id in the file name and the rows already written."""
 
-    __slots__ = ("record_to", "label", "params", "id_width", "written")
+    __slots__ = ("record_to", "label", "file_label", "params", "id_width", "written")
 
     def __init__(self):
         self.record_to = "memory"
         self.label = ""
+        # The label the ascii file is named by: NEST's ascii backend keeps its own copy, set
+        # by the calls made while the recorder is enrolled in it.
+        self.file_label = ""
         self.params = dict(BACKEND_KEYS["memory"])
         self.id_width = 1
         self.written = 0  # events of the recorder already in its file or on screen
@@ -84,6 +87,7 @@ class Output:
     def copy(self) -> "Output":
         out = Output()
         out.record_to, out.label, out.id_width = self.record_to, self.label, self.id_width
+        out.file_label = self.file_label
         out.params, out.written = dict(self.params), self.written
         return out
 
@@ -93,11 +97,11 @@ class Output:
 
     def updated(self, params: dict, simulated: bool, network_size: int) -> "Output":
         """This output with the recorder keys of `params` (NEST's order of checks); the keys
-        it reads are removed from `params`. `simulated`: Simulate was called, after which
-        `time_in_steps` cannot change."""
+        only a backend reads (`OWNED`) are removed from `params`. `simulated`: Simulate was
+        called, after which `time_in_steps` cannot change. `network_size`: the number of
+        nodes, whose digits pad the node id in the file name of a new ascii enrolment."""
         out = self.copy()
-        if "label" in params:
-            out.label = _cast("label", params["label"], str)
+        label = _cast("label", params["label"], str) if "label" in params else None
         if "record_to" in params:
             to = _cast("record_to", params["record_to"], str)
             if to not in BACKENDS:
@@ -105,8 +109,11 @@ class Output:
             if to != out.record_to:
                 out.record_to = to
                 out.params = dict(BACKEND_KEYS[to])
+                out.file_label = ""
                 # NEST fixes the padding of the node id when the recorder enrolls.
                 out.id_width = len(str(max(network_size, 1)))
+        if label is not None:
+            out.label = out.file_label = label
         own = BACKEND_KEYS[out.record_to]
         for key in OWNED:
             if key in params and key in own:
@@ -116,12 +123,13 @@ class Output:
             value = params["time_in_steps"]
             if not isinstance(value, bool):
                 value = _cast("time_in_steps", value, bool)
-            if value != out.params["time_in_steps"]:
-                if simulated:
-                    raise _k.BadProperty(
-                        "Property time_in_steps cannot be set after Simulate has been called."
-                    )
-                out.params["time_in_steps"] = value
+            # After Simulate, memory refuses the key, ascii a change; screen takes it.
+            fixed = {"memory": True, "hdf5": True, "ascii": value != out.time_in_steps}
+            if simulated and fixed.get(out.record_to, False):
+                raise _k.BadProperty(
+                    "Property time_in_steps cannot be set after Simulate has been called."
+                )
+            out.params["time_in_steps"] = value
         return out
 
     def status(self, path: str | None) -> dict:
@@ -150,7 +158,7 @@ def _folder(data_path: str) -> str:
 
 def filename(out: Output, node_id: int, model: str, data_path: str, data_prefix: str) -> str:
     """NEST's name of the ascii file of recorder `node_id` (VP 0 of one process)."""
-    stem = out.label or model
+    stem = out.file_label or model
     ext = out.params.get("file_extension", "dat")
     return f"{_folder(data_path)}{data_prefix}{stem}-{node_id:0{out.id_width}d}-0.{ext}"
 

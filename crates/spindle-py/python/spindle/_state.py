@@ -851,6 +851,34 @@ class State:
             raise _k.IOError(f"data_path {str(folder)!r} is not an existing folder")
         return str(folder / f"{self.data_prefix}spindle.h5")
 
+    def set_data_path(self, value) -> None:
+        """NEST's `data_path`: an existing folder; anything else is refused with NEST's
+        message, and the old value kept. "" (the working folder, no HDF5 file) is accepted,
+        where NEST refuses it."""
+        value = str(value)
+        if value == "" or os.path.isdir(value):
+            self.data_path = value
+        elif os.path.exists(value):
+            self.warn(f"Variable data_path not set: '{value}' is not a directory.")
+        else:
+            self.warn(f"Variable data_path not set: Directory '{value}' does not exist.")
+
+    def set_data_prefix(self, value) -> None:
+        """NEST's `data_prefix`: a file name prefix without path elements."""
+        value = str(value)
+        if "/" in value:
+            self.warn("Data prefix must not contain path elements.")
+        else:
+            self.data_prefix = value
+
+    def paths_from_environment(self) -> None:
+        """`data_path` and `data_prefix` from NEST_DATA_PATH and NEST_DATA_PREFIX, as NEST
+        takes them at start-up and at every ResetKernel."""
+        if "NEST_DATA_PATH" in os.environ:
+            self.set_data_path(os.environ["NEST_DATA_PATH"])
+        if "NEST_DATA_PREFIX" in os.environ:
+            self.set_data_prefix(os.environ["NEST_DATA_PREFIX"])
+
     def ensure_engine(self):
         """The native kernel (made now if no node exists yet)."""
         return self.kernel()
@@ -1243,6 +1271,7 @@ def per_node_params(model: str, n: int, params):
 
 
 _current = State()
+_current.paths_from_environment()
 
 
 def current() -> State:
@@ -1254,5 +1283,8 @@ def reset() -> State:
     global _current
     _current.drop_engine()
     _current = State(_current.generation + 1)
+    # NEST's ResetKernel keeps data_path and data_prefix; spindle starts afresh, since a
+    # data_path also asks for the HDF5 file (docs/python.md, "Recording backends").
+    _current.paths_from_environment()
     return _current
 
