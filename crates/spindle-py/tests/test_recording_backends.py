@@ -15,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
+from test_surface import _plain
 
 BACKEND_KEYS = (
     "record_to",
@@ -27,18 +27,6 @@ BACKEND_KEYS = (
     "filenames",
     "n_events",
 )
-
-
-def _plain(v):
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, (np.integer, np.floating, np.bool_)):
-        return v.item()
-    return v
 
 
 def _file(m, path):
