@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_surface import _plain
 
@@ -190,14 +191,15 @@ def switching_backends(m):
 def model_defaults(m):
     m.SetDefaults("spike_recorder", {"record_to": "ascii", "file_extension": "nest"})
     m.SetDefaults("multimeter", {"time_in_steps": True})
-    d = m.GetDefaults("spike_recorder")
-    e = m.GetDefaults("multimeter")
-    sr = m.Create("spike_recorder")
-    return (
-        {k: _plain(d[k]) for k in BACKEND_KEYS if k in d and k != "n_events"},
-        {k: _plain(e[k]) for k in BACKEND_KEYS if k in e and k != "n_events"},
-        _keys(sr),
-    )
+    # NEST drops a key of another backend from a model's defaults without a word.
+    m.SetDefaults("voltmeter", {"record_to": "memory", "precision": 4})
+    m.CopyModel("weight_recorder", "wr_ascii", {"record_to": "ascii", "precision": 6})
+    out = []
+    for model in ("spike_recorder", "multimeter", "voltmeter", "wr_ascii"):
+        d = m.GetDefaults(model)
+        out.append({k: _plain(d[k]) for k in BACKEND_KEYS if k in d and k != "n_events"})
+        out.append(_keys(m.Create(model)))
+    return out
 
 
 def n_events_reset_keeps_the_file(m):
@@ -324,3 +326,48 @@ def test_screen_prints_nest_lines(real_nest, nest, capfd):
     spindle_out = capfd.readouterr().out.splitlines()
     assert got == expected
     assert spindle_out == nest_out and len(nest_out) == expected
+
+
+def test_export_keeps_the_backend_keys_and_spindle_run_takes_them(
+    nest, spindle_bin, tmp_path, monkeypatch, capfd
+):
+    from test_export import assert_same_recordings, spindle_run
+
+    monkeypatch.chdir(tmp_path)
+    nest.overwrite_files = True
+    n = _driven(nest)
+    sr = nest.Create("spike_recorder", params={"record_to": "ascii", "precision": 5})
+    mm = nest.Create("multimeter", params={"record_to": "screen", "record_from": ["V_m"]})
+    nest.Connect(n, sr)
+    nest.Connect(mm, n)
+    nest.Simulate(20.0)
+    sr.set(file_extension="gdf", label="spikes")
+    nest.Simulate(20.0)
+    nest.export_scenario(tmp_path / "run.toml")
+    text = (tmp_path / "run.toml").read_text()
+    assert 'record_to = "ascii", precision = 5' in text and 'file_extension = "gdf"' in text
+    f = spindle_run(spindle_bin, tmp_path / "run.toml", tmp_path / "out.h5")
+    # The ascii recorder shows no events: its file has those of the second run.
+    assert sr.filenames == ["spikes-3-0.gdf"]
+    rows = [line.split("\t") for line in _file(nest, "spikes-3-0.gdf")[2:]]
+    spikes = f["spike_recorder_3"]
+    second = spikes["times"][()] > 20.0
+    assert rows and [int(r[0]) for r in rows] == spikes["senders"][()][second].tolist()
+    assert [float(r[1]) for r in rows] == spikes["times"][()][second].tolist()
+    # The screen multimeter's lines are the samples of the file up to the last min-delay
+    # slice of the run (NEST hands those over at the next run), in NEST's order.
+    from spindle._state import nest_sample_order
+
+    lines = [r.split("\t") for r in capfd.readouterr().out.splitlines() if r[:1].isdigit()]
+    g = f["multimeter_4"]
+    times, senders = g["times"][()], g["senders"][()]
+    values = g["V_m"][()].reshape(len(times), -1)
+    shown = np.rint(times / nest.resolution) <= 390  # slices of 10 steps, run ends at 400
+    order = nest_sample_order(times[shown], len(senders), nest.resolution, 1.0)
+    expected = zip(
+        np.tile(senders, shown.sum())[order],
+        np.repeat(times[shown], len(senders))[order],
+        values[shown].ravel()[order],
+    )
+    assert lines == [[str(s), f"{t:.3f}", f"{v:.3f}"] for s, t, v in expected]
+    assert len(lines) == mm.n_events == 2 * 39

@@ -115,10 +115,15 @@ class Output:
         if label is not None:
             out.label = out.file_label = label
         own = BACKEND_KEYS[out.record_to]
+        foreign = [key for key in OWNED if key in params and key not in own]
+        if foreign:
+            raise _k.UnaccessedDictionaryEntry(
+                f"Unaccessed elements in params: {', '.join(foreign)} (keys of another "
+                f"recording backend than '{out.record_to}')"
+            )
         for key in OWNED:
-            if key in params and key in own:
-                want = type(own[key])
-                out.params[key] = _cast(key, params.pop(key), want)
+            if key in params:
+                out.params[key] = _cast(key, params.pop(key), type(own[key]))
         if "time_in_steps" in params:
             value = params["time_in_steps"]
             if not isinstance(value, bool):
@@ -140,13 +145,21 @@ class Output:
         return d
 
 
+def model_defaults(params: dict) -> dict:
+    """A recorder model's defaults as NEST applies them (to a new recorder, or when checking
+    SetDefaults / CopyModel): keys of another backend than the defaults' `record_to` are
+    dropped without a word; GetDefaults still shows them (`defaults_status`), as NEST's."""
+    own = BACKEND_KEYS.get(params.get("record_to", "memory"), {})
+    return {k: v for k, v in params.items() if k not in OWNED or k in own}
+
+
 def defaults_status(params: dict, data_path: str, data_prefix: str) -> dict:
     """The backend keys of a recorder model's GetDefaults, with the model defaults `params`
     (NEST shows an ascii model's file name as that of a nameless device: data_path and
     data_prefix only, with the default extension)."""
     to = params.get("record_to", "memory")
     own = BACKEND_KEYS.get(to, {})
-    d = {**own, **{k: v for k, v in params.items() if k in own}}
+    d = {**own, **{k: v for k, v in params.items() if k in own or k in OWNED}}
     if to == "ascii":
         d["filenames"] = [_folder(data_path) + data_prefix + ".dat"]
     return d

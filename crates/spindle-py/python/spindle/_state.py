@@ -434,7 +434,7 @@ class State:
         status with these parameters (NEST's GetDefaults) and its recordables. A recorder's
         backend keys are checked here and not passed on (the engine does not keep them)."""
         if _DEFAULTS.get(model, {}).get("element_type") == "recorder":
-            params = dict(params)
+            params = _recording.model_defaults(params)
             _recording.Output().updated(params, False, 0)
         return _spindle.model_status(
             model, _plain(params), float(self.resolution), self.time_base()
@@ -573,6 +573,8 @@ class State:
         # with one dict as NEST's Create does, in one native call (Kernel.set_nodes).
         fixed = {k: v for k, v in common.items() if not isinstance(v, dict)}
         per_node = bool(columns) or dicts is not None or len(fixed) < len(common)
+        if element == "recorder":
+            defaults = _recording.model_defaults(defaults)
         send = {**defaults, **fixed}
         outputs = {}
         try:
