@@ -11,6 +11,7 @@ on purpose: their first line names the version of the simulator that wrote them
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -371,3 +372,40 @@ def test_export_keeps_the_backend_keys_and_spindle_run_takes_them(
     )
     assert lines == [[str(s), f"{t:.3f}", f"{v:.3f}"] for s, t, v in expected]
     assert len(lines) == mm.n_events == 2 * 39
+
+
+NEST_CHATTER = re.compile(
+    r"^\[INFO\]|Simulation time \(ms\)|Number of OpenMP|Not using MPI|-- N E S T --|"
+    r"Copyright \(C\)|Version: |Built  :|NO WARRANTY|file LICENSE|Problems or sugg|"
+    r"Visit https|nest.help\(\)"
+)
+
+
+@pytest.mark.parametrize("example", ["multimeter_file.py", "recording_demo.py"])
+def test_nest_recording_examples_give_nests_files(example, real_nest, tmp_path):
+    # NEST 3.10's examples, run unchanged in a process of their own on NEST and on spindle
+    # (through scripts/nest_shim): the same printed data and the same ascii files.
+    script = Path(real_nest.__file__).parent / "doc" / "examples" / "pynest" / example
+    shim = Path(__file__).resolve().parents[3] / "scripts" / "nest_shim"
+    out = {}
+    for side, path in (("nest", ""), ("spindle", str(shim))):
+        folder = tmp_path / side
+        folder.mkdir()
+        env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": path}
+        run = subprocess.run(
+            [sys.executable, str(script)], cwd=folder, env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        # NEST's banner and log lines are not the example's output.
+        printed = [
+            line
+            for line in run.stdout.splitlines()
+            if line.strip() and not NEST_CHATTER.search(line)
+        ]
+        files = {
+            f.name: f.read_text().splitlines()[1:] for f in sorted(folder.iterdir())
+        }
+        out[side] = printed, files
+    assert out["spindle"] == out["nest"]
+    assert len(out["nest"][0]) > 10 or example == "multimeter_file.py"
+    assert out["nest"][1] and all(len(rows) > 2 for rows in out["nest"][1].values())
