@@ -228,6 +228,14 @@ def time_in_steps_after_simulate(m):
     return out
 
 
+def negative_precision(m):
+    # C++'s fixed notation with a negative precision prints six digits.
+    sr = m.Create("spike_recorder", params={"record_to": "ascii", "precision": -1})
+    m.Connect(m.Create("iaf_psc_alpha", params={"I_e": 500.0}), sr)
+    m.Simulate(20.0)
+    return _keys(sr), _file(m, sr.filenames[0])
+
+
 BAD = {
     "unknown backend": {"record_to": "foo"},
     "record_to not a string": {"record_to": 3},
@@ -263,6 +271,7 @@ CASES = {
     "model defaults": model_defaults,
     "n_events reset keeps the file": n_events_reset_keeps_the_file,
     "time_in_steps after simulate": time_in_steps_after_simulate,
+    "negative precision": negative_precision,
     **{f"bad: {name}": _bad(p) for name, p in BAD.items()},
 }
 
@@ -332,7 +341,7 @@ def test_screen_prints_nest_lines(real_nest, nest, capfd):
 def test_export_keeps_the_backend_keys_and_spindle_run_takes_them(
     nest, spindle_bin, tmp_path, monkeypatch, capfd
 ):
-    from test_export import assert_same_recordings, spindle_run
+    from test_export import spindle_run
 
     monkeypatch.chdir(tmp_path)
     nest.overwrite_files = True
