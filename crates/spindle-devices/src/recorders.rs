@@ -14,8 +14,12 @@
 //!   list of properties to record cannot be changed after the multimeter has been connected to
 //!   nodes."). So `SetStatus(GetStatus())` fails on a connected multimeter in NEST too.
 //! - `record_from` names are checked against the targets when connecting, not here.
-//! - `record_to` and `label` are accepted for PyNEST scripts (spindle writes every recording
-//!   to its own output) and not stored, so `GetStatus` leaves them out.
+//! - The recording backend keys — `record_to`, `label`, `time_in_steps`, and the ascii and
+//!   screen backends' `file_extension` and `precision` — are checked for their types and
+//!   not stored: the kernel records every event once, to the run's output; the Python front
+//!   end keeps them and presents the events as the backend says (`record_to = "ascii"`
+//!   files, `screen` lines; `crates/spindle-py/python/spindle/_recording.py`), and a scenario
+//!   file carries them so that an export reads back.
 //!
 //! Departures from NEST (see docs): the multimeter records every sample up to and including
 //! the end of each run (NEST holds back the last min-delay slice until the next `Simulate`),
@@ -35,6 +39,8 @@ pub const SPIKE_RECORDER_KEYS: &[&str] = &[
     "record_to",
     "label",
     "time_in_steps",
+    "file_extension",
+    "precision",
 ];
 
 pub const MULTIMETER_KEYS: &[&str] = &[
@@ -47,11 +53,14 @@ pub const MULTIMETER_KEYS: &[&str] = &[
     "time_in_steps",
     "record_to",
     "label",
+    "file_extension",
+    "precision",
 ];
 
-/// `record_to`, `label` and `time_in_steps` are accepted for compatibility with PyNEST
-/// scripts: spindle always records to its output file, in ms (the Python front end presents
-/// `events` in steps when `time_in_steps` is set, as NEST's memory backend does).
+/// The recording backend keys (`record_to`, `label`, `time_in_steps`, `file_extension`,
+/// `precision`), checked for their types: the kernel records to the run's output whatever
+/// they say; the Python front end presents the events as the backend does (see the top of
+/// this file).
 pub(crate) fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     if let Some(to) = params.string("record_to")? {
         // NEST 3.10's backends (`GetKernelStatus("recording_backends")`), and spindle's own.
@@ -65,6 +74,8 @@ pub(crate) fn accept_record_to(params: &mut Params) -> Result<(), ParamError> {
     }
     params.string("label")?;
     params.bool("time_in_steps")?;
+    params.string("file_extension")?;
+    params.i64("precision")?;
     Ok(())
 }
 
@@ -294,6 +305,23 @@ mod tests {
         let spec = multimeter_spec(&mut p, &g).unwrap();
         let samples: Vec<i64> = (0..25).filter(|&s| spec.samples_at(s)).collect();
         assert_eq!(samples, vec![5, 15]);
+    }
+
+    #[test]
+    fn backend_keys_are_checked_and_not_kept() {
+        // A scenario (or an export of a PyNEST script) may carry NEST's backend keys.
+        let g = TimeGrid::from_resolution_ms(0.1).unwrap();
+        let mut p = Params::new();
+        p.insert("record_to", Value::Str("ascii".into()));
+        p.insert("file_extension", Value::Str("gdf".into()));
+        p.insert("precision", Value::Int(5));
+        let spec = spike_recorder_spec(&mut p, &g).unwrap();
+        assert_eq!(spec.window, Window::ALWAYS);
+        assert!(p.is_empty(), "{p:?}");
+        let mut p = Params::new();
+        p.insert("precision", Value::Float(2.5));
+        let e = multimeter_spec(&mut p, &g).unwrap_err();
+        assert_eq!(e.key(), Some("precision"), "{e}");
     }
 
     #[test]

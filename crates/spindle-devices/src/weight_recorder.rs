@@ -10,7 +10,7 @@
 //! | `origin`, `start`, `stop` | 0, 0, ∞ | ms | events with `origin+start < t ≤ origin+stop` |
 //! | `senders` | [] | | record only events of these presynaptic nodes (empty: all) |
 //! | `targets` | [] | | record only events into these postsynaptic nodes (empty: all) |
-//! | `record_to`, `label`, `time_in_steps` | | | as for every recorder (see `recorders.rs`) |
+//! | `record_to`, `label`, `time_in_steps`, `file_extension`, `precision` | | | as for every recorder (see `recorders.rs`) |
 
 use crate::recorders::{accept_record_to, updated_window};
 use spindle_core::params::{ParamError, Params, Value};
@@ -26,6 +26,8 @@ pub const WEIGHT_RECORDER_KEYS: &[&str] = &[
     "record_to",
     "label",
     "time_in_steps",
+    "file_extension",
+    "precision",
 ];
 
 /// A `weight_recorder` with NEST's defaults, then `params`.

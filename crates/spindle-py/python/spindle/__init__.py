@@ -24,7 +24,7 @@ import warnings
 
 import numpy as np
 
-from . import _parameter, _state, kernel, logic, math, random
+from . import _parameter, _recording, _state, kernel, logic, math, random
 from . import kernel as _k
 from ._parameter import CreateParameter, Parameter
 from . import _spatial, spatial, spatial_distributions
@@ -94,8 +94,9 @@ _verbosity = [None]
 
 
 def ResetKernel():
-    """Forget every node, connection, setting and recording (NEST's ResetKernel). An HDF5
-    file being written is closed first."""
+    """Forget every node, connection, setting and recording (NEST's ResetKernel; NEST keeps
+    `data_path` and `data_prefix`, spindle does not: docs/python.md). An HDF5 file being
+    written is closed first."""
     _state.reset()
     _tuning[0] = dict(_TUNING_DEFAULTS)
     _run_state["prepared"] = False
@@ -125,6 +126,7 @@ def _kernel_status(s):
         "biological_time": engine.biological_time() if engine is not None else 0.0,
         "network_size": s.next_id - 1,
         "data_path": s.data_path,
+        "recording_backends": _recording.BACKENDS,
         "data_prefix": s.data_prefix,
         "overwrite_files": s.overwrite_files,
         "print_time": s.print_time,
@@ -228,6 +230,7 @@ _READ_ONLY = (
     "off_grid_spiking",
     "max_num_syn_models",
     "rng_types",
+    "recording_backends",
     *_NEEDS_NETWORK,
 )
 
@@ -393,9 +396,9 @@ def SetKernelStatus(params):
                 )
             s.threads = int(value)
         elif key == "data_path":
-            s.data_path = str(value)
+            s.set_data_path(value)
         elif key == "data_prefix":
-            s.data_prefix = str(value)
+            s.set_data_prefix(value)
         elif key == "overwrite_files":
             s.overwrite_files = bool(value)
         elif key == "print_time":
@@ -779,17 +782,28 @@ def Simulate(t):
     if _run_state["prepared"]:
         raise _k.KernelException("Simulate called between Prepare and Cleanup.")
     state = _state.current()
-    with state.timed("simulate"):
-        state.simulate(t)
+    _prepare(state)
+    try:
+        with state.timed("simulate"):
+            state.simulate(t)
+    finally:
+        _run_state["prepared"] = False
+
+
+def _prepare(state) -> None:
+    """NEST's Prepare: the kernel is prepared from here on, also when a recording backend
+    then refuses (an ascii file that exists, NEST's IOError: Cleanup follows)."""
+    _run_state["prepared"] = True
+    state.prepare_outputs()
 
 
 def Prepare():
-    """Start a series of `Run` calls (NEST's Prepare). spindle needs no preparation; it
+    """Start a series of `Run` calls (NEST's Prepare): opens the recorders' ascii files. It
     checks the order of the calls as NEST does: Prepare twice, Run or Cleanup without
     Prepare, and Simulate in between raise KernelException."""
     if _run_state["prepared"]:
         raise _k.KernelException("Prepare called twice.")
-    _run_state["prepared"] = True
+    _prepare(_state.current())
 
 
 def Run(t):

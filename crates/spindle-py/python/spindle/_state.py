@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _spindle, _toml
+from . import _recording, _spindle, _toml
 from . import kernel as _k
 
 #: NEST's default `rng_seed`.
@@ -221,8 +221,8 @@ class State:
         # Wall and CPU seconds spent in Create, Connect and Simulate, cumulative as NEST's
         # stopwatches (kernel keys time_construction_create, …_connect, time_simulate).
         self.timers = {"create": [0.0, 0.0], "connect": [0.0, 0.0], "simulate": [0.0, 0.0]}
-        # Recorders whose events give times in steps (`time_in_steps`, NEST's memory backend).
-        self.in_steps: set[int] = set()
+        # Each recorder's backend (`record_to`, `label`, the backend's keys; _recording.py).
+        self.outputs: dict[int, _recording.Output] = {}
         # The synapse models Connect was called with (GetDefaults' num_connections).
         self.synapse_models_used: set[str] = set()
         # Calls export_scenario cannot write yet (per-connection arrays, synapse changes).
@@ -326,6 +326,8 @@ class State:
         d.update(copy.deepcopy(overrides))
         if d.get("element_type") == "neuron":
             d["recordables"] = list(info["recordables"])
+        if d.get("element_type") == "recorder":
+            d.update(_recording.defaults_status(d, self.data_path, self.data_prefix))
         d["model"] = model
         return d
 
@@ -429,7 +431,11 @@ class State:
 
     def node_info(self, model: str, params: dict) -> dict:
         """Check a model's parameters as NEST's Create does: element_type, the model's
-        status with these parameters (NEST's GetDefaults) and its recordables."""
+        status with these parameters (NEST's GetDefaults) and its recordables. A recorder's
+        backend keys are checked here and not passed on (the engine does not keep them)."""
+        if _DEFAULTS.get(model, {}).get("element_type") == "recorder":
+            params = _recording.model_defaults(params)
+            _recording.Output().updated(params, False, 0)
         return _spindle.model_status(
             model, _plain(params), float(self.resolution), self.time_base()
         )
@@ -567,15 +573,20 @@ class State:
         # with one dict as NEST's Create does, in one native call (Kernel.set_nodes).
         fixed = {k: v for k, v in common.items() if not isinstance(v, dict)}
         per_node = bool(columns) or dicts is not None or len(fixed) < len(common)
+        if element == "recorder":
+            defaults = _recording.model_defaults(defaults)
+        send = {**defaults, **fixed}
+        outputs = {}
         try:
+            if element == "recorder":
+                outputs, send = self.recorder_outputs(range(first, first + n), send, True)
             for _ in range(1 if element == "neuron" else n):
-                kernel.create(base, n if element == "neuron" else 1, {**defaults, **fixed})
+                kernel.create(base, n if element == "neuron" else 1, send)
         except _NODE_ERRORS as e:
             raise type(e)(f"Setting status of a '{model}' with node ID {first}: {e}") from None
         # The nodes exist from here on, also if setting their values fails (as in NEST).
         self.next_id = first + n
-        if element == "recorder":
-            self.note_time_in_steps(range(first, first + n), {**defaults, **fixed})
+        self.outputs.update(outputs)
         info = {"element_type": element}
         if element == "neuron":
             info["recordables"] = kernel.recordables(first)
@@ -637,7 +648,8 @@ class State:
             dicts = [_values(p) for p in params_per_node]
             keys = set(dicts[0]) if dicts else set()
             drawn = any(isinstance(v, dict) for p in dicts for v in p.values())
-            if all(set(p) == keys for p in dicts) and "n_events" not in keys and not drawn:
+            recorder = self.entry(node_ids[0]).info["element_type"] == "recorder"
+            if all(set(p) == keys for p in dicts) and not recorder and not drawn:
                 # One value per node for the same keys: columns, one native call per run.
                 columns = {k: [p[k] for p in dicts] for k in keys}
                 offset = 0
@@ -654,14 +666,26 @@ class State:
         for ids, params in groups:
             if "n_events" in params:
                 if params.pop("n_events") != 0:
-                    raise _k.BadProperty("n_events can only be set to 0.")
+                    raise _k.BadProperty(
+                        "Property n_events can only be set to 0 (which clears all stored "
+                        "events)."
+                    )
                 for i in ids:
                     self.event_start[i] = self._event_count(i, absolute=True)
             if not params:
                 continue
-            self.note_time_in_steps(ids, params)
+            outputs, send = {}, params
+            if self.entry(ids[0]).info["element_type"] == "recorder":
+                try:
+                    outputs, send = self.recorder_outputs(ids, params)
+                except _NODE_ERRORS as err:
+                    raise type(err)(
+                        f"Setting status of a '{self.entry(ids[0]).user_model}' with node ID "
+                        f"{ids[0]}: {err}"
+                    ) from None
             for first, count in ranges(ids):
-                self._set_nodes(kernel, first, count, params, None)
+                self._set_nodes(kernel, first, count, send, None)
+            self.outputs.update(outputs)
         self._log_set([(ids, p) for ids, p in groups if p])
 
     def _set_nodes(self, kernel, first, count, params, columns) -> None:
@@ -820,7 +844,7 @@ class State:
     def hdf5_path(self):
         """The HDF5 file of this run, if the script asked for one (docs/python.md)."""
         wants = bool(self.data_path) or any(
-            e.params.get("record_to") == "hdf5" for e in self.entries
+            o.record_to == "hdf5" for o in self.outputs.values()
         )
         if not wants:
             return None
@@ -829,9 +853,90 @@ class State:
             raise _k.IOError(f"data_path {str(folder)!r} is not an existing folder")
         return str(folder / f"{self.data_prefix}spindle.h5")
 
+    def set_data_path(self, value) -> None:
+        """NEST's `data_path`: an existing folder; anything else is refused with NEST's
+        message, and the old value kept. "" (the working folder, no HDF5 file) is accepted,
+        where NEST refuses it."""
+        value = str(value)
+        if value == "" or os.path.isdir(value):
+            self.data_path = value
+        elif os.path.exists(value):
+            self.warn(f"Variable data_path not set: '{value}' is not a directory.")
+        else:
+            self.warn(f"Variable data_path not set: Directory '{value}' does not exist.")
+
+    def set_data_prefix(self, value) -> None:
+        """NEST's `data_prefix`: a file name prefix without path elements."""
+        value = str(value)
+        if "/" in value:
+            self.warn("Data prefix must not contain path elements.")
+        else:
+            self.data_prefix = value
+
+    def paths_from_environment(self) -> None:
+        """`data_path` and `data_prefix` from NEST_DATA_PATH and NEST_DATA_PREFIX, as NEST
+        takes them at start-up and at every ResetKernel."""
+        if "NEST_DATA_PATH" in os.environ:
+            self.set_data_path(os.environ["NEST_DATA_PATH"])
+        if "NEST_DATA_PREFIX" in os.environ:
+            self.set_data_prefix(os.environ["NEST_DATA_PREFIX"])
+
     def ensure_engine(self):
         """The native kernel (made now if no node exists yet)."""
         return self.kernel()
+
+    def ascii_path(self, node_id: int) -> str:
+        """The ascii file of recorder `node_id` (NEST's `filenames[0]`)."""
+        return _recording.filename(
+            self.outputs[node_id],
+            node_id,
+            self.entry(node_id).user_model,
+            self.data_path,
+            self.data_prefix,
+        )
+
+    def _presented(self, node_id: int):
+        """(value columns as float, value columns as integer) of a recorder's file rows."""
+        e = self.entry(node_id)
+        if e.model == "weight_recorder":
+            return ["weights"], ["targets", "receptors", "ports"]
+        if e.model in SAMPLERS:
+            return list(self.kernel().get_status(node_id)["record_from"]), []
+        return [], []
+
+    def prepare_outputs(self) -> None:
+        """NEST's Prepare for the backends: every ascii recorder's file is opened afresh, in
+        the order of the node ids (a refused file stops there, as in NEST)."""
+        from ._extras import _build_info
+
+        version = _build_info()["version"]
+        for node_id in sorted(self.outputs):
+            out = self.outputs[node_id]
+            if out.record_to != "ascii":
+                continue
+            doubles, longs = self._presented(node_id)
+            text = _recording.header(doubles + longs, out.time_in_steps, version)
+            _recording.open_file(self.ascii_path(node_id), bool(self.overwrite_files), text)
+
+    def write_outputs(self) -> None:
+        """After a run: the events that reached ascii and screen recorders in it, appended
+        to their files or printed."""
+        for node_id in sorted(self.outputs):
+            out = self.outputs[node_id]
+            if out.record_to not in ("ascii", "screen"):
+                continue
+            total = self._event_count(node_id, absolute=True)
+            if total <= out.written:
+                continue
+            events = self._events_ms(node_id, start=out.written)
+            doubles, longs = self._presented(node_id)
+            text = _recording.rows(events, doubles, longs, out, self.resolution)
+            out.written = total
+            if out.record_to == "screen":
+                print(text, end="", flush=True)
+            else:
+                with open(self.ascii_path(node_id), "a") as f:
+                    f.write(text)
 
     def simulate(self, t: float) -> None:
         t = float(t)
@@ -850,6 +955,7 @@ class State:
         end = int(round(kernel.biological_time() / self.resolution))
         d = max(1, int(round(self.min_delay() / self.resolution)))
         self.samples_visible_until = ((end - 1) // d) * d if end > 0 else 0
+        self.write_outputs()
         if self.actions:
             self.actions.append(("simulate", t))
         else:
@@ -892,29 +998,35 @@ class State:
         """A recorder's events in NEST's layout (docs/python.md); with `time_in_steps`, times
         are whole steps (int64) and `offsets` (all 0: spindle's times lie on the grid)."""
         ev = self._events_ms(node_id)
-        if node_id in self.in_steps:
+        if self.outputs[node_id].time_in_steps:
             ev["times"] = np.rint(ev["times"] / self.resolution).astype(np.int64)
             ev["offsets"] = np.zeros(len(ev["times"]))
-        return ev
+        return dict(sorted(ev.items()))  # NEST's dictionaries list their keys sorted
 
-    def note_time_in_steps(self, ids, params: dict) -> None:
-        """`time_in_steps` of recorders `ids`, as NEST takes it: only before Simulate."""
-        if "time_in_steps" not in params:
-            return
-        if self.ran:
-            raise _k.BadProperty(
-                "Property time_in_steps cannot be set after Simulate has been called."
-            )
+    def recorder_outputs(self, ids, params: dict, fresh: bool = False):
+        """The backends of recorders `ids` with the recorder keys of `params` (NEST's checks;
+        `fresh`: the recorders are being created), and `params` without the keys only a
+        backend reads, for the engine. Nothing changes here: the caller keeps the backends
+        once the engine took the rest."""
+        outputs, send = {}, params
         for i in ids:
-            if params["time_in_steps"]:
-                self.in_steps.add(i)
-            else:
-                self.in_steps.discard(i)
+            if not fresh and i not in self.outputs:
+                continue  # not a recorder
+            send = dict(params)
+            old = _recording.Output() if fresh else self.outputs[i]
+            out = old.updated(send, self.ran, i if fresh else self.next_id - 1)
+            if out.record_to != old.record_to and not fresh:
+                # A new backend gets the events from now on (NEST enrolls the device anew).
+                out.written = self._event_count(i, absolute=True)
+            outputs[i] = out
+        return outputs, send
 
-    def _events_ms(self, node_id: int) -> dict:
-        """A recorder's events with times in ms."""
+    def _events_ms(self, node_id: int, start: int | None = None) -> dict:
+        """A recorder's events with times in ms, from event `start` on (default: those since
+        `n_events` was last set to 0)."""
         e = self.entry(node_id)
-        start = self.event_start.get(node_id, 0)
+        if start is None:
+            start = self.event_start.get(node_id, 0)
         if e.model == "spike_recorder":
             got = None if self.engine is None else self.engine.spikes(node_id)
             if got is None:  # nothing recorded yet
@@ -1001,10 +1113,14 @@ class State:
 
             for key in ("senders", "targets"):
                 d[key] = NodeCollection(d.get(key) or [])
-        if e.model in ("spike_recorder", "weight_recorder") or e.model in SAMPLERS:
-            d["events"] = self.events(node_id)
+        if e.info["element_type"] == "recorder":
+            out = self.outputs[node_id]
+            for key in ("events", "filenames", *_recording.OWNED):
+                d.pop(key, None)
+            d.update(out.status(self.ascii_path(node_id)))
+            if out.record_to in ("memory", "hdf5"):
+                d["events"] = self.events(node_id)
             d["n_events"] = self._event_count(node_id)
-            d["time_in_steps"] = node_id in self.in_steps
         return d
 
     def state_value(self, node_id: int, e: Entry, index: int) -> float:
@@ -1157,6 +1273,7 @@ def per_node_params(model: str, n: int, params):
 
 
 _current = State()
+_current.paths_from_environment()
 
 
 def current() -> State:
@@ -1168,5 +1285,8 @@ def reset() -> State:
     global _current
     _current.drop_engine()
     _current = State(_current.generation + 1)
+    # NEST's ResetKernel keeps data_path and data_prefix; spindle starts afresh, since a
+    # data_path also asks for the HDF5 file (docs/python.md, "Recording backends").
+    _current.paths_from_environment()
     return _current
 

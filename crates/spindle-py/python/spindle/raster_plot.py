@@ -6,10 +6,9 @@ histogram of the population rate; `from_data` does the same for an array of
 rows by time window and sender. The functions, their arguments, labels, colours and axes
 are PyNEST 3.10's, so a script's figure looks the same with `import spindle as nest`.
 
-Departures: spindle keeps a recorder's events in memory whatever its `record_to` says, so a
-recorder without ASCII files (`filenames`) is plotted from its events (NEST plots only
-`memory` recorders from memory and `ascii` ones from their files); `from_file` returns the
-plot like the other functions (PyNEST 3.10's returns None when it reads with pandas).
+As in NEST, `memory` recorders are plotted from their events and `ascii` ones from their
+files (`filenames`). Departure: `from_file` returns the plot like the other functions
+(PyNEST 3.10's returns None when it reads with pandas).
 
 Adapted from PyNEST 3.10's `nest/raster_plot.py`; NEST and spindle are both
 GPL-2.0-or-later.

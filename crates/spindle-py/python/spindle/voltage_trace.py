@@ -1,15 +1,11 @@
 """Membrane-potential plots (PyNEST's `nest.voltage_trace`), drawn with matplotlib.
 
 `from_device(multimeter)` plots one line per recorded neuron from a multimeter recording
-`V_m`; `from_file(name)` plots NEST's ASCII voltmeter files. The functions, their checks,
-messages, labels and line styles are PyNEST 3.10's, so a script's figure looks the same with
-`import spindle as nest`. Two departures:
-
-* Times and potentials are plotted as recorded (float64); PyNEST copies them through
-  `array.array("f")`, rounding them to float32 on the way.
-* spindle keeps a recorder's events in memory whatever its `record_to` says, so a device
-  without ASCII files (`filenames`) is plotted from its events; NEST plots only `memory`
-  devices from memory and `ascii` ones from their files.
+`V_m`; `from_file(name)` plots NEST's ASCII voltmeter files (as `from_device` does for a
+recorder with `record_to = "ascii"`). The functions, their checks, messages, labels and line
+styles are PyNEST 3.10's, so a script's figure looks the same with `import spindle as nest`.
+One departure: times and potentials are plotted as recorded (float64); PyNEST copies them
+through `array.array("f")`, rounding them to float32 on the way.
 
 Adapted from PyNEST 3.10's `nest/voltage_trace.py`; NEST and spindle are both
 GPL-2.0-or-later.
