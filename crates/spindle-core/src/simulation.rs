@@ -426,6 +426,7 @@ impl Simulation {
                             routes: channel_routes(pop.model.as_ref()),
                         },
                         &pop.archive,
+                        self.net.seed,
                     );
                 }
             }
