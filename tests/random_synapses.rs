@@ -12,39 +12,40 @@
 
 mod common;
 
-use spindle::io::{MemorySink, Recording};
+use spindle::io::Recording;
 use spindle::{Network, RunOptions, Scenario};
 
-fn build(text: &str, threads: usize, seed: Option<u64>) -> Network {
-    let scenario = Scenario::parse(text, None).expect("parses");
-    let opts = RunOptions {
-        threads: Some(threads),
-        seed,
-    };
-    Network::build(&scenario, &opts).expect("builds")
+fn run(text: &str, threads: usize, seed: Option<u64>) -> (Recording, Vec<common::SynapseRow>) {
+    common::run_with_synapses(text, threads, seed)
 }
 
-fn run(text: &str, threads: usize, seed: Option<u64>) -> (Recording, Vec<String>) {
-    let mut net = build(text, threads, seed);
-    let mut sink = MemorySink::with_names(net.recorder_names());
-    net.simulate(&mut sink, &mut |_| true).expect("runs");
-    let sim = &net.simulation;
-    let rows = sim
-        .synapses()
-        .iter()
-        .filter_map(|r| {
-            let (id, info) = (r.id?, r.connection.synapse?);
-            Some(format!(
-                "{} {} {} {:?} {:?}",
-                r.connection.source.0,
-                r.connection.target.0,
-                sim.synapse_model(id).expect("a synapse"),
-                info.weight.to_bits(),
-                sim.synapse_state(id)
-            ))
-        })
-        .collect();
-    (sink.recording, rows)
+/// A scenario: a spike generator with `times` (ms) relayed by a parrot neuron `pre` to `n`
+/// neurons `post` of `model`, with the nodes, models and connections of `rest`, simulated for
+/// `time` ms.
+fn relayed(times: &str, model: &str, n: usize, rest: &str, time: f64) -> String {
+    format!(
+        r#"
+[kernel]
+resolution = 0.1
+[[nodes]]
+name = "sg"
+model = "spike_generator"
+params = {{ spike_times = {times} }}
+[[nodes]]
+name = "pre"
+model = "parrot_neuron"
+[[nodes]]
+name = "post"
+model = "{model}"
+n = {n}
+{rest}
+[[connect]]
+pre = "sg"
+post = "pre"
+[simulate]
+time = {time:?}
+"#
+    )
 }
 
 /// Whether two recordings have the same weight recorder events, ports aside: a port is the
@@ -162,27 +163,12 @@ fn random_synapses_do_not_depend_on_threads_or_run_splits() {
 /// `bernoulli_synapse` with `p_transmit` onto `targets` parrot neurons; the spikes each
 /// target relays, per target.
 fn bernoulli_counts(p: f64, targets: usize, seed: u64) -> Vec<Vec<f64>> {
-    let text = format!(
+    let times: Vec<f64> = (1..1000).map(f64::from).collect();
+    let rest = format!(
         r#"
-[kernel]
-resolution = 0.1
-[[nodes]]
-name = "sg"
-model = "spike_generator"
-params = {{ spike_times = [{times}] }}
-[[nodes]]
-name = "pre"
-model = "parrot_neuron"
-[[nodes]]
-name = "post"
-model = "parrot_neuron"
-n = {targets}
 [[nodes]]
 name = "sr"
 model = "spike_recorder"
-[[connect]]
-pre = "sg"
-post = "pre"
 [[connect]]
 pre = "pre"
 post = "post"
@@ -190,13 +176,14 @@ syn = {{ synapse_model = "bernoulli_synapse", p_transmit = {p:?} }}
 [[connect]]
 pre = "post"
 post = "sr"
-[simulate]
-time = 1002.0
-"#,
-        times = (1..1000)
-            .map(|t| format!("{t}.0"))
-            .collect::<Vec<_>>()
-            .join(", ")
+"#
+    );
+    let text = relayed(
+        &format!("{times:?}"),
+        "parrot_neuron",
+        targets,
+        &rest,
+        1002.0,
     );
     let (rec, _) = run(&text, 2, Some(seed));
     let sr = &rec.spike_recorders[0];
@@ -261,21 +248,8 @@ fn quantal_release_averages_to_the_tsodyks_markram_recursion() {
         10.0, 20.0, 30.0, 40.0, 50.0, 70.0, 100.0, 140.0, 200.0, 210.0, 215.0, 400.0,
     ]
     .to_vec();
-    let text = format!(
+    let rest = format!(
         r#"
-[kernel]
-resolution = 0.1
-[[nodes]]
-name = "sg"
-model = "spike_generator"
-params = {{ spike_times = {spikes:?} }}
-[[nodes]]
-name = "pre"
-model = "parrot_neuron"
-[[nodes]]
-name = "post"
-model = "iaf_psc_alpha"
-n = {m}
 [[nodes]]
 name = "wr"
 model = "weight_recorder"
@@ -284,16 +258,12 @@ name = "q"
 copy_of = "quantal_stp_synapse"
 params = {{ weight_recorder = "wr", U = {big_u:?}, u = {big_u:?}, tau_fac = {tau_fac:?}, tau_rec = {tau_rec:?}, n = {n_sites}, a = {n_sites} }}
 [[connect]]
-pre = "sg"
-post = "pre"
-[[connect]]
 pre = "pre"
 post = "post"
 syn = {{ synapse_model = "q", weight = {weight:?} }}
-[simulate]
-time = 420.0
 "#
     );
+    let text = relayed(&format!("{spikes:?}"), "iaf_psc_alpha", m, &rest, 420.0);
     let (rec, _) = run(&text, 3, None);
     let events = &rec.weight_recorders[0].events;
     // The expected fraction of the sites released at each spike (the available fraction x

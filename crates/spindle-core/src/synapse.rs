@@ -53,7 +53,10 @@ pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
     /// NEST's `send` for a presynaptic spike at `t_spike` (ms) through a synapse with delay
     /// `delay` (ms): update the weight, `t_last` (NEST's `t_lastspike_`) and the state, and
     /// return the weight the event carries (the new weight for STDP, `x·u·w` for
-    /// `tsodyks2_synapse`). `post` is the target's spike history.
+    /// `tsodyks2_synapse`). `post` is the target's spike history. A model implements this or
+    /// [`transmit`](PlasticModel::transmit) (each defaults to the other); a model that may
+    /// drop a spike implements `transmit`, and its `send` gives 0 for a dropped spike.
+    #[inline]
     fn send(
         &self,
         params: &Self::Params,
@@ -61,7 +64,10 @@ pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
         t_spike: f64,
         delay: f64,
         post: &mut Archive,
-    ) -> f64;
+    ) -> f64 {
+        self.transmit(params, syn, t_spike, delay, post)
+            .unwrap_or(0.0)
+    }
 
     /// NEST's `send` with its answer whether a spike was sent: the weight the event carries,
     /// or `None` when the synapse dropped the spike (`bernoulli_synapse`,

@@ -48,19 +48,6 @@ impl PlasticModel for BernoulliSynapse {
         false
     }
 
-    /// The weight this spike carries: the weight, or 0 when it is dropped.
-    fn send(
-        &self,
-        params: &BernoulliParams,
-        syn: SynapseState<'_, ()>,
-        t_spike: f64,
-        delay: f64,
-        post: &mut Archive,
-    ) -> f64 {
-        self.transmit(params, syn, t_spike, delay, post)
-            .unwrap_or(0.0)
-    }
-
     #[inline]
     fn transmit(
         &self,

@@ -103,19 +103,6 @@ impl PlasticModel for QuantalStpSynapse {
         -1.0
     }
 
-    /// The weight this spike carries: `k · weight`, 0 when no site released.
-    fn send(
-        &self,
-        params: &QuantalParams,
-        syn: SynapseState<'_, QuantalState>,
-        t_spike: f64,
-        delay: f64,
-        post: &mut Archive,
-    ) -> f64 {
-        self.transmit(params, syn, t_spike, delay, post)
-            .unwrap_or(0.0)
-    }
-
     #[inline]
     fn transmit(
         &self,
