@@ -74,6 +74,9 @@ impl PlasticModel for BernoulliSynapse {
     ) -> Result<(), ParamError> {
         let mut p = params.p_transmit;
         update_f64(d, "p_transmit", &mut p)?;
+        // NEST's comparison, which lets NaN through (a NaN never transmits), unlike
+        // `(0.0..=1.0).contains(&p)`.
+        #[allow(clippy::manual_range_contains)]
         if p < 0.0 || p > 1.0 {
             return Err(
                 ParamError::rule("Spike transmission probability must be in [0, 1].")
