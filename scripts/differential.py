@@ -13,7 +13,8 @@ between Simulate calls (`[[actions]]`): neuron parameters and state, the dc ampl
 spike times, a recorder window, and a neuron created with connections after the first run.
 Relay and neuron → neuron connections onto single-port models use a random synapse model
 with random parameters (`PLASTIC`: every STDP and short-term plasticity model spindle has,
-or `static_synapse`). Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle;
+`bernoulli_synapse` and `quantal_stp_synapse` in their deterministic limits, or
+`static_synapse`). Each runs in NEST (`scripts/nest_run_scenario.py`) and in spindle;
 spikes must be the same and traces agree to `--tol` (default 1e-6); where a scenario has
 plastic synapses, both also run through `scripts/synapse_golden.py --dump` (NEST, and spindle
 through `scripts/nest_shim` with `--spindle-python`) and the weights and synapse state after
@@ -110,6 +111,13 @@ def _tsodyks_state(r: random.Random) -> dict:
     return {"x": x, "y": round(r.uniform(0, 1 - x), 2), "u": round(r.uniform(0, 1), 2)}
 
 
+def _quantal_limit(r: random.Random) -> dict:
+    n = r.randint(0, 5)
+    u = r.choice([0.0, 1.0])
+    return {"U": u, "u": u, "n": n, "a": r.randint(0, n), "tau_rec": 1e-5 if u else round(r.uniform(20, 900), 0),
+            "tau_fac": r.choice([0.0, round(r.uniform(5, 500), 0)])}
+
+
 # Random parameters of a connection with weight w, per synapse model; `None`: the weight's sign
 # must be positive (the `_hom` STDP rules assume it). static_synapse_hom_w takes no weight.
 PLASTIC = {
@@ -139,6 +147,11 @@ PLASTIC = {
         "tau_rec": round(r.uniform(20, 900), 0), "tau_fac": r.choice([0.0, round(r.uniform(5, 500), 0)]),
         "x": round(r.uniform(0.3, 1), 2)},
     "static_synapse_hom_w": lambda r, w: {},
+    # The random models where NEST is deterministic: every spike or none transmitted; all
+    # available sites released and recovered at once (exp(-h/tau_rec) is 0 for any h of a
+    # step of 0.001 ms or more) or none released.
+    "bernoulli_synapse": lambda r, w: {"p_transmit": r.choice([0.0, 1.0])},
+    "quantal_stp_synapse": lambda r, w: _quantal_limit(r),
 }
 POSITIVE_ONLY = ("stdp_synapse_hom", "stdp_pl_synapse_hom")
 COMMON_WEIGHT = ("static_synapse_hom_w", "tsodyks_synapse_hom")

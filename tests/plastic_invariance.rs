@@ -3,8 +3,9 @@
 //! bit-identical spikes, weights and synapse state for 1, 2 and 3 threads, and for one
 //! `Simulate` or the same time in pieces that end inside min-delay slices.
 
-use spindle::io::{MemorySink, Recording};
-use spindle::{Network, RunOptions, Scenario};
+mod common;
+
+use spindle::io::Recording;
 
 fn scenario(times: &str) -> String {
     format!(
@@ -77,34 +78,8 @@ time = {times}
     )
 }
 
-/// A synapse as (source, target, model, weight bits, state).
-type Row = (u32, u32, String, u64, String);
-
-/// The recording, and every synapse.
-fn run(times: &str, threads: usize) -> (Recording, Vec<Row>) {
-    let scenario = Scenario::parse(&scenario(times), None).expect("parses");
-    let opts = RunOptions {
-        threads: Some(threads),
-        seed: None,
-    };
-    let mut net = Network::build(&scenario, &opts).expect("builds");
-    let mut sink = MemorySink::with_names(net.recorder_names());
-    net.simulate(&mut sink, &mut |_| true).expect("runs");
-    let sim = &net.simulation;
-    let mut rows = Vec::new();
-    for r in sim.synapses() {
-        let (Some(id), Some(info)) = (r.id, r.connection.synapse) else {
-            continue;
-        };
-        rows.push((
-            r.connection.source.0,
-            r.connection.target.0,
-            sim.synapse_model(id).expect("a synapse").to_string(),
-            info.weight.to_bits(),
-            format!("{:?}", sim.synapse_state(id)),
-        ));
-    }
-    (sink.recording, rows)
+fn run(times: &str, threads: usize) -> (Recording, Vec<common::SynapseRow>) {
+    common::run_with_synapses(&scenario(times), threads, None)
 }
 
 #[test]

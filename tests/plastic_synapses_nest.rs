@@ -1,5 +1,5 @@
 //! Contract: plastic synapses give NEST 3.10's final weights (to 1e-9 relative), synapse state
-//! (`Kplus`, `Kplus_triplet`, `u`, `x`, `y`) and spikes on the same steps, after every chunk of a chunked run, for any thread
+//! (`Kplus`, `Kplus_triplet`, `u`, `x`, `y`, `a`) and spikes on the same steps, after every chunk of a chunked run, for any thread
 //! count. The golden files `tests/data/<stem>.synapses.json` come from
 //! `scripts/synapse_golden.py` (NEST 3.10.0) on `tests/scenarios/<stem>.toml`.
 
@@ -11,11 +11,11 @@ use spindle::{Network, RunOptions, Scenario};
 use spindle_core::params::Value;
 
 /// The synapse state compared beside the weight.
-const STATE_KEYS: [&str; 5] = ["Kplus", "Kplus_triplet", "u", "x", "y"];
+const STATE_KEYS: [&str; 6] = ["Kplus", "Kplus_triplet", "u", "x", "y", "a"];
 
 /// (source, target, synapse model, weight, delay ms, state values by `STATE_KEYS`, NaN where
 /// the model has no such key) of every non-static synapse.
-type Row = (u32, u32, String, f64, f64, [f64; 5]);
+type Row = (u32, u32, String, f64, f64, [f64; 6]);
 
 fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
     rows.sort_by(|a, b| {
@@ -40,6 +40,7 @@ fn plastic_rows(net: &mut Network) -> Vec<Row> {
         let status = sim.synapse_state(id);
         let state = STATE_KEYS.map(|k| match status.get(k) {
             Some(Value::Float(v)) => *v,
+            Some(Value::Int(v)) => *v as f64,
             _ => f64::NAN,
         });
         rows.push((
@@ -163,5 +164,12 @@ fn stdp_synapses_at_001_match_nest() {
 fn more_synapse_models_match_nest() {
     for threads in [1, 2, 3] {
         check("synapse_models", threads);
+    }
+}
+
+#[test]
+fn random_synapses_where_deterministic_match_nest() {
+    for threads in [1, 2, 3] {
+        check("random_synapse_limits", threads);
     }
 }

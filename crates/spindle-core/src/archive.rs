@@ -11,8 +11,16 @@
 //!
 //! Times are in ms, computed as NEST computes them (`tics · 0.001`); NEST's comparisons use
 //! its `stdp_eps` of 1e-6 ms.
+//!
+//! The archive also holds the target's stream for synapses that draw random numbers when a
+//! spike is delivered (`bernoulli_synapse`, `quantal_stp_synapse`; NEST draws them from the
+//! random generator of the target's thread). It is keyed by (seed, target node id), made at
+//! the first draw and advanced in delivery order, which is the same for every partitioning
+//! (sorted spike list, then store order, then connection order), so the draws do not depend
+//! on the thread count and a stepped run continues the same stream.
 
 use crate::params::{ParamError, Params, Value};
+use crate::rng::{self, Stream};
 use std::collections::VecDeque;
 
 /// NEST's `ConnectionManager::stdp_eps`.
@@ -44,6 +52,11 @@ pub struct Archive {
     trace: f64,
     last_spike: f64,
     history: VecDeque<HistEntry>,
+    /// The kernel seed and the neuron's node id, which key `draws`.
+    seed: u64,
+    node: u32,
+    /// The stream of the synapses that draw at delivery, made at their first draw.
+    draws: Option<Box<Stream>>,
 }
 
 impl Default for Archive {
@@ -60,6 +73,9 @@ impl Default for Archive {
             trace: 0.0,
             last_spike: -1.0,
             history: VecDeque::new(),
+            seed: 0,
+            node: 0,
+            draws: None,
         }
     }
 }
@@ -71,6 +87,20 @@ pub const ARCHIVE_SETTABLE: &[&str] = &["tau_minus", "tau_minus_triplet"];
 pub const ARCHIVE_KEYS: &[&str] = &["t_spike", "tau_minus", "tau_minus_triplet", "post_trace"];
 
 impl Archive {
+    /// Name the neuron whose archive this is: the key of its synapses' stream.
+    pub fn identify(&mut self, seed: u64, node: u32) {
+        self.seed = seed;
+        self.node = node;
+    }
+
+    /// The stream of the synapses onto this neuron that draw when a spike is delivered
+    /// (see the module doc).
+    pub fn draws(&mut self) -> &mut Stream {
+        let (seed, node) = (self.seed, self.node);
+        self.draws
+            .get_or_insert_with(|| Box::new(rng::stream(seed, rng::DOMAIN_SYNAPSE, node, 0, 0)))
+    }
+
     /// NEST's `register_stdp_connection`: a new synapse that first reads the history after
     /// `t_first_read` (ms) with dendritic delay `delay` (ms).
     pub fn register(&mut self, t_first_read: f64, delay: f64) {

@@ -252,8 +252,9 @@ impl Partition {
 
     /// Append a chunk of neurons created after the partition was laid out. Its input cells
     /// come after every existing cell, so existing synapses keep their cells; the ring
-    /// buffer is re-laid out with the wider slot and keeps every pending input.
-    pub fn add_chunk(&mut self, chunk: Chunk, archive: &Archive) {
+    /// buffer is re-laid out with the wider slot and keeps every pending input. Every neuron's
+    /// archive starts as `archive`, keyed by `seed` and its node id.
+    pub fn add_chunk(&mut self, chunk: Chunk, archive: &Archive, seed: u64) {
         let old = self.cells_per_slot;
         let new = old + chunk.len * chunk.n_channels;
         debug_assert_eq!(chunk.cell_base, old);
@@ -275,8 +276,11 @@ impl Partition {
             let base = self.archives.len() as u32;
             self.cell_neuron.extend(base..base + chunk.len as u32);
         }
-        self.archives
-            .extend(std::iter::repeat_n(archive.clone(), chunk.len));
+        self.archives.extend((0..chunk.len as u32).map(|k| {
+            let mut a = archive.clone();
+            a.identify(seed, chunk.first_id + k);
+            a
+        }));
         self.identity = self.takes.iter().all(|&t| t == Take::Scaled(1.0));
         self.chunks.push(chunk);
         self.cells_per_slot = new;

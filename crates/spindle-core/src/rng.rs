@@ -18,6 +18,11 @@ pub const DOMAIN_NODE_PARAM: u32 = 0x4e50_4152;
 /// Domain tag of a device's own stream (trains shared by all its targets).
 pub const DOMAIN_DEVICE: u32 = 0x4445_5643;
 
+/// Domain tag of the stream that synapses drawing at delivery (`bernoulli_synapse`,
+/// `quantal_stp_synapse`) share per target neuron, keyed by the target's node id (see
+/// `Archive::draws`).
+pub const DOMAIN_SYNAPSE: u32 = 0x5359_4e44;
+
 /// A keyed random stream.
 pub type Stream = ChaCha8Rng;
 

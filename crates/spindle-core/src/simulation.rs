@@ -427,6 +427,7 @@ impl Simulation {
                             routes: channel_routes(pop.model.as_ref()),
                         },
                         &pop.archive,
+                        self.net.seed,
                     );
                 }
             }

@@ -53,7 +53,10 @@ pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
     /// NEST's `send` for a presynaptic spike at `t_spike` (ms) through a synapse with delay
     /// `delay` (ms): update the weight, `t_last` (NEST's `t_lastspike_`) and the state, and
     /// return the weight the event carries (the new weight for STDP, `x·u·w` for
-    /// `tsodyks2_synapse`). `post` is the target's spike history.
+    /// `tsodyks2_synapse`). `post` is the target's spike history. A model implements this or
+    /// [`transmit`](PlasticModel::transmit) (each defaults to the other); a model that may
+    /// drop a spike implements `transmit`, and its `send` gives 0 for a dropped spike.
+    #[inline]
     fn send(
         &self,
         params: &Self::Params,
@@ -61,7 +64,27 @@ pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
         t_spike: f64,
         delay: f64,
         post: &mut Archive,
-    ) -> f64;
+    ) -> f64 {
+        self.transmit(params, syn, t_spike, delay, post)
+            .unwrap_or(0.0)
+    }
+
+    /// NEST's `send` with its answer whether a spike was sent: the weight the event carries,
+    /// or `None` when the synapse dropped the spike (`bernoulli_synapse`,
+    /// `quantal_stp_synapse`), which then reaches neither the target nor the weight recorder.
+    /// A model that draws random numbers takes them from `post.draws()`, the target's stream
+    /// (keyed by seed and target node id, advanced in delivery order).
+    #[inline]
+    fn transmit(
+        &self,
+        params: &Self::Params,
+        syn: SynapseState<'_, Self::State>,
+        t_spike: f64,
+        delay: f64,
+        post: &mut Archive,
+    ) -> Option<f64> {
+        Some(self.send(params, syn, t_spike, delay, post))
+    }
 
     /// NEST's `get_status` of one synapse: its parameters and state besides `weight` and
     /// `delay` (which the kernel adds).
@@ -358,7 +381,7 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
             }
             let delay = self.delays[i];
             let post = &mut d.archives[d.cell_neuron[cell as usize] as usize];
-            let weight = model.send(
+            let Some(weight) = model.transmit(
                 &self.table[usize::from(self.param_of[i])],
                 SynapseState {
                     weight: &mut self.weights[i],
@@ -368,7 +391,9 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
                 t_spike,
                 f64::from(delay) * d.ms_per_step,
                 post,
-            );
+            ) else {
+                continue;
+            };
             let mut slot = d.base + usize::from(delay);
             if slot >= d.ring_len {
                 slot -= d.ring_len;

@@ -10,7 +10,8 @@
 //! * the models of [`registered::REGISTERED`], one line each there: [`stdp_triplet_synapse`],
 //!   [`stdp_nn_symm_synapse`], [`stdp_nn_restr_synapse`], [`stdp_nn_pre_centered_synapse`],
 //!   [`vogels_sprekeler_synapse`], [`tsodyks_synapse`], [`tsodyks_synapse_hom`],
-//!   [`static_synapse_hom_w`]; and NEST's `_hpc` names of every model
+//!   [`static_synapse_hom_w`], and the random [`bernoulli_synapse`] and
+//!   [`quantal_stp_synapse`]; and NEST's `_hpc` names of every model
 //!   ([`registered::HPC_VARIANTS`]).
 //!
 //! `static_synapse` is the kernel's compact store; only with a `weight_recorder` is it a
@@ -21,6 +22,8 @@
 //! defaults (`SetDefaults`), and turns a `syn_spec` into a
 //! [`SynapseSpec`](spindle_core::synapse::SynapseSpec) with [`SynapseCatalog::configure`].
 
+pub mod bernoulli_synapse;
+pub mod quantal_stp_synapse;
 pub mod registered;
 mod static_synapse;
 pub mod static_synapse_hom_w;

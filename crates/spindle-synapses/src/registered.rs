@@ -6,9 +6,9 @@
 //! index instead of a pointer; the synapses behave identically).
 
 use crate::{
-    static_synapse_hom_w, stdp_nn_pre_centered_synapse, stdp_nn_restr_synapse,
-    stdp_nn_symm_synapse, stdp_triplet_synapse, tsodyks_synapse, tsodyks_synapse_hom,
-    vogels_sprekeler_synapse,
+    bernoulli_synapse, quantal_stp_synapse, static_synapse_hom_w, stdp_nn_pre_centered_synapse,
+    stdp_nn_restr_synapse, stdp_nn_symm_synapse, stdp_triplet_synapse, tsodyks_synapse,
+    tsodyks_synapse_hom, vogels_sprekeler_synapse,
 };
 use spindle_core::params::{ParamError, Params};
 use spindle_core::synapse::{PlasticModel, SynapseSpec};
@@ -70,6 +70,8 @@ pub const REGISTERED: &[Registration] = &[
     register::<tsodyks_synapse::TsodyksSynapse>(),
     register::<tsodyks_synapse_hom::TsodyksSynapseHom>(),
     register::<static_synapse_hom_w::StaticSynapseHomW>(),
+    register::<bernoulli_synapse::BernoulliSynapse>(),
+    register::<quantal_stp_synapse::QuantalStpSynapse>(),
 ];
 
 /// NEST's `_hpc` variants of the models spindle implements: (variant, base model).
@@ -90,6 +92,8 @@ pub const HPC_VARIANTS: &[(&str, &str)] = &[
     ("tsodyks_synapse_hpc", "tsodyks_synapse"),
     ("tsodyks_synapse_hom_hpc", "tsodyks_synapse_hom"),
     ("tsodyks2_synapse_hpc", "tsodyks2_synapse"),
+    ("bernoulli_synapse_hpc", "bernoulli_synapse"),
+    ("quantal_stp_synapse_hpc", "quantal_stp_synapse"),
 ];
 
 /// The registered model of a NEST name.
