@@ -1,5 +1,5 @@
 //! Contract: plastic synapses give NEST 3.10's final weights (to 1e-9 relative), synapse state
-//! (`Kplus`, `Kplus_triplet`, `u`, `x`, `y`) and spikes on the same steps, after every chunk of a chunked run, for any thread
+//! (`Kplus`, `Kplus_triplet`, `u`, `x`, `y`, `c`, `n`) and spikes on the same steps, after every chunk of a chunked run, for any thread
 //! count. The golden files `tests/data/<stem>.synapses.json` come from
 //! `scripts/synapse_golden.py` (NEST 3.10.0) on `tests/scenarios/<stem>.toml`.
 
@@ -11,11 +11,11 @@ use spindle::{Network, RunOptions, Scenario};
 use spindle_core::params::Value;
 
 /// The synapse state compared beside the weight.
-const STATE_KEYS: [&str; 5] = ["Kplus", "Kplus_triplet", "u", "x", "y"];
+const STATE_KEYS: [&str; 7] = ["Kplus", "Kplus_triplet", "u", "x", "y", "c", "n"];
 
 /// (source, target, synapse model, weight, delay ms, state values by `STATE_KEYS`, NaN where
 /// the model has no such key) of every non-static synapse.
-type Row = (u32, u32, String, f64, f64, [f64; 5]);
+type Row = (u32, u32, String, f64, f64, [f64; 7]);
 
 fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
     rows.sort_by(|a, b| {
@@ -163,5 +163,17 @@ fn stdp_synapses_at_001_match_nest() {
 fn more_synapse_models_match_nest() {
     for threads in [1, 2, 3] {
         check("synapse_models", threads);
+    }
+}
+
+/// `stdp_dopamine_synapse` with two `volume_transmitter`s (delivery every 1 and 3 min-delays,
+/// then 2 and 5 at a min delay of 2 ms): the eligibility and dopamine traces and the weights
+/// after every chunk, and the spikes, for any thread count.
+#[test]
+fn stdp_dopamine_synapse_matches_nest() {
+    for stem in ["stdp_dopamine", "stdp_dopamine_md2"] {
+        for threads in [1, 2, 3] {
+            check(stem, threads);
+        }
     }
 }

@@ -6,9 +6,9 @@
 //! index instead of a pointer; the synapses behave identically).
 
 use crate::{
-    static_synapse_hom_w, stdp_nn_pre_centered_synapse, stdp_nn_restr_synapse,
-    stdp_nn_symm_synapse, stdp_triplet_synapse, tsodyks_synapse, tsodyks_synapse_hom,
-    vogels_sprekeler_synapse,
+    static_synapse_hom_w, stdp_dopamine_synapse, stdp_nn_pre_centered_synapse,
+    stdp_nn_restr_synapse, stdp_nn_symm_synapse, stdp_triplet_synapse, tsodyks_synapse,
+    tsodyks_synapse_hom, vogels_sprekeler_synapse,
 };
 use spindle_core::params::{ParamError, Params};
 use spindle_core::synapse::{PlasticModel, SynapseSpec};
@@ -70,6 +70,7 @@ pub const REGISTERED: &[Registration] = &[
     register::<tsodyks_synapse::TsodyksSynapse>(),
     register::<tsodyks_synapse_hom::TsodyksSynapseHom>(),
     register::<static_synapse_hom_w::StaticSynapseHomW>(),
+    register::<stdp_dopamine_synapse::StdpDopamineSynapse>(),
 ];
 
 /// NEST's `_hpc` variants of the models spindle implements: (variant, base model).
@@ -90,6 +91,7 @@ pub const HPC_VARIANTS: &[(&str, &str)] = &[
     ("tsodyks_synapse_hpc", "tsodyks_synapse"),
     ("tsodyks_synapse_hom_hpc", "tsodyks_synapse_hom"),
     ("tsodyks2_synapse_hpc", "tsodyks2_synapse"),
+    ("stdp_dopamine_synapse_hpc", "stdp_dopamine_synapse"),
 ];
 
 /// The registered model of a NEST name.

@@ -61,6 +61,11 @@ _DEFAULTS.setdefault(
         "time_in_steps": False,
     },
 )
+# NEST 3.10's defaults of the volume_transmitter, until nest_defaults.json lists it.
+_DEFAULTS.setdefault(
+    "volume_transmitter",
+    {"deliver_interval": 1, "element_type": "other", "frozen": False, "node_uses_wfr": False},
+)
 # The multimeter-like recorders (a voltmeter is a multimeter recording V_m by default).
 SAMPLERS = frozenset(_spindle.sampler_models())
 
@@ -255,6 +260,23 @@ class State:
             or self.entry(int(wr[0])).model != "weight_recorder"
         ):
             raise _k.BadProperty("Property weight_recorder must be set to a node of type weight_recorder")
+        self.check_volume_transmitter(params)
+
+    def check_volume_transmitter(self, params: dict) -> None:
+        """NEST's checks of `stdp_dopamine_synapse`'s `volume_transmitter` (a NodeCollection of
+        one volume_transmitter) at SetDefaults/CopyModel."""
+        if "volume_transmitter" not in params:
+            return
+        vt = params["volume_transmitter"]
+        if not isinstance(vt, list):
+            raise _k.TypeMismatch(
+                f"Expected datatype: Failed to cast 'volume_transmitter' from {type(vt).__name__} "
+                "to type std::shared_ptr<nest::NodeCollection>"
+            )
+        if len(vt) != 1:
+            raise _k.BadProperty("Property volume_transmitter must be a single element NodeCollection")
+        if not 0 < int(vt[0]) < self.next_id or self.entry(int(vt[0])).model != "volume_transmitter":
+            raise _k.BadProperty("Property volume_transmitter must be set to a node of type volume_transmitter")
 
     def plastic_call(self, call: tuple) -> None:
         self.check_weight_recorder(call[3])
@@ -300,6 +322,10 @@ class State:
 
             wr = d.get("weight_recorder")
             d["weight_recorder"] = NodeCollection([wr] if isinstance(wr, int) else [])
+            if "volume_transmitter" in d:
+                vt = d["volume_transmitter"]
+                vt = vt if isinstance(vt, list) else [vt]
+                d["volume_transmitter"] = NodeCollection([int(i) for i in vt])
             d["synapse_model"] = model
             d["num_connections"] = self.synapse_count(model)
             return d
