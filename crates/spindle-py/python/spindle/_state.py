@@ -260,7 +260,6 @@ class State:
             or self.entry(int(wr[0])).model != "weight_recorder"
         ):
             raise _k.BadProperty("Property weight_recorder must be set to a node of type weight_recorder")
-        self.check_volume_transmitter(params)
 
     def check_volume_transmitter(self, params: dict) -> None:
         """NEST's checks of `stdp_dopamine_synapse`'s `volume_transmitter` (a NodeCollection of
@@ -280,6 +279,7 @@ class State:
 
     def plastic_call(self, call: tuple) -> None:
         self.check_weight_recorder(call[3])
+        self.check_volume_transmitter(call[3])
         """A CopyModel/SetDefaults of a synapse model with state: checked by the engine's
         catalog (NEST's exceptions), then logged for the kernel."""
         catalog = _static_apart(_spindle.synapse_catalog([*self.synapse_calls, call]), {})
@@ -756,6 +756,16 @@ class State:
         syn = dict(syn_spec)
         model = syn.pop("synapse_model", "static_synapse")
         syn = {**self.resolve_synapse(model), **syn}
+        if model in self.plastic and self.plastic[model][0] == "stdp_dopamine_synapse":
+            # NEST's check_synapse_params: its traces cannot be set per connection when NEST
+            # runs on several threads (spindle's results would not depend on it; the refusal
+            # is NEST's).
+            for key in ("c", "n"):
+                if key in syn_spec and (self.threads or 1) > 1:
+                    raise _k.NotImplemented(
+                        "For multi-threading Connect doesn't support the setting of parameter "
+                        f"{key} in stdp_dopamine_synapse. Use SetDefaults() or CopyModel()."
+                    )
         if model in self.plastic:
             # The engine's catalog gives the model's defaults and checks its keys.
             syn["synapse_model"] = model
