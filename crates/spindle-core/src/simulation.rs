@@ -203,7 +203,15 @@ struct Built {
 ///    (stamp, sender), handed to the spike recorders, and kept for delivery at the start of the
 ///    next slice; multimeter samples are merged into rows. The sink receives the slice's
 ///    spikes and sample rows, then `end_of_slice`: its recording is complete up to the
-///    slice's end (a file sink may checkpoint there).
+///    slice's end (a file sink may checkpoint there). The spikes of neurons connected to a
+///    `volume_transmitter` are filed as its pending arrivals (stamp + delay).
+/// 5. **trigger** (every partition, in parallel; only at the end of a whole slice, and only
+///    for the volume transmitters, see `volume.rs`): each transmitter files the arrivals up to
+///    the slice's end into its history; one whose `deliver_interval` ends there has every
+///    partition bring the synapses that read it to that time (NEST's
+///    `trigger_update_weight`), reading the history and writing only the partition's own
+///    synapses and archives, and then restarts its history. Delivery in the next slice reads
+///    the histories as this phase left them.
 ///
 /// Every delay is at least `D` steps, so nothing written during a slice is read in the same
 /// slice, and the per-target order of additions (spike list order, then connection creation
