@@ -368,6 +368,17 @@ def _first(nc: Any) -> int:
     return int(nc[0].global_id)
 
 
+def set_up_synapse_model(nest, name, copy_of, params) -> None:
+    """NEST's `SetDefaults` (no `copy_of`) or `CopyModel` of a `[[synapse_models]]` entry."""
+    with nest_refusal(f"[[synapse_models]] {name!r}"):
+        values = {k: v if k in ("weight_recorder", "volume_transmitter") else to_nest_value(nest, v)
+                  for k, v in params.items()}
+        if copy_of is None:
+            nest.SetDefaults(name, values)
+        else:
+            nest.CopyModel(copy_of, name, values)
+
+
 def build(nest: Any, scenario: Scenario, threads: int, seed: int) -> None:
     nest.ResetKernel()
     kernel = {"resolution": scenario.resolution, "rng_seed": seed, "local_num_threads": threads}
@@ -378,18 +389,25 @@ def build(nest: Any, scenario: Scenario, threads: int, seed: int) -> None:
         nest.SetKernelStatus(
             {"min_delay": scenario.delay_extrema[0], "max_delay": scenario.delay_extrema[1]}
         )
-    for name, copy_of, params in scenario.synapse_models:
-        with nest_refusal(f"[[synapse_models]] {name!r}"):
-            if copy_of is None:
-                nest.SetDefaults(name, to_nest_value(nest, params))
-            else:
-                nest.CopyModel(copy_of, name, to_nest_value(nest, params))
+    # A model that names a node (`weight_recorder`, `volume_transmitter`: a `[[nodes]]`
+    # entry) is set up once the nodes exist, with the entry's NodeCollection.
+    node_keys = ("weight_recorder", "volume_transmitter")
+    early = [m for m in scenario.synapse_models if not any(k in m[2] for k in node_keys)]
+    for name, copy_of, params in early:
+        set_up_synapse_model(nest, name, copy_of, params)
     late = {id(a[1]) for a in scenario.actions if a[0] == "create"}
     for entry in scenario.nodes:
         if id(entry) in late:
             continue  # created by its action
         with nest_refusal(f"[[nodes]] {entry.name!r} ({entry.model})"):
             entry.nodes = nest.Create(entry.model, entry.n, params=to_nest_value(nest, entry.params))
+    for name, copy_of, params in scenario.synapse_models:
+        if any(k in params for k in node_keys):
+            params = dict(params)
+            for k in node_keys:
+                if k in params:
+                    params[k] = scenario.by_name[params[k]].nodes
+            set_up_synapse_model(nest, name, copy_of, params)
     for i, entry in enumerate(scenario.connects):
         with nest_refusal(f"[[connect]] #{i + 1} ({entry.pre} -> {entry.post})"):
             connect(nest, scenario, entry)

@@ -8,7 +8,7 @@ network in NEST with `scripts/nest_run_scenario.py`'s builder (one thread), runs
 `[simulate]` chunks and writes `tests/data/<stem>.synapses.json`: after every chunk, every
 connection whose model is not `static_synapse`, in NEST's `GetConnections` order, as
 (source, target, synapse_model, weight, delay, {state key: value}) with the state keys
-`Kplus`, `Kplus_triplet`, `u`, `x`, `y`, `a` the model has (the weight of a model with
+`Kplus`, `Kplus_triplet`, `u`, `x`, `y`, `a`, `c`, `n` the model has (the weight of a model with
 a common weight is the model's), and at the end every spike recorder's
 (senders, times in steps). `tests/plastic_synapses_nest.rs` replays it. With `--check` the
 committed file is compared instead of written. `--dump SCENARIO OUT` runs any scenario with
@@ -31,11 +31,12 @@ sys.path.insert(0, str(REPO / "scripts"))
 import nest_run_scenario as runner  # noqa: E402
 
 REQUIRED_NEST_VERSION = "3.10.0"
-STEMS = ["stdp_synapses", "stdp_synapses_001", "synapse_models", "random_synapse_limits"]
+STEMS = ["stdp_synapses", "stdp_synapses_001", "synapse_models", "random_synapse_limits",
+         "stdp_dopamine", "stdp_dopamine_md2"]
 # The synapse state recorded beside the weight.
 # The compact static store (spindle lists its synapses as static_synapse).
 STATIC = ("static_synapse", "static_synapse_hpc")
-STATE_KEYS = ("Kplus", "Kplus_triplet", "u", "x", "y", "a")
+STATE_KEYS = ("Kplus", "Kplus_triplet", "u", "x", "y", "a", "c", "n")
 
 
 def connections(nest) -> list:

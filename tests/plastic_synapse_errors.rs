@@ -191,3 +191,71 @@ fn registered_models_accept_good_input() {
         );
     }
 }
+
+/// The error of a scenario with a `volume_transmitter` "vt", a spike generator "gen" and two
+/// neurons "a", to which `rest` adds `[[synapse_models]]` and `[[connect]]` entries.
+fn dopamine_error(rest: &str) -> String {
+    let text = format!(
+        r#"
+[kernel]
+resolution = 0.1
+[[nodes]]
+name = "a"
+model = "iaf_psc_alpha"
+n = 2
+[[nodes]]
+name = "gen"
+model = "spike_generator"
+[[nodes]]
+name = "vt"
+model = "volume_transmitter"
+{rest}
+[simulate]
+time = 10.0
+"#
+    );
+    let scenario = Scenario::parse(&text, None).expect("parses");
+    match Network::build(&scenario, &RunOptions::default()) {
+        Ok(_) => panic!("{rest} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn dopamine_synapses_need_a_volume_transmitter() {
+    let connect = "[[connect]]\npre = \"a\"\npost = \"a\"\nsyn = { synapse_model = \"stdp_dopamine_synapse\" }";
+    let e = dopamine_error(connect);
+    assert_has(&e, &["BadProperty", "No volume transmitter"]);
+    let e = dopamine_error(&format!(
+        "[[synapse_models]]\nname = \"stdp_dopamine_synapse\"\nparams = {{ volume_transmitter = \"a\" }}\n{connect}"
+    ));
+    assert_has(
+        &e,
+        &["volume_transmitter = \"a\"", "one volume_transmitter"],
+    );
+    let e = dopamine_error(&format!(
+        "[[synapse_models]]\nname = \"stdp_dopamine_synapse\"\nparams = {{ volume_transmitter = 2 }}\n{connect}"
+    ));
+    assert_has(
+        &e,
+        &[
+            "BadProperty",
+            "node of type volume_transmitter",
+            "volume_transmitter = 2",
+        ],
+    );
+    let e = dopamine_error(&format!(
+        "[[synapse_models]]\nname = \"stdp_dopamine_synapse\"\nparams = {{ volume_transmitter = \"vt\" }}\n[[connect]]\npre = \"a\"\npost = \"a\"\nsyn = {{ synapse_model = \"stdp_dopamine_synapse\", A_plus = 2.0 }}"
+    ));
+    assert_has(&e, &["NotImplemented", "A_plus"]);
+    let e = dopamine_error("[[connect]]\npre = \"gen\"\npost = \"vt\"");
+    assert_has(&e, &["IllegalConnection", "global receiver"]);
+    let e = dopamine_error("[[connect]]\npre = \"vt\"\npost = \"a\"");
+    assert_has(&e, &["IllegalConnection", "does not send output"]);
+    let e = dopamine_error(
+        "[[connect]]\npre = \"a\"\npost = \"vt\"\nconn = { rule = \"fixed_indegree\", indegree = 1 }",
+    );
+    assert_has(&e, &["IllegalConnection", "without proxies"]);
+    let e = dopamine_error("[[nodes]]\nname = \"vt2\"\nmodel = \"volume_transmitter\"\nparams = { deliver_interval = 0 }");
+    assert_has(&e, &["BadProperty", "deliver_interval"]);
+}

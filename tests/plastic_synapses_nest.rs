@@ -1,5 +1,5 @@
 //! Contract: plastic synapses give NEST 3.10's final weights (to 1e-9 relative), synapse state
-//! (`Kplus`, `Kplus_triplet`, `u`, `x`, `y`, `a`) and spikes on the same steps, after every chunk of a chunked run, for any thread
+//! (`Kplus`, `Kplus_triplet`, `u`, `x`, `y`, `a`, `c`, `n`) and spikes on the same steps, after every chunk of a chunked run, for any thread
 //! count. The golden files `tests/data/<stem>.synapses.json` come from
 //! `scripts/synapse_golden.py` (NEST 3.10.0) on `tests/scenarios/<stem>.toml`.
 
@@ -11,11 +11,11 @@ use spindle::{Network, RunOptions, Scenario};
 use spindle_core::params::Value;
 
 /// The synapse state compared beside the weight.
-const STATE_KEYS: [&str; 6] = ["Kplus", "Kplus_triplet", "u", "x", "y", "a"];
+const STATE_KEYS: [&str; 8] = ["Kplus", "Kplus_triplet", "u", "x", "y", "a", "c", "n"];
 
 /// (source, target, synapse model, weight, delay ms, state values by `STATE_KEYS`, NaN where
 /// the model has no such key) of every non-static synapse.
-type Row = (u32, u32, String, f64, f64, [f64; 6]);
+type Row = (u32, u32, String, f64, f64, [f64; 8]);
 
 fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
     rows.sort_by(|a, b| {
@@ -172,4 +172,153 @@ fn random_synapses_where_deterministic_match_nest() {
     for threads in [1, 2, 3] {
         check("random_synapse_limits", threads);
     }
+}
+
+/// `stdp_dopamine_synapse` with two `volume_transmitter`s (delivery every 1 and 3 min-delays,
+/// then 2 and 5 at a min delay of 2 ms): the eligibility and dopamine traces and the weights
+/// after every chunk, and the spikes, for any thread count.
+#[test]
+fn stdp_dopamine_synapse_matches_nest() {
+    for stem in ["stdp_dopamine", "stdp_dopamine_md2"] {
+        for threads in [1, 2, 3] {
+            check(stem, threads);
+        }
+    }
+}
+
+/// Ranks as threads of one process: every collective through shared slots and a barrier
+/// (what `spindle-mpi` does with MPI), so that `Network::build_distributed` runs here.
+#[derive(Debug)]
+struct ThreadRanks {
+    rank: usize,
+    shared: std::sync::Arc<(std::sync::Barrier, std::sync::Mutex<Vec<Vec<u64>>>)>,
+}
+
+impl ThreadRanks {
+    fn world(size: usize) -> Vec<ThreadRanks> {
+        let shared = std::sync::Arc::new((
+            std::sync::Barrier::new(size),
+            std::sync::Mutex::new(vec![Vec::new(); size]),
+        ));
+        (0..size)
+            .map(|rank| ThreadRanks {
+                rank,
+                shared: shared.clone(),
+            })
+            .collect()
+    }
+
+    fn exchange(&self, local: &[u64]) -> Vec<Vec<u64>> {
+        let (barrier, slots) = &*self.shared;
+        slots.lock().unwrap()[self.rank] = local.to_vec();
+        barrier.wait();
+        let all = slots.lock().unwrap().clone();
+        barrier.wait();
+        all
+    }
+}
+
+impl spindle_core::comm::Communicator for ThreadRanks {
+    fn rank(&self) -> usize {
+        self.rank
+    }
+    fn size(&self) -> usize {
+        self.shared.1.lock().unwrap().len()
+    }
+    fn all_gather(&self, local: &[u64]) -> Vec<u64> {
+        self.exchange(local).concat()
+    }
+    fn gather_to_root(&self, local: &[u64]) -> Option<Vec<Vec<u64>>> {
+        let all = self.exchange(local);
+        (self.rank == 0).then_some(all)
+    }
+    fn sum(&self, x: u64) -> u64 {
+        self.exchange(&[x]).iter().map(|w| w[0]).sum()
+    }
+    fn min(&self, x: i64) -> i64 {
+        let all = self.exchange(&[x as u64]);
+        all.iter().map(|w| w[0] as i64).min().unwrap()
+    }
+    fn max(&self, x: i64) -> i64 {
+        let all = self.exchange(&[x as u64]);
+        all.iter().map(|w| w[0] as i64).max().unwrap()
+    }
+    fn barrier(&self) {
+        self.shared.0.wait();
+    }
+    fn abort(&self, code: i32) -> ! {
+        panic!("rank {} aborted with {code}", self.rank)
+    }
+}
+
+/// As [`check`] on `ranks` ranks of one thread each (`Simulation::new_distributed`): every
+/// rank keeps the volume transmitters' histories from the all-gathered spikes, so the
+/// synapses of all ranks together end as NEST's.
+fn check_distributed(stem: &str, ranks: usize) {
+    let root = common::root();
+    let scenario = Scenario::load(&root.join(format!("tests/scenarios/{stem}.toml")))
+        .expect("the scenario parses");
+    let text = std::fs::read_to_string(root.join(format!("tests/data/{stem}.synapses.json")))
+        .expect("golden data (scripts/synapse_golden.py)");
+    let golden: Json = serde_json::from_str(&text).expect("json");
+    let per_rank: Vec<Vec<Vec<Row>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ThreadRanks::world(ranks)
+            .into_iter()
+            .map(|comm| {
+                let scenario = &scenario;
+                s.spawn(move || {
+                    let opts = RunOptions {
+                        threads: Some(1),
+                        seed: None,
+                    };
+                    let mut net = Network::build_distributed(
+                        scenario,
+                        &opts,
+                        &spindle::MemoryLimit::Available,
+                        std::sync::Arc::new(comm),
+                    )
+                    .expect("the scenario builds");
+                    let mut sink = MemorySink::with_names(net.recorder_names());
+                    net.simulation.begin_recording(&mut sink).expect("begin");
+                    let chunks = net.chunks.clone();
+                    chunks
+                        .iter()
+                        .map(|&steps| {
+                            net.simulation.run(steps, &mut sink).expect("the run");
+                            plastic_rows(&mut net)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for k in 0..per_rank[0].len() {
+        // Each rank holds the synapses onto its own neurons, none of another's.
+        let holding = per_rank.iter().filter(|r| !r[k].is_empty()).count();
+        assert!(
+            holding >= 2,
+            "{stem}: the synapses are not spread over the ranks"
+        );
+        let got = sorted(per_rank.iter().flat_map(|r| r[k].clone()).collect());
+        let want = golden_rows(&golden["chunks"][k]);
+        assert_eq!(got.len(), want.len(), "{stem}: chunk {k}: synapse count");
+        for (g, w) in got.iter().zip(&want) {
+            assert!(
+                (g.0, g.1, &g.2) == (w.0, w.1, &w.2)
+                    && close(g.3, w.3)
+                    && g.5
+                        .iter()
+                        .zip(&w.5)
+                        .all(|(a, b)| close(*a, *b) || a.is_nan() && b.is_nan()),
+                "{stem} ({ranks} ranks): chunk {k}: {g:?} but NEST has {w:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn stdp_dopamine_synapse_matches_nest_on_two_ranks() {
+    check_distributed("stdp_dopamine", 2);
+    check_distributed("stdp_dopamine_md2", 3);
 }

@@ -22,6 +22,7 @@ pub mod rules;
 pub mod simulation;
 pub mod synapse;
 pub mod time;
+pub mod volume;
 
 mod connectome;
 mod partition;

@@ -16,6 +16,7 @@ use crate::rules::{check_statement, ConnSpec, NodeSet, Rule, RuleStatement, SynA
 use crate::simulation::Simulation;
 use crate::synapse::SynapseSpec;
 use crate::time::{Step, TimeGrid};
+use crate::volume::VolumeTransmitterSpec;
 use crate::NodeId;
 use std::collections::HashMap;
 
@@ -54,6 +55,7 @@ pub enum NodeKind {
     SpikeRecorder,
     Multimeter,
     WeightRecorder,
+    VolumeTransmitter,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +65,7 @@ pub(crate) enum Role {
     SpikeRecorder(usize),
     Multimeter(usize),
     WeightRecorder(usize),
+    VolumeTransmitter(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -190,6 +193,15 @@ pub(crate) struct RecorderInput {
     pub occurrence: u32,
 }
 
+/// A neuron → `volume_transmitter` connection: the transmitter (an index into
+/// `volume_transmitters`), the source and the delay in steps.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VolumeInput {
+    pub transmitter: usize,
+    pub source: u32,
+    pub delay: Step,
+}
+
 /// Collects nodes and connections; [`NetworkBuilder::build`] makes a [`Simulation`].
 #[derive(Debug)]
 pub struct NetworkBuilder {
@@ -202,6 +214,8 @@ pub struct NetworkBuilder {
     pub(crate) spike_recorders: Vec<(NodeId, SpikeRecorderSpec)>,
     pub(crate) multimeters: Vec<(NodeId, MultimeterSpec, Vec<NodeId>)>,
     pub(crate) weight_recorders: Vec<(NodeId, WeightRecorderSpec)>,
+    pub(crate) volume_transmitters: Vec<(NodeId, VolumeTransmitterSpec)>,
+    pub(crate) volume_inputs: Vec<VolumeInput>,
     pub(crate) statements: Vec<Statement>,
     /// Neuron → neuron connections made one by one so far.
     pub(crate) explicit_count: usize,
@@ -239,6 +253,8 @@ impl NetworkBuilder {
             spike_recorders: Vec::new(),
             multimeters: Vec::new(),
             weight_recorders: Vec::new(),
+            volume_transmitters: Vec::new(),
+            volume_inputs: Vec::new(),
             statements: Vec::new(),
             explicit_count: 0,
             device_synapses: Vec::new(),
@@ -329,6 +345,21 @@ impl NetworkBuilder {
         Ok(id)
     }
 
+    /// Create `n` `volume_transmitter`s with the same parameters (see `volume.rs`); returns
+    /// the first id (the ids are consecutive).
+    pub fn add_volume_transmitters(
+        &mut self,
+        spec: VolumeTransmitterSpec,
+        n: u32,
+    ) -> Result<NodeId, BuildError> {
+        let first = NodeId(self.next_id);
+        for _ in 0..n {
+            let id = self.add_range(1, Role::VolumeTransmitter(self.volume_transmitters.len()))?;
+            self.volume_transmitters.push((id, spec.clone()));
+        }
+        Ok(first)
+    }
+
     /// The number of nodes created so far.
     pub fn node_count(&self) -> u32 {
         self.next_id - 1
@@ -362,6 +393,7 @@ impl NetworkBuilder {
             Role::SpikeRecorder(_) => "spike_recorder",
             Role::Multimeter(m) => self.multimeters[m].1.model,
             Role::WeightRecorder(_) => "weight_recorder",
+            Role::VolumeTransmitter(_) => "volume_transmitter",
         })
     }
 
@@ -703,6 +735,45 @@ impl NetworkBuilder {
                 self.note_delay(source, target, syn.delay)?;
                 self.multimeters[m].2.push(target);
             }
+            (Role::Neurons(_), Role::VolumeTransmitter(v)) => {
+                // NEST's `handle` counts the spike's multiplicity; the weight is ignored.
+                let delay = self.note_delay(source, target, syn.delay)?;
+                self.volume_inputs.push(VolumeInput {
+                    transmitter: v,
+                    source: source.0,
+                    delay: Step::from(delay),
+                });
+            }
+            (Role::Stimulus(_), Role::VolumeTransmitter(_)) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "We do not allow connection of a device to a global receiver at the moment.",
+                    ),
+                ))
+            }
+            (Role::VolumeTransmitter(_), _) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "Source node does not send output. A volume_transmitter hands its spikes to the synapses whose model names it: SetDefaults(\"stdp_dopamine_synapse\", {\"volume_transmitter\": vt}).",
+                    ),
+                ))
+            }
+            (_, Role::VolumeTransmitter(_)) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "Source node does not send output. Note that recorders must be connected as Connect(neuron, recorder).",
+                    ),
+                ))
+            }
             (_, Role::WeightRecorder(_)) => {
                 return Err(self.reject(
                     source,
@@ -832,14 +903,39 @@ impl NetworkBuilder {
         Ok(())
     }
 
-    /// NEST's check of a synapse model's `weight_recorder` (made at `CopyModel`/`SetDefaults`
-    /// in NEST; here also when connecting, for scenarios whose models name a node id).
+    /// NEST's checks of the nodes a synapse model names: its `weight_recorder` (made at
+    /// `CopyModel`/`SetDefaults` in NEST; here also when connecting, for scenarios whose
+    /// models name a node id) and its `volume_transmitter` (which NEST's
+    /// `stdp_dopamine_synapse` checks when connecting).
     fn check_weight_recorder(
         &self,
         source: NodeId,
         target: NodeId,
         spec: &SynapseSpec,
     ) -> Result<(), BuildError> {
+        match spec.0.volume_transmitter() {
+            Some(None) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::bad_property(
+                        "No volume transmitter has been assigned to the dopamine synapse.",
+                    ),
+                ))
+            }
+            Some(Some(vt)) if !matches!(self.role(vt), Some(Role::VolumeTransmitter(_))) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::bad_property(format!(
+                        "Property volume_transmitter must be set to a node of type volume_transmitter (synapse model {}: volume_transmitter = {}).",
+                        spec.name(),
+                        vt.0
+                    )),
+                ))
+            }
+            _ => {}
+        }
         match spec.0.weight_recorder() {
             Some(wr) if !matches!(self.role(wr), Some(Role::WeightRecorder(_))) => {
                 Err(self.reject(
@@ -1103,6 +1199,7 @@ impl NetworkBuilder {
             Role::SpikeRecorder(_) => NodeKind::SpikeRecorder,
             Role::Multimeter(_) => NodeKind::Multimeter,
             Role::WeightRecorder(_) => NodeKind::WeightRecorder,
+            Role::VolumeTransmitter(_) => NodeKind::VolumeTransmitter,
         })
     }
 
@@ -1136,6 +1233,14 @@ impl NetworkBuilder {
     pub fn weight_recorder_mut(&mut self, id: NodeId) -> Option<&mut WeightRecorderSpec> {
         match self.role(id)? {
             Role::WeightRecorder(r) => Some(&mut self.weight_recorders[r].1),
+            _ => None,
+        }
+    }
+
+    /// The spec of volume transmitter `id`, to read or change between runs.
+    pub fn volume_transmitter_mut(&mut self, id: NodeId) -> Option<&mut VolumeTransmitterSpec> {
+        match self.role(id)? {
+            Role::VolumeTransmitter(v) => Some(&mut self.volume_transmitters[v].1),
             _ => None,
         }
     }

@@ -15,8 +15,10 @@ use crate::device::{Emissions, TargetState};
 use crate::model::{Emitted, NeuronChunk};
 use crate::network::Take;
 use crate::rng;
-use crate::synapse::{Delivery, PlasticStore, RawWeightEvent};
+use crate::synapse::{Delivery, PlasticStore, RawWeightEvent, Trigger};
 use crate::time::{Step, TimeGrid};
+use crate::volume::{DopaSpike, VolumeHistory};
+use crate::NodeId;
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -156,6 +158,9 @@ pub(crate) struct SliceContext<'a> {
     /// The time grid and the minimal delay (ms), for the spike archives.
     pub grid: TimeGrid,
     pub min_delay_ms: f64,
+    /// The histories of the volume transmitters, sorted by id, for the neuromodulated
+    /// synapses (read only).
+    pub volume: &'a [VolumeHistory],
 }
 
 /// Why a partition stopped inside a slice (see [`Partition::advance`]).
@@ -341,7 +346,7 @@ impl Partition {
             m.samples.clear();
         }
         if let Some(spikes) = ctx.deliver {
-            self.deliver(spikes, &ctx.grid);
+            self.deliver(spikes, &ctx.grid, ctx.volume);
         }
         self.inject_device_events(ctx.device_out);
         let mut cursors = vec![0usize; ctx.sample_steps.len()];
@@ -392,10 +397,24 @@ impl Partition {
         }
     }
 
-    fn deliver(&mut self, spikes: &[SpikeEvent], grid: &TimeGrid) {
+    fn deliver(&mut self, spikes: &[SpikeEvent], grid: &TimeGrid, volume: &[VolumeHistory]) {
         self.deliver_static(spikes);
         if !self.plastic.is_empty() {
-            self.deliver_plastic(spikes, grid);
+            self.deliver_plastic(spikes, grid, volume);
+        }
+    }
+
+    /// The trigger phase of volume transmitter `vt` (see `volume.rs`): every synapse of the
+    /// partition that reads it is brought to `t_trig` (ms) with its history `dopa`, store by
+    /// store in build order. Writes only the partition's own synapses and archives.
+    pub fn trigger(&mut self, vt: NodeId, t_trig: f64, dopa: &[DopaSpike], grid: &TimeGrid) {
+        let mut t = Trigger {
+            cell_neuron: &self.cell_neuron,
+            archives: &mut self.archives,
+            ms_per_step: grid.ms_per_step(),
+        };
+        for group in &mut self.plastic {
+            group.store.trigger(vt, t_trig, dopa, &mut t);
         }
     }
 
@@ -460,7 +479,12 @@ impl Partition {
     /// Deliver the spikes through the plastic stores: for every unit event (NEST expands a
     /// spike of multiplicity m into m), each synapse updates its weight from the target's
     /// history and delivers it.
-    fn deliver_plastic(&mut self, spikes: &[SpikeEvent], grid: &TimeGrid) {
+    fn deliver_plastic(
+        &mut self,
+        spikes: &[SpikeEvent],
+        grid: &TimeGrid,
+        volume: &[VolumeHistory],
+    ) {
         let mut d = Delivery {
             ring: &mut self.ring,
             base: 0,
@@ -475,6 +499,7 @@ impl Partition {
             sender: 0,
             store: 0,
             weight_events: &mut self.weight_events,
+            volume,
         };
         for ev in spikes {
             let s = ev.sender as usize;

@@ -18,9 +18,11 @@ use crate::recording::{
 use crate::rng;
 use crate::synapse::PlasticStore;
 use crate::time::{Step, TimeGrid};
+use crate::volume::{DopaSpike, VolumeHistory, VolumeRun};
 use crate::NodeId;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -202,7 +204,15 @@ struct Built {
 ///    (stamp, sender), handed to the spike recorders, and kept for delivery at the start of the
 ///    next slice; multimeter samples are merged into rows. The sink receives the slice's
 ///    spikes and sample rows, then `end_of_slice`: its recording is complete up to the
-///    slice's end (a file sink may checkpoint there).
+///    slice's end (a file sink may checkpoint there). The spikes of neurons connected to a
+///    `volume_transmitter` are filed as its pending arrivals (stamp + delay).
+/// 5. **trigger** (every partition, in parallel; only at the end of a whole slice, and only
+///    for the volume transmitters, see `volume.rs`): each transmitter files the arrivals up to
+///    the slice's end into its history; one whose `deliver_interval` ends there has every
+///    partition bring the synapses that read it to that time (NEST's
+///    `trigger_update_weight`), reading the history and writing only the partition's own
+///    synapses and archives, and then restarts its history. Delivery in the next slice reads
+///    the histories as this phase left them.
 ///
 /// Every delay is at least `D` steps, so nothing written during a slice is read in the same
 /// slice, and the per-target order of additions (spike list order, then connection creation
@@ -237,6 +247,13 @@ pub struct Simulation {
     /// For each node id `s`, the recorders it feeds are `recorder_of[recorder_offsets[s]..]`.
     recorder_offsets: Vec<u32>,
     recorder_of: Vec<u32>,
+    /// Per volume transmitter (in creation order, hence by id), its pending arrivals.
+    volumes: Vec<VolumeRun>,
+    /// Per volume transmitter, its history, which the partitions read (see `volume.rs`).
+    volume_histories: Vec<VolumeHistory>,
+    /// Per source neuron, the volume transmitters it feeds with their delays (looked up
+    /// only, never iterated).
+    volume_of: HashMap<u32, Vec<(usize, Step)>>,
     device_recordings: Vec<DeviceRecording>,
     multimeters: Vec<MultimeterRun>,
     layout: RecordingLayout,
@@ -321,6 +338,9 @@ impl Simulation {
             spike_recorders: Vec::new(),
             recorder_offsets: vec![0; 2],
             recorder_of: Vec::new(),
+            volumes: Vec::new(),
+            volume_histories: Vec::new(),
+            volume_of: HashMap::new(),
             device_recordings: Vec::new(),
             multimeters: Vec::new(),
             layout: RecordingLayout::default(),
@@ -667,6 +687,23 @@ impl Simulation {
             }
         }
         self.built.recorder_inputs = b.recorder_inputs.len();
+
+        // Volume transmitters: a new one starts with NEST's initial history; the table of
+        // transmitters per source is rebuilt (cheap).
+        for &(id, _) in &b.volume_transmitters[self.volumes.len()..] {
+            self.volumes.push(VolumeRun::new());
+            self.volume_histories.push(VolumeHistory {
+                id,
+                spikes: crate::volume::initial_history(),
+            });
+        }
+        self.volume_of.clear();
+        for input in &b.volume_inputs {
+            self.volume_of
+                .entry(input.source)
+                .or_default()
+                .push((input.transmitter, input.delay));
+        }
         self.layout.spike_recorders = b
             .spike_recorders
             .iter()
@@ -1424,6 +1461,7 @@ impl Simulation {
             sink.end_of_slice(grid.step_to_ms(to))
                 .map_err(RunError::Recording)?;
             if to == slice_end {
+                self.volume_phase(slice_end);
                 self.slice_start = slice_end;
                 self.to_deliver = Some(std::mem::take(&mut self.pending));
             }
@@ -1472,6 +1510,7 @@ impl Simulation {
             stop: self.stop.as_deref(),
             grid: self.grid,
             min_delay_ms: self.min_delay as f64 * self.grid.ms_per_step(),
+            volume: &self.volume_histories,
         };
         match self.partitions.as_mut_slice() {
             [only] => only.advance(&ctx),
@@ -1481,9 +1520,48 @@ impl Simulation {
         }
         let exchanged = self.exchange();
         self.check_halts(from, sink, exchanged.halt)?;
+        let first_new = self.pending.len();
         self.gather_spikes(sink, exchanged.spikes)?;
+        if !self.volume_of.is_empty() {
+            for ev in &self.pending[first_new..] {
+                for &(v, delay) in self.volume_of.get(&ev.sender).into_iter().flatten() {
+                    self.volumes[v].arrive(ev.stamp + delay, ev.multiplicity);
+                }
+            }
+        }
         self.gather_weights(sink)?;
         self.gather_samples(&sample_steps, sink)
+    }
+
+    /// The volume transmitters' phase at the end of the slice that ends at `slice_end` (after
+    /// gather, before the next delivery; see `volume.rs`): each files the arrivals up to
+    /// `slice_end`, and one whose delivery interval ends there triggers every synapse that
+    /// reads it, in every partition in parallel (each writes only its own synapses and reads
+    /// the history), then restarts its history at `t_trig`.
+    fn volume_phase(&mut self, slice_end: Step) {
+        let grid = self.grid;
+        for (v, run) in self.volumes.iter_mut().enumerate() {
+            let interval = self.net.volume_transmitters[v].1.deliver_interval * self.min_delay;
+            let history = &mut self.volume_histories[v];
+            run.file(slice_end, &grid, &mut history.spikes);
+            if slice_end % interval != 0 {
+                continue;
+            }
+            let t_trig = grid.step_to_ms(slice_end);
+            let (vt, dopa) = (history.id, history.spikes.as_slice());
+            match self.partitions.as_mut_slice() {
+                [only] => only.trigger(vt, t_trig, dopa, &grid),
+                partitions => self.pool.install(|| {
+                    partitions
+                        .par_iter_mut()
+                        .for_each(|p| p.trigger(vt, t_trig, dopa, &grid));
+                }),
+            }
+            history.spikes = vec![DopaSpike {
+                t: t_trig,
+                multiplicity: 0.0,
+            }];
+        }
     }
 
     /// What the partitions of every rank produced in an advance: the earliest halt and, on

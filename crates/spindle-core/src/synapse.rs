@@ -20,6 +20,7 @@ use crate::archive::Archive;
 use crate::network::Take;
 use crate::params::{ParamError, Params, Value};
 use crate::time::Step;
+use crate::volume::{history_of, DopaSpike, VolumeHistory};
 use crate::NodeId;
 use std::any::Any;
 use std::fmt;
@@ -86,6 +87,42 @@ pub trait PlasticModel: Send + Sync + fmt::Debug + 'static {
         Some(self.send(params, syn, t_spike, delay, post))
     }
 
+    /// The `volume_transmitter` whose spike history the model reads (NEST's neuromodulated
+    /// synapses): `None` for a model that reads none, `Some(None)` for one whose transmitter
+    /// has not been set (NEST refuses to connect it).
+    #[inline]
+    fn volume_transmitter(&self, _params: &Self::Params) -> Option<Option<NodeId>> {
+        None
+    }
+
+    /// [`PlasticModel::send`] of a neuromodulated model, which reads the history `dopa` of
+    /// its volume transmitter (what NEST's `volume_transmitter::deliver_spikes` hands out).
+    #[inline]
+    fn send_modulated(
+        &self,
+        params: &Self::Params,
+        syn: SynapseState<'_, Self::State>,
+        t_spike: f64,
+        delay: f64,
+        post: &mut Archive,
+        _dopa: &[DopaSpike],
+    ) -> f64 {
+        self.send(params, syn, t_spike, delay, post)
+    }
+
+    /// NEST's `trigger_update_weight`: bring the synapse to `t_trig` (ms) with the history
+    /// `dopa` of its volume transmitter, without a presynaptic spike.
+    fn trigger(
+        &self,
+        _params: &Self::Params,
+        _syn: SynapseState<'_, Self::State>,
+        _t_trig: f64,
+        _delay: f64,
+        _post: &mut Archive,
+        _dopa: &[DopaSpike],
+    ) {
+    }
+
     /// NEST's `get_status` of one synapse: its parameters and state besides `weight` and
     /// `delay` (which the kernel adds).
     fn get_status(&self, params: &Self::Params, state: &Self::State, d: &mut Params);
@@ -134,6 +171,9 @@ pub trait SynapseKind: Send + Sync + fmt::Debug {
     fn check_weight(&self, weight: f64) -> Result<(), ParamError>;
     /// The weight recorder of the model, if it names one.
     fn weight_recorder(&self) -> Option<NodeId>;
+    /// The volume transmitter of a neuromodulated model (see
+    /// [`PlasticModel::volume_transmitter`]).
+    fn volume_transmitter(&self) -> Option<Option<NodeId>>;
     /// The same configured model recording into `recorder`.
     fn with_weight_recorder(&self, recorder: NodeId) -> SynapseSpec;
     /// Bytes a synapse of this model takes in its store (for memory estimates).
@@ -162,6 +202,10 @@ impl<M: PlasticModel> SynapseKind for Configured<M> {
 
     fn weight_recorder(&self) -> Option<NodeId> {
         self.weight_recorder
+    }
+
+    fn volume_transmitter(&self) -> Option<Option<NodeId>> {
+        self.model.volume_transmitter(&self.params)
     }
 
     fn with_weight_recorder(&self, recorder: NodeId) -> SynapseSpec {
@@ -256,6 +300,15 @@ pub struct Delivery<'a> {
     pub(crate) sender: u32,
     pub(crate) store: u32,
     pub(crate) weight_events: &'a mut Vec<RawWeightEvent>,
+    /// The histories of the volume transmitters, sorted by id (read only).
+    pub(crate) volume: &'a [VolumeHistory],
+}
+
+/// What the trigger phase needs of a partition (see [`PlasticStore::trigger`]).
+pub struct Trigger<'a> {
+    pub(crate) cell_neuron: &'a [u32],
+    pub(crate) archives: &'a mut [Archive],
+    pub(crate) ms_per_step: f64,
 }
 
 /// One model's synapses of one partition, type-erased for the partition (see the module doc).
@@ -279,6 +332,9 @@ pub trait PlasticStore: Send + Sync {
     fn set_weight_delay(&mut self, i: usize, weight: f64, delay: u16);
     /// One unit spike event at `t_spike` (ms) through synapses `lo .. hi` (one source's).
     fn deliver(&mut self, lo: usize, hi: usize, t_spike: f64, d: &mut Delivery<'_>);
+    /// NEST's `trigger_update_weight` of volume transmitter `vt` at `t_trig` (ms) with its
+    /// history `dopa`: every synapse of the store whose model reads `vt`, in store order.
+    fn trigger(&mut self, vt: NodeId, t_trig: f64, dopa: &[DopaSpike], t: &mut Trigger<'_>);
     /// The model's keys of synapse `i` (`weight` and `delay` excluded).
     fn status(&self, i: usize, d: &mut Params);
     /// Set the model's keys of synapse `i`; `weight` is the weight it will have.
@@ -381,17 +437,23 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
             }
             let delay = self.delays[i];
             let post = &mut d.archives[d.cell_neuron[cell as usize] as usize];
-            let Some(weight) = model.transmit(
-                &self.table[usize::from(self.param_of[i])],
-                SynapseState {
-                    weight: &mut self.weights[i],
-                    t_last: &mut self.t_last[i],
-                    state: &mut self.state[i],
-                },
-                t_spike,
-                f64::from(delay) * d.ms_per_step,
-                post,
-            ) else {
+            let params = &self.table[usize::from(self.param_of[i])];
+            let syn = SynapseState {
+                weight: &mut self.weights[i],
+                t_last: &mut self.t_last[i],
+                state: &mut self.state[i],
+            };
+            let delay_ms = f64::from(delay) * d.ms_per_step;
+            // A neuromodulated model reads its volume transmitter's history and always sends;
+            // the others may drop the spike (`transmit`).
+            let sent = match model.volume_transmitter(params) {
+                Some(vt) => {
+                    let dopa = vt.map_or(&[][..], |vt| history_of(d.volume, vt));
+                    Some(model.send_modulated(params, syn, t_spike, delay_ms, post, dopa))
+                }
+                None => model.transmit(params, syn, t_spike, delay_ms, post),
+            };
+            let Some(weight) = sent else {
                 continue;
             };
             let mut slot = d.base + usize::from(delay);
@@ -411,6 +473,31 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
                     index: i as u32,
                 });
             }
+        }
+    }
+
+    fn trigger(&mut self, vt: NodeId, t_trig: f64, dopa: &[DopaSpike], t: &mut Trigger<'_>) {
+        let model = &*self.model;
+        for i in 0..self.cells.len() {
+            let cell = self.cells[i];
+            let params = &self.table[usize::from(self.param_of[i])];
+            if cell == crate::partition::TRASH_CELL
+                || model.volume_transmitter(params) != Some(Some(vt))
+            {
+                continue;
+            }
+            model.trigger(
+                params,
+                SynapseState {
+                    weight: &mut self.weights[i],
+                    t_last: &mut self.t_last[i],
+                    state: &mut self.state[i],
+                },
+                t_trig,
+                f64::from(self.delays[i]) * t.ms_per_step,
+                &mut t.archives[t.cell_neuron[cell as usize] as usize],
+                dopa,
+            );
         }
     }
 

@@ -90,6 +90,7 @@ fn model_status<'py>(
     let element = match net.node_kind(first) {
         Some(NodeKind::Neuron) => "neuron",
         Some(NodeKind::Stimulus) => "stimulator",
+        Some(NodeKind::VolumeTransmitter) => "other",
         _ => "recorder",
     };
     info.set_item("element_type", element)?;

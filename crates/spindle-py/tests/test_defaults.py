@@ -24,7 +24,7 @@ def test_the_table_covers_the_registry():
 NEURONS = [
     m
     for m in spindle._spindle.model_names()
-    if "V_m" in TABLE["models"][m].get("recordables", [])
+    if "V_m" in TABLE["models"].get(m, {}).get("recordables", [])
 ]
 
 

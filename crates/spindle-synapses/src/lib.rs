@@ -10,8 +10,9 @@
 //! * the models of [`registered::REGISTERED`], one line each there: [`stdp_triplet_synapse`],
 //!   [`stdp_nn_symm_synapse`], [`stdp_nn_restr_synapse`], [`stdp_nn_pre_centered_synapse`],
 //!   [`vogels_sprekeler_synapse`], [`tsodyks_synapse`], [`tsodyks_synapse_hom`],
-//!   [`static_synapse_hom_w`], and the random [`bernoulli_synapse`] and
-//!   [`quantal_stp_synapse`]; and NEST's `_hpc` names of every model
+//!   [`static_synapse_hom_w`], the random [`bernoulli_synapse`] and [`quantal_stp_synapse`],
+//!   [`stdp_dopamine_synapse`] (with its `volume_transmitter`); and NEST's `_hpc` names of
+//!   every model
 //!   ([`registered::HPC_VARIANTS`]).
 //!
 //! `static_synapse` is the kernel's compact store; only with a `weight_recorder` is it a
@@ -28,6 +29,7 @@ pub mod registered;
 mod static_synapse;
 pub mod static_synapse_hom_w;
 mod stdp;
+pub mod stdp_dopamine_synapse;
 pub mod stdp_nn_pre_centered_synapse;
 pub mod stdp_nn_restr_synapse;
 pub mod stdp_nn_symm_synapse;

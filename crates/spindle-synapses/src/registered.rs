@@ -6,9 +6,9 @@
 //! index instead of a pointer; the synapses behave identically).
 
 use crate::{
-    bernoulli_synapse, quantal_stp_synapse, static_synapse_hom_w, stdp_nn_pre_centered_synapse,
-    stdp_nn_restr_synapse, stdp_nn_symm_synapse, stdp_triplet_synapse, tsodyks_synapse,
-    tsodyks_synapse_hom, vogels_sprekeler_synapse,
+    bernoulli_synapse, quantal_stp_synapse, static_synapse_hom_w, stdp_dopamine_synapse,
+    stdp_nn_pre_centered_synapse, stdp_nn_restr_synapse, stdp_nn_symm_synapse,
+    stdp_triplet_synapse, tsodyks_synapse, tsodyks_synapse_hom, vogels_sprekeler_synapse,
 };
 use spindle_core::params::{ParamError, Params};
 use spindle_core::synapse::{PlasticModel, SynapseSpec};
@@ -72,6 +72,7 @@ pub const REGISTERED: &[Registration] = &[
     register::<static_synapse_hom_w::StaticSynapseHomW>(),
     register::<bernoulli_synapse::BernoulliSynapse>(),
     register::<quantal_stp_synapse::QuantalStpSynapse>(),
+    register::<stdp_dopamine_synapse::StdpDopamineSynapse>(),
 ];
 
 /// NEST's `_hpc` variants of the models spindle implements: (variant, base model).
@@ -94,6 +95,7 @@ pub const HPC_VARIANTS: &[(&str, &str)] = &[
     ("tsodyks2_synapse_hpc", "tsodyks2_synapse"),
     ("bernoulli_synapse_hpc", "bernoulli_synapse"),
     ("quantal_stp_synapse_hpc", "quantal_stp_synapse"),
+    ("stdp_dopamine_synapse_hpc", "stdp_dopamine_synapse"),
 ];
 
 /// The registered model of a NEST name.

@@ -6,6 +6,7 @@ use spindle_core::device::StimulusDevice;
 use spindle_core::model::NeuronModel;
 use spindle_core::params::{closest, ParamError, Params};
 use spindle_core::recording::{MultimeterSpec, SpikeRecorderSpec, WeightRecorderSpec};
+use spindle_core::volume::{VolumeTransmitterSpec, VOLUME_TRANSMITTER_KEYS};
 use spindle_core::TimeGrid;
 
 /// A node model, created from its parameters.
@@ -17,6 +18,8 @@ pub enum NodeModel {
     SpikeRecorder(SpikeRecorderSpec),
     Multimeter(MultimeterSpec),
     WeightRecorder(WeightRecorderSpec),
+    /// NEST's `volume_transmitter` (the kernel keeps its history, see `spindle_core::volume`).
+    VolumeTransmitter(VolumeTransmitterSpec),
 }
 
 /// Every model name spindle knows.
@@ -25,6 +28,7 @@ pub fn model_names() -> Vec<&'static str> {
     v.extend_from_slice(spindle_devices::NODE_MODELS);
     v.extend_from_slice(spindle_devices::STIMULUS_MODELS);
     v.extend_from_slice(spindle_devices::RECORDER_MODELS);
+    v.push("volume_transmitter");
     v
 }
 
@@ -48,6 +52,7 @@ pub fn model_keys(model: &str) -> Option<&'static [&'static str]> {
         .or(match model {
             "spike_recorder" => Some(spindle_devices::SPIKE_RECORDER_KEYS),
             "weight_recorder" => Some(spindle_devices::WEIGHT_RECORDER_KEYS),
+            "volume_transmitter" => Some(VOLUME_TRANSMITTER_KEYS),
             m if spindle_devices::is_sampler(m) => Some(spindle_devices::MULTIMETER_KEYS),
             _ => None,
         })
@@ -103,6 +108,10 @@ pub fn create(
         spindle_devices::spike_recorder_spec(&mut params, grid).map(NodeModel::SpikeRecorder)
     } else if model == "weight_recorder" {
         spindle_devices::weight_recorder_spec(&mut params, grid).map(NodeModel::WeightRecorder)
+    } else if model == "volume_transmitter" {
+        let mut spec = VolumeTransmitterSpec::default();
+        spec.set_status(&mut params)
+            .map(|()| NodeModel::VolumeTransmitter(spec))
     } else if model == "voltmeter" {
         spindle_devices::voltmeter_spec(&mut params, grid).map(NodeModel::Multimeter)
     } else {

@@ -292,7 +292,9 @@ impl Network {
                     columns: m.record_from.len() + 1,
                     interval: m.interval.max(1),
                 },
-                NodeModel::SpikeRecorder(_) | NodeModel::WeightRecorder(_) => Footprint::Device,
+                NodeModel::SpikeRecorder(_)
+                | NodeModel::WeightRecorder(_)
+                | NodeModel::VolumeTransmitter(_) => Footprint::Device,
             };
             let first = add_node(&mut builder, model, n, at(Some("n")))?;
             if let Some(values) = drawn {
@@ -817,6 +819,7 @@ fn add_node(
         NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
         NodeModel::Multimeter(s) => builder.add_multimeter(s),
         NodeModel::WeightRecorder(s) => builder.add_weight_recorder(s),
+        NodeModel::VolumeTransmitter(s) => builder.add_volume_transmitters(s, n),
     }
     .map_err(|source| Error::Build { at, source })
 }
@@ -878,7 +881,7 @@ fn connect_item(index: usize, c: &ConnectSpec) -> String {
 
 /// The synapse models of a scenario: NEST's, with the `[[synapse_models]]` entries applied
 /// in order (`CopyModel` with `copy_of`, else `SetDefaults`), each checked as NEST checks it.
-/// A `weight_recorder` names a `[[nodes]]` entry (of one `weight_recorder`).
+/// A `weight_recorder` or `volume_transmitter` names a `[[nodes]]` entry (of one such node).
 fn synapse_catalog(
     scenario: &Scenario,
     by_name: &HashMap<&str, (u32, u32)>,
@@ -887,16 +890,18 @@ fn synapse_catalog(
     for m in &scenario.synapse_models {
         let at = || scenario.at(m.line, format!("[[synapse_models]] {:?}", m.name));
         let mut params = m.params.clone();
-        if let Some(Value::Str(name)) = params.get("weight_recorder").cloned() {
-            let ids = resolve(std::slice::from_ref(&name), by_name, "weight_recorder", &at)?;
-            let first = ids.ranges().first().map_or(0, |r| r.0);
-            if ids.len() != 1 {
-                return Err(Error::invalid(
-                    at(),
-                    format!("weight_recorder = {name:?}: the entry must hold one weight_recorder"),
-                ));
+        for key in ["weight_recorder", "volume_transmitter"] {
+            if let Some(Value::Str(name)) = params.get(key).cloned() {
+                let ids = resolve(std::slice::from_ref(&name), by_name, key, &at)?;
+                let first = ids.ranges().first().map_or(0, |r| r.0);
+                if ids.len() != 1 {
+                    return Err(Error::invalid(
+                        at(),
+                        format!("{key} = {name:?}: the entry must hold one {key}"),
+                    ));
+                }
+                params.insert(key, Value::Int(i64::from(first)));
             }
-            params.insert("weight_recorder", Value::Int(i64::from(first)));
         }
         let done = match &m.copy_of {
             Some(old) => catalog.copy_model(old, &m.name, &params),

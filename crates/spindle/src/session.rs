@@ -116,6 +116,7 @@ impl Session {
             NodeModel::SpikeRecorder(s) => net.add_spike_recorder(s),
             NodeModel::Multimeter(s) => net.add_multimeter(s),
             NodeModel::WeightRecorder(s) => net.add_weight_recorder(s),
+            NodeModel::VolumeTransmitter(s) => net.add_volume_transmitters(s, n),
         }
         .map_err(|source| Error::Build {
             at: at(&item),
@@ -425,6 +426,15 @@ impl Session {
                     .expect("a weight recorder");
                 spindle_devices::weight_recorder_status(spec, &grid)
             }
+            NodeKind::VolumeTransmitter => {
+                let mut d = Params::new();
+                self.sim
+                    .network_mut()
+                    .volume_transmitter_mut(id)
+                    .expect("a volume transmitter")
+                    .get_status(&mut d);
+                d
+            }
         })
     }
 
@@ -508,6 +518,15 @@ pub fn set_node_status(
                 .weight_recorder_mut(id)
                 .expect("a weight recorder");
             spindle_devices::set_weight_recorder_status(spec, &mut dict, &grid).map_err(param)?
+        }
+        NodeKind::VolumeTransmitter => {
+            let spec = sim
+                .network_mut()
+                .volume_transmitter_mut(id)
+                .expect("a volume transmitter");
+            let mut new = spec.clone();
+            new.set_status(&mut dict).map_err(param)?;
+            *spec = new;
         }
         NodeKind::Multimeter => {
             let (spec, targets) = sim.network_mut().multimeter_mut(id).expect("a multimeter");
@@ -769,6 +788,14 @@ fn drawable(sim: &mut Simulation, id: NodeId, key: &str) -> Result<(), ParamErro
             sim.network_mut()
                 .weight_recorder_mut(id)
                 .map(|s| spindle_devices::weight_recorder_status(s, &grid)),
+            true,
+        ),
+        Some(NodeKind::VolumeTransmitter) => (
+            sim.network_mut().volume_transmitter_mut(id).map(|s| {
+                let mut d = Params::new();
+                s.get_status(&mut d);
+                d
+            }),
             true,
         ),
         None => (None, false),

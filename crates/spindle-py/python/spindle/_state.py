@@ -61,6 +61,11 @@ _DEFAULTS.setdefault(
         "time_in_steps": False,
     },
 )
+# NEST 3.10's defaults of the volume_transmitter, until nest_defaults.json lists it.
+_DEFAULTS.setdefault(
+    "volume_transmitter",
+    {"deliver_interval": 1, "element_type": "other", "frozen": False, "node_uses_wfr": False},
+)
 # The multimeter-like recorders (a voltmeter is a multimeter recording V_m by default).
 SAMPLERS = frozenset(_spindle.sampler_models())
 
@@ -256,8 +261,25 @@ class State:
         ):
             raise _k.BadProperty("Property weight_recorder must be set to a node of type weight_recorder")
 
+    def check_volume_transmitter(self, params: dict) -> None:
+        """NEST's checks of `stdp_dopamine_synapse`'s `volume_transmitter` (a NodeCollection of
+        one volume_transmitter) at SetDefaults/CopyModel."""
+        if "volume_transmitter" not in params:
+            return
+        vt = params["volume_transmitter"]
+        if not isinstance(vt, list):
+            raise _k.TypeMismatch(
+                f"Expected datatype: Failed to cast 'volume_transmitter' from {type(vt).__name__} "
+                "to type std::shared_ptr<nest::NodeCollection>"
+            )
+        if len(vt) != 1:
+            raise _k.BadProperty("Property volume_transmitter must be a single element NodeCollection")
+        if not 0 < int(vt[0]) < self.next_id or self.entry(int(vt[0])).model != "volume_transmitter":
+            raise _k.BadProperty("Property volume_transmitter must be set to a node of type volume_transmitter")
+
     def plastic_call(self, call: tuple) -> None:
         self.check_weight_recorder(call[3])
+        self.check_volume_transmitter(call[3])
         """A CopyModel/SetDefaults of a synapse model with state: checked by the engine's
         catalog (NEST's exceptions), then logged for the kernel."""
         catalog = _static_apart(_spindle.synapse_catalog([*self.synapse_calls, call]), {})
@@ -300,6 +322,10 @@ class State:
 
             wr = d.get("weight_recorder")
             d["weight_recorder"] = NodeCollection([wr] if isinstance(wr, int) else [])
+            if "volume_transmitter" in d:
+                vt = d["volume_transmitter"]
+                vt = vt if isinstance(vt, list) else [vt]
+                d["volume_transmitter"] = NodeCollection([int(i) for i in vt])
             d["synapse_model"] = model
             d["num_connections"] = self.synapse_count(model)
             return d
@@ -754,6 +780,16 @@ class State:
         syn = dict(syn_spec)
         model = syn.pop("synapse_model", "static_synapse")
         syn = {**self.resolve_synapse(model), **syn}
+        if model in self.plastic and self.plastic[model][0] == "stdp_dopamine_synapse":
+            # NEST's check_synapse_params: its traces cannot be set per connection when NEST
+            # runs on several threads (spindle's results would not depend on it; the refusal
+            # is NEST's).
+            for key in ("c", "n"):
+                if key in syn_spec and (self.threads or 1) > 1:
+                    raise _k.NotImplemented(
+                        "For multi-threading Connect doesn't support the setting of parameter "
+                        f"{key} in stdp_dopamine_synapse. Use SetDefaults() or CopyModel()."
+                    )
         if model in self.plastic:
             # The engine's catalog gives the model's defaults and checks its keys.
             syn["synapse_model"] = model
