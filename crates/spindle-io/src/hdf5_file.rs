@@ -139,6 +139,7 @@
 //! above, reversed), else 0. Devices come back in ascending id order (ties by name).
 
 use crate::sonata::{self, Population};
+use crate::sonata_report::{report_path, report_paths, ReportFile};
 use crate::{MultimeterData, Recording, SpikeData, WeightData};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use hdf5::{Container, Dataset, File, Group, LocationType, OpenMode, SimpleExtents};
@@ -153,7 +154,7 @@ use std::time::{Duration, Instant};
 pub const FORMAT_VERSION: i64 = 2;
 
 /// Elements per chunk of a growing 1-D dataset (512 KiB of float64).
-const CHUNK_ELEMENTS: usize = 65536;
+pub(crate) const CHUNK_ELEMENTS: usize = 65536;
 /// The most float64 values in one chunk of a (T, N) dataset (1 MiB).
 const CHUNK_MAX_VALUES: usize = 131072;
 /// Deflate level. Compression runs on the simulation thread; a middle level because level 1
@@ -161,8 +162,8 @@ const CHUNK_MAX_VALUES: usize = 131072;
 const DEFLATE_LEVEL: u8 = 4;
 /// Chunk cache per dataset: room for the partly filled chunk being appended to plus the one
 /// after it, so an append never re-reads and re-inflates a chunk it just wrote.
-const CHUNK_CACHE_BYTES: usize = 4 << 20;
-const CHUNK_CACHE_SLOTS: usize = 521;
+pub(crate) const CHUNK_CACHE_BYTES: usize = 4 << 20;
+pub(crate) const CHUNK_CACHE_SLOTS: usize = 521;
 
 /// The group that holds the `[[nodes]]` table; no device may be called this.
 const NODES_GROUP: &str = "nodes";
@@ -319,7 +320,7 @@ pub enum Hdf5Error {
 }
 
 /// Attaches the file and what was being done to an HDF5 error.
-trait Context<T> {
+pub(crate) trait Context<T> {
     fn at(self, path: &Path, context: impl FnOnce() -> String) -> Result<T, Hdf5Error>;
 }
 
@@ -419,6 +420,9 @@ struct MultimeterSets {
     /// Rows received but not yet written: times, and per recordable the row-major values.
     pending_times: Vec<f64>,
     pending_values: Vec<Vec<f64>>,
+    /// The SONATA report files, one per recordable in `record_from` order (none unless
+    /// [`Hdf5Options::sonata`]).
+    reports: Vec<ReportFile>,
 }
 
 /// Blocks are collected up to this many values per device before they are written: one
@@ -438,6 +442,8 @@ pub struct Hdf5Sink {
     file: File,
     nodes: Vec<NodeEntry>,
     options: Hdf5Options,
+    /// The simulation step (ms): the SONATA reports check their time grid in steps.
+    resolution: f64,
     /// `None` until [`RecordSink::begin`].
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
@@ -533,6 +539,7 @@ impl Hdf5Sink {
             file,
             nodes: nodes.to_vec(),
             options: options.clone(),
+            resolution: info.resolution,
             spike_recorders: None,
             multimeters: Vec::new(),
             weight_recorders: Vec::new(),
@@ -632,7 +639,13 @@ impl Hdf5Sink {
         drop(connections);
         // Close the datasets first so that closing the file really closes it.
         drop(spike_recorders);
-        drop(multimeters);
+        let mut reports = Vec::new();
+        for m in multimeters {
+            reports.extend(m.reports);
+        }
+        for report in reports {
+            report.finish()?;
+        }
         drop(weight_recorders);
         drop(sonata);
         file.flush().at(&path, || "cannot flush the file".into())?;
@@ -688,6 +701,21 @@ impl Hdf5Sink {
                 string_attr(&p, &ds, "units", m.units.get(r).copied().unwrap_or(""))?;
                 values.push(ds);
             }
+            let mut reports = Vec::new();
+            if self.options.sonata {
+                let device = recorder_name(&self.nodes, m.id);
+                for (r, name) in m.record_from.iter().enumerate() {
+                    let path = report_path(&p, &device, name);
+                    reports.push(ReportFile::create(
+                        &path,
+                        &self.nodes,
+                        m,
+                        r,
+                        self.resolution,
+                        self.options.swmr,
+                    )?);
+                }
+            }
             multimeters.push(MultimeterSets {
                 times,
                 pending_values: vec![Vec::new(); values.len()],
@@ -695,6 +723,7 @@ impl Hdf5Sink {
                 n_senders: senders.len(),
                 rows: 0,
                 pending_times: Vec::new(),
+                reports,
             });
         }
         for w in &layout.weight_recorders {
@@ -768,6 +797,9 @@ impl Hdf5Sink {
             self.file.start_swmr().at(&p, || {
                 "cannot start single-writer/multiple-reader mode".into()
             })?;
+            for report in self.multimeters.iter().flat_map(|m| &m.reports) {
+                report.start_swmr()?;
+            }
         }
         self.last_checkpoint = Instant::now();
         Ok(())
@@ -924,6 +956,10 @@ impl Hdf5Sink {
     /// crash) never finds a `simulated_time` whose data is not yet on disk.
     fn checkpoint(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
         self.write_pending()?;
+        // The reports cover their rows before `simulated_time` says the data is there.
+        for report in self.multimeters.iter_mut().flat_map(|m| &mut m.reports) {
+            report.sync()?;
+        }
         self.file
             .flush()
             .at(&self.path, || "cannot flush the file".into())?;
@@ -1041,11 +1077,29 @@ pub fn check_layout(
         }
     }
     if options.sonata {
-        for pop in sonata::populations(nodes, layout) {
-            if let Some(reason) = bad_hdf5_name(&pop.name) {
+        let report_populations = layout
+            .multimeters
+            .iter()
+            .flat_map(|m| crate::sonata_report::populations(nodes, m))
+            .map(|(e, _)| e.name.clone());
+        let spike_populations = sonata::populations(nodes, layout)
+            .into_iter()
+            .map(|pop| pop.name);
+        for name in spike_populations.chain(report_populations) {
+            if let Some(reason) = bad_hdf5_name(&name) {
                 return Err(bad_call(format!(
-                    "[[nodes]] {:?} cannot name a SONATA population: {reason}",
-                    pop.name
+                    "[[nodes]] {name:?} cannot name a SONATA population: {reason}"
+                )));
+            }
+        }
+        // Two reports in one file, or a report over the output file itself.
+        let reports = report_paths(path, nodes, layout);
+        for (k, report) in reports.iter().enumerate() {
+            if reports[..k].contains(report) || report == path {
+                return Err(bad_call(format!(
+                    "two SONATA reports (or a report and the output) would both be written to {}; \
+                     rename a multimeter or recordable, or leave SONATA output off",
+                    report.display()
                 )));
             }
         }
@@ -1125,17 +1179,16 @@ fn write_samples(
     let (from, to) = (sets.rows, sets.rows + t);
     append_1d(path, &sets.times, from, &sets.pending_times)?;
     for (ds, v) in sets.values.iter().zip(&sets.pending_values) {
-        ds.resize((to, n))
-            .at(path, || format!("cannot extend {}", ds.name()))?;
-        if n > 0 {
-            let rows =
-                ArrayView2::from_shape((t, n), v.as_slice()).map_err(|e| Hdf5Error::BadCall {
-                    path: path.to_path_buf(),
-                    message: format!("multimeter {multimeter}: {e}"),
-                })?;
-            ds.write_slice(rows, (from..to, ..))
-                .at(path, || format!("cannot write {}", ds.name()))?;
-        }
+        append_rows(path, ds, from, t, n, v).map_err(|e| match e {
+            Hdf5Error::BadCall { path, message } => Hdf5Error::BadCall {
+                path,
+                message: format!("multimeter {multimeter}: {message}"),
+            },
+            e => e,
+        })?;
+    }
+    for (report, v) in sets.reports.iter_mut().zip(&sets.pending_values) {
+        report.append(&sets.pending_times, v, n)?;
     }
     sets.rows = to;
     sets.pending_times.clear();
@@ -1145,11 +1198,34 @@ fn write_samples(
     Ok(())
 }
 
+/// Extend a (rows, n) dataset by the `t` rows of `values` (row-major) and write only them.
+pub(crate) fn append_rows<T: hdf5::H5Type>(
+    p: &Path,
+    ds: &Dataset,
+    rows: usize,
+    t: usize,
+    n: usize,
+    values: &[T],
+) -> Result<(), Hdf5Error> {
+    let to = rows + t;
+    ds.resize((to, n))
+        .at(p, || format!("cannot extend {}", ds.name()))?;
+    if n > 0 && t > 0 {
+        let block = ArrayView2::from_shape((t, n), values).map_err(|e| Hdf5Error::BadCall {
+            path: p.to_path_buf(),
+            message: format!("{}: {e}", ds.name()),
+        })?;
+        ds.write_slice(block, (rows..to, ..))
+            .at(p, || format!("cannot write {}", ds.name()))?;
+    }
+    Ok(())
+}
+
 fn to_i64(x: usize) -> i64 {
     i64::try_from(x).unwrap_or(i64::MAX)
 }
 
-fn scalar_attr<T: hdf5::H5Type>(
+pub(crate) fn scalar_attr<T: hdf5::H5Type>(
     p: &Path,
     loc: &hdf5::Location,
     name: &str,
@@ -1170,7 +1246,7 @@ fn vlen(p: &Path, s: &str) -> Result<VarLenUnicode, Hdf5Error> {
     })
 }
 
-fn string_attr(p: &Path, loc: &hdf5::Location, name: &str, s: &str) -> Result<(), Hdf5Error> {
+pub(crate) fn string_attr(p: &Path, loc: &hdf5::Location, name: &str, s: &str) -> Result<(), Hdf5Error> {
     scalar_attr(p, loc, name, &vlen(p, s)?)
 }
 
@@ -1200,21 +1276,20 @@ fn string_array_attr(
 }
 
 /// A 1-D dataset of fixed length `data.len()`, contiguous and uncompressed.
-fn fixed_dataset<T: hdf5::H5Type>(
+pub(crate) fn fixed_dataset<T: hdf5::H5Type>(
     p: &Path,
     g: &Group,
     name: &str,
     data: &[T],
-) -> Result<(), Hdf5Error> {
+) -> Result<Dataset, Hdf5Error> {
     g.new_dataset::<T>()
         .shape(data.len())
         .create(name)
         .and_then(|ds| {
-            if data.is_empty() {
-                Ok(())
-            } else {
-                ds.write_raw(data)
+            if !data.is_empty() {
+                ds.write_raw(data)?;
             }
+            Ok(ds)
         })
         .at(p, || format!("cannot write {}/{name}", g.name()))
 }
@@ -1226,7 +1301,7 @@ fn string_dataset<'s>(
     items: impl Iterator<Item = &'s str>,
 ) -> Result<(), Hdf5Error> {
     let v = items.map(|s| vlen(p, s)).collect::<Result<Vec<_>, _>>()?;
-    fixed_dataset(p, g, name, &v)
+    fixed_dataset(p, g, name, &v).map(drop)
 }
 
 /// An empty 1-D dataset that grows without limit, chunked and compressed.

@@ -9,6 +9,7 @@
 mod hdf5_file;
 mod memory;
 mod sonata;
+mod sonata_report;
 mod threaded;
 
 pub use hdf5_file::{
@@ -17,6 +18,7 @@ pub use hdf5_file::{
     FORMAT_VERSION,
 };
 pub use memory::MemorySink;
+pub use sonata_report::{report_path, report_paths};
 pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};
 
 /// Everything a run recorded.
