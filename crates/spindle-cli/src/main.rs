@@ -73,8 +73,9 @@ struct RunArgs {
     /// this file, for benchmark harnesses.
     #[arg(long, value_name = "FILE")]
     stats: Option<PathBuf>,
-    /// Also write the spikes in SONATA's layout, /spikes/<population>/{timestamps,node_ids}
-    /// (as `[output] sonata = true` does).
+    /// Also write the spikes in SONATA's layout, /spikes/<population>/{timestamps,node_ids},
+    /// and every multimeter recordable as a SONATA report file beside the output,
+    /// OUTPUT_STEM.<multimeter>.<recordable>.h5 (as `[output] sonata = true` does).
     #[arg(long)]
     sonata: bool,
     /// Also write the final connections, /connections/{source,target,weight,delay,

@@ -100,6 +100,10 @@
 //! in the recorder that holds it most often), so the population's spikes are the union of
 //! what its recorders recorded; spikes of stimulating devices are not SONATA output.
 //!
+//! With SONATA output on, every multimeter recordable is also a SONATA report, written to a
+//! file of its own beside this one (`sonata_report.rs` documents its layout); this file's
+//! layout does not change with it.
+//!
 //! ## Checkpoints, crashes and reading while running
 //!
 //! The sink checkpoints at the first slice end [`Hdf5Options::checkpoint_interval`] (default
@@ -1246,7 +1250,12 @@ fn vlen(p: &Path, s: &str) -> Result<VarLenUnicode, Hdf5Error> {
     })
 }
 
-pub(crate) fn string_attr(p: &Path, loc: &hdf5::Location, name: &str, s: &str) -> Result<(), Hdf5Error> {
+pub(crate) fn string_attr(
+    p: &Path,
+    loc: &hdf5::Location,
+    name: &str,
+    s: &str,
+) -> Result<(), Hdf5Error> {
     scalar_attr(p, loc, name, &vlen(p, s)?)
 }
 

@@ -193,14 +193,19 @@ impl ReportFile {
     pub(crate) fn start_swmr(&self) -> Result<(), Hdf5Error> {
         let p = &self.path;
         self.file.flush().at(p, || "cannot flush the file".into())?;
-        self.file
-            .start_swmr()
-            .at(p, || "cannot start single-writer/multiple-reader mode".into())
+        self.file.start_swmr().at(p, || {
+            "cannot start single-writer/multiple-reader mode".into()
+        })
     }
 
     /// Append `times.len()` rows: `values` row-major, `n` senders wide (one recordable of the
     /// multimeter's block). The rows must continue the report's regular grid.
-    pub(crate) fn append(&mut self, times: &[f64], values: &[f64], n: usize) -> Result<(), Hdf5Error> {
+    pub(crate) fn append(
+        &mut self,
+        times: &[f64],
+        values: &[f64],
+        n: usize,
+    ) -> Result<(), Hdf5Error> {
         if times.is_empty() {
             return Ok(());
         }
@@ -305,7 +310,12 @@ mod tests {
             first_id,
             count,
         };
-        let nodes = [e("exc", 1, 4), e("inh", 5, 2), e("quiet", 7, 3), e("mm", 10, 1)];
+        let nodes = [
+            e("exc", 1, 4),
+            e("inh", 5, 2),
+            e("quiet", 7, 3),
+            e("mm", 10, 1),
+        ];
         let m = MultimeterInfo {
             id: NodeId(10),
             model: "multimeter",

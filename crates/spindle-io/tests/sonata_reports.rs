@@ -165,8 +165,8 @@ fn native_f32(path: &Path, r: &str, cols: std::ops::Range<usize>) -> Vec<f32> {
 #[test]
 fn every_recordable_is_a_report_of_the_native_values_per_population() {
     let path = temp_path("layout");
-    let mut sink = Hdf5Sink::create_with(&path, &info(), &nodes(), &options(Duration::ZERO))
-        .unwrap();
+    let mut sink =
+        Hdf5Sink::create_with(&path, &info(), &nodes(), &options(Duration::ZERO)).unwrap();
     sink.begin(&layout()).unwrap();
     rows(&mut sink, 0, 4);
     sink.end_of_slice(1.2).unwrap();
@@ -177,7 +177,10 @@ fn every_recordable_is_a_report_of_the_native_values_per_population() {
 
     let paths = report_paths(&path, &nodes(), &layout());
     let dir = path.parent().unwrap();
-    assert_eq!(paths, [dir.join("run.mm.V_m.h5"), dir.join("run.mm.g_ex.h5")]);
+    assert_eq!(
+        paths,
+        [dir.join("run.mm.V_m.h5"), dir.join("run.mm.g_ex.h5")]
+    );
     for (file, (r, units)) in paths.iter().zip([("V_m", "mV"), ("g_ex", "nS")]) {
         for (population, cols, ids) in [("exc", 0..2, vec![1, 3]), ("inh", 2..3, vec![0])] {
             let p = read_population(file, population);
@@ -243,8 +246,8 @@ fn a_crash_leaves_reports_that_cover_the_last_checkpoint() {
 #[test]
 fn samples_off_the_regular_grid_are_refused() {
     let path = temp_path("grid");
-    let mut sink = Hdf5Sink::create_with(&path, &info(), &nodes(), &options(Duration::ZERO))
-        .unwrap();
+    let mut sink =
+        Hdf5Sink::create_with(&path, &info(), &nodes(), &options(Duration::ZERO)).unwrap();
     sink.begin(&layout()).unwrap();
     rows(&mut sink, 0, 2);
     sink.end_of_slice(0.6).unwrap();
