@@ -17,6 +17,12 @@ lasts a while) with `SPINDLE run --flush-interval 0.2` and, knowing that a run w
 3. runs again and sends SIGINT: exit status 130, the message, and a file that a plain
    h5py.File opens, closed at the time the message gives.
 
+With SONATA output on (`[output] sonata = true`), the SONATA report files of the multimeters
+(`OUTPUT.<multimeter>.<recordable>.h5.partial`, docs/output-format.md) are checked the same
+way: those of the killed run open with `swmr=True`, their `time` covers at least every sample
+up to `simulated_time`, and those rows equal the complete run's native values (as float32);
+those of the interrupted run open plainly.
+
 The Rust tests (tests/interrupted_runs.rs) check the same with the Rust HDF5 reader; this
 checks it with h5py's own HDF5 (a different version of the library). Exits non-zero with a
 message on the first violation.
@@ -84,6 +90,38 @@ def snapshot(path):
                     fail(f"{path}: {name}/{r} has {values.shape[0]} rows, fewer than the {n} samples up to {t_end} ms")
                 data[f"{name}/{r}"] = values[:n]
         return t_end, closed, data
+
+
+def reports_beside(partial):
+    """The SONATA report files of a run whose output is being written as `partial`."""
+    stem = partial.name[: -len(".h5.partial")]
+    return sorted(partial.parent.glob(f"{stem}.*.h5.partial"))
+
+
+def check_killed_reports(killed, reference, t_end):
+    """The killed run's report files cover every sample up to `t_end`, equal to `reference`'s
+    native values; returns how many there are."""
+    import h5py
+
+    reports = reports_beside(killed)
+    with h5py.File(reference, "r") as ref:
+        for report in reports:
+            # killed.<device>.<recordable>.h5.partial
+            device, recordable = report.name[len("killed.") : -len(".h5.partial")].split(".", 1)
+            native, senders = ref[device][recordable][()], ref[device]["senders"][()]
+            with h5py.File(report, "r", swmr=True) as f:
+                for pop, g in f["report"].items():
+                    start, stop, dt = g["mapping/time"][()]
+                    covered = int((stop - start) / dt) if dt > 0 else 0
+                    if covered < native.shape[0] or g["data"].shape[0] < covered:
+                        fail(f"{report}:{pop}: time covers {covered} rows, data has {g['data'].shape[0]}; "
+                             f"{native.shape[0]} samples up to {t_end} ms")
+                    first = int(ref["nodes/first_id"][list(ref["nodes/name"].asstr()[()]).index(pop)])
+                    cols = np.searchsorted(senders, g["mapping/node_ids"][()].astype(np.int64) + first)
+                    want = native[:, cols].astype(np.float32)
+                    if not np.array_equal(g["data"][: native.shape[0]], want):
+                        fail(f"{report}:{pop}: differs from a complete run up to {t_end} ms")
+    return len(reports)
 
 
 def check_consistent(t_end, data, where):
@@ -161,6 +199,8 @@ def main():
         if ref[key].shape != data[key].shape or not np.array_equal(ref[key], data[key]):
             fail(f"{killed}: {key} differs from a complete run up to {t_end} ms ({data[key].shape} vs {ref[key].shape})")
 
+    n_reports = check_killed_reports(killed, reference, t_end)
+
     # 3. SIGINT.
     stopped_output = out / "interrupted.h5"
     stopped = out / "interrupted.h5.partial"
@@ -176,9 +216,13 @@ def main():
     with h5py.File(stopped, "r") as f:  # a plain open: the file was closed
         if float(f.attrs["simulated_time"]) != float(m.group(1)):
             fail(f"{stopped}: simulated_time {f.attrs['simulated_time']}, message says {m.group(1)}")
+    if len(reports_beside(stopped)) != n_reports:
+        fail(f"{stopped}: {len(reports_beside(stopped))} SONATA report files beside it, the killed run had {n_reports}")
+    for report in reports_beside(stopped):
+        h5py.File(report, "r").close()  # a plain open: closed too
     print(
         f"check_crash: read {len(seen)} growing checkpoints while running; the SIGKILLed file opens with swmr=True "
-        f"and equals a complete run up to {t_end} ms; SIGINT stopped at {m.group(1)} ms with status 130 and a closed file"
+        f"and equals a complete run up to {t_end} ms (so do its {n_reports} SONATA report files); SIGINT stopped at {m.group(1)} ms with status 130 and a closed file"
     )
 
 

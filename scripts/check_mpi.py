@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks that a distributed run gives the same output as one process.
 
-Runs each scenario (with `--connections`) as `mpirun -np 2 spindle run … --threads 1`,
-`mpirun -np 1 … --threads 2` and a plain `spindle run … --threads 2`, and compares every
-dataset of the three HDF5 files
-bit for bit (variable-length strings by value). Exits non-zero, naming the datasets, if any
+Runs each scenario (with `--connections`, and `--sonata` unless it names a node `spikes`,
+which SONATA output refuses) as `mpirun -np 2 spindle run …
+--threads 1`, `mpirun -np 1 … --threads 2` and plain `spindle run … --threads 2` and
+`--threads 1`, and compares every dataset of the four HDF5 files and of their SONATA report
+files (`OUT.<multimeter>.<recordable>.h5`) bit for bit (variable-length strings by value). Exits non-zero, naming the datasets, if any
 differ. `SPINDLE` must be a spindle built with `--features mpi`:
 
     cargo build -p spindle-cli --features mpi
@@ -13,6 +14,7 @@ differ. `SPINDLE` must be a spindle built with `--features mpi`:
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,22 +47,28 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for scenario in args.scenarios:
             name = Path(scenario).stem
+            sonata = [] if re.search(r'name\s*=\s*"spikes"', Path(scenario).read_text()) else ["--sonata"]
             runs = {
                 "2 ranks x 1 thread": mpirun + ["-np", "2", args.spindle, "run", scenario, "--threads", "1"],
                 "1 rank x 2 threads": mpirun + ["-np", "1", args.spindle, "run", scenario, "--threads", "2"],
                 "2 threads": [args.spindle, "run", scenario, "--threads", "2"],
+                "1 thread": [args.spindle, "run", scenario, "--threads", "1"],
             }
             files = {}
             for label, cmd in runs.items():
                 out = Path(tmp) / f"{name}-{len(files)}.h5"
-                subprocess.run(cmd + ["--output", str(out), "-q", "--connections"], check=True, env=env,
+                subprocess.run(cmd + ["--output", str(out), "-q", "--connections"] + sonata, check=True, env=env,
                                timeout=args.timeout)
-                files[label] = datasets(out)
+                found = datasets(out)
+                for report in sorted(Path(tmp).glob(f"{out.stem}.*.h5")):
+                    suffix = report.name[len(out.stem):]
+                    found.update({f"{suffix}:{k}": v for k, v in datasets(report).items()})
+                files[label] = found
             reference = files["2 threads"]
             for label, got in files.items():
                 bad = sorted(k for k in set(got) | set(reference) if got.get(k) != reference.get(k))
                 status = "identical" if not bad else f"DIFFERENT: {', '.join(bad)}"
-                print(f"{name}: {label}: {len(got)} datasets {status}")
+                print(f"{name}: {label}: {len(got)} datasets{' (with SONATA reports)' if sonata else ''} {status}")
                 failed |= bool(bad)
     return 1 if failed else 0
 

@@ -11,9 +11,18 @@ Usage: check_sonata.py OUT.h5
 2. The SONATA spikes are the native ones: for every population, the spikes of its
    `[[nodes]]` entry in the spike recorders' datasets, with ids counted from 0 within the entry.
 3. bmtk (`SpikeTrains.load`) reads the SONATA groups and returns the same spikes.
+4. Every recordable of every multimeter has its SONATA report file beside OUT.h5
+   (`OUT.<multimeter>.<recordable>.h5`): h5py finds `/report/<population>/data` (float32,
+   equal to the native dataset's columns of the population's nodes, cast to float32) and the
+   `mapping` group (`node_ids` counted from 0 within the entry, `index_pointer(s)`,
+   `element_ids`, `element_pos`, `time = [start, stop, dt]` on the native sample times), and
+   bmtk (`CompartmentReport`) and, when it is installed, libsonata (`SomaReportReader`; also
+   `ElementReportReader` for a multimeter's first recordable) read the same values, node ids
+   and times.
 
 Exits non-zero with a message on the first violation.
 """
+import os
 import sys
 
 import h5py
@@ -119,6 +128,119 @@ def check_bmtk(path, sonata):
     return len(df)
 
 
+def report_path(output, device, recordable):
+    """The report file of a multimeter's recordable (docs/output-format.md): `<stem>.<device>.
+    <recordable>.h5` beside OUT, `<stem>` being OUT's file name without `.h5` (for a file
+    still called `NAME.partial`, that of NAME with `.partial` appended)."""
+    folder, name = os.path.split(output)
+    partial = name.endswith(".partial")
+    base = name[: -len(".partial")] if partial else name
+    stem = base[: -len(".h5")] if base.endswith(".h5") else base
+    return os.path.join(folder, f"{stem}.{device}.{recordable}.h5" + (".partial" if partial else ""))
+
+
+def report_populations(table, senders):
+    """{population: (columns, node ids within it)} of a multimeter's senders (ascending)."""
+    pops = {}
+    for pop, row in table.iterrows():
+        first, count = int(row["first_id"]), int(row["count"])
+        cols = np.flatnonzero((senders >= first) & (senders < first + count))
+        if len(cols):
+            pops[pop] = (cols, (senders[cols] - first).astype(np.uint64))
+    return pops
+
+
+def check_report_file(rpath, name, r, native, times, interval, units, pops):
+    """One report file as h5py sees it; returns {population: expected float32 (T, n)}."""
+    T = len(times)
+    expected = {}
+    with h5py.File(rpath, "r") as rf:
+        if sorted(rf["report"].keys()) != sorted(pops):
+            fail(f"{rpath}: populations {sorted(rf['report'].keys())}, expected {sorted(pops)}")
+        for pop, (cols, ids) in pops.items():
+            g = rf["report"][pop]
+            n, where = len(cols), f"{rpath}:/report/{pop}"
+            expect(g["data"], "f4", (T, n), f"{where}/data")
+            want = native[:, cols].astype(np.float32)
+            if not np.array_equal(g["data"][()], want):
+                fail(f"{where}/data differs from /{name}/{r} cast to float32")
+            for key, value in [("units", units), ("variable", r)]:
+                if text(g["data"].attrs.get(key, "")) != value:
+                    fail(f"{where}/data@{key} is {g['data'].attrs.get(key)!r}, expected {value!r}")
+            m = g["mapping"]
+            expect(m["node_ids"], "u8", (n,), f"{where}/mapping/node_ids")
+            if not np.array_equal(m["node_ids"][()], ids):
+                fail(f"{where}/mapping/node_ids {m['node_ids'][()]}, expected {ids}")
+            for key in ["index_pointer", "index_pointers"]:
+                expect(m[key], "u8", (n + 1,), f"{where}/mapping/{key}")
+                if not np.array_equal(m[key][()], np.arange(n + 1)):
+                    fail(f"{where}/mapping/{key} is not 0..{n}")
+            expect(m["element_ids"], "u4", (n,), f"{where}/mapping/element_ids")
+            expect(m["element_pos"], "f4", (n,), f"{where}/mapping/element_pos")
+            start, stop, dt = m["time"][()]
+            if text(m["time"].attrs.get("units", "")) != "ms":
+                fail(f"{where}/mapping/time@units is not 'ms'")
+            if dt != interval or int((stop - start) / dt) != T or (T and start != times[0]):
+                fail(f"{where}/mapping/time [{start}, {stop}, {dt}] does not give the {T} samples from {times[:1]} every {interval} ms")
+            expected[pop] = want
+    return expected
+
+
+def check_reports(path, f, table):
+    """Step 4 of the module documentation; returns the number of report files."""
+    from bmtk.utils.reports.compartment import CompartmentReport
+
+    try:
+        import libsonata
+    except ImportError:
+        libsonata = None
+    files = 0
+    for name in devices(f, "multimeter"):
+        g = f[name]
+        times, senders = g["times"][()], g["senders"][()].astype(np.int64)
+        pops = report_populations(table, senders)
+        for r in g.attrs["record_from"]:
+            r = text(r)
+            rpath = report_path(path, name, r)
+            if not os.path.exists(rpath):
+                fail(f"{rpath}: no SONATA report of /{name}/{r}")
+            expected = check_report_file(rpath, name, r, g[r][()], times, float(g.attrs["interval"]), text(g[r].attrs["units"]), pops)
+            # bmtk
+            rep = CompartmentReport(rpath, mode="r")
+            if sorted(rep.populations) != sorted(expected):
+                fail(f"bmtk sees populations {rep.populations} in {rpath}, expected {sorted(expected)}")
+            for pop, want in expected.items():
+                ids = pops[pop][1]
+                if not np.array_equal(np.asarray(rep.data(population=pop)), want):
+                    fail(f"bmtk reads other values from {rpath}:{pop}")
+                if not np.array_equal(rep.node_ids(population=pop), ids):
+                    fail(f"bmtk reads node ids {rep.node_ids(population=pop)} from {rpath}:{pop}")
+                for j, k in enumerate(ids):
+                    if not np.array_equal(np.asarray(rep.data(node_id=k, population=pop)).ravel(), want[:, j]):
+                        fail(f"bmtk reads another trace for node {k} of {rpath}:{pop}")
+                got = (rep[pop].n_steps(), rep.units(population=pop), rep.variable(population=pop))
+                if got != (len(times), text(g[r].attrs["units"]), r):
+                    fail(f"bmtk reads (n_steps, units, variable) {got} from {rpath}:{pop}")
+            # libsonata, where it is installed: as a soma report, and for a multimeter's first
+            # recordable also as an element report (its reads take seconds per file).
+            if libsonata is not None:
+                readers = [libsonata.SomaReportReader] + ([libsonata.ElementReportReader] if r == text(g.attrs["record_from"][0]) else [])
+                for reader in readers:
+                    lr = reader(rpath)
+                    if sorted(lr.get_population_names()) != sorted(expected):
+                        fail(f"libsonata sees populations {lr.get_population_names()} in {rpath}")
+                    for pop, want in expected.items():
+                        frame = lr[pop].get()
+                        ids = np.asarray(frame.ids)
+                        ids = ids[:, 0] if ids.ndim == 2 else ids
+                        if not np.array_equal(ids, pops[pop][1]) or not np.array_equal(np.asarray(frame.data), want):
+                            fail(f"libsonata ({reader.__name__}) reads other node ids or values from {rpath}:{pop}")
+                        if len(frame.times) != len(times) or not np.allclose(frame.times, times, rtol=0, atol=1e-6):
+                            fail(f"libsonata ({reader.__name__}) reads other times from {rpath}:{pop}")
+            files += 1
+    return files, libsonata is not None
+
+
 def main():
     if len(sys.argv) != 2:
         fail("usage: check_sonata.py OUT.h5")
@@ -129,8 +251,13 @@ def main():
     with f:
         table = check_layout(f)
         sonata = check_sonata(f, table)
+        reports, with_libsonata = check_reports(path, f, table)
     n = check_bmtk(path, sonata)
-    print(f"check_sonata: {path}: layout OK; {len(sonata)} SONATA population(s), {n} spikes, equal to the native datasets and to what bmtk reads")
+    readers = "bmtk and libsonata" if with_libsonata else "bmtk (libsonata is not installed: not checked with it)"
+    print(
+        f"check_sonata: {path}: layout OK; {len(sonata)} SONATA population(s), {n} spikes, equal to the native datasets and to what bmtk reads; "
+        f"{reports} SONATA report file(s) equal to the native multimeter datasets (as float32) and to what {readers} read"
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,13 @@ if [ "${1:-}" = "--python" ]; then
     echo "setup: installing h5py, numpy, matplotlib, pandas and bmtk" >&2
     python3 -m pip install -q --disable-pip-version-check h5py numpy matplotlib pandas bmtk
   fi
+  # libsonata also reads the SONATA spikes and reports in scripts/check_sonata.py (which says
+  # so and checks with bmtk alone where it is missing).
+  if ! python3 -c "import libsonata" 2>/dev/null; then
+    echo "setup: installing libsonata" >&2
+    python3 -m pip install -q --disable-pip-version-check "libsonata==0.2.2" \
+      || echo "setup: libsonata did not install; scripts/check_sonata.py checks without it" >&2
+  fi
   # NEST 3.10 itself, the reference: scripts/differential.py runs random scenarios in NEST and
   # in spindle and compares them (also the golden-data and benchmark scripts use it).
   if ! python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('nest') is None)"; then

@@ -2,7 +2,8 @@
 # The test command: installs what the tests need on a fresh Debian machine, runs the Rust test
 # suite (unit, golden-against-NEST, thread-count invariance, stepped runs, HDF5 round trip,
 # crash safety, bad input), then runs the README's main job end to end and checks its output
-# with the Python analysis scripts (h5py, pandas, bmtk for the SONATA spikes), compares random
+# with the Python analysis scripts (h5py, pandas, bmtk and libsonata for the SONATA spikes and
+# reports), compares random
 # scenarios with NEST 3.10 itself (scripts/differential.py), and tests the Python front end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +39,7 @@ python3 scripts/check_output.py "$out/glif_cond.h5" "$out/figures" "$out/py_figu
 python3 scripts/check_sonata.py "$out/glif_cond.h5"
 
 # The analysis examples on a small network, the SONATA output as bmtk reads it, and the file
-# of a run killed with SIGKILL, read while running and after, with h5py.
+# (and SONATA reports) of a run killed with SIGKILL, read while running and after, with h5py.
 "$spindle" run examples/brunel_small.toml --output "$out/brunel_small.h5" --threads 2 -q
 python3 scripts/raster.py "$out/brunel_small.h5" --out "$out/raster.png" --rates-csv "$out/rates.csv"
 python3 scripts/check_sonata.py "$out/brunel_small.h5"

@@ -2,7 +2,9 @@
 //! the SONATA spike groups, which hold the same spikes as the native groups (which are written
 //! either way, bit-identical for any thread count); and bad output options — an unknown key in
 //! `[output]`, a device name the SONATA layout needs, a bad `--flush-interval` — fail with a
-//! message naming the problem, exit status 2, no panic and no output file.
+//! message naming the problem, exit status 2, no panic and no output file. The SONATA report
+//! files of the multimeters hold the native traces (as float32), bit-identical for 1 and 2
+//! threads, and are named, renamed and refused like the output.
 
 use spindle::io::{read_hdf5, Hdf5File};
 use std::path::{Path, PathBuf};
@@ -198,4 +200,126 @@ fn bad_output_options_fail_before_creating_the_output() {
         .recording
         .spike_recorder("spikes")
         .is_some());
+}
+
+/// A small network with a Poisson drive (so that threads split real work) and a multimeter
+/// recording two variables of neurons in two `[[nodes]]` entries.
+const REPORT_SCENARIO: &str = r#"
+[kernel]
+seed = 5
+
+[[nodes]]
+name = "exc"
+model = "iaf_psc_alpha"
+n = 40
+
+[[nodes]]
+name = "inh"
+model = "iaf_psc_alpha"
+n = 10
+
+[[nodes]]
+name = "noise"
+model = "poisson_generator"
+params = { rate = 20000.0 }
+
+[[nodes]]
+name = "mm"
+model = "multimeter"
+params = { interval = 0.3, record_from = ["V_m", "I_syn_ex"] }
+
+[[connect]]
+pre = "noise"
+post = ["exc", "inh"]
+syn = { weight = 20.0, delay = 1.5 }
+
+[[connect]]
+pre = "exc"
+post = ["exc", "inh"]
+conn = { rule = "fixed_indegree", indegree = 8 }
+syn = { weight = 30.0, delay = 1.5 }
+
+[[connect]]
+pre = "mm"
+post = ["exc", "inh"]
+
+[simulate]
+time = 60.0
+"#;
+
+/// `/report/<population>/data` of a report file, as raw float32 bits, and its shape.
+fn report_data(path: &Path, population: &str) -> (Vec<u32>, Vec<usize>) {
+    let file = hdf5::File::open(path).unwrap();
+    let ds = file.dataset(&format!("report/{population}/data")).unwrap();
+    let v: Vec<f32> = ds.read_raw().unwrap();
+    (v.iter().map(|x| x.to_bits()).collect(), ds.shape())
+}
+
+#[test]
+fn sonata_reports_hold_the_native_traces_for_any_thread_count_and_move_with_the_output() {
+    let dir = scratch("sonata_reports_cli");
+    let scenario = dir.join("net.toml");
+    std::fs::write(&scenario, REPORT_SCENARIO).unwrap();
+    let out = |threads: &str| dir.join(format!("t{threads}.h5"));
+    for threads in ["1", "2"] {
+        run_ok(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "-o",
+            out(threads).to_str().unwrap(),
+            "-q",
+            "--threads",
+            threads,
+            "--sonata",
+        ]);
+    }
+    // The reports got their names with the output; nothing is left as `.partial`.
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "net.toml",
+            "t1.h5",
+            "t1.mm.I_syn_ex.h5",
+            "t1.mm.V_m.h5",
+            "t2.h5",
+            "t2.mm.I_syn_ex.h5",
+            "t2.mm.V_m.h5"
+        ]
+    );
+    let native = read_hdf5(&out("1")).unwrap();
+    let mm = native.recording.multimeter("mm").unwrap();
+    assert_eq!(mm.times.len(), 200);
+    for r in ["V_m", "I_syn_ex"] {
+        let values = mm.values_of(r).unwrap();
+        for (population, cols) in [("exc", 0..40), ("inh", 40..50)] {
+            let one = report_data(&dir.join(format!("t1.mm.{r}.h5")), population);
+            let two = report_data(&dir.join(format!("t2.mm.{r}.h5")), population);
+            assert_eq!(one, two, "{r} of {population}: 1 vs 2 threads");
+            let want: Vec<u32> = (0..200)
+                .flat_map(|t| cols.clone().map(move |j| (t, j)))
+                .map(|(t, j)| (values[t * 50 + j] as f32).to_bits())
+                .collect();
+            assert_eq!(one.1, [200, cols.len()]);
+            assert_eq!(one.0, want, "{r} of {population}: the native values");
+        }
+    }
+    // A report file left from before makes a run refuse to start, as the output does.
+    std::fs::remove_file(out("1")).unwrap();
+    let o = spindle(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "-o",
+        out("1").to_str().unwrap(),
+        "-q",
+        "--sonata",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("t1.mm.V_m.h5 already exists"), "{err}");
+    assert!(!out("1").exists());
 }

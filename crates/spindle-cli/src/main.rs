@@ -2,7 +2,8 @@
 //!
 //! `spindle run SCENARIO.toml` validates the scenario, builds the network, simulates it with a
 //! progress bar on a terminal, writes the recordings to HDF5 (on a writer thread, with
-//! checkpoints, and in SONATA's layout too with `--sonata`) and prints a summary; `--plot DIR`
+//! checkpoints, and in SONATA's layout too with `--sonata`: spikes in the file, multimeters as
+//! SONATA report files beside it) and prints a summary; `--plot DIR`
 //! also draws the GLIF figures of every recorded GLIF neuron. Every error is reported as one
 //! message naming the file, node, key and value, with a non-zero exit status.
 //!
@@ -72,8 +73,9 @@ struct RunArgs {
     /// this file, for benchmark harnesses.
     #[arg(long, value_name = "FILE")]
     stats: Option<PathBuf>,
-    /// Also write the spikes in SONATA's layout, /spikes/<population>/{timestamps,node_ids}
-    /// (as `[output] sonata = true` does).
+    /// Also write the spikes in SONATA's layout, /spikes/<population>/{timestamps,node_ids},
+    /// and every multimeter recordable as a SONATA report file beside the output,
+    /// OUTPUT_STEM.<multimeter>.<recordable>.h5 (as `[output] sonata = true` does).
     #[arg(long)]
     sonata: bool,
     /// Also write the final connections, /connections/{source,target,weight,delay,
@@ -369,6 +371,21 @@ fn run(args: &RunArgs, comm: &Arc<dyn Communicator>) -> Result<(), Failure> {
         &options,
     )
     .map_err(Failure::input)?;
+    // With SONATA output every multimeter recordable is a report file beside the output,
+    // written and renamed like it.
+    let reports = match options.sonata {
+        true => spindle_io::report_paths(
+            &output,
+            &network.nodes,
+            network.simulation.recording_layout(),
+        ),
+        false => Vec::new(),
+    };
+    if root {
+        for report in &reports {
+            check_output(report, args.overwrite)?;
+        }
+    }
 
     let stop = StopRequest::install()?;
     network.simulation.set_stop_flag(Arc::clone(&stop.any));
@@ -445,9 +462,16 @@ fn run(args: &RunArgs, comm: &Arc<dyn Communicator>) -> Result<(), Failure> {
             return Err(Failure {
                 message: format!(
                     "interrupted at t = {at_ms} ms of {} ms; {} holds the data up to {at_ms} ms \
-                     (rename it to keep it)",
+                     (rename it to keep it){}",
                     total as f64 * h,
-                    partial.display()
+                    partial.display(),
+                    match reports.len() {
+                        0 => String::new(),
+                        n => format!(
+                            "; so do its {n} SONATA report files ({}, …)",
+                            partial_path(&reports[0]).display()
+                        ),
+                    }
                 ),
                 code: stop.exit_code(),
             });
@@ -468,17 +492,34 @@ fn run(args: &RunArgs, comm: &Arc<dyn Communicator>) -> Result<(), Failure> {
                 output.display()
             )));
         }
-        std::fs::rename(&partial, &output).map_err(|e| {
-            Failure::runtime(format!(
-                "cannot move {} to {}: {e}",
-                partial.display(),
-                output.display()
-            ))
-        })
+        if let Some(report) = reports.iter().find(|r| !args.overwrite && r.exists()) {
+            return Err(Failure::runtime(format!(
+                "SONATA report {} appeared while the run went on; not replaced (pass --overwrite)",
+                report.display()
+            )));
+        }
+        // The reports first: a file under the output's name means a whole run.
+        for (from, to) in reports
+            .iter()
+            .map(|r| (partial_path(r), r))
+            .chain([(partial.clone(), &output)])
+        {
+            std::fs::rename(&from, to).map_err(|e| {
+                Failure::runtime(format!(
+                    "cannot move {} to {}: {e}",
+                    from.display(),
+                    to.display()
+                ))
+            })?;
+        }
+        Ok(())
     });
     if let Err(mut f) = finished {
         // A failed run leaves no partial file behind under any name.
         let _ = std::fs::remove_file(&partial);
+        for report in &reports {
+            let _ = std::fs::remove_file(partial_path(report));
+        }
         f.message.push_str(" (no output file was written)");
         return Err(f);
     }

@@ -102,6 +102,10 @@
 //! in the recorder that holds it most often), so the population's spikes are the union of
 //! what its recorders recorded; spikes of stimulating devices are not SONATA output.
 //!
+//! With SONATA output on, every multimeter recordable is also a SONATA report, written to a
+//! file of its own beside this one (`sonata_report.rs` documents its layout); this file's
+//! layout does not change with it.
+//!
 //! ## Checkpoints, crashes and reading while running
 //!
 //! The sink checkpoints at the first slice end [`Hdf5Options::checkpoint_interval`] (default
@@ -142,6 +146,7 @@
 
 use crate::chunks;
 use crate::sonata::{self, Population};
+use crate::sonata_report::{report_path, report_paths, ReportFile};
 use crate::{MultimeterData, Recording, SpikeData, WeightData};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use hdf5::{Container, Dataset, File, Group, LocationType, OpenMode, SimpleExtents};
@@ -156,7 +161,7 @@ use std::time::{Duration, Instant};
 pub const FORMAT_VERSION: i64 = 2;
 
 /// Elements per chunk of a growing 1-D dataset (512 KiB of float64).
-const CHUNK_ELEMENTS: usize = 65536;
+pub(crate) const CHUNK_ELEMENTS: usize = 65536;
 /// The most float64 values in one chunk of a (T, N) dataset (1 MiB).
 const CHUNK_MAX_VALUES: usize = 131072;
 /// Deflate level of the growing 1-D datasets (times, senders, events), which HDF5 compresses
@@ -164,8 +169,8 @@ const CHUNK_MAX_VALUES: usize = 131072;
 const DEFLATE_LEVEL: u8 = 4;
 /// Chunk cache per dataset: room for the partly filled chunk being appended to plus the one
 /// after it, so an append never re-reads and re-inflates a chunk it just wrote.
-const CHUNK_CACHE_BYTES: usize = 4 << 20;
-const CHUNK_CACHE_SLOTS: usize = 521;
+pub(crate) const CHUNK_CACHE_BYTES: usize = 4 << 20;
+pub(crate) const CHUNK_CACHE_SLOTS: usize = 521;
 
 /// The group that holds the `[[nodes]]` table; no device may be called this.
 const NODES_GROUP: &str = "nodes";
@@ -326,7 +331,7 @@ pub enum Hdf5Error {
 }
 
 /// Attaches the file and what was being done to an HDF5 error.
-trait Context<T> {
+pub(crate) trait Context<T> {
     fn at(self, path: &Path, context: impl FnOnce() -> String) -> Result<T, Hdf5Error>;
 }
 
@@ -435,6 +440,9 @@ struct MultimeterSets {
     /// complete, which is then compressed and written once (`crate::chunks`).
     pending_times: Vec<f64>,
     pending_values: Vec<Vec<f64>>,
+    /// The SONATA report files, one per recordable in `record_from` order (none unless
+    /// [`Hdf5Options::sonata`]).
+    reports: Vec<ReportFile>,
 }
 
 /// Blocks are collected up to this many values per device before they are written: one
@@ -459,6 +467,8 @@ pub struct Hdf5Sink {
     file: File,
     nodes: Vec<NodeEntry>,
     options: Hdf5Options,
+    /// The simulation step (ms): the SONATA reports check their time grid in steps.
+    resolution: f64,
     /// `None` until [`RecordSink::begin`].
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
@@ -563,6 +573,7 @@ impl Hdf5Sink {
             file,
             nodes: nodes.to_vec(),
             options: options.clone(),
+            resolution: info.resolution,
             spike_recorders: None,
             multimeters: Vec::new(),
             weight_recorders: Vec::new(),
@@ -662,7 +673,13 @@ impl Hdf5Sink {
         drop(connections);
         // Close the datasets first so that closing the file really closes it.
         drop(spike_recorders);
-        drop(multimeters);
+        let mut reports = Vec::new();
+        for m in multimeters {
+            reports.extend(m.reports);
+        }
+        for report in reports {
+            report.finish()?;
+        }
         drop(weight_recorders);
         drop(sonata);
         file.flush().at(&path, || "cannot flush the file".into())?;
@@ -718,6 +735,21 @@ impl Hdf5Sink {
                 string_attr(&p, &ds, "units", m.units.get(r).copied().unwrap_or(""))?;
                 values.push(ds);
             }
+            let mut reports = Vec::new();
+            if self.options.sonata {
+                let device = recorder_name(&self.nodes, m.id);
+                for (r, name) in m.record_from.iter().enumerate() {
+                    let path = report_path(&p, &device, name);
+                    reports.push(ReportFile::create(
+                        &path,
+                        &self.nodes,
+                        m,
+                        r,
+                        self.resolution,
+                        self.options.swmr,
+                    )?);
+                }
+            }
             multimeters.push(MultimeterSets {
                 level: self.options.compression,
                 times,
@@ -728,6 +760,7 @@ impl Hdf5Sink {
                 complete: 0,
                 rows: 0,
                 pending_times: Vec::new(),
+                reports,
             });
         }
         for w in &layout.weight_recorders {
@@ -801,6 +834,9 @@ impl Hdf5Sink {
             self.file.start_swmr().at(&p, || {
                 "cannot start single-writer/multiple-reader mode".into()
             })?;
+            for report in self.multimeters.iter().flat_map(|m| &m.reports) {
+                report.start_swmr()?;
+            }
         }
         self.last_checkpoint = Instant::now();
         Ok(())
@@ -867,8 +903,8 @@ impl Hdf5Sink {
         for sets in self.spike_recorders.iter_mut().flatten() {
             write_spikes(&self.path, sets)?;
         }
-        for (m, sets) in self.multimeters.iter_mut().enumerate() {
-            write_samples(&self.path, m, sets, true)?;
+        for sets in &mut self.multimeters {
+            write_samples(&self.path, sets, true)?;
         }
         for sets in &mut self.weight_recorders {
             write_weights(&self.path, sets)?;
@@ -926,7 +962,7 @@ impl Hdf5Sink {
         if complete_chunks >= 2 * chunks::workers()
             || (sets.pending_times.len() >= PENDING_VALUES && complete_chunks > 0)
         {
-            write_samples(&self.path, multimeter, sets, false)?;
+            write_samples(&self.path, sets, false)?;
         }
         Ok(())
     }
@@ -963,6 +999,10 @@ impl Hdf5Sink {
     /// crash) never finds a `simulated_time` whose data is not yet on disk.
     fn checkpoint(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
         self.write_pending()?;
+        // The reports cover their rows before `simulated_time` says the data is there.
+        for report in self.multimeters.iter_mut().flat_map(|m| &mut m.reports) {
+            report.sync()?;
+        }
         self.file
             .flush()
             .at(&self.path, || "cannot flush the file".into())?;
@@ -1080,11 +1120,29 @@ pub fn check_layout(
         }
     }
     if options.sonata {
-        for pop in sonata::populations(nodes, layout) {
-            if let Some(reason) = bad_hdf5_name(&pop.name) {
+        let report_populations = layout
+            .multimeters
+            .iter()
+            .flat_map(|m| crate::sonata_report::populations(nodes, m))
+            .map(|(e, _)| e.name.clone());
+        let spike_populations = sonata::populations(nodes, layout)
+            .into_iter()
+            .map(|pop| pop.name);
+        for name in spike_populations.chain(report_populations) {
+            if let Some(reason) = bad_hdf5_name(&name) {
                 return Err(bad_call(format!(
-                    "[[nodes]] {:?} cannot name a SONATA population: {reason}",
-                    pop.name
+                    "[[nodes]] {name:?} cannot name a SONATA population: {reason}"
+                )));
+            }
+        }
+        // Two reports in one file, or a report over the output file itself.
+        let reports = report_paths(path, nodes, layout);
+        for (k, report) in reports.iter().enumerate() {
+            if reports[..k].contains(report) || report == path {
+                return Err(bad_call(format!(
+                    "two SONATA reports (or a report and the output) would both be written to {}; \
+                     rename a multimeter or recordable, or leave SONATA output off",
+                    report.display()
                 )));
             }
         }
@@ -1158,7 +1216,6 @@ fn write_sonata(path: &Path, sets: &mut SonataSets) -> Result<(), Hdf5Error> {
 /// always have the same length in the file.
 fn write_samples(
     path: &Path,
-    multimeter: usize,
     sets: &mut MultimeterSets,
     checkpoint: bool,
 ) -> Result<(), Hdf5Error> {
@@ -1175,6 +1232,11 @@ fn write_samples(
             ds.resize((upto, n))
                 .at(path, || format!("cannot extend {}", ds.name()))?;
         }
+        // The SONATA reports (uncompressed) take the same new rows.
+        let new_values = (sets.rows - sets.complete) * n..(upto - sets.complete) * n;
+        for (report, v) in sets.reports.iter_mut().zip(&sets.pending_values) {
+            report.append(new_times, &v[new_values.clone()], n)?;
+        }
     }
     if n > 0 && full > sets.complete && sets.level == 0 {
         // Unfiltered chunks: HDF5 writes them as they are, nothing to spread over threads.
@@ -1182,7 +1244,7 @@ fn write_samples(
             let from = sets.rows.max(sets.complete);
             if full > from {
                 let part = &v[(from - sets.complete) * n..(full - sets.complete) * n];
-                write_rows(path, multimeter, ds, from, part, n)?;
+                write_rows(path, ds, from, n, part)?;
             }
         }
     } else if n > 0 && full > sets.complete {
@@ -1218,7 +1280,7 @@ fn write_samples(
         let from = full.max(sets.rows);
         for (ds, v) in sets.values.iter().zip(&sets.pending_values) {
             let part = &v[(from - sets.complete) * n..(total - sets.complete) * n];
-            write_rows(path, multimeter, ds, from, part, n)?;
+            write_rows(path, ds, from, n, part)?;
         }
     }
     sets.rows = sets.rows.max(upto);
@@ -1232,29 +1294,45 @@ fn write_samples(
 }
 
 /// Write the row-major rows `values` (N = `n` each) of a (T, N) dataset from row `from` on,
-/// through HDF5 (and its filters).
-fn write_rows(
-    path: &Path,
-    multimeter: usize,
+/// through HDF5 (and its filters); the dataset already holds those rows.
+fn write_rows<T: hdf5::H5Type>(
+    p: &Path,
     ds: &Dataset,
     from: usize,
-    values: &[f64],
     n: usize,
+    values: &[T],
 ) -> Result<(), Hdf5Error> {
-    let t = values.len() / n;
-    let rows = ArrayView2::from_shape((t, n), values).map_err(|e| Hdf5Error::BadCall {
-        path: path.to_path_buf(),
-        message: format!("multimeter {multimeter}: {e}"),
-    })?;
-    ds.write_slice(rows, (from..from + t, ..))
-        .at(path, || format!("cannot write {}", ds.name()))
+    let t = values.len() / n.max(1);
+    if n > 0 && t > 0 {
+        let block = ArrayView2::from_shape((t, n), values).map_err(|e| Hdf5Error::BadCall {
+            path: p.to_path_buf(),
+            message: format!("{}: {e}", ds.name()),
+        })?;
+        ds.write_slice(block, (from..from + t, ..))
+            .at(p, || format!("cannot write {}", ds.name()))?;
+    }
+    Ok(())
+}
+
+/// Extend a (rows, n) dataset by the `t` rows of `values` (row-major) and write only them.
+pub(crate) fn append_rows<T: hdf5::H5Type>(
+    p: &Path,
+    ds: &Dataset,
+    rows: usize,
+    t: usize,
+    n: usize,
+    values: &[T],
+) -> Result<(), Hdf5Error> {
+    ds.resize((rows + t, n))
+        .at(p, || format!("cannot extend {}", ds.name()))?;
+    write_rows(p, ds, rows, n, &values[..t * n])
 }
 
 fn to_i64(x: usize) -> i64 {
     i64::try_from(x).unwrap_or(i64::MAX)
 }
 
-fn scalar_attr<T: hdf5::H5Type>(
+pub(crate) fn scalar_attr<T: hdf5::H5Type>(
     p: &Path,
     loc: &hdf5::Location,
     name: &str,
@@ -1275,7 +1353,12 @@ fn vlen(p: &Path, s: &str) -> Result<VarLenUnicode, Hdf5Error> {
     })
 }
 
-fn string_attr(p: &Path, loc: &hdf5::Location, name: &str, s: &str) -> Result<(), Hdf5Error> {
+pub(crate) fn string_attr(
+    p: &Path,
+    loc: &hdf5::Location,
+    name: &str,
+    s: &str,
+) -> Result<(), Hdf5Error> {
     scalar_attr(p, loc, name, &vlen(p, s)?)
 }
 
@@ -1305,21 +1388,20 @@ fn string_array_attr(
 }
 
 /// A 1-D dataset of fixed length `data.len()`, contiguous and uncompressed.
-fn fixed_dataset<T: hdf5::H5Type>(
+pub(crate) fn fixed_dataset<T: hdf5::H5Type>(
     p: &Path,
     g: &Group,
     name: &str,
     data: &[T],
-) -> Result<(), Hdf5Error> {
+) -> Result<Dataset, Hdf5Error> {
     g.new_dataset::<T>()
         .shape(data.len())
         .create(name)
         .and_then(|ds| {
-            if data.is_empty() {
-                Ok(())
-            } else {
-                ds.write_raw(data)
+            if !data.is_empty() {
+                ds.write_raw(data)?;
             }
+            Ok(ds)
         })
         .at(p, || format!("cannot write {}/{name}", g.name()))
 }
@@ -1331,7 +1413,7 @@ fn string_dataset<'s>(
     items: impl Iterator<Item = &'s str>,
 ) -> Result<(), Hdf5Error> {
     let v = items.map(|s| vlen(p, s)).collect::<Result<Vec<_>, _>>()?;
-    fixed_dataset(p, g, name, &v)
+    fixed_dataset(p, g, name, &v).map(drop)
 }
 
 /// An empty 1-D dataset that grows without limit, chunked and compressed.

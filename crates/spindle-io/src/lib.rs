@@ -10,6 +10,7 @@ mod chunks;
 mod hdf5_file;
 mod memory;
 mod sonata;
+mod sonata_report;
 mod threaded;
 
 pub use hdf5_file::{
@@ -18,6 +19,7 @@ pub use hdf5_file::{
     DEFAULT_SAMPLE_COMPRESSION, FORMAT_VERSION,
 };
 pub use memory::MemorySink;
+pub use sonata_report::{report_path, report_paths};
 pub use threaded::{ThreadedSink, BATCH_AGE, BATCH_BYTES, CHANNEL_BATCHES};
 
 /// Everything a run recorded.

@@ -156,7 +156,8 @@ fn default_seed() -> u64 {
 pub struct OutputSection {
     /// Output file (default: the scenario's stem with `.h5`); the command line overrides it.
     pub file: Option<PathBuf>,
-    /// Also write the SONATA spike groups (`/spikes/<population>`); `--sonata` turns it on too.
+    /// Also write the SONATA spike groups (`/spikes/<population>`) and the multimeters' SONATA
+    /// report files; `--sonata` turns it on too.
     #[serde(default, deserialize_with = "sonata_flag")]
     pub sonata: bool,
     /// Also write the final connections (`/connections`); `--connections` turns it on too.
