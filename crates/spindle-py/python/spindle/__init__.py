@@ -784,11 +784,17 @@ def Simulate(t):
 
 
 def Prepare():
-    """Start a series of `Run` calls (NEST's Prepare). spindle needs no preparation; it
-    checks the order of the calls as NEST does: Prepare twice, Run or Cleanup without
-    Prepare, and Simulate in between raise KernelException."""
+    """Start a series of `Run` calls (NEST's Prepare): builds what was created and connected
+    since the last run (so a script times the build here, as in NEST) and opens the ASCII
+    recorders' files. It checks the order of the calls as NEST does: Prepare twice, Run or
+    Cleanup without Prepare, and Simulate in between raise KernelException."""
     if _run_state["prepared"]:
         raise _k.KernelException("Prepare called twice.")
+    state = _state.current()
+    if state.entries:
+        with state.timed("connect"):
+            state.kernel().build()
+    state.ascii.open(state)
     _run_state["prepared"] = True
 
 
@@ -798,7 +804,7 @@ def Run(t):
         raise _k.KernelException("Run called without calling Prepare.")
     state = _state.current()
     with state.timed("simulate"):
-        state.simulate(t)
+        state.simulate(t, prepared=True)
 
 
 def Cleanup():

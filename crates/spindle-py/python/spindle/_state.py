@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _spindle, _toml
+from ._ascii import AsciiBackend
 from . import kernel as _k
 
 #: NEST's default `rng_seed`.
@@ -229,6 +230,8 @@ class State:
         self.synapse_changes: set[str] = set()
         # The synapse model each stimulating device sends through (NEST allows one).
         self.device_synapse: dict[int, str] = {}
+        # `record_to`, `label` and the ASCII files of the recorders (NEST's ASCII backend).
+        self.ascii = AsciiBackend()
 
     # ---- models ---------------------------------------------------------------------------
 
@@ -551,6 +554,10 @@ class State:
             raise _k.BadProperty(f"Create: n must be a positive integer, got {n!r}")
         n = int(n)
         kernel = self.kernel()
+        element = _DEFAULTS[base].get("element_type")
+        recorder = None
+        if element == "recorder":
+            params, recorder = self._recorder_params(self.next_id, n, defaults, params)
         common, columns, dicts = per_node_params(base, n, _without_frozen(base, params))
         given = [common, columns, *(dicts or [])]
         if base in _MODEL_DEFAULT_ONLY and any("individual_spike_trains" in d for d in given):
@@ -560,7 +567,6 @@ class State:
                 "individual_spike_trains property can only be set as a model default using "
                 "SetDefaults or upon CopyModel."
             )
-        element = _DEFAULTS[base].get("element_type")
         first = self.next_id
         # The nodes are made with the values common to all; values per node (columns, NEST
         # parameters drawn per node, one dict per node) are then set node by node, each node
@@ -576,6 +582,8 @@ class State:
         self.next_id = first + n
         if element == "recorder":
             self.note_time_in_steps(range(first, first + n), {**defaults, **fixed})
+            for node_id, (given, own) in zip(range(first, first + n), recorder):
+                self.ascii.set(node_id, given, own, self.next_id - 1)
         info = {"element_type": element}
         if element == "neuron":
             info["recordables"] = kernel.recordables(first)
@@ -630,8 +638,21 @@ class State:
         run of consecutive ids is one native call. Setting a recorder's `n_events` to 0
         forgets its events so far, also between Simulate calls."""
         node_ids = list(node_ids)
-        kernel = self.kernel()
         model = self.entry(node_ids[0]).model if node_ids else ""
+        if not (node_ids and _DEFAULTS[model].get("element_type") == "recorder"):
+            self._set_params(node_ids, model, params_per_node)
+            return
+        # Recorders: the ASCII backend's keys stay here, the rest goes to the engine.
+        single = isinstance(params_per_node, dict)
+        dicts = [params_per_node] * len(node_ids) if single else list(params_per_node)
+        per = [(i, *self._recorder_params(i, 1, {}, p)) for i, p in zip(node_ids, dicts)]
+        rests = [rest for _, rest, _ in per]
+        self._set_params(node_ids, model, rests[0] if single else rests)
+        for i, _, [(given, own)] in per:
+            self.ascii.set(i, given, own, self.next_id - 1)
+
+    def _set_params(self, node_ids, model, params_per_node) -> None:
+        kernel = self.kernel()
         params_per_node = _without_frozen(model, params_per_node)
         if not isinstance(params_per_node, dict):
             dicts = [_values(p) for p in params_per_node]
@@ -663,6 +684,28 @@ class State:
             for first, count in ranges(ids):
                 self._set_nodes(kernel, first, count, params, None)
         self._log_set([(ids, p) for ids, p in groups if p])
+
+    def _recorder_params(self, first: int, n: int, defaults: dict, params) -> tuple:
+        """`params` of `n` recorders from `first` on without the ASCII backend's keys (which
+        the engine does not know), and per recorder (its `record_to`/`label`, its ASCII keys),
+        checked as NEST checks them."""
+        dicts = params if isinstance(params, (list, tuple)) else [params or {}] * n
+        rest, per = [], []
+        for i, p in enumerate(dicts):
+            p = dict(p or {})
+            given = {k: p[k] for k in ("record_to", "label") if k in p}
+            for k, v in given.items():  # one value per recorder
+                if isinstance(v, (list, tuple, np.ndarray)) and len(v) == n:
+                    given[k] = v[i % n]
+            p, own = self.ascii.split(p)
+            to = given.get("record_to", defaults.get("record_to", self.ascii.record_to(first + i)))
+            self.ascii.check(first + i, to, own)
+            rest.append(p)
+            base = {k: defaults[k] for k in ("record_to", "label") if k in defaults}
+            per.append(({**base, **given}, own))
+        if not isinstance(params, (list, tuple)):
+            rest = rest[0] if params is not None else None
+        return rest, per
 
     def _set_nodes(self, kernel, first, count, params, columns) -> None:
         self.entry(first)
@@ -833,7 +876,8 @@ class State:
         """The native kernel (made now if no node exists yet)."""
         return self.kernel()
 
-    def simulate(self, t: float) -> None:
+    def simulate(self, t: float, prepared: bool = False) -> None:
+        """NEST's Simulate (`prepared`: its Run, between Prepare and Cleanup)."""
         t = float(t)
         kernel = self.kernel()
         if not self.ran:
@@ -841,6 +885,8 @@ class State:
             if path is not None:
                 nodes = [(e.name(), e.model, e.first, e.n) for e in self.entries]
                 kernel.open_hdf5(path, nodes, bool(self.overwrite_files))
+        if not prepared:
+            self.ascii.open(self)
         kernel.simulate(t)
         self.ran = True
         # NEST hands a multimeter the samples of a min-delay slice at the next slice: after a
@@ -850,6 +896,7 @@ class State:
         end = int(round(kernel.biological_time() / self.resolution))
         d = max(1, int(round(self.min_delay() / self.resolution)))
         self.samples_visible_until = ((end - 1) // d) * d if end > 0 else 0
+        self.ascii.write(self)
         if self.actions:
             self.actions.append(("simulate", t))
         else:
@@ -1001,6 +1048,8 @@ class State:
 
             for key in ("senders", "targets"):
                 d[key] = NodeCollection(d.get(key) or [])
+        if e.info["element_type"] == "recorder":
+            d.update(self.ascii.status(node_id, e.user_model, self))
         if e.model in ("spike_recorder", "weight_recorder") or e.model in SAMPLERS:
             d["events"] = self.events(node_id)
             d["n_events"] = self._event_count(node_id)
