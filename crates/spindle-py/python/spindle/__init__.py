@@ -779,8 +779,14 @@ def Simulate(t):
     if _run_state["prepared"]:
         raise _k.KernelException("Simulate called between Prepare and Cleanup.")
     state = _state.current()
+    try:
+        state.ascii.open(state)  # NEST's Simulate is Prepare, Run, Cleanup
+    except _k.IOError:
+        # NEST stays prepared when its Prepare fails on a file: Cleanup is due then.
+        _run_state["prepared"] = True
+        raise
     with state.timed("simulate"):
-        state.simulate(t)
+        state.simulate(t, prepared=True)
 
 
 def Prepare():

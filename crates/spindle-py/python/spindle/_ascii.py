@@ -12,10 +12,11 @@ them out as NEST would, found by running NEST 3.10 and from its `recording_backe
   the `Run` calls since the last `Prepare`) only; each file has the two comment lines and
   a header of the columns (`sender`, `time_ms` or `time_step time_offset`, the recorder's
   values), then one row per event with `precision` (default 3) digits after the point.
-* A row goes to the file of the virtual process that owns its sender (the neuron that spiked
-  or was sampled). spindle's placement (`GetStatus(node, "vp")`, contiguous blocks) decides
-  it, not NEST's round-robin, so the rows of each file differ from NEST's; all files of a
-  recorder together hold the same rows.
+* A row goes to the file of the virtual process that NEST gives its sender (the neuron that
+  spiked or was sampled; for a weight recorder the target, which holds the synapse):
+  `node id % number of virtual processes`, NEST's round-robin. spindle keeps its neurons in
+  contiguous blocks instead (`GetStatus(node, "vp")`), but the files are NEST's, one by one,
+  so that scripts that read one virtual process's file read what NEST writes there.
 * `precision` and `file_extension` are keys of an `ascii` recorder only (for another
   backend NEST refuses them as unaccessed); choosing `ascii` again starts from their
   defaults, as NEST's backend forgets a recorder that leaves it.
@@ -31,9 +32,11 @@ import os
 import numpy as np
 
 from . import kernel as _k
+from ._spindle import VERSION as __version__
 
-#: NEST 3.10's `ASCII_REC_BACKEND_VERSION` and the version line of its files.
-_HEADER = "# NEST version: 3.10.0\n# RecordingBackendASCII version: 2\n"
+#: The two comment lines of NEST's files: the simulator's version (`build_info["version"]`,
+#: spindle's here, as NEST's tests read it) and NEST 3.10's `ASCII_REC_BACKEND_VERSION`.
+_HEADER = f"# NEST version: {__version__}\n# RecordingBackendASCII version: 2\n"
 #: Keys that only an `ascii` recorder has, with their defaults.
 BACKEND_KEYS = {"precision": 3, "file_extension": "dat"}
 
@@ -200,9 +203,9 @@ class AsciiBackend:
                 lines = np.char.add(np.char.add(lines, "\t"), c)
             # A weight event is written by the thread of its synapse, which is the target's.
             owners = rows["targets"].astype(np.int64) if e.model == "weight_recorder" else senders
-            unique, inverse = np.unique(owners, return_inverse=True)
-            vp_of = np.asarray(state.placement(unique.tolist())[0], np.int64)[inverse]
-            for vp, name in enumerate(self.filenames(node_id, e.user_model, state)):
+            names = self.filenames(node_id, e.user_model, state)
+            vp_of = owners % len(names)
+            for vp, name in enumerate(names):
                 mine = lines[vp_of == vp]
                 if len(mine):
                     with open(name, "a") as f:
