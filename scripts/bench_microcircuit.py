@@ -21,8 +21,8 @@ interval [t_presim, t_presim + t_sim] — the definitions of the model's
 vectorised. The spikes are read back from the ASCII files the model's spike recorders wrote.
 
 `compare A.json B.json` prints, per population, both sides' mean over seeds ± the standard
-error of that mean, and z = (mean_A − mean_B) / sqrt(se_A² + se_B²): with a few seeds per
-side, |z| < 3 is agreement within sampling error. With `--reference` (no second file) side
+error of that mean, z = (mean_A − mean_B) / sqrt(se_A² + se_B²) — with a few seeds per side,
+|z| < 3 is agreement within sampling error — and the relative difference. With `--reference` (no second file) side
 A is compared with the model's published full-scale NEST rates (`full_mean_rates` in
 `network_params.py`, one NEST run with 4 threads).
 
@@ -67,15 +67,17 @@ def one_run(args) -> dict:
     sim_dict["t_presim"] = args.t_presim
     sim_dict["t_sim"] = args.t_sim
 
-    t0 = time.perf_counter()
+    # Wall and CPU seconds (all threads of the process): on a machine that other work
+    # shares, CPU seconds say what the run cost where wall seconds say how long it waited.
+    t0, c0 = time.perf_counter(), time.process_time()
     net = network.Network(sim_dict, net_dict, stim_dict)
     net.create()
     net.connect()
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     net.simulate(sim_dict["t_presim"])
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     net.simulate(sim_dict["t_sim"])
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
 
     n_synapses = int(np.sum(net.num_synapses))
     interval = (sim_dict["t_presim"], sim_dict["t_presim"] + sim_dict["t_sim"])
@@ -91,6 +93,9 @@ def one_run(args) -> dict:
         "build_s": t1 - t0,
         "presim_s": t2 - t1,
         "sim_s": t3 - t2,
+        "build_cpu_s": c1 - c0,
+        "presim_cpu_s": c2 - c1,
+        "sim_cpu_s": c3 - c2,
         "t_sim_ms": sim_dict["t_sim"],
         "rtf": (t3 - t2) / (sim_dict["t_sim"] / 1000.0),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -156,8 +161,9 @@ def run(args) -> None:
         results.append(r)
         print(
             f"{r['simulator']} scale {r['scale']} seed {seed}: {r['neurons']} neurons, "
-            f"{r['recurrent_synapses']:.3e} synapses, build {r['build_s']:.1f} s, presim "
-            f"{r['presim_s']:.1f} s, sim {r['sim_s']:.1f} s (RTF {r['rtf']:.1f}), peak RSS "
+            f"{r['recurrent_synapses']:.3e} synapses, build {r['build_s']:.1f} s "
+            f"({r['build_cpu_s']:.1f} CPU s), presim {r['presim_s']:.1f} s, sim "
+            f"{r['sim_s']:.1f} s ({r['sim_cpu_s']:.1f} CPU s; RTF {r['rtf']:.1f}), peak RSS "
             f"{r['peak_rss_mb']:.0f} MB"
         )
         print("  rates " + " ".join(f"{p}={v:.3f}" for p, v in zip(POPS, r["rates"])))
@@ -196,15 +202,16 @@ def compare(args) -> None:
         else:
             mb, sb = summary(b, key)
         print(f"\n{what}: {label_a} vs {label_b}")
-        print(f"{'pop':6} {'A':>16} {'B':>16} {'z':>7}")
+        print(f"{'pop':6} {'A':>16} {'B':>16} {'z':>7} {'A/B-1':>7}")
         for p, x, ex, y, ey in zip(POPS, ma, sa, mb, sb):
             z = (x - y) / np.sqrt(ex * ex + ey * ey) if ex or ey else float("nan")
             worst = max(worst, abs(z)) if np.isfinite(z) else worst
-            print(f"{p:6} {x:9.3f} ± {ex:5.3f} {y:9.3f} ± {ey:5.3f} {z:7.2f}")
-    for key in ("build_s", "sim_s", "rtf", "peak_rss_mb"):
-        line = f"{key}: A {np.mean([r[key] for r in a]):.2f}"
+            rel = f"{100 * (x / y - 1):6.1f}%" if y else "      -"
+            print(f"{p:6} {x:9.3f} ± {ex:5.3f} {y:9.3f} ± {ey:5.3f} {z:7.2f} {rel}")
+    for key in ("build_s", "build_cpu_s", "sim_s", "sim_cpu_s", "rtf", "peak_rss_mb"):
+        line = f"{key}: A {np.mean([r.get(key, np.nan) for r in a]):.2f}"
         if b is not None:
-            line += f", B {np.mean([r[key] for r in b]):.2f}"
+            line += f", B {np.mean([r.get(key, np.nan) for r in b]):.2f}"
         print(line)
     print(f"largest |z|: {worst:.2f}")
 
