@@ -602,6 +602,14 @@ impl Kernel {
         self.inner().session.threads
     }
 
+    /// Build what the description gained since the last run (NEST's `Prepare`, which sets
+    /// up the connection infrastructure), with the GIL released: the next `simulate` starts
+    /// at once, so a script can time the build apart from the run.
+    fn build(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.inner().session.simulation_mut().sync())
+            .map_err(|e| py_error(py, &Error::Run(spindle::core::RunError::Build(e))))
+    }
+
     /// Connections of every kind; builds what is not built yet (rules are expanded then).
     fn num_connections(&self, py: Python<'_>) -> PyResult<usize> {
         let mut inner = self.inner();

@@ -798,12 +798,19 @@ def _prepare(state) -> None:
 
 
 def Prepare():
-    """Start a series of `Run` calls (NEST's Prepare): opens the recorders' ascii files. It
+    """Start a series of `Run` calls (NEST's Prepare): builds the network and opens the
+    recorders' ascii files. It
     checks the order of the calls as NEST does: Prepare twice, Run or Cleanup without
     Prepare, and Simulate in between raise KernelException."""
     if _run_state["prepared"]:
         raise _k.KernelException("Prepare called twice.")
-    _prepare(_state.current())
+    state = _state.current()
+    # NEST builds in Prepare what was created and connected since the last run, so a script
+    # that times Prepare times the build, as the microcircuit model does.
+    if state.entries:
+        with state.timed("connect"):
+            state.kernel().build()
+    _prepare(state)
 
 
 def Run(t):
