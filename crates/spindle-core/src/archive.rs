@@ -12,7 +12,9 @@
 //! Times are in ms, computed as NEST computes them (`tics · 0.001`); NEST's comparisons use
 //! its `stdp_eps` of 1e-6 ms.
 
+use crate::ignore_and_spike::{IgnoreAndSpike, IGNORE_AND_SPIKE_KEYS};
 use crate::params::{ParamError, Params, Value};
+use crate::time::TimeGrid;
 use std::collections::VecDeque;
 
 /// NEST's `ConnectionManager::stdp_eps`.
@@ -44,6 +46,8 @@ pub struct Archive {
     trace: f64,
     last_spike: f64,
     history: VecDeque<HistEntry>,
+    /// NEST's `ArchivingNode` is an `IgnoreAndSpikeMechanism` too: every neuron has its keys.
+    ignore_and_spike: IgnoreAndSpike,
 }
 
 impl Default for Archive {
@@ -60,17 +64,49 @@ impl Default for Archive {
             trace: 0.0,
             last_spike: -1.0,
             history: VecDeque::new(),
+            ignore_and_spike: IgnoreAndSpike::default(),
         }
     }
 }
 
 /// The node keys of the archive that `SetStatus` (and `Create`) take.
-pub const ARCHIVE_SETTABLE: &[&str] = &["tau_minus", "tau_minus_triplet"];
+pub const ARCHIVE_SETTABLE: &[&str] = &[
+    "tau_minus",
+    "tau_minus_triplet",
+    IGNORE_AND_SPIKE_KEYS[0],
+    IGNORE_AND_SPIKE_KEYS[1],
+    IGNORE_AND_SPIKE_KEYS[2],
+];
 
 /// The node keys that the kernel answers for every neuron.
-pub const ARCHIVE_KEYS: &[&str] = &["t_spike", "tau_minus", "tau_minus_triplet", "post_trace"];
+pub const ARCHIVE_KEYS: &[&str] = &[
+    "t_spike",
+    "tau_minus",
+    "tau_minus_triplet",
+    "post_trace",
+    IGNORE_AND_SPIKE_KEYS[0],
+    IGNORE_AND_SPIKE_KEYS[1],
+    IGNORE_AND_SPIKE_KEYS[2],
+];
 
 impl Archive {
+    /// Whether the ignore-and-spike mechanism is on (see [`crate::ignore_and_spike`]).
+    pub fn ignores_and_spikes(&self) -> bool {
+        self.ignore_and_spike.enabled()
+    }
+
+    /// Before a run: the ignore-and-spike times set since the last run, in steps.
+    pub fn prepare(&mut self, grid: &TimeGrid) {
+        self.ignore_and_spike.prepare(grid);
+    }
+
+    /// NEST's `spike_event_is_due` (a model that honours the ignore-and-spike mechanism asks
+    /// it once per update whether the neuron spikes, given whether its dynamics would).
+    #[inline]
+    pub fn spike_event_is_due(&mut self, dynamic: bool) -> bool {
+        self.ignore_and_spike.spike_event_is_due(dynamic)
+    }
+
     /// NEST's `register_stdp_connection`: a new synapse that first reads the history after
     /// `t_first_read` (ms) with dendritic delay `delay` (ms).
     pub fn register(&mut self, t_first_read: f64, delay: f64) {
@@ -181,15 +217,19 @@ impl Archive {
         d.insert("tau_minus", Value::Float(self.tau_minus));
         d.insert("tau_minus_triplet", Value::Float(self.tau_minus_triplet));
         d.insert("post_trace", Value::Float(self.trace));
+        self.ignore_and_spike.get_status(d);
     }
 
     /// NEST's `ArchivingNode::set_status`: takes `tau_minus` and `tau_minus_triplet` from
-    /// `d` (both strictly positive, else `BadProperty`); nothing changes on error.
+    /// `d` (both strictly positive, else `BadProperty`) and the ignore-and-spike keys;
+    /// nothing changes on error.
     pub fn set_status(&mut self, d: &mut Params) -> Result<(), ParamError> {
         let tau_minus = d.f64("tau_minus")?.unwrap_or(self.tau_minus);
         let tau_minus_triplet = d
             .f64("tau_minus_triplet")?
             .unwrap_or(self.tau_minus_triplet);
+        let mut ignore_and_spike = self.ignore_and_spike.clone();
+        ignore_and_spike.set_status(d)?;
         if tau_minus <= 0.0 || tau_minus_triplet <= 0.0 {
             return Err(
                 ParamError::rule("All time constants must be strictly positive.")
@@ -201,6 +241,7 @@ impl Archive {
         self.tau_minus_triplet = tau_minus_triplet;
         self.tau_minus_inv = 1.0 / tau_minus;
         self.tau_minus_triplet_inv = 1.0 / tau_minus_triplet;
+        self.ignore_and_spike = ignore_and_spike;
         Ok(())
     }
 }
