@@ -19,8 +19,10 @@
 //! (sorted spike list, then store order, then connection order), so the draws do not depend
 //! on the thread count and a stepped run continues the same stream.
 
+use crate::ignore_and_spike::{IgnoreAndSpike, IGNORE_AND_SPIKE_KEYS};
 use crate::params::{ParamError, Params, Value};
 use crate::rng::{self, Stream};
+use crate::time::TimeGrid;
 use std::collections::VecDeque;
 
 /// NEST's `ConnectionManager::stdp_eps`.
@@ -57,6 +59,8 @@ pub struct Archive {
     node: u32,
     /// The stream of the synapses that draw at delivery, made at their first draw.
     draws: Option<Box<Stream>>,
+    /// NEST's `ArchivingNode` is an `IgnoreAndSpikeMechanism` too: every neuron has its keys.
+    ignore_and_spike: IgnoreAndSpike,
 }
 
 impl Default for Archive {
@@ -76,15 +80,30 @@ impl Default for Archive {
             seed: 0,
             node: 0,
             draws: None,
+            ignore_and_spike: IgnoreAndSpike::default(),
         }
     }
 }
 
 /// The node keys of the archive that `SetStatus` (and `Create`) take.
-pub const ARCHIVE_SETTABLE: &[&str] = &["tau_minus", "tau_minus_triplet"];
+pub const ARCHIVE_SETTABLE: &[&str] = &[
+    "tau_minus",
+    "tau_minus_triplet",
+    IGNORE_AND_SPIKE_KEYS[0],
+    IGNORE_AND_SPIKE_KEYS[1],
+    IGNORE_AND_SPIKE_KEYS[2],
+];
 
 /// The node keys that the kernel answers for every neuron.
-pub const ARCHIVE_KEYS: &[&str] = &["t_spike", "tau_minus", "tau_minus_triplet", "post_trace"];
+pub const ARCHIVE_KEYS: &[&str] = &[
+    "t_spike",
+    "tau_minus",
+    "tau_minus_triplet",
+    "post_trace",
+    IGNORE_AND_SPIKE_KEYS[0],
+    IGNORE_AND_SPIKE_KEYS[1],
+    IGNORE_AND_SPIKE_KEYS[2],
+];
 
 impl Archive {
     /// Name the neuron whose archive this is: the key of its synapses' stream.
@@ -93,12 +112,36 @@ impl Archive {
         self.node = node;
     }
 
+    /// Restart the synapses' stream from a new kernel seed (NEST's `rng_seed` set between
+    /// runs): the next draw starts the stream of (seed, node id) afresh.
+    pub fn reseed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.draws = None;
+    }
+
     /// The stream of the synapses onto this neuron that draw when a spike is delivered
     /// (see the module doc).
     pub fn draws(&mut self) -> &mut Stream {
         let (seed, node) = (self.seed, self.node);
         self.draws
             .get_or_insert_with(|| Box::new(rng::stream(seed, rng::DOMAIN_SYNAPSE, node, 0, 0)))
+    }
+
+    /// Whether the ignore-and-spike mechanism is on (see [`crate::ignore_and_spike`]).
+    pub fn ignores_and_spikes(&self) -> bool {
+        self.ignore_and_spike.enabled()
+    }
+
+    /// Before a run: the ignore-and-spike times set since the last run, in steps.
+    pub fn prepare(&mut self, grid: &TimeGrid) {
+        self.ignore_and_spike.prepare(grid);
+    }
+
+    /// NEST's `spike_event_is_due` (a model that honours the ignore-and-spike mechanism asks
+    /// it once per update whether the neuron spikes, given whether its dynamics would).
+    #[inline]
+    pub fn spike_event_is_due(&mut self, dynamic: bool) -> bool {
+        self.ignore_and_spike.spike_event_is_due(dynamic)
     }
 
     /// NEST's `register_stdp_connection`: a new synapse that first reads the history after
@@ -211,15 +254,19 @@ impl Archive {
         d.insert("tau_minus", Value::Float(self.tau_minus));
         d.insert("tau_minus_triplet", Value::Float(self.tau_minus_triplet));
         d.insert("post_trace", Value::Float(self.trace));
+        self.ignore_and_spike.get_status(d);
     }
 
     /// NEST's `ArchivingNode::set_status`: takes `tau_minus` and `tau_minus_triplet` from
-    /// `d` (both strictly positive, else `BadProperty`); nothing changes on error.
+    /// `d` (both strictly positive, else `BadProperty`) and the ignore-and-spike keys;
+    /// nothing changes on error.
     pub fn set_status(&mut self, d: &mut Params) -> Result<(), ParamError> {
         let tau_minus = d.f64("tau_minus")?.unwrap_or(self.tau_minus);
         let tau_minus_triplet = d
             .f64("tau_minus_triplet")?
             .unwrap_or(self.tau_minus_triplet);
+        let mut ignore_and_spike = self.ignore_and_spike.clone();
+        ignore_and_spike.set_status(d)?;
         if tau_minus <= 0.0 || tau_minus_triplet <= 0.0 {
             return Err(
                 ParamError::rule("All time constants must be strictly positive.")
@@ -231,6 +278,7 @@ impl Archive {
         self.tau_minus_triplet = tau_minus_triplet;
         self.tau_minus_inv = 1.0 / tau_minus;
         self.tau_minus_triplet_inv = 1.0 / tau_minus_triplet;
+        self.ignore_and_spike = ignore_and_spike;
         Ok(())
     }
 }

@@ -226,7 +226,6 @@ impl KindTable {
 pub(crate) struct Connectome<'a> {
     pub statements: &'a [Statement],
     pub populations: &'a [Population],
-    pub seed: u64,
     pub grid: TimeGrid,
     pub n_ids: usize,
 }
@@ -234,6 +233,8 @@ pub(crate) struct Connectome<'a> {
 /// What pass 1 learned about one partition.
 pub(crate) struct Census {
     counts: Vec<u32>,
+    /// Synapses per statement (indexing the statements expanded).
+    pub per_statement: Vec<usize>,
     kinds: KindTable,
     pub min_delay: Option<Step>,
     pub max_delay: Option<Step>,
@@ -302,25 +303,30 @@ impl Connectome<'_> {
                 Statement::Rule(rule) => {
                     let mut failure = None;
                     let owns = |t: u32| shape.locate(t).is_some();
-                    rule.expand_indexed(self.seed, &self.grid, &owns, &mut |s, t, w, d, at| {
-                        let (c, l) = shape.locate(t).expect("expand only emits owned targets");
-                        let model = &self.populations[shape.chunks[c].population].model;
-                        match model.spike_input(rule.receptor_at(at), w) {
-                            Ok(input) => {
-                                f(k, s, shape.cell(c, l, input.channel), w, input.weight, d)
+                    rule.expand_with_receptor(
+                        rule.seed,
+                        &self.grid,
+                        &owns,
+                        &mut |s, t, w, d, receptor| {
+                            let (c, l) = shape.locate(t).expect("expand only emits owned targets");
+                            let model = &self.populations[shape.chunks[c].population].model;
+                            match model.spike_input(receptor, w) {
+                                Ok(input) => {
+                                    f(k, s, shape.cell(c, l, input.channel), w, input.weight, d)
+                                }
+                                Err(r) => {
+                                    failure.get_or_insert(BuildError::Rule {
+                                        rule: rule.conn.rule.to_string(),
+                                        reason: Rejection::new(
+                                            r.kind,
+                                            format!("target {t}: {}", r.message),
+                                        ),
+                                        statement: Some(rule.index),
+                                    });
+                                }
                             }
-                            Err(r) => {
-                                failure.get_or_insert(BuildError::Rule {
-                                    rule: rule.conn.rule.to_string(),
-                                    reason: Rejection::new(
-                                        r.kind,
-                                        format!("target {t}: {}", r.message),
-                                    ),
-                                    statement: Some(rule.index),
-                                });
-                            }
-                        }
-                    })
+                        },
+                    )
                     .map_err(|e| BuildError::Rule {
                         rule: rule.conn.rule.to_string(),
                         reason: e.reason,
@@ -340,6 +346,7 @@ impl Connectome<'_> {
     pub fn census(&self, shape: &PartitionShape, which: Which<'_>) -> Result<Census, BuildError> {
         let mut census = Census {
             counts: vec![0; self.n_ids + 1],
+            per_statement: vec![0; self.statements.len()],
             kinds: KindTable::default(),
             min_delay: None,
             max_delay: None,
@@ -350,6 +357,7 @@ impl Connectome<'_> {
             shape,
             which,
             &mut |k, source, _cell, given, delivered, delay| {
+                census.per_statement[k] += 1;
                 let c = &mut census.counts[source as usize + 1];
                 match c.checked_add(1) {
                     Some(n) => *c = n,

@@ -86,6 +86,9 @@ pub struct Emissions {
     pub targets: Vec<TargetEmission>,
     /// The rule of `targets` (set by the device whenever it pushes some).
     pub process: Option<Arc<dyn TargetProcess>>,
+    /// (stamp, value) of the device's own recordable other than `I` (the sinusoidal
+    /// generators' `rate`), one per updated step: what a multimeter samples at that stamp.
+    pub samples: Vec<(Step, f64)>,
 }
 
 impl Emissions {
@@ -94,6 +97,7 @@ impl Emissions {
         self.poisson.clear();
         self.noise.clear();
         self.targets.clear();
+        self.samples.clear();
     }
 
     /// The spikes one target receives from `targets`, as (stamp, count > 0), drawn from its
@@ -121,7 +125,9 @@ pub trait StimulusDevice: Send + Sync + fmt::Debug {
     /// The device's own recordables that a multimeter may record: NEST's current generators
     /// have `I`, the current sent with stamp `s`, sampled at `s` (0 where nothing was sent:
     /// NEST's `S_.I_` after the update of step `s − 1`; for per-target noise the mean over
-    /// the connections, as NEST's `I_avg_`). The kernel reads it from the emissions.
+    /// the connections, as NEST's `I_avg_`). The kernel reads it from the emissions. Any
+    /// other recordable (the sinusoidal generators' `rate`) is read from
+    /// [`Emissions::samples`].
     fn recordables(&self) -> &'static [&'static str] {
         &[]
     }

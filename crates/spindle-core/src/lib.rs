@@ -12,6 +12,7 @@ pub mod archive;
 pub mod comm;
 pub mod device;
 pub mod error;
+pub mod ignore_and_spike;
 pub mod model;
 pub mod network;
 pub mod parameter;

@@ -6,6 +6,7 @@
 //! neurons as structure-of-arrays and advances all of them by one step. The kernel dispatches
 //! once per chunk and step, never once per neuron.
 
+use crate::archive::Archive;
 use crate::error::Rejection;
 use crate::params::{ParamError, Params};
 use crate::time::{Step, TimeGrid};
@@ -121,6 +122,21 @@ pub trait NeuronChunk: Send {
     /// end of this step (spec §1.4). Spikes detected in this step are pushed as
     /// `(local index, multiplicity)`; the kernel stamps them `step + 1`.
     fn update(&mut self, step: Step, input: &[f64], emitted: &mut Emitted);
+
+    /// [`NeuronChunk::update`] while some of the chunk's neurons have NEST's ignore-and-spike
+    /// mechanism on (`archives`: the chunk's neurons' archives, in order). A model that
+    /// honours the mechanism (NEST 3.10: `iaf_psc_delta`) asks
+    /// [`Archive::spike_event_is_due`] once per neuron and step whether it spikes; the
+    /// others ignore it, as in NEST.
+    fn update_archived(
+        &mut self,
+        step: Step,
+        input: &[f64],
+        emitted: &mut Emitted,
+        _archives: &mut [Archive],
+    ) {
+        self.update(step, input, emitted);
+    }
 
     /// The first neuron whose integration diverged in the last [`update`](Self::update), if
     /// any, taken (the next call returns `None` until a new one diverges). A model that can

@@ -374,6 +374,25 @@ impl NetworkBuilder {
             + self.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
     }
 
+    /// The statements described so far (rule statements and lists of explicit connections).
+    pub fn statement_count(&self) -> usize {
+        self.statements.len()
+    }
+
+    /// Close the open list of explicit connections: connections made afterwards start a new
+    /// statement, so that a front end can tell the synapses of one call from the next.
+    pub fn seal_statements(&mut self) {
+        self.sealed_statements = self.statements.len();
+    }
+
+    /// Connections made so far that involve a device (stimulus → neuron, → spike recorder,
+    /// multimeter → node); they are made at connect time, not built from statements.
+    pub fn device_connection_count(&self) -> usize {
+        self.device_synapses.len()
+            + self.recorder_inputs.len()
+            + self.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
+    }
+
     /// Warnings collected while connecting (accepted but surprising input).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -714,7 +733,8 @@ impl NetworkBuilder {
                         return Err(self.reject(
                             source,
                             target,
-                            Rejection::bad_property(format!(
+                            // NEST: IllegalConnection "Cannot connect with unknown recordable".
+                            Rejection::new("IllegalConnection", format!(
                                 "Cannot record {name} from {}: its recordables are {}.",
                                 model.model_name(),
                                 names.join(", ")
@@ -824,7 +844,8 @@ impl NetworkBuilder {
                         return Err(self.reject(
                             source,
                             target,
-                            Rejection::bad_property(format!(
+                            // NEST: IllegalConnection "Cannot connect with unknown recordable".
+                            Rejection::new("IllegalConnection", format!(
                                 "Cannot record {name} from {}: its recordables are {}.",
                                 dev.model_name(),
                                 available.join(", ")
@@ -1004,6 +1025,7 @@ impl NetworkBuilder {
             syn: syn.clone(),
             arrays,
             index,
+            seed: self.seed,
         };
         let rejection = |reason: Rejection| BuildError::Rule {
             rule: conn.rule.to_string(),
@@ -1017,9 +1039,12 @@ impl NetworkBuilder {
             // Devices take part: expand into single connections, checked one by one.
             let mut pairs = Vec::new();
             statement
-                .expand_indexed(self.seed, &self.grid, &|_| true, &mut |s, t, w, d, k| {
-                    pairs.push((s, t, w, d, k))
-                })
+                .expand_with_receptor(
+                    statement.seed,
+                    &self.grid,
+                    &|_| true,
+                    &mut |s, t, w, d, r| pairs.push((s, t, w, d, r)),
+                )
                 .map_err(|e| rejection(e.reason))?;
             // NEST's rules other than all_to_all and one_to_one reach a target through its
             // proxies, which devices (recorders) do not have.
@@ -1036,14 +1061,14 @@ impl NetworkBuilder {
                     ),
                 ));
             }
-            for (s, t, weight, delay, k) in pairs {
+            for (s, t, weight, delay, receptor) in pairs {
                 self.connect_with(
                     NodeId(s),
                     NodeId(t),
                     Synapse {
                         weight,
                         delay,
-                        receptor: statement.receptor_at(k),
+                        receptor,
                     },
                     statement.syn.model.as_ref(),
                 )?;

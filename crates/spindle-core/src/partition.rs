@@ -226,6 +226,9 @@ pub(crate) struct Partition {
     /// delivery order.
     pub weight_events: Vec<RawWeightEvent>,
     emitted: Emitted,
+    /// Whether some neuron has NEST's ignore-and-spike mechanism on in this run (set by
+    /// [`Partition::prepare`]): its chunk is then updated with its archives.
+    ignore_and_spike: bool,
 }
 
 impl Partition {
@@ -244,6 +247,7 @@ impl Partition {
             plastic: Vec::new(),
             cell_neuron: vec![u32::MAX],
             archives: Vec::new(),
+            ignore_and_spike: false,
             device_synapses: Vec::new(),
             noise_amps: Vec::new(),
             multimeters: Vec::new(),
@@ -329,6 +333,12 @@ impl Partition {
         for c in &mut self.chunks {
             c.state.prepare(grid);
         }
+        // Status changes happen between runs only: whether any neuron ignores and spikes
+        // is known for the whole run here.
+        for a in &mut self.archives {
+            a.prepare(grid);
+        }
+        self.ignore_and_spike = self.archives.iter().any(Archive::ignores_and_spikes);
     }
 
     #[inline]
@@ -361,7 +371,14 @@ impl Partition {
             for chunk in &mut self.chunks {
                 let size = chunk.len * chunk.n_channels;
                 let input = &mut self.ring[off + chunk.cell_base..off + chunk.cell_base + size];
-                chunk.state.update(step, input, &mut self.emitted);
+                if self.ignore_and_spike {
+                    let archives = &mut self.archives[neuron_base..neuron_base + chunk.len];
+                    chunk
+                        .state
+                        .update_archived(step, input, &mut self.emitted, archives);
+                } else {
+                    chunk.state.update(step, input, &mut self.emitted);
+                }
                 if let Some(instability) = chunk.state.take_instability() {
                     self.halt = Some(Halt::Instability {
                         step,

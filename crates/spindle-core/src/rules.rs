@@ -155,6 +155,10 @@ pub struct SynSpec {
     pub weight: Parameter,
     pub delay_ms: Parameter,
     pub receptor: i64,
+    /// `receptor_type` drawn per connection from a NEST parameter (NEST's `value_int`, after
+    /// the delay and the weight), replacing `receptor`; each drawn receptor is checked
+    /// against its target when the statement is built.
+    pub receptor_drawn: Option<Parameter>,
     /// The synapse model with its parameters; `None`: `static_synapse`.
     pub model: Option<crate::synapse::SynapseSpec>,
 }
@@ -205,23 +209,19 @@ pub struct RuleStatement {
     pub arrays: SynArrays,
     /// Index of the statement in the network, keys its random streams.
     pub index: u32,
+    /// The kernel's `rng_seed` when the statement was made (NEST draws a connection's
+    /// randomness at `Connect`, so a seed set afterwards does not change it): the seed that
+    /// the front ends pass to [`RuleStatement::expand`].
+    pub seed: u64,
 }
 
 impl RuleStatement {
-    /// The receptor type of the connection at array position `k`.
-    #[inline]
-    pub fn receptor_at(&self, k: usize) -> i64 {
-        self.arrays
-            .receptor
-            .as_ref()
-            .map_or(self.syn.receptor, |r| r[k])
-    }
-
-    /// The receptor types the statement uses, each once.
+    /// The receptor types the statement uses, each once (none where they are drawn).
     pub fn receptors(&self) -> Vec<i64> {
-        let mut v = match &self.arrays.receptor {
-            Some(r) => r.to_vec(),
-            None => vec![self.syn.receptor],
+        let mut v = match (&self.arrays.receptor, &self.syn.receptor_drawn) {
+            (Some(r), _) => r.to_vec(),
+            (None, Some(_)) => Vec::new(),
+            (None, None) => vec![self.syn.receptor],
         };
         v.sort_unstable();
         v.dedup();
@@ -450,17 +450,18 @@ impl RuleStatement {
         owns: &dyn Fn(u32) -> bool,
         emit: &mut dyn FnMut(u32, u32, f64, Step),
     ) -> Result<(), ExpandError> {
-        self.expand_indexed(seed, grid, owns, &mut |s, t, w, d, _| emit(s, t, w, d))
+        self.expand_with_receptor(seed, grid, owns, &mut |s, t, w, d, _| emit(s, t, w, d))
     }
 
-    /// As [`RuleStatement::expand`], with each connection's position `k` in the statement's
-    /// parameter arrays (see [`SynArrays`]) as the last argument.
-    pub fn expand_indexed(
+    /// As [`RuleStatement::expand`], with each connection's receptor type as the last
+    /// argument (`receptor_type`, its value in the statement's arrays, see [`SynArrays`], or
+    /// its draw).
+    pub fn expand_with_receptor(
         &self,
         seed: u64,
         grid: &TimeGrid,
         owns: &dyn Fn(u32) -> bool,
-        emit: &mut dyn FnMut(u32, u32, f64, Step, usize),
+        emit: &mut dyn FnMut(u32, u32, f64, Step, i64),
     ) -> Result<(), ExpandError> {
         let err = |message: String| ExpandError {
             statement: self.index,
@@ -475,7 +476,7 @@ impl RuleStatement {
         let autapses = self.conn.allow_autapses;
         // Draws the delay (first) and weight of the connection at array position `k`, as NEST
         // orders them; a key given as an array is read from it instead and draws nothing.
-        let params = |r: &mut ChaCha8Rng, k: usize| -> Result<(f64, Step), ExpandError> {
+        let params = |r: &mut ChaCha8Rng, k: usize| -> Result<(f64, Step, i64), ExpandError> {
             let d_ms = match &arrays.delay_ms {
                 Some(a) => a[k],
                 None => syn.delay_ms.sample(r).map_err(|e| failed("delay", e))?,
@@ -503,7 +504,25 @@ impl RuleStatement {
                     grid.step_to_ms(crate::network::MAX_DELAY_STEPS)
                 )));
             }
-            Ok((w, d))
+            let receptor = match (&arrays.receptor, &syn.receptor_drawn) {
+                (Some(a), _) => a[k],
+                (None, Some(p)) => {
+                    let v = p.sample(r).map_err(|e| failed("receptor_type", e))?;
+                    // NEST takes an integer parameter's value as a long.
+                    if v.fract() != 0.0 || !v.is_finite() {
+                        return Err(ExpandError {
+                            statement: self.index,
+                            reason: Rejection::new(
+                                "TypeMismatch",
+                                format!("receptor_type: a drawn receptor type of {v:?} is not an integer"),
+                            ),
+                        });
+                    }
+                    v as i64
+                }
+                (None, None) => syn.receptor,
+            };
+            Ok((w, d, receptor))
         };
         let stream = |id: u32| rng::stream(seed, DOMAIN_CONNECT, self.index, id, 0);
         let (pre, post) = (&self.pre, &self.post);
@@ -515,8 +534,8 @@ impl RuleStatement {
                     for (i, s) in pre.iter().enumerate() {
                         if autapses || s != t {
                             let k = j * n_pre + i;
-                            let (w, d) = params(&mut r, k)?;
-                            emit(s, t, w, d, k);
+                            let (w, d, rc) = params(&mut r, k)?;
+                            emit(s, t, w, d, rc);
                         }
                     }
                 }
@@ -525,8 +544,8 @@ impl RuleStatement {
                 for i in 0..post.len() {
                     let (s, t) = (pre.get(i), post.get(i));
                     if owns(t) && (autapses || s != t) {
-                        let (w, d) = params(&mut stream(t), i)?;
-                        emit(s, t, w, d, i);
+                        let (w, d, rc) = params(&mut stream(t), i)?;
+                        emit(s, t, w, d, rc);
                     }
                 }
                 // NEST connects the way back after all forward connections, with the same
@@ -535,8 +554,8 @@ impl RuleStatement {
                     for i in 0..post.len() {
                         let (s, t) = (post.get(i), pre.get(i));
                         if owns(t) && (autapses || s != t) {
-                            let (w, d) = params(&mut stream(t), i)?;
-                            emit(s, t, w, d, i);
+                            let (w, d, rc) = params(&mut stream(t), i)?;
+                            emit(s, t, w, d, rc);
                         }
                     }
                 }
@@ -546,8 +565,8 @@ impl RuleStatement {
                     let mut r = stream(t);
                     for s in pre.iter() {
                         if (autapses || s != t) && uniform(&mut r) < p {
-                            let (w, d) = params(&mut r, 0)?;
-                            emit(s, t, w, d, 0);
+                            let (w, d, rc) = params(&mut r, 0)?;
+                            emit(s, t, w, d, rc);
                         }
                     }
                 }
@@ -557,8 +576,8 @@ impl RuleStatement {
                     let mut r = stream(t);
                     for s in pre.iter().filter(|&s| autapses || s != t) {
                         for _ in 0..rng::poisson(&mut r, mean) {
-                            let (w, d) = params(&mut r, 0)?;
-                            emit(s, t, w, d, 0);
+                            let (w, d, rc) = params(&mut r, 0)?;
+                            emit(s, t, w, d, rc);
                         }
                     }
                 }
@@ -585,12 +604,12 @@ impl RuleStatement {
                             continue;
                         }
                         chosen += 1;
-                        let (w, d) = params(&mut r, 0)?;
+                        let (w, d, rc) = params(&mut r, 0)?;
                         if owns(t) {
-                            emit(s, t, w, d, 0);
+                            emit(s, t, w, d, rc);
                         }
                         if owns(s) {
-                            emit(t, s, w, d, 0);
+                            emit(t, s, w, d, rc);
                         }
                     }
                     marks.clear();
@@ -623,8 +642,8 @@ impl RuleStatement {
                             break s;
                         };
                         let at = (j as u64 * k + c) as usize;
-                        let (w, d) = params(&mut r, at)?;
-                        emit(s, t, w, d, at);
+                        let (w, d, rc) = params(&mut r, at)?;
+                        emit(s, t, w, d, rc);
                     }
                     if let Some(m) = marks.as_mut() {
                         m.clear();
@@ -660,9 +679,9 @@ impl RuleStatement {
                         // Parameters are drawn whoever owns the target, to keep the stream
                         // the same for every partition.
                         let at = (j as u64 * k + c) as usize;
-                        let (w, d) = params(&mut r, at)?;
+                        let (w, d, rc) = params(&mut r, at)?;
                         if owns(t) {
-                            emit(s, t, w, d, at);
+                            emit(s, t, w, d, rc);
                         }
                     }
                     if let Some(m) = marks.as_mut() {
@@ -686,9 +705,9 @@ impl RuleStatement {
                             break (s, t);
                         }
                     };
-                    let (w, d) = params(&mut r, at)?;
+                    let (w, d, rc) = params(&mut r, at)?;
                     if owns(t) {
-                        emit(s, t, w, d, at);
+                        emit(s, t, w, d, rc);
                     }
                 }
             }
@@ -726,10 +745,12 @@ mod tests {
                 },
                 delay_ms: Parameter::Constant(1.5),
                 receptor: 0,
+                receptor_drawn: None,
                 model: None,
             },
             arrays: SynArrays::default(),
             index: 3,
+            seed: 9,
         }
     }
 

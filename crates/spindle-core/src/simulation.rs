@@ -79,6 +79,8 @@ struct DeviceRecording {
     recorder: usize,
     device: usize,
     sender: u32,
+    /// Keys its stream with (seed, device, recorder) (see [`Simulation::reseed`]).
+    occurrence: u32,
     rng: Option<ChaCha8Rng>,
     state: TargetState,
 }
@@ -265,6 +267,9 @@ pub struct Simulation {
     /// made at the first weight event of a run (the connections may change between runs).
     weight_rows: Option<std::collections::HashMap<SynapseId, (usize, usize)>>,
     neuron_synapses: usize,
+    /// Synapses built per statement of the description (NEST's `num_connections` of a
+    /// synapse model sums those of its `Connect` calls); not lowered by `disconnect`.
+    statement_synapses: Vec<usize>,
     /// Device synapses removed by `disconnect`.
     removed_device_synapses: usize,
     synapse_bytes: usize,
@@ -348,6 +353,7 @@ impl Simulation {
             announced_weights: 0,
             weight_rows: None,
             neuron_synapses: 0,
+            statement_synapses: Vec::new(),
             removed_device_synapses: 0,
             synapse_bytes: 0,
             threads,
@@ -491,7 +497,6 @@ impl Simulation {
             let connectome = Connectome {
                 statements: new_statements,
                 populations: &self.net.populations,
-                seed: self.net.seed,
                 grid: self.net.grid,
                 n_ids,
             };
@@ -510,6 +515,13 @@ impl Simulation {
                 .iter()
                 .map(|&name| census_of(Which::Model(name)))
                 .collect::<Result<Vec<_>, _>>()?;
+            let first = self.built.statements;
+            self.statement_synapses.resize(self.net.statements.len(), 0);
+            for c in censuses.iter().chain(plastic_censuses.iter().flatten()) {
+                for (k, n) in c.per_statement.iter().enumerate() {
+                    self.statement_synapses[first + k] += n;
+                }
+            }
             let mut extrema = (None, None);
             for c in censuses.iter().chain(plastic_censuses.iter().flatten()) {
                 extrema.0 = [extrema.0, c.min_delay].into_iter().flatten().min();
@@ -673,6 +685,7 @@ impl Simulation {
                     recorder: input.recorder,
                     device: d,
                     sender: input.source,
+                    occurrence: input.occurrence,
                     rng: dev.draws_per_target().then(|| {
                         rng::stream(
                             b.seed,
@@ -784,8 +797,10 @@ impl Simulation {
             let pop = match self.net.role(t) {
                 Some(Role::Neurons(pop)) => pop,
                 Some(Role::Stimulus(d)) => {
-                    // Only the current generators' `I` (see `StimulusDevice::recordables`).
-                    units.iter_mut().for_each(|u| *u = "pA");
+                    // A device's own recordables (see `StimulusDevice::recordables`).
+                    for (u, name) in units.iter_mut().zip(&spec.record_from) {
+                        *u = if name == "I" { "pA" } else { "spikes/s" };
+                    }
                     devices.push((col, d));
                     continue;
                 }
@@ -868,6 +883,55 @@ impl Simulation {
         let part = &self.partitions[self.local(loc.partition)?];
         let before: usize = part.chunks[..loc.chunk].iter().map(|c| c.len).sum();
         Some((loc.partition, before + loc.local))
+    }
+
+    /// NEST's `SetKernelStatus({"rng_seed": seed})` on a network that exists: every random
+    /// stream restarts from a key made of the new seed and what the stream serves, as NEST
+    /// reseeds its generators. What was drawn before stays (node parameters drawn at
+    /// `Create`, the connections of statements made before: each statement keeps the seed
+    /// it was made with); what is drawn afterwards (during the following runs, by later
+    /// `Create`/`Connect` calls) comes from the new streams. Results stay a function of the
+    /// network, the seeds and the calls they were set between, never of the thread count.
+    /// Parts of the description not built yet are seeded from the new seed when they are.
+    pub fn reseed(&mut self, seed: u64) {
+        self.net.seed = seed;
+        for (id, dev) in &mut self.net.stimuli[..self.built.stimuli] {
+            dev.set_stream(rng::stream(seed, rng::DOMAIN_DEVICE, id.0, 0, 0));
+        }
+        let b = &self.net;
+        for part in &mut self.partitions {
+            for c in &mut part.chunks {
+                c.state.seed_streams(seed, c.first_id);
+            }
+            for a in &mut part.archives {
+                a.reseed(seed);
+            }
+            for ds in &mut part.device_synapses {
+                if ds.rng.is_some() {
+                    let s = b.device_synapses[ds.order as usize];
+                    let dev_id = b.stimuli[s.device as usize].0;
+                    ds.rng = Some(rng::stream(
+                        seed,
+                        rng::DOMAIN_POISSON,
+                        dev_id.0,
+                        s.target,
+                        s.occurrence,
+                    ));
+                }
+            }
+        }
+        for r in &mut self.device_recordings {
+            if r.rng.is_some() {
+                let rec_id = b.spike_recorders[r.recorder].0;
+                r.rng = Some(rng::stream(
+                    seed,
+                    rng::DOMAIN_POISSON,
+                    r.sender,
+                    rec_id.0,
+                    r.occurrence,
+                ));
+            }
+        }
     }
 
     /// NEST's `GetStatus` of neuron `id` (its model's parameters and state, and the keys of
@@ -1024,6 +1088,16 @@ impl Simulation {
             + b.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
     }
 
+    /// The synapses the statements `range` of the description made, as built (call
+    /// [`Simulation::sync`] first; later `disconnect`s are not subtracted). Counted on this
+    /// rank's partitions.
+    pub fn statement_synapses(&self, range: std::ops::Range<usize>) -> usize {
+        let end = range.end.min(self.statement_synapses.len());
+        self.statement_synapses[range.start.min(end)..end]
+            .iter()
+            .sum()
+    }
+
     /// Synapses stored for delivery (neuron and stimulus → neuron connections).
     pub fn synapse_count(&self) -> usize {
         self.neuron_synapses + self.net.device_synapses.len() - self.removed_device_synapses
@@ -1092,12 +1166,11 @@ impl Simulation {
             .collect();
         let (statements, populations) = (&self.net.statements, &self.net.populations);
         let shapes = &self.shapes[self.decomposition.local_partitions()];
-        let (seed, grid) = (self.net.seed, self.net.grid);
+        let grid = self.net.grid;
         let of = |range: &std::ops::Range<usize>, shape, offsets: &[u32], which| {
             let connectome = Connectome {
                 statements: &statements[range.clone()],
                 populations,
-                seed,
                 grid,
                 n_ids: offsets.len() - 1,
             };
@@ -1821,6 +1894,7 @@ impl Simulation {
             if steps.is_empty() {
                 continue;
             }
+            let record_from = &self.net.multimeters[m].1.record_from;
             let n_rec = mm.values.len();
             let n = mm.n_senders;
             mm.times.clear();
@@ -1882,8 +1956,9 @@ impl Simulation {
                         .filter(|(e, _)| e.stamp == s)
                         .fold(0.0, |a, (_, m)| a + m);
                     // A sum starting at 0.0, not at Sum's −0.0: NEST records +0 while inactive.
-                    for v in &mut mm.values {
-                        v[t * n + col] = fixed + noise;
+                    let sample = out.samples.iter().find(|e| e.0 == s).map_or(0.0, |e| e.1);
+                    for (v, name) in mm.values.iter_mut().zip(record_from.iter()) {
+                        v[t * n + col] = if name == "I" { fixed + noise } else { sample };
                     }
                 }
             }

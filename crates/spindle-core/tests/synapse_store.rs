@@ -112,6 +112,7 @@ fn syn(weight: Parameter) -> SynSpec {
         weight,
         delay_ms: Parameter::Constant(1.0),
         receptor: 0,
+        receptor_drawn: None,
         model: None,
     }
 }

@@ -26,7 +26,7 @@
 //! and refuses it afterwards with NEST's message.
 //!
 //! Departures: non-finite values are refused; the realisation differs from NEST's (same
-//! statistics); the generator's own recordable `rate` cannot be recorded.
+//! statistics).
 
 use crate::generators::{created, finite, stimulus_basics};
 use crate::window::DeviceWindow;
@@ -292,6 +292,11 @@ impl StimulusDevice for SinusoidalGammaGenerator {
         self.individual_spike_trains
     }
 
+    /// NEST's recordable `rate`: the rate of each update (spikes/s).
+    fn recordables(&self) -> &'static [&'static str] {
+        &["rate"]
+    }
+
     fn set_stream(&mut self, stream: Stream) {
         self.stream = Some(stream);
     }
@@ -314,6 +319,9 @@ impl StimulusDevice for SinusoidalGammaGenerator {
     fn emit(&mut self, from: Step, to: Step, out: &mut Emissions) {
         let shape = self.shape;
         let h = self.process.h;
+        // NEST's `rate` recordable: the rate of each update (not clipped), in spikes/s.
+        out.samples
+            .extend((from..to).map(|k| (k + 1, shape.rate_at((k + 1) as f64 * h) * 1000.0)));
         let active = (from..to)
             .filter(|&k| shape.rate_at((k + 1) as f64 * h) > 0.0 && self.window.contains(k));
         if self.individual_spike_trains {

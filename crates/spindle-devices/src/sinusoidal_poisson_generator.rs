@@ -20,7 +20,7 @@
 //! when the generator is created and refuses it afterwards with NEST's message.
 //!
 //! Departures: non-finite values are refused; the realisation differs from NEST's (same
-//! statistics); the generator's own recordable `rate` cannot be recorded.
+//! statistics).
 
 use crate::generators::{created, finite, stimulus_basics, MAX_MULTIPLICITY};
 use crate::sine::Oscillator;
@@ -149,6 +149,11 @@ impl StimulusDevice for SinusoidalPoissonGenerator {
         self.individual_spike_trains
     }
 
+    /// NEST's recordable `rate`: the rate of each update (spikes/s, clipped at 0).
+    fn recordables(&self) -> &'static [&'static str] {
+        &["rate"]
+    }
+
     fn set_stream(&mut self, stream: Stream) {
         self.stream = Some(stream);
     }
@@ -162,6 +167,8 @@ impl StimulusDevice for SinusoidalPoissonGenerator {
         for k in from..to {
             self.oscillator.step();
             let rate = (self.rate + self.oscillator.y_1).max(0.0);
+            // NEST's `rate` recordable: the clipped rate of this update, in spikes/s.
+            out.samples.push((k + 1, rate * 1000.0));
             if !(rate > 0.0 && self.window.contains(k + 2)) {
                 continue;
             }

@@ -52,6 +52,7 @@ use crate::iaf_membrane::{self, require, Membrane, RelativeVoltageParams};
 use crate::param_sets::ParamSets;
 use crate::receptor_zero;
 use crate::voltages::put_floats;
+use spindle_core::archive::Archive;
 use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict, Value};
@@ -257,11 +258,15 @@ struct Columns {
 impl Columns {
     /// One step of every neuron, with neuron `i`'s constants `derived(i)`.
     #[inline(always)]
+    /// One step of every neuron; `archives` (the neurons' spike archives) when some neuron
+    /// has NEST's ignore-and-spike mechanism on: the threshold decision then goes through
+    /// `spike_event_is_due`, as in NEST's `iaf_psc_delta::update`.
     fn step_all(
         &mut self,
         input: &[f64],
         emitted: &mut Emitted,
         derived: impl Fn(usize) -> Derived,
+        mut archives: Option<&mut [Archive]>,
     ) {
         let n = self.n;
         let w = &input[SPIKES as usize * n..][..n];
@@ -288,7 +293,12 @@ impl Columns {
                 r[i] -= 1;
             }
             // 2. Threshold (≥), reset and refractoriness.
-            if y3[i] >= d.theta {
+            let crossed = y3[i] >= d.theta;
+            let spikes = match archives.as_deref_mut() {
+                Some(a) => a[i].spike_event_is_due(crossed),
+                None => crossed,
+            };
+            if spikes {
                 r[i] = d.refractory_counts;
                 y3[i] = d.v_reset;
                 emitted.push((i as u32, 1));
@@ -314,6 +324,23 @@ impl IafPscDeltaChunk {
     }
 }
 
+impl IafPscDeltaChunk {
+    fn step(&mut self, input: &[f64], emitted: &mut Emitted, archives: Option<&mut [Archive]>) {
+        assert!(
+            self.sets.is_prepared(),
+            "iaf_psc_delta: update before prepare"
+        );
+        // One parameter set: its constants are loop invariants.
+        if let Some((_, &d)) = self.sets.uniform() {
+            self.s.step_all(input, emitted, |_| d, archives);
+        } else {
+            let (table, index) = (self.sets.derived_table(), self.sets.index());
+            self.s
+                .step_all(input, emitted, |i| table[index[i] as usize], archives);
+        }
+    }
+}
+
 impl NeuronChunk for IafPscDeltaChunk {
     fn len(&self) -> usize {
         self.s.n
@@ -324,18 +351,17 @@ impl NeuronChunk for IafPscDeltaChunk {
     }
 
     fn update(&mut self, _step: Step, input: &[f64], emitted: &mut Emitted) {
-        assert!(
-            self.sets.is_prepared(),
-            "iaf_psc_delta: update before prepare"
-        );
-        // One parameter set: its constants are loop invariants.
-        if let Some((_, &d)) = self.sets.uniform() {
-            self.s.step_all(input, emitted, |_| d);
-        } else {
-            let (table, index) = (self.sets.derived_table(), self.sets.index());
-            self.s
-                .step_all(input, emitted, |i| table[index[i] as usize]);
-        }
+        self.step(input, emitted, None);
+    }
+
+    fn update_archived(
+        &mut self,
+        _step: Step,
+        input: &[f64],
+        emitted: &mut Emitted,
+        archives: &mut [Archive],
+    ) {
+        self.step(input, emitted, Some(archives));
     }
 
     fn recordable(&self, index: usize, neuron: usize) -> f64 {

@@ -333,7 +333,38 @@ impl Kernel {
             .session
             .connect(node_set(pre), node_set(post), conn, syn)
             .map_err(|e| py_error(py, &e))?;
-        Ok(inner.session.simulation_mut().network_mut().take_warnings())
+        let net = inner.session.simulation_mut().network_mut();
+        // Each call's explicit connections form statements of their own (see `marks`).
+        net.seal_statements();
+        Ok(net.take_warnings())
+    }
+
+    /// NEST's `rng_seed` set after nodes exist (see `Session::set_seed`).
+    fn set_seed(&self, seed: u64) {
+        self.inner().session.set_seed(seed);
+    }
+
+    /// (statements, device connections) described so far: taken before and after a
+    /// `Connect`, they delimit what that call made (see `made_between`).
+    fn marks(&self) -> (usize, usize) {
+        let inner = self.inner();
+        let net = inner.session.simulation().network();
+        (net.statement_count(), net.device_connection_count())
+    }
+
+    /// The connections made between two `marks`: the synapses built from the statements in
+    /// between plus the device connections; builds what is not built yet.
+    fn made_between(
+        &self,
+        py: Python<'_>,
+        before: (usize, usize),
+        after: (usize, usize),
+    ) -> PyResult<usize> {
+        let mut inner = self.inner();
+        let sim = inner.session.simulation_mut();
+        sim.sync()
+            .map_err(|e| py_error(py, &Error::Run(spindle::core::RunError::Build(e))))?;
+        Ok(sim.statement_synapses(before.0..after.0) + (after.1 - before.1))
     }
 
     /// Hand the kernel the synapse models made by a log of `CopyModel`/`SetDefaults` calls

@@ -53,7 +53,8 @@ def test_a_spike_generator_cannot_be_recorded(nest):
     mm = nest.Create("multimeter", params={"record_from": ["I"]})
     with pytest.raises(nest.kernel.IllegalConnection):
         nest.Connect(mm, nest.Create("poisson_generator"))
-    with pytest.raises(nest.kernel.BadProperty):
+    # NEST: IllegalConnection "Cannot connect with unknown recordable V_m".
+    with pytest.raises(nest.kernel.IllegalConnection):
         nest.Connect(nest.Create("multimeter", params={"record_from": ["V_m"]}), nest.Create("dc_generator"))
 
 

@@ -1365,6 +1365,14 @@ pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<Syn
     }
     let weight = distribution(syn, "weight", 1.0)?;
     let delay_ms = distribution(syn, "delay", 1.0)?;
+    // A number, or a NEST parameter drawn per connection (`nest.random.uniform_int(…) + 1`).
+    let receptor_drawn = match syn.get("receptor_type") {
+        Some(v @ Value::Map(_)) => Some(Parameter::read(v, "syn.receptor_type")?),
+        _ => None,
+    };
+    if receptor_drawn.is_some() {
+        syn.take("receptor_type");
+    }
     let receptor = syn.i64("receptor_type")?.unwrap_or(0);
     let name = syn
         .string("synapse_model")?
@@ -1383,6 +1391,7 @@ pub(crate) fn syn_spec(syn: &mut Params, catalog: &SynapseCatalog) -> Result<Syn
         weight,
         delay_ms,
         receptor,
+        receptor_drawn,
         model,
     })
 }

@@ -129,6 +129,14 @@ impl Session {
         Ok(first)
     }
 
+    /// NEST's `SetKernelStatus({"rng_seed": seed})` after nodes exist: node parameters
+    /// drawn from now on, the statements made from now on and every stream of the running
+    /// network use the new seed (see [`spindle_core::simulation::Simulation::reseed`]).
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.sim.reseed(seed);
+    }
+
     /// NEST's `Connect(pre, post, conn_spec, syn_spec)`; `syn_spec` may give `weight`,
     /// `delay` and `receptor_type` as per-connection arrays (a list value, flattened in NEST's
     /// order, see [`SynArrays`]).

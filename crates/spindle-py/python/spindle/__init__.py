@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import math as _stdmath
+import numbers
 import sys
 import types
 import warnings
@@ -159,12 +160,26 @@ def _kernel_status(s):
         "to_do": 0,
         "off_grid_spiking": False,
         "max_num_syn_models": _MAX_SYN_MODELS,
+        "memory_size": _memory_size(),
         **_tuning[0],
     }
     return status
 
 
 _MAX_SYN_MODELS = _state.MAX_SYN_MODELS
+
+
+def _memory_size():
+    """NEST's `memory_size`: the process's virtual memory in kB (`VmSize` of
+    /proc/self/status, as NEST reads it); 0 where there is no such file, as NEST gives."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 #: Kernel attributes that tune only how NEST stores and communicates spikes and connections
 #: (or, `use_wfr` and the `wfr_*` keys, how it iterates gap-junction and rate models, which
@@ -181,6 +196,11 @@ _TUNING_DEFAULTS = {
     "wfr_interpolation_order": 3,
     "dict_miss_is_error": True,
     "rng_type": "mt19937_64",
+    # NEST's e-prop plasticity (the eprop_* models, which spindle does not have: creating one
+    # raises UnknownModelName): kept and checked, used by no spindle model.
+    "eprop_update_interval": 1000.0,
+    "eprop_learning_window": 1000.0,
+    "eprop_reset_neurons_on_update": True,
 }
 
 #: NEST 3.10's generator names (`nest.rng_types`). spindle draws every random number from its
@@ -192,7 +212,15 @@ _RNG_TYPES = ("Philox_32", "Philox_64", "Threefry_32", "Threefry_64", "mt19937",
 #: NEST applies a SetKernelStatus dict in a fixed order whatever the dict's: the resolution,
 #: then `use_wfr`, then `wfr_comm_interval` (each depends on the one before), the delay
 #: extrema last.
-_KEY_ORDER = {"resolution": 0, "use_wfr": 1, "wfr_comm_interval": 2, "min_delay": 4, "max_delay": 4}
+_KEY_ORDER = {
+    "resolution": 0,
+    "use_wfr": 1,
+    "wfr_comm_interval": 2,
+    # NEST's SimulationManager reads the e-prop update interval before the learning window.
+    "eprop_learning_window": 3.5,
+    "min_delay": 4,
+    "max_delay": 4,
+}
 _tuning = [dict(_TUNING_DEFAULTS)]
 
 #: Read-only in spindle, settable in NEST: why spindle cannot.
@@ -231,6 +259,7 @@ _READ_ONLY = (
     "max_num_syn_models",
     "rng_types",
     "recording_backends",
+    "memory_size",
     *_NEEDS_NETWORK,
 )
 
@@ -381,10 +410,10 @@ def SetKernelStatus(params):
             if not 1 <= int(value) < 2**32:
                 raise _k.BadProperty("RNG seed must be in (0, 2^32-1).")
             if s.engine is not None:
-                raise _k.KernelException(
-                    "spindle takes rng_seed before the first node is created (its random "
-                    "streams are keyed by the seed from then on)"
-                )
+                # NEST reseeds its generators: what is drawn from now on uses the new seed
+                # (docs/python.md, "Random numbers").
+                s.engine.set_seed(int(value))
+                s.seed_changed = True
             s.rng_seed = int(value)
             _parameter.seed(s.rng_seed)
         elif key in ("local_num_threads", "total_num_virtual_procs"):
@@ -418,7 +447,8 @@ def SetKernelStatus(params):
                 "Cannot enable/disable usage of waveform relaxation after nodes have been "
                 "created. Please call ResetKernel first."
             )
-        elif key.startswith("wfr_") or key == "rng_type":
+        elif key.startswith("wfr_") or key in ("rng_type", "eprop_update_interval",
+                                                 "eprop_learning_window"):
             _set_kernel_extra(s, key, value)
         elif key in _TUNING_DEFAULTS:
             import numpy as np
@@ -441,6 +471,18 @@ def SetKernelStatus(params):
 def _set_kernel_extra(s, key, value):
     """`rng_type` and the waveform-relaxation keys, checked as NEST's kernel checks them."""
     tuning = _tuning[0]
+    if key in ("eprop_update_interval", "eprop_learning_window"):
+        if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Real):
+            raise _k.TypeMismatch(
+                f"Expected datatype: Failed to cast '{key}' from {type(value).__name__} to "
+                "type double."
+            )
+        if float(value) <= 0:
+            raise _k.KernelException(f"{key} > 0 required.")
+        if key == "eprop_learning_window" and float(value) > tuning["eprop_update_interval"]:
+            raise _k.KernelException("eprop_learning_window <= eprop_update_interval required.")
+        tuning[key] = float(value)
+        return
     if key == "rng_type":
         if value not in _RNG_TYPES:
             raise _k.BadProperty(

@@ -230,6 +230,11 @@ class State:
         self.outputs: dict[int, _recording.Output] = {}
         # The synapse models Connect was called with (GetDefaults' num_connections).
         self.synapse_models_used: set[str] = set()
+        # Per Connect call with a static model: (model, engine marks before, after), which
+        # count its connections (GetDefaults' num_connections of static_synapse copies).
+        self.connect_marks: list[tuple] = []
+        # Whether rng_seed was set after the first node (the scenario has one seed).
+        self.seed_changed = False
         # Calls export_scenario cannot write yet (per-connection arrays, synapse changes).
         self.synapse_changes: set[str] = set()
         # The synapse model each stimulating device sends through (NEST allows one).
@@ -382,11 +387,17 @@ class State:
             return int(self.kernel().num_connections()) - sum(
                 self.synapse_count(m) for m in plastic
             )
-        if self.synapse_models_used == {model}:
-            return int(self.kernel().num_connections())
-        raise _k.NotImplemented(
-            "spindle does not count connections per copy of static_synapse yet "
-            f"({', '.join(sorted(self.synapse_models_used))} are in use)"
+        if "Disconnect" in self.synapse_changes:
+            # The engine counts what each Connect call built, not what was removed since.
+            raise _k.NotImplemented(
+                "spindle does not count connections per copy of static_synapse after "
+                f"Disconnect yet ({', '.join(sorted(used))} are in use)"
+            )
+        engine = self.kernel()
+        return sum(
+            engine.made_between(before, after)
+            for m, before, after in self.connect_marks
+            if m == model
         )
 
     def set_defaults(self, model: str, params: dict) -> None:
@@ -749,8 +760,11 @@ class State:
                     "All outgoing connections from a device must use the same synapse type."
                 )
         self.send_catalog(self.kernel())
+        before = self.kernel().marks()
         for w in self.kernel().connect(c.pre, c.post, conn, syn):
             self.warn(w)
+        if model not in self.plastic:
+            self.connect_marks.append((model, before, self.kernel().marks()))
         self.device_synapse.update(dict.fromkeys(devices, model))
         if self.ran or self.actions:
             self.note_live_change("connect", c)
@@ -1002,6 +1016,11 @@ class State:
             "Exported by spindle's Python front end (spindle.export_scenario).\n"
             "`spindle run` on this file reproduces the Python run's recordings bit for bit."
         )
+        if self.seed_changed:
+            raise _k.NotImplemented(
+                "export_scenario cannot write an rng_seed set after nodes were created yet: "
+                "the scenario format has one seed for the whole run"
+            )
         if self.synapse_changes:
             raise _k.NotImplemented(
                 "export_scenario cannot write "
@@ -1282,9 +1301,7 @@ def per_node_params(model: str, n: int, params):
         return {}, {}, None
     if isinstance(params, (list, tuple)):
         if len(params) != n:
-            raise _k.BadProperty(
-                f"Create: {len(params)} parameter dictionaries for {n} nodes"
-            )
+            raise TypeError("list of params must have one dictionary per node")
         dicts = [_values(p) for p in params]
         keys = set(dicts[0]) if dicts else set()
         drawn = any(isinstance(v, dict) for p in dicts for v in p.values())
@@ -1298,9 +1315,15 @@ def per_node_params(model: str, n: int, params):
     for k, v in params.items():
         scalar_param = not isinstance(defaults.get(k), (list, tuple))
         if scalar_param and isinstance(v, (list, tuple, np.ndarray)):
-            if len(v) != n:
-                raise _k.BadProperty(f"Create: {k} has {len(v)} values for {n} nodes")
-            columns[k] = v if isinstance(v, np.ndarray) else list(v)
+            # PyNEST's Create sets node i to v[i]: extra values are ignored, too few
+            # raise IndexError.
+            if len(v) < n:
+                raise IndexError(
+                    f"index {len(v)} is out of bounds for axis 0 with size {len(v)}"
+                    if isinstance(v, np.ndarray)
+                    else "list index out of range"
+                )
+            columns[k] = v[:n] if isinstance(v, np.ndarray) else list(v)[:n]
         elif hasattr(v, "to_spec"):
             common[k] = v.to_spec()
         else:
