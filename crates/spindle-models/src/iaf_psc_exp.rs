@@ -92,12 +92,12 @@ pub const KEYS: &[&str] = &[
 /// NEST's switch between the deterministic and the stochastic threshold.
 pub const DELTA_DETERMINISTIC_BELOW: f64 = 1e-10;
 
-const SYN_EX: u16 = 0;
-const SYN_IN: u16 = 1;
+pub(crate) const SYN_EX: u16 = 0;
+pub(crate) const SYN_IN: u16 = 1;
 /// Currents on receptor 0.
-const I0: u16 = 2;
+pub(crate) const I0: u16 = 2;
 /// Currents on receptor 1 (filtered through the excitatory synapse).
-const I1: u16 = 3;
+pub(crate) const I1: u16 = 3;
 
 /// User parameters. Voltages are stored relative to `E_L`, as NEST stores them.
 #[derive(Clone, Debug, PartialEq)]
@@ -429,6 +429,22 @@ impl IafPscExpChunk {
             },
             streams: NeuronStreams::new(n),
         }
+    }
+}
+
+/// What `iaf_tum_2000`, which is this model's membrane with short-term plasticity on the
+/// sending side, reads and writes of a neuron.
+impl IafPscExpChunk {
+    /// `V_m − E_L` of neuron `i`, mV.
+    pub(crate) fn v(&self, i: usize) -> f64 {
+        self.s.v[i]
+    }
+
+    /// Give neuron `i` parameters and `V_m − E_L` that the caller has validated (its own
+    /// `SetStatus`).
+    pub(crate) fn assign(&mut self, i: usize, p: Params, v: f64) {
+        self.sets.assign(i, p);
+        self.s.v[i] = v;
     }
 }
 
