@@ -52,6 +52,7 @@
 //!   J Comput Neurosci 24:235–252.
 //! * NEST 3.10, `models/iaf_chxk_2008.{h,cpp}`.
 
+use crate::iaf_cond::{self, I0, SYN_EX, SYN_IN};
 use crate::param_sets::ParamSets;
 use crate::receptor_zero;
 use crate::rkf45::{self, OdeSystem, StepInputs, Work};
@@ -86,10 +87,6 @@ pub const KEYS: &[&str] = &[
 
 /// NEST's `gsl_odeiv_control_y_new(1e-3, 0.0)`.
 const EPS_ABS: f64 = 1e-3;
-
-const SYN_EX: u16 = 0;
-const SYN_IN: u16 = 1;
-const I0: u16 = 2;
 
 // The state vector, in NEST's order.
 const V_M: usize = 0;
@@ -259,13 +256,7 @@ impl NeuronModel for IafChxk2008 {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        // NEST: w > 0 adds w·m to the excitatory buffer, otherwise −w·m to the inhibitory one.
-        let (channel, weight) = if weight > 0.0 {
-            (SYN_EX, weight)
-        } else {
-            (SYN_IN, -weight)
-        };
-        receptor_zero(receptor, MODEL_NAME, channel, weight)
+        iaf_cond::spike_input(MODEL_NAME, receptor, weight)
     }
 
     /// NEST's `iaf_tum_2000::send_test_event`: an `iaf_tum_2000` may not send to a neuron of

@@ -64,6 +64,7 @@ use spindle_core::error::Rejection;
 use spindle_core::model::{Emitted, InputChannel, NeuronChunk, NeuronModel, Recordable};
 use spindle_core::params::{ParamError, Params as Dict};
 use spindle_core::time::{Step, TimeGrid};
+use spindle_synapses::tsodyks_synapse::{TsodyksParams, TsodyksState};
 
 /// NEST's model name.
 pub const MODEL_NAME: &str = "iaf_tum_2000";
@@ -96,18 +97,13 @@ const STP_EX: u16 = 4;
 const STP_IN: u16 = 5;
 const N_CHANNELS: usize = 6;
 
-/// User parameters: `iaf_psc_exp`'s and the short-term plasticity's.
+/// User parameters: `iaf_psc_exp`'s and the short-term plasticity's (`tsodyks_synapse`'s,
+/// with this model's defaults).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     pub membrane: iaf_psc_exp::Params,
-    /// `tau_fac`, ms.
-    pub tau_fac: f64,
-    /// `tau_psc`, ms.
-    pub tau_psc: f64,
-    /// `tau_rec`, ms.
-    pub tau_rec: f64,
-    /// `U`.
-    pub u_inc: f64,
+    /// `U`, `tau_psc`, `tau_rec`, `tau_fac`.
+    pub stp: TsodyksParams,
 }
 
 impl Default for Params {
@@ -115,10 +111,12 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             membrane: iaf_psc_exp::Params::default(),
-            tau_fac: 1000.0,
-            tau_psc: 2.0,
-            tau_rec: 400.0,
-            u_inc: 0.5,
+            stp: TsodyksParams {
+                u_increment: 0.5,
+                tau_psc: 2.0,
+                tau_rec: 400.0,
+                tau_fac: 1000.0,
+            },
         }
     }
 }
@@ -136,13 +134,14 @@ impl RelativeVoltageParams for Params {
             ],
             "t_ref",
         )?;
+        let stp = &mut self.stp;
         read_scalars(
             dict,
             &mut [
-                ("tau_fac", &mut self.tau_fac),
-                ("tau_psc", &mut self.tau_psc),
-                ("tau_rec", &mut self.tau_rec),
-                ("U", &mut self.u_inc),
+                ("tau_fac", &mut stp.tau_fac),
+                ("tau_psc", &mut stp.tau_psc),
+                ("tau_rec", &mut stp.tau_rec),
+                ("U", &mut stp.u_increment),
             ],
         )?;
         let m = &mp.m;
@@ -156,21 +155,21 @@ impl RelativeVoltageParams for Params {
             m.tau_m > 0.0
                 && mp.tau_syn_ex > 0.0
                 && mp.tau_syn_in > 0.0
-                && self.tau_psc > 0.0
-                && self.tau_rec > 0.0,
+                && stp.tau_psc > 0.0
+                && stp.tau_rec > 0.0,
             "Membrane and synapse time constants must be strictly positive.",
             &[
                 ("tau_m", m.tau_m),
                 ("tau_syn_ex", mp.tau_syn_ex),
                 ("tau_syn_in", mp.tau_syn_in),
-                ("tau_psc", self.tau_psc),
-                ("tau_rec", self.tau_rec),
+                ("tau_psc", stp.tau_psc),
+                ("tau_rec", stp.tau_rec),
             ],
         )?;
         require(
-            self.tau_fac >= 0.0,
+            stp.tau_fac >= 0.0,
             "'tau_fac' must be >= 0.",
-            &[("tau_fac", self.tau_fac)],
+            &[("tau_fac", stp.tau_fac)],
         )?;
         require(
             m.t_ref >= 0.0,
@@ -178,22 +177,11 @@ impl RelativeVoltageParams for Params {
             &[("t_ref", m.t_ref)],
         )?;
         require(
-            (0.0..=1.0).contains(&self.u_inc),
+            (0.0..=1.0).contains(&stp.u_increment),
             "'U' must be in [0,1].",
-            &[("U", self.u_inc)],
+            &[("U", stp.u_increment)],
         )?;
-        read_scalars(dict, &mut [("rho", &mut mp.rho)])?;
-        require(
-            mp.rho >= 0.0,
-            "Stochastic firing intensity must not be negative.",
-            &[("rho", mp.rho)],
-        )?;
-        read_scalars(dict, &mut [("delta", &mut mp.delta)])?;
-        require(
-            mp.delta >= 0.0,
-            "Width of threshold region must not be negative.",
-            &[("delta", mp.delta)],
-        )?;
+        iaf_psc_exp::read_threshold_noise(dict, &mut mp.rho, &mut mp.delta)?;
         Ok(delta_e_l)
     }
 
@@ -202,62 +190,46 @@ impl RelativeVoltageParams for Params {
     }
 }
 
-/// The synaptic state of one neuron's outgoing connections.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Stp {
-    pub x: f64,
-    pub y: f64,
-    pub u: f64,
+/// NEST's `State_::set` for `x`, `y`, `u`: `x + y ≤ 1`, `u` in [0, 1].
+fn set_stp(s: &mut TsodyksState, dict: &mut Dict) -> Result<(), ParamError> {
+    let (mut x, mut y) = (s.x, s.y);
+    read_scalars(dict, &mut [("x", &mut x), ("y", &mut y)])?;
+    require(x + y <= 1.0, "x + y must be <= 1.0.", &[("x", x), ("y", y)])?;
+    let mut u = s.u;
+    read_scalars(dict, &mut [("u", &mut u)])?;
+    require(
+        (0.0..=1.0).contains(&u),
+        "'u' must be in [0,1].",
+        &[("u", u)],
+    )?;
+    *s = TsodyksState { x, y, u };
+    Ok(())
 }
 
-impl Stp {
-    /// NEST's `State_::set` for `x`, `y`, `u`: `x + y ≤ 1`, `u` in [0, 1].
-    fn set(&mut self, dict: &mut Dict) -> Result<(), ParamError> {
-        let (mut x, mut y) = (self.x, self.y);
-        read_scalars(dict, &mut [("x", &mut x), ("y", &mut y)])?;
-        require(x + y <= 1.0, "x + y must be <= 1.0.", &[("x", x), ("y", y)])?;
-        let mut u = self.u;
-        read_scalars(dict, &mut [("u", &mut u)])?;
-        require(
-            (0.0..=1.0).contains(&u),
-            "'u' must be in [0,1].",
-            &[("u", u)],
-        )?;
-        *self = Stp { x, y, u };
-        Ok(())
-    }
-
-    /// NEST's update at a spike `h` ms after the previous one (or after t = 0): propagate,
-    /// facilitate, release. Returns the released fraction `u·x`, the spike's offset.
-    #[inline]
-    fn spike(&mut self, p: &Params, h: f64) -> f64 {
-        let puu = if p.tau_fac == 0.0 {
-            0.0
-        } else {
-            (-h / p.tau_fac).exp()
-        };
-        let pyy = (-h / p.tau_psc).exp();
-        let pzz = (-h / p.tau_rec).exp_m1();
-        let pxy = (pzz * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
-        let z = 1.0 - self.x - self.y;
-        self.u *= puu;
-        self.x += pxy * self.y - pzz * z;
-        self.y *= pyy;
-        self.u += p.u_inc * (1.0 - self.u);
-        let released = self.u * self.x;
-        self.x -= released;
-        self.y += released;
-        released
-    }
-}
+/// This model's initial synaptic state: all zero (`tsodyks_synapse` starts with `x = 1`).
+const STP_ZERO: TsodyksState = TsodyksState {
+    x: 0.0,
+    y: 0.0,
+    u: 0.0,
+};
 
 /// An `iaf_tum_2000` population: validated parameters and the initial state.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IafTum2000 {
     pub params: Params,
     /// Initial `V_m − E_L`, mV.
     pub initial_v: f64,
-    pub initial_stp: Stp,
+    pub initial_stp: TsodyksState,
+}
+
+impl Default for IafTum2000 {
+    fn default() -> IafTum2000 {
+        IafTum2000 {
+            params: Params::default(),
+            initial_v: 0.0,
+            initial_stp: STP_ZERO,
+        }
+    }
 }
 
 impl IafTum2000 {
@@ -266,8 +238,8 @@ impl IafTum2000 {
     pub fn from_params(dict: &mut Dict) -> Result<IafTum2000, ParamError> {
         let mut params = Params::default();
         let delta_e_l = params.set(dict)?;
-        let mut initial_stp = Stp::default();
-        initial_stp.set(dict)?;
+        let mut initial_stp = STP_ZERO;
+        set_stp(&mut initial_stp, dict)?;
         let mut initial_v = 0.0;
         read_relative(dict, "V_m", &mut initial_v, params.e_l(), delta_e_l)?;
         Ok(IafTum2000 {
@@ -315,20 +287,11 @@ impl NeuronModel for IafTum2000 {
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        let channel = match receptor {
-            0 => I0,
-            1 => I1,
-            _ => return Err(unknown_receptor(receptor, MODEL_NAME)),
-        };
-        Ok(InputChannel { channel, weight })
+        iaf_psc_exp::current_input(MODEL_NAME, receptor, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
-        vec![
-            Recordable::new("V_m", "mV"),
-            Recordable::new("I_syn_ex", "pA"),
-            Recordable::new("I_syn_in", "pA"),
-        ]
+        iaf_psc_exp::recordables()
     }
 
     fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
@@ -342,7 +305,7 @@ pub struct IafTum2000Chunk {
     membrane: IafPscExpChunk,
     /// Each neuron's full parameters (the membrane keeps its own part).
     sets: ParamSets<Params, ()>,
-    stp: Vec<Stp>,
+    stp: Vec<TsodyksState>,
     /// NEST's `ArchivingNode` last spike time, ms (−1 before the first spike).
     t_last: Vec<f64>,
     /// The offset of each neuron's last spike (`u·x` released then).
@@ -407,7 +370,7 @@ impl NeuronChunk for IafTum2000Chunk {
             // NEST starts the first interval at 0 (its last spike time is −1 before).
             let t_last = self.t_last[i].max(0.0);
             self.t_last[i] = t_spike;
-            self.offset[i] = self.stp[i].spike(self.sets.params(i), t_spike - t_last);
+            self.offset[i] = self.stp[i].release(&self.sets.params(i).stp, t_spike - t_last);
         }
     }
 
@@ -426,10 +389,10 @@ impl NeuronChunk for IafTum2000Chunk {
         put_floats(
             &mut out,
             &[
-                ("tau_fac", p.tau_fac),
-                ("tau_psc", p.tau_psc),
-                ("tau_rec", p.tau_rec),
-                ("U", p.u_inc),
+                ("tau_fac", p.stp.tau_fac),
+                ("tau_psc", p.stp.tau_psc),
+                ("tau_rec", p.stp.tau_rec),
+                ("U", p.stp.u_increment),
                 ("x", s.x),
                 ("y", s.y),
                 ("u", s.u),
@@ -444,7 +407,7 @@ impl NeuronChunk for IafTum2000Chunk {
         let mut p = self.sets.params(neuron).clone();
         let delta_e_l = p.set(dict)?;
         let mut stp = self.stp[neuron];
-        stp.set(dict)?;
+        set_stp(&mut stp, dict)?;
         let mut v = self.membrane.v(neuron);
         read_relative(dict, "V_m", &mut v, p.e_l(), delta_e_l)?;
         self.membrane.assign(neuron, p.membrane.clone(), v);
@@ -482,12 +445,12 @@ mod tests {
     fn the_first_spike_releases_u_times_x_of_a_full_pool() {
         // With x = 1 and u = 0, the first spike sets u = U and releases U·x = U.
         let p = Params::default();
-        let mut s = Stp {
+        let mut s = TsodyksState {
             x: 1.0,
             y: 0.0,
             u: 0.0,
         };
-        assert_eq!(s.spike(&p, 13.9), 0.5);
+        assert_eq!(s.release(&p.stp, 13.9), 0.5);
         assert_eq!((s.x, s.y, s.u), (0.5, 0.5, 0.5));
     }
 }

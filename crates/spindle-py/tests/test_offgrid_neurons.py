@@ -11,28 +11,7 @@ the two outcomes are compared.
 
 import numpy as np
 import pytest
-
-
-def _outcome(module, case):
-    """("ok", plain value) or ("raises", the exception's class name) of `case(module)`."""
-    module.ResetKernel()
-    try:
-        value = case(module)
-    except Exception as e:  # noqa: BLE001 - the class is what is compared
-        return ("raises", type(e).__name__)
-    return ("ok", _plain(value))
-
-
-def _plain(v):
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, (np.integer, np.floating, np.bool_)):
-        return v.item()
-    return v
+from test_kernel_keys import _outcome
 
 
 STP = {"x": 1.0, "u": 0.0, "U": 0.2, "tau_psc": 3.0, "tau_rec": 200.0, "tau_fac": 300.0}

@@ -71,6 +71,32 @@ impl Default for TsodyksState {
     }
 }
 
+impl TsodyksState {
+    /// NEST's update at a spike `h` ms after the previous one: propagate `u`, `x`, `y` exactly
+    /// over `h` (don't change the order), facilitate `u`, then release `Δy = u·x` from `x` into
+    /// `y`. Returns `Δy`. `iaf_tum_2000` runs the same update in the sending neuron.
+    #[inline]
+    pub fn release(&mut self, p: &TsodyksParams, h: f64) -> f64 {
+        let puu = if p.tau_fac == 0.0 {
+            0.0
+        } else {
+            (-h / p.tau_fac).exp()
+        };
+        let pyy = (-h / p.tau_psc).exp();
+        let pzz = (-h / p.tau_rec).exp_m1();
+        let pxy = (pzz * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
+        let z = 1.0 - self.x - self.y;
+        self.u *= puu;
+        self.x += pxy * self.y - pzz * z;
+        self.y *= pyy;
+        self.u += p.u_increment * (1.0 - self.u);
+        let delta_y = self.u * self.x;
+        self.x -= delta_y;
+        self.y += delta_y;
+        delta_y
+    }
+}
+
 impl TsodyksParams {
     pub(crate) fn get(&self, d: &mut Params) {
         put_f64(
@@ -165,23 +191,7 @@ impl PlasticModel for TsodyksSynapse {
             t_last,
             state: s,
         } = syn;
-        let h = t_spike - *t_last;
-        let puu = if p.tau_fac == 0.0 {
-            0.0
-        } else {
-            (-h / p.tau_fac).exp()
-        };
-        let pyy = (-h / p.tau_psc).exp();
-        let pzz = (-h / p.tau_rec).exp_m1();
-        let pxy = (pzz * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
-        let z = 1.0 - s.x - s.y;
-        s.u *= puu;
-        s.x += pxy * s.y - pzz * z;
-        s.y *= pyy;
-        s.u += p.u_increment * (1.0 - s.u);
-        let delta_y = s.u * s.x;
-        s.x -= delta_y;
-        s.y += delta_y;
+        let delta_y = s.release(p, t_spike - *t_last);
         *t_last = t_spike;
         delta_y * *weight
     }
