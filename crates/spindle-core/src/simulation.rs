@@ -1655,15 +1655,19 @@ impl Simulation {
             if rec.buffer.is_empty() {
                 continue;
             }
-            rec.buffer.sort(); // stable: equal (stamp, sender) pairs are identical anyway
+            let grid = self.grid;
+            // NEST records `stamp − offset` (its memory backend's `times`); the rows are
+            // sorted by (time, sender), which is (stamp, sender) unless offsets differ.
+            let time = |&(s, _, o): &(Step, u32, u64)| grid.step_to_ms(s) - f64::from_bits(o);
+            if rec.buffer.iter().any(|&(_, _, o)| o != 0) {
+                rec.buffer
+                    .sort_by(|a, b| time(a).total_cmp(&time(b)).then(a.1.cmp(&b.1)));
+            } else {
+                rec.buffer.sort(); // equal (stamp, sender) pairs are identical anyway
+            }
             times.clear();
             senders.clear();
-            // NEST records `stamp − offset` (its memory backend's `times`).
-            times.extend(
-                rec.buffer
-                    .iter()
-                    .map(|&(s, _, o)| self.grid.step_to_ms(s) - f64::from_bits(o)),
-            );
+            times.extend(rec.buffer.iter().map(time));
             senders.extend(rec.buffer.iter().map(|&(_, n, _)| n));
             rec.buffer.clear();
             sink.spikes(r, &times, &senders)
