@@ -5,7 +5,7 @@
 //! knows nothing of MPI and builds everywhere.
 //!
 //! Every call is collective: all ranks make the same calls in the same order. Data crosses as
-//! 64-bit words, so that no implementation needs to know the kernel's types (a spike is two
+//! 64-bit words, so that no implementation needs to know the kernel's types (a spike is three
 //! words, see `partition::SpikeEvent`).
 
 use std::fmt::Debug;

@@ -73,6 +73,23 @@ pub trait NeuronModel: Send + Sync + fmt::Debug {
     /// The table of recordables; [`NeuronChunk::recordable`] takes an index into it.
     fn recordables(&self) -> Vec<Recordable>;
 
+    /// Whether a spike arriving on input channel `channel` is scaled by the offset its sender
+    /// attached to it (NEST's `SpikeEvent::get_offset`, see [`NeuronChunk::spike_offset`]):
+    /// `iaf_tum_2000` multiplies the weight of a spike on receptor 1 by the offset, in which
+    /// a presynaptic `iaf_tum_2000` sends its short-term plasticity factor. Senders that
+    /// attach none send 0, so that their spikes there add nothing, as in NEST.
+    fn scales_by_offset(&self, _channel: u16) -> bool {
+        false
+    }
+
+    /// NEST's connection check that depends on the sending neuron's model (its
+    /// `handles_test_event` reads the sender): `Err` with NEST's rejection if a neuron of
+    /// `source_model` may not connect on `receptor`. The receptor itself is checked by
+    /// [`NeuronModel::spike_input`].
+    fn check_source(&self, _source_model: &str, _receptor: i64) -> Result<(), Rejection> {
+        Ok(())
+    }
+
     /// Warnings about accepted but surprising connections (e.g. a negative conductance weight).
     fn connection_warning(&self, _receptor: i64, _weight: f64) -> Option<String> {
         None
@@ -146,6 +163,16 @@ pub trait NeuronChunk: Send {
     /// `NumericalInstability`.
     fn take_instability(&mut self) -> Option<Instability> {
         None
+    }
+
+    /// The offset that neuron `neuron` attached to the spike it emitted in the last
+    /// [`update`](Self::update) (NEST's `SpikeEvent::set_offset`; 0 for the grid-based models,
+    /// which attach none). NEST's off-grid models send the time from the threshold crossing to
+    /// the end of the step (`iaf_chxk_2008`), and `iaf_tum_2000` its short-term plasticity
+    /// factor `u·x` in that field. Spike recorders record `stamp − offset` (ms), and targets
+    /// whose channel [`NeuronModel::scales_by_offset`] multiply the weight by it.
+    fn spike_offset(&self, _neuron: usize) -> f64 {
+        0.0
     }
 
     /// The current value of recordable `index` (into [`NeuronModel::recordables`]) of neuron

@@ -633,8 +633,12 @@ impl NetworkBuilder {
                 .map_err(|e| self.reject_param(source, target, e))?;
         }
         match (src, tgt) {
-            (Role::Neurons(_), Role::Neurons(p)) => {
+            (Role::Neurons(sp), Role::Neurons(p)) => {
                 let model = &self.populations[p].model;
+                // NEST's sender checks its target before the target checks the receptor.
+                model
+                    .check_source(self.populations[sp].model.model_name(), syn.receptor)
+                    .map_err(|r| self.reject(source, target, r))?;
                 let input = model
                     .spike_input(syn.receptor, syn.weight)
                     .map_err(|r| self.reject(source, target, r))?;
@@ -1115,9 +1119,9 @@ impl NetworkBuilder {
                 checks.dedup();
             }
             _ => {
-                let mut target_pops = post_pops.unwrap_or_default();
+                let mut target_pops = post_pops.clone().unwrap_or_default();
                 if statement.conn.make_symmetric {
-                    for p in pre_pops.unwrap_or_default() {
+                    for p in pre_pops.clone().unwrap_or_default() {
                         if !target_pops.contains(&p) {
                             target_pops.push(p);
                         }
@@ -1132,6 +1136,17 @@ impl NetworkBuilder {
             let model = &self.populations[p].model;
             let source = NodeId(statement.pre.ranges().first().map_or(0, |r| r.0));
             let target = NodeId(self.populations[p].first);
+            // NEST's sender checks its target before the target checks the receptor.
+            let mut sources = pre_pops.clone().unwrap_or_default();
+            if statement.conn.make_symmetric {
+                sources.extend(post_pops.clone().unwrap_or_default());
+            }
+            for sp in sources {
+                let sender = NodeId(self.populations[sp].first);
+                model
+                    .check_source(self.populations[sp].model.model_name(), receptor)
+                    .map_err(|r| self.reject(sender, target, r))?;
+            }
             model
                 .spike_input(receptor, typical)
                 .map_err(|r| self.reject(source, target, r))?;

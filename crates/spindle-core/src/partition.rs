@@ -22,32 +22,45 @@ use crate::NodeId;
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// A spike emitted by a neuron: stamp (step), sender id, multiplicity.
+/// A spike emitted by a neuron: stamp (step), sender id, multiplicity, and the bits of the
+/// offset its sender attached (`NeuronChunk::spike_offset`; bits, so that events stay `Ord`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct SpikeEvent {
     pub stamp: Step,
     pub sender: u32,
     pub multiplicity: u32,
+    pub offset_bits: u64,
 }
 
 impl SpikeEvent {
-    /// The event as two words for the other ranks (`comm::Communicator::all_gather`).
-    pub fn to_words(self) -> [u64; 2] {
+    /// The offset the sender attached (NEST's `SpikeEvent::get_offset`).
+    #[inline]
+    pub fn offset(self) -> f64 {
+        f64::from_bits(self.offset_bits)
+    }
+
+    /// The event as three words for the other ranks (`comm::Communicator::all_gather`).
+    pub fn to_words(self) -> [u64; SPIKE_WORDS] {
         [
             self.stamp as u64,
             (u64::from(self.sender) << 32) | u64::from(self.multiplicity),
+            self.offset_bits,
         ]
     }
 
     /// The event of [`SpikeEvent::to_words`].
-    pub fn from_words(w: [u64; 2]) -> SpikeEvent {
+    pub fn from_words(w: &[u64]) -> SpikeEvent {
         SpikeEvent {
             stamp: w[0] as Step,
             sender: (w[1] >> 32) as u32,
             multiplicity: w[1] as u32,
+            offset_bits: w[2],
         }
     }
 }
+
+/// The words of one [`SpikeEvent`] in a rank's all-gather block.
+pub(crate) const SPIKE_WORDS: usize = 3;
 
 /// A contiguous run of one population's neurons inside a partition.
 pub(crate) struct Chunk {
@@ -60,6 +73,9 @@ pub(crate) struct Chunk {
     /// Per input channel: the spike receptor type that feeds it and how the model takes a
     /// weight there (see `network::channel_routes`).
     pub routes: Vec<(Option<i64>, Take)>,
+    /// Per input channel, whether a spike there is scaled by its sender's offset
+    /// (`NeuronModel::scales_by_offset`).
+    pub offset_scaled: Vec<bool>,
 }
 
 /// The input cell that no neuron reads (see the module doc).
@@ -196,6 +212,10 @@ pub(crate) struct Partition {
     pub takes: Vec<Take>,
     /// Whether every channel takes a weight as it is (then wide delivery skips the lookup).
     pub identity: bool,
+    /// Per input cell, whether a spike there is scaled by its sender's offset
+    /// (`Chunk::offset_scaled`), and whether any cell is (else delivery skips the lookup).
+    pub cell_offset: Vec<bool>,
+    pub any_offset: bool,
     /// One store per build of the network: the first run's, then one for the connections
     /// added before each later run. A source's synapses are delivered store by store, so
     /// creation order holds across them.
@@ -243,6 +263,8 @@ impl Partition {
             cell_take: vec![0],
             takes: vec![Take::Scaled(1.0)],
             identity: true,
+            cell_offset: vec![false],
+            any_offset: false,
             synapses: Vec::new(),
             plastic: Vec::new(),
             cell_neuron: vec![u32::MAX],
@@ -282,6 +304,10 @@ impl Partition {
             );
             self.cell_take
                 .extend(std::iter::repeat_n(t as u8, chunk.len));
+            let scaled = chunk.offset_scaled.get(channel).copied().unwrap_or(false);
+            self.cell_offset
+                .extend(std::iter::repeat_n(scaled, chunk.len));
+            self.any_offset |= scaled;
             let base = self.archives.len() as u32;
             self.cell_neuron.extend(base..base + chunk.len as u32);
         }
@@ -394,6 +420,7 @@ impl Partition {
                         stamp: step + 1,
                         sender: chunk.first_id + local,
                         multiplicity,
+                        offset_bits: chunk.state.spike_offset(local as usize).to_bits(),
                     });
                     // NEST archives a spike of multiplicity m m times (`parrot_neuron`).
                     let archive = &mut self.archives[neuron_base + local as usize];
@@ -439,7 +466,9 @@ impl Partition {
         let (len, cells_per_slot) = (self.ring_len, self.cells_per_slot);
         let ring = &mut self.ring;
         let (identity, cell_take, takes) = (self.identity, &self.cell_take, &self.takes);
+        let (any_offset, cell_offset) = (self.any_offset, &self.cell_offset);
         for ev in spikes {
+            let offset = ev.offset();
             let s = ev.sender as usize;
             for syn in &self.synapses {
                 // A store built before the sender existed has no row for it.
@@ -454,12 +483,15 @@ impl Partition {
                 // The slot of step `stamp + d − 1` is `base + d` modulo the ring length; every
                 // delay is shorter than the ring, so one conditional subtraction wraps it.
                 let base = (ev.stamp as usize - 1) % len;
-                let mut add = |cell: u32, weight: f64, delay: u16| {
+                let mut add = |cell: u32, mut weight: f64, delay: u16| {
                     let mut slot = base + usize::from(delay);
                     if slot >= len {
                         slot -= len;
                     }
                     let at = slot * cells_per_slot + cell as usize;
+                    if any_offset && cell_offset[cell as usize] {
+                        weight *= offset;
+                    }
                     // The kernel expands a spike of multiplicity m into m unit events (§1.4).
                     for _ in 0..ev.multiplicity {
                         ring[at] += weight;
@@ -509,6 +541,8 @@ impl Partition {
             cells_per_slot: self.cells_per_slot,
             takes: &self.takes,
             cell_take: &self.cell_take,
+            cell_offset: self.any_offset.then_some(self.cell_offset.as_slice()),
+            offset: 0.0,
             cell_neuron: &self.cell_neuron,
             archives: &mut self.archives,
             ms_per_step: grid.ms_per_step(),
@@ -523,6 +557,7 @@ impl Partition {
             d.base = (ev.stamp as usize - 1) % d.ring_len;
             d.stamp = ev.stamp;
             d.sender = ev.sender;
+            d.offset = ev.offset();
             let t_spike = grid.step_to_ms(ev.stamp);
             for (g, group) in self.plastic.iter_mut().enumerate() {
                 d.store = PLASTIC_STORE + g as u32;

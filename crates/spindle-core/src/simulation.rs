@@ -5,11 +5,11 @@ use crate::connectome::Kind;
 use crate::connectome::{Census, ChunkRange, Connectome, PartitionShape, SynapseStore, Which};
 use crate::device::{Emissions, TargetState};
 use crate::error::{BuildError, Rejection, RunError};
-use crate::network::{channel_routes, NetworkBuilder, Role};
+use crate::network::{channel_routes, NetworkBuilder, Role, Take};
 use crate::partition::{plastic_group, PlasticGroup};
 use crate::partition::{
     Chunk, DeviceSynapse, Halt, MultimeterProbes, Partition, Probe, SliceContext, SpikeEvent,
-    StoredSynapse, DEVICE_STORE, TRASH_CELL,
+    StoredSynapse, DEVICE_STORE, SPIKE_WORDS, TRASH_CELL,
 };
 use crate::recording::{
     MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo, WeightBlock,
@@ -71,7 +71,7 @@ impl Layout {
 /// a change between runs takes effect.
 #[derive(Default)]
 struct SpikeRecorderRun {
-    buffer: Vec<(Step, u32)>,
+    buffer: Vec<(Step, u32, u64)>,
 }
 
 /// A stimulating device → spike recorder connection.
@@ -451,6 +451,9 @@ impl Simulation {
                             n_channels: pop.model.n_channels(),
                             cell_base,
                             routes: channel_routes(pop.model.as_ref()),
+                            offset_scaled: (0..pop.model.n_channels())
+                                .map(|c| pop.model.scales_by_offset(c as u16))
+                                .collect(),
                         },
                         &pop.archive,
                         self.net.seed,
@@ -638,10 +641,19 @@ impl Simulation {
             let cells = s.routes.map(|(channel, _)| {
                 (c.cell_base + usize::from(channel) * c.len + loc.local) as u32
             });
+            // A device's events carry no offset (NEST's default 0): on a channel that scales
+            // by it they add nothing.
+            let takes = std::array::from_fn(|k| {
+                if part.cell_offset[cells[k] as usize] {
+                    Take::Fixed(0.0)
+                } else {
+                    s.routes[k].1
+                }
+            });
             part.device_synapses.push(DeviceSynapse {
                 device: s.device,
                 cells,
-                takes: s.routes.map(|(_, take)| take),
+                takes,
                 delay: s.delay,
                 weight: s.weight,
                 rng,
@@ -1673,8 +1685,8 @@ impl Simulation {
             }
             spikes.extend(
                 block[2 + n_halt..]
-                    .chunks_exact(2)
-                    .map(|w| SpikeEvent::from_words([w[0], w[1]])),
+                    .chunks_exact(SPIKE_WORDS)
+                    .map(SpikeEvent::from_words),
             );
             at += block.len();
         }
@@ -1760,7 +1772,7 @@ impl Simulation {
                 let rec = &mut self.spike_recorders[r as usize];
                 if window.contains(ev.stamp) {
                     for _ in 0..ev.multiplicity {
-                        rec.buffer.push((ev.stamp, ev.sender));
+                        rec.buffer.push((ev.stamp, ev.sender, ev.offset_bits));
                     }
                 }
             }
@@ -1772,7 +1784,7 @@ impl Simulation {
             for e in &out.fixed {
                 if window.contains(e.stamp) {
                     for _ in 0..e.multiplicity {
-                        rec.buffer.push((e.stamp, dr.sender));
+                        rec.buffer.push((e.stamp, dr.sender, 0));
                     }
                 }
             }
@@ -1781,14 +1793,14 @@ impl Simulation {
                     let n = rng::poisson(r, e.lambda);
                     if window.contains(e.stamp) {
                         for _ in 0..n {
-                            rec.buffer.push((e.stamp, dr.sender));
+                            rec.buffer.push((e.stamp, dr.sender, 0));
                         }
                     }
                 }
                 for (stamp, n) in out.draw_targets(&mut dr.state, r) {
                     if window.contains(stamp) {
                         for _ in 0..n {
-                            rec.buffer.push((stamp, dr.sender));
+                            rec.buffer.push((stamp, dr.sender, 0));
                         }
                     }
                 }
@@ -1800,11 +1812,20 @@ impl Simulation {
             if rec.buffer.is_empty() {
                 continue;
             }
-            rec.buffer.sort(); // stable: equal (stamp, sender) pairs are identical anyway
+            let grid = self.grid;
+            // NEST records `stamp − offset` (its memory backend's `times`); the rows are
+            // sorted by (time, sender), which is (stamp, sender) unless offsets differ.
+            let time = |&(s, _, o): &(Step, u32, u64)| grid.step_to_ms(s) - f64::from_bits(o);
+            if rec.buffer.iter().any(|&(_, _, o)| o != 0) {
+                rec.buffer
+                    .sort_by(|a, b| time(a).total_cmp(&time(b)).then(a.1.cmp(&b.1)));
+            } else {
+                rec.buffer.sort(); // equal (stamp, sender) pairs are identical anyway
+            }
             times.clear();
             senders.clear();
-            times.extend(rec.buffer.iter().map(|&(s, _)| self.grid.step_to_ms(s)));
-            senders.extend(rec.buffer.iter().map(|&(_, n)| n));
+            times.extend(rec.buffer.iter().map(time));
+            senders.extend(rec.buffer.iter().map(|&(_, n, _)| n));
             rec.buffer.clear();
             sink.spikes(r, &times, &senders)
                 .map_err(RunError::Recording)?;

@@ -289,6 +289,10 @@ pub struct Delivery<'a> {
     pub(crate) cells_per_slot: usize,
     pub(crate) takes: &'a [Take],
     pub(crate) cell_take: &'a [u8],
+    /// Per input cell, whether a spike there is scaled by its sender's offset (`None`: no
+    /// cell of the partition is), and the offset of the spike being delivered.
+    pub(crate) cell_offset: Option<&'a [bool]>,
+    pub(crate) offset: f64,
     /// Per input cell, the partition-local index of its neuron (its archive).
     pub(crate) cell_neuron: &'a [u32],
     pub(crate) archives: &'a mut [Archive],
@@ -461,7 +465,11 @@ impl<M: PlasticModel> PlasticStore for Store<M> {
                 slot -= d.ring_len;
             }
             let take = d.takes[usize::from(d.cell_take[cell as usize])];
-            d.ring[slot * d.cells_per_slot + cell as usize] += take.of(weight);
+            let mut delivered = take.of(weight);
+            if d.cell_offset.is_some_and(|c| c[cell as usize]) {
+                delivered *= d.offset;
+            }
+            d.ring[slot * d.cells_per_slot + cell as usize] += delivered;
             if let Some(recorder) = self.recorder {
                 d.weight_events.push(RawWeightEvent {
                     recorder,

@@ -13,6 +13,7 @@ and replay it (tests/common/mod.rs, `Golden`):
     current <start ms> <stop ms> <amplitude pA> <weight> <delay ms> <receptor>
     record <recordable names...>
     spikes <spike stamps, in steps>
+    offsets <the offset each spike carries>   (off-grid models only, see `run(offsets=True)`)
     sample <step> <values...>      (the recordables after the update of step-1 -> step)
 
 A current line is a step_current_generator with amplitude_times [start] (a dc_generator when
@@ -53,9 +54,11 @@ def write(model, name, lines):
         f.write("\n".join(lines) + "\n")
 
 
-def run(model, name, h, T, params, spikes, currents, record, every, seed=None):
+def run(model, name, h, T, params, spikes, currents, record, every, seed=None, offsets=False):
     """Run one scenario and write its file; returns the spike stamps. `seed`: NEST's rng_seed
-    (its default if None)."""
+    (its default if None). `offsets`: the model sends spikes with an offset (NEST's off-grid
+    models, `iaf_chxk_2008` and `iaf_tum_2000`): the spike recorder records in steps, and the
+    offsets are written too."""
     nest.ResetKernel()
     nest.set_verbosity("M_ERROR")
     if seed is not None:
@@ -74,17 +77,21 @@ def run(model, name, h, T, params, spikes, currents, record, every, seed=None):
         nest.Connect(g, n, syn_spec={"weight": w, "delay": d, "receptor_type": rec})
     mm = nest.Create("multimeter", params={"interval": h * every, "record_from": record})
     nest.Connect(mm, n)
-    sr = nest.Create("spike_recorder")
+    sr = nest.Create("spike_recorder", params={"time_in_steps": offsets})
     nest.Connect(n, sr)
     nest.Simulate(T)
     nest.Simulate(nest.min_delay)  # the multimeter delivers the last slice's samples late
     t_steps = round(T / h)
     ev = mm.get("events")
-    stamps = [round(t / h) for t in sr.get("events")["times"]]
+    sev = sr.get("events")
+    stamps = [int(t) for t in sev["times"]] if offsets else [round(t / h) for t in sev["times"]]
 
     lines = header(model, h, T, params, spikes, currents)
     lines.append("record " + " ".join(record))
     lines.append("spikes " + " ".join(str(s) for s in stamps if s <= t_steps))
+    if offsets:
+        lines.append("offsets " + " ".join(repr(float(o)) for s, o in zip(stamps, sev["offsets"])
+                                           if s <= t_steps))
     for i, t in enumerate(ev["times"]):
         step = round(t / h)
         if step <= t_steps:

@@ -202,6 +202,16 @@ SCENARIOS = [
     ("ignore_and_fire", [], 0.0, [0], (-10.0, 10.0),
      {}, {"rate": 150.0, "phase": 0.5},
      {"rate": 200.0}, {}),
+    # The synaptic state x, y, u is set as well; a generator's spikes on receptor 1 add nothing.
+    ("iaf_tum_2000", ["V_m", "I_syn_ex", "I_syn_in"], 420.0, [0, 1], (-150.0, 200.0),
+     {}, {"I_e": 80.0, "U": 0.2, "x": 0.8, "tau_fac": 0.0},
+     {"I_e": 50.0, "V_th": -50.0, "E_L": -65.0, "V_m": -60.0, "x": 0.5, "y": 0.1, "u": 0.3,
+      "tau_rec": 100.0},
+     {"E_L": -72.0, "tau_psc": 3.0, "U": 0.9}),
+    ("iaf_chxk_2008", ["V_m", "g_ex", "g_in", "g_ahp"], 1800.0, [0], (-30.0, 40.0),
+     {}, {"I_e": 100.0, "ahp_bug": True},
+     {"V_th": -50.0, "E_L": -65.0, "V_m": -55.0, "g_ahp": 300.0},
+     {"tau_ahp": 1.0, "ahp_bug": False, "C_m": 800.0}),
 ]
 
 
@@ -250,7 +260,8 @@ def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1
     mm = nest.Create("multimeter", params={"interval": h * RECORD_EVERY.get(model, every),
                                            "record_from": record})
     nest.Connect(mm, n)
-    sr = nest.Create("spike_recorder")
+    # In steps: the off-grid models' spikes are recorded at stamp - offset otherwise.
+    sr = nest.Create("spike_recorder", params={"time_in_steps": True})
     nest.Connect(n, sr)
     nest.Simulate(t1)
     n[0].set(set0)
@@ -271,8 +282,8 @@ def scenario(model, record, dc, receptors, weights, create0, create1, set0, set1
     lines.append(f"current {dc!r} 0")
     lines.append("record " + " ".join(record))
     for i, node in enumerate(n):
-        stamps = [round(t / h) for t, s in zip(sev["times"], sev["senders"])
-                  if s == node.global_id and round(t / h) <= t_steps]
+        stamps = [int(t) for t, s in zip(sev["times"], sev["senders"])
+                  if s == node.global_id and int(t) <= t_steps]
         lines.append(f"spikes {i} " + " ".join(str(s) for s in stamps))
     for k, t in enumerate(ev["times"]):
         step = round(t / h)
@@ -298,7 +309,8 @@ def defaults():
                   "gif_psc_exp", "gif_cond_exp", "pp_psc_delta", "gif_psc_exp_multisynapse",
                   "gif_cond_exp_multisynapse",
                   "aeif_cond_alpha_multisynapse", "aeif_cond_beta_multisynapse",
-                  "glif_psc_double_alpha", "hh_cond_beta_gap_traub", "ignore_and_fire"]:
+                  "glif_psc_double_alpha", "hh_cond_beta_gap_traub", "ignore_and_fire",
+                  "iaf_tum_2000", "iaf_chxk_2008"]:
         nest.ResetKernel()
         lines += entries("status", model, own_keys(nest.Create(model).get()))
     with open(os.path.join(OUT, "defaults.txt"), "w") as f:

@@ -34,9 +34,9 @@ use std::fmt::Debug;
 const EPS_ABS: f64 = 1e-3;
 
 /// Input channels: excitatory spikes (|w|), inhibitory spikes (|w|), current.
-const SYN_EX: u16 = 0;
-const SYN_IN: u16 = 1;
-const I0: u16 = 2;
+pub(crate) const SYN_EX: u16 = 0;
+pub(crate) const SYN_IN: u16 = 1;
+pub(crate) const I0: u16 = 2;
 
 /// Index of `V_m` in every model's state vector.
 pub const V_M: usize = 0;
@@ -301,15 +301,7 @@ impl<M: CondModel<D>, const D: usize> NeuronModel for IafCond<M, D> {
     }
 
     fn spike_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        // NEST: weight > 0 adds weight·multiplicity to the excitatory buffer, otherwise
-        // −weight·multiplicity to the inhibitory one. Negation is exact, so (−w)·m is NEST's
-        // −(w·m).
-        let (channel, weight) = if weight > 0.0 {
-            (SYN_EX, weight)
-        } else {
-            (SYN_IN, -weight)
-        };
-        receptor_zero(receptor, M::NAME, channel, weight)
+        spike_input(M::NAME, receptor, weight)
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
@@ -326,6 +318,22 @@ impl<M: CondModel<D>, const D: usize> NeuronModel for IafCond<M, D> {
     fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
         Box::new(IafCondChunk::<M, D>::new(&self.params, &self.initial, n))
     }
+}
+
+/// The spike input of these models and of `iaf_chxk_2008` (`model`), receptor 0 only. NEST:
+/// weight > 0 adds weight·multiplicity to the excitatory buffer, otherwise −weight·multiplicity
+/// to the inhibitory one. Negation is exact, so (−w)·m is NEST's −(w·m).
+pub(crate) fn spike_input(
+    model: &str,
+    receptor: i64,
+    weight: f64,
+) -> Result<InputChannel, Rejection> {
+    let (channel, weight) = if weight > 0.0 {
+        (SYN_EX, weight)
+    } else {
+        (SYN_IN, -weight)
+    };
+    receptor_zero(receptor, model, channel, weight)
 }
 
 /// The constants of one parameter set for a grid (NEST's `pre_run_hook`).

@@ -92,12 +92,12 @@ pub const KEYS: &[&str] = &[
 /// NEST's switch between the deterministic and the stochastic threshold.
 pub const DELTA_DETERMINISTIC_BELOW: f64 = 1e-10;
 
-const SYN_EX: u16 = 0;
-const SYN_IN: u16 = 1;
+pub(crate) const SYN_EX: u16 = 0;
+pub(crate) const SYN_IN: u16 = 1;
 /// Currents on receptor 0.
-const I0: u16 = 2;
+pub(crate) const I0: u16 = 2;
 /// Currents on receptor 1 (filtered through the excitatory synapse).
-const I1: u16 = 3;
+pub(crate) const I1: u16 = 3;
 
 /// User parameters. Voltages are stored relative to `E_L`, as NEST stores them.
 #[derive(Clone, Debug, PartialEq)]
@@ -234,24 +234,34 @@ impl RelativeVoltageParams for Params {
             "Refractory time must not be negative.",
             &[("t_ref", m.t_ref)],
         )?;
-        read_scalars(dict, &mut [("rho", rho)])?;
-        require(
-            *rho >= 0.0,
-            "Stochastic firing intensity must not be negative.",
-            &[("rho", *rho)],
-        )?;
-        read_scalars(dict, &mut [("delta", delta)])?;
-        require(
-            *delta >= 0.0,
-            "Width of threshold region must not be negative.",
-            &[("delta", *delta)],
-        )?;
+        read_threshold_noise(dict, rho, delta)?;
         Ok(delta_e_l)
     }
 
     fn e_l(&self) -> f64 {
         self.m.e_l
     }
+}
+
+/// The last part of NEST's `Parameters_::set` here and in `iaf_tum_2000`: the stochastic
+/// threshold's `rho` and `delta`, each read and checked in turn.
+pub(crate) fn read_threshold_noise(
+    dict: &mut Dict,
+    rho: &mut f64,
+    delta: &mut f64,
+) -> Result<(), ParamError> {
+    read_scalars(dict, &mut [("rho", rho)])?;
+    require(
+        *rho >= 0.0,
+        "Stochastic firing intensity must not be negative.",
+        &[("rho", *rho)],
+    )?;
+    read_scalars(dict, &mut [("delta", delta)])?;
+    require(
+        *delta >= 0.0,
+        "Width of threshold region must not be negative.",
+        &[("delta", *delta)],
+    )
 }
 
 impl Params {
@@ -294,25 +304,40 @@ impl NeuronModel for IafPscExp {
     }
 
     fn current_input(&self, receptor: i64, weight: f64) -> Result<InputChannel, Rejection> {
-        let channel = match receptor {
-            0 => I0,
-            1 => I1,
-            _ => return Err(unknown_receptor(receptor, MODEL_NAME)),
-        };
-        Ok(InputChannel { channel, weight })
+        current_input(MODEL_NAME, receptor, weight)
     }
 
     fn recordables(&self) -> Vec<Recordable> {
-        vec![
-            Recordable::new("V_m", "mV"),
-            Recordable::new("I_syn_ex", "pA"),
-            Recordable::new("I_syn_in", "pA"),
-        ]
+        recordables()
     }
 
     fn instantiate(&self, n: usize) -> Box<dyn NeuronChunk> {
         Box::new(IafPscExpChunk::new(&self.params, self.initial_v, n))
     }
+}
+
+/// The current inputs of this model and of `iaf_tum_2000` (`model`): receptor 0 into the
+/// membrane, receptor 1 through the excitatory synapse.
+pub(crate) fn current_input(
+    model: &str,
+    receptor: i64,
+    weight: f64,
+) -> Result<InputChannel, Rejection> {
+    let channel = match receptor {
+        0 => I0,
+        1 => I1,
+        _ => return Err(unknown_receptor(receptor, model)),
+    };
+    Ok(InputChannel { channel, weight })
+}
+
+/// The recordables of this model and of `iaf_tum_2000`.
+pub(crate) fn recordables() -> Vec<Recordable> {
+    vec![
+        Recordable::new("V_m", "mV"),
+        Recordable::new("I_syn_ex", "pA"),
+        Recordable::new("I_syn_in", "pA"),
+    ]
 }
 
 /// The state of `n` `iaf_psc_exp` neurons, structure-of-arrays.
@@ -429,6 +454,22 @@ impl IafPscExpChunk {
             },
             streams: NeuronStreams::new(n),
         }
+    }
+}
+
+/// What `iaf_tum_2000`, which is this model's membrane with short-term plasticity on the
+/// sending side, reads and writes of a neuron.
+impl IafPscExpChunk {
+    /// `V_m − E_L` of neuron `i`, mV.
+    pub(crate) fn v(&self, i: usize) -> f64 {
+        self.s.v[i]
+    }
+
+    /// Give neuron `i` parameters and `V_m − E_L` that the caller has validated (its own
+    /// `SetStatus`).
+    pub(crate) fn assign(&mut self, i: usize, p: Params, v: f64) {
+        self.sets.assign(i, p);
+        self.s.v[i] = v;
     }
 }
 

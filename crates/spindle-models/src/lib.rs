@@ -11,6 +11,8 @@
 //!   integrate-and-fire neurons with exponential, alpha or beta conductances (the last with
 //!   spike-frequency adaptation and relative refractoriness), integrated with RKF45; their
 //!   shared step is [`iaf_cond`].
+//! * [`iaf_chxk_2008`] — conductance-based neuron with an after-hyperpolarisation instead of a
+//!   reset, spiking on threshold crossings placed inside the step (RKF45).
 //! * [`aeif_cond_alpha`], [`aeif_cond_exp`], [`aeif_psc_alpha`], [`aeif_psc_exp`],
 //!   [`aeif_psc_delta`] — adaptive exponential integrate-and-fire neurons (RKF45, NEST's
 //!   in-loop spike handling and bounds checks; shared machinery in [`aeif`]).
@@ -26,6 +28,8 @@
 //! * [`iaf_psc_delta`] — leaky integrate-and-fire neuron whose input spikes make the membrane
 //!   potential jump, optionally buffering input that arrives while refractory.
 //! * [`iaf_psc_exp_htum`] — `iaf_psc_exp` with separate absolute and total refractory periods.
+//! * [`iaf_tum_2000`] — `iaf_psc_exp` with Tsodyks short-term plasticity computed in the sender,
+//!   whose spikes carry the released fraction for the target to scale their weight.
 //! * [`hh_psc_alpha`], [`hh_cond_exp_traub`] — Hodgkin–Huxley neurons (RKF45), one chunk and
 //!   update loop for both in `hh.rs`, each model giving its right-hand side.
 //! * [`izhikevich`] — Izhikevich's neuron, both of NEST's integration schemes.
@@ -72,6 +76,7 @@ mod hh;
 pub mod hh_cond_beta_gap_traub;
 pub mod hh_cond_exp_traub;
 pub mod hh_psc_alpha;
+pub mod iaf_chxk_2008;
 pub mod iaf_cond;
 pub mod iaf_cond_alpha;
 pub mod iaf_cond_beta;
@@ -85,6 +90,7 @@ pub mod iaf_psc_delta;
 pub mod iaf_psc_exp;
 pub mod iaf_psc_exp_htum;
 pub mod iaf_psc_exp_multisynapse;
+pub mod iaf_tum_2000;
 pub mod ignore_and_fire;
 pub mod izhikevich;
 mod mat;
@@ -115,6 +121,7 @@ pub use glif_psc_double_alpha::GlifPscDoubleAlpha;
 pub use hh_cond_beta_gap_traub::HhCondBetaGapTraub;
 pub use hh_cond_exp_traub::HhCondExpTraub;
 pub use hh_psc_alpha::HhPscAlpha;
+pub use iaf_chxk_2008::IafChxk2008;
 pub use iaf_cond_alpha::IafCondAlpha;
 pub use iaf_cond_beta::IafCondBeta;
 pub use iaf_cond_exp::IafCondExp;
@@ -125,6 +132,7 @@ pub use iaf_psc_delta::IafPscDelta;
 pub use iaf_psc_exp::IafPscExp;
 pub use iaf_psc_exp_htum::IafPscExpHtum;
 pub use iaf_psc_exp_multisynapse::IafPscExpMultisynapse;
+pub use iaf_tum_2000::IafTum2000;
 pub use ignore_and_fire::IgnoreAndFire;
 pub use izhikevich::Izhikevich;
 pub use mat2_psc_exp::Mat2PscExp;
@@ -155,6 +163,7 @@ pub const NEURON_MODELS: &[&str] = &[
     hh_cond_beta_gap_traub::MODEL_NAME,
     hh_cond_exp_traub::MODEL_NAME,
     hh_psc_alpha::MODEL_NAME,
+    iaf_chxk_2008::MODEL_NAME,
     iaf_cond_alpha::MODEL_NAME,
     iaf_cond_beta::MODEL_NAME,
     iaf_cond_exp::MODEL_NAME,
@@ -165,6 +174,7 @@ pub const NEURON_MODELS: &[&str] = &[
     iaf_psc_exp::MODEL_NAME,
     iaf_psc_exp_htum::MODEL_NAME,
     iaf_psc_exp_multisynapse::MODEL_NAME,
+    iaf_tum_2000::MODEL_NAME,
     ignore_and_fire::MODEL_NAME,
     izhikevich::MODEL_NAME,
     mat2_psc_exp::MODEL_NAME,
@@ -207,6 +217,7 @@ pub fn neuron_model(
         hh_cond_beta_gap_traub::MODEL_NAME => boxed(HhCondBetaGapTraub::from_params(params)),
         hh_cond_exp_traub::MODEL_NAME => boxed(HhCondExpTraub::from_params(params)),
         hh_psc_alpha::MODEL_NAME => boxed(HhPscAlpha::from_params(params)),
+        iaf_chxk_2008::MODEL_NAME => boxed(IafChxk2008::from_params(params)),
         iaf_cond_alpha::MODEL_NAME => boxed(IafCondAlpha::from_params(params)),
         iaf_cond_beta::MODEL_NAME => boxed(IafCondBeta::from_params(params)),
         iaf_cond_exp::MODEL_NAME => boxed(IafCondExp::from_params(params)),
@@ -219,6 +230,7 @@ pub fn neuron_model(
         iaf_psc_exp::MODEL_NAME => boxed(IafPscExp::from_params(params)),
         iaf_psc_exp_htum::MODEL_NAME => boxed(IafPscExpHtum::from_params(params)),
         iaf_psc_exp_multisynapse::MODEL_NAME => boxed(IafPscExpMultisynapse::from_params(params)),
+        iaf_tum_2000::MODEL_NAME => boxed(IafTum2000::from_params(params)),
         ignore_and_fire::MODEL_NAME => boxed(IgnoreAndFire::from_params(params)),
         izhikevich::MODEL_NAME => boxed(Izhikevich::from_params(params)),
         mat2_psc_exp::MODEL_NAME => boxed(Mat2PscExp::from_params(params)),
@@ -249,6 +261,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         hh_cond_beta_gap_traub::MODEL_NAME => Some(hh_cond_beta_gap_traub::KEYS),
         hh_cond_exp_traub::MODEL_NAME => Some(hh_cond_exp_traub::KEYS),
         hh_psc_alpha::MODEL_NAME => Some(hh_psc_alpha::KEYS),
+        iaf_chxk_2008::MODEL_NAME => Some(iaf_chxk_2008::KEYS),
         iaf_cond_alpha::MODEL_NAME => Some(iaf_cond_alpha::KEYS),
         iaf_cond_beta::MODEL_NAME => Some(iaf_cond_beta::KEYS),
         iaf_cond_exp::MODEL_NAME => Some(iaf_cond_exp::KEYS),
@@ -259,6 +272,7 @@ pub fn neuron_model_keys(name: &str) -> Option<&'static [&'static str]> {
         iaf_psc_exp::MODEL_NAME => Some(iaf_psc_exp::KEYS),
         iaf_psc_exp_htum::MODEL_NAME => Some(iaf_psc_exp_htum::KEYS),
         iaf_psc_exp_multisynapse::MODEL_NAME => Some(iaf_psc_exp_multisynapse::KEYS),
+        iaf_tum_2000::MODEL_NAME => Some(iaf_tum_2000::KEYS),
         ignore_and_fire::MODEL_NAME => Some(ignore_and_fire::KEYS),
         izhikevich::MODEL_NAME => Some(izhikevich::KEYS),
         mat2_psc_exp::MODEL_NAME => Some(mat2_psc_exp::KEYS),

@@ -369,6 +369,16 @@ fn ignore_and_fire_restarts_its_phase_on_set_status_as_nest_does() {
 }
 
 #[test]
+fn iaf_tum_2000_matches_nest_across_set_status_of_its_synaptic_state() {
+    replay("iaf_tum_2000");
+}
+
+#[test]
+fn iaf_chxk_2008_matches_nest_across_set_status() {
+    replay("iaf_chxk_2008");
+}
+
+#[test]
 fn get_status_of_a_fresh_neuron_is_nests() {
     let text = data("defaults");
     let mut nest: std::collections::BTreeMap<String, Params> = Default::default();

@@ -71,6 +71,47 @@ impl Default for TsodyksState {
     }
 }
 
+impl TsodyksState {
+    /// NEST's update at a spike `h` ms after the previous one: propagate `u`, `x`, `y` exactly
+    /// over `h` (don't change the order), facilitate `u`, then release `Δy = u·x` from `x` into
+    /// `y`. Returns `Δy`. `iaf_tum_2000` runs the same update in the sending neuron.
+    #[inline]
+    pub fn release(&mut self, p: &TsodyksParams, h: f64) -> f64 {
+        self.release_with(p, h, f64::exp_m1)
+    }
+
+    /// [`TsodyksState::release`] with `P_zz − 1` computed from `−h/τ_rec` by `pzz_minus_one`
+    /// (`expm1` in `tsodyks_synapse` and `iaf_tum_2000`, `exp(·) − 1` in
+    /// `tsodyks_synapse_hom`, as NEST 3.10 computes them; `x ← x + P_xy·y + (1 − P_zz)·z` there
+    /// is the same floating-point value as `x − (P_zz − 1)·z`, IEEE rounding being symmetric
+    /// under negation).
+    #[inline]
+    pub(crate) fn release_with(
+        &mut self,
+        p: &TsodyksParams,
+        h: f64,
+        pzz_minus_one: fn(f64) -> f64,
+    ) -> f64 {
+        let puu = if p.tau_fac == 0.0 {
+            0.0
+        } else {
+            (-h / p.tau_fac).exp()
+        };
+        let pyy = (-h / p.tau_psc).exp();
+        let pzz_m1 = pzz_minus_one(-h / p.tau_rec);
+        let pxy = (pzz_m1 * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
+        let z = 1.0 - self.x - self.y;
+        self.u *= puu;
+        self.x += pxy * self.y - pzz_m1 * z;
+        self.y *= pyy;
+        self.u += p.u_increment * (1.0 - self.u);
+        let delta_y = self.u * self.x;
+        self.x -= delta_y;
+        self.y += delta_y;
+        delta_y
+    }
+}
+
 impl TsodyksParams {
     pub(crate) fn get(&self, d: &mut Params) {
         put_f64(
@@ -156,23 +197,7 @@ pub(crate) fn tsodyks_step(
         t_last,
         state: s,
     } = syn;
-    let h = t_spike - *t_last;
-    let puu = if p.tau_fac == 0.0 {
-        0.0
-    } else {
-        (-h / p.tau_fac).exp()
-    };
-    let pyy = (-h / p.tau_psc).exp();
-    let pzz_m1 = pzz_minus_one(-h / p.tau_rec);
-    let pxy = (pzz_m1 * p.tau_rec - (pyy - 1.0) * p.tau_psc) / (p.tau_psc - p.tau_rec);
-    let z = 1.0 - s.x - s.y;
-    s.u *= puu;
-    s.x += pxy * s.y - pzz_m1 * z;
-    s.y *= pyy;
-    s.u += p.u_increment * (1.0 - s.u);
-    let delta_y = s.u * s.x;
-    s.x -= delta_y;
-    s.y += delta_y;
+    let delta_y = s.release_with(p, t_spike - *t_last, pzz_minus_one);
     *t_last = t_spike;
     delta_y * *weight
 }

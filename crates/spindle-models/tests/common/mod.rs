@@ -87,11 +87,18 @@ impl Drive {
         let input = self.model.spike_input(receptor, weight).unwrap();
         let stamp = self.grid.ms_on_grid(t_ms).expect("spike time on the grid");
         let d = self.grid.delay_to_steps(delay_ms);
+        // A spike generator's spikes carry offset 0: on a channel that scales by the
+        // sender's offset they add nothing (as the kernel routes them).
+        let scale = if self.model.scales_by_offset(input.channel) {
+            0.0
+        } else {
+            1.0
+        };
         self.add(
             stamp + d - 1,
             input.channel,
             neuron,
-            input.weight * f64::from(mult),
+            input.weight * f64::from(mult) * scale,
         );
     }
 
@@ -220,6 +227,8 @@ pub struct Golden {
     pub currents: Vec<(f64, f64, f64, f64, f64, i64)>,
     pub record: Vec<String>,
     pub spike_stamps: Vec<Step>,
+    /// The offset of each spike (NEST's off-grid models), if the file has them.
+    pub spike_offsets: Option<Vec<f64>>,
     /// (stamp, values in `record` order)
     pub samples: Vec<(Step, Vec<f64>)>,
     /// Statistics over a population of stochastic neurons (`scripts/stochastic_golden.py`):
@@ -251,6 +260,7 @@ impl Golden {
             currents: vec![],
             record: vec![],
             spike_stamps: vec![],
+            spike_offsets: None,
             samples: vec![],
             neurons: 1,
             stats: BTreeMap::new(),
@@ -288,6 +298,7 @@ impl Golden {
                 )),
                 "record" => g.record = f[1..].iter().map(|s| s.to_string()).collect(),
                 "spikes" => g.spike_stamps = f[1..].iter().map(|s| s.parse().unwrap()).collect(),
+                "offsets" => g.spike_offsets = Some(f[1..].iter().map(|x| f64_of(x)).collect()),
                 "sample" => g.samples.push((
                     f[1].parse().unwrap(),
                     f[2..].iter().map(|x| f64_of(x)).collect(),
@@ -321,6 +332,8 @@ impl Golden {
 pub struct Replay {
     /// Spike stamps spindle produced.
     pub spikes: Vec<Step>,
+    /// The offset each of them carried (`NeuronChunk::spike_offset`).
+    pub offsets: Vec<f64>,
     /// The largest |spindle − NEST| over all samples and recordables, with its step and name.
     pub worst: (f64, Step, String),
 }
@@ -332,11 +345,12 @@ impl Golden {
         let mut drive = self.drive();
         let columns: Vec<usize> = self.record.iter().map(|r| drive.recordable(r)).collect();
         let mut expected = self.samples.iter().peekable();
-        let mut spikes = Vec::new();
+        let (mut spikes, mut offsets) = (Vec::new(), Vec::new());
         let mut worst = (0.0f64, 0, String::new());
         drive.run_until(self.t_ms, |stamp, chunk, emitted| {
             if !emitted.is_empty() {
                 spikes.push(stamp);
+                offsets.push(chunk.spike_offset(0));
             }
             if let Some((s, values)) = expected.peek() {
                 if *s == stamp {
@@ -355,7 +369,11 @@ impl Golden {
             "{}: samples left unchecked",
             self.name
         );
-        Replay { spikes, worst }
+        Replay {
+            spikes,
+            offsets,
+            worst,
+        }
     }
 
     /// Replay and assert: spikes on NEST's steps, every sample within `tolerance`.
@@ -366,6 +384,16 @@ impl Golden {
             "{}/{}: spike steps differ from NEST",
             self.model, self.name
         );
+        if let Some(want) = &self.spike_offsets {
+            for (k, (got, want)) in r.offsets.iter().zip(want).enumerate() {
+                assert!(
+                    (got - want).abs() <= tolerance,
+                    "{}/{}: offset of spike {k} is {got}, NEST's {want}",
+                    self.model,
+                    self.name
+                );
+            }
+        }
         assert!(
             r.worst.0 <= tolerance,
             "{}/{}: {} differs from NEST by {:e} at step {}",
