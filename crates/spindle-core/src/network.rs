@@ -7,6 +7,7 @@
 //! partition per worker thread and hands each partition the connections that target it.
 
 use crate::archive::Archive;
+use crate::detector::SpikeDetector;
 use crate::device::{EventKind, StimulusDevice};
 use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
@@ -54,6 +55,7 @@ pub enum NodeKind {
     SpikeRecorder,
     Multimeter,
     WeightRecorder,
+    Detector,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +65,7 @@ pub(crate) enum Role {
     SpikeRecorder(usize),
     Multimeter(usize),
     WeightRecorder(usize),
+    Detector(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -190,6 +193,17 @@ pub(crate) struct RecorderInput {
     pub occurrence: u32,
 }
 
+/// A connection into a spike detector: the detector's port and the connection's weight
+/// (NEST's `e.get_rport()`, `e.get_weight()`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DetectorInput {
+    pub detector: usize,
+    pub source: u32,
+    pub port: usize,
+    pub weight: f64,
+    pub occurrence: u32,
+}
+
 /// Collects nodes and connections; [`NetworkBuilder::build`] makes a [`Simulation`].
 #[derive(Debug)]
 pub struct NetworkBuilder {
@@ -202,6 +216,8 @@ pub struct NetworkBuilder {
     pub(crate) spike_recorders: Vec<(NodeId, SpikeRecorderSpec)>,
     pub(crate) multimeters: Vec<(NodeId, MultimeterSpec, Vec<NodeId>)>,
     pub(crate) weight_recorders: Vec<(NodeId, WeightRecorderSpec)>,
+    pub(crate) detectors: Vec<(NodeId, Box<dyn SpikeDetector>)>,
+    pub(crate) detector_inputs: Vec<DetectorInput>,
     pub(crate) statements: Vec<Statement>,
     /// Neuron → neuron connections made one by one so far.
     pub(crate) explicit_count: usize,
@@ -239,6 +255,8 @@ impl NetworkBuilder {
             spike_recorders: Vec::new(),
             multimeters: Vec::new(),
             weight_recorders: Vec::new(),
+            detectors: Vec::new(),
+            detector_inputs: Vec::new(),
             statements: Vec::new(),
             explicit_count: 0,
             device_synapses: Vec::new(),
@@ -329,6 +347,12 @@ impl NetworkBuilder {
         Ok(id)
     }
 
+    pub fn add_detector(&mut self, detector: Box<dyn SpikeDetector>) -> Result<NodeId, BuildError> {
+        let id = self.add_range(1, Role::Detector(self.detectors.len()))?;
+        self.detectors.push((id, detector));
+        Ok(id)
+    }
+
     /// The number of nodes created so far.
     pub fn node_count(&self) -> u32 {
         self.next_id - 1
@@ -340,6 +364,7 @@ impl NetworkBuilder {
         self.explicit_count
             + self.device_synapses.len()
             + self.recorder_inputs.len()
+            + self.detector_inputs.len()
             + self.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
     }
 
@@ -362,6 +387,7 @@ impl NetworkBuilder {
             Role::SpikeRecorder(_) => "spike_recorder",
             Role::Multimeter(m) => self.multimeters[m].1.model,
             Role::WeightRecorder(_) => "weight_recorder",
+            Role::Detector(d) => self.detectors[d].1.model_name(),
         })
     }
 
@@ -702,6 +728,43 @@ impl NetworkBuilder {
                 }
                 self.note_delay(source, target, syn.delay)?;
                 self.multimeters[m].2.push(target);
+            }
+            (Role::Neurons(_), Role::Detector(d)) | (Role::Stimulus(_), Role::Detector(d)) => {
+                if let Role::Stimulus(s) = src {
+                    if self.stimuli[s].1.event_kind() != EventKind::Spike {
+                        return Err(self.reject(
+                            source,
+                            target,
+                            Rejection::new(
+                                "IllegalConnection",
+                                "The target node or synapse model does not support current input.",
+                            ),
+                        ));
+                    }
+                }
+                let port = self.detectors[d]
+                    .1
+                    .port(syn.receptor)
+                    .map_err(|r| self.reject(source, target, r))?;
+                self.note_delay(source, target, syn.delay)?;
+                let occurrence = self.next_occurrence(2, d as u64, source.0);
+                self.detector_inputs.push(DetectorInput {
+                    detector: d,
+                    source: source.0,
+                    port,
+                    weight: syn.weight,
+                    occurrence,
+                });
+            }
+            (Role::Detector(_), _) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "Source node does not send output.\n  Note that recorders must be connected as Connect(neuron, recorder).",
+                    ),
+                ))
             }
             (_, Role::WeightRecorder(_)) => {
                 return Err(self.reject(
@@ -1103,6 +1166,7 @@ impl NetworkBuilder {
             Role::SpikeRecorder(_) => NodeKind::SpikeRecorder,
             Role::Multimeter(_) => NodeKind::Multimeter,
             Role::WeightRecorder(_) => NodeKind::WeightRecorder,
+            Role::Detector(_) => NodeKind::Detector,
         })
     }
 
@@ -1136,6 +1200,22 @@ impl NetworkBuilder {
     pub fn weight_recorder_mut(&mut self, id: NodeId) -> Option<&mut WeightRecorderSpec> {
         match self.role(id)? {
             Role::WeightRecorder(r) => Some(&mut self.weight_recorders[r].1),
+            _ => None,
+        }
+    }
+
+    /// The spike detector `id`.
+    pub fn detector(&self, id: NodeId) -> Option<&dyn SpikeDetector> {
+        match self.role(id)? {
+            Role::Detector(d) => Some(self.detectors[d].1.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The spike detector `id`, to change between runs.
+    pub fn detector_mut(&mut self, id: NodeId) -> Option<&mut Box<dyn SpikeDetector>> {
+        match self.role(id)? {
+            Role::Detector(d) => Some(&mut self.detectors[d].1),
             _ => None,
         }
     }

@@ -292,7 +292,9 @@ impl Network {
                     columns: m.record_from.len() + 1,
                     interval: m.interval.max(1),
                 },
-                NodeModel::SpikeRecorder(_) | NodeModel::WeightRecorder(_) => Footprint::Device,
+                NodeModel::SpikeRecorder(_)
+                | NodeModel::WeightRecorder(_)
+                | NodeModel::Detector(_) => Footprint::Device,
             };
             let first = add_node(&mut builder, model, n, at(Some("n")))?;
             if let Some(values) = drawn {
@@ -817,6 +819,7 @@ fn add_node(
         NodeModel::SpikeRecorder(s) => builder.add_spike_recorder(s),
         NodeModel::Multimeter(s) => builder.add_multimeter(s),
         NodeModel::WeightRecorder(s) => builder.add_weight_recorder(s),
+        NodeModel::Detector(d) => builder.add_detector(d),
     }
     .map_err(|source| Error::Build { at, source })
 }

@@ -116,6 +116,7 @@ impl Session {
             NodeModel::SpikeRecorder(s) => net.add_spike_recorder(s),
             NodeModel::Multimeter(s) => net.add_multimeter(s),
             NodeModel::WeightRecorder(s) => net.add_weight_recorder(s),
+            NodeModel::Detector(d) => net.add_detector(d),
         }
         .map_err(|source| Error::Build {
             at: at(&item),
@@ -425,6 +426,12 @@ impl Session {
                     .expect("a weight recorder");
                 spindle_devices::weight_recorder_status(spec, &grid)
             }
+            NodeKind::Detector => self
+                .sim
+                .network()
+                .detector(id)
+                .expect("a detector")
+                .get_status(&grid),
         })
     }
 
@@ -515,6 +522,12 @@ pub fn set_node_status(
             spindle_devices::set_multimeter_status(spec, &mut dict, &grid, connected)
                 .map_err(param)?
         }
+        NodeKind::Detector => sim
+            .network_mut()
+            .detector_mut(id)
+            .expect("a detector")
+            .set_status(&mut dict, &grid)
+            .map_err(param)?,
     }
     dict.finish(&model, &[]).map_err(param)
 }
@@ -769,6 +782,10 @@ fn drawable(sim: &mut Simulation, id: NodeId, key: &str) -> Result<(), ParamErro
             sim.network_mut()
                 .weight_recorder_mut(id)
                 .map(|s| spindle_devices::weight_recorder_status(s, &grid)),
+            true,
+        ),
+        Some(NodeKind::Detector) => (
+            sim.network().detector(id).map(|d| d.get_status(&grid)),
             true,
         ),
         None => (None, false),
