@@ -3,11 +3,13 @@
 //! `correlomatrix_detector`), read with `GetStatus` and written to the output at the end of
 //! every run.
 //!
-//! The kernel hands a detector every spike it receives, in an order that does not depend on
-//! the partitioning: spikes of neurons when they are delivered (at the start of the slice
-//! after the one they were emitted in, as NEST delivers them), sorted by (stamp, sender,
-//! connection order); spikes of stimulating devices in the slice they are emitted in (NEST
-//! hands a device's events to their targets at once), sorted the same way. Every rank of a
+//! The kernel hands a detector every spike it receives as NEST 3.10 does, in an order that
+//! does not depend on the partitioning: spikes of neurons when they are delivered (at the
+//! start of the slice after the one they were emitted in: a detector is a node with proxies),
+//! sorted by (stamp, sender), a spike of multiplicity m as m spikes (as NEST's spike exchange
+//! carries it), each through the sender's detector connections in creation order; then spikes
+//! of generators in the slice they are emitted in (NEST hands a device's events over at
+//! once), sorted by (stamp, sender, connection), with their multiplicity. Every rank of a
 //! distributed run sees all spikes, so every rank keeps the same result.
 
 use crate::error::Rejection;

@@ -786,11 +786,15 @@ impl Simulation {
             .collect();
     }
 
-    /// Hand the detectors the neuron spikes delivered at the start of a slice (`spikes`,
-    /// sorted by (stamp, sender)), each through the sender's detector connections in
-    /// connection order.
-    fn detect_delivered(&mut self, spikes: &[SpikeEvent]) {
-        if self.detector_of.is_empty() {
+    /// Hand the detectors the spikes of an advance as NEST 3.10 does. A detector is a node
+    /// with proxies: neurons' spikes reach it through the spike exchange, at the start of the
+    /// slice after the one they were emitted in (`spikes`, sorted by (stamp, sender); a spike
+    /// of multiplicity m travels as m spikes), each through the sender's detector connections
+    /// in creation order. Generators send to it at once (`send_from_device`), in the slice
+    /// they emit in, after the delivered spikes, sorted by (stamp, sender, connection), with
+    /// their multiplicity; per-target draws come from each connection's own stream.
+    fn detect(&mut self, spikes: &[SpikeEvent]) {
+        if self.detector_of.is_empty() && self.device_detections.is_empty() {
             return;
         }
         for ev in spikes {
@@ -799,42 +803,31 @@ impl Simulation {
                 self.detector_offsets[s] as usize,
                 self.detector_offsets[s + 1] as usize,
             );
-            for &i in &self.detector_of[lo..hi] {
-                let input = self.net.detector_inputs[i as usize];
-                self.net.detectors[input.detector].1.handle(
-                    ev.stamp,
-                    input.port,
-                    input.weight,
-                    ev.multiplicity,
-                );
+            for _ in 0..ev.multiplicity {
+                for &i in &self.detector_of[lo..hi] {
+                    let input = self.net.detector_inputs[i as usize];
+                    let d = &mut self.net.detectors[input.detector].1;
+                    d.handle(ev.stamp, input.port, input.weight, 1);
+                }
             }
         }
-    }
-
-    /// Hand the detectors the spikes that stimulating devices emit in this advance (NEST hands
-    /// a device's events to their targets at once), sorted by (stamp, sender, connection
-    /// order); per-target draws come from each connection's own stream.
-    fn detect_device_spikes(&mut self) {
-        if self.device_detections.is_empty() {
-            return;
-        }
-        // (stamp, sender, input, multiplicity)
+        // (stamp, sender, detector input, multiplicity)
         let mut events: Vec<(Step, u32, usize, u32)> = Vec::new();
         for dd in &mut self.device_detections {
-            let input = self.net.detector_inputs[dd.input];
+            let sender = self.net.detector_inputs[dd.input].source;
             let out = &self.device_out[dd.device];
             for e in &out.fixed {
-                events.push((e.stamp, input.source, dd.input, e.multiplicity));
+                events.push((e.stamp, sender, dd.input, e.multiplicity));
             }
             if let Some(r) = dd.rng.as_mut() {
                 for e in &out.poisson {
                     let n = rng::poisson(r, e.lambda) as u32;
                     if n > 0 {
-                        events.push((e.stamp, input.source, dd.input, n));
+                        events.push((e.stamp, sender, dd.input, n));
                     }
                 }
                 for (stamp, n) in out.draw_targets(&mut dd.state, r) {
-                    events.push((stamp, input.source, dd.input, n));
+                    events.push((stamp, sender, dd.input, n));
                 }
             }
         }
@@ -1631,10 +1624,7 @@ impl Simulation {
         } else {
             None
         };
-        if let Some(spikes) = &deliver {
-            self.detect_delivered(spikes);
-        }
-        self.detect_device_spikes();
+        self.detect(deliver.as_deref().unwrap_or_default());
         let ctx = SliceContext {
             from,
             to,
@@ -1769,6 +1759,7 @@ impl Simulation {
         }
         let new = &mut self.pending[first_new..];
         new.sort_unstable();
+
         for ev in new.iter() {
             self.spike_count += u64::from(ev.multiplicity);
             let s = ev.sender as usize;

@@ -422,7 +422,9 @@ impl Network {
             .spike_recorders
             .iter()
             .map(|r| r.id)
-            .chain(layout.multimeters.iter().map(|m| m.id));
+            .chain(layout.multimeters.iter().map(|m| m.id))
+            .chain(layout.weight_recorders.iter().map(|w| w.id))
+            .chain(layout.detectors.iter().map(|d| d.id));
         ids.map(|id| (id, self.node_name(id))).collect()
     }
 
