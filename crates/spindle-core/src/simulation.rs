@@ -12,8 +12,8 @@ use crate::partition::{
     StoredSynapse, DEVICE_STORE, TRASH_CELL,
 };
 use crate::recording::{
-    DetectorInfo, MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo, WeightBlock,
-    WeightRecorderInfo,
+    DetectorInfo, MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo,
+    WeightBlock, WeightRecorderInfo,
 };
 use crate::rng;
 use crate::synapse::PlasticStore;
@@ -746,7 +746,12 @@ impl Simulation {
                 cursor[input.source as usize] += 1;
             }
         }
-        for (i, input) in b.detector_inputs.iter().enumerate().skip(self.built.detector_inputs) {
+        for (i, input) in b
+            .detector_inputs
+            .iter()
+            .enumerate()
+            .skip(self.built.detector_inputs)
+        {
             if let Some(Role::Stimulus(d)) = b.role(NodeId(input.source)) {
                 let det_id = b.detectors[input.detector].0;
                 self.device_detections.push(DeviceDetection {
@@ -846,7 +851,8 @@ impl Simulation {
     /// Hand the sink every detector's result (at the end of each run).
     fn write_detectors(&self, sink: &mut dyn RecordSink) -> Result<(), RunError> {
         for (i, (_, d)) in self.net.detectors.iter().enumerate() {
-            sink.detector(i, &d.results()).map_err(RunError::Recording)?;
+            sink.detector(i, &d.results())
+                .map_err(RunError::Recording)?;
         }
         Ok(())
     }

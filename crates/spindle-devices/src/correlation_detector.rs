@@ -160,7 +160,13 @@ impl SpikeDetector for CorrelationDetector {
         // Insertion sort: after every kept spike with the same or an earlier stamp.
         let own = &mut self.incoming[sender];
         let at = own.partition_point(|j| j.step <= stamp);
-        own.insert(at, Spike { step: stamp, weight: mw });
+        own.insert(
+            at,
+            Spike {
+                step: stamp,
+                weight: mw,
+            },
+        );
     }
 
     fn get_status(&self, grid: &TimeGrid) -> Params {

@@ -94,8 +94,8 @@ impl CorrelomatrixDetector {
     /// NEST's `State_::reset` with the current parameters.
     fn reset(&mut self) {
         let n = self.n_channels;
-        self.bins = (1 + self.times.tau_max_steps(&self.grid) / self.times.delta_tau_steps(&self.grid))
-            as usize;
+        self.bins = (1 + self.times.tau_max_steps(&self.grid)
+            / self.times.delta_tau_steps(&self.grid)) as usize;
         self.channels = n;
         self.n_events = vec![0; n];
         self.incoming.clear();
@@ -218,7 +218,10 @@ impl SpikeDetector for CorrelomatrixDetector {
         self.times.write(grid, &mut p);
         p.insert("N_channels", Value::Int(self.n_channels as i64));
         p.insert("n_events", int_list(&self.n_events));
-        p.insert("covariance", self.nested(|i| Value::Float(self.covariance[i])));
+        p.insert(
+            "covariance",
+            self.nested(|i| Value::Float(self.covariance[i])),
+        );
         p.insert(
             "count_covariance",
             self.nested(|i| Value::Int(self.count_covariance[i])),

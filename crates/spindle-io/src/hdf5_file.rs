@@ -960,7 +960,11 @@ impl Hdf5Sink {
         Ok(())
     }
 
-    fn try_detector(&mut self, detector: usize, results: &[DetectorResult]) -> Result<(), Hdf5Error> {
+    fn try_detector(
+        &mut self,
+        detector: usize,
+        results: &[DetectorResult],
+    ) -> Result<(), Hdf5Error> {
         let n = self.detectors.len();
         let Some(sets) = self.detectors.get(detector) else {
             return Err(self.bad_call(format!(
