@@ -437,7 +437,35 @@ def recorder_kind(nest: Any, model: str) -> str | None:
         return "spike_recorder"
     if model in ("multimeter", "voltmeter"):
         return "multimeter"
+    if model in DETECTOR_RESULTS:
+        return "detector"
     raise ScenarioError(f"recording device {model!r} is not supported (only spike_recorder, multimeter and voltmeter)")
+
+
+# The result arrays of the spike detectors, as spindle writes them: (name, numpy dtype).
+DETECTOR_RESULTS = {
+    "correlation_detector": (
+        ("histogram", np.float64),
+        ("histogram_correction", np.float64),
+        ("count_histogram", np.int64),
+        ("n_events", np.int64),
+    ),
+    "correlomatrix_detector": (
+        ("covariance", np.float64),
+        ("count_covariance", np.int64),
+        ("n_events", np.int64),
+    ),
+}
+
+
+def detector_data(entry: NodeEntry) -> dict[str, Any]:
+    """A detector's result arrays as GetStatus gives them at the end of the run."""
+    status = entry.nodes.get()
+    return {
+        "model": entry.model,
+        "node_id": int(status["global_id"]),
+        "results": {name: np.asarray(status[name], dtype=dtype) for name, dtype in DETECTOR_RESULTS[entry.model]},
+    }
 
 
 def _steps(times_ms: np.ndarray, resolution: float) -> np.ndarray:
@@ -515,6 +543,13 @@ def write_hdf5(
 
         for name, (kind, data) in recordings.items():
             group = f.create_group(name)
+            if kind == "detector":
+                group.attrs.create("model", data["model"], dtype=text)
+                group.attrs["node_id"] = np.int64(data["node_id"])
+                group.attrs.create("results", list(data["results"]), dtype=text)
+                for result, values in data["results"].items():
+                    group.create_dataset(result, data=values)
+                continue
             group.create_dataset("times", data=data["times"].astype(np.float64))
             group.create_dataset("senders", data=data["senders"].astype(np.int64))
             if kind == "multimeter":
@@ -573,6 +608,9 @@ def run(scenario_path: Path, output: Path, threads: int, seed: int | None, verbo
     simulated_time = float(nest.GetKernelStatus("biological_time"))
     end_step = int(round(simulated_time / scenario.resolution))
 
+    # The detectors' results before the flush below, which would deliver more spikes to them.
+    detectors = {e.name: ("detector", detector_data(e)) for e in scenario.nodes if kinds[e.name] == "detector"}
+
     # Flush the multimeters' last slice (see the module doc); what it adds beyond the end is cut.
     t0 = time.perf_counter()
     if "multimeter" in kinds.values():
@@ -583,7 +621,7 @@ def run(scenario_path: Path, output: Path, threads: int, seed: int | None, verbo
     flush_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    recordings: dict[str, tuple[str, dict[str, Any]]] = {}
+    recordings: dict[str, tuple[str, dict[str, Any]]] = dict(detectors)
     for entry in scenario.nodes:
         kind = kinds[entry.name]
         if kind == "spike_recorder":

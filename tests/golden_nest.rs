@@ -42,7 +42,12 @@ const CASES: &[(&str, Compare)] = &[
     ("devices_resolution_001", Compare::Exact),
     ("tics_per_ms_1024", Compare::Exact),
     ("tics_per_ms_16384", Compare::Exact),
+    ("correlation_detectors", Compare::Exact),
 ];
+
+/// Largest accepted difference of a detector's weighted result from NEST's: the sums are
+/// NEST's, term for term; only the order of spikes within a slice may differ.
+const DETECTOR_TOLERANCE: f64 = 1e-12;
 
 fn nest(stem: &str) -> Recording {
     let path = common::root().join(format!("tests/data/{stem}.h5"));
@@ -129,6 +134,7 @@ fn compare(stem: &str, how: &Compare) {
             );
         }
     }
+    compare_detectors(stem, &want, &got);
     for w in &want.multimeters {
         let g = got
             .multimeter(&w.name)
@@ -186,6 +192,55 @@ fn compare(stem: &str, how: &Compare) {
     }
 }
 
+/// Every detector's result: counts equal, weighted sums within [`DETECTOR_TOLERANCE`].
+fn compare_detectors(stem: &str, want: &Recording, got: &Recording) {
+    use spindle::core::detector::ResultValues;
+    assert_eq!(
+        want.detectors.len(),
+        got.detectors.len(),
+        "{stem}: detectors"
+    );
+    for w in &want.detectors {
+        let g = got
+            .detector(&w.name)
+            .unwrap_or_else(|| panic!("{stem}: no detector {}", w.name));
+        for wr in &w.results {
+            let gr = g
+                .result(wr.name)
+                .unwrap_or_else(|| panic!("{stem}/{}: no {}", w.name, wr.name));
+            assert_eq!(gr.shape, wr.shape, "{stem}/{}/{}: shape", w.name, wr.name);
+            match (&wr.values, &gr.values) {
+                (ResultValues::Int(a), ResultValues::Int(b)) => {
+                    assert_eq!(b, a, "{stem}/{}/{}", w.name, wr.name)
+                }
+                (ResultValues::Float(a), ResultValues::Float(b)) => {
+                    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                        assert!(
+                            (x - y).abs() <= DETECTOR_TOLERANCE,
+                            "{stem}/{}/{}[{i}]: spindle {y}, NEST {x}",
+                            w.name,
+                            wr.name
+                        );
+                    }
+                }
+                _ => panic!("{stem}/{}/{}: element type differs", w.name, wr.name),
+            }
+        }
+    }
+}
+
+/// The detectors gather spikes from every partition in one order: their results are the same
+/// bits for any thread count.
+#[test]
+fn detectors_do_not_depend_on_the_thread_count() {
+    let one = common::run_file("tests/scenarios/correlation_detectors.toml", 1);
+    assert!(!one.detectors.is_empty());
+    for threads in [2, 3, 5] {
+        let other = common::run_file("tests/scenarios/correlation_detectors.toml", threads);
+        assert_eq!(other.detectors, one.detectors, "{threads} threads");
+    }
+}
+
 #[test]
 fn every_golden_scenario_is_checked() {
     let dir = common::root().join("tests/scenarios");
@@ -228,6 +283,7 @@ golden!(
     spike_weights_routing,
     glif_cond_example_golden,
     poisson_parrot_stats,
+    correlation_detectors,
     live_changes,
     psc_zoo_network,
     hh_izhikevich_mat_network,

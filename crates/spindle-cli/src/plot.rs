@@ -731,6 +731,7 @@ mod tests {
         let spike_senders = vec![1, 1, 2, 1, 2, 2, 2];
         Recording {
             weight_recorders: Vec::new(),
+            detectors: Vec::new(),
             spike_recorders: vec![SpikeData {
                 name: "sr".into(),
                 id: 4,

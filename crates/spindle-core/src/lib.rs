@@ -10,6 +10,7 @@
 
 pub mod archive;
 pub mod comm;
+pub mod detector;
 pub mod device;
 pub mod error;
 pub mod ignore_and_spike;

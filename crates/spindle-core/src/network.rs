@@ -7,6 +7,7 @@
 //! partition per worker thread and hands each partition the connections that target it.
 
 use crate::archive::Archive;
+use crate::detector::SpikeDetector;
 use crate::device::{EventKind, StimulusDevice};
 use crate::error::{BuildError, Rejection};
 use crate::model::NeuronModel;
@@ -56,6 +57,7 @@ pub enum NodeKind {
     Multimeter,
     WeightRecorder,
     VolumeTransmitter,
+    Detector,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +68,7 @@ pub(crate) enum Role {
     Multimeter(usize),
     WeightRecorder(usize),
     VolumeTransmitter(usize),
+    Detector(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -202,6 +205,17 @@ pub(crate) struct VolumeInput {
     pub delay: Step,
 }
 
+/// A connection into a spike detector: the detector's port and the connection's weight
+/// (NEST's `e.get_rport()`, `e.get_weight()`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DetectorInput {
+    pub detector: usize,
+    pub source: u32,
+    pub port: usize,
+    pub weight: f64,
+    pub occurrence: u32,
+}
+
 /// Collects nodes and connections; [`NetworkBuilder::build`] makes a [`Simulation`].
 #[derive(Debug)]
 pub struct NetworkBuilder {
@@ -216,6 +230,8 @@ pub struct NetworkBuilder {
     pub(crate) weight_recorders: Vec<(NodeId, WeightRecorderSpec)>,
     pub(crate) volume_transmitters: Vec<(NodeId, VolumeTransmitterSpec)>,
     pub(crate) volume_inputs: Vec<VolumeInput>,
+    pub(crate) detectors: Vec<(NodeId, Box<dyn SpikeDetector>)>,
+    pub(crate) detector_inputs: Vec<DetectorInput>,
     pub(crate) statements: Vec<Statement>,
     /// Neuron → neuron connections made one by one so far.
     pub(crate) explicit_count: usize,
@@ -255,6 +271,8 @@ impl NetworkBuilder {
             weight_recorders: Vec::new(),
             volume_transmitters: Vec::new(),
             volume_inputs: Vec::new(),
+            detectors: Vec::new(),
+            detector_inputs: Vec::new(),
             statements: Vec::new(),
             explicit_count: 0,
             device_synapses: Vec::new(),
@@ -360,6 +378,13 @@ impl NetworkBuilder {
         Ok(first)
     }
 
+    /// Create a spike detector (`correlation_detector`, `correlomatrix_detector`).
+    pub fn add_detector(&mut self, detector: Box<dyn SpikeDetector>) -> Result<NodeId, BuildError> {
+        let id = self.add_range(1, Role::Detector(self.detectors.len()))?;
+        self.detectors.push((id, detector));
+        Ok(id)
+    }
+
     /// The number of nodes created so far.
     pub fn node_count(&self) -> u32 {
         self.next_id - 1
@@ -371,6 +396,7 @@ impl NetworkBuilder {
         self.explicit_count
             + self.device_synapses.len()
             + self.recorder_inputs.len()
+            + self.detector_inputs.len()
             + self.multimeters.iter().map(|m| m.2.len()).sum::<usize>()
     }
 
@@ -413,6 +439,7 @@ impl NetworkBuilder {
             Role::Multimeter(m) => self.multimeters[m].1.model,
             Role::WeightRecorder(_) => "weight_recorder",
             Role::VolumeTransmitter(_) => "volume_transmitter",
+            Role::Detector(d) => self.detectors[d].1.model_name(),
         })
     }
 
@@ -795,6 +822,43 @@ impl NetworkBuilder {
                     Rejection::new(
                         "IllegalConnection",
                         "Source node does not send output. Note that recorders must be connected as Connect(neuron, recorder).",
+                    ),
+                ))
+            }
+            (Role::Neurons(_), Role::Detector(d)) | (Role::Stimulus(_), Role::Detector(d)) => {
+                if let Role::Stimulus(s) = src {
+                    if self.stimuli[s].1.event_kind() != EventKind::Spike {
+                        return Err(self.reject(
+                            source,
+                            target,
+                            Rejection::new(
+                                "IllegalConnection",
+                                "The target node or synapse model does not support current input.",
+                            ),
+                        ));
+                    }
+                }
+                let port = self.detectors[d]
+                    .1
+                    .port(syn.receptor)
+                    .map_err(|r| self.reject(source, target, r))?;
+                self.note_delay(source, target, syn.delay)?;
+                let occurrence = self.next_occurrence(2, d as u64, source.0);
+                self.detector_inputs.push(DetectorInput {
+                    detector: d,
+                    source: source.0,
+                    port,
+                    weight: syn.weight,
+                    occurrence,
+                });
+            }
+            (Role::Detector(_), _) => {
+                return Err(self.reject(
+                    source,
+                    target,
+                    Rejection::new(
+                        "IllegalConnection",
+                        "Source node does not send output.\n  Note that recorders must be connected as Connect(neuron, recorder).",
                     ),
                 ))
             }
@@ -1240,6 +1304,7 @@ impl NetworkBuilder {
             Role::Multimeter(_) => NodeKind::Multimeter,
             Role::WeightRecorder(_) => NodeKind::WeightRecorder,
             Role::VolumeTransmitter(_) => NodeKind::VolumeTransmitter,
+            Role::Detector(_) => NodeKind::Detector,
         })
     }
 
@@ -1281,6 +1346,22 @@ impl NetworkBuilder {
     pub fn volume_transmitter_mut(&mut self, id: NodeId) -> Option<&mut VolumeTransmitterSpec> {
         match self.role(id)? {
             Role::VolumeTransmitter(v) => Some(&mut self.volume_transmitters[v].1),
+            _ => None,
+        }
+    }
+
+    /// The spike detector `id`.
+    pub fn detector(&self, id: NodeId) -> Option<&dyn SpikeDetector> {
+        match self.role(id)? {
+            Role::Detector(d) => Some(self.detectors[d].1.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The spike detector `id`, to change between runs.
+    pub fn detector_mut(&mut self, id: NodeId) -> Option<&mut Box<dyn SpikeDetector>> {
+        match self.role(id)? {
+            Role::Detector(d) => Some(&mut self.detectors[d].1),
             _ => None,
         }
     }

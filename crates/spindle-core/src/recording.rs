@@ -6,6 +6,7 @@
 //! spikes by (time, sender), multimeter samples as rows of sample times × recorded nodes in
 //! ascending id order.
 
+use crate::detector::DetectorResult;
 use crate::time::Step;
 use crate::NodeId;
 
@@ -98,6 +99,19 @@ pub struct RecordingLayout {
     /// Every weight recorder, in creation order. A sink that is told about a layout with more
     /// of them than it knows (`begin`, `grow`) adds the new ones.
     pub weight_recorders: Vec<WeightRecorderInfo>,
+    /// Every spike detector (`correlation_detector`, `correlomatrix_detector`), in creation
+    /// order; like weight recorders, a sink adds those it does not know yet at `grow`.
+    pub detectors: Vec<DetectorInfo>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DetectorInfo {
+    pub id: NodeId,
+    /// NEST's model name.
+    pub model: String,
+    /// The arrays of its result: (name, rank, whether integer), as
+    /// [`crate::detector::SpikeDetector::results`] gives them.
+    pub arrays: Vec<(&'static str, usize, bool)>,
 }
 
 #[derive(Clone, Debug)]
@@ -201,6 +215,16 @@ pub trait RecordSink {
         )))
     }
 
+    /// The whole result of detector `detector` (index into the layout's `detectors`) at the end
+    /// of a run: it replaces what an earlier run handed over. The default refuses it, so that
+    /// a sink that forgets detectors cannot lose them silently.
+    fn detector(&mut self, _detector: usize, _results: &[DetectorResult]) -> Result<(), SinkError> {
+        Err(Box::new(crate::error::Rejection::new(
+            "NotImplemented",
+            "this output cannot record the result of a correlation detector",
+        )))
+    }
+
     /// Called after every slice (or the part of a slice that ends a run) once all of its
     /// spikes and samples were handed over: the recording is complete up to and including
     /// `simulated_ms`. Sinks that write files use it to checkpoint; the default does nothing.
@@ -233,6 +257,9 @@ impl RecordSink for NullSink {
         Ok(())
     }
     fn weights(&mut self, _: usize, _: &WeightBlock) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn detector(&mut self, _: usize, _: &[DetectorResult]) -> Result<(), SinkError> {
         Ok(())
     }
 }

@@ -12,8 +12,8 @@ use crate::partition::{
     StoredSynapse, DEVICE_STORE, SPIKE_WORDS, TRASH_CELL,
 };
 use crate::recording::{
-    MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo, WeightBlock,
-    WeightRecorderInfo,
+    DetectorInfo, MultimeterInfo, RecordSink, RecordingLayout, SampleBlock, SpikeRecorderInfo,
+    WeightBlock, WeightRecorderInfo,
 };
 use crate::rng;
 use crate::synapse::PlasticStore;
@@ -81,6 +81,15 @@ struct DeviceRecording {
     sender: u32,
     /// Keys its stream with (seed, device, recorder) (see [`Simulation::reseed`]).
     occurrence: u32,
+    rng: Option<ChaCha8Rng>,
+    state: TargetState,
+}
+
+/// A stimulating device → spike detector connection: `input` indexes the description's
+/// detector inputs.
+struct DeviceDetection {
+    input: usize,
+    device: usize,
     rng: Option<ChaCha8Rng>,
     state: TargetState,
 }
@@ -175,6 +184,7 @@ struct Built {
     statements: usize,
     device_synapses: usize,
     recorder_inputs: usize,
+    detector_inputs: usize,
     /// Per multimeter, how many of its targets have probes.
     multimeter_targets: Vec<usize>,
     /// The delay extrema of the synapses built so far.
@@ -257,12 +267,20 @@ pub struct Simulation {
     /// only, never iterated).
     volume_of: HashMap<u32, Vec<(usize, Step)>>,
     device_recordings: Vec<DeviceRecording>,
+    /// For each node id `s`, the detector inputs (indices into the description's
+    /// `detector_inputs`) it feeds are `detector_of[detector_offsets[s]..]`, in connection
+    /// order.
+    detector_offsets: Vec<u32>,
+    detector_of: Vec<u32>,
+    device_detections: Vec<DeviceDetection>,
     multimeters: Vec<MultimeterRun>,
     layout: RecordingLayout,
     /// The recorders of `layout` that a sink has been told about (see [`RecordSink::grow`]).
     announced: (usize, usize),
     /// The weight recorders of `layout` that a sink has been told about.
     announced_weights: usize,
+    /// The detectors of `layout` that a sink has been told about.
+    announced_detectors: usize,
     /// Per synapse with a weight recorder, (its row in [`Simulation::synapses`], its port):
     /// made at the first weight event of a run (the connections may change between runs).
     weight_rows: Option<std::collections::HashMap<SynapseId, (usize, usize)>>,
@@ -347,10 +365,14 @@ impl Simulation {
             volume_histories: Vec::new(),
             volume_of: HashMap::new(),
             device_recordings: Vec::new(),
+            detector_offsets: vec![0; 2],
+            detector_of: Vec::new(),
+            device_detections: Vec::new(),
             multimeters: Vec::new(),
             layout: RecordingLayout::default(),
             announced: (0, 0),
             announced_weights: 0,
+            announced_detectors: 0,
             weight_rows: None,
             neuron_synapses: 0,
             statement_synapses: Vec::new(),
@@ -389,6 +411,7 @@ impl Simulation {
             self.layout.multimeters.len(),
         );
         self.announced_weights = self.layout.weight_recorders.len();
+        self.announced_detectors = self.layout.detectors.len();
     }
 
     /// The network description: nodes, connections, device and recorder specs.
@@ -744,6 +767,7 @@ impl Simulation {
             .iter()
             .map(|(id, _)| WeightRecorderInfo { id: *id })
             .collect();
+        self.sync_detectors(n_slots);
 
         // Multimeters: probes per partition in ascending id order. A multimeter's columns
         // are fixed once it has recorded: targets added later are refused.
@@ -761,6 +785,140 @@ impl Simulation {
         self.built.multimeters = self.net.multimeters.len();
         self.built.multimeter_targets = self.net.multimeters.iter().map(|m| m.2.len()).collect();
         self.check_distributable()
+    }
+
+    /// Spike detectors: the table of detector inputs per neuron is rebuilt (cheap); device →
+    /// detector connections are appended, each with its own stream where the device draws
+    /// per target.
+    fn sync_detectors(&mut self, n_slots: usize) {
+        let b = &self.net;
+        let from_neuron = |source: u32| matches!(b.role(NodeId(source)), Some(Role::Neurons(_)));
+        let mut offsets = vec![0u32; n_slots];
+        for input in &b.detector_inputs {
+            if from_neuron(input.source) {
+                offsets[input.source as usize + 1] += 1;
+            }
+        }
+        for i in 1..n_slots {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut of = vec![0u32; offsets[n_slots - 1] as usize];
+        let mut cursor = offsets.clone();
+        for (i, input) in b.detector_inputs.iter().enumerate() {
+            if from_neuron(input.source) {
+                of[cursor[input.source as usize] as usize] = i as u32;
+                cursor[input.source as usize] += 1;
+            }
+        }
+        for (i, input) in b
+            .detector_inputs
+            .iter()
+            .enumerate()
+            .skip(self.built.detector_inputs)
+        {
+            if let Some(Role::Stimulus(d)) = b.role(NodeId(input.source)) {
+                let det_id = b.detectors[input.detector].0;
+                self.device_detections.push(DeviceDetection {
+                    input: i,
+                    device: d,
+                    rng: b.stimuli[d].1.draws_per_target().then(|| {
+                        rng::stream(
+                            b.seed,
+                            rng::DOMAIN_POISSON,
+                            input.source,
+                            det_id.0,
+                            input.occurrence,
+                        )
+                    }),
+                    state: TargetState::default(),
+                });
+            }
+        }
+        self.detector_offsets = offsets;
+        self.detector_of = of;
+        self.built.detector_inputs = b.detector_inputs.len();
+        self.layout.detectors = b
+            .detectors
+            .iter()
+            .map(|(id, d)| DetectorInfo {
+                id: *id,
+                model: d.model_name().to_string(),
+                arrays: d
+                    .results()
+                    .iter()
+                    .map(|r| {
+                        let int = matches!(r.values, crate::detector::ResultValues::Int(_));
+                        (r.name, r.shape.len(), int)
+                    })
+                    .collect(),
+            })
+            .collect();
+    }
+
+    /// Hand the detectors the spikes of an advance as NEST 3.10 does. A detector is a node
+    /// with proxies: neurons' spikes reach it through the spike exchange, at the start of the
+    /// slice after the one they were emitted in (`spikes`, sorted by (stamp, sender); a spike
+    /// of multiplicity m travels as m spikes), each through the sender's detector connections
+    /// in creation order. Generators send to it at once (`send_from_device`), in the slice
+    /// they emit in, after the delivered spikes, sorted by (stamp, sender, connection), with
+    /// their multiplicity; per-target draws come from each connection's own stream.
+    fn detect(&mut self, spikes: &[SpikeEvent]) {
+        if self.detector_of.is_empty() && self.device_detections.is_empty() {
+            return;
+        }
+        for ev in spikes {
+            let s = ev.sender as usize;
+            let (lo, hi) = (
+                self.detector_offsets[s] as usize,
+                self.detector_offsets[s + 1] as usize,
+            );
+            for _ in 0..ev.multiplicity {
+                for &i in &self.detector_of[lo..hi] {
+                    let input = self.net.detector_inputs[i as usize];
+                    let d = &mut self.net.detectors[input.detector].1;
+                    d.handle(ev.stamp, input.port, input.weight, 1);
+                }
+            }
+        }
+        // (stamp, sender, detector input, multiplicity)
+        let mut events: Vec<(Step, u32, usize, u32)> = Vec::new();
+        for dd in &mut self.device_detections {
+            let sender = self.net.detector_inputs[dd.input].source;
+            let out = &self.device_out[dd.device];
+            for e in &out.fixed {
+                events.push((e.stamp, sender, dd.input, e.multiplicity));
+            }
+            if let Some(r) = dd.rng.as_mut() {
+                for e in &out.poisson {
+                    let n = rng::poisson(r, e.lambda) as u32;
+                    if n > 0 {
+                        events.push((e.stamp, sender, dd.input, n));
+                    }
+                }
+                for (stamp, n) in out.draw_targets(&mut dd.state, r) {
+                    events.push((stamp, sender, dd.input, n));
+                }
+            }
+        }
+        events.sort_by_key(|e| (e.0, e.1, e.2));
+        for (stamp, _, i, multiplicity) in events {
+            let input = self.net.detector_inputs[i];
+            self.net.detectors[input.detector].1.handle(
+                stamp,
+                input.port,
+                input.weight,
+                multiplicity,
+            );
+        }
+    }
+
+    /// Hand the sink every detector's result (at the end of each run).
+    fn write_detectors(&self, sink: &mut dyn RecordSink) -> Result<(), RunError> {
+        for (i, (_, d)) in self.net.detectors.iter().enumerate() {
+            sink.detector(i, &d.results())
+                .map_err(RunError::Recording)?;
+        }
+        Ok(())
     }
 
     /// What a run on several ranks cannot gather yet: a weight recorder's events (made by the
@@ -1297,6 +1455,13 @@ impl Simulation {
         for dr in &self.device_recordings {
             extra(NodeId(dr.sender), recorder_id(dr.recorder as u32), 0);
         }
+        for input in &self.net.detector_inputs {
+            extra(
+                NodeId(input.source),
+                self.net.detectors[input.detector].0,
+                0,
+            );
+        }
         for m in &self.layout.multimeters {
             for &t in &m.senders {
                 let thread = self.locate(t.0).map_or(0, |l| l.partition);
@@ -1521,12 +1686,18 @@ impl Simulation {
             self.layout.spike_recorders.len(),
             self.layout.multimeters.len(),
         );
-        if counts != self.announced || self.layout.weight_recorders.len() != self.announced_weights
+        if counts != self.announced
+            || self.layout.weight_recorders.len() != self.announced_weights
+            || self.layout.detectors.len() != self.announced_detectors
         {
             sink.grow(&self.layout, self.announced)
                 .map_err(RunError::Recording)?;
             self.announced = counts;
             self.announced_weights = self.layout.weight_recorders.len();
+            self.announced_detectors = self.layout.detectors.len();
+        }
+        for (_, d) in &mut self.net.detectors {
+            d.prepare(&grid, self.min_delay);
         }
         self.weight_rows = None;
         self.pool.install(|| {
@@ -1558,6 +1729,7 @@ impl Simulation {
                 go_on
             };
             if !go_on {
+                self.write_detectors(sink)?;
                 sink.end_of_run(grid.step_to_ms(self.now))
                     .map_err(RunError::Recording)?;
                 return Err(RunError::Interrupted {
@@ -1565,6 +1737,7 @@ impl Simulation {
                 });
             }
         }
+        self.write_detectors(sink)?;
         sink.end_of_run(grid.step_to_ms(self.now))
             .map_err(RunError::Recording)
     }
@@ -1586,6 +1759,7 @@ impl Simulation {
         } else {
             None
         };
+        self.detect(deliver.as_deref().unwrap_or_default());
         let ctx = SliceContext {
             from,
             to,
@@ -1760,6 +1934,7 @@ impl Simulation {
         }
         let new = &mut self.pending[first_new..];
         new.sort_unstable();
+
         for ev in new.iter() {
             self.spike_count += u64::from(ev.multiplicity);
             let s = ev.sender as usize;

@@ -8,6 +8,9 @@
 //! `docs/devices.md` describes the newer devices.
 
 pub mod ac_generator;
+pub mod correlation;
+pub mod correlation_detector;
+pub mod correlomatrix_detector;
 pub mod gamma_sup_generator;
 pub mod generators;
 pub mod inhomogeneous_poisson_generator;
@@ -44,6 +47,7 @@ pub use weight_recorder::{
 };
 pub use window::DeviceWindow;
 
+use spindle_core::detector::SpikeDetector;
 use spindle_core::device::StimulusDevice;
 use spindle_core::params::{ParamError, Params};
 use spindle_core::{Step, TimeGrid};
@@ -93,6 +97,44 @@ pub const RECORDER_MODELS: &[&str] = &[
     "voltmeter",
     "weight_recorder",
 ];
+
+/// The spike detectors (recording devices with a result of their own) by NEST name.
+pub const DETECTOR_MODELS: &[&str] = &[
+    correlation_detector::MODEL_NAME,
+    correlomatrix_detector::MODEL_NAME,
+];
+
+/// The accepted parameter keys of a spike detector.
+pub fn detector_keys(model: &str) -> Option<&'static [&'static str]> {
+    Some(match model {
+        correlation_detector::MODEL_NAME => correlation_detector::KEYS,
+        correlomatrix_detector::MODEL_NAME => correlomatrix_detector::KEYS,
+        _ => return None,
+    })
+}
+
+/// Create a spike detector by NEST name (NEST's `Create` with parameters); `None` if the name
+/// is not one.
+pub fn detector(
+    model: &str,
+    params: &mut Params,
+    grid: &TimeGrid,
+) -> Option<Result<Box<dyn SpikeDetector>, ParamError>> {
+    fn boxed<T: SpikeDetector + 'static>(
+        r: Result<T, ParamError>,
+    ) -> Result<Box<dyn SpikeDetector>, ParamError> {
+        r.map(|d| Box::new(d) as Box<dyn SpikeDetector>)
+    }
+    Some(match model {
+        correlation_detector::MODEL_NAME => boxed(
+            correlation_detector::CorrelationDetector::from_params(params, grid),
+        ),
+        correlomatrix_detector::MODEL_NAME => boxed(
+            correlomatrix_detector::CorrelomatrixDetector::from_params(params, grid),
+        ),
+        _ => return None,
+    })
+}
 
 /// The accepted parameter keys of a stimulating device model.
 pub fn stimulus_keys(model: &str) -> Option<&'static [&'static str]> {

@@ -147,10 +147,11 @@
 use crate::chunks;
 use crate::sonata::{self, Population};
 use crate::sonata_report::{report_path, report_paths, ReportFile};
-use crate::{MultimeterData, Recording, SpikeData, WeightData};
+use crate::{DetectorData, MultimeterData, Recording, SpikeData, WeightData};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use hdf5::{Container, Dataset, File, Group, LocationType, OpenMode, SimpleExtents};
 use ndarray::ArrayView2;
+use spindle_core::detector::{DetectorResult, ResultValues};
 use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use spindle_core::NodeId;
 use std::path::{Path, PathBuf};
@@ -473,6 +474,8 @@ pub struct Hdf5Sink {
     spike_recorders: Option<Vec<SpikeSets>>,
     multimeters: Vec<MultimeterSets>,
     weight_recorders: Vec<WeightSets>,
+    /// Per spike detector, its result datasets in the order of its layout's `arrays`.
+    detectors: Vec<Vec<Dataset>>,
     /// `/connections`: source, target, weight, delay, synapse_model (with
     /// [`Hdf5Options::connections`]), and the rows written so far.
     connections: Option<([Dataset; 5], usize)>,
@@ -577,6 +580,7 @@ impl Hdf5Sink {
             spike_recorders: None,
             multimeters: Vec::new(),
             weight_recorders: Vec::new(),
+            detectors: Vec::new(),
             connections: None,
             sonata: Vec::new(),
             slice_spikes: Vec::new(),
@@ -666,11 +670,13 @@ impl Hdf5Sink {
             spike_recorders,
             multimeters,
             weight_recorders,
+            detectors,
             connections,
             sonata,
             ..
         } = self;
         drop(connections);
+        drop(detectors);
         // Close the datasets first so that closing the file really closes it.
         drop(spike_recorders);
         let mut reports = Vec::new();
@@ -778,6 +784,20 @@ impl Hdf5Sink {
                 len: 0,
                 pending: WeightBlock::default(),
             });
+        }
+        for d in &layout.detectors {
+            let g = self.device_group(d.id, &d.model)?;
+            let names: Vec<String> = d.arrays.iter().map(|a| a.0.to_string()).collect();
+            string_array_attr(&p, &g, "results", &names)?;
+            let mut sets = Vec::with_capacity(d.arrays.len());
+            for &(name, rank, int) in &d.arrays {
+                sets.push(if int {
+                    result_dataset::<i64>(&p, &g, name, rank)?
+                } else {
+                    result_dataset::<f64>(&p, &g, name, rank)?
+                });
+            }
+            self.detectors.push(sets);
         }
         if self.options.connections {
             let g = self
@@ -1019,6 +1039,32 @@ impl Hdf5Sink {
         Ok(())
     }
 
+    fn try_detector(
+        &mut self,
+        detector: usize,
+        results: &[DetectorResult],
+    ) -> Result<(), Hdf5Error> {
+        let n = self.detectors.len();
+        let Some(sets) = self.detectors.get(detector) else {
+            return Err(self.bad_call(format!(
+                "detector {detector} does not exist (the layout has {n})"
+            )));
+        };
+        for (ds, r) in sets.iter().zip(results) {
+            let object = || format!("cannot write {}", ds.name());
+            ds.resize(r.shape.clone()).at(&self.path, object)?;
+            if r.shape.iter().product::<usize>() == 0 {
+                continue;
+            }
+            match &r.values {
+                ResultValues::Float(v) => ds.write_raw(v),
+                ResultValues::Int(v) => ds.write_raw(v),
+            }
+            .at(&self.path, object)?;
+        }
+        Ok(())
+    }
+
     fn try_end_of_run(&mut self, simulated_ms: f64) -> Result<(), Hdf5Error> {
         self.end_sonata_slice();
         self.checkpoint(simulated_ms)
@@ -1040,6 +1086,10 @@ impl RecordSink for Hdf5Sink {
 
     fn weights(&mut self, recorder: usize, block: &WeightBlock) -> Result<(), SinkError> {
         Ok(self.try_weights(recorder, block)?)
+    }
+
+    fn detector(&mut self, detector: usize, results: &[DetectorResult]) -> Result<(), SinkError> {
+        Ok(self.try_detector(detector, results)?)
     }
 
     fn end_of_slice(&mut self, simulated_ms: f64) -> Result<(), SinkError> {
@@ -1066,7 +1116,8 @@ pub fn check_layout(
         .iter()
         .map(|r| r.id)
         .chain(layout.multimeters.iter().map(|m| m.id))
-        .chain(layout.weight_recorders.iter().map(|w| w.id));
+        .chain(layout.weight_recorders.iter().map(|w| w.id))
+        .chain(layout.detectors.iter().map(|d| d.id));
     for id in ids {
         let name = recorder_name(nodes, id);
         let invalid = |reason| Hdf5Error::InvalidName {
@@ -1414,6 +1465,28 @@ fn string_dataset<'s>(
 ) -> Result<(), Hdf5Error> {
     let v = items.map(|s| vlen(p, s)).collect::<Result<Vec<_>, _>>()?;
     fixed_dataset(p, g, name, &v).map(drop)
+}
+
+/// A detector's result array of `rank` dimensions, empty until the end of the first run and
+/// resized to the result's shape at the end of every run (chunked along the last axis,
+/// compressed).
+fn result_dataset<T: hdf5::H5Type>(
+    p: &Path,
+    g: &Group,
+    name: &str,
+    rank: usize,
+) -> Result<Dataset, Hdf5Error> {
+    let mut chunk = vec![1; rank];
+    if let Some(last) = chunk.last_mut() {
+        *last = 4096;
+    }
+    g.new_dataset::<T>()
+        .chunk(chunk)
+        .shuffle()
+        .deflate(DEFLATE_LEVEL)
+        .shape(SimpleExtents::new(vec![(0, None); rank]))
+        .create(name)
+        .at(p, || format!("cannot create {}/{name}", g.name()))
 }
 
 /// An empty 1-D dataset that grows without limit, chunked and compressed.
@@ -1792,6 +1865,47 @@ fn read_device(
     } else {
         None
     };
+    if has_attr("results") {
+        let a = g
+            .attr("results")
+            .at(p, || format!("cannot open {object}@results"))?;
+        let mut results = Vec::new();
+        for n in read_strings(p, &a, &format!("{object}@results"))? {
+            let Some(ds) = find(&n) else {
+                return Err(malformed(format!("the dataset {n} is missing")));
+            };
+            let what = format!("{object}/{n}");
+            let values = match descriptor(p, ds, &what)? {
+                TypeDescriptor::Integer(_) => ResultValues::Int(
+                    ds.read_raw::<i64>()
+                        .at(p, || format!("cannot read {what}"))?,
+                ),
+                _ => ResultValues::Float(read_f64s_any(p, ds, &what)?),
+            };
+            let known = detector_name(&n)
+                .ok_or_else(|| malformed(format!("{n} is not a detector result")))?;
+            results.push(DetectorResult {
+                name: known,
+                shape: ds.shape(),
+                values,
+            });
+        }
+        let id = if has_attr("node_id") {
+            let a = g
+                .attr("node_id")
+                .at(p, || format!("cannot open {object}/node_id"))?;
+            read_int(p, &a, &format!("{object}@node_id"))? as u32
+        } else {
+            id_of_name(nodes, name).unwrap_or(0)
+        };
+        recording.detectors.push(DetectorData {
+            name: name.to_string(),
+            id,
+            model: model.clone().unwrap_or_default(),
+            results,
+        });
+        return Ok(());
+    }
     let kind = match model.as_deref() {
         Some("spike_recorder") => DeviceKind::Spikes,
         Some("multimeter" | "voltmeter") => DeviceKind::Samples,
@@ -2057,4 +2171,18 @@ fn read_strings(p: &Path, c: &Container, object: &str) -> Result<Vec<String>, Hd
             message: format!("expected strings, found {other}"),
         }),
     }
+}
+
+/// A result name read back from a file, as the name the detectors use; `None` for a name no
+/// detector writes.
+fn detector_name(name: &str) -> Option<&'static str> {
+    const KNOWN: &[&str] = &[
+        "histogram",
+        "histogram_correction",
+        "count_histogram",
+        "n_events",
+        "covariance",
+        "count_covariance",
+    ];
+    KNOWN.iter().find(|k| **k == name).copied()
 }

@@ -28,6 +28,8 @@ pub struct Recording {
     pub spike_recorders: Vec<SpikeData>,
     pub multimeters: Vec<MultimeterData>,
     pub weight_recorders: Vec<WeightData>,
+    /// The spike detectors' results at the end of the last run.
+    pub detectors: Vec<DetectorData>,
 }
 
 impl Recording {
@@ -41,6 +43,28 @@ impl Recording {
 
     pub fn weight_recorder(&self, name: &str) -> Option<&WeightData> {
         self.weight_recorders.iter().find(|w| w.name == name)
+    }
+
+    pub fn detector(&self, name: &str) -> Option<&DetectorData> {
+        self.detectors.iter().find(|d| d.name == name)
+    }
+}
+
+/// The result of one spike detector (`correlation_detector`, `correlomatrix_detector`) as the
+/// last run left it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DetectorData {
+    pub name: String,
+    pub id: u32,
+    /// NEST's model name.
+    pub model: String,
+    pub results: Vec<spindle_core::detector::DetectorResult>,
+}
+
+impl DetectorData {
+    /// The result array `name` (`histogram`, `covariance`, …).
+    pub fn result(&self, name: &str) -> Option<&spindle_core::detector::DetectorResult> {
+        self.results.iter().find(|r| r.name == name)
     }
 }
 

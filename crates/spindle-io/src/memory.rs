@@ -1,6 +1,7 @@
 //! A sink that keeps every recording in memory (tests, the Python front end).
 
-use crate::{MultimeterData, Recording, SpikeData, WeightData};
+use crate::{DetectorData, MultimeterData, Recording, SpikeData, WeightData};
+use spindle_core::detector::DetectorResult;
 use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use spindle_core::NodeId;
 
@@ -65,6 +66,16 @@ impl MemorySink {
             };
             self.recording.weight_recorders.push(data);
         }
+        let known_detectors = self.recording.detectors.len();
+        for d in layout.detectors.iter().skip(known_detectors) {
+            let data = DetectorData {
+                name: self.name_of(d.id),
+                id: d.id.0,
+                model: d.model.clone(),
+                results: Vec::new(),
+            };
+            self.recording.detectors.push(data);
+        }
     }
 }
 
@@ -73,6 +84,7 @@ impl RecordSink for MemorySink {
         self.recording.spike_recorders.clear();
         self.recording.multimeters.clear();
         self.recording.weight_recorders.clear();
+        self.recording.detectors.clear();
         self.add_recorders(layout, (0, 0));
         Ok(())
     }
@@ -93,6 +105,11 @@ impl RecordSink for MemorySink {
         self.recording.weight_recorders[recorder]
             .events
             .extend(block);
+        Ok(())
+    }
+
+    fn detector(&mut self, detector: usize, results: &[DetectorResult]) -> Result<(), SinkError> {
+        self.recording.detectors[detector].results = results.to_vec();
         Ok(())
     }
 

@@ -120,6 +120,7 @@ mod tests {
             entry("sr2", 11, 1),
         ];
         let layout = RecordingLayout {
+            detectors: Vec::new(),
             weight_recorders: Vec::new(),
             spike_recorders: vec![recorder(10, &[2, 6]), recorder(11, &[3])],
             multimeters: Vec::new(),

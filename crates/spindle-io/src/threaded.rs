@@ -13,6 +13,7 @@
 //! [`ThreadedSink::finish`]) and stops too.
 
 use crossbeam::channel::{bounded, Sender};
+use spindle_core::detector::DetectorResult;
 use spindle_core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -41,6 +42,10 @@ enum Call {
         recorder: usize,
         block: WeightBlock,
     },
+    Detector {
+        detector: usize,
+        results: Vec<DetectorResult>,
+    },
     EndOfSlice(f64),
     EndOfRun(f64),
 }
@@ -67,6 +72,7 @@ impl Call {
                 },
             ),
             Call::Weights { recorder, block } => sink.weights(recorder, &block),
+            Call::Detector { detector, results } => sink.detector(detector, &results),
             Call::EndOfSlice(t) => sink.end_of_slice(t),
             Call::EndOfRun(t) => sink.end_of_run(t),
         }
@@ -252,6 +258,22 @@ impl<S: RecordSink + Send + 'static> RecordSink for ThreadedSink<S> {
             Call::Weights {
                 recorder,
                 block: block.clone(),
+            },
+            bytes,
+        );
+        Ok(())
+    }
+
+    fn detector(&mut self, detector: usize, results: &[DetectorResult]) -> Result<(), SinkError> {
+        self.check()?;
+        let bytes = results
+            .iter()
+            .map(|r| 8 * r.shape.iter().product::<usize>())
+            .sum();
+        self.batch.push(
+            Call::Detector {
+                detector,
+                results: results.to_vec(),
             },
             bytes,
         );

@@ -38,6 +38,7 @@ fn nodes() -> Vec<NodeEntry> {
 
 fn layout() -> RecordingLayout {
     RecordingLayout {
+        detectors: Vec::new(),
         weight_recorders: Vec::new(),
         spike_recorders: vec![SpikeRecorderInfo {
             id: NodeId(4),

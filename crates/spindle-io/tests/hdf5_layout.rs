@@ -51,6 +51,7 @@ fn nodes() -> Vec<NodeEntry> {
 
 fn layout(n: u32) -> RecordingLayout {
     RecordingLayout {
+        detectors: Vec::new(),
         weight_recorders: Vec::new(),
         spike_recorders: vec![SpikeRecorderInfo {
             id: NodeId(201),
@@ -213,6 +214,7 @@ fn a_wide_multimeter_keeps_chunks_under_one_mebibyte() {
     nodes[1].first_id = n + 1;
     nodes[2].first_id = n + 2;
     let layout = RecordingLayout {
+        detectors: Vec::new(),
         weight_recorders: Vec::new(),
         spike_recorders: vec![],
         multimeters: vec![MultimeterInfo {
@@ -360,6 +362,7 @@ fn bad_calls_are_errors_not_panics() {
     }];
     let mut sink = Hdf5Sink::create(&path, &info(1), &clash, false).unwrap();
     let lay = RecordingLayout {
+        detectors: Vec::new(),
         weight_recorders: Vec::new(),
         spike_recorders: vec![SpikeRecorderInfo {
             id: NodeId(1),

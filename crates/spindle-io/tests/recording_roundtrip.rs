@@ -51,6 +51,7 @@ fn info() -> RunInfo {
 fn layout() -> RecordingLayout {
     let ids = |v: &[u32]| v.iter().map(|&i| NodeId(i)).collect::<Vec<_>>();
     RecordingLayout {
+        detectors: Vec::new(),
         weight_recorders: Vec::new(),
         spike_recorders: [6, 9, 11, 12, 14]
             .iter()

@@ -53,6 +53,7 @@ fn nodes() -> Vec<NodeEntry> {
 fn layout() -> RecordingLayout {
     let ids = |v: &[u32]| v.iter().map(|&i| NodeId(i)).collect::<Vec<_>>();
     RecordingLayout {
+        detectors: Vec::new(),
         weight_recorders: Vec::new(),
         spike_recorders: vec![
             SpikeRecorderInfo {

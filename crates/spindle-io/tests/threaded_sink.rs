@@ -51,6 +51,7 @@ impl RecordSink for Log {
 
 fn layout() -> RecordingLayout {
     RecordingLayout {
+        detectors: Vec::new(),
         weight_recorders: Vec::new(),
         spike_recorders: vec![SpikeRecorderInfo {
             id: NodeId(3),

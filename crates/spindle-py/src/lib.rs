@@ -19,6 +19,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PySequence, PyString};
+use spindle::core::detector::DetectorResult;
 use spindle::core::network::NodeKind;
 use spindle::core::params::{Params, Value};
 use spindle::core::recording::{RecordSink, RecordingLayout, SampleBlock, SinkError, WeightBlock};
@@ -146,6 +147,13 @@ impl RecordSink for Tee {
         self.file
             .as_mut()
             .map_or(Ok(()), |f| f.weights(recorder, block))
+    }
+
+    fn detector(&mut self, detector: usize, results: &[DetectorResult]) -> Result<(), SinkError> {
+        self.memory.detector(detector, results)?;
+        self.file
+            .as_mut()
+            .map_or(Ok(()), |f| f.detector(detector, results))
     }
 
     fn end_of_run(&mut self, simulated_ms: f64) -> Result<(), SinkError> {

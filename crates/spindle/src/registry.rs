@@ -2,6 +2,7 @@
 //! recorders.
 
 use spindle_core::archive::{Archive, ARCHIVE_SETTABLE};
+use spindle_core::detector::SpikeDetector;
 use spindle_core::device::StimulusDevice;
 use spindle_core::model::NeuronModel;
 use spindle_core::params::{closest, ParamError, Params};
@@ -20,6 +21,8 @@ pub enum NodeModel {
     WeightRecorder(WeightRecorderSpec),
     /// NEST's `volume_transmitter` (the kernel keeps its history, see `spindle_core::volume`).
     VolumeTransmitter(VolumeTransmitterSpec),
+    /// A spike detector (`correlation_detector`, `correlomatrix_detector`).
+    Detector(Box<dyn SpikeDetector>),
 }
 
 /// Every model name spindle knows.
@@ -29,6 +32,7 @@ pub fn model_names() -> Vec<&'static str> {
     v.extend_from_slice(spindle_devices::STIMULUS_MODELS);
     v.extend_from_slice(spindle_devices::RECORDER_MODELS);
     v.push("volume_transmitter");
+    v.extend_from_slice(spindle_devices::DETECTOR_MODELS);
     v
 }
 
@@ -42,6 +46,7 @@ pub fn sampler_models() -> &'static [&'static str] {
 pub fn is_device(model: &str) -> bool {
     spindle_devices::STIMULUS_MODELS.contains(&model)
         || spindle_devices::RECORDER_MODELS.contains(&model)
+        || spindle_devices::DETECTOR_MODELS.contains(&model)
 }
 
 /// The accepted parameter keys of a model.
@@ -49,6 +54,7 @@ pub fn model_keys(model: &str) -> Option<&'static [&'static str]> {
     spindle_models::neuron_model_keys(model)
         .or_else(|| spindle_devices::node_model_keys(model))
         .or_else(|| spindle_devices::stimulus_keys(model))
+        .or_else(|| spindle_devices::detector_keys(model))
         .or(match model {
             "spike_recorder" => Some(spindle_devices::SPIKE_RECORDER_KEYS),
             "weight_recorder" => Some(spindle_devices::WEIGHT_RECORDER_KEYS),
@@ -104,6 +110,8 @@ pub fn create(
         })
     } else if let Some(r) = spindle_devices::stimulus_device(model, &mut params, grid) {
         r.map(NodeModel::Stimulus)
+    } else if let Some(r) = spindle_devices::detector(model, &mut params, grid) {
+        r.map(NodeModel::Detector)
     } else if model == "spike_recorder" {
         spindle_devices::spike_recorder_spec(&mut params, grid).map(NodeModel::SpikeRecorder)
     } else if model == "weight_recorder" {

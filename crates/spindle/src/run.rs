@@ -294,7 +294,8 @@ impl Network {
                 },
                 NodeModel::SpikeRecorder(_)
                 | NodeModel::WeightRecorder(_)
-                | NodeModel::VolumeTransmitter(_) => Footprint::Device,
+                | NodeModel::VolumeTransmitter(_)
+                | NodeModel::Detector(_) => Footprint::Device,
             };
             let first = add_node(&mut builder, model, n, at(Some("n")))?;
             if let Some(values) = drawn {
@@ -422,7 +423,9 @@ impl Network {
             .spike_recorders
             .iter()
             .map(|r| r.id)
-            .chain(layout.multimeters.iter().map(|m| m.id));
+            .chain(layout.multimeters.iter().map(|m| m.id))
+            .chain(layout.weight_recorders.iter().map(|w| w.id))
+            .chain(layout.detectors.iter().map(|d| d.id));
         ids.map(|id| (id, self.node_name(id))).collect()
     }
 
@@ -820,6 +823,7 @@ fn add_node(
         NodeModel::Multimeter(s) => builder.add_multimeter(s),
         NodeModel::WeightRecorder(s) => builder.add_weight_recorder(s),
         NodeModel::VolumeTransmitter(s) => builder.add_volume_transmitters(s, n),
+        NodeModel::Detector(d) => builder.add_detector(d),
     }
     .map_err(|source| Error::Build { at, source })
 }

@@ -117,6 +117,7 @@ impl Session {
             NodeModel::Multimeter(s) => net.add_multimeter(s),
             NodeModel::WeightRecorder(s) => net.add_weight_recorder(s),
             NodeModel::VolumeTransmitter(s) => net.add_volume_transmitters(s, n),
+            NodeModel::Detector(d) => net.add_detector(d),
         }
         .map_err(|source| Error::Build {
             at: at(&item),
@@ -443,6 +444,12 @@ impl Session {
                     .get_status(&mut d);
                 d
             }
+            NodeKind::Detector => self
+                .sim
+                .network()
+                .detector(id)
+                .expect("a detector")
+                .get_status(&grid),
         })
     }
 
@@ -542,6 +549,12 @@ pub fn set_node_status(
             spindle_devices::set_multimeter_status(spec, &mut dict, &grid, connected)
                 .map_err(param)?
         }
+        NodeKind::Detector => sim
+            .network_mut()
+            .detector_mut(id)
+            .expect("a detector")
+            .set_status(&mut dict, &grid)
+            .map_err(param)?,
     }
     dict.finish(&model, &[]).map_err(param)
 }
@@ -804,6 +817,10 @@ fn drawable(sim: &mut Simulation, id: NodeId, key: &str) -> Result<(), ParamErro
                 s.get_status(&mut d);
                 d
             }),
+            true,
+        ),
+        Some(NodeKind::Detector) => (
+            sim.network().detector(id).map(|d| d.get_status(&grid)),
             true,
         ),
         None => (None, false),

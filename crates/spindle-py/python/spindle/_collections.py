@@ -557,7 +557,8 @@ def _is_array_param(s, node_id, key):
     multi-port models): a list value for it is not one value per node."""
     model = s.entry(node_id).model
     default = _state._DEFAULTS.get(model, {}).get(key)
-    return isinstance(default, (list, tuple, dict))
+    detector_arrays = dict(_state._DETECTOR_ARRAYS.get(model, ()))
+    return isinstance(default, (list, tuple, dict)) or key in detector_arrays
 
 
 class SynapseCollection:

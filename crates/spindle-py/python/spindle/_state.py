@@ -41,6 +41,21 @@ MAX_SYN_MODELS = 511
 # Generators whose `individual_spike_trains` NEST accepts only as a model default.
 _MODEL_DEFAULT_ONLY = ("sinusoidal_poisson_generator", "sinusoidal_gamma_generator")
 
+# The results of the spike detectors, as NEST's status gives them: numpy arrays.
+_DETECTOR_ARRAYS = {
+    "correlation_detector": (
+        ("n_events", np.int64),
+        ("histogram", np.float64),
+        ("histogram_correction", np.float64),
+        ("count_histogram", np.int64),
+    ),
+    "correlomatrix_detector": (
+        ("n_events", np.int64),
+        ("covariance", np.float64),
+        ("count_covariance", np.int64),
+    ),
+}
+
 _DEFAULTS = json.loads((Path(__file__).parent / "nest_defaults.json").read_text())["models"]
 # NEST 3.10's defaults of the weight_recorder, until nest_defaults.json (generated from NEST
 # by scripts/generate_py_defaults.py) lists it.
@@ -701,7 +716,7 @@ class State:
         else:
             groups = [(node_ids, _values(params_per_node))]
         for ids, params in groups:
-            if "n_events" in params:
+            if "n_events" in params and model not in _DETECTOR_ARRAYS:
                 if params.pop("n_events") != 0:
                     raise _k.BadProperty(
                         "Property n_events can only be set to 0 (which clears all stored "
@@ -1145,6 +1160,9 @@ class State:
         d.update(copy.deepcopy(e.params))
         status = self.kernel().get_status(node_id)
         d.update(status)
+        for key, dtype in _DETECTOR_ARRAYS.get(e.model, ()):
+            if key in d:
+                d[key] = np.asarray(d[key], dtype=dtype)
         d["model"] = e.user_model
         d["global_id"] = node_id
         d["local"] = True
