@@ -78,6 +78,11 @@ MODELS = [
     "mip_generator",
     "sinusoidal_gamma_generator",
     "spike_train_injector",
+    "iaf_tum_2000",
+    "iaf_chxk_2008",
+    "volume_transmitter",
+    "correlation_detector",
+    "correlomatrix_detector",
     "static_synapse",
     "stdp_synapse",
     "stdp_synapse_hom",
@@ -104,6 +109,12 @@ MODELS = [
     "tsodyks_synapse_hpc",
     "tsodyks_synapse_hom_hpc",
     "tsodyks2_synapse_hpc",
+    "bernoulli_synapse",
+    "bernoulli_synapse_hpc",
+    "quantal_stp_synapse",
+    "quantal_stp_synapse_hpc",
+    "stdp_dopamine_synapse",
+    "stdp_dopamine_synapse_hpc",
 ]
 
 # Facts of a node instance or of NEST's memory management, not parameters.

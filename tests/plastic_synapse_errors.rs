@@ -244,9 +244,9 @@ fn dopamine_synapses_need_a_volume_transmitter() {
             "volume_transmitter = 2",
         ],
     );
-    let e = dopamine_error(&format!(
-        "[[synapse_models]]\nname = \"stdp_dopamine_synapse\"\nparams = {{ volume_transmitter = \"vt\" }}\n[[connect]]\npre = \"a\"\npost = \"a\"\nsyn = {{ synapse_model = \"stdp_dopamine_synapse\", A_plus = 2.0 }}"
-    ));
+    let e = dopamine_error(
+        "[[synapse_models]]\nname = \"stdp_dopamine_synapse\"\nparams = { volume_transmitter = \"vt\" }\n[[connect]]\npre = \"a\"\npost = \"a\"\nsyn = { synapse_model = \"stdp_dopamine_synapse\", A_plus = 2.0 }",
+    );
     assert_has(&e, &["NotImplemented", "A_plus"]);
     let e = dopamine_error("[[connect]]\npre = \"gen\"\npost = \"vt\"");
     assert_has(&e, &["IllegalConnection", "global receiver"]);

@@ -890,7 +890,7 @@ impl Simulation {
             }
             if let Some(r) = dd.rng.as_mut() {
                 for e in &out.poisson {
-                    let n = rng::poisson(r, e.lambda) as u32;
+                    let n = rng::poisson(r, e.lambda);
                     if n > 0 {
                         events.push((e.stamp, sender, dd.input, n));
                     }

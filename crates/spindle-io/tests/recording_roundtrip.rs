@@ -264,6 +264,7 @@ fn chunks_read_back(level: u8) {
     ];
     let layout = RecordingLayout {
         weight_recorders: Vec::new(),
+        detectors: Vec::new(),
         spike_recorders: Vec::new(),
         multimeters: vec![
             MultimeterInfo {

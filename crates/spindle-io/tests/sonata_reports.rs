@@ -55,6 +55,7 @@ fn nodes() -> Vec<NodeEntry> {
 fn layout() -> RecordingLayout {
     RecordingLayout {
         weight_recorders: Vec::new(),
+        detectors: Vec::new(),
         spike_recorders: Vec::new(),
         multimeters: vec![MultimeterInfo {
             id: NodeId(7),
