@@ -84,6 +84,13 @@ _DEFAULTS.setdefault(
 # The multimeter-like recorders (a voltmeter is a multimeter recording V_m by default).
 SAMPLERS = frozenset(_spindle.sampler_models())
 
+
+def has_backend(model: str) -> bool:
+    """Whether nodes of `model` present their events through NEST's recording backends
+    (`record_to`): the recorders, not the correlation detectors, which NEST also calls
+    recorders (`element_type`) but which keep their results in their status."""
+    return model in ("spike_recorder", "weight_recorder") or model in SAMPLERS
+
 SYNAPSE_MODELS = ("static_synapse",)
 SYNAPSE_KEYS = ("weight", "delay", "receptor_type")
 
@@ -372,7 +379,7 @@ class State:
         d.update(copy.deepcopy(overrides))
         if d.get("element_type") == "neuron":
             d["recordables"] = list(info["recordables"])
-        if d.get("element_type") == "recorder":
+        if has_backend(base_model):
             d.update(_recording.defaults_status(d, self.data_path, self.data_prefix))
         d["model"] = model
         return d
@@ -485,7 +492,7 @@ class State:
         """Check a model's parameters as NEST's Create does: element_type, the model's
         status with these parameters (NEST's GetDefaults) and its recordables. A recorder's
         backend keys are checked here and not passed on (the engine does not keep them)."""
-        if _DEFAULTS.get(model, {}).get("element_type") == "recorder":
+        if has_backend(model):
             params = _recording.model_defaults(params)
             _recording.Output().updated(params, False, 0)
         return _spindle.model_status(
@@ -625,12 +632,13 @@ class State:
         # with one dict as NEST's Create does, in one native call (Kernel.set_nodes).
         fixed = {k: v for k, v in common.items() if not isinstance(v, dict)}
         per_node = bool(columns) or dicts is not None or len(fixed) < len(common)
-        if element == "recorder":
+        backend = has_backend(base)
+        if backend:
             defaults = _recording.model_defaults(defaults)
         send = {**defaults, **fixed}
         outputs = {}
         try:
-            if element == "recorder":
+            if backend:
                 outputs, send = self.recorder_outputs(range(first, first + n), send, True)
             for _ in range(1 if element == "neuron" else n):
                 kernel.create(base, n if element == "neuron" else 1, send)
@@ -727,7 +735,7 @@ class State:
             if not params:
                 continue
             outputs, send = {}, params
-            if self.entry(ids[0]).info["element_type"] == "recorder":
+            if has_backend(self.entry(ids[0]).model):
                 try:
                     outputs, send = self.recorder_outputs(ids, params)
                 except _NODE_ERRORS as err:
@@ -1186,7 +1194,7 @@ class State:
 
             for key in ("senders", "targets"):
                 d[key] = NodeCollection(d.get(key) or [])
-        if e.info["element_type"] == "recorder":
+        if has_backend(e.model):
             out = self.outputs[node_id]
             for key in ("events", "filenames", *_recording.OWNED):
                 d.pop(key, None)
