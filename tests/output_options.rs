@@ -323,3 +323,30 @@ fn sonata_reports_hold_the_native_traces_for_any_thread_count_and_move_with_the_
     assert!(err.contains("t1.mm.V_m.h5 already exists"), "{err}");
     assert!(!out("1").exists());
 }
+
+/// The correlation detectors' results reach the file `spindle run` writes (a group per
+/// detector, `docs/output-format.md`) and read back as NEST 3.10 computed them on the same
+/// scenario (`tests/data/correlation_detectors.h5`, from `scripts/generate_golden.py`).
+#[test]
+fn detector_results_in_the_file_are_nests() {
+    let dir = scratch("detectors");
+    let out = dir.join("detectors.h5");
+    let scenario = root().join("tests/scenarios/correlation_detectors.toml");
+    run_ok(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let got = read_hdf5(&out).unwrap().recording;
+    let want = read_hdf5(&root().join("tests/data/correlation_detectors.h5"))
+        .unwrap()
+        .recording;
+    assert_eq!(
+        want.detectors.len(),
+        3,
+        "the golden file has its three detectors"
+    );
+    assert_eq!(got.detectors, want.detectors);
+}
