@@ -451,6 +451,49 @@ impl NetworkBuilder {
         }
     }
 
+    /// Multimeter `m` records `target` (a neuron or a device of model `model_name` whose
+    /// recordables are `available`): NEST's `IllegalConnection` for an unknown recordable or a
+    /// node the multimeter already records.
+    fn attach_to_multimeter(
+        &mut self,
+        m: usize,
+        source: NodeId,
+        target: NodeId,
+        delay: Step,
+        model_name: &str,
+        available: &[&str],
+    ) -> Result<(), BuildError> {
+        for name in &self.multimeters[m].1.record_from {
+            if !available.contains(&name.as_str()) {
+                return Err(self.reject(
+                    source,
+                    target,
+                    // NEST: IllegalConnection "Cannot connect with unknown recordable".
+                    Rejection::new(
+                        "IllegalConnection",
+                        format!(
+                            "Cannot record {name} from {model_name}: its recordables are {}.",
+                            available.join(", ")
+                        ),
+                    ),
+                ));
+            }
+        }
+        if self.multimeters[m].2.contains(&target) {
+            return Err(self.reject(
+                source,
+                target,
+                Rejection::new(
+                    "IllegalConnection",
+                    "the multimeter already records this node; a node can be recorded once per multimeter.",
+                ),
+            ));
+        }
+        self.note_delay(source, target, delay)?;
+        self.multimeters[m].2.push(target);
+        Ok(())
+    }
+
     fn note_delay(
         &mut self,
         source: NodeId,
@@ -757,34 +800,10 @@ impl NetworkBuilder {
                 model
                     .accepts_multimeter(syn.receptor)
                     .map_err(|r| self.reject(source, target, r))?;
-                let available = model.recordables();
-                for name in &self.multimeters[m].1.record_from {
-                    if !available.iter().any(|r| &r.name == name) {
-                        let names: Vec<&str> = available.iter().map(|r| r.name.as_str()).collect();
-                        return Err(self.reject(
-                            source,
-                            target,
-                            // NEST: IllegalConnection "Cannot connect with unknown recordable".
-                            Rejection::new("IllegalConnection", format!(
-                                "Cannot record {name} from {}: its recordables are {}.",
-                                model.model_name(),
-                                names.join(", ")
-                            )),
-                        ));
-                    }
-                }
-                if self.multimeters[m].2.contains(&target) {
-                    return Err(self.reject(
-                        source,
-                        target,
-                        Rejection::new(
-                            "IllegalConnection",
-                            "the multimeter already records this node; a node can be recorded once per multimeter.",
-                        ),
-                    ));
-                }
-                self.note_delay(source, target, syn.delay)?;
-                self.multimeters[m].2.push(target);
+                let recordables = model.recordables();
+                let model_name = model.model_name().to_string();
+                let available: Vec<&str> = recordables.iter().map(|r| r.name.as_str()).collect();
+                self.attach_to_multimeter(m, source, target, syn.delay, &model_name, &available)?;
             }
             (Role::Neurons(_), Role::VolumeTransmitter(v)) => {
                 // NEST's `handle` counts the spike's multiplicity; the weight is ignored.
@@ -906,33 +925,8 @@ impl NetworkBuilder {
                 if !self.stimuli[d].1.recordables().is_empty() =>
             {
                 let dev = &self.stimuli[d].1;
-                let available = dev.recordables();
-                for name in &self.multimeters[m].1.record_from {
-                    if !available.contains(&name.as_str()) {
-                        return Err(self.reject(
-                            source,
-                            target,
-                            // NEST: IllegalConnection "Cannot connect with unknown recordable".
-                            Rejection::new("IllegalConnection", format!(
-                                "Cannot record {name} from {}: its recordables are {}.",
-                                dev.model_name(),
-                                available.join(", ")
-                            )),
-                        ));
-                    }
-                }
-                if self.multimeters[m].2.contains(&target) {
-                    return Err(self.reject(
-                        source,
-                        target,
-                        Rejection::new(
-                            "IllegalConnection",
-                            "the multimeter already records this node; a node can be recorded once per multimeter.",
-                        ),
-                    ));
-                }
-                self.note_delay(source, target, syn.delay)?;
-                self.multimeters[m].2.push(target);
+                let (available, model_name) = (dev.recordables(), dev.model_name().to_string());
+                self.attach_to_multimeter(m, source, target, syn.delay, &model_name, available)?;
             }
             (Role::Multimeter(_), _) => {
                 return Err(self.reject(
